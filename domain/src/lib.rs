@@ -1,0 +1,14 @@
+//! Entraide's domain: the vocabulary of the platform and its rules.
+//!
+//! Everything here is pure: no database, no HTTP, no clock reads hidden in parsing. Values are
+//! *parsed* once at the edge (`Pseudonym::parse`, `Email::parse`...) and carried as types that
+//! cannot hold an invalid value. Authorization lives here as named policy functions, unit-tested
+//! as tables, so handlers and SQL filters implement one written rule.
+
+pub mod condition;
+pub mod error;
+pub mod ids;
+pub mod member;
+pub mod profile;
+
+pub use error::{FieldError, ParseError};

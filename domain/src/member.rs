@@ -1,0 +1,422 @@
+//! Accounts: who a member is on the platform (kind and role) and the credentials they log in with.
+
+use std::fmt;
+
+use validator::ValidateEmail;
+
+use crate::error::ParseError;
+
+/// What a member is to the community. Spaces can be reserved to one kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MemberKind {
+    /// Lives with the condition.
+    Patient,
+    /// A relative or friend who helps (aidant).
+    Caregiver,
+    /// A health or social care professional.
+    Professional,
+}
+
+impl MemberKind {
+    pub const ALL: [Self; 3] = [Self::Patient, Self::Caregiver, Self::Professional];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Patient => "patient",
+            Self::Caregiver => "caregiver",
+            Self::Professional => "professional",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Result<Self, ParseError> {
+        Self::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == raw)
+            .ok_or_else(|| {
+                ParseError::single(
+                    "kind",
+                    "invalid_member_kind",
+                    "must be one of patient, caregiver, professional",
+                )
+            })
+    }
+}
+
+/// A member's role on the whole platform (group roles are separate).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PlatformRole {
+    Member,
+    Moderator,
+    Admin,
+}
+
+impl PlatformRole {
+    pub const ALL: [Self; 3] = [Self::Member, Self::Moderator, Self::Admin];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Member => "member",
+            Self::Moderator => "moderator",
+            Self::Admin => "admin",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Result<Self, ParseError> {
+        Self::ALL
+            .into_iter()
+            .find(|role| role.as_str() == raw)
+            .ok_or_else(|| {
+                ParseError::single("role", "invalid_role", "must be member, moderator or admin")
+            })
+    }
+}
+
+/// Policy: who may add conditions to the shared catalogue.
+pub fn can_manage_conditions(role: PlatformRole) -> bool {
+    role == PlatformRole::Admin
+}
+
+/// A normalised e-mail address: trimmed and lower-cased, so `Ana@Example.org ` and
+/// `ana@example.org` are one account.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Email(String);
+
+impl Email {
+    pub const MAX_LEN: usize = 254;
+
+    pub fn parse(raw: &str) -> Result<Self, ParseError> {
+        let normalised = raw.trim().to_lowercase();
+        if normalised.is_empty() {
+            return Err(ParseError::single("email", "required", "is required"));
+        }
+        if normalised.len() > Self::MAX_LEN {
+            return Err(ParseError::single(
+                "email",
+                "too_long",
+                format!("must be at most {} bytes", Self::MAX_LEN),
+            ));
+        }
+        if !normalised.validate_email() {
+            return Err(ParseError::single(
+                "email",
+                "invalid_email",
+                "is not a valid e-mail address",
+            ));
+        }
+        Ok(Self(normalised))
+    }
+
+    /// A value read back from storage, where it was parsed when written. Rules may tighten
+    /// over time; old rows must still load.
+    pub fn from_stored(value: String) -> Self {
+        Self(value)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The part before `@`, used to refuse passwords built from it.
+    pub fn local_part(&self) -> &str {
+        self.0.split('@').next().unwrap_or_default()
+    }
+}
+
+/// A public pseudonym: 3 to 32 characters, letters (any script), digits, and `_ - .` or single
+/// inner spaces; starts with a letter or a digit. Unique case-insensitively (see [`Pseudonym::key`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Pseudonym(String);
+
+impl Pseudonym {
+    pub const MIN_CHARS: usize = 3;
+    pub const MAX_CHARS: usize = 32;
+    /// Names that would let a member impersonate the platform or its staff.
+    const RESERVED: [&'static str; 9] = [
+        "admin",
+        "administrator",
+        "administrateur",
+        "moderator",
+        "moderateur",
+        "modérateur",
+        "entraide",
+        "support",
+        "system",
+    ];
+
+    pub fn parse(raw: &str) -> Result<Self, ParseError> {
+        let value = raw.trim();
+        let count = value.chars().count();
+        if count < Self::MIN_CHARS {
+            return Err(ParseError::single(
+                "pseudonym",
+                "too_short",
+                format!("must be at least {} characters", Self::MIN_CHARS),
+            ));
+        }
+        if count > Self::MAX_CHARS {
+            return Err(ParseError::single(
+                "pseudonym",
+                "too_long",
+                format!("must be at most {} characters", Self::MAX_CHARS),
+            ));
+        }
+        let starts_well = value.chars().next().is_some_and(char::is_alphanumeric);
+        let allowed = value
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ' '));
+        if !starts_well || !allowed || value.contains("  ") {
+            return Err(ParseError::single(
+                "pseudonym",
+                "invalid_pseudonym",
+                "may contain letters, digits, '_', '-', '.' and single spaces, and must start with a letter or digit",
+            ));
+        }
+        let pseudonym = Self(value.to_owned());
+        if Self::RESERVED.contains(&pseudonym.key().as_str()) {
+            return Err(ParseError::single(
+                "pseudonym",
+                "reserved_pseudonym",
+                "is reserved",
+            ));
+        }
+        Ok(pseudonym)
+    }
+
+    /// A value read back from storage, where it was parsed when written.
+    pub fn from_stored(value: String) -> Self {
+        Self(value)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The uniqueness key: `Marie.L` and `marie.l` are the same pseudonym.
+    pub fn key(&self) -> String {
+        self.0.to_lowercase()
+    }
+}
+
+impl fmt::Display for Pseudonym {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A clear-text password in transit to the hasher. Its `Debug` never prints it.
+#[derive(Clone)]
+pub struct Password(String);
+
+impl fmt::Debug for Password {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Password(<redacted>)")
+    }
+}
+
+impl Password {
+    pub const MIN_CHARS: usize = 10;
+    /// Bounds the hashing cost an attacker can ask for.
+    pub const MAX_BYTES: usize = 256;
+
+    /// A new password must be long enough and hard to guess (zxcvbn score >= 3), also from the
+    /// member's own e-mail and pseudonym (`context`).
+    pub fn parse_new(raw: &str, context: &[&str]) -> Result<Self, ParseError> {
+        let chars = raw.chars().count();
+        if chars < Self::MIN_CHARS {
+            return Err(ParseError::single(
+                "password",
+                "too_short",
+                format!("must be at least {} characters", Self::MIN_CHARS),
+            ));
+        }
+        if raw.len() > Self::MAX_BYTES {
+            return Err(ParseError::single(
+                "password",
+                "too_long",
+                format!("must be at most {} bytes", Self::MAX_BYTES),
+            ));
+        }
+        let estimate = zxcvbn::zxcvbn(raw, context);
+        if estimate.score() < zxcvbn::Score::Three {
+            let hint = estimate
+                .feedback()
+                .and_then(|feedback| feedback.warning())
+                .map(|warning| format!(": {warning}"))
+                .unwrap_or_default();
+            return Err(ParseError::single(
+                "password",
+                "weak_password",
+                format!("is too easy to guess{hint}; a few unrelated words make a strong one"),
+            ));
+        }
+        Ok(Self(raw.to_owned()))
+    }
+
+    /// A password typed at login: only bounded, never judged (old rules may have allowed it).
+    pub fn parse_login(raw: &str) -> Result<Self, ParseError> {
+        if raw.is_empty() {
+            return Err(ParseError::single("password", "required", "is required"));
+        }
+        if raw.len() > Self::MAX_BYTES {
+            return Err(ParseError::single(
+                "password",
+                "too_long",
+                format!("must be at most {} bytes", Self::MAX_BYTES),
+            ));
+        }
+        Ok(Self(raw.to_owned()))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn email_is_trimmed_and_lowercased() {
+        let email = Email::parse("  Ana.Martin@Example.ORG ").unwrap();
+        assert_eq!(email.as_str(), "ana.martin@example.org");
+        assert_eq!(email.local_part(), "ana.martin");
+    }
+
+    #[test]
+    fn email_rejects_garbage() {
+        for bad in ["", "   ", "no-at-sign", "a@", "@b.org", "a b@c.org"] {
+            assert!(Email::parse(bad).is_err(), "{bad:?} should be refused");
+        }
+        let long = format!("{}@example.org", "a".repeat(250));
+        assert_eq!(
+            Email::parse(&long).unwrap_err().errors()[0].code,
+            "too_long"
+        );
+    }
+
+    #[test]
+    fn pseudonym_rules() {
+        assert_eq!(Pseudonym::parse(" Marie L. ").unwrap().as_str(), "Marie L.");
+        assert_eq!(Pseudonym::parse("Zoé_75").unwrap().key(), "zoé_75");
+        assert_eq!(
+            Pseudonym::parse("ab").unwrap_err().errors()[0].code,
+            "too_short"
+        );
+        assert_eq!(
+            Pseudonym::parse(&"x".repeat(33)).unwrap_err().errors()[0].code,
+            "too_long"
+        );
+        for bad in [
+            "_lead",
+            "two  spaces",
+            "semi;colon",
+            "<script>",
+            "tab\there",
+        ] {
+            assert_eq!(
+                Pseudonym::parse(bad).unwrap_err().errors()[0].code,
+                "invalid_pseudonym",
+                "{bad:?}"
+            );
+        }
+        assert_eq!(
+            Pseudonym::parse("Admin").unwrap_err().errors()[0].code,
+            "reserved_pseudonym"
+        );
+    }
+
+    #[test]
+    fn password_strength() {
+        assert!(Password::parse_new("correct horse battery staple", &[]).is_ok());
+        assert_eq!(
+            Password::parse_new("short", &[]).unwrap_err().errors()[0].code,
+            "too_short"
+        );
+        assert_eq!(
+            Password::parse_new("password123", &[])
+                .unwrap_err()
+                .errors()[0]
+                .code,
+            "weak_password"
+        );
+        assert_eq!(
+            Password::parse_new("aaaaaaaaaaaa", &[])
+                .unwrap_err()
+                .errors()[0]
+                .code,
+            "weak_password"
+        );
+        // Built from the member's own pseudonym: guessable by anyone who sees the profile.
+        assert_eq!(
+            Password::parse_new("marielefevre1984", &["marielefevre1984"])
+                .unwrap_err()
+                .errors()[0]
+                .code,
+            "weak_password"
+        );
+        assert_eq!(
+            Password::parse_new(&"Zq9!".repeat(70), &[])
+                .unwrap_err()
+                .errors()[0]
+                .code,
+            "too_long"
+        );
+    }
+
+    #[test]
+    fn password_debug_is_redacted() {
+        let password = Password::parse_login("hunter2-secret").unwrap();
+        assert!(!format!("{password:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn kinds_and_roles_round_trip() {
+        for kind in MemberKind::ALL {
+            assert_eq!(MemberKind::parse(kind.as_str()).unwrap(), kind);
+        }
+        for role in PlatformRole::ALL {
+            assert_eq!(PlatformRole::parse(role.as_str()).unwrap(), role);
+        }
+        assert!(MemberKind::parse("Patient").is_err());
+        assert!(PlatformRole::parse("root").is_err());
+    }
+
+    #[test]
+    fn only_admins_manage_conditions() {
+        assert!(can_manage_conditions(PlatformRole::Admin));
+        assert!(!can_manage_conditions(PlatformRole::Moderator));
+        assert!(!can_manage_conditions(PlatformRole::Member));
+    }
+
+    proptest! {
+        #[test]
+        fn parsed_pseudonyms_respect_their_invariants(raw in "\\PC{0,40}") {
+            if let Ok(p) = Pseudonym::parse(&raw) {
+                let n = p.as_str().chars().count();
+                prop_assert!((Pseudonym::MIN_CHARS..=Pseudonym::MAX_CHARS).contains(&n));
+                prop_assert_eq!(p.as_str().trim(), p.as_str());
+                prop_assert!(!p.as_str().contains("  "));
+                // Parsing is idempotent, and the key is the lower-cased pseudonym.
+                let again = Pseudonym::parse(p.as_str()).unwrap();
+                prop_assert_eq!(&again, &p);
+                prop_assert_eq!(again.key(), p.as_str().to_lowercase());
+            }
+        }
+
+        #[test]
+        fn emails_parse_case_insensitively(local in "[a-z0-9]{1,20}", domain in "[a-z]{1,10}\\.(org|fr|com)") {
+            let lower = Email::parse(&format!("{local}@{domain}")).unwrap();
+            let upper = Email::parse(&format!(" {}@{} ", local.to_uppercase(), domain.to_uppercase())).unwrap();
+            prop_assert_eq!(lower, upper);
+        }
+
+        #[test]
+        fn login_password_never_panics_and_is_bounded(raw in "\\PC{0,300}") {
+            if let Ok(p) = Password::parse_login(&raw) {
+                prop_assert!(!p.expose().is_empty() && p.expose().len() <= Password::MAX_BYTES);
+            }
+        }
+    }
+}

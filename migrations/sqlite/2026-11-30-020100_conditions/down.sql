@@ -1,0 +1,2 @@
+DROP TABLE member_conditions;
+DROP TABLE conditions;

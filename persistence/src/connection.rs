@@ -1,0 +1,304 @@
+//! One binary, two backends: the connection enum, its pools and migrations.
+//!
+//! The backend is picked from the URL at run time (`postgres://` or `postgresql://` selects
+//! PostgreSQL; `sqlite://path`, `sqlite::memory:` or a plain path selects SQLite). Everything that
+//! must differ between the two lives here or in [`crate::dialect`].
+
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::{Connection, PgConnection, SqliteConnection};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use crate::error::PersistenceError;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
+
+/// A connection to either backend. PostgreSQL first, SQLite last, as diesel's docs advise.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Pg(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+/// Which database a URL points to, and how to open it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    Postgres(String),
+    /// A file path, or `:memory:`.
+    Sqlite(String),
+}
+
+impl DatabaseUrl {
+    pub fn parse(url: &str) -> Result<Self, PersistenceError> {
+        let url = url.trim();
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(Self::Postgres(url.to_owned()));
+        }
+        let path = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .unwrap_or(url);
+        if path.is_empty() || path.contains("://") {
+            return Err(PersistenceError::Config(format!(
+                "unsupported database URL {url:?}: use postgres://... or sqlite://<file>"
+            )));
+        }
+        Ok(Self::Sqlite(path.to_owned()))
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Self::Postgres(_) => Backend::Postgres,
+            Self::Sqlite(_) => Backend::Sqlite,
+        }
+    }
+
+    /// The SQLite file this URL names, if any (not for `:memory:`).
+    pub fn sqlite_file(&self) -> Option<&str> {
+        match self {
+            Self::Sqlite(path) if path != ":memory:" => Some(path),
+            _ => None,
+        }
+    }
+
+    fn is_sqlite_memory(&self) -> bool {
+        matches!(self, Self::Sqlite(path) if path == ":memory:")
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Postgres,
+    Sqlite,
+}
+
+impl Backend {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Postgres => "postgresql",
+            Self::Sqlite => "sqlite",
+        }
+    }
+}
+
+/// Opens connections itself (rather than through the derive's `establish`) so that real causes
+/// such as "connection refused" reach the logs.
+#[derive(Debug, Clone)]
+pub struct ConnectionManager {
+    url: DatabaseUrl,
+}
+
+impl ConnectionManager {
+    pub fn new(url: DatabaseUrl) -> Self {
+        Self { url }
+    }
+
+    pub fn connect(&self) -> Result<DbConnection, PersistenceError> {
+        match &self.url {
+            DatabaseUrl::Postgres(url) => PgConnection::establish(url)
+                .map(DbConnection::Pg)
+                .map_err(|e| PersistenceError::Unavailable(e.to_string())),
+            DatabaseUrl::Sqlite(path) => {
+                let mut conn = SqliteConnection::establish(path)
+                    .map_err(|e| PersistenceError::Unavailable(e.to_string()))?;
+                // WAL lets readers run beside the single writer; foreign keys are off by default
+                // in SQLite; busy_timeout waits for another process's lock instead of failing.
+                conn.batch_execute(
+                    "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
+                     PRAGMA synchronous = NORMAL;",
+                )?;
+                if self.url.sqlite_file().is_some() {
+                    conn.batch_execute("PRAGMA journal_mode = WAL;")?;
+                }
+                Ok(DbConnection::Sqlite(conn))
+            }
+        }
+    }
+}
+
+impl r2d2::ManageConnection for ConnectionManager {
+    type Connection = DbConnection;
+    type Error = PersistenceError;
+
+    fn connect(&self) -> Result<DbConnection, PersistenceError> {
+        ConnectionManager::connect(self)
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), PersistenceError> {
+        conn.batch_execute("SELECT 1")
+            .map_err(PersistenceError::from)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
+        false
+    }
+}
+
+pub type Pool = r2d2::Pool<ConnectionManager>;
+pub type PooledConnection = r2d2::PooledConnection<ConnectionManager>;
+
+/// Pool sizes and timeouts.
+#[derive(Debug, Clone)]
+pub struct PoolOptions {
+    /// Connections for PostgreSQL, or SQLite readers.
+    pub max_connections: u32,
+    /// How long a request waits for a connection before the API answers 503.
+    pub acquire_timeout: Duration,
+}
+
+impl Default for PoolOptions {
+    fn default() -> Self {
+        Self {
+            max_connections: 8,
+            acquire_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// The database handle the application shares: a read pool and a write pool. On PostgreSQL they
+/// are the same pool. On SQLite the write pool holds one connection, so writers queue in the
+/// process instead of failing with `SQLITE_BUSY`, while readers run beside it (WAL).
+#[derive(Clone)]
+pub struct Database {
+    backend: Backend,
+    read: Pool,
+    write: Pool,
+}
+
+impl Database {
+    /// Connects (lazily beyond the first connection) and checks the database is reachable.
+    pub fn connect(url: &str, options: &PoolOptions) -> Result<Self, PersistenceError> {
+        let url = DatabaseUrl::parse(url)?;
+        let backend = url.backend();
+        let build = |size: u32, url: DatabaseUrl| {
+            r2d2::Pool::builder()
+                .max_size(size.max(1))
+                .min_idle(Some(1))
+                .connection_timeout(options.acquire_timeout)
+                .test_on_check_out(false)
+                .build(ConnectionManager::new(url))
+                .map_err(|e| PersistenceError::Unavailable(e.to_string()))
+        };
+        let (read, write) = match backend {
+            Backend::Postgres => {
+                let pool = build(options.max_connections, url)?;
+                (pool.clone(), pool)
+            }
+            // An in-memory database exists per connection: one connection for everything.
+            Backend::Sqlite if url.is_sqlite_memory() => {
+                let pool = build(1, url)?;
+                (pool.clone(), pool)
+            }
+            Backend::Sqlite => {
+                let write = build(1, url.clone())?;
+                (build(options.max_connections, url)?, write)
+            }
+        };
+        Ok(Self {
+            backend,
+            read,
+            write,
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// A connection for reads.
+    pub fn reader(&self) -> Result<PooledConnection, PersistenceError> {
+        self.read.get().map_err(PersistenceError::from)
+    }
+
+    /// A connection for writes (the single writer on SQLite).
+    pub fn writer(&self) -> Result<PooledConnection, PersistenceError> {
+        self.write.get().map_err(PersistenceError::from)
+    }
+
+    /// Applies pending migrations of this backend's tree; returns the versions applied.
+    pub fn migrate(&self) -> Result<Vec<String>, PersistenceError> {
+        let mut conn = self.writer()?;
+        run_migrations(&mut conn)
+    }
+
+    /// Is the database reachable right now?
+    pub fn ping(&self) -> Result<(), PersistenceError> {
+        let mut conn = self.reader()?;
+        conn.batch_execute("SELECT 1")?;
+        Ok(())
+    }
+}
+
+/// Applies the pending migrations of the connection's backend.
+pub fn run_migrations(conn: &mut DbConnection) -> Result<Vec<String>, PersistenceError> {
+    let applied = match conn {
+        DbConnection::Pg(pg) => pg.run_pending_migrations(POSTGRES_MIGRATIONS),
+        DbConnection::Sqlite(sqlite) => sqlite.run_pending_migrations(SQLITE_MIGRATIONS),
+    }
+    .map_err(|e| PersistenceError::Migration(e.to_string()))?;
+    Ok(applied.into_iter().map(|v| v.to_string()).collect())
+}
+
+/// Reverts every applied migration (used by the up -> down -> up test).
+pub fn revert_all_migrations(conn: &mut DbConnection) -> Result<(), PersistenceError> {
+    match conn {
+        DbConnection::Pg(pg) => pg.revert_all_migrations(POSTGRES_MIGRATIONS).map(drop),
+        DbConnection::Sqlite(sqlite) => sqlite.revert_all_migrations(SQLITE_MIGRATIONS).map(drop),
+    }
+    .map_err(|e| PersistenceError::Migration(e.to_string()))
+}
+
+/// The versions of both migration trees, to check they are in step.
+pub fn migration_versions() -> Result<(Vec<String>, Vec<String>), PersistenceError> {
+    use diesel::migration::MigrationSource;
+    let versions = |source: &EmbeddedMigrations| -> Result<Vec<String>, PersistenceError> {
+        let migrations = MigrationSource::<diesel::sqlite::Sqlite>::migrations(source)
+            .map_err(|e| PersistenceError::Migration(e.to_string()))?;
+        Ok(migrations.iter().map(|m| m.name().to_string()).collect())
+    };
+    Ok((
+        versions(&SQLITE_MIGRATIONS)?,
+        versions(&POSTGRES_MIGRATIONS)?,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_pick_the_backend() {
+        assert_eq!(
+            DatabaseUrl::parse("postgres://u@h/db").unwrap().backend(),
+            Backend::Postgres
+        );
+        assert_eq!(
+            DatabaseUrl::parse("postgresql://u@h/db").unwrap().backend(),
+            Backend::Postgres
+        );
+        assert_eq!(
+            DatabaseUrl::parse("sqlite://data/entraide.db").unwrap(),
+            DatabaseUrl::Sqlite("data/entraide.db".into())
+        );
+        assert_eq!(
+            DatabaseUrl::parse("entraide.db").unwrap(),
+            DatabaseUrl::Sqlite("entraide.db".into())
+        );
+        assert!(
+            DatabaseUrl::parse("sqlite::memory:")
+                .unwrap()
+                .is_sqlite_memory()
+        );
+        assert!(DatabaseUrl::parse("mysql://x").is_err());
+        assert!(DatabaseUrl::parse("").is_err());
+    }
+
+    #[test]
+    fn migration_trees_are_in_step() {
+        let (sqlite, postgres) = migration_versions().unwrap();
+        assert!(!sqlite.is_empty());
+        assert_eq!(sqlite, postgres);
+    }
+}

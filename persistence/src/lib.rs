@@ -1,0 +1,19 @@
+//! Entraide's persistence: diesel over SQLite or PostgreSQL, one code path for both.
+//!
+//! Functions take a `&mut DbConnection` so the caller chooses the transaction. They return domain
+//! types or [`PersistenceError`], never HTTP types. Diesel is synchronous: the API runs these on
+//! actix's blocking pool.
+
+pub mod conditions;
+pub mod connection;
+pub mod error;
+pub mod members;
+pub mod schema;
+pub mod sessions;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+mod convert;
+
+pub use connection::{Backend, Database, DbConnection, PoolOptions};
+pub use error::PersistenceError;

@@ -1,0 +1,414 @@
+//! Members: accounts, credentials and profiles.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use entraide_domain::ids::{ConditionId, MemberId};
+use entraide_domain::member::{Email, MemberKind, PlatformRole, Pseudonym};
+use entraide_domain::profile::{
+    AvatarUrl, Bio, Field, LanguageTag, Location, Profile, ProfileChanges, Visibility, defaults,
+};
+
+use crate::connection::DbConnection;
+use crate::convert::{from_db_time, parse_enum, parse_id, to_db_time};
+use crate::error::PersistenceError;
+use crate::schema::{member_conditions, members};
+
+/// A member as the owner sees their account: the profile plus private account data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub email: Email,
+    pub profile: Profile,
+}
+
+/// What login needs to know about an account.
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    pub id: MemberId,
+    pub password_hash: String,
+    pub role: PlatformRole,
+    pub failed_logins: i32,
+    pub login_locked_until: Option<DateTime<Utc>>,
+}
+
+/// A member to create; the password is already hashed.
+#[derive(Debug)]
+pub struct NewMember<'a> {
+    pub id: MemberId,
+    pub email: &'a Email,
+    pub pseudonym: &'a Pseudonym,
+    pub kind: MemberKind,
+    pub role: PlatformRole,
+    pub password_hash: &'a str,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = members)]
+struct MemberRow {
+    id: String,
+    email: String,
+    pseudonym: String,
+    kind: String,
+    role: String,
+    bio: Option<String>,
+    bio_visibility: String,
+    avatar_url: Option<String>,
+    avatar_visibility: String,
+    city: Option<String>,
+    region: Option<String>,
+    country: Option<String>,
+    location_visibility: String,
+    language: Option<String>,
+    language_visibility: String,
+    conditions_visibility: String,
+    created_at: chrono::NaiveDateTime,
+}
+
+impl MemberRow {
+    fn into_account(self, conditions: Vec<ConditionId>) -> Result<Account, PersistenceError> {
+        let Self {
+            id,
+            email,
+            pseudonym,
+            kind,
+            role,
+            bio,
+            bio_visibility,
+            avatar_url,
+            avatar_visibility,
+            city,
+            region,
+            country,
+            location_visibility,
+            language,
+            language_visibility,
+            conditions_visibility,
+            created_at,
+        } = self;
+        let visibility = |raw: &str| parse_enum(raw, Visibility::parse);
+        let profile = Profile {
+            id: parse_id(&id)?,
+            pseudonym: Pseudonym::from_stored(pseudonym),
+            kind: parse_enum(&kind, MemberKind::parse)?,
+            role: parse_enum(&role, PlatformRole::parse)?,
+            bio: Field::new(bio.map(Bio::from_stored), visibility(&bio_visibility)?),
+            avatar_url: Field::new(
+                avatar_url.map(AvatarUrl::from_stored),
+                visibility(&avatar_visibility)?,
+            ),
+            location: Field::new(
+                Location {
+                    city,
+                    region,
+                    country,
+                },
+                visibility(&location_visibility)?,
+            ),
+            language: Field::new(
+                language.map(LanguageTag::from_stored),
+                visibility(&language_visibility)?,
+            ),
+            conditions: Field::new(conditions, visibility(&conditions_visibility)?),
+            created_at: from_db_time(created_at),
+        };
+        Ok(Account {
+            email: Email::from_stored(email),
+            profile,
+        })
+    }
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = members)]
+struct MemberInsert<'a> {
+    id: String,
+    email: &'a str,
+    pseudonym: &'a str,
+    pseudonym_key: String,
+    password_hash: &'a str,
+    kind: &'static str,
+    role: &'static str,
+    bio_visibility: &'static str,
+    avatar_visibility: &'static str,
+    location_visibility: &'static str,
+    language_visibility: &'static str,
+    conditions_visibility: &'static str,
+    failed_logins: i32,
+    created_at: chrono::NaiveDateTime,
+    updated_at: chrono::NaiveDateTime,
+}
+
+/// Creates a member with default visibilities. A taken e-mail or pseudonym is a
+/// [`PersistenceError::UniqueViolation`] naming the field.
+pub fn insert(conn: &mut DbConnection, new: &NewMember<'_>) -> Result<Account, PersistenceError> {
+    let NewMember {
+        id,
+        email,
+        pseudonym,
+        kind,
+        role,
+        password_hash,
+        created_at,
+    } = new;
+    let now = to_db_time(*created_at);
+    diesel::insert_into(members::table)
+        .values(MemberInsert {
+            id: id.to_string(),
+            email: email.as_str(),
+            pseudonym: pseudonym.as_str(),
+            pseudonym_key: pseudonym.key(),
+            password_hash,
+            kind: kind.as_str(),
+            role: role.as_str(),
+            bio_visibility: defaults::BIO.as_str(),
+            avatar_visibility: defaults::AVATAR.as_str(),
+            location_visibility: defaults::LOCATION.as_str(),
+            language_visibility: defaults::LANGUAGE.as_str(),
+            conditions_visibility: defaults::CONDITIONS.as_str(),
+            failed_logins: 0,
+            created_at: now,
+            updated_at: now,
+        })
+        .execute(conn)?;
+    find_account(conn, *id)?.ok_or(PersistenceError::NotFound)
+}
+
+/// The account of a member, with their conditions of interest.
+pub fn find_account(
+    conn: &mut DbConnection,
+    id: MemberId,
+) -> Result<Option<Account>, PersistenceError> {
+    let key = id.to_string();
+    let Some(row) = members::table
+        .find(&key)
+        .select(MemberRow::as_select())
+        .first(conn)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let conditions = condition_ids(conn, &key)?;
+    row.into_account(conditions).map(Some)
+}
+
+/// A member's profile (what [`Profile::view_for`] filters for each reader).
+pub fn find_profile(
+    conn: &mut DbConnection,
+    id: MemberId,
+) -> Result<Option<Profile>, PersistenceError> {
+    Ok(find_account(conn, id)?.map(|account| account.profile))
+}
+
+fn condition_ids(
+    conn: &mut DbConnection,
+    member_id: &str,
+) -> Result<Vec<ConditionId>, PersistenceError> {
+    member_conditions::table
+        .filter(member_conditions::member_id.eq(member_id))
+        .select(member_conditions::condition_id)
+        .order(member_conditions::condition_id)
+        .load::<String>(conn)?
+        .iter()
+        .map(|raw| parse_id(raw))
+        .collect()
+}
+
+type CredentialsRow = (String, String, String, i32, Option<chrono::NaiveDateTime>);
+
+fn into_credentials(row: CredentialsRow) -> Result<Credentials, PersistenceError> {
+    let (id, password_hash, role, failed_logins, login_locked_until) = row;
+    Ok(Credentials {
+        id: parse_id(&id)?,
+        password_hash,
+        role: parse_enum(&role, PlatformRole::parse)?,
+        failed_logins,
+        login_locked_until: login_locked_until.map(from_db_time),
+    })
+}
+
+const CREDENTIALS_COLUMNS: (
+    members::id,
+    members::password_hash,
+    members::role,
+    members::failed_logins,
+    members::login_locked_until,
+) = (
+    members::id,
+    members::password_hash,
+    members::role,
+    members::failed_logins,
+    members::login_locked_until,
+);
+
+pub fn find_credentials_by_email(
+    conn: &mut DbConnection,
+    email: &Email,
+) -> Result<Option<Credentials>, PersistenceError> {
+    members::table
+        .filter(members::email.eq(email.as_str()))
+        .select(CREDENTIALS_COLUMNS)
+        .first::<CredentialsRow>(conn)
+        .optional()?
+        .map(into_credentials)
+        .transpose()
+}
+
+pub fn find_credentials(
+    conn: &mut DbConnection,
+    id: MemberId,
+) -> Result<Option<Credentials>, PersistenceError> {
+    members::table
+        .find(id.to_string())
+        .select(CREDENTIALS_COLUMNS)
+        .first::<CredentialsRow>(conn)
+        .optional()?
+        .map(into_credentials)
+        .transpose()
+}
+
+/// Counts a failed login and sets the lock the caller computed.
+pub fn record_login_failure(
+    conn: &mut DbConnection,
+    id: MemberId,
+    failed_logins: i32,
+    locked_until: Option<DateTime<Utc>>,
+) -> Result<(), PersistenceError> {
+    diesel::update(members::table.find(id.to_string()))
+        .set((
+            members::failed_logins.eq(failed_logins),
+            members::login_locked_until.eq(locked_until.map(to_db_time)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Clears the failed-login counter after a successful login.
+pub fn record_login_success(conn: &mut DbConnection, id: MemberId) -> Result<(), PersistenceError> {
+    diesel::update(members::table.find(id.to_string()))
+        .set((
+            members::failed_logins.eq(0),
+            members::login_locked_until.eq(None::<chrono::NaiveDateTime>),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn update_password_hash(
+    conn: &mut DbConnection,
+    id: MemberId,
+    password_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<(), PersistenceError> {
+    let updated = diesel::update(members::table.find(id.to_string()))
+        .set((
+            members::password_hash.eq(password_hash),
+            members::updated_at.eq(to_db_time(now)),
+        ))
+        .execute(conn)?;
+    if updated == 0 {
+        return Err(PersistenceError::NotFound);
+    }
+    Ok(())
+}
+
+/// Gives a platform role to the member with this e-mail; returns their id.
+pub fn set_role_by_email(
+    conn: &mut DbConnection,
+    email: &Email,
+    role: PlatformRole,
+    now: DateTime<Utc>,
+) -> Result<MemberId, PersistenceError> {
+    let id: String = diesel::update(members::table.filter(members::email.eq(email.as_str())))
+        .set((
+            members::role.eq(role.as_str()),
+            members::updated_at.eq(to_db_time(now)),
+        ))
+        .returning(members::id)
+        .get_result(conn)?;
+    parse_id(&id)
+}
+
+#[derive(AsChangeset)]
+#[diesel(table_name = members)]
+struct ProfileChangeset<'a> {
+    pseudonym: Option<&'a str>,
+    pseudonym_key: Option<String>,
+    kind: Option<&'static str>,
+    bio: Option<Option<&'a str>>,
+    bio_visibility: Option<&'static str>,
+    avatar_url: Option<Option<&'a str>>,
+    avatar_visibility: Option<&'static str>,
+    city: Option<Option<&'a str>>,
+    region: Option<Option<&'a str>>,
+    country: Option<Option<&'a str>>,
+    location_visibility: Option<&'static str>,
+    language: Option<Option<&'a str>>,
+    language_visibility: Option<&'static str>,
+    conditions_visibility: Option<&'static str>,
+    updated_at: chrono::NaiveDateTime,
+}
+
+/// Applies profile changes; a changed list of conditions replaces the old one. Unknown
+/// conditions are a [`PersistenceError::ForeignKeyViolation`]; call inside a transaction.
+pub fn update_profile(
+    conn: &mut DbConnection,
+    id: MemberId,
+    changes: &ProfileChanges,
+    now: DateTime<Utc>,
+) -> Result<Account, PersistenceError> {
+    let ProfileChanges {
+        pseudonym,
+        kind,
+        bio,
+        bio_visibility,
+        avatar_url,
+        avatar_visibility,
+        location,
+        location_visibility,
+        language,
+        language_visibility,
+        conditions,
+        conditions_visibility,
+    } = changes;
+    let key = id.to_string();
+    let changeset = ProfileChangeset {
+        pseudonym: pseudonym.as_ref().map(Pseudonym::as_str),
+        pseudonym_key: pseudonym.as_ref().map(Pseudonym::key),
+        kind: kind.map(MemberKind::as_str),
+        bio: bio.as_ref().map(|b| b.as_ref().map(Bio::as_str)),
+        bio_visibility: bio_visibility.map(Visibility::as_str),
+        avatar_url: avatar_url
+            .as_ref()
+            .map(|a| a.as_ref().map(AvatarUrl::as_str)),
+        avatar_visibility: avatar_visibility.map(Visibility::as_str),
+        city: location.as_ref().map(|l| l.city.as_deref()),
+        region: location.as_ref().map(|l| l.region.as_deref()),
+        country: location.as_ref().map(|l| l.country.as_deref()),
+        location_visibility: location_visibility.map(Visibility::as_str),
+        language: language
+            .as_ref()
+            .map(|l| l.as_ref().map(LanguageTag::as_str)),
+        language_visibility: language_visibility.map(Visibility::as_str),
+        conditions_visibility: conditions_visibility.map(Visibility::as_str),
+        updated_at: to_db_time(now),
+    };
+    let updated = diesel::update(members::table.find(&key))
+        .set(changeset)
+        .execute(conn)?;
+    if updated == 0 {
+        return Err(PersistenceError::NotFound);
+    }
+    if let Some(conditions) = conditions {
+        diesel::delete(member_conditions::table.filter(member_conditions::member_id.eq(&key)))
+            .execute(conn)?;
+        for condition in conditions {
+            diesel::insert_into(member_conditions::table)
+                .values((
+                    member_conditions::member_id.eq(&key),
+                    member_conditions::condition_id.eq(condition.to_string()),
+                ))
+                .execute(conn)?;
+        }
+    }
+    find_account(conn, id)?.ok_or(PersistenceError::NotFound)
+}

@@ -1,0 +1,80 @@
+// The database schema, identical on SQLite and PostgreSQL (portable column types only).
+// Kept by hand in step with migrations/{sqlite,postgres}; a test checks both trees migrate.
+
+diesel::table! {
+    members (id) {
+        id -> Text,
+        email -> Text,
+        pseudonym -> Text,
+        pseudonym_key -> Text,
+        password_hash -> Text,
+        kind -> Text,
+        role -> Text,
+        bio -> Nullable<Text>,
+        bio_visibility -> Text,
+        avatar_url -> Nullable<Text>,
+        avatar_visibility -> Text,
+        city -> Nullable<Text>,
+        region -> Nullable<Text>,
+        country -> Nullable<Text>,
+        location_visibility -> Text,
+        language -> Nullable<Text>,
+        language_visibility -> Text,
+        conditions_visibility -> Text,
+        failed_logins -> Integer,
+        login_locked_until -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> Text,
+        member_id -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    refresh_tokens (token_hash) {
+        token_hash -> Text,
+        session_id -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    conditions (id) {
+        id -> Text,
+        name -> Text,
+        name_key -> Text,
+        orpha_code -> Nullable<Text>,
+        icd10_code -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    member_conditions (member_id, condition_id) {
+        member_id -> Text,
+        condition_id -> Text,
+    }
+}
+
+diesel::joinable!(sessions -> members (member_id));
+diesel::joinable!(refresh_tokens -> sessions (session_id));
+diesel::joinable!(member_conditions -> members (member_id));
+diesel::joinable!(member_conditions -> conditions (condition_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    members,
+    sessions,
+    refresh_tokens,
+    conditions,
+    member_conditions,
+);

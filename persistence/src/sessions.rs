@@ -1,0 +1,168 @@
+//! Login sessions and their rotating refresh tokens. Only a token's hash is stored.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use entraide_domain::ids::{MemberId, SessionId};
+
+use crate::connection::DbConnection;
+use crate::convert::{from_db_time, parse_id, to_db_time};
+use crate::error::PersistenceError;
+use crate::schema::{refresh_tokens, sessions};
+
+/// A refresh token looked up by its hash, with the state of its session.
+#[derive(Debug, Clone)]
+pub struct RefreshTokenRecord {
+    pub session_id: SessionId,
+    pub member_id: MemberId,
+    pub expires_at: DateTime<Utc>,
+    pub used_at: Option<DateTime<Utc>>,
+    pub session_revoked_at: Option<DateTime<Utc>>,
+}
+
+pub fn create_session(
+    conn: &mut DbConnection,
+    id: SessionId,
+    member_id: MemberId,
+    now: DateTime<Utc>,
+) -> Result<(), PersistenceError> {
+    let now = to_db_time(now);
+    diesel::insert_into(sessions::table)
+        .values((
+            sessions::id.eq(id.to_string()),
+            sessions::member_id.eq(member_id.to_string()),
+            sessions::created_at.eq(now),
+            sessions::last_used_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn insert_refresh_token(
+    conn: &mut DbConnection,
+    token_hash: &str,
+    session_id: SessionId,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> Result<(), PersistenceError> {
+    diesel::insert_into(refresh_tokens::table)
+        .values((
+            refresh_tokens::token_hash.eq(token_hash),
+            refresh_tokens::session_id.eq(session_id.to_string()),
+            refresh_tokens::created_at.eq(to_db_time(now)),
+            refresh_tokens::expires_at.eq(to_db_time(expires_at)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn find_refresh_token(
+    conn: &mut DbConnection,
+    token_hash: &str,
+) -> Result<Option<RefreshTokenRecord>, PersistenceError> {
+    let row = refresh_tokens::table
+        .inner_join(sessions::table)
+        .filter(refresh_tokens::token_hash.eq(token_hash))
+        .select((
+            sessions::id,
+            sessions::member_id,
+            refresh_tokens::expires_at,
+            refresh_tokens::used_at,
+            sessions::revoked_at,
+        ))
+        .first::<(
+            String,
+            String,
+            chrono::NaiveDateTime,
+            Option<chrono::NaiveDateTime>,
+            Option<chrono::NaiveDateTime>,
+        )>(conn)
+        .optional()?;
+    let Some((session_id, member_id, expires_at, used_at, revoked_at)) = row else {
+        return Ok(None);
+    };
+    Ok(Some(RefreshTokenRecord {
+        session_id: parse_id(&session_id)?,
+        member_id: parse_id(&member_id)?,
+        expires_at: from_db_time(expires_at),
+        used_at: used_at.map(from_db_time),
+        session_revoked_at: revoked_at.map(from_db_time),
+    }))
+}
+
+/// Marks a token used, only if it was not already: `false` means another request used it
+/// first (a reuse, even when two requests race).
+pub fn mark_refresh_token_used(
+    conn: &mut DbConnection,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, PersistenceError> {
+    let updated = diesel::update(
+        refresh_tokens::table
+            .filter(refresh_tokens::token_hash.eq(token_hash))
+            .filter(refresh_tokens::used_at.is_null()),
+    )
+    .set(refresh_tokens::used_at.eq(to_db_time(now)))
+    .execute(conn)?;
+    Ok(updated == 1)
+}
+
+pub fn touch_session(
+    conn: &mut DbConnection,
+    id: SessionId,
+    now: DateTime<Utc>,
+) -> Result<(), PersistenceError> {
+    diesel::update(sessions::table.find(id.to_string()))
+        .set(sessions::last_used_at.eq(to_db_time(now)))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Revokes one session (logout, or a detected token reuse). Idempotent.
+pub fn revoke_session(
+    conn: &mut DbConnection,
+    id: SessionId,
+    now: DateTime<Utc>,
+) -> Result<(), PersistenceError> {
+    diesel::update(
+        sessions::table
+            .find(id.to_string())
+            .filter(sessions::revoked_at.is_null()),
+    )
+    .set(sessions::revoked_at.eq(to_db_time(now)))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Revokes every session of a member but `keep` (after a password change); returns how many.
+pub fn revoke_other_sessions(
+    conn: &mut DbConnection,
+    member_id: MemberId,
+    keep: Option<SessionId>,
+    now: DateTime<Utc>,
+) -> Result<usize, PersistenceError> {
+    let keep = keep.map(|id| id.to_string()).unwrap_or_default();
+    let revoked = diesel::update(
+        sessions::table
+            .filter(sessions::member_id.eq(member_id.to_string()))
+            .filter(sessions::id.ne(keep))
+            .filter(sessions::revoked_at.is_null()),
+    )
+    .set(sessions::revoked_at.eq(to_db_time(now)))
+    .execute(conn)?;
+    Ok(revoked)
+}
+
+/// Is this session still live (not revoked) and owned by this member?
+pub fn is_active(
+    conn: &mut DbConnection,
+    id: SessionId,
+    member_id: MemberId,
+) -> Result<bool, PersistenceError> {
+    let count: i64 = sessions::table
+        .filter(sessions::id.eq(id.to_string()))
+        .filter(sessions::member_id.eq(member_id.to_string()))
+        .filter(sessions::revoked_at.is_null())
+        .count()
+        .get_result(conn)?;
+    Ok(count == 1)
+}

@@ -1,0 +1,278 @@
+//! Persistence tests: each runs on its own fresh database, SQLite by default or PostgreSQL with
+//! `ENTRAIDE_TEST_DATABASE_URL=postgres://...`.
+
+use chrono::{Duration, Utc};
+use diesel::connection::SimpleConnection;
+use entraide_domain::condition::NewCondition;
+use entraide_domain::ids::{ConditionId, MemberId, SessionId};
+use entraide_domain::member::{Email, MemberKind, PlatformRole, Pseudonym};
+use entraide_domain::profile::{Bio, Location, ProfileChanges, Visibility};
+use entraide_persistence::conditions::{self, ConditionKey};
+use entraide_persistence::connection::{revert_all_migrations, run_migrations};
+use entraide_persistence::members::{self, NewMember};
+use entraide_persistence::testing::TestDatabase;
+use entraide_persistence::{Database, DbConnection, PersistenceError, PoolOptions, sessions};
+
+fn database() -> (TestDatabase, Database) {
+    let test_db = TestDatabase::new();
+    let db = Database::connect(test_db.url(), &PoolOptions::default()).unwrap();
+    db.migrate().unwrap();
+    (test_db, db)
+}
+
+fn new_member(conn: &mut DbConnection, email: &str, pseudonym: &str) -> MemberId {
+    let id = MemberId::new();
+    members::insert(
+        conn,
+        &NewMember {
+            id,
+            email: &Email::parse(email).unwrap(),
+            pseudonym: &Pseudonym::parse(pseudonym).unwrap(),
+            kind: MemberKind::Patient,
+            role: PlatformRole::Member,
+            password_hash: "$argon2id$stub",
+            created_at: Utc::now(),
+        },
+    )
+    .unwrap();
+    id
+}
+
+/// A dump of the schema that two runs can compare (tables, columns, indexes).
+fn schema_fingerprint(conn: &mut DbConnection) -> Vec<String> {
+    use diesel::prelude::*;
+    use diesel::sql_types::Text;
+    #[derive(QueryableByName)]
+    struct Line {
+        #[diesel(sql_type = Text)]
+        line: String,
+    }
+    let sql = match conn {
+        DbConnection::Pg(_) => {
+            "SELECT table_name || '.' || column_name || ':' || data_type || ':' || is_nullable AS line \
+             FROM information_schema.columns WHERE table_schema = 'public' \
+             UNION ALL SELECT 'index ' || indexdef AS line FROM pg_indexes WHERE schemaname = 'public' \
+             ORDER BY line"
+        }
+        DbConnection::Sqlite(_) => {
+            "SELECT type || ' ' || name || ' ' || coalesce(sql, '') AS line FROM sqlite_master \
+             WHERE name NOT LIKE 'sqlite_%' ORDER BY line"
+        }
+    };
+    diesel::sql_query(sql)
+        .load::<Line>(conn)
+        .unwrap()
+        .into_iter()
+        .map(|l| l.line)
+        .collect()
+}
+
+#[test]
+fn migrations_go_up_down_and_up_to_the_same_schema() {
+    let (_guard, db) = database();
+    let mut conn = db.writer().unwrap();
+    let first = schema_fingerprint(&mut conn);
+    assert!(first.iter().any(|l| l.contains("members")), "{first:?}");
+    revert_all_migrations(&mut conn).unwrap();
+    let empty = schema_fingerprint(&mut conn);
+    assert!(
+        !empty.iter().any(|l| l.contains("members")),
+        "down must drop the tables: {empty:?}"
+    );
+    let applied = run_migrations(&mut conn).unwrap();
+    assert!(!applied.is_empty());
+    assert_eq!(schema_fingerprint(&mut conn), first);
+}
+
+#[test]
+fn members_are_unique_by_email_and_case_insensitive_pseudonym() {
+    let (_guard, db) = database();
+    let mut conn = db.writer().unwrap();
+    new_member(&mut conn, "ana@example.org", "Ana");
+    let duplicate_email = members::insert(
+        &mut conn,
+        &NewMember {
+            id: MemberId::new(),
+            email: &Email::parse("ANA@example.org").unwrap(),
+            pseudonym: &Pseudonym::parse("Other").unwrap(),
+            kind: MemberKind::Caregiver,
+            role: PlatformRole::Member,
+            password_hash: "x",
+            created_at: Utc::now(),
+        },
+    );
+    assert!(matches!(
+        duplicate_email,
+        Err(PersistenceError::UniqueViolation {
+            field: Some("email")
+        })
+    ));
+    let duplicate_pseudonym = members::insert(
+        &mut conn,
+        &NewMember {
+            id: MemberId::new(),
+            email: &Email::parse("other@example.org").unwrap(),
+            pseudonym: &Pseudonym::parse("aNA").unwrap(),
+            kind: MemberKind::Caregiver,
+            role: PlatformRole::Member,
+            password_hash: "x",
+            created_at: Utc::now(),
+        },
+    );
+    assert!(matches!(
+        duplicate_pseudonym,
+        Err(PersistenceError::UniqueViolation {
+            field: Some("pseudonym")
+        })
+    ));
+}
+
+#[test]
+fn profile_updates_apply_and_clear_parts() {
+    let (_guard, db) = database();
+    let mut conn = db.writer().unwrap();
+    let id = new_member(&mut conn, "bea@example.org", "Bea");
+    let condition = conditions::list(&mut conn, Some("crohn"), None, 5).unwrap()[0].id;
+    let changes = ProfileChanges {
+        bio: Some(Bio::parse("Hello").unwrap()),
+        bio_visibility: Some(Visibility::Public),
+        location: Some(Location::parse(Some("Lille"), None, Some("FR")).unwrap()),
+        conditions: Some(vec![condition]),
+        ..ProfileChanges::default()
+    };
+    let account = members::update_profile(&mut conn, id, &changes, Utc::now()).unwrap();
+    assert_eq!(
+        account.profile.bio.value.as_ref().unwrap().as_str(),
+        "Hello"
+    );
+    assert_eq!(account.profile.bio.visibility, Visibility::Public);
+    assert_eq!(
+        account.profile.location.value.city.as_deref(),
+        Some("Lille")
+    );
+    assert_eq!(account.profile.conditions.value, vec![condition]);
+
+    let clear = ProfileChanges {
+        bio: Some(None),
+        conditions: Some(vec![]),
+        ..ProfileChanges::default()
+    };
+    let account = members::update_profile(&mut conn, id, &clear, Utc::now()).unwrap();
+    assert_eq!(account.profile.bio.value, None);
+    assert!(account.profile.conditions.value.is_empty());
+    // Untouched parts stay.
+    assert_eq!(
+        account.profile.location.value.city.as_deref(),
+        Some("Lille")
+    );
+
+    let unknown = ProfileChanges {
+        conditions: Some(vec![ConditionId::new()]),
+        ..ProfileChanges::default()
+    };
+    assert!(matches!(
+        members::update_profile(&mut conn, id, &unknown, Utc::now()),
+        Err(PersistenceError::ForeignKeyViolation(_))
+    ));
+}
+
+#[test]
+fn refresh_tokens_rotate_once() {
+    let (_guard, db) = database();
+    let mut conn = db.writer().unwrap();
+    let member = new_member(&mut conn, "cy@example.org", "Cyrielle");
+    let session = SessionId::new();
+    let now = Utc::now();
+    sessions::create_session(&mut conn, session, member, now).unwrap();
+    sessions::insert_refresh_token(&mut conn, "hash-1", session, now, now + Duration::days(30))
+        .unwrap();
+    let record = sessions::find_refresh_token(&mut conn, "hash-1")
+        .unwrap()
+        .unwrap();
+    assert_eq!(record.member_id, member);
+    assert_eq!(record.used_at, None);
+    assert!(sessions::mark_refresh_token_used(&mut conn, "hash-1", now).unwrap());
+    // A second use (a replay, or a race) is told apart.
+    assert!(!sessions::mark_refresh_token_used(&mut conn, "hash-1", now).unwrap());
+    assert!(sessions::is_active(&mut conn, session, member).unwrap());
+    sessions::revoke_session(&mut conn, session, now).unwrap();
+    assert!(!sessions::is_active(&mut conn, session, member).unwrap());
+    assert!(
+        sessions::find_refresh_token(&mut conn, "unknown")
+            .unwrap()
+            .is_none()
+    );
+}
+
+#[test]
+fn other_sessions_are_revoked_but_the_current_one() {
+    let (_guard, db) = database();
+    let mut conn = db.writer().unwrap();
+    let member = new_member(&mut conn, "dan@example.org", "Dan");
+    let (keep, other1, other2) = (SessionId::new(), SessionId::new(), SessionId::new());
+    for s in [keep, other1, other2] {
+        sessions::create_session(&mut conn, s, member, Utc::now()).unwrap();
+    }
+    let revoked =
+        sessions::revoke_other_sessions(&mut conn, member, Some(keep), Utc::now()).unwrap();
+    assert_eq!(revoked, 2);
+    assert!(sessions::is_active(&mut conn, keep, member).unwrap());
+    assert!(!sessions::is_active(&mut conn, other1, member).unwrap());
+}
+
+#[test]
+fn conditions_are_seeded_listed_by_keyset_and_unique() {
+    let (_guard, db) = database();
+    let mut conn = db.writer().unwrap();
+    let mut seen = Vec::new();
+    let mut after: Option<ConditionKey> = None;
+    loop {
+        let page = conditions::list(&mut conn, None, after.as_ref(), 7).unwrap();
+        if page.is_empty() {
+            break;
+        }
+        after = page.last().map(ConditionKey::of);
+        seen.extend(page.into_iter().map(|c| c.name.as_str().to_owned()));
+    }
+    assert!(seen.len() >= 30, "starter list: {seen:?}");
+    let mut sorted = seen.clone();
+    sorted.sort_by_key(|name| name.to_lowercase());
+    assert_eq!(
+        seen, sorted,
+        "pages follow name order without gaps or repeats"
+    );
+    for expected in ["Breast cancer", "Multiple sclerosis", "Crohn's disease"] {
+        assert!(seen.iter().any(|n| n == expected), "{expected} seeded");
+    }
+
+    let like = conditions::list(&mut conn, Some("CANCER"), None, 50).unwrap();
+    assert!(like.len() >= 3 && like.iter().all(|c| c.name.as_str().contains("cancer")));
+    // LIKE wildcards are matched literally.
+    assert!(
+        conditions::list(&mut conn, Some("%"), None, 50)
+            .unwrap()
+            .is_empty()
+    );
+
+    let new = NewCondition::parse("Maladie de Fabry", Some("ORPHA:324"), Some("E75.2")).unwrap();
+    conditions::insert(&mut conn, &new, Utc::now()).unwrap();
+    let again = NewCondition::parse("maladie de fabry", None, None).unwrap();
+    assert!(matches!(
+        conditions::insert(&mut conn, &again, Utc::now()),
+        Err(PersistenceError::UniqueViolation {
+            field: Some("name")
+        })
+    ));
+}
+
+#[test]
+fn foreign_keys_are_enforced() {
+    let (_guard, db) = database();
+    let mut conn = db.writer().unwrap();
+    let result = sessions::create_session(&mut conn, SessionId::new(), MemberId::new(), Utc::now());
+    assert!(matches!(
+        result,
+        Err(PersistenceError::ForeignKeyViolation(_))
+    ));
+    conn.batch_execute("SELECT 1").unwrap();
+}
