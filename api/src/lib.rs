@@ -1,1 +1,20 @@
+//! Entraide's HTTP API: actix-web handlers, authentication, configuration and start-up.
+//!
+//! `main.rs` and the end-to-end tests both go through [`startup::Application::build`].
 
+pub mod configuration;
+pub mod routes;
+pub mod startup;
+pub mod telemetry;
+
+mod context;
+mod convert;
+mod db;
+mod error;
+mod extractors;
+mod handlers;
+mod pagination;
+mod security;
+mod state;
+
+pub mod admin;

@@ -1,1 +1,122 @@
-fn main() {}
+//! The `entraide` binary: `serve` (default), `migrate`, `openapi`, `create-admin`.
+
+use std::io::BufRead;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use entraide_api::admin::{AdminOutcome, create_admin};
+use entraide_api::configuration::Settings;
+use entraide_api::startup::{Application, connect_and_migrate};
+use entraide_api::{routes, telemetry};
+use entraide_domain::member::MemberKind;
+
+#[derive(Parser)]
+#[command(name = "entraide", version, about = "Entraide: a backend for online patient communities")]
+struct Cli {
+    /// A TOML settings file (default: ./entraide.toml when it exists). `ENTRAIDE_*` variables
+    /// override it.
+    #[arg(long, global = true, env = "ENTRAIDE_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the API server (the default). Applies pending migrations first.
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Print the OpenAPI document.
+    Openapi,
+    /// Make a member a platform admin, creating the account if the e-mail is unknown.
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        /// Required when the account does not exist yet.
+        #[arg(long)]
+        pseudonym: Option<String>,
+        #[arg(long, value_enum, default_value = "professional")]
+        kind: Kind,
+        /// Read the new account's password from the first line of standard input (otherwise
+        /// from `ENTRAIDE_ADMIN_PASSWORD`).
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Kind {
+    Patient,
+    Caregiver,
+    Professional,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("entraide: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), String> {
+    let command = cli.command.unwrap_or(Command::Serve);
+    if let Command::Openapi = command {
+        let json = routes::openapi_json().map_err(|e| e.to_string())?;
+        print!("{json}");
+        return Ok(());
+    }
+    let settings = Settings::load(cli.config.as_deref()).map_err(|e| e.to_string())?;
+    telemetry::init(settings.log_format());
+    match command {
+        Command::Openapi => Ok(()),
+        Command::Serve => serve(settings),
+        Command::Migrate => {
+            let database = connect_and_migrate(&settings).map_err(|e| e.to_string())?;
+            println!("database ({}) is up to date", database.backend().as_str());
+            Ok(())
+        }
+        Command::CreateAdmin {
+            email,
+            pseudonym,
+            kind,
+            password_stdin,
+        } => {
+            let password = if password_stdin {
+                let mut line = String::new();
+                std::io::stdin()
+                    .lock()
+                    .read_line(&mut line)
+                    .map_err(|e| e.to_string())?;
+                Some(line.trim_end_matches(['\r', '\n']).to_owned())
+            } else {
+                std::env::var("ENTRAIDE_ADMIN_PASSWORD").ok()
+            };
+            let kind = match kind {
+                Kind::Patient => MemberKind::Patient,
+                Kind::Caregiver => MemberKind::Caregiver,
+                Kind::Professional => MemberKind::Professional,
+            };
+            let outcome = create_admin(&settings, &email, pseudonym.as_deref(), kind, password.as_deref())
+                .map_err(|e| e.to_string())?;
+            match outcome {
+                AdminOutcome::Promoted(id) => println!("member {id} is now an admin"),
+                AdminOutcome::Created(id) => println!("admin {id} created"),
+            }
+            Ok(())
+        }
+    }
+}
+
+#[actix_web::main]
+async fn serve(settings: Settings) -> Result<(), String> {
+    let bind = settings.bind.clone();
+    let application = Application::build(settings).map_err(|e| e.to_string())?;
+    tracing::info!(%bind, port = application.port(), "Entraide API listening; docs at /api/docs/");
+    application.run_until_stopped().await.map_err(|e| e.to_string())
+}

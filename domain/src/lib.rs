@@ -5,6 +5,7 @@
 //! cannot hold an invalid value. Authorization lives here as named policy functions, unit-tested
 //! as tables, so handlers and SQL filters implement one written rule.
 
+pub mod auth;
 pub mod condition;
 pub mod error;
 pub mod ids;

@@ -203,6 +203,23 @@ impl Database {
         })
     }
 
+    /// Like [`Database::connect`] but opens no connection yet: the server can start (and
+    /// report not-ready) while the database is down.
+    pub fn connect_lazy(url: &str, options: &PoolOptions) -> Result<Self, PersistenceError> {
+        let url = DatabaseUrl::parse(url)?;
+        let backend = url.backend();
+        let pool = r2d2::Pool::builder()
+            .max_size(options.max_connections.max(1))
+            .min_idle(Some(0))
+            .connection_timeout(options.acquire_timeout)
+            .build_unchecked(ConnectionManager::new(url));
+        Ok(Self {
+            backend,
+            read: pool.clone(),
+            write: pool,
+        })
+    }
+
     pub fn backend(&self) -> Backend {
         self.backend
     }
@@ -262,6 +279,29 @@ pub fn migration_versions() -> Result<(Vec<String>, Vec<String>), PersistenceErr
         versions(&SQLITE_MIGRATIONS)?,
         versions(&POSTGRES_MIGRATIONS)?,
     ))
+}
+
+/// Runs `f` in a transaction: committed when it returns `Ok`, rolled back on `Err`. Lets
+/// callers with their own error type use transactions without depending on diesel.
+pub fn in_transaction<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+where
+    E: From<PersistenceError>,
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+{
+    enum Failure<E> {
+        Caller(E),
+        Database(diesel::result::Error),
+    }
+    impl<E> From<diesel::result::Error> for Failure<E> {
+        fn from(error: diesel::result::Error) -> Self {
+            Self::Database(error)
+        }
+    }
+    conn.transaction::<T, Failure<E>, _>(|conn| f(conn).map_err(Failure::Caller))
+        .map_err(|failure| match failure {
+            Failure::Caller(error) => error,
+            Failure::Database(error) => E::from(PersistenceError::from(error)),
+        })
 }
 
 #[cfg(test)]

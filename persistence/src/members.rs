@@ -266,18 +266,26 @@ pub fn find_credentials(
         .transpose()
 }
 
-/// Counts a failed login and sets the lock the caller computed.
-pub fn record_login_failure(
+/// Counts one more failed login, atomically (concurrent failures are all counted); returns the
+/// new count.
+pub fn increment_failed_logins(
     conn: &mut DbConnection,
     id: MemberId,
-    failed_logins: i32,
-    locked_until: Option<DateTime<Utc>>,
+) -> Result<i32, PersistenceError> {
+    Ok(diesel::update(members::table.find(id.to_string()))
+        .set(members::failed_logins.eq(members::failed_logins + 1))
+        .returning(members::failed_logins)
+        .get_result(conn)?)
+}
+
+/// Refuses logins to this account until `until`.
+pub fn lock_logins(
+    conn: &mut DbConnection,
+    id: MemberId,
+    until: DateTime<Utc>,
 ) -> Result<(), PersistenceError> {
     diesel::update(members::table.find(id.to_string()))
-        .set((
-            members::failed_logins.eq(failed_logins),
-            members::login_locked_until.eq(locked_until.map(to_db_time)),
-        ))
+        .set(members::login_locked_until.eq(Some(to_db_time(until))))
         .execute(conn)?;
     Ok(())
 }
@@ -411,4 +419,9 @@ pub fn update_profile(
         }
     }
     find_account(conn, id)?.ok_or(PersistenceError::NotFound)
+}
+
+/// How many members there are (tests check that refused requests stored nothing).
+pub fn count(conn: &mut DbConnection) -> Result<i64, PersistenceError> {
+    Ok(members::table.count().get_result(conn)?)
 }

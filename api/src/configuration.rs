@@ -1,0 +1,199 @@
+//! Typed settings: built-in defaults, then an optional TOML file, then `ENTRAIDE_*` variables.
+
+use std::path::{Path, PathBuf};
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+/// `development` (the default: generates what it lacks) or `production` (refuses to guess).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines (default in development).
+    Pretty,
+    /// One JSON object per line (default in production).
+    Json,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    /// `ENTRAIDE_BIND`: address to listen on.
+    pub bind: String,
+    /// `ENTRAIDE_DATABASE_URL`: `sqlite://<file>` (default `sqlite://entraide.db`) or
+    /// `postgres://...`.
+    pub database_url: String,
+    /// `ENTRAIDE_DATABASE_MAX_CONNECTIONS`: pool size (PostgreSQL, or SQLite readers).
+    pub database_max_connections: u32,
+    /// `ENTRAIDE_JWT_SECRET`: HS256 key, at least 32 bytes. Required in production.
+    pub jwt_secret: Option<SecretString>,
+    /// `ENTRAIDE_ENV`.
+    pub env: Environment,
+    /// `ENTRAIDE_AUTH_RATE_LIMIT`: login/register/refresh attempts per minute per IP; 0 = off.
+    pub auth_rate_limit: u32,
+    /// `ENTRAIDE_ACCESS_TOKEN_TTL_SECS`.
+    pub access_token_ttl_secs: u64,
+    /// `ENTRAIDE_REFRESH_TOKEN_TTL_DAYS`.
+    pub refresh_token_ttl_days: u64,
+    /// `ENTRAIDE_MAX_BODY_BYTES`: larger JSON bodies get 413.
+    pub max_body_bytes: usize,
+    /// `ENTRAIDE_TRUST_FORWARDED_FOR`: take the client IP from `Forwarded`/`X-Forwarded-For`
+    /// (only behind a reverse proxy that sets it).
+    pub trust_forwarded_for: bool,
+    /// `ENTRAIDE_LOG_FORMAT`: `pretty` or `json`; defaults by environment.
+    pub log_format: Option<LogFormat>,
+    /// `ENTRAIDE_WORKERS`: HTTP worker threads; defaults to the number of CPUs.
+    pub workers: Option<usize>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("invalid configuration: {0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Load(#[from] config::ConfigError),
+    #[error("cannot use the JWT secret file {path}: {source}")]
+    SecretFile {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+impl Settings {
+    pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+    pub const DEFAULT_DATABASE_URL: &str = "sqlite://entraide.db";
+    pub const MIN_JWT_SECRET_BYTES: usize = 32;
+
+    /// Loads defaults, then `file` (or `entraide.toml` in the working directory when it exists),
+    /// then the environment.
+    pub fn load(file: Option<&Path>) -> Result<Self, SettingsError> {
+        let mut builder = config::Config::builder()
+            .set_default("bind", Self::DEFAULT_BIND)?
+            .set_default("database_url", Self::DEFAULT_DATABASE_URL)?
+            .set_default("database_max_connections", 8)?
+            .set_default("env", "development")?
+            .set_default("auth_rate_limit", 10)?
+            .set_default("access_token_ttl_secs", 900)?
+            .set_default("refresh_token_ttl_days", 30)?
+            .set_default("max_body_bytes", 64 * 1024)?
+            .set_default("trust_forwarded_for", false)?;
+        builder = match file {
+            Some(path) => builder.add_source(config::File::from(path).required(true)),
+            None => builder.add_source(config::File::with_name("entraide").required(false)),
+        };
+        let settings: Self = builder
+            .add_source(config::Environment::with_prefix("ENTRAIDE").try_parsing(true))
+            .build()?
+            .try_deserialize()?;
+        settings.check()?;
+        Ok(settings)
+    }
+
+    /// Settings for tests and tools: defaults with this database and secret.
+    pub fn with_database(database_url: &str, jwt_secret: &str) -> Self {
+        Self {
+            bind: "127.0.0.1:0".to_owned(),
+            database_url: database_url.to_owned(),
+            database_max_connections: 4,
+            jwt_secret: Some(SecretString::from(jwt_secret.to_owned())),
+            env: Environment::Development,
+            auth_rate_limit: 0,
+            access_token_ttl_secs: 900,
+            refresh_token_ttl_days: 30,
+            max_body_bytes: 64 * 1024,
+            trust_forwarded_for: false,
+            log_format: None,
+            workers: Some(1),
+        }
+    }
+
+    fn check(&self) -> Result<(), SettingsError> {
+        if self.access_token_ttl_secs == 0 || self.refresh_token_ttl_days == 0 {
+            return Err(SettingsError::Invalid(
+                "token lifetimes must be positive".to_owned(),
+            ));
+        }
+        if self.max_body_bytes < 1024 {
+            return Err(SettingsError::Invalid(
+                "max_body_bytes must be at least 1024".to_owned(),
+            ));
+        }
+        Ok(())
+    }
+
+    pub fn log_format(&self) -> LogFormat {
+        self.log_format.unwrap_or(match self.env {
+            Environment::Development => LogFormat::Pretty,
+            Environment::Production => LogFormat::Json,
+        })
+    }
+
+    /// The JWT signing key. A configured secret must be at least 32 bytes. Without one,
+    /// production refuses to start; development generates a key once and keeps it beside the
+    /// SQLite file (or in `.entraide-jwt-secret`), so restarts keep sessions.
+    pub fn resolve_jwt_secret(&self) -> Result<SecretString, SettingsError> {
+        if let Some(secret) = &self.jwt_secret {
+            if secret.expose_secret().len() < Self::MIN_JWT_SECRET_BYTES {
+                return Err(SettingsError::Invalid(format!(
+                    "ENTRAIDE_JWT_SECRET must be at least {} bytes",
+                    Self::MIN_JWT_SECRET_BYTES
+                )));
+            }
+            return Ok(secret.clone());
+        }
+        if self.env == Environment::Production {
+            return Err(SettingsError::Invalid(format!(
+                "ENTRAIDE_JWT_SECRET is required in production (at least {} random bytes)",
+                Self::MIN_JWT_SECRET_BYTES
+            )));
+        }
+        let path = self.jwt_secret_file();
+        load_or_create_secret(&path).map_err(|source| SettingsError::SecretFile { path, source })
+    }
+
+    fn jwt_secret_file(&self) -> PathBuf {
+        match entraide_persistence::connection::DatabaseUrl::parse(&self.database_url)
+            .ok()
+            .as_ref()
+            .and_then(|url| url.sqlite_file())
+        {
+            Some(file) => PathBuf::from(format!("{file}.jwt-secret")),
+            None => PathBuf::from(".entraide-jwt-secret"),
+        }
+    }
+}
+
+fn load_or_create_secret(path: &Path) -> std::io::Result<SecretString> {
+    use std::io::Write;
+    match std::fs::read_to_string(path) {
+        Ok(existing) if existing.trim().len() >= Settings::MIN_JWT_SECRET_BYTES => {
+            return Ok(SecretString::from(existing.trim().to_owned()));
+        }
+        Ok(_) => {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "the file holds a secret shorter than 32 bytes",
+            ));
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
+    }
+    let secret = crate::security::tokens::random_token(48);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(secret.as_bytes())?;
+    tracing::info!(path = %path.display(), "generated a development JWT secret");
+    Ok(SecretString::from(secret))
+}

@@ -1,0 +1,347 @@
+//! The one error boundary: every failure becomes an RFC 9457 `application/problem+json` answer
+//! with a stable `code`. Internal causes are logged with the request id, never sent.
+
+use std::fmt;
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpRequest, HttpResponse, ResponseError, error as actix_error};
+use entraide_domain::{FieldError, ParseError};
+use entraide_openapi::problem::{FieldProblem, Problem};
+use entraide_persistence::PersistenceError;
+
+use crate::context::{self, Lang};
+
+#[derive(Debug)]
+pub enum ApiError {
+    /// 400: the request could not be read (JSON syntax, query, path, cursor...).
+    BadRequest { code: &'static str, detail: String },
+    /// 422: the request was read but some fields are invalid.
+    Validation(Vec<FieldError>),
+    /// 401: no credentials.
+    Unauthenticated,
+    /// 401: a bearer token that is malformed, forged, expired or revoked.
+    InvalidToken,
+    /// 401: wrong e-mail or password (never says which).
+    InvalidCredentials,
+    /// 401: an unknown, expired, revoked or reused refresh token.
+    InvalidRefreshToken,
+    /// 403.
+    Forbidden,
+    /// 404.
+    NotFound,
+    /// 409: e.g. an e-mail or pseudonym already taken.
+    Conflict { code: &'static str, field: Option<String> },
+    /// 413.
+    PayloadTooLarge,
+    /// 415.
+    UnsupportedMediaType,
+    /// 429, with the seconds to wait.
+    RateLimited { retry_after_secs: u64 },
+    /// 503: the database cannot be reached.
+    Unavailable(String),
+    /// 500: logged with its cause, answered opaquely.
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn internal(cause: impl fmt::Display) -> Self {
+        Self::Internal(cause.to_string())
+    }
+
+    pub fn field(field: &str, code: &'static str, message: impl Into<String>) -> Self {
+        Self::Validation(vec![FieldError::new(field, code, message)])
+    }
+
+    /// The stable machine code clients branch on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::BadRequest { code, .. } | Self::Conflict { code, .. } => code,
+            Self::Validation(_) => "validation_failed",
+            Self::Unauthenticated => "unauthenticated",
+            Self::InvalidToken => "invalid_token",
+            Self::InvalidCredentials => "invalid_credentials",
+            Self::InvalidRefreshToken => "invalid_refresh_token",
+            Self::Forbidden => "forbidden",
+            Self::NotFound => "not_found",
+            Self::PayloadTooLarge => "payload_too_large",
+            Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::RateLimited { .. } => "rate_limited",
+            Self::Unavailable(_) => "service_unavailable",
+            Self::Internal(_) => "internal_error",
+        }
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::BadRequest { detail, .. } => write!(f, "{}: {detail}", self.code()),
+            Self::Unavailable(cause) | Self::Internal(cause) => {
+                write!(f, "{}: {cause}", self.code())
+            }
+            other => f.write_str(other.code()),
+        }
+    }
+}
+
+/// The title of a problem code in a language. Unknown codes fall back to a generic title.
+pub fn title(code: &str, lang: Lang) -> &'static str {
+    let (en, fr) = match code {
+        "malformed_json" => (
+            "The request body is not valid JSON",
+            "Le corps de la requête n'est pas du JSON valide",
+        ),
+        "invalid_body" => (
+            "The request body does not match the expected shape",
+            "Le corps de la requête n'a pas la forme attendue",
+        ),
+        "invalid_query" => (
+            "Invalid query parameters",
+            "Paramètres de requête invalides",
+        ),
+        "invalid_path" => ("Invalid path parameter", "Paramètre de chemin invalide"),
+        "invalid_cursor" => (
+            "Invalid pagination cursor",
+            "Curseur de pagination invalide",
+        ),
+        "bad_request" => ("Bad request", "Requête invalide"),
+        "validation_failed" => (
+            "The request has invalid fields",
+            "La requête contient des champs invalides",
+        ),
+        "unauthenticated" => ("Authentication required", "Authentification requise"),
+        "invalid_token" => (
+            "Invalid or expired access token",
+            "Jeton d'accès invalide ou expiré",
+        ),
+        "invalid_credentials" => (
+            "Wrong e-mail or password",
+            "E-mail ou mot de passe incorrect",
+        ),
+        "invalid_refresh_token" => (
+            "Invalid, expired or revoked refresh token",
+            "Jeton de rafraîchissement invalide, expiré ou révoqué",
+        ),
+        "forbidden" => (
+            "You are not allowed to do this",
+            "Vous n'avez pas le droit de faire cela",
+        ),
+        "not_found" => ("Not found", "Introuvable"),
+        "method_not_allowed" => ("Method not allowed", "Méthode non autorisée"),
+        "email_taken" => (
+            "This e-mail address is already registered",
+            "Cette adresse e-mail est déjà inscrite",
+        ),
+        "pseudonym_taken" => ("This pseudonym is taken", "Ce pseudonyme est déjà pris"),
+        "already_exists" => ("This already exists", "Cela existe déjà"),
+        "payload_too_large" => (
+            "The request body is too large",
+            "Le corps de la requête est trop volumineux",
+        ),
+        "unsupported_media_type" => (
+            "The request body must be application/json",
+            "Le corps de la requête doit être en application/json",
+        ),
+        "rate_limited" => (
+            "Too many attempts, please wait",
+            "Trop de tentatives, veuillez patienter",
+        ),
+        "service_unavailable" => (
+            "The service is temporarily unavailable",
+            "Le service est momentanément indisponible",
+        ),
+        _ => ("Internal error", "Erreur interne"),
+    };
+    match lang {
+        Lang::En => en,
+        Lang::Fr => fr,
+    }
+}
+
+/// Builds a problem response; used by [`ApiError`] and by the default (404) service.
+pub fn problem_response(
+    status: StatusCode,
+    code: &'static str,
+    detail: Option<String>,
+    errors: Option<Vec<FieldProblem>>,
+) -> HttpResponse {
+    let context = context::current();
+    let lang = context.as_ref().map(|c| c.lang).unwrap_or_default();
+    let problem = Problem {
+        problem_type: format!("https://entraide.example/problems/{code}"),
+        title: title(code, lang).to_owned(),
+        status: status.as_u16(),
+        code: code.to_owned(),
+        detail,
+        request_id: context.map(|c| c.request_id),
+        errors,
+    };
+    let mut response = HttpResponse::build(status);
+    response.insert_header((header::CONTENT_TYPE, "application/problem+json"));
+    if lang == Lang::Fr {
+        response.insert_header((header::CONTENT_LANGUAGE, "fr"));
+    }
+    response.json(problem)
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Unauthenticated
+            | Self::InvalidToken
+            | Self::InvalidCredentials
+            | Self::InvalidRefreshToken => StatusCode::UNAUTHORIZED,
+            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let status = self.status_code();
+        let (detail, errors) = match self {
+            Self::BadRequest { detail, .. } => (Some(detail.clone()), None),
+            Self::Validation(errors) => (
+                None,
+                Some(
+                    errors
+                        .iter()
+                        .map(|e| FieldProblem {
+                            field: e.field.clone(),
+                            code: e.code.to_owned(),
+                            message: e.message.clone(),
+                        })
+                        .collect(),
+                ),
+            ),
+            Self::Conflict {
+                field: Some(field), ..
+            } => (
+                None,
+                Some(vec![FieldProblem {
+                    field: field.clone(),
+                    code: "taken".to_owned(),
+                    message: "is already taken".to_owned(),
+                }]),
+            ),
+            Self::Unavailable(cause) => {
+                tracing::warn!(%cause, "database unavailable");
+                (None, None)
+            }
+            Self::Internal(cause) => {
+                tracing::error!(%cause, "internal error");
+                (None, None)
+            }
+            _ => (None, None),
+        };
+        let mut response = problem_response(status, self.code(), detail, errors);
+        let headers = response.headers_mut();
+        match self {
+            Self::Unauthenticated => {
+                headers.insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Bearer realm=\"entraide\""),
+                );
+            }
+            Self::InvalidToken => {
+                headers.insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Bearer realm=\"entraide\", error=\"invalid_token\""),
+                );
+            }
+            Self::RateLimited { retry_after_secs } => {
+                if let Ok(value) = HeaderValue::from_str(&retry_after_secs.max(&1).to_string()) {
+                    headers.insert(header::RETRY_AFTER, value);
+                }
+            }
+            Self::Unavailable(_) => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+            }
+            _ => {}
+        }
+        response
+    }
+}
+
+impl From<ParseError> for ApiError {
+    fn from(error: ParseError) -> Self {
+        Self::Validation(error.into_errors())
+    }
+}
+
+impl From<PersistenceError> for ApiError {
+    fn from(error: PersistenceError) -> Self {
+        match error {
+            PersistenceError::NotFound => Self::NotFound,
+            PersistenceError::UniqueViolation { field } => Self::Conflict {
+                code: match field {
+                    Some("email") => "email_taken",
+                    Some("pseudonym") => "pseudonym_taken",
+                    _ => "already_exists",
+                },
+                field: field.map(str::to_owned),
+            },
+            PersistenceError::Unavailable(cause) => Self::Unavailable(cause),
+            other => Self::internal(other),
+        }
+    }
+}
+
+impl From<actix_web::error::BlockingError> for ApiError {
+    fn from(error: actix_web::error::BlockingError) -> Self {
+        Self::internal(error)
+    }
+}
+
+/// JSON bodies: syntax errors are 400, shape errors (wrong type, unknown field or enum value) 422
+/// with serde's explanation, oversized bodies 413, other content types 415.
+pub fn json_error(error: actix_error::JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    use actix_error::JsonPayloadError as E;
+    let api_error = match &error {
+        E::OverflowKnownLength { .. } | E::Overflow { .. } => ApiError::PayloadTooLarge,
+        E::ContentType => ApiError::UnsupportedMediaType,
+        E::Deserialize(e) if e.is_data() => ApiError::Validation(vec![FieldError::new(
+            "body",
+            "invalid_body",
+            e.to_string(),
+        )]),
+        E::Deserialize(e) => ApiError::BadRequest {
+            code: "malformed_json",
+            detail: e.to_string(),
+        },
+        other => ApiError::BadRequest {
+            code: "bad_request",
+            detail: other.to_string(),
+        },
+    };
+    api_error.into()
+}
+
+pub fn query_error(error: actix_error::QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    ApiError::BadRequest {
+        code: "invalid_query",
+        detail: error.to_string(),
+    }
+    .into()
+}
+
+pub fn path_error(error: actix_error::PathError, _req: &HttpRequest) -> actix_web::Error {
+    ApiError::BadRequest {
+        code: "invalid_path",
+        detail: error.to_string(),
+    }
+    .into()
+}
+
+/// Any route that does not exist.
+pub async fn not_found() -> HttpResponse {
+    problem_response(StatusCode::NOT_FOUND, "not_found", None, None)
+}

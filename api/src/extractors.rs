@@ -1,0 +1,139 @@
+//! Authentication happens here, once: handlers receive an [`AuthMember`] or a [`MaybeMember`].
+//! An invalid token on an optional route is a 401, never a silent downgrade to anonymous.
+
+use std::future::{Ready, ready};
+use std::net::{IpAddr, Ipv4Addr};
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, web};
+use entraide_domain::ids::{MemberId, SessionId};
+use entraide_domain::profile::Viewer;
+use entraide_persistence::sessions;
+use futures_util::future::LocalBoxFuture;
+
+use crate::db;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// A logged-in member, from a valid access token of a live session.
+#[derive(Debug, Clone, Copy)]
+pub struct AuthMember {
+    pub id: MemberId,
+    pub session_id: SessionId,
+}
+
+/// A logged-in member, or an anonymous visitor (no `Authorization` header at all).
+#[derive(Debug, Clone, Copy)]
+pub struct MaybeMember(pub Option<AuthMember>);
+
+impl MaybeMember {
+    pub fn viewer(&self) -> Viewer {
+        self.0.map_or(Viewer::Anonymous, |m| Viewer::Member(m.id))
+    }
+}
+
+/// The bearer token of the request: `Ok(None)` when there is no `Authorization` header.
+fn bearer_token(req: &HttpRequest) -> Result<Option<String>, ApiError> {
+    let Some(value) = req.headers().get(header::AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let value = value.to_str().map_err(|_| ApiError::InvalidToken)?;
+    let (scheme, token) = value.split_once(' ').ok_or(ApiError::InvalidToken)?;
+    if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
+        return Err(ApiError::InvalidToken);
+    }
+    Ok(Some(token.trim().to_owned()))
+}
+
+fn state(req: &HttpRequest) -> Result<web::Data<AppState>, ApiError> {
+    req.app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| ApiError::internal("application state is not registered"))
+}
+
+/// Verifies the token and that its session was not revoked (logout, password change, reuse
+/// of a refresh token end access at once, not when the token expires).
+async fn authenticate(
+    state: Result<web::Data<AppState>, ApiError>,
+    token: String,
+) -> Result<AuthMember, ApiError> {
+    let state = state?;
+    let subject = state.jwt.verify(&token)?;
+    let active = db::read(&state, move |conn| {
+        Ok(sessions::is_active(
+            conn,
+            subject.session_id,
+            subject.member_id,
+        )?)
+    })
+    .await?;
+    if !active {
+        return Err(ApiError::InvalidToken);
+    }
+    Ok(AuthMember {
+        id: subject.member_id,
+        session_id: subject.session_id,
+    })
+}
+
+impl FromRequest for AuthMember {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let token = bearer_token(req);
+        let state = state(req);
+        Box::pin(async move {
+            let token = token?.ok_or(ApiError::Unauthenticated)?;
+            authenticate(state, token).await
+        })
+    }
+}
+
+impl FromRequest for MaybeMember {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let token = bearer_token(req);
+        let state = state(req);
+        Box::pin(async move {
+            match token? {
+                None => Ok(Self(None)),
+                Some(token) => authenticate(state, token).await.map(|m| Self(Some(m))),
+            }
+        })
+    }
+}
+
+/// The client's IP, for rate limits: the peer address, or the proxy-reported one when
+/// `trust_forwarded_for` is set.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientIp(pub IpAddr);
+
+impl FromRequest for ClientIp {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let trust_forwarded = req
+            .app_data::<web::Data<AppState>>()
+            .is_some_and(|s| s.settings.trust_forwarded_for);
+        let forwarded = trust_forwarded
+            .then(|| {
+                req.connection_info()
+                    .realip_remote_addr()
+                    .and_then(|addr| {
+                        addr.parse::<IpAddr>()
+                            .ok()
+                            .or_else(|| addr.parse::<std::net::SocketAddr>().ok().map(|s| s.ip()))
+                    })
+            })
+            .flatten();
+        let ip = forwarded
+            .or_else(|| req.peer_addr().map(|addr| addr.ip()))
+            .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+        ready(Ok(Self(ip)))
+    }
+}

@@ -1,0 +1,94 @@
+use actix_web::{post, web};
+use chrono::Utc;
+use entraide_domain::auth::login_lockout;
+use entraide_domain::error::Errors;
+use entraide_domain::ids::SessionId;
+use entraide_domain::member::{Email, Password};
+use entraide_openapi::auth::{LoginRequest, TokenResponse};
+use entraide_openapi::problem as p;
+use entraide_persistence::{members, sessions};
+
+use super::{store_refresh_token, token_response};
+use crate::db;
+use crate::error::ApiError;
+use crate::extractors::ClientIp;
+use crate::security::password;
+use crate::state::AppState;
+
+/// Log in with e-mail and password. Wrong credentials never say whether the e-mail exists.
+/// After 5 consecutive failures an account refuses logins for 30 s, doubling up to 15 min,
+/// whatever the IP (429 with Retry-After).
+#[utoipa::path(
+    tag = "auth",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Logged in", body = TokenResponse),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 413, response = p::PayloadTooLarge),
+        (status = 415, response = p::UnsupportedMediaType),
+        (status = 422, response = p::UnprocessableEntity),
+        (status = 429, response = p::TooManyRequests),
+        (status = 500, response = p::InternalError),
+        (status = 503, response = p::ServiceUnavailable),
+    )
+)]
+#[post("/auth/login")]
+pub async fn login(
+    state: web::Data<AppState>,
+    ip: ClientIp,
+    body: web::Json<LoginRequest>,
+) -> Result<web::Json<TokenResponse>, ApiError> {
+    state.auth_limiter.check(ip.0)?;
+    let LoginRequest { email, password } = body.into_inner();
+    let mut errors = Errors::new();
+    let email = errors.check("email", Email::parse(&email));
+    let password = errors.check("password", Password::parse_login(&password));
+    errors.finish()?;
+    let (Some(email), Some(password)) = (email, password) else {
+        return Err(ApiError::internal("parsed fields missing without errors"));
+    };
+
+    let now = Utc::now();
+    let credentials = db::read(&state, move |conn| {
+        Ok(members::find_credentials_by_email(conn, &email)?)
+    })
+    .await?;
+    let Some(credentials) = credentials else {
+        web::block(move || password::verify_dummy(&password)).await?;
+        return Err(ApiError::InvalidCredentials);
+    };
+    if let Some(until) = credentials.login_locked_until
+        && until > now
+    {
+        let wait = (until - now).num_seconds().max(1);
+        return Err(ApiError::RateLimited {
+            retry_after_secs: u64::try_from(wait).unwrap_or(1),
+        });
+    }
+
+    let member_id = credentials.id;
+    let stored_hash = credentials.password_hash;
+    let valid = web::block(move || password::verify(&password, &stored_hash)).await?;
+    if !valid {
+        db::write(&state, move |conn| {
+            let failures = members::increment_failed_logins(conn, member_id)?;
+            if let Some(lock) = login_lockout(failures) {
+                members::lock_logins(conn, member_id, now + lock)?;
+            }
+            Ok(())
+        })
+        .await?;
+        return Err(ApiError::InvalidCredentials);
+    }
+
+    let session_id = SessionId::new();
+    let ttl_days = state.settings.refresh_token_ttl_days;
+    let refresh_token = db::write(&state, move |conn| {
+        members::record_login_success(conn, member_id)?;
+        sessions::create_session(conn, session_id, member_id, now)?;
+        store_refresh_token(conn, session_id, now, ttl_days)
+    })
+    .await?;
+    token_response(&state, member_id, session_id, refresh_token, now).map(web::Json)
+}

@@ -1,0 +1,32 @@
+use actix_web::{HttpResponse, post, web};
+use chrono::Utc;
+use entraide_openapi::problem as p;
+use entraide_persistence::sessions;
+
+use crate::db;
+use crate::error::ApiError;
+use crate::extractors::AuthMember;
+use crate::state::AppState;
+
+/// Log out: revokes this session. Its access token and refresh tokens stop working at once.
+#[utoipa::path(
+    tag = "auth",
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Logged out"),
+        (status = 401, response = p::Unauthorized),
+        (status = 500, response = p::InternalError),
+        (status = 503, response = p::ServiceUnavailable),
+    )
+)]
+#[post("/auth/logout")]
+pub async fn logout(
+    state: web::Data<AppState>,
+    member: AuthMember,
+) -> Result<HttpResponse, ApiError> {
+    db::write(&state, move |conn| {
+        Ok(sessions::revoke_session(conn, member.session_id, Utc::now())?)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

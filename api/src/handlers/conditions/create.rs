@@ -1,0 +1,56 @@
+use actix_web::{HttpResponse, post, web};
+use chrono::Utc;
+use entraide_domain::condition::NewCondition;
+use entraide_domain::member::can_manage_conditions;
+use entraide_openapi::conditions::{Condition, CreateConditionRequest};
+use entraide_openapi::problem as p;
+use entraide_persistence::{conditions, members};
+
+use crate::convert;
+use crate::db;
+use crate::error::ApiError;
+use crate::extractors::AuthMember;
+use crate::state::AppState;
+
+/// Add a condition to the catalogue (platform admins). Names and ORPHA codes are unique.
+#[utoipa::path(
+    tag = "conditions",
+    security(("bearer" = [])),
+    request_body = CreateConditionRequest,
+    responses(
+        (status = 201, description = "Added", body = Condition),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 409, response = p::Conflict),
+        (status = 413, response = p::PayloadTooLarge),
+        (status = 415, response = p::UnsupportedMediaType),
+        (status = 422, response = p::UnprocessableEntity),
+        (status = 500, response = p::InternalError),
+        (status = 503, response = p::ServiceUnavailable),
+    )
+)]
+#[post("/conditions")]
+pub async fn create_condition(
+    state: web::Data<AppState>,
+    member: AuthMember,
+    body: web::Json<CreateConditionRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let CreateConditionRequest {
+        name,
+        orpha_code,
+        icd10_code,
+    } = body.into_inner();
+    let new = NewCondition::parse(&name, orpha_code.as_deref(), icd10_code.as_deref())?;
+    let condition = db::write(&state, move |conn| {
+        let role = members::find_credentials(conn, member.id)?
+            .ok_or(ApiError::InvalidToken)?
+            .role;
+        if !can_manage_conditions(role) {
+            return Err(ApiError::Forbidden);
+        }
+        Ok(conditions::insert(conn, &new, Utc::now())?)
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(convert::condition(condition)))
+}

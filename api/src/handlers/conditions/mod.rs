@@ -1,0 +1,4 @@
+//! The catalogue of conditions.
+
+pub mod create;
+pub mod list;

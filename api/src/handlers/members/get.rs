@@ -1,0 +1,43 @@
+use actix_web::{get, web};
+use entraide_domain::ids::MemberId;
+use entraide_openapi::members::MemberProfile;
+use entraide_openapi::problem as p;
+use entraide_persistence::members;
+use uuid::Uuid;
+
+use crate::convert;
+use crate::db;
+use crate::error::ApiError;
+use crate::extractors::MaybeMember;
+use crate::state::AppState;
+
+/// A member's profile, showing only the parts this reader may see: anonymous visitors see
+/// `public` parts, members also `members` parts, the owner everything. E-mail never appears.
+#[utoipa::path(
+    tag = "members",
+    security((), ("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The member's id")),
+    responses(
+        (status = 200, description = "The profile as this reader may see it", body = MemberProfile),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 404, response = p::NotFound),
+        (status = 500, response = p::InternalError),
+        (status = 503, response = p::ServiceUnavailable),
+    )
+)]
+#[get("/members/{id}")]
+pub async fn get_member(
+    state: web::Data<AppState>,
+    reader: MaybeMember,
+    path: web::Path<Uuid>,
+) -> Result<web::Json<MemberProfile>, ApiError> {
+    let id = MemberId::from_uuid(path.into_inner());
+    let profile = db::read(&state, move |conn| {
+        members::find_profile(conn, id)?.ok_or(ApiError::NotFound)
+    })
+    .await?;
+    Ok(web::Json(convert::member_profile(
+        profile.view_for(reader.viewer()),
+    )))
+}

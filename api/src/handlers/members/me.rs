@@ -1,0 +1,33 @@
+use actix_web::{get, web};
+use entraide_openapi::members::MyProfile;
+use entraide_openapi::problem as p;
+use entraide_persistence::members;
+
+use crate::convert;
+use crate::db;
+use crate::error::ApiError;
+use crate::extractors::AuthMember;
+use crate::state::AppState;
+
+/// Your own account and profile, with e-mail, role and visibility settings.
+#[utoipa::path(
+    tag = "members",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Your profile", body = MyProfile),
+        (status = 401, response = p::Unauthorized),
+        (status = 500, response = p::InternalError),
+        (status = 503, response = p::ServiceUnavailable),
+    )
+)]
+#[get("/members/me")]
+pub async fn get_my_profile(
+    state: web::Data<AppState>,
+    member: AuthMember,
+) -> Result<web::Json<MyProfile>, ApiError> {
+    let account = db::read(&state, move |conn| {
+        members::find_account(conn, member.id)?.ok_or(ApiError::NotFound)
+    })
+    .await?;
+    Ok(web::Json(convert::my_profile(&account)))
+}

@@ -1,0 +1,5 @@
+//! Members and their profiles.
+
+pub mod get;
+pub mod me;
+pub mod update;

@@ -1,0 +1,134 @@
+use std::collections::BTreeSet;
+
+use actix_web::{patch, web};
+use chrono::Utc;
+use entraide_domain::error::{Errors, FieldError};
+use entraide_domain::ids::ConditionId;
+use entraide_domain::member::Pseudonym;
+use entraide_domain::profile::{AvatarUrl, Bio, LanguageTag, Location, ProfileChanges};
+use entraide_domain::ParseError;
+use entraide_openapi::members::{MyProfile, ProfileVisibilityChanges, UpdateProfileRequest};
+use entraide_openapi::problem as p;
+use entraide_persistence::{PersistenceError, members};
+
+use crate::convert;
+use crate::db;
+use crate::error::ApiError;
+use crate::extractors::AuthMember;
+use crate::state::AppState;
+
+/// Turns the wire request into domain changes, reporting every invalid field at once.
+fn parse_changes(request: UpdateProfileRequest) -> Result<ProfileChanges, ParseError> {
+    let UpdateProfileRequest {
+        pseudonym,
+        kind,
+        bio,
+        avatar_url,
+        location,
+        language,
+        condition_ids,
+        visibility,
+    } = request;
+    let mut errors = Errors::new();
+    let pseudonym = pseudonym.and_then(|p| errors.check("pseudonym", Pseudonym::parse(&p)));
+    let bio = bio.and_then(|bio| match bio {
+        None => Some(None),
+        Some(text) => errors.check("bio", Bio::parse(&text)),
+    });
+    let avatar_url = avatar_url.and_then(|url| match url {
+        None => Some(None),
+        Some(url) => errors.check("avatar_url", AvatarUrl::parse(&url)).map(Some),
+    });
+    let location = location.and_then(|location| match location {
+        None => Some(Location::default()),
+        Some(l) => {
+            // Location reports nested field names itself (`location.city`).
+            match Location::parse(l.city.as_deref(), l.region.as_deref(), l.country.as_deref()) {
+                Ok(location) => Some(location),
+                Err(e) => {
+                    for error in e.into_errors() {
+                        errors.push(error);
+                    }
+                    None
+                }
+            }
+        }
+    });
+    let language = language.and_then(|language| match language {
+        None => Some(None),
+        Some(tag) => errors.check("language", LanguageTag::parse(&tag)).map(Some),
+    });
+    let conditions = condition_ids.and_then(|ids| {
+        let unique: BTreeSet<_> = ids.into_iter().collect();
+        if unique.len() > ProfileChanges::MAX_CONDITIONS {
+            errors.push(FieldError::new(
+                "condition_ids",
+                "too_many",
+                format!("at most {} conditions", ProfileChanges::MAX_CONDITIONS),
+            ));
+            return None;
+        }
+        Some(unique.into_iter().map(ConditionId::from_uuid).collect())
+    });
+    errors.finish()?;
+    let ProfileVisibilityChanges {
+        bio: bio_visibility,
+        avatar_url: avatar_visibility,
+        location: location_visibility,
+        language: language_visibility,
+        conditions: conditions_visibility,
+    } = visibility.unwrap_or_default();
+    Ok(ProfileChanges {
+        pseudonym,
+        kind: kind.map(convert::kind_from_wire),
+        bio,
+        bio_visibility: bio_visibility.map(convert::visibility_from_wire),
+        avatar_url,
+        avatar_visibility: avatar_visibility.map(convert::visibility_from_wire),
+        location,
+        location_visibility: location_visibility.map(convert::visibility_from_wire),
+        language,
+        language_visibility: language_visibility.map(convert::visibility_from_wire),
+        conditions,
+        conditions_visibility: conditions_visibility.map(convert::visibility_from_wire),
+    })
+}
+
+/// Update your profile: absent fields stay, `null` clears. A taken pseudonym is a 409; an
+/// unknown condition id a 422. Nothing is changed unless everything is valid.
+#[utoipa::path(
+    tag = "members",
+    security(("bearer" = [])),
+    request_body = UpdateProfileRequest,
+    responses(
+        (status = 200, description = "The updated profile", body = MyProfile),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 409, response = p::Conflict),
+        (status = 413, response = p::PayloadTooLarge),
+        (status = 415, response = p::UnsupportedMediaType),
+        (status = 422, response = p::UnprocessableEntity),
+        (status = 500, response = p::InternalError),
+        (status = 503, response = p::ServiceUnavailable),
+    )
+)]
+#[patch("/members/me")]
+pub async fn update_my_profile(
+    state: web::Data<AppState>,
+    member: AuthMember,
+    body: web::Json<UpdateProfileRequest>,
+) -> Result<web::Json<MyProfile>, ApiError> {
+    let changes = parse_changes(body.into_inner())?;
+    let account = db::write(&state, move |conn| {
+        members::update_profile(conn, member.id, &changes, Utc::now()).map_err(|e| match e {
+            PersistenceError::ForeignKeyViolation(_) => ApiError::field(
+                "condition_ids",
+                "unknown_condition",
+                "contains an id that is not in GET /conditions",
+            ),
+            other => other.into(),
+        })
+    })
+    .await?;
+    Ok(web::Json(convert::my_profile(&account)))
+}

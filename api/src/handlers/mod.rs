@@ -1,0 +1,7 @@
+//! HTTP handlers, one module per resource and one file per use case. Each follows the same
+//! order: extract -> authenticate -> parse -> authorize -> one transaction -> map to DTO.
+
+pub mod auth;
+pub mod conditions;
+pub mod health;
+pub mod members;

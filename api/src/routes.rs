@@ -1,0 +1,107 @@
+//! Every route, registered once through utoipa-actix-web: a route without its OpenAPI
+//! description cannot exist, and the served document is built from this same list.
+
+use actix_web::App;
+use actix_web::middleware::DefaultHeaders;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::OpenApi as OpenApiDoc;
+use utoipa::{Modify, OpenApi};
+use utoipa_actix_web::service_config::ServiceConfig;
+use utoipa_actix_web::{AppExt, scope};
+
+use crate::handlers::{auth, conditions, health, members};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Entraide API",
+        description = "The JSON API of Entraide, an open-source backend for online patient \
+communities: members (patients, caregivers, professionals) with pseudonymous profiles, \
+conditions, and — in later versions — groups, posts, events, resources and research \
+questionnaires.\n\nErrors are RFC 9457 `application/problem+json` with a stable `code`. Lists \
+answer `{\"items\": [...], \"next_cursor\": string|null}`. Access tokens travel as \
+`Authorization: Bearer <token>`. See docs/API-DESIGN.md in the repository.",
+        license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later"),
+    ),
+    components(responses(
+        entraide_openapi::problem::BadRequest,
+        entraide_openapi::problem::Unauthorized,
+        entraide_openapi::problem::Forbidden,
+        entraide_openapi::problem::NotFound,
+        entraide_openapi::problem::Conflict,
+        entraide_openapi::problem::PayloadTooLarge,
+        entraide_openapi::problem::UnsupportedMediaType,
+        entraide_openapi::problem::UnprocessableEntity,
+        entraide_openapi::problem::TooManyRequests,
+        entraide_openapi::problem::InternalError,
+        entraide_openapi::problem::ServiceUnavailable,
+    )),
+    modifiers(&BearerScheme),
+    tags(
+        (name = "auth", description = "Accounts, sessions and tokens"),
+        (name = "members", description = "Member profiles"),
+        (name = "conditions", description = "The catalogue of conditions"),
+        (name = "health", description = "Liveness, readiness and this document"),
+    )
+)]
+struct ApiDoc;
+
+struct BearerScheme;
+
+impl Modify for BearerScheme {
+    fn modify(&self, openapi: &mut OpenApiDoc) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some(
+                        "The access_token of POST /api/v1/auth/login, valid 15 minutes",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// Registers every route (health, the document itself, and `/api/v1`).
+pub fn configure(cfg: &mut ServiceConfig<'_>) {
+    cfg.service(health::healthz)
+        .service(health::readyz)
+        .service(health::get_openapi)
+        .service(
+            scope::scope("/api/v1")
+                // Health data must not linger in shared caches.
+                .wrap(DefaultHeaders::new().add(("Cache-Control", "no-store")))
+                .service(auth::register::register)
+                .service(auth::login::login)
+                .service(auth::refresh::refresh)
+                .service(auth::logout::logout)
+                .service(auth::password::change_password)
+                .service(members::me::get_my_profile)
+                .service(members::update::update_my_profile)
+                .service(members::get::get_member)
+                .service(conditions::list::list_conditions)
+                .service(conditions::create::create_condition),
+        );
+}
+
+/// The OpenAPI document of the routes above.
+pub fn openapi() -> OpenApiDoc {
+    let (_, document) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(configure)
+        .split_for_parts();
+    document
+}
+
+/// The document as served and committed: pretty JSON with a final newline.
+pub fn openapi_json() -> Result<String, serde_json::Error> {
+    openapi().to_pretty_json().map(|mut json| {
+        json.push('\n');
+        json
+    })
+}

@@ -1,0 +1,6 @@
+//! Credentials: password hashing, access tokens (JWT), refresh tokens and rate limits.
+
+pub mod jwt;
+pub mod password;
+pub mod rate_limit;
+pub mod tokens;

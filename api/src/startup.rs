@@ -1,0 +1,162 @@
+//! Builds the application exactly as `entraide serve` runs it; tests use the same function.
+
+use std::net::TcpListener;
+use std::time::Duration;
+
+use actix_web::dev::Server;
+use actix_web::middleware::{DefaultHeaders, from_fn};
+use actix_web::{App, HttpServer, web};
+use entraide_persistence::{Database, PersistenceError, PoolOptions};
+use tracing_actix_web::TracingLogger;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::{Config, SwaggerUi};
+
+use crate::configuration::{Settings, SettingsError};
+use crate::error::{self, ApiError};
+pub use crate::handlers::health::OpenApiDocument;
+use crate::security::jwt::JwtKeys;
+use crate::security::rate_limit::AuthRateLimiter;
+use crate::state::AppState;
+use crate::{context, routes};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
+    #[error(transparent)]
+    Database(#[from] PersistenceError),
+    #[error("cannot listen on {address}: {source}")]
+    Bind {
+        address: String,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Other(String),
+}
+
+impl From<ApiError> for StartupError {
+    fn from(error: ApiError) -> Self {
+        Self::Other(error.to_string())
+    }
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+/// Builds the shared state: settings checked, JWT key resolved, database connected.
+pub fn build_state(settings: Settings, database: Database) -> Result<AppState, StartupError> {
+    let secret = settings.resolve_jwt_secret()?;
+    Ok(AppState {
+        db: database,
+        jwt: JwtKeys::new(&secret, settings.access_token_ttl_secs)?,
+        auth_limiter: AuthRateLimiter::new(settings.auth_rate_limit),
+        settings,
+    })
+}
+
+/// Opens the database of the settings and applies pending migrations.
+pub fn connect_and_migrate(settings: &Settings) -> Result<Database, StartupError> {
+    let database = Database::connect(
+        &settings.database_url,
+        &PoolOptions {
+            max_connections: settings.database_max_connections,
+            ..PoolOptions::default()
+        },
+    )?;
+    let applied = database.migrate()?;
+    if !applied.is_empty() {
+        tracing::info!(?applied, backend = database.backend().as_str(), "migrations applied");
+    }
+    Ok(database)
+}
+
+/// Everything but the listener: routes, extractor configuration, middleware, docs.
+pub fn app(
+    state: web::Data<AppState>,
+    document: web::Data<OpenApiDocument>,
+) -> App<
+    impl actix_web::dev::ServiceFactory<
+        actix_web::dev::ServiceRequest,
+        Config = (),
+        Response = actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let max_body = state.settings.max_body_bytes;
+    App::new()
+        .into_utoipa_app()
+        .app_data(state)
+        .app_data(document)
+        .app_data(
+            web::JsonConfig::default()
+                .limit(max_body)
+                .error_handler(error::json_error),
+        )
+        .app_data(web::QueryConfig::default().error_handler(error::query_error))
+        .app_data(web::PathConfig::default().error_handler(error::path_error))
+        .configure(routes::configure)
+        .into_app()
+        .service(SwaggerUi::new("/api/docs/{_:.*}").config(Config::new(["/api/openapi.json"])))
+        .service(web::redirect("/api/docs", "/api/docs/"))
+        .default_service(web::to(error::not_found))
+        .wrap(from_fn(context::middleware))
+        .wrap(
+            DefaultHeaders::new()
+                .add(("X-Content-Type-Options", "nosniff"))
+                .add(("Referrer-Policy", "no-referrer")),
+        )
+        .wrap(TracingLogger::default())
+}
+
+impl Application {
+    /// Connects, migrates, binds `settings.bind` (port 0 picks a free port) and prepares the
+    /// server; `run_until_stopped` runs it.
+    pub fn build(settings: Settings) -> Result<Self, StartupError> {
+        let database = connect_and_migrate(&settings)?;
+        let address = settings.bind.clone();
+        let listener = TcpListener::bind(&address).map_err(|source| StartupError::Bind {
+            address: address.clone(),
+            source,
+        })?;
+        let port = listener
+            .local_addr()
+            .map_err(|source| StartupError::Bind { address, source })?
+            .port();
+        let state = web::Data::new(build_state(settings, database)?);
+        let document = web::Data::new(OpenApiDocument(
+            routes::openapi_json().map_err(|e| StartupError::Other(e.to_string()))?,
+        ));
+
+        let limiter_state = state.clone();
+        let mut server = HttpServer::new(move || app(state.clone(), document.clone()));
+        if let Some(workers) = limiter_state.settings.workers {
+            server = server.workers(workers.max(1));
+        }
+        let server = server
+            .listen(listener)
+            .map_err(|source| StartupError::Bind {
+                address: "listener".to_owned(),
+                source,
+            })?
+            .run();
+        actix_web::rt::spawn(async move {
+            let mut tick = actix_web::rt::time::interval(Duration::from_secs(60));
+            loop {
+                tick.tick().await;
+                limiter_state.auth_limiter.retain_recent();
+            }
+        });
+        Ok(Self { port, server })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

@@ -1,0 +1,14 @@
+//! What every handler shares.
+
+use entraide_persistence::Database;
+
+use crate::configuration::Settings;
+use crate::security::jwt::JwtKeys;
+use crate::security::rate_limit::AuthRateLimiter;
+
+pub struct AppState {
+    pub db: Database,
+    pub jwt: JwtKeys,
+    pub auth_limiter: AuthRateLimiter,
+    pub settings: Settings,
+}

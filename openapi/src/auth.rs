@@ -1,0 +1,62 @@
+//! Registration, login, token refresh and password change.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::members::MemberKind;
+
+/// A new account. The e-mail is private; the pseudonym is how others know you.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterRequest {
+    /// Normalised (trimmed, lower-cased) and unique; never shown to other members.
+    #[schema(example = "camille@example.org", max_length = 254)]
+    pub email: String,
+    /// At least 10 characters and hard to guess (a few unrelated words work well).
+    #[schema(example = "lanterne verte sous la pluie", min_length = 10, max_length = 256)]
+    pub password: String,
+    /// 3 to 32 characters: letters, digits, `_ - .` and single spaces; unique ignoring case.
+    #[schema(example = "Camille", min_length = 3, max_length = 32)]
+    pub pseudonym: String,
+    pub kind: MemberKind,
+}
+
+/// Credentials to log in with.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    #[schema(example = "camille@example.org")]
+    pub email: String,
+    #[schema(example = "lanterne verte sous la pluie")]
+    pub password: String,
+}
+
+/// A refresh token to exchange for a new pair.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefreshRequest {
+    pub refresh_token: String,
+}
+
+/// Tokens issued at login and refresh. Send `access_token` as `Authorization: Bearer <token>`;
+/// before it expires (`expires_in` seconds), exchange `refresh_token` at `/auth/refresh`.
+/// Each refresh token works once: using one twice ends the whole session.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct TokenResponse {
+    pub access_token: String,
+    pub refresh_token: String,
+    /// Always `Bearer`.
+    #[schema(example = "Bearer")]
+    pub token_type: String,
+    /// Lifetime of the access token, in seconds.
+    #[schema(example = 900)]
+    pub expires_in: u64,
+}
+
+/// A password change. Other sessions are logged out; this one stays.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePasswordRequest {
+    pub current_password: String,
+    pub new_password: String,
+}

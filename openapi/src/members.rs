@@ -1,0 +1,138 @@
+//! Members and profiles.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// What a member is to the community: `patient`, `caregiver` (a relative or friend who helps,
+/// "aidant") or `professional`. Spaces can be reserved to one kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MemberKind {
+    Patient,
+    Caregiver,
+    Professional,
+}
+
+/// A platform-wide role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PlatformRole {
+    Member,
+    Moderator,
+    Admin,
+}
+
+/// Who may see a profile part: `private` (you only), `members` (logged-in members) or `public`
+/// (anyone, including visitors who are not logged in).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Visibility {
+    Private,
+    Members,
+    Public,
+}
+
+/// A coarse location; never an address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Location {
+    #[schema(example = "Lyon", max_length = 100)]
+    pub city: Option<String>,
+    #[schema(example = "Auvergne-Rhône-Alpes", max_length = 100)]
+    pub region: Option<String>,
+    /// ISO 3166-1 alpha-2 code.
+    #[schema(example = "FR", min_length = 2, max_length = 2)]
+    pub country: Option<String>,
+}
+
+/// A profile as another member or a visitor sees it. Optional parts are absent when empty
+/// *or* hidden from this reader: the two cannot be told apart.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct MemberProfile {
+    pub id: Uuid,
+    #[schema(example = "Camille")]
+    pub pseudonym: String,
+    pub kind: MemberKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bio: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    /// BCP 47 tag, e.g. `fr` or `fr-FR`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// Conditions of interest (ids from `GET /conditions`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition_ids: Option<Vec<Uuid>>,
+    pub member_since: DateTime<Utc>,
+}
+
+/// Who may see each optional part of your profile.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ProfileVisibility {
+    pub bio: Visibility,
+    pub avatar_url: Visibility,
+    pub location: Visibility,
+    pub language: Visibility,
+    pub conditions: Visibility,
+}
+
+/// Changes to visibility settings; absent ones stay as they are.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileVisibilityChanges {
+    pub bio: Option<Visibility>,
+    pub avatar_url: Option<Visibility>,
+    pub location: Option<Visibility>,
+    pub language: Option<Visibility>,
+    pub conditions: Option<Visibility>,
+}
+
+/// Your own account and profile, everything included.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct MyProfile {
+    pub id: Uuid,
+    /// Private: shown to you only.
+    #[schema(example = "camille@example.org")]
+    pub email: String,
+    pub pseudonym: String,
+    pub kind: MemberKind,
+    pub role: PlatformRole,
+    pub bio: Option<String>,
+    pub avatar_url: Option<String>,
+    pub location: Location,
+    pub language: Option<String>,
+    pub condition_ids: Vec<Uuid>,
+    pub visibility: ProfileVisibility,
+    pub member_since: DateTime<Utc>,
+}
+
+/// A partial update of your profile (JSON merge-patch style): absent fields stay as they are,
+/// `null` clears an optional part.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateProfileRequest {
+    #[schema(example = "Camille L")]
+    pub pseudonym: Option<String>,
+    /// Changing kind changes which reserved spaces you may enter, at once.
+    pub kind: Option<MemberKind>,
+    #[serde(default, deserialize_with = "crate::double_option::deserialize")]
+    #[schema(value_type = Option<String>, max_length = 2000)]
+    pub bio: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::double_option::deserialize")]
+    #[schema(value_type = Option<String>, format = "uri")]
+    pub avatar_url: Option<Option<String>>,
+    /// Replaces the whole location; `null` clears it.
+    #[serde(default, deserialize_with = "crate::double_option::deserialize")]
+    #[schema(value_type = Option<Location>)]
+    pub location: Option<Option<Location>>,
+    #[serde(default, deserialize_with = "crate::double_option::deserialize")]
+    #[schema(value_type = Option<String>, example = "fr")]
+    pub language: Option<Option<String>>,
+    /// Replaces the list of conditions of interest (at most 20).
+    pub condition_ids: Option<Vec<Uuid>>,
+    pub visibility: Option<ProfileVisibilityChanges>,
+}

@@ -1,0 +1,281 @@
+//! Registration, login, refresh rotation and reuse detection, logout, password change, limits.
+
+use entraide_openapi::auth::TokenResponse;
+use entraide_openapi::members::MyProfile;
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::support::{PASSWORD, assert_problem, fields, spawn_app, spawn_app_with};
+
+#[actix_web::test]
+async fn register_creates_a_member_with_a_normalised_email() {
+    let app = spawn_app().await;
+    let response = app
+        .register("  Camille.L@Example.ORG ", "Camille L", "caregiver")
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    let profile: MyProfile = response.json().await.unwrap();
+    assert_eq!(location, format!("/api/v1/members/{}", profile.id));
+    assert_eq!(profile.email, "camille.l@example.org");
+    assert_eq!(profile.pseudonym, "Camille L");
+    assert_eq!(profile.id.get_version_num(), 7, "ids are UUID v7");
+    assert_eq!(
+        serde_json::to_value(profile.kind).unwrap(),
+        json!("caregiver")
+    );
+    assert_eq!(serde_json::to_value(profile.role).unwrap(), json!("member"));
+    // Health data is private by default.
+    assert_eq!(
+        serde_json::to_value(&profile.visibility).unwrap()["conditions"],
+        "private"
+    );
+    assert_eq!(app.member_count(), 1);
+    // The normalised address logs in, whatever its case.
+    let login = app.login("CAMILLE.L@example.org", PASSWORD).await;
+    assert_eq!(login.status(), StatusCode::OK);
+}
+
+#[actix_web::test]
+async fn register_refuses_taken_email_and_pseudonym_ignoring_case() {
+    let app = spawn_app().await;
+    app.member("Marie", "patient").await;
+    let response = app.register("MARIE@example.org", "Other", "patient").await;
+    let problem = assert_problem(response, StatusCode::CONFLICT, "email_taken").await;
+    assert_eq!(fields(&problem), ["email"]);
+    let response = app.register("other@example.org", "mArIe", "patient").await;
+    let problem = assert_problem(response, StatusCode::CONFLICT, "pseudonym_taken").await;
+    assert_eq!(fields(&problem), ["pseudonym"]);
+    assert_eq!(app.member_count(), 1, "nothing stored");
+}
+
+#[actix_web::test]
+async fn register_reports_every_invalid_field_and_stores_nothing() {
+    let app = spawn_app().await;
+    let cases = [
+        (
+            json!({"email": "nope", "password": "short", "pseudonym": "x", "kind": "patient"}),
+            vec!["email", "pseudonym", "password"],
+        ),
+        (
+            json!({"email": "a@example.org", "password": "password1234", "pseudonym": "Anna", "kind": "patient"}),
+            vec!["password"],
+        ),
+        (
+            json!({"email": "a@example.org", "password": PASSWORD, "pseudonym": "<b>Anna</b>", "kind": "patient"}),
+            vec!["pseudonym"],
+        ),
+        (
+            json!({"email": "a@example.org", "password": PASSWORD, "pseudonym": "x".repeat(33), "kind": "patient"}),
+            vec!["pseudonym"],
+        ),
+        (
+            json!({"email": format!("{}@example.org", "a".repeat(250)), "password": PASSWORD, "pseudonym": "Anna", "kind": "patient"}),
+            vec!["email"],
+        ),
+    ];
+    for (body, expected) in cases {
+        let response = app.post_json("/api/v1/auth/register", &body).await;
+        let problem =
+            assert_problem(response, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+        assert_eq!(fields(&problem), expected, "{body}");
+    }
+    // Shape errors: unknown enum value, wrong type, missing or unknown field.
+    for body in [
+        json!({"email": "a@example.org", "password": PASSWORD, "pseudonym": "Anna", "kind": "doctor"}),
+        json!({"email": 42, "password": PASSWORD, "pseudonym": "Anna", "kind": "patient"}),
+        json!({"email": "a@example.org", "password": PASSWORD, "kind": "patient"}),
+        json!({"email": "a@example.org", "password": PASSWORD, "pseudonym": "Anna", "kind": "patient", "role": "admin"}),
+    ] {
+        let response = app.post_json("/api/v1/auth/register", &body).await;
+        let problem =
+            assert_problem(response, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+        assert_eq!(problem.errors.unwrap()[0].code, "invalid_body", "{body}");
+    }
+    assert_eq!(app.member_count(), 0);
+}
+
+#[actix_web::test]
+async fn login_answers_the_same_for_unknown_email_and_wrong_password() {
+    let app = spawn_app().await;
+    let member = app.member("Lucas", "professional").await;
+    assert_eq!(member.tokens.token_type, "Bearer");
+    assert_eq!(member.tokens.expires_in, 900);
+    let me = app.get("/api/v1/members/me", Some(&member.bearer())).await;
+    assert_eq!(me.status(), StatusCode::OK);
+
+    let wrong = app.login(&member.email, "not the right password").await;
+    let wrong = assert_problem(wrong, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
+    let unknown = app.login("nobody@example.org", PASSWORD).await;
+    let unknown = assert_problem(unknown, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
+    assert_eq!(wrong.title, unknown.title);
+    assert_eq!(wrong.detail, unknown.detail);
+}
+
+#[actix_web::test]
+async fn refresh_rotates_and_a_reused_token_revokes_the_session() {
+    let app = spawn_app().await;
+    let member = app.member("Nina", "patient").await;
+    let first = member.tokens.refresh_token.clone();
+
+    let response = app
+        .post_json("/api/v1/auth/refresh", &json!({"refresh_token": first}))
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let second: TokenResponse = response.json().await.unwrap();
+    assert_ne!(second.refresh_token, first, "rotated");
+    let bearer = format!("Bearer {}", second.access_token);
+    assert_eq!(
+        app.get("/api/v1/members/me", Some(&bearer)).await.status(),
+        StatusCode::OK
+    );
+
+    // Replaying the first token: refused, and the whole session ends.
+    let replay = app
+        .post_json("/api/v1/auth/refresh", &json!({"refresh_token": first}))
+        .await;
+    assert_problem(replay, StatusCode::UNAUTHORIZED, "invalid_refresh_token").await;
+    let after = app
+        .post_json(
+            "/api/v1/auth/refresh",
+            &json!({"refresh_token": second.refresh_token}),
+        )
+        .await;
+    assert_problem(after, StatusCode::UNAUTHORIZED, "invalid_refresh_token").await;
+    let me = app.get("/api/v1/members/me", Some(&bearer)).await;
+    assert_problem(me, StatusCode::UNAUTHORIZED, "invalid_token").await;
+
+    // Unknown and malformed tokens.
+    for token in ["", "nope", &"x".repeat(300)] {
+        let response = app
+            .post_json("/api/v1/auth/refresh", &json!({"refresh_token": token}))
+            .await;
+        assert_problem(response, StatusCode::UNAUTHORIZED, "invalid_refresh_token").await;
+    }
+}
+
+#[actix_web::test]
+async fn logout_revokes_access_and_refresh_tokens() {
+    let app = spawn_app().await;
+    let member = app.member("Hugo", "caregiver").await;
+    let response = app
+        .client
+        .post(app.url("/api/v1/auth/logout"))
+        .header("Authorization", member.bearer())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    let me = app.get("/api/v1/members/me", Some(&member.bearer())).await;
+    assert_problem(me, StatusCode::UNAUTHORIZED, "invalid_token").await;
+    let refresh = app
+        .post_json(
+            "/api/v1/auth/refresh",
+            &json!({"refresh_token": member.tokens.refresh_token}),
+        )
+        .await;
+    assert_problem(refresh, StatusCode::UNAUTHORIZED, "invalid_refresh_token").await;
+    let anonymous = app
+        .client
+        .post(app.url("/api/v1/auth/logout"))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(anonymous, StatusCode::UNAUTHORIZED, "unauthenticated").await;
+}
+
+#[actix_web::test]
+async fn changing_the_password_logs_out_other_sessions_only() {
+    let app = spawn_app().await;
+    let here = app.member("Ines", "patient").await;
+    let elsewhere: TokenResponse = app
+        .login(&here.email, PASSWORD)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let new_password = "quatre chaises bleues au jardin";
+    let change = |current: &str, new: &str| {
+        app.client
+            .put(app.url("/api/v1/members/me/password"))
+            .header("Authorization", here.bearer())
+            .json(&json!({"current_password": current, "new_password": new}))
+            .send()
+    };
+
+    let wrong = change("wrong password!", new_password).await.unwrap();
+    let problem = assert_problem(wrong, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(fields(&problem), ["current_password"]);
+    let weak = change(PASSWORD, "ines12345678").await.unwrap();
+    let problem = assert_problem(weak, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(fields(&problem), ["new_password"]);
+
+    let ok = change(PASSWORD, new_password).await.unwrap();
+    assert_eq!(ok.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.get("/api/v1/members/me", Some(&here.bearer()))
+            .await
+            .status(),
+        StatusCode::OK,
+        "this session stays"
+    );
+    let other = format!("Bearer {}", elsewhere.access_token);
+    let me = app.get("/api/v1/members/me", Some(&other)).await;
+    assert_problem(me, StatusCode::UNAUTHORIZED, "invalid_token").await;
+    let refresh = app
+        .post_json(
+            "/api/v1/auth/refresh",
+            &json!({"refresh_token": elsewhere.refresh_token}),
+        )
+        .await;
+    assert_problem(refresh, StatusCode::UNAUTHORIZED, "invalid_refresh_token").await;
+    let old = app.login(&here.email, PASSWORD).await;
+    assert_problem(old, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
+    assert_eq!(
+        app.login(&here.email, new_password).await.status(),
+        StatusCode::OK
+    );
+}
+
+#[actix_web::test]
+async fn auth_endpoints_are_rate_limited_per_ip() {
+    let app = spawn_app_with(|s| s.auth_rate_limit = 3).await;
+    for _ in 0..3 {
+        let response = app.login("someone@example.org", "whatever-it-is").await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+    let limited = app.login("someone@example.org", "whatever-it-is").await;
+    let retry_after: u64 = limited.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&retry_after));
+    assert_problem(limited, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+    // Registration shares the budget, and stores nothing when limited.
+    let register = app.register("new@example.org", "Newcomer", "patient").await;
+    assert_problem(register, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+    assert_eq!(app.member_count(), 0);
+}
+
+#[actix_web::test]
+async fn repeated_failed_logins_lock_the_account_whatever_the_ip() {
+    let app = spawn_app().await;
+    let member = app.member("Paul", "patient").await;
+    for _ in 0..5 {
+        let response = app.login(&member.email, "wrong password here").await;
+        assert_problem(response, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
+    }
+    // Even the right password waits now.
+    let locked = app.login(&member.email, PASSWORD).await;
+    let retry_after: i64 = locked.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=30).contains(&retry_after), "{retry_after}");
+    assert_problem(locked, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+    // Other accounts are not affected.
+    let other = app.member("Zoe", "patient").await;
+    assert_eq!(app.login(&other.email, PASSWORD).await.status(), StatusCode::OK);
+}

@@ -1,0 +1,12 @@
+//! End-to-end tests over HTTP, on SQLite by default or PostgreSQL with
+//! `ENTRAIDE_TEST_DATABASE_URL=postgres://...`. One test binary, many independent tests.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code: a failure is a test failure")]
+
+mod auth;
+mod conditions;
+mod contract;
+mod errors;
+mod health;
+mod members;
+mod support;
+mod tokens;

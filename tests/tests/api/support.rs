@@ -1,0 +1,147 @@
+//! The test harness: a running app on its own database, and small helpers.
+
+use entraide_api::configuration::Settings;
+use entraide_api::startup::Application;
+use entraide_openapi::auth::TokenResponse;
+use entraide_openapi::members::MyProfile;
+use entraide_openapi::problem::Problem;
+use entraide_persistence::testing::TestDatabase;
+use entraide_persistence::{Database, PoolOptions};
+use reqwest::{Response, StatusCode};
+use serde_json::{Value, json};
+
+pub const JWT_SECRET: &str = "test-secret-test-secret-test-secret-0042";
+pub const PASSWORD: &str = "lanterne verte sous la pluie";
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub database: TestDatabase,
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Starts the application with test settings changed by `configure`.
+pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
+    let database = TestDatabase::new();
+    let mut settings = Settings::with_database(database.url(), JWT_SECRET);
+    configure(&mut settings);
+    let application = Application::build(settings).expect("the application builds");
+    let address = format!("http://127.0.0.1:{}", application.port());
+    actix_web::rt::spawn(application.run_until_stopped());
+    TestApp {
+        address,
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+        database,
+    }
+}
+
+/// A member registered and logged in.
+pub struct Member {
+    pub id: uuid::Uuid,
+    pub email: String,
+    pub tokens: TokenResponse,
+}
+
+impl Member {
+    pub fn bearer(&self) -> String {
+        format!("Bearer {}", self.tokens.access_token)
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> Response {
+        self.client.post(self.url(path)).json(body).send().await.unwrap()
+    }
+
+    pub async fn get(&self, path: &str, bearer: Option<&str>) -> Response {
+        let mut request = self.client.get(self.url(path));
+        if let Some(bearer) = bearer {
+            request = request.header("Authorization", bearer);
+        }
+        request.send().await.unwrap()
+    }
+
+    pub async fn register(&self, email: &str, pseudonym: &str, kind: &str) -> Response {
+        self.post_json(
+            "/api/v1/auth/register",
+            &json!({"email": email, "password": PASSWORD, "pseudonym": pseudonym, "kind": kind}),
+        )
+        .await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Response {
+        self.post_json(
+            "/api/v1/auth/login",
+            &json!({"email": email, "password": password}),
+        )
+        .await
+    }
+
+    /// Registers and logs in a new member.
+    pub async fn member(&self, pseudonym: &str, kind: &str) -> Member {
+        let email = format!("{}@example.org", pseudonym.to_lowercase().replace(' ', "."));
+        let response = self.register(&email, pseudonym, kind).await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let profile: MyProfile = response.json().await.unwrap();
+        let response = self.login(&email, PASSWORD).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        Member {
+            id: profile.id,
+            email,
+            tokens: response.json().await.unwrap(),
+        }
+    }
+
+    /// A direct connection to this test's database, to check what was (not) stored.
+    pub fn database(&self) -> Database {
+        Database::connect(self.database.url(), &PoolOptions::default()).unwrap()
+    }
+
+    pub fn member_count(&self) -> i64 {
+        let db = self.database();
+        let mut conn = db.reader().unwrap();
+        entraide_persistence::members::count(&mut conn).unwrap()
+    }
+}
+
+/// Asserts a problem+json answer with this status and code; returns the problem.
+pub async fn assert_problem(response: Response, status: StatusCode, code: &str) -> Problem {
+    assert_eq!(response.status(), status, "status of {}", response.url());
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(content_type, "application/problem+json");
+    let request_id = response
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let problem: Problem = response.json().await.unwrap();
+    assert_eq!(problem.code, code, "{problem:?}");
+    assert_eq!(problem.status, status.as_u16());
+    assert!(problem.request_id.is_some(), "problems carry the request id");
+    assert_eq!(problem.request_id, request_id, "body and header agree");
+    problem
+}
+
+/// The field names of a validation problem.
+pub fn fields(problem: &Problem) -> Vec<String> {
+    problem
+        .errors
+        .as_ref()
+        .map(|errors| errors.iter().map(|e| e.field.clone()).collect())
+        .unwrap_or_default()
+}
