@@ -31,7 +31,10 @@ pub enum ApiError {
     /// 404.
     NotFound,
     /// 409: e.g. an e-mail or pseudonym already taken.
-    Conflict { code: &'static str, field: Option<String> },
+    Conflict {
+        code: &'static str,
+        field: Option<String>,
+    },
     /// 413.
     PayloadTooLarge,
     /// 415.
@@ -308,11 +311,9 @@ pub fn json_error(error: actix_error::JsonPayloadError, _req: &HttpRequest) -> a
     let api_error = match &error {
         E::OverflowKnownLength { .. } | E::Overflow { .. } => ApiError::PayloadTooLarge,
         E::ContentType => ApiError::UnsupportedMediaType,
-        E::Deserialize(e) if e.is_data() => ApiError::Validation(vec![FieldError::new(
-            "body",
-            "invalid_body",
-            e.to_string(),
-        )]),
+        E::Deserialize(e) if e.is_data() => {
+            ApiError::Validation(vec![FieldError::new("body", "invalid_body", e.to_string())])
+        }
         E::Deserialize(e) => ApiError::BadRequest {
             code: "malformed_json",
             detail: e.to_string(),

@@ -122,13 +122,11 @@ impl FromRequest for ClientIp {
             .is_some_and(|s| s.settings.trust_forwarded_for);
         let forwarded = trust_forwarded
             .then(|| {
-                req.connection_info()
-                    .realip_remote_addr()
-                    .and_then(|addr| {
-                        addr.parse::<IpAddr>()
-                            .ok()
-                            .or_else(|| addr.parse::<std::net::SocketAddr>().ok().map(|s| s.ip()))
-                    })
+                req.connection_info().realip_remote_addr().and_then(|addr| {
+                    addr.parse::<IpAddr>()
+                        .ok()
+                        .or_else(|| addr.parse::<std::net::SocketAddr>().ok().map(|s| s.ip()))
+                })
             })
             .flatten();
         let ip = forwarded

@@ -12,7 +12,11 @@ use entraide_api::{routes, telemetry};
 use entraide_domain::member::MemberKind;
 
 #[derive(Parser)]
-#[command(name = "entraide", version, about = "Entraide: a backend for online patient communities")]
+#[command(
+    name = "entraide",
+    version,
+    about = "Entraide: a backend for online patient communities"
+)]
 struct Cli {
     /// A TOML settings file (default: ./entraide.toml when it exists). `ENTRAIDE_*` variables
     /// override it.
@@ -102,8 +106,14 @@ fn run(cli: Cli) -> Result<(), String> {
                 Kind::Caregiver => MemberKind::Caregiver,
                 Kind::Professional => MemberKind::Professional,
             };
-            let outcome = create_admin(&settings, &email, pseudonym.as_deref(), kind, password.as_deref())
-                .map_err(|e| e.to_string())?;
+            let outcome = create_admin(
+                &settings,
+                &email,
+                pseudonym.as_deref(),
+                kind,
+                password.as_deref(),
+            )
+            .map_err(|e| e.to_string())?;
             match outcome {
                 AdminOutcome::Promoted(id) => println!("member {id} is now an admin"),
                 AdminOutcome::Created(id) => println!("admin {id} created"),
@@ -118,5 +128,8 @@ async fn serve(settings: Settings) -> Result<(), String> {
     let bind = settings.bind.clone();
     let application = Application::build(settings).map_err(|e| e.to_string())?;
     tracing::info!(%bind, port = application.port(), "Entraide API listening; docs at /api/docs/");
-    application.run_until_stopped().await.map_err(|e| e.to_string())
+    application
+        .run_until_stopped()
+        .await
+        .map_err(|e| e.to_string())
 }

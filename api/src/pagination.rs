@@ -34,7 +34,9 @@ impl<K: DeserializeOwned> PageRequest<K> {
     }
 
     pub fn fetch(&self) -> i64 {
-        i64::try_from(self.limit).unwrap_or(i64::MAX).saturating_add(1)
+        i64::try_from(self.limit)
+            .unwrap_or(i64::MAX)
+            .saturating_add(1)
     }
 
     /// Cuts the extra item and builds the next cursor from the last item kept.
@@ -46,7 +48,10 @@ impl<K: DeserializeOwned> PageRequest<K> {
     ) -> Result<Page<R>, ApiError> {
         let next_cursor = if items.len() > self.limit {
             items.truncate(self.limit);
-            items.last().map(|last| encode(&cursor_of(last))).transpose()?
+            items
+                .last()
+                .map(|last| encode(&cursor_of(last)))
+                .transpose()?
         } else {
             None
         };

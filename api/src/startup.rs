@@ -67,7 +67,11 @@ pub fn connect_and_migrate(settings: &Settings) -> Result<Database, StartupError
     )?;
     let applied = database.migrate()?;
     if !applied.is_empty() {
-        tracing::info!(?applied, backend = database.backend().as_str(), "migrations applied");
+        tracing::info!(
+            ?applied,
+            backend = database.backend().as_str(),
+            "migrations applied"
+        );
     }
     Ok(database)
 }

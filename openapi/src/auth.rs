@@ -13,7 +13,11 @@ pub struct RegisterRequest {
     #[schema(example = "camille@example.org", max_length = 254)]
     pub email: String,
     /// At least 10 characters and hard to guess (a few unrelated words work well).
-    #[schema(example = "lanterne verte sous la pluie", min_length = 10, max_length = 256)]
+    #[schema(
+        example = "lanterne verte sous la pluie",
+        min_length = 10,
+        max_length = 256
+    )]
     pub password: String,
     /// 3 to 32 characters: letters, digits, `_ - .` and single spaces; unique ignoring case.
     #[schema(example = "Camille", min_length = 3, max_length = 32)]

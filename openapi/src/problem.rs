@@ -56,14 +56,20 @@ macro_rules! problem_response {
     };
 }
 
-problem_response!(BadRequest, "Malformed request: invalid JSON, query, path or cursor.");
+problem_response!(
+    BadRequest,
+    "Malformed request: invalid JSON, query, path or cursor."
+);
 problem_response!(
     Unauthorized,
     "Missing, invalid or expired credentials (see the WWW-Authenticate header)."
 );
 problem_response!(Forbidden, "Authenticated, but not allowed to do this.");
 problem_response!(NotFound, "No such resource, or not visible to this reader.");
-problem_response!(Conflict, "Conflicts with existing data (e.g. an e-mail already taken).");
+problem_response!(
+    Conflict,
+    "Conflicts with existing data (e.g. an e-mail already taken)."
+);
 problem_response!(PayloadTooLarge, "The request body is too large.");
 problem_response!(UnsupportedMediaType, "The body must be application/json.");
 problem_response!(
@@ -74,5 +80,8 @@ problem_response!(
     TooManyRequests,
     "Rate limited: wait for the number of seconds in the Retry-After header."
 );
-problem_response!(InternalError, "Unexpected error; the body carries the request id.");
+problem_response!(
+    InternalError,
+    "Unexpected error; the body carries the request id."
+);
 problem_response!(ServiceUnavailable, "The database cannot be reached.");

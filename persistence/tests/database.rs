@@ -1,4 +1,8 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code: a failure is a test failure")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a failure is a test failure"
+)]
 
 //! Persistence tests: each runs on its own fresh database, SQLite by default or PostgreSQL with
 //! `ENTRAIDE_TEST_DATABASE_URL=postgres://...`.

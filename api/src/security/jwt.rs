@@ -130,7 +130,10 @@ mod tests {
         let good = keys.issue(subject(), Utc::now()).unwrap();
         let payload = good.split('.').nth(1).unwrap();
         let header = URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"JWT"}"#);
-        assert!(keys.verify(&format!("{header}.{payload}.")).is_err(), "alg none");
+        assert!(
+            keys.verify(&format!("{header}.{payload}.")).is_err(),
+            "alg none"
+        );
         assert!(keys.verify("garbage").is_err());
     }
 }

@@ -76,8 +76,12 @@ async fn register_reports_every_invalid_field_and_stores_nothing() {
     ];
     for (body, expected) in cases {
         let response = app.post_json("/api/v1/auth/register", &body).await;
-        let problem =
-            assert_problem(response, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+        let problem = assert_problem(
+            response,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        )
+        .await;
         assert_eq!(fields(&problem), expected, "{body}");
     }
     // Shape errors: unknown enum value, wrong type, missing or unknown field.
@@ -88,8 +92,12 @@ async fn register_reports_every_invalid_field_and_stores_nothing() {
         json!({"email": "a@example.org", "password": PASSWORD, "pseudonym": "Anna", "kind": "patient", "role": "admin"}),
     ] {
         let response = app.post_json("/api/v1/auth/register", &body).await;
-        let problem =
-            assert_problem(response, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+        let problem = assert_problem(
+            response,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        )
+        .await;
         assert_eq!(problem.errors.unwrap()[0].code, "invalid_body", "{body}");
     }
     assert_eq!(app.member_count(), 0);
@@ -188,12 +196,7 @@ async fn logout_revokes_access_and_refresh_tokens() {
 async fn changing_the_password_logs_out_other_sessions_only() {
     let app = spawn_app().await;
     let here = app.member("Ines", "patient").await;
-    let elsewhere: TokenResponse = app
-        .login(&here.email, PASSWORD)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let elsewhere: TokenResponse = app.login(&here.email, PASSWORD).await.json().await.unwrap();
     let new_password = "quatre chaises bleues au jardin";
     let change = |current: &str, new: &str| {
         app.client
@@ -204,7 +207,8 @@ async fn changing_the_password_logs_out_other_sessions_only() {
     };
 
     let wrong = change("wrong password!", new_password).await.unwrap();
-    let problem = assert_problem(wrong, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    let problem =
+        assert_problem(wrong, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     assert_eq!(fields(&problem), ["current_password"]);
     let weak = change(PASSWORD, "ines12345678").await.unwrap();
     let problem = assert_problem(weak, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
@@ -277,5 +281,8 @@ async fn repeated_failed_logins_lock_the_account_whatever_the_ip() {
     assert_problem(locked, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
     // Other accounts are not affected.
     let other = app.member("Zoe", "patient").await;
-    assert_eq!(app.login(&other.email, PASSWORD).await.status(), StatusCode::OK);
+    assert_eq!(
+        app.login(&other.email, PASSWORD).await.status(),
+        StatusCode::OK
+    );
 }

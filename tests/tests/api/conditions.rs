@@ -51,7 +51,10 @@ async fn the_seeded_catalogue_pages_by_cursor() {
 
     let ms = page(&app, "?q=SCLEROSIS").await;
     let ms_names: Vec<_> = ms.items.iter().map(|c| c.name.as_str()).collect();
-    assert_eq!(ms_names, ["Amyotrophic lateral sclerosis", "Multiple sclerosis"]);
+    assert_eq!(
+        ms_names,
+        ["Amyotrophic lateral sclerosis", "Multiple sclerosis"]
+    );
     assert_eq!(ms.items[1].orpha_code.as_deref(), Some("802"));
     assert_eq!(ms.items[1].icd10_code.as_deref(), Some("G35"));
     assert!(ms.next_cursor.is_none());
@@ -60,21 +63,34 @@ async fn the_seeded_catalogue_pages_by_cursor() {
 #[actix_web::test]
 async fn bad_paging_is_refused() {
     let app = spawn_app().await;
-    for query in ["?cursor=bm90LWEtY3Vyc29y", "?cursor=%%%", "?cursor=eyJuIjoxfQ"] {
+    for query in [
+        "?cursor=bm90LWEtY3Vyc29y",
+        "?cursor=%%%",
+        "?cursor=eyJuIjoxfQ",
+    ] {
         let response = app.get(&format!("/api/v1/conditions{query}"), None).await;
         assert_problem(response, StatusCode::BAD_REQUEST, "invalid_cursor").await;
     }
     for query in ["?limit=0", "?limit=101"] {
         let response = app.get(&format!("/api/v1/conditions{query}"), None).await;
-        let problem =
-            assert_problem(response, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+        let problem = assert_problem(
+            response,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        )
+        .await;
         assert_eq!(fields(&problem), ["limit"]);
     }
     let response = app.get("/api/v1/conditions?limit=many", None).await;
     assert_problem(response, StatusCode::BAD_REQUEST, "invalid_query").await;
     let long = "a".repeat(101);
     let response = app.get(&format!("/api/v1/conditions?q={long}"), None).await;
-    assert_problem(response, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_problem(
+        response,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
 }
 
 async fn create(app: &TestApp, member: &Member, body: serde_json::Value) -> reqwest::Response {
@@ -98,8 +114,14 @@ async fn only_admins_add_conditions() {
 
     // `entraide create-admin` promotes the existing account.
     let settings = Settings::with_database(app.database.url(), JWT_SECRET);
-    let outcome = create_admin(&settings, &member.email, None, MemberKind::Professional, None)
-        .unwrap();
+    let outcome = create_admin(
+        &settings,
+        &member.email,
+        None,
+        MemberKind::Professional,
+        None,
+    )
+    .unwrap();
     assert_eq!(outcome, AdminOutcome::Promoted(member.id.into()));
 
     let created = create(&app, &member, body.clone()).await;
@@ -112,7 +134,12 @@ async fn only_admins_add_conditions() {
     let duplicate = create(&app, &member, json!({"name": "FABRY DISEASE"})).await;
     assert_problem(duplicate, StatusCode::CONFLICT, "already_exists").await;
     let invalid = create(&app, &member, json!({"name": "x", "icd10_code": "nope"})).await;
-    let problem = assert_problem(invalid, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    let problem = assert_problem(
+        invalid,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
     assert_eq!(fields(&problem), ["name", "icd10_code"]);
 }
 
@@ -120,8 +147,17 @@ async fn only_admins_add_conditions() {
 async fn create_admin_creates_an_account_when_the_email_is_new() {
     let app = spawn_app().await;
     let settings = Settings::with_database(app.database.url(), JWT_SECRET);
-    let missing = create_admin(&settings, "root@example.org", None, MemberKind::Professional, None);
-    assert!(missing.is_err(), "a new account needs a pseudonym and password");
+    let missing = create_admin(
+        &settings,
+        "root@example.org",
+        None,
+        MemberKind::Professional,
+        None,
+    );
+    assert!(
+        missing.is_err(),
+        "a new account needs a pseudonym and password"
+    );
     let weak = create_admin(
         &settings,
         "root@example.org",
@@ -140,6 +176,8 @@ async fn create_admin_creates_an_account_when_the_email_is_new() {
     )
     .unwrap();
     assert!(matches!(created, AdminOutcome::Created(_)));
-    let login = app.login("root@example.org", crate::support::PASSWORD).await;
+    let login = app
+        .login("root@example.org", crate::support::PASSWORD)
+        .await;
     assert_eq!(login.status(), StatusCode::OK);
 }

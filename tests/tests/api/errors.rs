@@ -14,14 +14,23 @@ async fn malformed_bodies_get_their_status() {
             .body(body)
             .send()
     };
-    let response = post(b"{\"email\":".to_vec(), "application/json").await.unwrap();
+    let response = post(b"{\"email\":".to_vec(), "application/json")
+        .await
+        .unwrap();
     assert_problem(response, StatusCode::BAD_REQUEST, "malformed_json").await;
-    let response = post(vec![0xff, 0xfe, b'{'], "application/json").await.unwrap();
+    let response = post(vec![0xff, 0xfe, b'{'], "application/json")
+        .await
+        .unwrap();
     assert_problem(response, StatusCode::BAD_REQUEST, "malformed_json").await;
     let response = post(b"email=a".to_vec(), "application/x-www-form-urlencoded")
         .await
         .unwrap();
-    assert_problem(response, StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type").await;
+    assert_problem(
+        response,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+    )
+    .await;
     let huge = format!(
         "{{\"email\":\"a@example.org\",\"password\":\"{}\",\"pseudonym\":\"Big\",\"kind\":\"patient\"}}",
         "x".repeat(100 * 1024)

@@ -42,7 +42,10 @@ async fn not_ready_without_a_database() {
         actix_test::TestRequest::get().uri("/readyz").to_request(),
     )
     .await;
-    assert_eq!(response.status().as_u16(), StatusCode::SERVICE_UNAVAILABLE.as_u16());
+    assert_eq!(
+        response.status().as_u16(),
+        StatusCode::SERVICE_UNAVAILABLE.as_u16()
+    );
     assert_eq!(
         response.headers().get("content-type").unwrap(),
         "application/problem+json"
@@ -59,5 +62,8 @@ async fn not_ready_without_a_database() {
         actix_test::TestRequest::get().uri("/healthz").to_request(),
     )
     .await;
-    assert!(alive.status().is_success(), "liveness does not need the database");
+    assert!(
+        alive.status().is_success(),
+        "liveness does not need the database"
+    );
 }

@@ -1,6 +1,10 @@
 //! End-to-end tests over HTTP, on SQLite by default or PostgreSQL with
 //! `ENTRAIDE_TEST_DATABASE_URL=postgres://...`. One test binary, many independent tests.
-#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code: a failure is a test failure")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a failure is a test failure"
+)]
 
 mod auth;
 mod conditions;

@@ -52,8 +52,18 @@ async fn each_reader_sees_only_what_the_owner_allows() {
 
     let path = format!("/api/v1/members/{}", owner.id);
     let anonymous: Value = app.get(&path, None).await.json().await.unwrap();
-    let member: Value = app.get(&path, Some(&other.bearer())).await.json().await.unwrap();
-    let own: Value = app.get(&path, Some(&owner.bearer())).await.json().await.unwrap();
+    let member: Value = app
+        .get(&path, Some(&other.bearer()))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let own: Value = app
+        .get(&path, Some(&owner.bearer()))
+        .await
+        .json()
+        .await
+        .unwrap();
 
     for view in [&anonymous, &member, &own] {
         assert_eq!(view["pseudonym"], "Sophie");
@@ -69,7 +79,10 @@ async fn each_reader_sees_only_what_the_owner_allows() {
     assert_eq!(member["location"]["country"], "FR");
     assert_eq!(member["language"], "fr");
     assert!(anonymous.get("condition_ids").is_none());
-    assert!(member.get("condition_ids").is_none(), "conditions are private");
+    assert!(
+        member.get("condition_ids").is_none(),
+        "conditions are private"
+    );
     assert_eq!(own["condition_ids"], json!([condition]));
 
     // The owner's own endpoint has everything, settings included.
@@ -91,7 +104,12 @@ async fn each_reader_sees_only_what_the_owner_allows() {
 async fn null_clears_absent_keeps_and_kind_can_change() {
     let app = spawn_app().await;
     let member = app.member("Julie", "patient").await;
-    patch_me(&app, &member, &json!({"bio": "Bonjour", "language": "fr-fr"})).await;
+    patch_me(
+        &app,
+        &member,
+        &json!({"bio": "Bonjour", "language": "fr-fr"}),
+    )
+    .await;
     let response = patch_me(&app, &member, &json!({"bio": null, "kind": "caregiver"})).await;
     let me: MyProfile = response.json().await.unwrap();
     assert_eq!(me.bio, None);
@@ -116,7 +134,10 @@ async fn invalid_updates_change_nothing() {
             vec!["location.country", "language"],
         ),
         (json!({"bio": "x".repeat(2001)}), vec!["bio"]),
-        (json!({"bio": "Après", "pseudonym": "ab"}), vec!["pseudonym"]),
+        (
+            json!({"bio": "Après", "pseudonym": "ab"}),
+            vec!["pseudonym"],
+        ),
         (
             json!({"bio": "Après", "condition_ids": [uuid::Uuid::now_v7()]}),
             vec!["condition_ids"],
@@ -124,8 +145,12 @@ async fn invalid_updates_change_nothing() {
     ];
     for (body, expected) in cases {
         let response = patch_me(&app, &member, &body).await;
-        let problem =
-            assert_problem(response, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+        let problem = assert_problem(
+            response,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        )
+        .await;
         assert_eq!(fields(&problem), expected, "{body}");
     }
     for body in [
@@ -134,9 +159,19 @@ async fn invalid_updates_change_nothing() {
         json!({"bio": 12}),
     ] {
         let response = patch_me(&app, &member, &body).await;
-        assert_problem(response, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+        assert_problem(
+            response,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        )
+        .await;
     }
-    let conflict = patch_me(&app, &member, &json!({"bio": "Après", "pseudonym": "TAKEN"})).await;
+    let conflict = patch_me(
+        &app,
+        &member,
+        &json!({"bio": "Après", "pseudonym": "TAKEN"}),
+    )
+    .await;
     assert_problem(conflict, StatusCode::CONFLICT, "pseudonym_taken").await;
 
     let me: MyProfile = app
@@ -163,7 +198,10 @@ async fn unknown_and_malformed_member_ids() {
         assert_problem(response, StatusCode::BAD_REQUEST, "invalid_path").await;
     }
     let me = app.get("/api/v1/members/me", None).await;
-    let www = me.headers()["www-authenticate"].to_str().unwrap().to_owned();
+    let www = me.headers()["www-authenticate"]
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert!(www.starts_with("Bearer"));
     assert_problem(me, StatusCode::UNAUTHORIZED, "unauthenticated").await;
 }

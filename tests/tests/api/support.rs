@@ -60,7 +60,12 @@ impl TestApp {
     }
 
     pub async fn post_json(&self, path: &str, body: &Value) -> Response {
-        self.client.post(self.url(path)).json(body).send().await.unwrap()
+        self.client
+            .post(self.url(path))
+            .json(body)
+            .send()
+            .await
+            .unwrap()
     }
 
     pub async fn get(&self, path: &str, bearer: Option<&str>) -> Response {
@@ -132,7 +137,10 @@ pub async fn assert_problem(response: Response, status: StatusCode, code: &str) 
     let problem: Problem = response.json().await.unwrap();
     assert_eq!(problem.code, code, "{problem:?}");
     assert_eq!(problem.status, status.as_u16());
-    assert!(problem.request_id.is_some(), "problems carry the request id");
+    assert!(
+        problem.request_id.is_some(),
+        "problems carry the request id"
+    );
     assert_eq!(problem.request_id, request_id, "body and header agree");
     problem
 }

@@ -42,7 +42,10 @@ async fn bad_tokens_are_refused_even_on_optional_routes() {
     );
     let bad = [
         format!("Bearer {}", token(JWT_SECRET, sub, sid, -3600)),
-        format!("Bearer {}", token("another-secret-another-secret-another", sub, sid, 600)),
+        format!(
+            "Bearer {}",
+            token("another-secret-another-secret-another", sub, sid, 600)
+        ),
         format!("Bearer {unsigned}"),
         "Bearer not.a.jwt".to_owned(),
         "Bearer ".to_owned(),
@@ -55,7 +58,10 @@ async fn bad_tokens_are_refused_even_on_optional_routes() {
     ];
     for bearer in &bad {
         let me = app.get("/api/v1/members/me", Some(bearer)).await;
-        let www = me.headers()["www-authenticate"].to_str().unwrap().to_owned();
+        let www = me.headers()["www-authenticate"]
+            .to_str()
+            .unwrap()
+            .to_owned();
         assert!(www.starts_with("Bearer"), "{www}");
         assert_problem(me, StatusCode::UNAUTHORIZED, "invalid_token").await;
         // Optional authentication: an invalid token is a 401, not a silent anonymous read.
@@ -65,9 +71,7 @@ async fn bad_tokens_are_refused_even_on_optional_routes() {
         assert_problem(profile, StatusCode::UNAUTHORIZED, "invalid_token").await;
     }
     // The genuine token still works.
-    let ok = app
-        .get("/api/v1/members/me", Some(&member.bearer()))
-        .await;
+    let ok = app.get("/api/v1/members/me", Some(&member.bearer())).await;
     assert_eq!(ok.status(), StatusCode::OK);
     let good = format!("Bearer {}", token(JWT_SECRET, sub, sid, 600));
     assert_eq!(

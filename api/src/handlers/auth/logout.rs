@@ -25,7 +25,11 @@ pub async fn logout(
     member: AuthMember,
 ) -> Result<HttpResponse, ApiError> {
     db::write(&state, move |conn| {
-        Ok(sessions::revoke_session(conn, member.session_id, Utc::now())?)
+        Ok(sessions::revoke_session(
+            conn,
+            member.session_id,
+            Utc::now(),
+        )?)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

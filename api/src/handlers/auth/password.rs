@@ -46,8 +46,7 @@ pub async fn change_password(
     let member_id = member.id;
     let account = db::read(&state, move |conn| {
         let account = members::find_account(conn, member_id)?.ok_or(ApiError::NotFound)?;
-        let credentials =
-            members::find_credentials(conn, member_id)?.ok_or(ApiError::NotFound)?;
+        let credentials = members::find_credentials(conn, member_id)?.ok_or(ApiError::NotFound)?;
         Ok((account, credentials.password_hash))
     })
     .await?;

@@ -9,11 +9,11 @@ use entraide_openapi::problem as p;
 use entraide_persistence::members::{self, NewMember};
 
 use crate::convert;
+use crate::db;
 use crate::error::ApiError;
 use crate::extractors::ClientIp;
 use crate::security::password;
 use crate::state::AppState;
-use crate::db;
 
 /// Create an account. Answers the new member's own profile; log in to get tokens.
 #[utoipa::path(

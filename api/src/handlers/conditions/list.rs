@@ -41,7 +41,11 @@ pub async fn list_conditions(
     let page = PageRequest::<Cursor>::parse(&paging)?;
     let query = match filter.into_inner().q.map(|q| q.trim().to_owned()) {
         Some(q) if q.chars().count() > 100 => {
-            return Err(ApiError::field("q", "too_long", "must be at most 100 characters"));
+            return Err(ApiError::field(
+                "q",
+                "too_long",
+                "must be at most 100 characters",
+            ));
         }
         Some(q) if q.is_empty() => None,
         other => other,
@@ -52,7 +56,12 @@ pub async fn list_conditions(
     });
     let fetch = page.fetch();
     let items = db::read(&state, move |conn| {
-        Ok(conditions::list(conn, query.as_deref(), after.as_ref(), fetch)?)
+        Ok(conditions::list(
+            conn,
+            query.as_deref(),
+            after.as_ref(),
+            fetch,
+        )?)
     })
     .await?;
     page.page(

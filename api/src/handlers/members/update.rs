@@ -2,11 +2,11 @@ use std::collections::BTreeSet;
 
 use actix_web::{patch, web};
 use chrono::Utc;
+use entraide_domain::ParseError;
 use entraide_domain::error::{Errors, FieldError};
 use entraide_domain::ids::ConditionId;
 use entraide_domain::member::Pseudonym;
 use entraide_domain::profile::{AvatarUrl, Bio, LanguageTag, Location, ProfileChanges};
-use entraide_domain::ParseError;
 use entraide_openapi::members::{MyProfile, ProfileVisibilityChanges, UpdateProfileRequest};
 use entraide_openapi::problem as p;
 use entraide_persistence::{PersistenceError, members};
