@@ -197,3 +197,75 @@ fn load_or_create_secret(path: &Path) -> std::io::Result<SecretString> {
     tracing::info!(path = %path.display(), "generated a development JWT secret");
     Ok(SecretString::from(secret))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(dir: &Path, env: Environment, secret: Option<&str>) -> Settings {
+        let url = format!("sqlite://{}", dir.join("entraide.db").display());
+        let mut settings = Settings::with_database(&url, "unused-unused-unused-unused-unused");
+        settings.env = env;
+        settings.jwt_secret = secret.map(|s| SecretString::from(s.to_owned()));
+        settings
+    }
+
+    #[test]
+    fn production_requires_a_long_enough_secret() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = settings(dir.path(), Environment::Production, None);
+        assert!(missing.resolve_jwt_secret().is_err());
+        let short = settings(dir.path(), Environment::Production, Some("too-short"));
+        assert!(short.resolve_jwt_secret().is_err());
+        let good = settings(
+            dir.path(),
+            Environment::Production,
+            Some("a-production-secret-of-32-bytes!"),
+        );
+        assert!(good.resolve_jwt_secret().is_ok());
+        assert!(
+            !dir.path().join("entraide.db.jwt-secret").exists(),
+            "production never writes a secret file"
+        );
+    }
+
+    #[test]
+    fn development_generates_one_secret_and_keeps_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let dev = settings(dir.path(), Environment::Development, None);
+        let first = dev.resolve_jwt_secret().unwrap();
+        let second = dev.resolve_jwt_secret().unwrap();
+        assert_eq!(first.expose_secret(), second.expose_secret());
+        assert!(first.expose_secret().len() >= Settings::MIN_JWT_SECRET_BYTES);
+        let file = dir.path().join("entraide.db.jwt-secret");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        // A configured secret still has to be long enough in development.
+        let short = settings(dir.path(), Environment::Development, Some("short"));
+        assert!(short.resolve_jwt_secret().is_err());
+    }
+
+    #[test]
+    fn a_settings_file_overrides_defaults() {
+        // Reads a file rather than the process environment, which tests share.
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("entraide.toml");
+        std::fs::write(
+            &file,
+            "bind = \"0.0.0.0:9000\"\nauth_rate_limit = 0\nenv = \"production\"\n",
+        )
+        .unwrap();
+        let settings = Settings::load(Some(&file)).unwrap();
+        assert_eq!(settings.bind, "0.0.0.0:9000");
+        assert_eq!(settings.auth_rate_limit, 0);
+        assert_eq!(settings.env, Environment::Production);
+        assert_eq!(settings.log_format(), LogFormat::Json);
+        assert_eq!(settings.database_url, Settings::DEFAULT_DATABASE_URL);
+        std::fs::write(&file, "env = \"staging\"\n").unwrap();
+        assert!(Settings::load(Some(&file)).is_err());
+    }
+}

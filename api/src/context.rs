@@ -62,6 +62,11 @@ tokio::task_local! {
     static CONTEXT: RequestContext;
 }
 
+/// Runs `future` with `context` as the current request's context.
+pub async fn scope<F: std::future::Future>(context: RequestContext, future: F) -> F::Output {
+    CONTEXT.scope(context, future).await
+}
+
 /// The current request's context, if inside one.
 pub fn current() -> Option<RequestContext> {
     CONTEXT.try_with(Clone::clone).ok()
@@ -83,7 +88,7 @@ pub async fn middleware(
         request_id: request_id.clone(),
         lang: Lang::negotiate(req.headers()),
     };
-    let mut response = CONTEXT.scope(context, next.call(req)).await?;
+    let mut response = scope(context, next.call(req)).await?;
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert(REQUEST_ID_HEADER, value);
     }

@@ -30,6 +30,14 @@ pub fn role_to_wire(role: PlatformRole) -> wire::PlatformRole {
     }
 }
 
+pub fn role_from_wire(role: wire::PlatformRole) -> PlatformRole {
+    match role {
+        wire::PlatformRole::Member => PlatformRole::Member,
+        wire::PlatformRole::Moderator => PlatformRole::Moderator,
+        wire::PlatformRole::Admin => PlatformRole::Admin,
+    }
+}
+
 pub fn visibility_from_wire(visibility: wire::Visibility) -> Visibility {
     match visibility {
         wire::Visibility::Private => Visibility::Private,

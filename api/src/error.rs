@@ -304,28 +304,6 @@ impl From<actix_web::error::BlockingError> for ApiError {
     }
 }
 
-/// JSON bodies: syntax errors are 400, shape errors (wrong type, unknown field or enum value) 422
-/// with serde's explanation, oversized bodies 413, other content types 415.
-pub fn json_error(error: actix_error::JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
-    use actix_error::JsonPayloadError as E;
-    let api_error = match &error {
-        E::OverflowKnownLength { .. } | E::Overflow { .. } => ApiError::PayloadTooLarge,
-        E::ContentType => ApiError::UnsupportedMediaType,
-        E::Deserialize(e) if e.is_data() => {
-            ApiError::Validation(vec![FieldError::new("body", "invalid_body", e.to_string())])
-        }
-        E::Deserialize(e) => ApiError::BadRequest {
-            code: "malformed_json",
-            detail: e.to_string(),
-        },
-        other => ApiError::BadRequest {
-            code: "bad_request",
-            detail: other.to_string(),
-        },
-    };
-    api_error.into()
-}
-
 pub fn query_error(error: actix_error::QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
     ApiError::BadRequest {
         code: "invalid_query",
@@ -345,4 +323,93 @@ pub fn path_error(error: actix_error::PathError, _req: &HttpRequest) -> actix_we
 /// Any route that does not exist.
 pub async fn not_found() -> HttpResponse {
     problem_response(StatusCode::NOT_FOUND, "not_found", None, None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::context::{RequestContext, scope};
+
+    #[actix_web::test]
+    async fn internal_errors_are_opaque_and_carry_the_request_id() {
+        let context = RequestContext {
+            request_id: "req-42".to_owned(),
+            lang: Lang::Fr,
+        };
+        let response = scope(context, async {
+            ApiError::internal("connection string postgres://secret@db").error_response()
+        })
+        .await;
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = actix_web::body::to_bytes(response.into_body())
+            .await
+            .unwrap();
+        let problem: Problem = serde_json::from_slice(&body).unwrap();
+        assert_eq!(problem.code, "internal_error");
+        assert_eq!(problem.request_id.as_deref(), Some("req-42"));
+        assert_eq!(problem.title, "Erreur interne");
+        assert_eq!(problem.detail, None);
+        assert!(!String::from_utf8_lossy(&body).contains("secret"));
+    }
+
+    #[test]
+    fn every_code_has_a_title_in_both_languages() {
+        let errors = [
+            ApiError::BadRequest {
+                code: "malformed_json",
+                detail: String::new(),
+            },
+            ApiError::BadRequest {
+                code: "invalid_query",
+                detail: String::new(),
+            },
+            ApiError::BadRequest {
+                code: "invalid_path",
+                detail: String::new(),
+            },
+            ApiError::BadRequest {
+                code: "invalid_cursor",
+                detail: String::new(),
+            },
+            ApiError::Validation(vec![]),
+            ApiError::Unauthenticated,
+            ApiError::InvalidToken,
+            ApiError::InvalidCredentials,
+            ApiError::InvalidRefreshToken,
+            ApiError::Forbidden,
+            ApiError::NotFound,
+            ApiError::Conflict {
+                code: "email_taken",
+                field: None,
+            },
+            ApiError::Conflict {
+                code: "pseudonym_taken",
+                field: None,
+            },
+            ApiError::Conflict {
+                code: "already_exists",
+                field: None,
+            },
+            ApiError::PayloadTooLarge,
+            ApiError::UnsupportedMediaType,
+            ApiError::RateLimited {
+                retry_after_secs: 1,
+            },
+            ApiError::Unavailable(String::new()),
+        ];
+        let generic = title("no-such-code", Lang::En);
+        for error in errors {
+            let code = error.code();
+            assert_ne!(
+                title(code, Lang::En),
+                generic,
+                "{code} has an English title"
+            );
+            assert_ne!(
+                title(code, Lang::Fr),
+                title(code, Lang::En),
+                "{code} has a French title"
+            );
+        }
+    }
 }

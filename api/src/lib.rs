@@ -13,6 +13,7 @@ mod db;
 mod error;
 mod extractors;
 mod handlers;
+mod json;
 mod pagination;
 mod security;
 mod state;

@@ -83,6 +83,7 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .service(members::me::get_my_profile)
                 .service(members::update::update_my_profile)
                 .service(members::get::get_member)
+                .service(members::role::set_member_role)
                 .service(conditions::list::list_conditions)
                 .service(conditions::create::create_condition),
         );

@@ -94,11 +94,7 @@ pub fn app(
         .into_utoipa_app()
         .app_data(state)
         .app_data(document)
-        .app_data(
-            web::JsonConfig::default()
-                .limit(max_body)
-                .error_handler(error::json_error),
-        )
+        .app_data(web::PayloadConfig::new(max_body))
         .app_data(web::QueryConfig::default().error_handler(error::query_error))
         .app_data(web::PathConfig::default().error_handler(error::path_error))
         .configure(routes::configure)

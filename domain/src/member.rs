@@ -76,6 +76,16 @@ pub fn can_manage_conditions(role: PlatformRole) -> bool {
     role == PlatformRole::Admin
 }
 
+/// Policy: may `actor` (with `actor_role`) give a platform role to `target`? Admins only, and not
+/// to themselves, so the last admin cannot demote themselves by mistake.
+pub fn can_assign_role(
+    actor: crate::ids::MemberId,
+    actor_role: PlatformRole,
+    target: crate::ids::MemberId,
+) -> bool {
+    actor_role == PlatformRole::Admin && actor != target
+}
+
 /// A normalised e-mail address: trimmed and lower-cased, so `Ana@Example.org ` and
 /// `ana@example.org` are one account.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -390,7 +400,31 @@ mod tests {
         assert!(!can_manage_conditions(PlatformRole::Member));
     }
 
+    #[test]
+    fn role_assignment_table() {
+        use crate::ids::MemberId;
+        let (me, other) = (MemberId::new(), MemberId::new());
+        let table = [
+            (PlatformRole::Admin, other, true),
+            (PlatformRole::Admin, me, false),
+            (PlatformRole::Moderator, other, false),
+            (PlatformRole::Member, other, false),
+        ];
+        for (role, target, allowed) in table {
+            assert_eq!(can_assign_role(me, role, target), allowed, "{role:?}");
+        }
+    }
+
     proptest! {
+        #[test]
+        fn accepted_new_passwords_respect_the_rules(raw in "\\PC{0,40}") {
+            if let Ok(p) = Password::parse_new(&raw, &[]) {
+                prop_assert!(p.expose().chars().count() >= Password::MIN_CHARS);
+                prop_assert!(p.expose().len() <= Password::MAX_BYTES);
+                prop_assert!(zxcvbn::zxcvbn(p.expose(), &[]).score() >= zxcvbn::Score::Three);
+            }
+        }
+
         #[test]
         fn parsed_pseudonyms_respect_their_invariants(raw in "\\PC{0,40}") {
             if let Ok(p) = Pseudonym::parse(&raw) {

@@ -136,3 +136,17 @@ pub struct UpdateProfileRequest {
     pub condition_ids: Option<Vec<Uuid>>,
     pub visibility: Option<ProfileVisibilityChanges>,
 }
+
+/// A platform role to give a member (platform admins).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoleChange {
+    pub role: PlatformRole,
+}
+
+/// A member's platform role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct MemberRole {
+    pub id: Uuid,
+    pub role: PlatformRole,
+}

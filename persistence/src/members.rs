@@ -319,6 +319,25 @@ pub fn update_password_hash(
     Ok(())
 }
 
+/// Gives a platform role to a member.
+pub fn set_role(
+    conn: &mut DbConnection,
+    id: MemberId,
+    role: PlatformRole,
+    now: DateTime<Utc>,
+) -> Result<(), PersistenceError> {
+    let updated = diesel::update(members::table.find(id.to_string()))
+        .set((
+            members::role.eq(role.as_str()),
+            members::updated_at.eq(to_db_time(now)),
+        ))
+        .execute(conn)?;
+    if updated == 0 {
+        return Err(PersistenceError::NotFound);
+    }
+    Ok(())
+}
+
 /// Gives a platform role to the member with this e-mail; returns their id.
 pub fn set_role_by_email(
     conn: &mut DbConnection,

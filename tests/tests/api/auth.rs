@@ -84,13 +84,32 @@ async fn register_reports_every_invalid_field_and_stores_nothing() {
         .await;
         assert_eq!(fields(&problem), expected, "{body}");
     }
-    // Shape errors: unknown enum value, wrong type, missing or unknown field.
-    for body in [
-        json!({"email": "a@example.org", "password": PASSWORD, "pseudonym": "Anna", "kind": "doctor"}),
-        json!({"email": 42, "password": PASSWORD, "pseudonym": "Anna", "kind": "patient"}),
-        json!({"email": "a@example.org", "password": PASSWORD, "kind": "patient"}),
-        json!({"email": "a@example.org", "password": PASSWORD, "pseudonym": "Anna", "kind": "patient", "role": "admin"}),
-    ] {
+    // Shape errors name the field at fault: unknown enum value, wrong type, missing or
+    // unknown field.
+    let shape = [
+        (
+            json!({"email": "a@example.org", "password": PASSWORD, "pseudonym": "Anna", "kind": "doctor"}),
+            "kind",
+            "invalid_value",
+        ),
+        (
+            json!({"email": 42, "password": PASSWORD, "pseudonym": "Anna", "kind": "patient"}),
+            "email",
+            "invalid_value",
+        ),
+        (
+            json!({"email": "a@example.org", "password": PASSWORD, "kind": "patient"}),
+            "pseudonym",
+            "required",
+        ),
+        (
+            json!({"email": "a@example.org", "password": PASSWORD, "pseudonym": "Anna", "kind": "patient", "role": "admin"}),
+            "role",
+            "unknown_field",
+        ),
+        (json!("not an object"), "body", "invalid_value"),
+    ];
+    for (body, field, code) in shape {
         let response = app.post_json("/api/v1/auth/register", &body).await;
         let problem = assert_problem(
             response,
@@ -98,7 +117,12 @@ async fn register_reports_every_invalid_field_and_stores_nothing() {
             "validation_failed",
         )
         .await;
-        assert_eq!(problem.errors.unwrap()[0].code, "invalid_body", "{body}");
+        let error = &problem.errors.unwrap()[0];
+        assert_eq!(
+            (error.field.as_str(), error.code.as_str()),
+            (field, code),
+            "{body}"
+        );
     }
     assert_eq!(app.member_count(), 0);
 }

@@ -205,3 +205,53 @@ async fn unknown_and_malformed_member_ids() {
     assert!(www.starts_with("Bearer"));
     assert_problem(me, StatusCode::UNAUTHORIZED, "unauthenticated").await;
 }
+
+#[actix_web::test]
+async fn admins_give_platform_roles() {
+    use entraide_api::admin::create_admin;
+    use entraide_api::configuration::Settings;
+    use entraide_domain::member::MemberKind;
+
+    let app = spawn_app().await;
+    let admin = app.member("Admina", "professional").await;
+    let member = app.member("Modeste", "patient").await;
+    let put_role = |actor: &Member, target: uuid::Uuid, role: &str| {
+        app.client
+            .put(app.url(&format!("/api/v1/members/{target}/role")))
+            .header("Authorization", actor.bearer())
+            .json(&json!({"role": role}))
+            .send()
+    };
+
+    let refused = put_role(&member, member.id, "admin").await.unwrap();
+    assert_problem(refused, StatusCode::FORBIDDEN, "forbidden").await;
+
+    let settings = Settings::with_database(app.database.url(), crate::support::JWT_SECRET);
+    create_admin(
+        &settings,
+        &admin.email,
+        None,
+        MemberKind::Professional,
+        None,
+    )
+    .unwrap();
+
+    let response = put_role(&admin, member.id, "moderator").await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let me: MyProfile = app
+        .get("/api/v1/members/me", Some(&member.bearer()))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(serde_json::to_value(me.role).unwrap(), "moderator");
+
+    let own = put_role(&admin, admin.id, "member").await.unwrap();
+    assert_problem(own, StatusCode::FORBIDDEN, "forbidden").await;
+    let unknown = put_role(&admin, uuid::Uuid::now_v7(), "moderator")
+        .await
+        .unwrap();
+    assert_problem(unknown, StatusCode::NOT_FOUND, "not_found").await;
+    let bad = put_role(&admin, member.id, "root").await.unwrap();
+    assert_problem(bad, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+}

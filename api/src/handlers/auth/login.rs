@@ -12,6 +12,7 @@ use super::{store_refresh_token, token_response};
 use crate::db;
 use crate::error::ApiError;
 use crate::extractors::ClientIp;
+use crate::json::Json;
 use crate::security::password;
 use crate::state::AppState;
 
@@ -37,7 +38,7 @@ use crate::state::AppState;
 pub async fn login(
     state: web::Data<AppState>,
     ip: ClientIp,
-    body: web::Json<LoginRequest>,
+    body: Json<LoginRequest>,
 ) -> Result<web::Json<TokenResponse>, ApiError> {
     state.auth_limiter.check(ip.0)?;
     let LoginRequest { email, password } = body.into_inner();

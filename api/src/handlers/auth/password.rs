@@ -8,6 +8,7 @@ use entraide_persistence::{members, sessions};
 use crate::db;
 use crate::error::ApiError;
 use crate::extractors::{AuthMember, ClientIp};
+use crate::json::Json;
 use crate::security::password;
 use crate::state::AppState;
 
@@ -33,7 +34,7 @@ pub async fn change_password(
     state: web::Data<AppState>,
     member: AuthMember,
     ip: ClientIp,
-    body: web::Json<ChangePasswordRequest>,
+    body: Json<ChangePasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
     state.auth_limiter.check(ip.0)?;
     let ChangePasswordRequest {

@@ -9,6 +9,7 @@ use super::{store_refresh_token, token_response};
 use crate::db;
 use crate::error::ApiError;
 use crate::extractors::ClientIp;
+use crate::json::Json;
 use crate::security::tokens::hash_token;
 use crate::state::AppState;
 
@@ -45,7 +46,7 @@ enum Outcome {
 pub async fn refresh(
     state: web::Data<AppState>,
     ip: ClientIp,
-    body: web::Json<RefreshRequest>,
+    body: Json<RefreshRequest>,
 ) -> Result<web::Json<TokenResponse>, ApiError> {
     state.auth_limiter.check(ip.0)?;
     let RefreshRequest { refresh_token } = body.into_inner();

@@ -12,6 +12,7 @@ use crate::convert;
 use crate::db;
 use crate::error::ApiError;
 use crate::extractors::ClientIp;
+use crate::json::Json;
 use crate::security::password;
 use crate::state::AppState;
 
@@ -36,7 +37,7 @@ use crate::state::AppState;
 pub async fn register(
     state: web::Data<AppState>,
     ip: ClientIp,
-    body: web::Json<RegisterRequest>,
+    body: Json<RegisterRequest>,
 ) -> Result<HttpResponse, ApiError> {
     state.auth_limiter.check(ip.0)?;
     let RegisterRequest {

@@ -10,6 +10,7 @@ use crate::convert;
 use crate::db;
 use crate::error::ApiError;
 use crate::extractors::AuthMember;
+use crate::json::Json;
 use crate::state::AppState;
 
 /// Add a condition to the catalogue (platform admins). Names and ORPHA codes are unique.
@@ -34,7 +35,7 @@ use crate::state::AppState;
 pub async fn create_condition(
     state: web::Data<AppState>,
     member: AuthMember,
-    body: web::Json<CreateConditionRequest>,
+    body: Json<CreateConditionRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let CreateConditionRequest {
         name,

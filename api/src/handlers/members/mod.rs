@@ -2,4 +2,5 @@
 
 pub mod get;
 pub mod me;
+pub mod role;
 pub mod update;

@@ -15,6 +15,7 @@ use crate::convert;
 use crate::db;
 use crate::error::ApiError;
 use crate::extractors::AuthMember;
+use crate::json::Json;
 use crate::state::AppState;
 
 /// Turns the wire request into domain changes, reporting every invalid field at once.
@@ -116,7 +117,7 @@ fn parse_changes(request: UpdateProfileRequest) -> Result<ProfileChanges, ParseE
 pub async fn update_my_profile(
     state: web::Data<AppState>,
     member: AuthMember,
-    body: web::Json<UpdateProfileRequest>,
+    body: Json<UpdateProfileRequest>,
 ) -> Result<web::Json<MyProfile>, ApiError> {
     let changes = parse_changes(body.into_inner())?;
     let account = db::write(&state, move |conn| {

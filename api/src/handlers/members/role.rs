@@ -1,0 +1,61 @@
+use actix_web::{put, web};
+use chrono::Utc;
+use entraide_domain::ids::MemberId;
+use entraide_domain::member::can_assign_role;
+use entraide_openapi::members::{MemberRole, RoleChange};
+use entraide_openapi::problem as p;
+use entraide_persistence::members;
+use uuid::Uuid;
+
+use crate::convert;
+use crate::db;
+use crate::error::ApiError;
+use crate::extractors::AuthMember;
+use crate::json::Json;
+use crate::state::AppState;
+
+/// Give a member a platform role: `member`, `moderator` or `admin` (platform admins only; not
+/// to oneself).
+#[utoipa::path(
+    tag = "members",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The member's id")),
+    request_body = RoleChange,
+    responses(
+        (status = 200, description = "The member's new role", body = MemberRole),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 413, response = p::PayloadTooLarge),
+        (status = 415, response = p::UnsupportedMediaType),
+        (status = 422, response = p::UnprocessableEntity),
+        (status = 500, response = p::InternalError),
+        (status = 503, response = p::ServiceUnavailable),
+    )
+)]
+#[put("/members/{id}/role")]
+pub async fn set_member_role(
+    state: web::Data<AppState>,
+    actor: AuthMember,
+    path: web::Path<Uuid>,
+    body: Json<RoleChange>,
+) -> Result<web::Json<MemberRole>, ApiError> {
+    let target = MemberId::from_uuid(path.into_inner());
+    let RoleChange { role } = body.into_inner();
+    let role = convert::role_from_wire(role);
+    db::write(&state, move |conn| {
+        let actor_role = members::find_credentials(conn, actor.id)?
+            .ok_or(ApiError::InvalidToken)?
+            .role;
+        if !can_assign_role(actor.id, actor_role, target) {
+            return Err(ApiError::Forbidden);
+        }
+        Ok(members::set_role(conn, target, role, Utc::now())?)
+    })
+    .await?;
+    Ok(web::Json(MemberRole {
+        id: target.as_uuid(),
+        role: convert::role_to_wire(role),
+    }))
+}

@@ -1,0 +1,192 @@
+//! The JSON body extractor. Like `web::Json`, but a body of the wrong shape is reported on the
+//! field at fault (`kind`, `location.country`), with a code a client can branch on:
+//! `required`, `unknown_field` or `invalid_value`.
+
+use actix_web::dev::Payload;
+use actix_web::error::PayloadError;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use entraide_domain::FieldError;
+use futures_util::future::LocalBoxFuture;
+use serde::de::DeserializeOwned;
+
+use crate::error::ApiError;
+
+pub struct Json<T>(pub T);
+
+impl<T> Json<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+fn is_json(req: &HttpRequest) -> bool {
+    req.mime_type().ok().flatten().is_some_and(|mime| {
+        mime.type_() == "application"
+            && (mime.subtype() == "json" || mime.suffix().is_some_and(|s| s == "json"))
+    })
+}
+
+/// The name between the first pair of backticks of a serde message (`missing field `x``).
+fn quoted(message: &str) -> Option<&str> {
+    let start = message.find('`')? + 1;
+    let end = start + message[start..].find('`')?;
+    Some(&message[start..end])
+}
+
+fn join(path: &str, field: &str) -> String {
+    if path.is_empty() || path == "." {
+        field.to_owned()
+    } else {
+        format!("{path}.{field}")
+    }
+}
+
+/// Deserialises a body, telling syntax errors (400) from shape errors (422 on a field).
+pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize::<_, T>(&mut deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let inner = error.into_inner();
+        if !inner.is_data() {
+            return ApiError::BadRequest {
+                code: "malformed_json",
+                detail: inner.to_string(),
+            };
+        }
+        let message = inner.to_string();
+        let message = message
+            .split(" at line ")
+            .next()
+            .unwrap_or(&message)
+            .to_owned();
+        let (field, code) = if message.starts_with("missing field") {
+            (
+                join(&path, quoted(&message).unwrap_or_default()),
+                "required",
+            )
+        } else if message.starts_with("unknown field") {
+            // The path already ends with the unknown field.
+            (path, "unknown_field")
+        } else if path.is_empty() || path == "." {
+            ("body".to_owned(), "invalid_value")
+        } else {
+            (path, "invalid_value")
+        };
+        ApiError::Validation(vec![FieldError::new(field, code, message)])
+    })?;
+    deserializer.end().map_err(|e| ApiError::BadRequest {
+        code: "malformed_json",
+        detail: e.to_string(),
+    })?;
+    Ok(value)
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let json = is_json(req);
+        // `web::Bytes` enforces the `PayloadConfig` limit registered by the application.
+        let body = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            if !json {
+                return Err(ApiError::UnsupportedMediaType);
+            }
+            let bytes = body
+                .await
+                .map_err(|error| match error.as_error::<PayloadError>() {
+                    Some(PayloadError::Overflow) => ApiError::PayloadTooLarge,
+                    _ if error.error_response().status().as_u16() == 413 => {
+                        ApiError::PayloadTooLarge
+                    }
+                    _ => ApiError::BadRequest {
+                        code: "bad_request",
+                        detail: "the request body could not be read".to_owned(),
+                    },
+                })?;
+            parse(&bytes).map(Json)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[expect(dead_code, reason = "fields are only deserialised")]
+    struct Inner {
+        country: String,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[expect(dead_code, reason = "fields are only deserialised")]
+    struct Body {
+        name: String,
+        kind: Kind,
+        inner: Option<Inner>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    enum Kind {
+        Patient,
+    }
+
+    fn field_and_code(json: &str) -> (String, String) {
+        match parse::<Body>(json.as_bytes()) {
+            Err(ApiError::Validation(errors)) => {
+                (errors[0].field.clone(), errors[0].code.to_owned())
+            }
+            other => panic!("expected a validation error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn shape_errors_name_their_field() {
+        assert_eq!(
+            field_and_code(r#"{"name": "a", "kind": "doctor"}"#),
+            ("kind".into(), "invalid_value".into())
+        );
+        assert_eq!(
+            field_and_code(r#"{"name": 1, "kind": "patient"}"#),
+            ("name".into(), "invalid_value".into())
+        );
+        assert_eq!(
+            field_and_code(r#"{"kind": "patient"}"#),
+            ("name".into(), "required".into())
+        );
+        assert_eq!(
+            field_and_code(r#"{"name": "a", "kind": "patient", "role": "admin"}"#),
+            ("role".into(), "unknown_field".into())
+        );
+        assert_eq!(
+            field_and_code(r#"{"name": "a", "kind": "patient", "inner": {"country": 3}}"#),
+            ("inner.country".into(), "invalid_value".into())
+        );
+        assert_eq!(
+            field_and_code(r#""a string""#),
+            ("body".into(), "invalid_value".into())
+        );
+    }
+
+    #[test]
+    fn syntax_errors_are_bad_requests() {
+        for bad in ["{", "{\"name\": \"a\", \"kind\": \"patient\"} trailing", ""] {
+            assert!(
+                matches!(
+                    parse::<Body>(bad.as_bytes()),
+                    Err(ApiError::BadRequest {
+                        code: "malformed_json",
+                        ..
+                    })
+                ),
+                "{bad:?}"
+            );
+        }
+    }
+}
