@@ -144,3 +144,125 @@ pub fn condition(condition: Condition) -> wire_conditions::Condition {
         icd10_code: icd10_code.map(|c| c.as_str().to_owned()),
     }
 }
+
+pub mod groups {
+    //! Group conversions.
+
+    use entraide_domain::group::{
+        Audience, Group, GroupRole, GroupVisibility, Membership, MembershipStatus,
+    };
+    use entraide_openapi::groups as wire;
+    use entraide_persistence::groups::MemberEntry;
+
+    pub fn visibility_from_wire(v: wire::GroupVisibility) -> GroupVisibility {
+        match v {
+            wire::GroupVisibility::Public => GroupVisibility::Public,
+            wire::GroupVisibility::Private => GroupVisibility::Private,
+        }
+    }
+
+    pub fn visibility_to_wire(v: GroupVisibility) -> wire::GroupVisibility {
+        match v {
+            GroupVisibility::Public => wire::GroupVisibility::Public,
+            GroupVisibility::Private => wire::GroupVisibility::Private,
+        }
+    }
+
+    pub fn audience_from_wire(a: wire::Audience) -> Audience {
+        match a {
+            wire::Audience::Everyone => Audience::Everyone,
+            wire::Audience::Patients => Audience::Patients,
+            wire::Audience::Caregivers => Audience::Caregivers,
+            wire::Audience::Professionals => Audience::Professionals,
+        }
+    }
+
+    pub fn audience_to_wire(a: Audience) -> wire::Audience {
+        match a {
+            Audience::Everyone => wire::Audience::Everyone,
+            Audience::Patients => wire::Audience::Patients,
+            Audience::Caregivers => wire::Audience::Caregivers,
+            Audience::Professionals => wire::Audience::Professionals,
+        }
+    }
+
+    pub fn role_from_wire(r: wire::GroupRole) -> GroupRole {
+        match r {
+            wire::GroupRole::Owner => GroupRole::Owner,
+            wire::GroupRole::Moderator => GroupRole::Moderator,
+            wire::GroupRole::Member => GroupRole::Member,
+        }
+    }
+
+    pub fn role_to_wire(r: GroupRole) -> wire::GroupRole {
+        match r {
+            GroupRole::Owner => wire::GroupRole::Owner,
+            GroupRole::Moderator => wire::GroupRole::Moderator,
+            GroupRole::Member => wire::GroupRole::Member,
+        }
+    }
+
+    pub fn status_to_wire(s: MembershipStatus) -> wire::MembershipStatus {
+        match s {
+            MembershipStatus::Active => wire::MembershipStatus::Active,
+            MembershipStatus::Pending => wire::MembershipStatus::Pending,
+            MembershipStatus::Invited => wire::MembershipStatus::Invited,
+            MembershipStatus::Banned => wire::MembershipStatus::Banned,
+        }
+    }
+
+    fn membership_to_wire(m: Membership) -> wire::MyMembership {
+        let Membership { role, status } = m;
+        wire::MyMembership {
+            role: role_to_wire(role),
+            status: status_to_wire(status),
+        }
+    }
+
+    /// A directory entry; `reader` adds the reader's standing and read access when known.
+    pub fn group(group: Group, reader: Option<(Option<Membership>, bool)>) -> wire::Group {
+        let Group {
+            id,
+            name,
+            description,
+            condition_id,
+            visibility,
+            audience,
+            member_count,
+            created_by: _,
+            created_at,
+        } = group;
+        wire::Group {
+            id: id.as_uuid(),
+            name: name.as_str().to_owned(),
+            description: description.as_str().to_owned(),
+            condition_id: condition_id.map(|c| c.as_uuid()),
+            visibility: visibility_to_wire(visibility),
+            audience: audience_to_wire(audience),
+            member_count,
+            created_at,
+            membership: reader.and_then(|(m, _)| m).map(membership_to_wire),
+            can_read: reader.map(|(_, can_read)| can_read),
+        }
+    }
+
+    pub fn member(entry: MemberEntry) -> wire::GroupMember {
+        let MemberEntry {
+            member_id,
+            pseudonym,
+            kind,
+            membership,
+            since,
+        } = entry;
+        wire::GroupMember {
+            member: wire::MemberSummary {
+                id: member_id.as_uuid(),
+                pseudonym: pseudonym.as_str().to_owned(),
+                kind: super::kind_to_wire(kind),
+            },
+            role: role_to_wire(membership.role),
+            status: status_to_wire(membership.status),
+            since,
+        }
+    }
+}

@@ -28,6 +28,8 @@ pub enum ApiError {
     InvalidRefreshToken,
     /// 403.
     Forbidden,
+    /// 403 with a more precise code (`audience_restricted`, `banned`...).
+    Refused { code: &'static str },
     /// 404.
     NotFound,
     /// 409: e.g. an e-mail or pseudonym already taken.
@@ -59,7 +61,9 @@ impl ApiError {
     /// The stable machine code clients branch on.
     pub fn code(&self) -> &'static str {
         match self {
-            Self::BadRequest { code, .. } | Self::Conflict { code, .. } => code,
+            Self::BadRequest { code, .. }
+            | Self::Conflict { code, .. }
+            | Self::Refused { code } => code,
             Self::Validation(_) => "validation_failed",
             Self::Unauthenticated => "unauthenticated",
             Self::InvalidToken => "invalid_token",
@@ -130,6 +134,27 @@ pub fn title(code: &str, lang: Lang) -> &'static str {
             "You are not allowed to do this",
             "Vous n'avez pas le droit de faire cela",
         ),
+        "audience_restricted" => (
+            "This space is reserved to another kind of member",
+            "Cet espace est réservé à un autre profil de membre",
+        ),
+        "banned" => (
+            "You are banned from this group",
+            "Vous êtes exclu de ce groupe",
+        ),
+        "not_readable" => (
+            "Only members of this group can see this",
+            "Seuls les membres de ce groupe peuvent voir cela",
+        ),
+        "last_owner" => (
+            "The last owner must hand over before leaving",
+            "Le dernier propriétaire doit passer la main avant de partir",
+        ),
+        "member_banned" => (
+            "This member is banned from the group; lift the ban first",
+            "Ce membre est exclu du groupe ; levez l'exclusion d'abord",
+        ),
+        "already_member" => ("Already a member of this group", "Déjà membre de ce groupe"),
         "not_found" => ("Not found", "Introuvable"),
         "method_not_allowed" => ("Method not allowed", "Méthode non autorisée"),
         "email_taken" => (
@@ -137,6 +162,7 @@ pub fn title(code: &str, lang: Lang) -> &'static str {
             "Cette adresse e-mail est déjà inscrite",
         ),
         "pseudonym_taken" => ("This pseudonym is taken", "Ce pseudonyme est déjà pris"),
+        "name_taken" => ("This name is taken", "Ce nom est déjà pris"),
         "already_exists" => ("This already exists", "Cela existe déjà"),
         "payload_too_large" => (
             "The request body is too large",
@@ -197,7 +223,7 @@ impl ResponseError for ApiError {
             | Self::InvalidToken
             | Self::InvalidCredentials
             | Self::InvalidRefreshToken => StatusCode::UNAUTHORIZED,
-            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::Forbidden | Self::Refused { .. } => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -288,6 +314,7 @@ impl From<PersistenceError> for ApiError {
                 code: match field {
                     Some("email") => "email_taken",
                     Some("pseudonym") => "pseudonym_taken",
+                    Some("name") => "name_taken",
                     _ => "already_exists",
                 },
                 field: field.map(str::to_owned),

@@ -7,7 +7,9 @@ use std::net::{IpAddr, Ipv4Addr};
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
+use entraide_domain::group::Reader;
 use entraide_domain::ids::{MemberId, SessionId};
+use entraide_domain::member::{MemberKind, PlatformRole};
 use entraide_domain::profile::Viewer;
 use entraide_persistence::sessions;
 use futures_util::future::LocalBoxFuture;
@@ -21,6 +23,19 @@ use crate::state::AppState;
 pub struct AuthMember {
     pub id: MemberId,
     pub session_id: SessionId,
+    /// The member's kind and platform role as stored now (not as when the token was issued).
+    pub kind: MemberKind,
+    pub role: PlatformRole,
+}
+
+impl AuthMember {
+    /// This member as a reader of group content.
+    pub fn reader(&self) -> Reader {
+        Reader::Member {
+            id: self.id,
+            kind: self.kind,
+        }
+    }
 }
 
 /// A logged-in member, or an anonymous visitor (no `Authorization` header at all).
@@ -30,6 +45,10 @@ pub struct MaybeMember(pub Option<AuthMember>);
 impl MaybeMember {
     pub fn viewer(&self) -> Viewer {
         self.0.map_or(Viewer::Anonymous, |m| Viewer::Member(m.id))
+    }
+
+    pub fn reader(&self) -> Reader {
+        self.0.map_or(Reader::Anonymous, |m| m.reader())
     }
 }
 
@@ -61,19 +80,19 @@ async fn authenticate(
     let state = state?;
     let subject = state.jwt.verify(&token)?;
     let active = db::read(&state, move |conn| {
-        Ok(sessions::is_active(
+        Ok(sessions::active_member(
             conn,
             subject.session_id,
             subject.member_id,
         )?)
     })
     .await?;
-    if !active {
-        return Err(ApiError::InvalidToken);
-    }
+    let (kind, role) = active.ok_or(ApiError::InvalidToken)?;
     Ok(AuthMember {
         id: subject.member_id,
         session_id: subject.session_id,
+        kind,
+        role,
     })
 }
 

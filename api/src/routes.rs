@@ -9,7 +9,7 @@ use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_actix_web::{AppExt, scope};
 
-use crate::handlers::{auth, conditions, health, members};
+use crate::handlers::{auth, conditions, groups, health, members};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -41,6 +41,7 @@ answer `{\"items\": [...], \"next_cursor\": string|null}`. Access tokens travel 
         (name = "auth", description = "Accounts, sessions and tokens"),
         (name = "members", description = "Member profiles"),
         (name = "conditions", description = "The catalogue of conditions"),
+        (name = "groups", description = "Discussion groups and spaces, membership and moderation"),
         (name = "health", description = "Liveness, readiness and this document"),
     )
 )]
@@ -85,7 +86,22 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .service(members::get::get_member)
                 .service(members::role::set_member_role)
                 .service(conditions::list::list_conditions)
-                .service(conditions::create::create_condition),
+                .service(conditions::create::create_condition)
+                .service(groups::create::create_group)
+                .service(groups::list::list_groups)
+                .service(groups::get::get_group)
+                .service(groups::update::update_group)
+                .service(groups::join::join_group)
+                .service(groups::join::leave_group)
+                .service(groups::members::list_group_members)
+                .service(groups::members::remove_group_member)
+                .service(groups::members::set_group_member_role)
+                .service(groups::requests::list_join_requests)
+                .service(groups::requests::approve_join_request)
+                .service(groups::requests::refuse_join_request)
+                .service(groups::invitations::invite_to_group)
+                .service(groups::bans::ban_from_group)
+                .service(groups::bans::unban_from_group),
         );
 }
 

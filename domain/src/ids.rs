@@ -67,3 +67,7 @@ id_type!(
     /// A login session: every refresh token rotated from one login shares it.
     SessionId
 );
+id_type!(
+    /// A discussion group (a "space").
+    GroupId
+);

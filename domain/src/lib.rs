@@ -8,6 +8,7 @@
 pub mod auth;
 pub mod condition;
 pub mod error;
+pub mod group;
 pub mod ids;
 pub mod member;
 pub mod profile;

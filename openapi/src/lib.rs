@@ -7,6 +7,7 @@
 
 pub mod auth;
 pub mod conditions;
+pub mod groups;
 pub mod health;
 pub mod members;
 pub mod pagination;

@@ -52,20 +52,6 @@ impl ConditionRow {
     }
 }
 
-/// Escapes LIKE wildcards so a search for `50%` means the text `50%`.
-fn like_contains(text: &str) -> String {
-    let mut pattern = String::with_capacity(text.len() + 2);
-    pattern.push('%');
-    for c in text.to_lowercase().chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            pattern.push('\\');
-        }
-        pattern.push(c);
-    }
-    pattern.push('%');
-    pattern
-}
-
 /// A page of conditions in name order, optionally those whose name contains `query`
 /// (case-insensitive). Keyset pagination: `after` is the last key of the previous page.
 pub fn list(
@@ -80,7 +66,11 @@ pub fn list(
         .limit(limit)
         .into_boxed();
     if let Some(query) = query {
-        select = select.filter(conditions::name_key.like(like_contains(query)).escape('\\'));
+        select = select.filter(
+            conditions::name_key
+                .like(crate::dialect::like_contains(query))
+                .escape('\\'),
+        );
     }
     if let Some(ConditionKey { name_key, id }) = after {
         select = select.filter(

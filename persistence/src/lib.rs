@@ -6,7 +6,9 @@
 
 pub mod conditions;
 pub mod connection;
+pub mod dialect;
 pub mod error;
+pub mod groups;
 pub mod members;
 pub mod schema;
 pub mod sessions;

@@ -71,10 +71,42 @@ diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(member_conditions -> members (member_id));
 diesel::joinable!(member_conditions -> conditions (condition_id));
 
+diesel::table! {
+    discussion_groups (id) {
+        id -> Text,
+        name -> Text,
+        name_key -> Text,
+        description -> Text,
+        condition_id -> Nullable<Text>,
+        visibility -> Text,
+        audience -> Text,
+        member_count -> BigInt,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    group_memberships (group_id, member_id) {
+        group_id -> Text,
+        member_id -> Text,
+        role -> Text,
+        status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(group_memberships -> discussion_groups (group_id));
+diesel::joinable!(group_memberships -> members (member_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     members,
     sessions,
     refresh_tokens,
     conditions,
     member_conditions,
+    discussion_groups,
+    group_memberships,
 );

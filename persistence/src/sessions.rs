@@ -3,11 +3,12 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use entraide_domain::ids::{MemberId, SessionId};
+use entraide_domain::member::{MemberKind, PlatformRole};
 
 use crate::connection::DbConnection;
-use crate::convert::{from_db_time, parse_id, to_db_time};
+use crate::convert::{from_db_time, parse_enum, parse_id, to_db_time};
 use crate::error::PersistenceError;
-use crate::schema::{refresh_tokens, sessions};
+use crate::schema::{members, refresh_tokens, sessions};
 
 /// A refresh token looked up by its hash, with the state of its session.
 #[derive(Debug, Clone)]
@@ -152,17 +153,35 @@ pub fn revoke_other_sessions(
     Ok(revoked)
 }
 
+/// The member behind a live (not revoked) session, with their kind and role as they are now:
+/// one query per authenticated request.
+pub fn active_member(
+    conn: &mut DbConnection,
+    id: SessionId,
+    member_id: MemberId,
+) -> Result<Option<(MemberKind, PlatformRole)>, PersistenceError> {
+    let row = sessions::table
+        .inner_join(members::table)
+        .filter(sessions::id.eq(id.to_string()))
+        .filter(sessions::member_id.eq(member_id.to_string()))
+        .filter(sessions::revoked_at.is_null())
+        .select((members::kind, members::role))
+        .first::<(String, String)>(conn)
+        .optional()?;
+    row.map(|(kind, role)| {
+        Ok((
+            parse_enum(&kind, MemberKind::parse)?,
+            parse_enum(&role, PlatformRole::parse)?,
+        ))
+    })
+    .transpose()
+}
+
 /// Is this session still live (not revoked) and owned by this member?
 pub fn is_active(
     conn: &mut DbConnection,
     id: SessionId,
     member_id: MemberId,
 ) -> Result<bool, PersistenceError> {
-    let count: i64 = sessions::table
-        .filter(sessions::id.eq(id.to_string()))
-        .filter(sessions::member_id.eq(member_id.to_string()))
-        .filter(sessions::revoked_at.is_null())
-        .count()
-        .get_result(conn)?;
-    Ok(count == 1)
+    Ok(active_member(conn, id, member_id)?.is_some())
 }

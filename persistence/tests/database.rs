@@ -282,3 +282,100 @@ fn foreign_keys_are_enforced() {
     ));
     conn.batch_execute("SELECT 1").unwrap();
 }
+
+#[test]
+fn memberships_keep_the_member_count_and_feed_the_directory() {
+    use entraide_domain::group::{
+        Audience, GroupDescription, GroupName, GroupRole, GroupVisibility, Membership,
+        MembershipStatus, NewGroup,
+    };
+    use entraide_persistence::groups::{self, GroupFilter};
+
+    let (_guard, db) = database();
+    let mut conn = db.writer().unwrap();
+    let owner = new_member(&mut conn, "owner@example.org", "Owner");
+    let other = new_member(&mut conn, "other@example.org", "Other");
+    let group = groups::insert(
+        &mut conn,
+        &NewGroup {
+            name: GroupName::parse("Aidants Lyon").unwrap(),
+            description: GroupDescription::default(),
+            condition_id: None,
+            visibility: GroupVisibility::Private,
+            audience: Audience::Caregivers,
+        },
+        owner,
+        Utc::now(),
+    )
+    .unwrap();
+    assert_eq!(group.member_count, 1);
+    assert_eq!(groups::owner_count(&mut conn, group.id).unwrap(), 1);
+
+    let pending = Membership {
+        role: GroupRole::Member,
+        status: MembershipStatus::Pending,
+    };
+    groups::set_membership(&mut conn, group.id, other, pending, Utc::now()).unwrap();
+    assert_eq!(
+        groups::find(&mut conn, group.id)
+            .unwrap()
+            .unwrap()
+            .member_count,
+        1
+    );
+    let active = Membership {
+        status: MembershipStatus::Active,
+        ..pending
+    };
+    groups::set_membership(&mut conn, group.id, other, active, Utc::now()).unwrap();
+    assert_eq!(
+        groups::find(&mut conn, group.id)
+            .unwrap()
+            .unwrap()
+            .member_count,
+        2
+    );
+    let mine = GroupFilter {
+        member: Some(other),
+        ..GroupFilter::default()
+    };
+    assert_eq!(groups::list(&mut conn, &mine, None, 10).unwrap().len(), 1);
+    let members =
+        groups::list_members(&mut conn, group.id, MembershipStatus::Active, None, 10).unwrap();
+    assert_eq!(members.len(), 2);
+    assert_eq!(members[0].member_id, owner, "oldest first");
+
+    groups::delete_membership(&mut conn, group.id, other).unwrap();
+    assert_eq!(
+        groups::find(&mut conn, group.id)
+            .unwrap()
+            .unwrap()
+            .member_count,
+        1
+    );
+    assert!(groups::list(&mut conn, &mine, None, 10).unwrap().is_empty());
+    assert!(
+        groups::membership(&mut conn, group.id, other)
+            .unwrap()
+            .is_none()
+    );
+
+    let duplicate = groups::insert(
+        &mut conn,
+        &NewGroup {
+            name: GroupName::parse("AIDANTS LYON").unwrap(),
+            description: GroupDescription::default(),
+            condition_id: None,
+            visibility: GroupVisibility::Public,
+            audience: Audience::Everyone,
+        },
+        other,
+        Utc::now(),
+    );
+    assert!(matches!(
+        duplicate,
+        Err(PersistenceError::UniqueViolation {
+            field: Some("name")
+        })
+    ));
+}

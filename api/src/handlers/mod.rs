@@ -3,5 +3,6 @@
 
 pub mod auth;
 pub mod conditions;
+pub mod groups;
 pub mod health;
 pub mod members;

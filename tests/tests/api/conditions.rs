@@ -132,7 +132,7 @@ async fn only_admins_add_conditions() {
     assert_eq!(page(&app, "?q=fabry").await.items, vec![condition]);
 
     let duplicate = create(&app, &member, json!({"name": "FABRY DISEASE"})).await;
-    assert_problem(duplicate, StatusCode::CONFLICT, "already_exists").await;
+    assert_problem(duplicate, StatusCode::CONFLICT, "name_taken").await;
     let invalid = create(&app, &member, json!({"name": "x", "icd10_code": "nope"})).await;
     let problem = assert_problem(
         invalid,

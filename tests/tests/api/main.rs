@@ -10,6 +10,7 @@ mod auth;
 mod conditions;
 mod contract;
 mod errors;
+mod groups;
 mod health;
 mod members;
 mod support;

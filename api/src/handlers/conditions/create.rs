@@ -4,7 +4,7 @@ use entraide_domain::condition::NewCondition;
 use entraide_domain::member::can_manage_conditions;
 use entraide_openapi::conditions::{Condition, CreateConditionRequest};
 use entraide_openapi::problem as p;
-use entraide_persistence::{conditions, members};
+use entraide_persistence::conditions;
 
 use crate::convert;
 use crate::db;
@@ -43,13 +43,10 @@ pub async fn create_condition(
         icd10_code,
     } = body.into_inner();
     let new = NewCondition::parse(&name, orpha_code.as_deref(), icd10_code.as_deref())?;
+    if !can_manage_conditions(member.role) {
+        return Err(ApiError::Forbidden);
+    }
     let condition = db::write(&state, move |conn| {
-        let role = members::find_credentials(conn, member.id)?
-            .ok_or(ApiError::InvalidToken)?
-            .role;
-        if !can_manage_conditions(role) {
-            return Err(ApiError::Forbidden);
-        }
         Ok(conditions::insert(conn, &new, Utc::now())?)
     })
     .await?;

@@ -44,13 +44,10 @@ pub async fn set_member_role(
     let target = MemberId::from_uuid(path.into_inner());
     let RoleChange { role } = body.into_inner();
     let role = convert::role_from_wire(role);
+    if !can_assign_role(actor.id, actor.role, target) {
+        return Err(ApiError::Forbidden);
+    }
     db::write(&state, move |conn| {
-        let actor_role = members::find_credentials(conn, actor.id)?
-            .ok_or(ApiError::InvalidToken)?
-            .role;
-        if !can_assign_role(actor.id, actor_role, target) {
-            return Err(ApiError::Forbidden);
-        }
         Ok(members::set_role(conn, target, role, Utc::now())?)
     })
     .await?;

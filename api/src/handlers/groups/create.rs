@@ -1,0 +1,89 @@
+use actix_web::{HttpResponse, post, web};
+use chrono::Utc;
+use entraide_domain::error::Errors;
+use entraide_domain::group::{
+    Audience, GroupDescription, GroupName, GroupRole, Membership, MembershipStatus, NewGroup,
+};
+use entraide_domain::ids::ConditionId;
+use entraide_openapi::groups::{CreateGroupRequest, Group};
+use entraide_openapi::problem as p;
+use entraide_persistence::groups;
+
+use super::unknown_condition;
+use crate::convert::groups as convert;
+use crate::db;
+use crate::error::ApiError;
+use crate::extractors::AuthMember;
+use crate::json::Json;
+use crate::state::AppState;
+
+/// Create a group; you become its owner. You cannot create a space reserved to a kind of member
+/// you are not (you could not enter it).
+#[utoipa::path(
+    tag = "groups",
+    security(("bearer" = [])),
+    request_body = CreateGroupRequest,
+    responses(
+        (status = 201, description = "Created", body = Group,
+            headers(("Location" = String, description = "The group's URL"))),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 409, response = p::Conflict),
+        (status = 413, response = p::PayloadTooLarge),
+        (status = 415, response = p::UnsupportedMediaType),
+        (status = 422, response = p::UnprocessableEntity),
+        (status = 500, response = p::InternalError),
+        (status = 503, response = p::ServiceUnavailable),
+    )
+)]
+#[post("/groups")]
+pub async fn create_group(
+    state: web::Data<AppState>,
+    member: AuthMember,
+    body: Json<CreateGroupRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let CreateGroupRequest {
+        name,
+        description,
+        condition_id,
+        visibility,
+        audience,
+    } = body.into_inner();
+    let audience = audience.map_or(Audience::Everyone, convert::audience_from_wire);
+    let mut errors = Errors::new();
+    let name = errors.check("name", GroupName::parse(&name));
+    let description = errors.check(
+        "description",
+        GroupDescription::parse(description.as_deref().unwrap_or_default()),
+    );
+    if !audience.admits(member.kind) {
+        errors.push(entraide_domain::FieldError::new(
+            "audience",
+            "not_your_audience",
+            "you could not enter a space reserved to another kind of member",
+        ));
+    }
+    errors.finish()?;
+    let (Some(name), Some(description)) = (name, description) else {
+        return Err(ApiError::internal("parsed fields missing without errors"));
+    };
+    let new = NewGroup {
+        name,
+        description,
+        condition_id: condition_id.map(ConditionId::from_uuid),
+        visibility: convert::visibility_from_wire(visibility),
+        audience,
+    };
+    let group = db::write(&state, move |conn| {
+        groups::insert(conn, &new, member.id, Utc::now()).map_err(unknown_condition)
+    })
+    .await?;
+    let owner = Membership {
+        role: GroupRole::Owner,
+        status: MembershipStatus::Active,
+    };
+    let location = format!("/api/v1/groups/{}", group.id);
+    Ok(HttpResponse::Created()
+        .insert_header((actix_web::http::header::LOCATION, location))
+        .json(convert::group(group, Some((Some(owner), true)))))
+}

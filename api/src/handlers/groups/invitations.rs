@@ -1,0 +1,97 @@
+use actix_web::{HttpResponse, post, web};
+use chrono::Utc;
+use entraide_domain::group::{GroupRole, Membership, MembershipStatus, can_moderate};
+use entraide_domain::ids::{GroupId, MemberId};
+use entraide_openapi::groups::MemberReference;
+use entraide_openapi::problem as p;
+use entraide_persistence::{groups, members};
+use uuid::Uuid;
+
+use super::load;
+use crate::db;
+use crate::error::ApiError;
+use crate::extractors::AuthMember;
+use crate::json::Json;
+use crate::state::AppState;
+
+/// Invite a member (owners and moderators). They join when they call `POST /groups/{id}/join`.
+/// Inviting someone who asked to join approves them. The member must fit the group's audience.
+#[utoipa::path(
+    tag = "groups",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The group's id")),
+    request_body = MemberReference,
+    responses(
+        (status = 204, description = "Invited (or approved)"),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 409, response = p::Conflict),
+        (status = 413, response = p::PayloadTooLarge),
+        (status = 415, response = p::UnsupportedMediaType),
+        (status = 422, response = p::UnprocessableEntity),
+        (status = 500, response = p::InternalError),
+        (status = 503, response = p::ServiceUnavailable),
+    )
+)]
+#[post("/groups/{id}/invitations")]
+pub async fn invite_to_group(
+    state: web::Data<AppState>,
+    actor: AuthMember,
+    path: web::Path<Uuid>,
+    body: Json<MemberReference>,
+) -> Result<HttpResponse, ApiError> {
+    let id = GroupId::from_uuid(path.into_inner());
+    let target = MemberId::from_uuid(body.into_inner().member_id);
+    db::write(&state, move |conn| {
+        let (group, membership) = load(conn, id, Some(actor.id))?;
+        if !can_moderate(membership) {
+            return Err(ApiError::Forbidden);
+        }
+        let Some(profile) = members::find_profile(conn, target)? else {
+            return Err(ApiError::field(
+                "member_id",
+                "unknown_member",
+                "no such member",
+            ));
+        };
+        if !group.audience.admits(profile.kind) {
+            return Err(ApiError::field(
+                "member_id",
+                "not_in_audience",
+                "this space is reserved to another kind of member",
+            ));
+        }
+        let status = match groups::membership(conn, id, target)?.map(|m| m.status) {
+            Some(MembershipStatus::Active) => {
+                return Err(ApiError::Conflict {
+                    code: "already_member",
+                    field: Some("member_id".to_owned()),
+                });
+            }
+            Some(MembershipStatus::Banned) => {
+                return Err(ApiError::Conflict {
+                    code: "member_banned",
+                    field: Some("member_id".to_owned()),
+                });
+            }
+            Some(MembershipStatus::Invited) => return Ok(()),
+            Some(MembershipStatus::Pending) => MembershipStatus::Active,
+            None => MembershipStatus::Invited,
+        };
+        let membership = Membership {
+            role: GroupRole::Member,
+            status,
+        };
+        Ok(groups::set_membership(
+            conn,
+            id,
+            target,
+            membership,
+            Utc::now(),
+        )?)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

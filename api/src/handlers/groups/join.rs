@@ -1,0 +1,107 @@
+use actix_web::{HttpResponse, post, web};
+use chrono::Utc;
+use entraide_domain::group::{
+    GroupRole, JoinOutcome, JoinRefusal, Membership, MembershipStatus, can_leave, join,
+};
+use entraide_domain::ids::GroupId;
+use entraide_openapi::groups::JoinResult;
+use entraide_openapi::problem as p;
+use entraide_persistence::groups;
+use uuid::Uuid;
+
+use super::load;
+use crate::convert::groups as convert;
+use crate::db;
+use crate::error::ApiError;
+use crate::extractors::AuthMember;
+use crate::state::AppState;
+
+/// Join a group: a public group at once, a private one by request (or at once when invited).
+/// Asking again changes nothing. A space reserved to another kind of member answers 403
+/// `audience_restricted`; a ban, 403 `banned`.
+#[utoipa::path(
+    tag = "groups",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The group's id")),
+    responses(
+        (status = 200, description = "`active` (joined) or `pending` (request sent)", body = JoinResult),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 500, response = p::InternalError),
+        (status = 503, response = p::ServiceUnavailable),
+    )
+)]
+#[post("/groups/{id}/join")]
+pub async fn join_group(
+    state: web::Data<AppState>,
+    member: AuthMember,
+    path: web::Path<Uuid>,
+) -> Result<web::Json<JoinResult>, ApiError> {
+    let id = GroupId::from_uuid(path.into_inner());
+    let status = db::write(&state, move |conn| {
+        let (group, membership) = load(conn, id, Some(member.id))?;
+        let outcome =
+            join(group.visibility, group.audience, member.kind, membership).map_err(|refusal| {
+                match refusal {
+                    JoinRefusal::WrongAudience => ApiError::Refused {
+                        code: "audience_restricted",
+                    },
+                    JoinRefusal::Banned => ApiError::Refused { code: "banned" },
+                }
+            })?;
+        let status = match outcome {
+            JoinOutcome::Unchanged(status) => return Ok(status),
+            JoinOutcome::Joined => MembershipStatus::Active,
+            JoinOutcome::Requested => MembershipStatus::Pending,
+        };
+        let role = membership.map_or(GroupRole::Member, |m| m.role);
+        groups::set_membership(conn, id, member.id, Membership { role, status }, Utc::now())?;
+        Ok(status)
+    })
+    .await?;
+    Ok(web::Json(JoinResult {
+        status: convert::status_to_wire(status),
+    }))
+}
+
+/// Leave a group, withdraw a join request or decline an invitation. The last owner must hand
+/// over first (409 `last_owner`). A ban stays.
+#[utoipa::path(
+    tag = "groups",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The group's id")),
+    responses(
+        (status = 204, description = "Left"),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 404, response = p::NotFound),
+        (status = 409, response = p::Conflict),
+        (status = 500, response = p::InternalError),
+        (status = 503, response = p::ServiceUnavailable),
+    )
+)]
+#[post("/groups/{id}/leave")]
+pub async fn leave_group(
+    state: web::Data<AppState>,
+    member: AuthMember,
+    path: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let id = GroupId::from_uuid(path.into_inner());
+    db::write(&state, move |conn| {
+        let (_, membership) = load(conn, id, Some(member.id))?;
+        let membership = membership
+            .filter(|m| m.status != MembershipStatus::Banned)
+            .ok_or(ApiError::NotFound)?;
+        if !can_leave(membership, groups::owner_count(conn, id)?) {
+            return Err(ApiError::Conflict {
+                code: "last_owner",
+                field: None,
+            });
+        }
+        Ok(groups::delete_membership(conn, id, member.id)?)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

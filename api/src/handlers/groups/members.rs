@@ -1,0 +1,198 @@
+use actix_web::{HttpResponse, delete, get, put, web};
+use chrono::{DateTime, Utc};
+use entraide_domain::group::{
+    GroupRole, Membership, MembershipStatus, can_change_role, can_leave, can_read_content,
+    can_remove,
+};
+use entraide_domain::ids::{GroupId, MemberId};
+use entraide_openapi::groups::{GroupMember, GroupRoleChange};
+use entraide_openapi::pagination::{Page, PageQuery};
+use entraide_openapi::problem as p;
+use entraide_persistence::groups::{self, MemberKey};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::load;
+use crate::convert::groups as convert;
+use crate::db;
+use crate::error::ApiError;
+use crate::extractors::{AuthMember, MaybeMember};
+use crate::json::Json;
+use crate::pagination::PageRequest;
+use crate::state::AppState;
+
+#[derive(Serialize, Deserialize)]
+pub(super) struct Cursor {
+    s: DateTime<Utc>,
+    m: Uuid,
+}
+
+impl Cursor {
+    pub(super) fn key(&self) -> MemberKey {
+        MemberKey {
+            since: self.s,
+            member_id: MemberId::from_uuid(self.m),
+        }
+    }
+
+    pub(super) fn of(entry: &groups::MemberEntry) -> Self {
+        Self {
+            s: entry.since,
+            m: entry.member_id.as_uuid(),
+        }
+    }
+}
+
+/// A group's active members, oldest first — for those who may read the group's content
+/// (403 `not_readable` otherwise).
+#[utoipa::path(
+    tag = "groups",
+    security((), ("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The group's id"), PageQuery),
+    responses(
+        (status = 200, description = "A page of members", body = Page<GroupMember>),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 422, response = p::UnprocessableEntity),
+        (status = 500, response = p::InternalError),
+        (status = 503, response = p::ServiceUnavailable),
+    )
+)]
+#[get("/groups/{id}/members")]
+pub async fn list_group_members(
+    state: web::Data<AppState>,
+    reader: MaybeMember,
+    path: web::Path<Uuid>,
+    paging: web::Query<PageQuery>,
+) -> Result<web::Json<Page<GroupMember>>, ApiError> {
+    let id = GroupId::from_uuid(path.into_inner());
+    let page = PageRequest::<Cursor>::parse(&paging)?;
+    let after = page.after.as_ref().map(Cursor::key);
+    let fetch = page.fetch();
+    let who = reader.reader();
+    let items = db::read(&state, move |conn| {
+        let (group, membership) = load(conn, id, who.member_id())?;
+        if !can_read_content(group.visibility, group.audience, who, membership) {
+            return Err(ApiError::Refused {
+                code: "not_readable",
+            });
+        }
+        Ok(groups::list_members(
+            conn,
+            id,
+            MembershipStatus::Active,
+            after.as_ref(),
+            fetch,
+        )?)
+    })
+    .await?;
+    page.page(items, Cursor::of, convert::member).map(web::Json)
+}
+
+/// Remove a member from a group (owners and moderators; moderators only plain members). They
+/// may ask to join again; to keep them out, ban them.
+#[utoipa::path(
+    tag = "groups",
+    security(("bearer" = [])),
+    params(
+        ("id" = Uuid, Path, description = "The group's id"),
+        ("member_id" = Uuid, Path, description = "The member to remove"),
+    ),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 500, response = p::InternalError),
+        (status = 503, response = p::ServiceUnavailable),
+    )
+)]
+#[delete("/groups/{id}/members/{member_id}")]
+pub async fn remove_group_member(
+    state: web::Data<AppState>,
+    actor: AuthMember,
+    path: web::Path<(Uuid, Uuid)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, target) = path.into_inner();
+    let (id, target) = (GroupId::from_uuid(id), MemberId::from_uuid(target));
+    db::write(&state, move |conn| {
+        let (_, actor_membership) = load(conn, id, Some(actor.id))?;
+        let target_membership = groups::membership(conn, id, target)?
+            .filter(|m| m.status == MembershipStatus::Active)
+            .ok_or(ApiError::NotFound)?;
+        if !can_remove(actor.id, actor_membership, target, target_membership) {
+            return Err(ApiError::Forbidden);
+        }
+        Ok(groups::delete_membership(conn, id, target)?)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Give an active member a role (owners only). Giving `owner` hands over ownership; an owner
+/// may step down to `moderator` or `member` if another owner remains (409 `last_owner`).
+#[utoipa::path(
+    tag = "groups",
+    security(("bearer" = [])),
+    params(
+        ("id" = Uuid, Path, description = "The group's id"),
+        ("member_id" = Uuid, Path, description = "The member"),
+    ),
+    request_body = GroupRoleChange,
+    responses(
+        (status = 204, description = "Role changed"),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 409, response = p::Conflict),
+        (status = 413, response = p::PayloadTooLarge),
+        (status = 415, response = p::UnsupportedMediaType),
+        (status = 422, response = p::UnprocessableEntity),
+        (status = 500, response = p::InternalError),
+        (status = 503, response = p::ServiceUnavailable),
+    )
+)]
+#[put("/groups/{id}/members/{member_id}/role")]
+pub async fn set_group_member_role(
+    state: web::Data<AppState>,
+    actor: AuthMember,
+    path: web::Path<(Uuid, Uuid)>,
+    body: Json<GroupRoleChange>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, target) = path.into_inner();
+    let (id, target) = (GroupId::from_uuid(id), MemberId::from_uuid(target));
+    let role = convert::role_from_wire(body.into_inner().role);
+    db::write(&state, move |conn| {
+        let (_, actor_membership) = load(conn, id, Some(actor.id))?;
+        let target_membership = groups::membership(conn, id, target)?
+            .filter(|m| m.status == MembershipStatus::Active)
+            .ok_or(ApiError::NotFound)?;
+        if !can_change_role(actor_membership, target_membership) {
+            return Err(ApiError::Forbidden);
+        }
+        let steps_down = target_membership.role == GroupRole::Owner && role != GroupRole::Owner;
+        if steps_down && !can_leave(target_membership, groups::owner_count(conn, id)?) {
+            return Err(ApiError::Conflict {
+                code: "last_owner",
+                field: None,
+            });
+        }
+        let membership = Membership {
+            role,
+            status: MembershipStatus::Active,
+        };
+        Ok(groups::set_membership(
+            conn,
+            id,
+            target,
+            membership,
+            Utc::now(),
+        )?)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

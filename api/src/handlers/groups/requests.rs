@@ -1,0 +1,162 @@
+use actix_web::{HttpResponse, get, post, web};
+use chrono::Utc;
+use entraide_domain::group::{GroupRole, Membership, MembershipStatus, can_moderate};
+use entraide_domain::ids::{GroupId, MemberId};
+use entraide_openapi::groups::GroupMember;
+use entraide_openapi::pagination::{Page, PageQuery};
+use entraide_openapi::problem as p;
+use entraide_persistence::groups;
+use uuid::Uuid;
+
+use super::load;
+use super::members::Cursor;
+use crate::convert::groups as convert;
+use crate::db;
+use crate::error::ApiError;
+use crate::extractors::AuthMember;
+use crate::pagination::PageRequest;
+use crate::state::AppState;
+
+/// Pending join requests of a private group, oldest first (owners and moderators).
+#[utoipa::path(
+    tag = "groups",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The group's id"), PageQuery),
+    responses(
+        (status = 200, description = "A page of requests", body = Page<GroupMember>),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 422, response = p::UnprocessableEntity),
+        (status = 500, response = p::InternalError),
+        (status = 503, response = p::ServiceUnavailable),
+    )
+)]
+#[get("/groups/{id}/join-requests")]
+pub async fn list_join_requests(
+    state: web::Data<AppState>,
+    actor: AuthMember,
+    path: web::Path<Uuid>,
+    paging: web::Query<PageQuery>,
+) -> Result<web::Json<Page<GroupMember>>, ApiError> {
+    let id = GroupId::from_uuid(path.into_inner());
+    let page = PageRequest::<Cursor>::parse(&paging)?;
+    let after = page.after.as_ref().map(Cursor::key);
+    let fetch = page.fetch();
+    let items = db::read(&state, move |conn| {
+        let (_, membership) = load(conn, id, Some(actor.id))?;
+        if !can_moderate(membership) {
+            return Err(ApiError::Forbidden);
+        }
+        Ok(groups::list_members(
+            conn,
+            id,
+            MembershipStatus::Pending,
+            after.as_ref(),
+            fetch,
+        )?)
+    })
+    .await?;
+    page.page(items, Cursor::of, convert::member).map(web::Json)
+}
+
+/// Decides a pending request: `approve` makes an active member, `refuse` deletes the request.
+fn decide(
+    conn: &mut entraide_persistence::DbConnection,
+    actor: AuthMember,
+    id: GroupId,
+    target: MemberId,
+    approve: bool,
+) -> Result<(), ApiError> {
+    let (group, membership) = load(conn, id, Some(actor.id))?;
+    if !can_moderate(membership) {
+        return Err(ApiError::Forbidden);
+    }
+    groups::membership(conn, id, target)?
+        .filter(|m| m.status == MembershipStatus::Pending)
+        .ok_or(ApiError::NotFound)?;
+    if !approve {
+        return Ok(groups::delete_membership(conn, id, target)?);
+    }
+    // The requester's kind may have changed since they asked.
+    let kind = entraide_persistence::members::find_profile(conn, target)?
+        .ok_or(ApiError::NotFound)?
+        .kind;
+    if !group.audience.admits(kind) {
+        return Err(ApiError::Refused {
+            code: "audience_restricted",
+        });
+    }
+    let active = Membership {
+        role: GroupRole::Member,
+        status: MembershipStatus::Active,
+    };
+    Ok(groups::set_membership(
+        conn,
+        id,
+        target,
+        active,
+        Utc::now(),
+    )?)
+}
+
+/// Approve a join request (owners and moderators).
+#[utoipa::path(
+    tag = "groups",
+    security(("bearer" = [])),
+    params(
+        ("id" = Uuid, Path, description = "The group's id"),
+        ("member_id" = Uuid, Path, description = "Who asked to join"),
+    ),
+    responses(
+        (status = 204, description = "Approved: now an active member"),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 500, response = p::InternalError),
+        (status = 503, response = p::ServiceUnavailable),
+    )
+)]
+#[post("/groups/{id}/join-requests/{member_id}/approve")]
+pub async fn approve_join_request(
+    state: web::Data<AppState>,
+    actor: AuthMember,
+    path: web::Path<(Uuid, Uuid)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, target) = path.into_inner();
+    let (id, target) = (GroupId::from_uuid(id), MemberId::from_uuid(target));
+    db::write(&state, move |conn| decide(conn, actor, id, target, true)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Refuse a join request (owners and moderators). The member may ask again.
+#[utoipa::path(
+    tag = "groups",
+    security(("bearer" = [])),
+    params(
+        ("id" = Uuid, Path, description = "The group's id"),
+        ("member_id" = Uuid, Path, description = "Who asked to join"),
+    ),
+    responses(
+        (status = 204, description = "Refused"),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 500, response = p::InternalError),
+        (status = 503, response = p::ServiceUnavailable),
+    )
+)]
+#[post("/groups/{id}/join-requests/{member_id}/refuse")]
+pub async fn refuse_join_request(
+    state: web::Data<AppState>,
+    actor: AuthMember,
+    path: web::Path<(Uuid, Uuid)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, target) = path.into_inner();
+    let (id, target) = (GroupId::from_uuid(id), MemberId::from_uuid(target));
+    db::write(&state, move |conn| decide(conn, actor, id, target, false)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

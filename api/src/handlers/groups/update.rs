@@ -1,0 +1,89 @@
+use actix_web::{patch, web};
+use chrono::Utc;
+use entraide_domain::error::{Errors, FieldError};
+use entraide_domain::group::{
+    GroupChanges, GroupDescription, GroupName, can_change_audience, can_moderate,
+};
+use entraide_domain::ids::{ConditionId, GroupId};
+use entraide_openapi::groups::{Group, UpdateGroupRequest};
+use entraide_openapi::problem as p;
+use entraide_persistence::groups;
+use uuid::Uuid;
+
+use super::{load, unknown_condition};
+use crate::convert::groups as convert;
+use crate::db;
+use crate::error::ApiError;
+use crate::extractors::AuthMember;
+use crate::json::Json;
+use crate::state::AppState;
+
+/// Change a group's name, description, condition or visibility (owners and moderators), or its
+/// audience (owners, and only to one they fit).
+#[utoipa::path(
+    tag = "groups",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The group's id")),
+    request_body = UpdateGroupRequest,
+    responses(
+        (status = 200, description = "The updated group", body = Group),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 409, response = p::Conflict),
+        (status = 413, response = p::PayloadTooLarge),
+        (status = 415, response = p::UnsupportedMediaType),
+        (status = 422, response = p::UnprocessableEntity),
+        (status = 500, response = p::InternalError),
+        (status = 503, response = p::ServiceUnavailable),
+    )
+)]
+#[patch("/groups/{id}")]
+pub async fn update_group(
+    state: web::Data<AppState>,
+    member: AuthMember,
+    path: web::Path<Uuid>,
+    body: Json<UpdateGroupRequest>,
+) -> Result<web::Json<Group>, ApiError> {
+    let id = GroupId::from_uuid(path.into_inner());
+    let UpdateGroupRequest {
+        name,
+        description,
+        condition_id,
+        visibility,
+        audience,
+    } = body.into_inner();
+    let mut errors = Errors::new();
+    let name = name.and_then(|n| errors.check("name", GroupName::parse(&n)));
+    let description =
+        description.and_then(|d| errors.check("description", GroupDescription::parse(&d)));
+    let audience = audience.map(convert::audience_from_wire);
+    if audience.is_some_and(|a| !a.admits(member.kind)) {
+        errors.push(FieldError::new(
+            "audience",
+            "not_your_audience",
+            "you could not enter a space reserved to another kind of member",
+        ));
+    }
+    errors.finish()?;
+    let changes = GroupChanges {
+        name,
+        description,
+        condition_id: condition_id.map(|c| c.map(ConditionId::from_uuid)),
+        visibility: visibility.map(convert::visibility_from_wire),
+        audience,
+    };
+    let (group, membership) = db::write(&state, move |conn| {
+        let (_, membership) = load(conn, id, Some(member.id))?;
+        if !can_moderate(membership)
+            || (changes.audience.is_some() && !can_change_audience(membership))
+        {
+            return Err(ApiError::Forbidden);
+        }
+        let group = groups::update(conn, id, &changes, Utc::now()).map_err(unknown_condition)?;
+        Ok((group, membership))
+    })
+    .await?;
+    Ok(web::Json(convert::group(group, Some((membership, true)))))
+}

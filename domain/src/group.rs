@@ -1,0 +1,602 @@
+//! Discussion groups ("spaces") and who may do what in them.
+//!
+//! A group's *metadata* (name, description, visibility, audience, member count) is a public
+//! directory entry. Its *content* (posts, comments, reactions, member list) is what these
+//! policies guard. The same rules are written as SQL filters in `persistence::groups`; the tests
+//! of both check they agree.
+
+use chrono::{DateTime, Utc};
+
+use crate::error::ParseError;
+use crate::ids::{ConditionId, GroupId, MemberId};
+use crate::member::MemberKind;
+
+/// Who can read a group's content without being a member.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum GroupVisibility {
+    /// Anyone who fits the audience reads it; members join at once.
+    Public,
+    /// Only active members read it; joining is by approved request or invitation.
+    Private,
+}
+
+/// Which kind of member a group is reserved to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Audience {
+    Everyone,
+    Patients,
+    Caregivers,
+    Professionals,
+}
+
+/// A member's role in a group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum GroupRole {
+    Member,
+    Moderator,
+    Owner,
+}
+
+/// Where a member stands with a group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MembershipStatus {
+    Active,
+    /// Asked to join a private group; waits for a moderator.
+    Pending,
+    /// Invited by a moderator; joins at once if they want.
+    Invited,
+    /// Removed and barred from coming back.
+    Banned,
+}
+
+macro_rules! wire_enum {
+    ($type:ty, $field:literal, $code:literal, $($variant:ident => $name:literal),+ $(,)?) => {
+        impl $type {
+            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $name),+
+                }
+            }
+
+            pub fn parse(raw: &str) -> Result<Self, ParseError> {
+                match raw {
+                    $($name => Ok(Self::$variant),)+
+                    _ => Err(ParseError::single(
+                        $field,
+                        $code,
+                        format!("must be one of {}", [$($name),+].join(", ")),
+                    )),
+                }
+            }
+        }
+    };
+}
+
+wire_enum!(GroupVisibility, "visibility", "invalid_visibility",
+    Public => "public", Private => "private");
+wire_enum!(Audience, "audience", "invalid_audience",
+    Everyone => "everyone", Patients => "patients", Caregivers => "caregivers",
+    Professionals => "professionals");
+wire_enum!(GroupRole, "role", "invalid_role",
+    Member => "member", Moderator => "moderator", Owner => "owner");
+wire_enum!(MembershipStatus, "status", "invalid_status",
+    Active => "active", Pending => "pending", Invited => "invited", Banned => "banned");
+
+impl Audience {
+    /// The audience reserved to one kind of member.
+    pub fn of_kind(kind: MemberKind) -> Self {
+        match kind {
+            MemberKind::Patient => Self::Patients,
+            MemberKind::Caregiver => Self::Caregivers,
+            MemberKind::Professional => Self::Professionals,
+        }
+    }
+
+    /// Does this audience admit a member of this kind?
+    pub fn admits(self, kind: MemberKind) -> bool {
+        self == Self::Everyone || self == Self::of_kind(kind)
+    }
+}
+
+/// A group's name: 3 to 80 characters, unique ignoring case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupName(String);
+
+impl GroupName {
+    pub const MAX_CHARS: usize = 80;
+
+    pub fn parse(raw: &str) -> Result<Self, ParseError> {
+        let value = raw.trim();
+        let count = value.chars().count();
+        if count < 3 {
+            return Err(ParseError::single(
+                "name",
+                "too_short",
+                "must be at least 3 characters",
+            ));
+        }
+        if count > Self::MAX_CHARS {
+            return Err(ParseError::single(
+                "name",
+                "too_long",
+                format!("must be at most {} characters", Self::MAX_CHARS),
+            ));
+        }
+        if value.chars().any(char::is_control) {
+            return Err(ParseError::single(
+                "name",
+                "invalid_text",
+                "must not contain control characters",
+            ));
+        }
+        Ok(Self(value.to_owned()))
+    }
+
+    /// A value read back from storage, where it was parsed when written.
+    pub fn from_stored(value: String) -> Self {
+        Self(value)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn key(&self) -> String {
+        self.0.to_lowercase()
+    }
+}
+
+/// A group's description, at most 4,000 characters (plain text).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct GroupDescription(String);
+
+impl GroupDescription {
+    pub const MAX_CHARS: usize = 4000;
+
+    pub fn parse(raw: &str) -> Result<Self, ParseError> {
+        let value = raw.trim();
+        if value.chars().count() > Self::MAX_CHARS {
+            return Err(ParseError::single(
+                "description",
+                "too_long",
+                format!("must be at most {} characters", Self::MAX_CHARS),
+            ));
+        }
+        Ok(Self(value.to_owned()))
+    }
+
+    /// A value read back from storage, where it was parsed when written.
+    pub fn from_stored(value: String) -> Self {
+        Self(value)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A group, as the directory shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    pub id: GroupId,
+    pub name: GroupName,
+    pub description: GroupDescription,
+    pub condition_id: Option<ConditionId>,
+    pub visibility: GroupVisibility,
+    pub audience: Audience,
+    pub member_count: i64,
+    pub created_by: MemberId,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A new group; its creator becomes its owner.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewGroup {
+    pub name: GroupName,
+    pub description: GroupDescription,
+    pub condition_id: Option<ConditionId>,
+    pub visibility: GroupVisibility,
+    pub audience: Audience,
+}
+
+/// Changes to a group (owners and moderators; audience by owners only).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GroupChanges {
+    pub name: Option<GroupName>,
+    pub description: Option<GroupDescription>,
+    pub condition_id: Option<Option<ConditionId>>,
+    pub visibility: Option<GroupVisibility>,
+    pub audience: Option<Audience>,
+}
+
+/// A member's standing in a group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Membership {
+    pub role: GroupRole,
+    pub status: MembershipStatus,
+}
+
+impl Membership {
+    pub fn is_active(self) -> bool {
+        self.status == MembershipStatus::Active
+    }
+
+    fn is_active_staff(self) -> bool {
+        self.is_active() && self.role >= GroupRole::Moderator
+    }
+}
+
+/// The reader of group content, with their kind as it is *now* (loaded per request, so changing
+/// kind changes access at once).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reader {
+    Anonymous,
+    Member { id: MemberId, kind: MemberKind },
+}
+
+impl Reader {
+    pub fn member_id(self) -> Option<MemberId> {
+        match self {
+            Self::Anonymous => None,
+            Self::Member { id, .. } => Some(id),
+        }
+    }
+
+    /// Does the group's audience admit this reader? Anonymous readers fit `everyone` only.
+    pub fn fits(self, audience: Audience) -> bool {
+        match self {
+            Self::Anonymous => audience == Audience::Everyone,
+            Self::Member { kind, .. } => audience.admits(kind),
+        }
+    }
+}
+
+/// Policy: may `reader` read the group's content (posts, comments, reactions, member list)?
+/// The audience comes first, whatever else is true; then public groups are open, private ones
+/// to active members only (a banned, pending or invited member reads nothing).
+pub fn can_read_content(
+    visibility: GroupVisibility,
+    audience: Audience,
+    reader: Reader,
+    membership: Option<Membership>,
+) -> bool {
+    if !reader.fits(audience) {
+        return false;
+    }
+    match visibility {
+        GroupVisibility::Public => {
+            !membership.is_some_and(|m| m.status == MembershipStatus::Banned)
+        }
+        GroupVisibility::Private => membership.is_some_and(Membership::is_active),
+    }
+}
+
+/// Policy: may this member post (and comment, and react) in the group? Active members who fit
+/// the audience.
+pub fn can_participate(audience: Audience, reader: Reader, membership: Option<Membership>) -> bool {
+    reader.fits(audience) && membership.is_some_and(Membership::is_active)
+}
+
+/// What asking to join does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JoinOutcome {
+    /// Now an active member.
+    Joined,
+    /// A join request now waits for a moderator.
+    Requested,
+    /// Nothing to do: already active, or already requested.
+    Unchanged(MembershipStatus),
+}
+
+/// Why a member may not join.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JoinRefusal {
+    /// The group is reserved to another kind of member.
+    WrongAudience,
+    Banned,
+}
+
+/// Policy: what happens when `kind` asks to join a group where they stand at `membership`.
+pub fn join(
+    visibility: GroupVisibility,
+    audience: Audience,
+    kind: MemberKind,
+    membership: Option<Membership>,
+) -> Result<JoinOutcome, JoinRefusal> {
+    if !audience.admits(kind) {
+        return Err(JoinRefusal::WrongAudience);
+    }
+    match (membership.map(|m| m.status), visibility) {
+        (Some(MembershipStatus::Banned), _) => Err(JoinRefusal::Banned),
+        (Some(status @ (MembershipStatus::Active | MembershipStatus::Pending)), _) => {
+            Ok(JoinOutcome::Unchanged(status))
+        }
+        (Some(MembershipStatus::Invited), _) | (None, GroupVisibility::Public) => {
+            Ok(JoinOutcome::Joined)
+        }
+        (None, GroupVisibility::Private) => Ok(JoinOutcome::Requested),
+    }
+}
+
+/// Policy: may the actor moderate (approve requests, invite, remove, ban, pin, remove content,
+/// edit the group)? Active owners and moderators.
+pub fn can_moderate(actor: Option<Membership>) -> bool {
+    actor.is_some_and(Membership::is_active_staff)
+}
+
+/// Policy: may the actor remove or ban the target? Staff may act on plain members; only owners on
+/// moderators; nobody on an owner (owners step down first) or on themselves.
+pub fn can_remove(
+    actor_id: MemberId,
+    actor: Option<Membership>,
+    target_id: MemberId,
+    target: Membership,
+) -> bool {
+    if actor_id == target_id || !can_moderate(actor) {
+        return false;
+    }
+    match target.role {
+        GroupRole::Member => true,
+        GroupRole::Moderator => actor.is_some_and(|a| a.role == GroupRole::Owner),
+        GroupRole::Owner => false,
+    }
+}
+
+/// Policy: may the actor give `new_role` to an active member? Owners only. An owner may step
+/// down only if another owner remains (see [`can_leave`]).
+pub fn can_change_role(actor: Option<Membership>, target: Membership) -> bool {
+    actor.is_some_and(|a| a.is_active() && a.role == GroupRole::Owner) && target.is_active()
+}
+
+/// Policy: may a member leave, or an owner step down? Not the last owner: they hand over first.
+pub fn can_leave(membership: Membership, owners: i64) -> bool {
+    membership.role != GroupRole::Owner || owners > 1
+}
+
+/// Policy: may the actor change the audience (who the space is for)? Owners only.
+pub fn can_change_audience(actor: Option<Membership>) -> bool {
+    actor.is_some_and(|a| a.is_active() && a.role == GroupRole::Owner)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use GroupRole::*;
+    use MembershipStatus::*;
+
+    fn m(role: GroupRole, status: MembershipStatus) -> Option<Membership> {
+        Some(Membership { role, status })
+    }
+
+    fn patient() -> Reader {
+        Reader::Member {
+            id: MemberId::new(),
+            kind: MemberKind::Patient,
+        }
+    }
+
+    fn caregiver() -> Reader {
+        Reader::Member {
+            id: MemberId::new(),
+            kind: MemberKind::Caregiver,
+        }
+    }
+
+    /// Reading content: reader x membership x group kind.
+    #[test]
+    fn read_table() {
+        use Audience::*;
+        use GroupVisibility::*;
+        let table = [
+            // visibility, audience, reader, membership, may read
+            (Public, Everyone, Reader::Anonymous, None, true),
+            (Public, Everyone, patient(), None, true),
+            (Public, Everyone, patient(), m(Member, Banned), false),
+            (Public, Patients, Reader::Anonymous, None, false),
+            (Public, Patients, patient(), None, true),
+            (Public, Patients, caregiver(), None, false),
+            (Public, Patients, caregiver(), m(Owner, Active), false),
+            (Public, Caregivers, patient(), m(Member, Active), false),
+            (Private, Everyone, Reader::Anonymous, None, false),
+            (Private, Everyone, patient(), None, false),
+            (Private, Everyone, patient(), m(Member, Pending), false),
+            (Private, Everyone, patient(), m(Member, Invited), false),
+            (Private, Everyone, patient(), m(Member, Banned), false),
+            (Private, Everyone, patient(), m(Member, Active), true),
+            (Private, Everyone, patient(), m(Moderator, Active), true),
+            (Private, Patients, patient(), m(Member, Active), true),
+            (Private, Patients, caregiver(), m(Owner, Active), false),
+            (Private, Caregivers, caregiver(), m(Member, Active), true),
+        ];
+        for (visibility, audience, reader, membership, expected) in table {
+            assert_eq!(
+                can_read_content(visibility, audience, reader, membership),
+                expected,
+                "{visibility:?} {audience:?} {reader:?} {membership:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn participate_table() {
+        use Audience::*;
+        let table = [
+            (Everyone, patient(), None, false),
+            (Everyone, patient(), m(Member, Active), true),
+            (Everyone, patient(), m(Member, Pending), false),
+            (Everyone, patient(), m(Member, Banned), false),
+            (Patients, caregiver(), m(Member, Active), false),
+            (Everyone, Reader::Anonymous, None, false),
+        ];
+        for (audience, reader, membership, expected) in table {
+            assert_eq!(
+                can_participate(audience, reader, membership),
+                expected,
+                "{audience:?} {membership:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn join_table() {
+        use Audience::*;
+        use GroupVisibility::*;
+        use MemberKind::*;
+        let table = [
+            (Public, Everyone, Patient, None, Ok(JoinOutcome::Joined)),
+            (Private, Everyone, Patient, None, Ok(JoinOutcome::Requested)),
+            (
+                Private,
+                Everyone,
+                Patient,
+                m(Member, Invited),
+                Ok(JoinOutcome::Joined),
+            ),
+            (
+                Private,
+                Everyone,
+                Patient,
+                m(Member, Pending),
+                Ok(JoinOutcome::Unchanged(Pending)),
+            ),
+            (
+                Public,
+                Everyone,
+                Patient,
+                m(Member, Active),
+                Ok(JoinOutcome::Unchanged(Active)),
+            ),
+            (
+                Public,
+                Everyone,
+                Patient,
+                m(Member, Banned),
+                Err(JoinRefusal::Banned),
+            ),
+            (
+                Public,
+                Caregivers,
+                Patient,
+                None,
+                Err(JoinRefusal::WrongAudience),
+            ),
+            (
+                Private,
+                Patients,
+                Caregiver,
+                m(Member, Invited),
+                Err(JoinRefusal::WrongAudience),
+            ),
+            (
+                Public,
+                Professionals,
+                Professional,
+                None,
+                Ok(JoinOutcome::Joined),
+            ),
+        ];
+        for (visibility, audience, kind, membership, expected) in table {
+            assert_eq!(
+                join(visibility, audience, kind, membership),
+                expected,
+                "{visibility:?} {audience:?} {kind:?} {membership:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn moderation_table() {
+        let (actor, target) = (MemberId::new(), MemberId::new());
+        let member = Membership {
+            role: Member,
+            status: Active,
+        };
+        let moderator = Membership {
+            role: Moderator,
+            status: Active,
+        };
+        let owner = Membership {
+            role: Owner,
+            status: Active,
+        };
+        let table = [
+            // actor, target, may remove
+            (Some(owner), member, true),
+            (Some(owner), moderator, true),
+            (Some(owner), owner, false),
+            (Some(moderator), member, true),
+            (Some(moderator), moderator, false),
+            (Some(moderator), owner, false),
+            (Some(member), member, false),
+            (m(Moderator, Banned), member, false),
+            (None, member, false),
+        ];
+        for (actor_membership, target_membership, expected) in table {
+            assert_eq!(
+                can_remove(actor, actor_membership, target, target_membership),
+                expected,
+                "{actor_membership:?} on {target_membership:?}"
+            );
+        }
+        assert!(
+            !can_remove(actor, Some(owner), actor, member),
+            "not oneself"
+        );
+        assert!(can_moderate(Some(moderator)));
+        assert!(!can_moderate(m(Moderator, Pending)));
+        assert!(can_change_role(Some(owner), member));
+        assert!(!can_change_role(Some(moderator), member));
+        assert!(!can_change_role(
+            Some(owner),
+            Membership {
+                role: Member,
+                status: Pending
+            }
+        ));
+        assert!(can_change_audience(Some(owner)));
+        assert!(!can_change_audience(Some(moderator)));
+    }
+
+    #[test]
+    fn the_last_owner_cannot_leave() {
+        let owner = Membership {
+            role: Owner,
+            status: Active,
+        };
+        let member = Membership {
+            role: Member,
+            status: Active,
+        };
+        assert!(!can_leave(owner, 1));
+        assert!(can_leave(owner, 2));
+        assert!(can_leave(member, 1));
+    }
+
+    #[test]
+    fn audiences_admit_their_kind() {
+        for kind in MemberKind::ALL {
+            assert!(Audience::Everyone.admits(kind));
+            assert!(Audience::of_kind(kind).admits(kind));
+            for other in MemberKind::ALL.into_iter().filter(|k| *k != kind) {
+                assert!(!Audience::of_kind(other).admits(kind));
+            }
+        }
+    }
+
+    #[test]
+    fn names_and_enums_parse() {
+        assert_eq!(
+            GroupName::parse("  SEP Bretagne ").unwrap().key(),
+            "sep bretagne"
+        );
+        assert!(GroupName::parse("ab").is_err());
+        assert!(GroupName::parse(&"x".repeat(81)).is_err());
+        assert!(GroupDescription::parse(&"x".repeat(4001)).is_err());
+        for audience in Audience::ALL {
+            assert_eq!(Audience::parse(audience.as_str()).unwrap(), *audience);
+        }
+        assert!(GroupVisibility::parse("secret").is_err());
+    }
+}

@@ -1,0 +1,2 @@
+DROP TABLE group_memberships;
+DROP TABLE discussion_groups;
