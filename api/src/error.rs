@@ -146,6 +146,10 @@ pub fn title(code: &str, lang: Lang) -> &'static str {
             "Only members of this group can see this",
             "Seuls les membres de ce groupe peuvent voir cela",
         ),
+        "not_a_member" => (
+            "Join this group to take part",
+            "Rejoignez ce groupe pour participer",
+        ),
         "last_owner" => (
             "The last owner must hand over before leaving",
             "Le dernier propriétaire doit passer la main avant de partir",

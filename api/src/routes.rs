@@ -9,7 +9,7 @@ use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_actix_web::{AppExt, scope};
 
-use crate::handlers::{auth, conditions, groups, health, members};
+use crate::handlers::{auth, conditions, groups, health, members, posts};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -42,6 +42,9 @@ answer `{\"items\": [...], \"next_cursor\": string|null}`. Access tokens travel 
         (name = "members", description = "Member profiles"),
         (name = "conditions", description = "The catalogue of conditions"),
         (name = "groups", description = "Discussion groups and spaces, membership and moderation"),
+        (name = "posts", description = "Posts, walls and feeds"),
+        (name = "comments", description = "Threaded comments"),
+        (name = "reactions", description = "Supportive reactions on posts and comments"),
         (name = "health", description = "Liveness, readiness and this document"),
     )
 )]
@@ -85,6 +88,12 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .service(members::update::update_my_profile)
                 .service(members::get::get_member)
                 .service(members::role::set_member_role)
+                .service(members::follows::follow_member)
+                .service(members::follows::unfollow_member)
+                .service(members::follows::list_followers)
+                .service(members::follows::list_following)
+                .service(posts::create::create_wall_post)
+                .service(posts::feeds::get_wall)
                 .service(conditions::list::list_conditions)
                 .service(conditions::create::create_condition)
                 .service(groups::create::create_group)
@@ -101,7 +110,24 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .service(groups::requests::refuse_join_request)
                 .service(groups::invitations::invite_to_group)
                 .service(groups::bans::ban_from_group)
-                .service(groups::bans::unban_from_group),
+                .service(groups::bans::unban_from_group)
+                .service(posts::create::create_group_post)
+                .service(posts::feeds::list_group_posts)
+                .service(posts::feeds::get_feed)
+                .service(posts::feeds::get_post)
+                .service(posts::manage::update_post)
+                .service(posts::manage::delete_post)
+                .service(posts::manage::pin_post)
+                .service(posts::manage::unpin_post)
+                .service(posts::comments::create_comment)
+                .service(posts::comments::list_comments)
+                .service(posts::comments::get_comment)
+                .service(posts::comments::update_comment)
+                .service(posts::comments::delete_comment)
+                .service(posts::reactions::add_post_reaction)
+                .service(posts::reactions::remove_post_reaction)
+                .service(posts::reactions::add_comment_reaction)
+                .service(posts::reactions::remove_comment_reaction),
         );
 }
 

@@ -71,3 +71,11 @@ id_type!(
     /// A discussion group (a "space").
     GroupId
 );
+id_type!(
+    /// A post, in a group or on a wall.
+    PostId
+);
+id_type!(
+    /// A comment on a post.
+    CommentId
+);

@@ -11,6 +11,7 @@ pub mod error;
 pub mod group;
 pub mod ids;
 pub mod member;
+pub mod post;
 pub mod profile;
 
 pub use error::{FieldError, ParseError};

@@ -289,6 +289,8 @@ pub struct Profile {
     pub location: Field<Location>,
     pub language: Field<Option<LanguageTag>>,
     pub conditions: Field<Vec<ConditionId>>,
+    /// Who may read the member's activity wall (their wall posts).
+    pub wall_visibility: Visibility,
     pub created_at: DateTime<Utc>,
 }
 
@@ -300,6 +302,7 @@ pub mod defaults {
     pub const LOCATION: Visibility = Visibility::Private;
     pub const LANGUAGE: Visibility = Visibility::Members;
     pub const CONDITIONS: Visibility = Visibility::Private;
+    pub const WALL: Visibility = Visibility::Members;
 }
 
 /// What one reader may see of a profile. `None` means absent *or* hidden: a reader cannot tell
@@ -363,6 +366,7 @@ pub struct ProfileChanges {
     pub language_visibility: Option<Visibility>,
     pub conditions: Option<Vec<ConditionId>>,
     pub conditions_visibility: Option<Visibility>,
+    pub wall_visibility: Option<Visibility>,
 }
 
 impl ProfileChanges {
@@ -391,6 +395,7 @@ mod tests {
             ),
             language: Field::new(Some(LanguageTag::parse("fr").unwrap()), visibility),
             conditions: Field::new(vec![ConditionId::new()], visibility),
+            wall_visibility: visibility,
             created_at: Utc::now(),
         }
     }

@@ -11,6 +11,7 @@ pub mod groups;
 pub mod health;
 pub mod members;
 pub mod pagination;
+pub mod posts;
 pub mod problem;
 
 /// The committed OpenAPI document (regenerate with `cargo run -- openapi > openapi/openapi.json`).

@@ -78,6 +78,8 @@ pub struct ProfileVisibility {
     pub location: Visibility,
     pub language: Visibility,
     pub conditions: Visibility,
+    /// Who may read your activity wall (your wall posts).
+    pub wall: Visibility,
 }
 
 /// Changes to visibility settings; absent ones stay as they are.
@@ -89,6 +91,7 @@ pub struct ProfileVisibilityChanges {
     pub location: Option<Visibility>,
     pub language: Option<Visibility>,
     pub conditions: Option<Visibility>,
+    pub wall: Option<Visibility>,
 }
 
 /// Your own account and profile, everything included.

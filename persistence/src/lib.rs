@@ -4,12 +4,16 @@
 //! types or [`PersistenceError`], never HTTP types. Diesel is synchronous: the API runs these on
 //! actix's blocking pool.
 
+pub mod comments;
 pub mod conditions;
 pub mod connection;
 pub mod dialect;
 pub mod error;
+pub mod follows;
 pub mod groups;
 pub mod members;
+pub mod posts;
+pub mod reactions;
 pub mod schema;
 pub mod sessions;
 #[cfg(feature = "testing")]

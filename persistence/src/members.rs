@@ -61,6 +61,7 @@ struct MemberRow {
     language: Option<String>,
     language_visibility: String,
     conditions_visibility: String,
+    wall_visibility: String,
     created_at: chrono::NaiveDateTime,
 }
 
@@ -83,6 +84,7 @@ impl MemberRow {
             language,
             language_visibility,
             conditions_visibility,
+            wall_visibility,
             created_at,
         } = self;
         let visibility = |raw: &str| parse_enum(raw, Visibility::parse);
@@ -109,6 +111,7 @@ impl MemberRow {
                 visibility(&language_visibility)?,
             ),
             conditions: Field::new(conditions, visibility(&conditions_visibility)?),
+            wall_visibility: visibility(&wall_visibility)?,
             created_at: from_db_time(created_at),
         };
         Ok(Account {
@@ -133,6 +136,7 @@ struct MemberInsert<'a> {
     location_visibility: &'static str,
     language_visibility: &'static str,
     conditions_visibility: &'static str,
+    wall_visibility: &'static str,
     failed_logins: i32,
     created_at: chrono::NaiveDateTime,
     updated_at: chrono::NaiveDateTime,
@@ -165,6 +169,7 @@ pub fn insert(conn: &mut DbConnection, new: &NewMember<'_>) -> Result<Account, P
             location_visibility: defaults::LOCATION.as_str(),
             language_visibility: defaults::LANGUAGE.as_str(),
             conditions_visibility: defaults::CONDITIONS.as_str(),
+            wall_visibility: defaults::WALL.as_str(),
             failed_logins: 0,
             created_at: now,
             updated_at: now,
@@ -372,6 +377,7 @@ struct ProfileChangeset<'a> {
     language: Option<Option<&'a str>>,
     language_visibility: Option<&'static str>,
     conditions_visibility: Option<&'static str>,
+    wall_visibility: Option<&'static str>,
     updated_at: chrono::NaiveDateTime,
 }
 
@@ -396,6 +402,7 @@ pub fn update_profile(
         language_visibility,
         conditions,
         conditions_visibility,
+        wall_visibility,
     } = changes;
     let key = id.to_string();
     let changeset = ProfileChangeset {
@@ -417,6 +424,7 @@ pub fn update_profile(
             .map(|l| l.as_ref().map(LanguageTag::as_str)),
         language_visibility: language_visibility.map(Visibility::as_str),
         conditions_visibility: conditions_visibility.map(Visibility::as_str),
+        wall_visibility: wall_visibility.map(Visibility::as_str),
         updated_at: to_db_time(now),
     };
     let updated = diesel::update(members::table.find(&key))
@@ -443,4 +451,28 @@ pub fn update_profile(
 /// How many members there are (tests check that refused requests stored nothing).
 pub fn count(conn: &mut DbConnection) -> Result<i64, PersistenceError> {
     Ok(members::table.count().get_result(conn)?)
+}
+
+/// Pseudonym and kind of several members at once (one query for a page of authors).
+pub fn summaries(
+    conn: &mut DbConnection,
+    ids: &[MemberId],
+) -> Result<Vec<(MemberId, Pseudonym, MemberKind)>, PersistenceError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let keys: Vec<String> = ids.iter().map(ToString::to_string).collect();
+    members::table
+        .filter(members::id.eq_any(keys))
+        .select((members::id, members::pseudonym, members::kind))
+        .load::<(String, String, String)>(conn)?
+        .into_iter()
+        .map(|(id, pseudonym, kind)| {
+            Ok((
+                parse_id(&id)?,
+                Pseudonym::from_stored(pseudonym),
+                parse_enum(&kind, MemberKind::parse)?,
+            ))
+        })
+        .collect()
 }

@@ -25,6 +25,7 @@ diesel::table! {
         login_locked_until -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        wall_visibility -> Text,
     }
 }
 
@@ -66,6 +67,70 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    posts (id) {
+        id -> Text,
+        author_id -> Text,
+        group_id -> Nullable<Text>,
+        body -> Text,
+        body_html -> Text,
+        created_at -> Timestamp,
+        edited_at -> Nullable<Timestamp>,
+        deleted_at -> Nullable<Timestamp>,
+        pinned_at -> Nullable<Timestamp>,
+        comment_count -> BigInt,
+        support_count -> BigInt,
+        thanks_count -> BigInt,
+        same_here_count -> BigInt,
+        hug_count -> BigInt,
+    }
+}
+
+diesel::table! {
+    comments (id) {
+        id -> Text,
+        post_id -> Text,
+        parent_id -> Nullable<Text>,
+        depth -> Integer,
+        author_id -> Text,
+        body -> Text,
+        body_html -> Text,
+        created_at -> Timestamp,
+        edited_at -> Nullable<Timestamp>,
+        deleted_at -> Nullable<Timestamp>,
+        support_count -> BigInt,
+        thanks_count -> BigInt,
+        same_here_count -> BigInt,
+        hug_count -> BigInt,
+    }
+}
+
+diesel::table! {
+    post_reactions (post_id, member_id, kind) {
+        post_id -> Text,
+        member_id -> Text,
+        kind -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    comment_reactions (comment_id, member_id, kind) {
+        comment_id -> Text,
+        member_id -> Text,
+        kind -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    follows (follower_id, followed_id) {
+        follower_id -> Text,
+        followed_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> members (member_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(member_conditions -> members (member_id));
@@ -100,6 +165,12 @@ diesel::table! {
 
 diesel::joinable!(group_memberships -> discussion_groups (group_id));
 diesel::joinable!(group_memberships -> members (member_id));
+diesel::joinable!(posts -> members (author_id));
+diesel::joinable!(posts -> discussion_groups (group_id));
+diesel::joinable!(comments -> posts (post_id));
+diesel::joinable!(comments -> members (author_id));
+diesel::joinable!(post_reactions -> posts (post_id));
+diesel::joinable!(comment_reactions -> comments (comment_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     members,
@@ -109,4 +180,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     member_conditions,
     discussion_groups,
     group_memberships,
+    posts,
+    comments,
+    post_reactions,
+    comment_reactions,
+    follows,
 );

@@ -6,3 +6,4 @@ pub mod conditions;
 pub mod groups;
 pub mod health;
 pub mod members;
+pub mod posts;

@@ -13,5 +13,6 @@ mod errors;
 mod groups;
 mod health;
 mod members;
+mod posts;
 mod support;
 mod tokens;

@@ -78,6 +78,7 @@ fn parse_changes(request: UpdateProfileRequest) -> Result<ProfileChanges, ParseE
         location: location_visibility,
         language: language_visibility,
         conditions: conditions_visibility,
+        wall: wall_visibility,
     } = visibility.unwrap_or_default();
     Ok(ProfileChanges {
         pseudonym,
@@ -92,6 +93,7 @@ fn parse_changes(request: UpdateProfileRequest) -> Result<ProfileChanges, ParseE
         language_visibility: language_visibility.map(convert::visibility_from_wire),
         conditions,
         conditions_visibility: conditions_visibility.map(convert::visibility_from_wire),
+        wall_visibility: wall_visibility.map(convert::visibility_from_wire),
     })
 }
 

@@ -1,0 +1,178 @@
+use actix_web::{HttpResponse, delete, get, put, web};
+use chrono::{DateTime, Utc};
+use entraide_domain::ids::MemberId;
+use entraide_openapi::pagination::{Page, PageQuery};
+use entraide_openapi::posts::FollowItem;
+use entraide_openapi::problem as p;
+use entraide_persistence::follows::{self, Direction, FollowEntry};
+use entraide_persistence::members;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::convert::posts as convert;
+use crate::db;
+use crate::error::ApiError;
+use crate::extractors::AuthMember;
+use crate::pagination::PageRequest;
+use crate::state::AppState;
+
+/// Follow a member: their wall posts (those you may read) join your home feed. Idempotent.
+#[utoipa::path(
+    tag = "members",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The member to follow")),
+    responses(
+        (status = 204, description = "Following"),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 404, response = p::NotFound),
+        (status = 422, response = p::UnprocessableEntity),
+        (status = 500, response = p::InternalError),
+        (status = 503, response = p::ServiceUnavailable),
+    )
+)]
+#[put("/members/{id}/follow")]
+pub async fn follow_member(
+    state: web::Data<AppState>,
+    member: AuthMember,
+    path: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let target = MemberId::from_uuid(path.into_inner());
+    if target == member.id {
+        return Err(ApiError::field(
+            "id",
+            "self_follow",
+            "you cannot follow yourself",
+        ));
+    }
+    db::write(&state, move |conn| {
+        members::find_profile(conn, target)?.ok_or(ApiError::NotFound)?;
+        Ok(follows::follow(conn, member.id, target, Utc::now())?)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Stop following a member. Idempotent.
+#[utoipa::path(
+    tag = "members",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The member to unfollow")),
+    responses(
+        (status = 204, description = "Not following"),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 500, response = p::InternalError),
+        (status = 503, response = p::ServiceUnavailable),
+    )
+)]
+#[delete("/members/{id}/follow")]
+pub async fn unfollow_member(
+    state: web::Data<AppState>,
+    member: AuthMember,
+    path: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let target = MemberId::from_uuid(path.into_inner());
+    db::write(&state, move |conn| {
+        Ok(follows::unfollow(conn, member.id, target)?)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Serialize, Deserialize)]
+struct Cursor {
+    s: DateTime<Utc>,
+    m: Uuid,
+}
+
+async fn list(
+    state: &AppState,
+    target: MemberId,
+    direction: Direction,
+    paging: &PageQuery,
+) -> Result<Page<FollowItem>, ApiError> {
+    let page = PageRequest::<Cursor>::parse(paging)?;
+    let before = page.after.as_ref().map(|c| (c.s, MemberId::from_uuid(c.m)));
+    let fetch = page.fetch();
+    let items = db::read(state, move |conn| {
+        members::find_profile(conn, target)?.ok_or(ApiError::NotFound)?;
+        Ok(follows::list(conn, target, direction, before, fetch)?)
+    })
+    .await?;
+    page.page(
+        items,
+        |entry| Cursor {
+            s: entry.since,
+            m: entry.member_id.as_uuid(),
+        },
+        |entry| {
+            let FollowEntry {
+                member_id,
+                pseudonym,
+                kind,
+                since,
+            } = entry;
+            FollowItem {
+                member: convert::summary(member_id, &pseudonym, kind),
+                since,
+            }
+        },
+    )
+}
+
+/// Who follows a member, newest first (logged-in members only: the social graph is not public).
+#[utoipa::path(
+    tag = "members",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The member"), PageQuery),
+    responses(
+        (status = 200, description = "A page of followers", body = Page<FollowItem>),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 404, response = p::NotFound),
+        (status = 422, response = p::UnprocessableEntity),
+        (status = 500, response = p::InternalError),
+        (status = 503, response = p::ServiceUnavailable),
+    )
+)]
+#[get("/members/{id}/followers")]
+pub async fn list_followers(
+    state: web::Data<AppState>,
+    _member: AuthMember,
+    path: web::Path<Uuid>,
+    paging: web::Query<PageQuery>,
+) -> Result<web::Json<Page<FollowItem>>, ApiError> {
+    let target = MemberId::from_uuid(path.into_inner());
+    list(&state, target, Direction::Followers, &paging)
+        .await
+        .map(web::Json)
+}
+
+/// Whom a member follows, newest first (logged-in members only).
+#[utoipa::path(
+    tag = "members",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The member"), PageQuery),
+    responses(
+        (status = 200, description = "A page of followed members", body = Page<FollowItem>),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 404, response = p::NotFound),
+        (status = 422, response = p::UnprocessableEntity),
+        (status = 500, response = p::InternalError),
+        (status = 503, response = p::ServiceUnavailable),
+    )
+)]
+#[get("/members/{id}/following")]
+pub async fn list_following(
+    state: web::Data<AppState>,
+    _member: AuthMember,
+    path: web::Path<Uuid>,
+    paging: web::Query<PageQuery>,
+) -> Result<web::Json<Page<FollowItem>>, ApiError> {
+    let target = MemberId::from_uuid(path.into_inner());
+    list(&state, target, Direction::Following, &paging)
+        .await
+        .map(web::Json)
+}

@@ -1,0 +1,257 @@
+use actix_web::{HttpResponse, delete, get, patch, post, web};
+use chrono::Utc;
+use entraide_domain::ids::{CommentId, PostId};
+use entraide_domain::post::{Body, MAX_COMMENT_DEPTH, can_delete, can_edit};
+use entraide_openapi::pagination::{Page, PageQuery};
+use entraide_openapi::posts::{CommentItem, EditRequest, NewCommentRequest};
+use entraide_openapi::problem as p;
+use entraide_persistence::{DbConnection, comments, groups};
+use uuid::Uuid;
+
+use super::{IdCursor, comment_items, readable_post, require_participation};
+use crate::db;
+use crate::error::ApiError;
+use crate::extractors::{AuthMember, MaybeMember};
+use crate::json::Json;
+use crate::pagination::PageRequest;
+use crate::state::AppState;
+
+fn one(
+    conn: &mut DbConnection,
+    viewer: Option<entraide_domain::ids::MemberId>,
+    comment: entraide_domain::post::Comment,
+) -> Result<CommentItem, ApiError> {
+    comment_items(conn, viewer, vec![comment])?
+        .pop()
+        .ok_or(ApiError::NotFound)
+}
+
+/// Comment on a post, or reply to a comment (`parent_id`; at most 5 levels). Group posts take
+/// comments from the group's active members; wall posts from any member who may read them.
+#[utoipa::path(
+    tag = "comments",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The post's id")),
+    request_body = NewCommentRequest,
+    responses(
+        (status = 201, description = "Commented", body = CommentItem),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 413, response = p::PayloadTooLarge),
+        (status = 415, response = p::UnsupportedMediaType),
+        (status = 422, response = p::UnprocessableEntity),
+        (status = 500, response = p::InternalError),
+        (status = 503, response = p::ServiceUnavailable),
+    )
+)]
+#[post("/posts/{id}/comments")]
+pub async fn create_comment(
+    state: web::Data<AppState>,
+    member: AuthMember,
+    path: web::Path<Uuid>,
+    body: Json<NewCommentRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let post_id = PostId::from_uuid(path.into_inner());
+    let NewCommentRequest { body, parent_id } = body.into_inner();
+    let body = Body::parse(&body, Body::COMMENT_MAX_CHARS)?;
+    let reader = member.reader();
+    let item = db::write(&state, move |conn| {
+        let post = readable_post(conn, reader, post_id)?;
+        if post.deleted {
+            return Err(ApiError::NotFound);
+        }
+        require_participation(conn, reader, &post)?;
+        let parent = match parent_id {
+            None => None,
+            Some(parent_id) => {
+                let parent =
+                    comments::find_readable(conn, reader, CommentId::from_uuid(parent_id))?
+                        .filter(|c| c.post_id == post_id)
+                        .ok_or_else(|| {
+                            ApiError::field(
+                                "parent_id",
+                                "unknown_comment",
+                                "is not a comment of this post",
+                            )
+                        })?;
+                if parent.depth >= MAX_COMMENT_DEPTH {
+                    return Err(ApiError::field(
+                        "parent_id",
+                        "too_deep",
+                        "threads are at most 5 levels deep: answer higher up",
+                    ));
+                }
+                Some(parent)
+            }
+        };
+        let comment =
+            comments::insert(conn, post_id, parent.as_ref(), member.id, &body, Utc::now())?;
+        one(conn, Some(member.id), comment)
+    })
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            actix_web::http::header::LOCATION,
+            format!("/api/v1/comments/{}", item.id),
+        ))
+        .json(item))
+}
+
+/// A post's comments in thread order (oldest first; build the tree from `parent_id`), if you
+/// may read the post. Deleted comments stay as placeholders.
+#[utoipa::path(
+    tag = "comments",
+    security((), ("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The post's id"), PageQuery),
+    responses(
+        (status = 200, description = "A page of comments", body = Page<CommentItem>),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 404, response = p::NotFound),
+        (status = 422, response = p::UnprocessableEntity),
+        (status = 500, response = p::InternalError),
+        (status = 503, response = p::ServiceUnavailable),
+    )
+)]
+#[get("/posts/{id}/comments")]
+pub async fn list_comments(
+    state: web::Data<AppState>,
+    reader: MaybeMember,
+    path: web::Path<Uuid>,
+    paging: web::Query<PageQuery>,
+) -> Result<web::Json<Page<CommentItem>>, ApiError> {
+    let post_id = PostId::from_uuid(path.into_inner());
+    let page = PageRequest::<IdCursor>::parse(&paging)?;
+    let after = page.after.as_ref().map(IdCursor::comment);
+    let fetch = page.fetch();
+    let who = reader.reader();
+    let viewer = reader.0.map(|m| m.id);
+    let items = db::read(&state, move |conn| {
+        let found =
+            comments::list_readable(conn, who, post_id, after, fetch)?.ok_or(ApiError::NotFound)?;
+        comment_items(conn, viewer, found)
+    })
+    .await?;
+    page.page(items, |item| IdCursor::of(item.id), |item| item)
+        .map(web::Json)
+}
+
+/// One comment, if you may read its post (404 otherwise).
+#[utoipa::path(
+    tag = "comments",
+    security((), ("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The comment's id")),
+    responses(
+        (status = 200, description = "The comment", body = CommentItem),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 404, response = p::NotFound),
+        (status = 500, response = p::InternalError),
+        (status = 503, response = p::ServiceUnavailable),
+    )
+)]
+#[get("/comments/{id}")]
+pub async fn get_comment(
+    state: web::Data<AppState>,
+    reader: MaybeMember,
+    path: web::Path<Uuid>,
+) -> Result<web::Json<CommentItem>, ApiError> {
+    let id = CommentId::from_uuid(path.into_inner());
+    let who = reader.reader();
+    let viewer = reader.0.map(|m| m.id);
+    let item = db::read(&state, move |conn| {
+        let comment = comments::find_readable(conn, who, id)?.ok_or(ApiError::NotFound)?;
+        one(conn, viewer, comment)
+    })
+    .await?;
+    Ok(web::Json(item))
+}
+
+/// Edit your comment (author only).
+#[utoipa::path(
+    tag = "comments",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The comment's id")),
+    request_body = EditRequest,
+    responses(
+        (status = 200, description = "The edited comment", body = CommentItem),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 413, response = p::PayloadTooLarge),
+        (status = 415, response = p::UnsupportedMediaType),
+        (status = 422, response = p::UnprocessableEntity),
+        (status = 500, response = p::InternalError),
+        (status = 503, response = p::ServiceUnavailable),
+    )
+)]
+#[patch("/comments/{id}")]
+pub async fn update_comment(
+    state: web::Data<AppState>,
+    member: AuthMember,
+    path: web::Path<Uuid>,
+    body: Json<EditRequest>,
+) -> Result<web::Json<CommentItem>, ApiError> {
+    let id = CommentId::from_uuid(path.into_inner());
+    let body = Body::parse(&body.into_inner().body, Body::COMMENT_MAX_CHARS)?;
+    let reader = member.reader();
+    let item = db::write(&state, move |conn| {
+        let comment = comments::find_readable(conn, reader, id)?
+            .filter(|c| !c.deleted)
+            .ok_or(ApiError::NotFound)?;
+        if !can_edit(member.id, comment.author_id) {
+            return Err(ApiError::Forbidden);
+        }
+        comments::update_body(conn, id, &body, Utc::now())?;
+        let comment = comments::find_readable(conn, reader, id)?.ok_or(ApiError::NotFound)?;
+        one(conn, Some(member.id), comment)
+    })
+    .await?;
+    Ok(web::Json(item))
+}
+
+/// Delete a comment (its author, the group's owners and moderators, platform moderators). Its
+/// replies stay under a placeholder. Idempotent.
+#[utoipa::path(
+    tag = "comments",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The comment's id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 500, response = p::InternalError),
+        (status = 503, response = p::ServiceUnavailable),
+    )
+)]
+#[delete("/comments/{id}")]
+pub async fn delete_comment(
+    state: web::Data<AppState>,
+    member: AuthMember,
+    path: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let id = CommentId::from_uuid(path.into_inner());
+    let reader = member.reader();
+    db::write(&state, move |conn| {
+        let comment = comments::find_readable(conn, reader, id)?.ok_or(ApiError::NotFound)?;
+        let post = readable_post(conn, reader, comment.post_id)?;
+        let membership = match post.group_id {
+            Some(group) => groups::membership(conn, group, member.id)?,
+            None => None,
+        };
+        if !can_delete(member.id, member.role, comment.author_id, membership) {
+            return Err(ApiError::Forbidden);
+        }
+        if !comment.deleted {
+            comments::soft_delete(conn, &comment, Utc::now())?;
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,114 @@
+use actix_web::{HttpResponse, post, web};
+use chrono::Utc;
+use entraide_domain::group::{can_participate, can_read_content};
+use entraide_domain::ids::{GroupId, MemberId};
+use entraide_domain::post::Body;
+use entraide_openapi::posts::{NewPostRequest, PostItem};
+use entraide_openapi::problem as p;
+use entraide_persistence::{groups, posts};
+use uuid::Uuid;
+
+use super::post_items;
+use crate::db;
+use crate::error::ApiError;
+use crate::extractors::AuthMember;
+use crate::json::Json;
+use crate::state::AppState;
+
+fn created(item: PostItem) -> HttpResponse {
+    HttpResponse::Created()
+        .insert_header((
+            actix_web::http::header::LOCATION,
+            format!("/api/v1/posts/{}", item.id),
+        ))
+        .json(item)
+}
+
+/// Post in a group (its active members who fit its audience). 403 `not_a_member` when you may
+/// read the group but have not joined it; `not_readable` when you may not even read it.
+#[utoipa::path(
+    tag = "posts",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The group's id")),
+    request_body = NewPostRequest,
+    responses(
+        (status = 201, description = "Posted", body = PostItem),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 413, response = p::PayloadTooLarge),
+        (status = 415, response = p::UnsupportedMediaType),
+        (status = 422, response = p::UnprocessableEntity),
+        (status = 500, response = p::InternalError),
+        (status = 503, response = p::ServiceUnavailable),
+    )
+)]
+#[post("/groups/{id}/posts")]
+pub async fn create_group_post(
+    state: web::Data<AppState>,
+    member: AuthMember,
+    path: web::Path<Uuid>,
+    body: Json<NewPostRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let group_id = GroupId::from_uuid(path.into_inner());
+    let body = Body::parse(&body.into_inner().body, Body::POST_MAX_CHARS)?;
+    let reader = member.reader();
+    let item = db::write(&state, move |conn| {
+        let group = groups::find(conn, group_id)?.ok_or(ApiError::NotFound)?;
+        let membership = groups::membership(conn, group_id, member.id)?;
+        if !can_participate(group.audience, reader, membership) {
+            let code = if can_read_content(group.visibility, group.audience, reader, membership) {
+                "not_a_member"
+            } else {
+                "not_readable"
+            };
+            return Err(ApiError::Refused { code });
+        }
+        let post = posts::insert(conn, member.id, Some(group_id), &body, Utc::now())?;
+        post_items(conn, Some(member.id), vec![post])?
+            .pop()
+            .ok_or_else(|| ApiError::internal("the new post vanished"))
+    })
+    .await?;
+    Ok(created(item))
+}
+
+/// Post on your own activity wall (who reads it follows your wall visibility setting).
+#[utoipa::path(
+    tag = "posts",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Your own member id")),
+    request_body = NewPostRequest,
+    responses(
+        (status = 201, description = "Posted", body = PostItem),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 413, response = p::PayloadTooLarge),
+        (status = 415, response = p::UnsupportedMediaType),
+        (status = 422, response = p::UnprocessableEntity),
+        (status = 500, response = p::InternalError),
+        (status = 503, response = p::ServiceUnavailable),
+    )
+)]
+#[post("/members/{id}/wall")]
+pub async fn create_wall_post(
+    state: web::Data<AppState>,
+    member: AuthMember,
+    path: web::Path<Uuid>,
+    body: Json<NewPostRequest>,
+) -> Result<HttpResponse, ApiError> {
+    if MemberId::from_uuid(path.into_inner()) != member.id {
+        return Err(ApiError::Forbidden);
+    }
+    let body = Body::parse(&body.into_inner().body, Body::POST_MAX_CHARS)?;
+    let item = db::write(&state, move |conn| {
+        let post = posts::insert(conn, member.id, None, &body, Utc::now())?;
+        post_items(conn, Some(member.id), vec![post])?
+            .pop()
+            .ok_or_else(|| ApiError::internal("the new post vanished"))
+    })
+    .await?;
+    Ok(created(item))
+}

@@ -1,0 +1,190 @@
+use actix_web::{get, web};
+use entraide_domain::group::can_read_content;
+use entraide_domain::ids::{GroupId, MemberId, PostId};
+use entraide_domain::profile::Viewer;
+use entraide_openapi::pagination::{Page, PageQuery};
+use entraide_openapi::posts::PostItem;
+use entraide_openapi::problem as p;
+use entraide_persistence::posts::{self, Scope};
+use entraide_persistence::{groups, members};
+use uuid::Uuid;
+
+use super::{IdCursor, post_items, readable_post};
+use crate::db;
+use crate::error::ApiError;
+use crate::extractors::{AuthMember, MaybeMember};
+use crate::pagination::PageRequest;
+use crate::state::AppState;
+
+/// Runs one page of a post list: the visible posts, then their items in batched queries.
+async fn page_of(
+    state: &AppState,
+    reader: MaybeMember,
+    scope: Scope,
+    paging: &PageQuery,
+    check: impl FnOnce(&mut entraide_persistence::DbConnection) -> Result<(), ApiError> + Send + 'static,
+) -> Result<Page<PostItem>, ApiError> {
+    let page = PageRequest::<IdCursor>::parse(paging)?;
+    let before = page.after.as_ref().map(IdCursor::post);
+    let fetch = page.fetch();
+    let who = reader.reader();
+    let viewer = reader.0.map(|m| m.id);
+    let items = db::read(state, move |conn| {
+        check(conn)?;
+        let found = posts::list_readable(conn, who, scope, before, fetch)?;
+        post_items(conn, viewer, found)
+    })
+    .await?;
+    page.page(items, |item| IdCursor::of(item.id), |item| item)
+}
+
+/// A group's posts, newest first (403 `not_readable` for who may not read the group).
+#[utoipa::path(
+    tag = "posts",
+    security((), ("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The group's id"), PageQuery),
+    responses(
+        (status = 200, description = "A page of posts", body = Page<PostItem>),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 422, response = p::UnprocessableEntity),
+        (status = 500, response = p::InternalError),
+        (status = 503, response = p::ServiceUnavailable),
+    )
+)]
+#[get("/groups/{id}/posts")]
+pub async fn list_group_posts(
+    state: web::Data<AppState>,
+    reader: MaybeMember,
+    path: web::Path<Uuid>,
+    paging: web::Query<PageQuery>,
+) -> Result<web::Json<Page<PostItem>>, ApiError> {
+    let group_id = GroupId::from_uuid(path.into_inner());
+    let who = reader.reader();
+    let check = move |conn: &mut entraide_persistence::DbConnection| {
+        let group = groups::find(conn, group_id)?.ok_or(ApiError::NotFound)?;
+        let membership = match who.member_id() {
+            Some(member) => groups::membership(conn, group_id, member)?,
+            None => None,
+        };
+        if can_read_content(group.visibility, group.audience, who, membership) {
+            Ok(())
+        } else {
+            Err(ApiError::Refused {
+                code: "not_readable",
+            })
+        }
+    };
+    page_of(&state, reader, Scope::Group(group_id), &paging, check)
+        .await
+        .map(web::Json)
+}
+
+/// A member's activity wall: their wall posts and their group posts, newest first — only those
+/// this reader may read. 403 `not_readable` when the wall's visibility excludes the reader.
+#[utoipa::path(
+    tag = "posts",
+    security((), ("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The member's id"), PageQuery),
+    responses(
+        (status = 200, description = "A page of posts", body = Page<PostItem>),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 422, response = p::UnprocessableEntity),
+        (status = 500, response = p::InternalError),
+        (status = 503, response = p::ServiceUnavailable),
+    )
+)]
+#[get("/members/{id}/wall")]
+pub async fn get_wall(
+    state: web::Data<AppState>,
+    reader: MaybeMember,
+    path: web::Path<Uuid>,
+    paging: web::Query<PageQuery>,
+) -> Result<web::Json<Page<PostItem>>, ApiError> {
+    let owner = MemberId::from_uuid(path.into_inner());
+    let viewer: Viewer = reader.viewer();
+    let check = move |conn: &mut entraide_persistence::DbConnection| {
+        let profile = members::find_profile(conn, owner)?.ok_or(ApiError::NotFound)?;
+        if profile.wall_visibility.allows(viewer.relation_to(owner)) {
+            Ok(())
+        } else {
+            Err(ApiError::Refused {
+                code: "not_readable",
+            })
+        }
+    };
+    page_of(&state, reader, Scope::Author(owner), &paging, check)
+        .await
+        .map(web::Json)
+}
+
+/// Your home feed ("mur d'actualité"), newest first: posts of your groups, wall posts of the
+/// members you follow, and your own — each only if you may read it now.
+#[utoipa::path(
+    tag = "posts",
+    security(("bearer" = [])),
+    params(PageQuery),
+    responses(
+        (status = 200, description = "A page of the feed", body = Page<PostItem>),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 422, response = p::UnprocessableEntity),
+        (status = 500, response = p::InternalError),
+        (status = 503, response = p::ServiceUnavailable),
+    )
+)]
+#[get("/feed")]
+pub async fn get_feed(
+    state: web::Data<AppState>,
+    member: AuthMember,
+    paging: web::Query<PageQuery>,
+) -> Result<web::Json<Page<PostItem>>, ApiError> {
+    page_of(
+        &state,
+        MaybeMember(Some(member)),
+        Scope::Home(member.id),
+        &paging,
+        |_| Ok(()),
+    )
+    .await
+    .map(web::Json)
+}
+
+/// One post, if you may read it (404 otherwise, whether or not it exists). A deleted post
+/// answers with `deleted: true` and no text, so its comments keep their context.
+#[utoipa::path(
+    tag = "posts",
+    security((), ("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The post's id")),
+    responses(
+        (status = 200, description = "The post", body = PostItem),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 404, response = p::NotFound),
+        (status = 500, response = p::InternalError),
+        (status = 503, response = p::ServiceUnavailable),
+    )
+)]
+#[get("/posts/{id}")]
+pub async fn get_post(
+    state: web::Data<AppState>,
+    reader: MaybeMember,
+    path: web::Path<Uuid>,
+) -> Result<web::Json<PostItem>, ApiError> {
+    let id = PostId::from_uuid(path.into_inner());
+    let who = reader.reader();
+    let viewer = reader.0.map(|m| m.id);
+    let item = db::read(&state, move |conn| {
+        let post = readable_post(conn, who, id)?;
+        post_items(conn, viewer, vec![post])?
+            .pop()
+            .ok_or(ApiError::NotFound)
+    })
+    .await?;
+    Ok(web::Json(item))
+}

@@ -1,0 +1,178 @@
+use actix_web::{HttpResponse, delete, patch, put, web};
+use chrono::Utc;
+use entraide_domain::group::can_moderate;
+use entraide_domain::ids::PostId;
+use entraide_domain::post::{Body, can_delete, can_edit};
+use entraide_openapi::posts::{EditRequest, PostItem};
+use entraide_openapi::problem as p;
+use entraide_persistence::{groups, posts};
+use uuid::Uuid;
+
+use super::{post_items, readable_post};
+use crate::db;
+use crate::error::ApiError;
+use crate::extractors::AuthMember;
+use crate::json::Json;
+use crate::state::AppState;
+
+/// Edit your post (author only); it then shows `edited_at`.
+#[utoipa::path(
+    tag = "posts",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The post's id")),
+    request_body = EditRequest,
+    responses(
+        (status = 200, description = "The edited post", body = PostItem),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 413, response = p::PayloadTooLarge),
+        (status = 415, response = p::UnsupportedMediaType),
+        (status = 422, response = p::UnprocessableEntity),
+        (status = 500, response = p::InternalError),
+        (status = 503, response = p::ServiceUnavailable),
+    )
+)]
+#[patch("/posts/{id}")]
+pub async fn update_post(
+    state: web::Data<AppState>,
+    member: AuthMember,
+    path: web::Path<Uuid>,
+    body: Json<EditRequest>,
+) -> Result<web::Json<PostItem>, ApiError> {
+    let id = PostId::from_uuid(path.into_inner());
+    let body = Body::parse(&body.into_inner().body, Body::POST_MAX_CHARS)?;
+    let reader = member.reader();
+    let item = db::write(&state, move |conn| {
+        let post = readable_post(conn, reader, id)?;
+        if post.deleted {
+            return Err(ApiError::NotFound);
+        }
+        if !can_edit(member.id, post.author_id) {
+            return Err(ApiError::Forbidden);
+        }
+        posts::update_body(conn, id, &body, Utc::now())?;
+        let post = readable_post(conn, reader, id)?;
+        post_items(conn, Some(member.id), vec![post])?
+            .pop()
+            .ok_or(ApiError::NotFound)
+    })
+    .await?;
+    Ok(web::Json(item))
+}
+
+/// Delete a post (its author, the group's owners and moderators, platform moderators). It
+/// leaves every feed at once; its comments stay readable under a placeholder. Idempotent.
+#[utoipa::path(
+    tag = "posts",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The post's id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 500, response = p::InternalError),
+        (status = 503, response = p::ServiceUnavailable),
+    )
+)]
+#[delete("/posts/{id}")]
+pub async fn delete_post(
+    state: web::Data<AppState>,
+    member: AuthMember,
+    path: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let id = PostId::from_uuid(path.into_inner());
+    db::write(&state, move |conn| {
+        let post = readable_post(conn, member.reader(), id)?;
+        let membership = match post.group_id {
+            Some(group) => groups::membership(conn, group, member.id)?,
+            None => None,
+        };
+        if !can_delete(member.id, member.role, post.author_id, membership) {
+            return Err(ApiError::Forbidden);
+        }
+        if !post.deleted {
+            posts::soft_delete(conn, id, Utc::now())?;
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+async fn set_pin(
+    state: &AppState,
+    member: AuthMember,
+    id: PostId,
+    pinned: bool,
+) -> Result<HttpResponse, ApiError> {
+    db::write(state, move |conn| {
+        let post = readable_post(conn, member.reader(), id)?;
+        let Some(group) = post.group_id.filter(|_| !post.deleted) else {
+            return Err(ApiError::field(
+                "id",
+                "not_pinnable",
+                "only live group posts can be pinned",
+            ));
+        };
+        if !can_moderate(groups::membership(conn, group, member.id)?) {
+            return Err(ApiError::Forbidden);
+        }
+        Ok(posts::set_pinned(conn, id, pinned, Utc::now())?)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Pin a group post (the group's owners and moderators).
+#[utoipa::path(
+    tag = "posts",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The post's id")),
+    responses(
+        (status = 204, description = "Pinned"),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 422, response = p::UnprocessableEntity),
+        (status = 500, response = p::InternalError),
+        (status = 503, response = p::ServiceUnavailable),
+    )
+)]
+#[put("/posts/{id}/pin")]
+pub async fn pin_post(
+    state: web::Data<AppState>,
+    member: AuthMember,
+    path: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    set_pin(&state, member, PostId::from_uuid(path.into_inner()), true).await
+}
+
+/// Unpin a group post (the group's owners and moderators).
+#[utoipa::path(
+    tag = "posts",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The post's id")),
+    responses(
+        (status = 204, description = "Unpinned"),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 422, response = p::UnprocessableEntity),
+        (status = 500, response = p::InternalError),
+        (status = 503, response = p::ServiceUnavailable),
+    )
+)]
+#[delete("/posts/{id}/pin")]
+pub async fn unpin_post(
+    state: web::Data<AppState>,
+    member: AuthMember,
+    path: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    set_pin(&state, member, PostId::from_uuid(path.into_inner()), false).await
+}

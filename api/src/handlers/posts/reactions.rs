@@ -1,0 +1,187 @@
+use actix_web::{delete, put, web};
+use chrono::Utc;
+use entraide_domain::ids::{CommentId, PostId};
+use entraide_domain::post::ReactionCounts;
+use entraide_openapi::posts::{ReactionPath, ReactionState};
+use entraide_openapi::problem as p;
+use entraide_persistence::reactions::{self, Target};
+use entraide_persistence::{DbConnection, comments};
+
+use super::{readable_post, require_participation};
+use crate::convert::posts as convert;
+use crate::db;
+use crate::error::ApiError;
+use crate::extractors::AuthMember;
+use crate::state::AppState;
+
+/// Adds or removes a reaction after the same checks as commenting, and answers the target's
+/// counts and the member's reactions on it.
+async fn react(
+    state: &AppState,
+    member: AuthMember,
+    target: Target,
+    path: ReactionPath,
+    add: bool,
+) -> Result<web::Json<ReactionState>, ApiError> {
+    let kind = convert::kind_from_wire(path.kind);
+    let reader = member.reader();
+    let state = db::write(state, move |conn| {
+        let post_id = match target {
+            Target::Post(id) => id,
+            Target::Comment(id) => {
+                comments::find_readable(conn, reader, id)?
+                    .filter(|c| !c.deleted)
+                    .ok_or(ApiError::NotFound)?
+                    .post_id
+            }
+        };
+        let post = readable_post(conn, reader, post_id)?;
+        if post.deleted {
+            return Err(ApiError::NotFound);
+        }
+        require_participation(conn, reader, &post)?;
+        if add {
+            reactions::add(conn, target, member.id, kind, Utc::now())?;
+        } else {
+            reactions::remove(conn, target, member.id, kind)?;
+        }
+        reaction_state(conn, reader, member, target)
+    })
+    .await?;
+    Ok(web::Json(state))
+}
+
+fn reaction_state(
+    conn: &mut DbConnection,
+    reader: entraide_domain::group::Reader,
+    member: AuthMember,
+    target: Target,
+) -> Result<ReactionState, ApiError> {
+    let (counts, mut mine): (ReactionCounts, Vec<_>) = match target {
+        Target::Post(id) => (
+            readable_post(conn, reader, id)?.reactions,
+            reactions::mine_on_posts(conn, member.id, &[id])?
+                .into_iter()
+                .map(|(_, kind)| kind)
+                .collect(),
+        ),
+        Target::Comment(id) => (
+            comments::find_readable(conn, reader, id)?
+                .ok_or(ApiError::NotFound)?
+                .reactions,
+            reactions::mine_on_comments(conn, member.id, &[id])?
+                .into_iter()
+                .map(|(_, kind)| kind)
+                .collect(),
+        ),
+    };
+    mine.sort();
+    Ok(ReactionState {
+        reactions: convert::counts(counts),
+        my_reactions: mine.into_iter().map(convert::kind_to_wire).collect(),
+    })
+}
+
+/// React to a post. Idempotent: reacting twice with a kind counts once.
+#[utoipa::path(
+    tag = "reactions",
+    security(("bearer" = [])),
+    params(ReactionPath),
+    responses(
+        (status = 200, description = "The post's reactions now", body = ReactionState),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 500, response = p::InternalError),
+        (status = 503, response = p::ServiceUnavailable),
+    )
+)]
+#[put("/posts/{id}/reactions/{kind}")]
+pub async fn add_post_reaction(
+    state: web::Data<AppState>,
+    member: AuthMember,
+    path: web::Path<ReactionPath>,
+) -> Result<web::Json<ReactionState>, ApiError> {
+    let path = path.into_inner();
+    let target = Target::Post(PostId::from_uuid(path.id));
+    react(&state, member, target, path, true).await
+}
+
+/// Take back a reaction to a post. Idempotent.
+#[utoipa::path(
+    tag = "reactions",
+    security(("bearer" = [])),
+    params(ReactionPath),
+    responses(
+        (status = 200, description = "The post's reactions now", body = ReactionState),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 500, response = p::InternalError),
+        (status = 503, response = p::ServiceUnavailable),
+    )
+)]
+#[delete("/posts/{id}/reactions/{kind}")]
+pub async fn remove_post_reaction(
+    state: web::Data<AppState>,
+    member: AuthMember,
+    path: web::Path<ReactionPath>,
+) -> Result<web::Json<ReactionState>, ApiError> {
+    let path = path.into_inner();
+    let target = Target::Post(PostId::from_uuid(path.id));
+    react(&state, member, target, path, false).await
+}
+
+/// React to a comment. Idempotent.
+#[utoipa::path(
+    tag = "reactions",
+    security(("bearer" = [])),
+    params(ReactionPath),
+    responses(
+        (status = 200, description = "The comment's reactions now", body = ReactionState),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 500, response = p::InternalError),
+        (status = 503, response = p::ServiceUnavailable),
+    )
+)]
+#[put("/comments/{id}/reactions/{kind}")]
+pub async fn add_comment_reaction(
+    state: web::Data<AppState>,
+    member: AuthMember,
+    path: web::Path<ReactionPath>,
+) -> Result<web::Json<ReactionState>, ApiError> {
+    let path = path.into_inner();
+    let target = Target::Comment(CommentId::from_uuid(path.id));
+    react(&state, member, target, path, true).await
+}
+
+/// Take back a reaction to a comment. Idempotent.
+#[utoipa::path(
+    tag = "reactions",
+    security(("bearer" = [])),
+    params(ReactionPath),
+    responses(
+        (status = 200, description = "The comment's reactions now", body = ReactionState),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 500, response = p::InternalError),
+        (status = 503, response = p::ServiceUnavailable),
+    )
+)]
+#[delete("/comments/{id}/reactions/{kind}")]
+pub async fn remove_comment_reaction(
+    state: web::Data<AppState>,
+    member: AuthMember,
+    path: web::Path<ReactionPath>,
+) -> Result<web::Json<ReactionState>, ApiError> {
+    let path = path.into_inner();
+    let target = Target::Comment(CommentId::from_uuid(path.id));
+    react(&state, member, target, path, false).await
+}

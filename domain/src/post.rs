@@ -1,0 +1,335 @@
+//! Posts, comments and reactions, and who may read and change them.
+
+use crate::error::ParseError;
+use crate::group::{Audience, GroupVisibility, Membership, Reader, can_moderate, can_read_content};
+use crate::ids::MemberId;
+use crate::member::PlatformRole;
+use crate::profile::{Viewer, Visibility};
+
+/// Markdown text of a post or comment: 1 to `max` characters after trimming.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Body {
+    source: String,
+    html: String,
+}
+
+impl Body {
+    pub const POST_MAX_CHARS: usize = 20_000;
+    pub const COMMENT_MAX_CHARS: usize = 5_000;
+
+    /// Parses and renders Markdown to sanitised HTML (no scripts, no event handlers, no inline
+    /// styles; links get `rel="noopener noreferrer nofollow"` and only safe schemes).
+    pub fn parse(raw: &str, max_chars: usize) -> Result<Self, ParseError> {
+        let source = raw.trim();
+        if source.is_empty() {
+            return Err(ParseError::single("body", "required", "must not be empty"));
+        }
+        if source.chars().count() > max_chars {
+            return Err(ParseError::single(
+                "body",
+                "too_long",
+                format!("must be at most {max_chars} characters"),
+            ));
+        }
+        Ok(Self {
+            source: source.to_owned(),
+            html: render_markdown(source),
+        })
+    }
+
+    /// A body read back from storage with its stored rendering.
+    pub fn from_stored(source: String, html: String) -> Self {
+        Self { source, html }
+    }
+
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    pub fn html(&self) -> &str {
+        &self.html
+    }
+}
+
+/// Markdown to safe HTML. Raw HTML in the source is escaped by the sanitiser's allow-list:
+/// only formatting tags survive.
+pub fn render_markdown(source: &str) -> String {
+    use pulldown_cmark::{Options, Parser, html};
+    let mut options = Options::empty();
+    options.insert(Options::ENABLE_STRIKETHROUGH);
+    options.insert(Options::ENABLE_TABLES);
+    options.insert(Options::ENABLE_TASKLISTS);
+    let mut unsafe_html = String::with_capacity(source.len() * 2);
+    html::push_html(&mut unsafe_html, Parser::new_ext(source, options));
+    ammonia::Builder::default()
+        .url_schemes(["http", "https", "mailto"].into_iter().collect())
+        .link_rel(Some("noopener noreferrer nofollow"))
+        .clean(&unsafe_html)
+        .to_string()
+}
+
+/// Supportive reactions: a support community says "I support you", "thank you", "same here",
+/// or sends a hug — there is no "dislike".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ReactionKind {
+    Support,
+    Thanks,
+    SameHere,
+    Hug,
+}
+
+impl ReactionKind {
+    pub const ALL: [Self; 4] = [Self::Support, Self::Thanks, Self::SameHere, Self::Hug];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Support => "support",
+            Self::Thanks => "thanks",
+            Self::SameHere => "same_here",
+            Self::Hug => "hug",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Result<Self, ParseError> {
+        Self::ALL
+            .into_iter()
+            .find(|k| k.as_str() == raw)
+            .ok_or_else(|| {
+                ParseError::single(
+                    "kind",
+                    "invalid_reaction",
+                    "must be one of support, thanks, same_here, hug",
+                )
+            })
+    }
+}
+
+/// Reaction counts per kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ReactionCounts {
+    pub support: i64,
+    pub thanks: i64,
+    pub same_here: i64,
+    pub hug: i64,
+}
+
+/// A post as stored. A deleted post keeps its place (threads stay readable) but not its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Post {
+    pub id: crate::ids::PostId,
+    pub author_id: MemberId,
+    pub group_id: Option<crate::ids::GroupId>,
+    pub body: Body,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub edited_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub deleted: bool,
+    pub pinned: bool,
+    pub comment_count: i64,
+    pub reactions: ReactionCounts,
+}
+
+/// A comment as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Comment {
+    pub id: crate::ids::CommentId,
+    pub post_id: crate::ids::PostId,
+    pub parent_id: Option<crate::ids::CommentId>,
+    pub depth: i32,
+    pub author_id: MemberId,
+    pub body: Body,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub edited_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub deleted: bool,
+    pub reactions: ReactionCounts,
+}
+
+/// Threads are bounded: a reply to a comment at this depth is refused.
+pub const MAX_COMMENT_DEPTH: i32 = 4;
+
+/// Where a post lives, with what its read policy needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    Group {
+        visibility: GroupVisibility,
+        audience: Audience,
+        /// The reader's standing in the group.
+        membership: Option<Membership>,
+    },
+    /// The author's own wall, readable as the author's wall visibility says.
+    Wall { wall_visibility: Visibility },
+}
+
+/// Policy: may `reader` read a post (and its comments and reactions) by `author` in `place`?
+/// Group posts follow the group's content rule; wall posts the owner's wall visibility.
+pub fn can_read_post(reader: Reader, author: MemberId, place: Place) -> bool {
+    match place {
+        Place::Group {
+            visibility,
+            audience,
+            membership,
+        } => can_read_content(visibility, audience, reader, membership),
+        Place::Wall { wall_visibility } => {
+            let viewer = reader.member_id().map_or(Viewer::Anonymous, Viewer::Member);
+            wall_visibility.allows(viewer.relation_to(author))
+        }
+    }
+}
+
+/// Policy: may the actor edit this post or comment? Its author only.
+pub fn can_edit(actor: MemberId, author: MemberId) -> bool {
+    actor == author
+}
+
+/// Policy: may the actor delete this post or comment? Its author, the group's owners and
+/// moderators (for group content), and platform moderators and admins.
+pub fn can_delete(
+    actor: MemberId,
+    actor_role: PlatformRole,
+    author: MemberId,
+    group_membership: Option<Membership>,
+) -> bool {
+    actor == author || actor_role >= PlatformRole::Moderator || can_moderate(group_membership)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::group::{GroupRole, MembershipStatus};
+    use crate::member::MemberKind;
+
+    #[test]
+    fn markdown_is_rendered_and_sanitised() {
+        let body = Body::parse(
+            "**Bonjour** <script>alert(1)</script> <img src=x onerror=alert(1)> \
+             [lien](javascript:alert(1)) [ok](https://example.org) <a href=\"https://x.org\" onclick=\"x()\">a</a>",
+            Body::POST_MAX_CHARS,
+        )
+        .unwrap();
+        let html = body.html();
+        assert!(html.contains("<strong>Bonjour</strong>"), "{html}");
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("onerror"), "{html}");
+        assert!(!html.contains("onclick"), "{html}");
+        assert!(!html.contains("javascript:"), "{html}");
+        assert!(html.contains("href=\"https://example.org\""), "{html}");
+        assert!(
+            html.contains("rel=\"noopener noreferrer nofollow\""),
+            "{html}"
+        );
+        assert_eq!(body.source().lines().count(), 1);
+    }
+
+    #[test]
+    fn bodies_are_bounded() {
+        assert_eq!(
+            Body::parse("   ", 10).unwrap_err().errors()[0].code,
+            "required"
+        );
+        assert_eq!(
+            Body::parse(&"é".repeat(11), 10).unwrap_err().errors()[0].code,
+            "too_long"
+        );
+        assert!(Body::parse(&"é".repeat(10), 10).is_ok());
+    }
+
+    #[test]
+    fn reaction_kinds_round_trip() {
+        for kind in ReactionKind::ALL {
+            assert_eq!(ReactionKind::parse(kind.as_str()).unwrap(), kind);
+        }
+        assert!(ReactionKind::parse("dislike").is_err());
+    }
+
+    #[test]
+    fn read_table_for_walls() {
+        let author = MemberId::new();
+        let other = Reader::Member {
+            id: MemberId::new(),
+            kind: MemberKind::Patient,
+        };
+        let owner = Reader::Member {
+            id: author,
+            kind: MemberKind::Patient,
+        };
+        let table = [
+            (Visibility::Public, Reader::Anonymous, true),
+            (Visibility::Members, Reader::Anonymous, false),
+            (Visibility::Members, other, true),
+            (Visibility::Private, other, false),
+            (Visibility::Private, owner, true),
+        ];
+        for (wall_visibility, reader, expected) in table {
+            assert_eq!(
+                can_read_post(reader, author, Place::Wall { wall_visibility }),
+                expected,
+                "{wall_visibility:?} {reader:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn group_posts_follow_the_group_rule() {
+        let author = MemberId::new();
+        let reader = Reader::Member {
+            id: MemberId::new(),
+            kind: MemberKind::Caregiver,
+        };
+        let active = Some(Membership {
+            role: GroupRole::Member,
+            status: MembershipStatus::Active,
+        });
+        let place = |visibility, audience, membership| Place::Group {
+            visibility,
+            audience,
+            membership,
+        };
+        use Audience::*;
+        use GroupVisibility::*;
+        assert!(can_read_post(reader, author, place(Public, Everyone, None)));
+        assert!(!can_read_post(
+            reader,
+            author,
+            place(Private, Everyone, None)
+        ));
+        assert!(can_read_post(
+            reader,
+            author,
+            place(Private, Everyone, active)
+        ));
+        assert!(!can_read_post(
+            reader,
+            author,
+            place(Private, Patients, active)
+        ));
+    }
+
+    #[test]
+    fn delete_and_edit_table() {
+        let (author, other) = (MemberId::new(), MemberId::new());
+        let moderator = Some(Membership {
+            role: GroupRole::Moderator,
+            status: MembershipStatus::Active,
+        });
+        let member = Some(Membership {
+            role: GroupRole::Member,
+            status: MembershipStatus::Active,
+        });
+        let table = [
+            (author, PlatformRole::Member, None, true),
+            (other, PlatformRole::Member, None, false),
+            (other, PlatformRole::Member, member, false),
+            (other, PlatformRole::Member, moderator, true),
+            (other, PlatformRole::Moderator, None, true),
+            (other, PlatformRole::Admin, None, true),
+        ];
+        for (actor, role, membership, expected) in table {
+            assert_eq!(
+                can_delete(actor, role, author, membership),
+                expected,
+                "{role:?} {membership:?}"
+            );
+        }
+        assert!(can_edit(author, author));
+        assert!(!can_edit(other, author));
+    }
+}

@@ -1,0 +1,139 @@
+//! Posts, comments, reactions and the feeds.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::groups::MemberSummary;
+
+/// Supportive reactions: `support`, `thanks`, `same_here` ("moi aussi"), `hug`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReactionKind {
+    Support,
+    Thanks,
+    SameHere,
+    Hug,
+}
+
+/// How many members reacted, per kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+pub struct ReactionCounts {
+    pub support: i64,
+    pub thanks: i64,
+    pub same_here: i64,
+    pub hug: i64,
+}
+
+/// The group a post lives in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct GroupRef {
+    pub id: Uuid,
+    pub name: String,
+}
+
+/// A feed item: one post, as the home feed, a group feed and a member wall all show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01939a4e-8f7a-7cc3-9a51-3c1f0e2b6d11",
+    "author": {"id": "01939a4e-1111-7cc3-9a51-3c1f0e2b6d11", "pseudonym": "Camille", "kind": "caregiver"},
+    "group": {"id": "01939a4e-2222-7cc3-9a51-3c1f0e2b6d11", "name": "Aidants Alzheimer Lyon"},
+    "body": "Merci pour vos conseils **hier** !",
+    "body_html": "<p>Merci pour vos conseils <strong>hier</strong> !</p>",
+    "created_at": "2026-11-30T09:12:00Z",
+    "edited_at": null,
+    "deleted": false,
+    "pinned": false,
+    "comment_count": 3,
+    "reactions": {"support": 4, "thanks": 1, "same_here": 2, "hug": 0},
+    "my_reactions": ["support"]
+}))]
+pub struct PostItem {
+    pub id: Uuid,
+    pub author: MemberSummary,
+    /// The group, or `null` for a post on its author's wall.
+    pub group: Option<GroupRef>,
+    /// Markdown source (empty once deleted).
+    pub body: String,
+    /// Sanitised HTML rendering of `body`: safe to insert as is.
+    pub body_html: String,
+    pub created_at: DateTime<Utc>,
+    pub edited_at: Option<DateTime<Utc>>,
+    /// Deleted posts are only ever seen by id (threads stay readable); feeds leave them out.
+    pub deleted: bool,
+    /// Pinned by the group's moderators.
+    pub pinned: bool,
+    pub comment_count: i64,
+    pub reactions: ReactionCounts,
+    /// Your own reactions (empty when not logged in).
+    pub my_reactions: Vec<ReactionKind>,
+}
+
+/// A comment. `parent_id` is the comment answered (`null`: answers the post); `depth` counts
+/// from 0. Lists give comments oldest first: build the tree from `parent_id`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CommentItem {
+    pub id: Uuid,
+    pub post_id: Uuid,
+    pub parent_id: Option<Uuid>,
+    pub depth: i32,
+    pub author: MemberSummary,
+    pub body: String,
+    pub body_html: String,
+    pub created_at: DateTime<Utc>,
+    pub edited_at: Option<DateTime<Utc>>,
+    pub deleted: bool,
+    pub reactions: ReactionCounts,
+    pub my_reactions: Vec<ReactionKind>,
+}
+
+/// A new post, in Markdown (at most 20,000 characters).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewPostRequest {
+    #[schema(
+        example = "Bonjour à tous, **première** réunion jeudi ?",
+        max_length = 20000
+    )]
+    pub body: String,
+}
+
+/// New text for a post or comment.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EditRequest {
+    pub body: String,
+}
+
+/// A new comment (at most 5,000 characters), answering the post or another comment. Threads
+/// are at most 5 levels deep.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewCommentRequest {
+    pub body: String,
+    pub parent_id: Option<Uuid>,
+}
+
+/// A target's reactions after a change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ReactionState {
+    pub reactions: ReactionCounts,
+    pub my_reactions: Vec<ReactionKind>,
+}
+
+/// The path parameter naming a reaction kind.
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct ReactionPath {
+    /// The post or comment.
+    pub id: Uuid,
+    pub kind: ReactionKind,
+}
+
+/// A follower or followed member.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct FollowItem {
+    pub member: MemberSummary,
+    pub since: DateTime<Utc>,
+}

@@ -1,0 +1,236 @@
+//! Comments: threaded replies to posts, readable exactly when their post is.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use entraide_domain::group::Reader;
+use entraide_domain::ids::{CommentId, MemberId, PostId};
+use entraide_domain::post::{Body, Comment, ReactionCounts, ReactionKind};
+
+use crate::connection::DbConnection;
+use crate::convert::{from_db_time, parse_id, to_db_time};
+use crate::error::PersistenceError;
+use crate::posts::readable_by;
+use crate::schema::{comments, posts};
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = comments)]
+struct CommentRow {
+    id: String,
+    post_id: String,
+    parent_id: Option<String>,
+    depth: i32,
+    author_id: String,
+    body: String,
+    body_html: String,
+    created_at: NaiveDateTime,
+    edited_at: Option<NaiveDateTime>,
+    deleted_at: Option<NaiveDateTime>,
+    support_count: i64,
+    thanks_count: i64,
+    same_here_count: i64,
+    hug_count: i64,
+}
+
+impl CommentRow {
+    fn into_domain(self) -> Result<Comment, PersistenceError> {
+        let Self {
+            id,
+            post_id,
+            parent_id,
+            depth,
+            author_id,
+            body,
+            body_html,
+            created_at,
+            edited_at,
+            deleted_at,
+            support_count,
+            thanks_count,
+            same_here_count,
+            hug_count,
+        } = self;
+        Ok(Comment {
+            id: parse_id(&id)?,
+            post_id: parse_id(&post_id)?,
+            parent_id: parent_id.as_deref().map(parse_id).transpose()?,
+            depth,
+            author_id: parse_id(&author_id)?,
+            body: Body::from_stored(body, body_html),
+            created_at: from_db_time(created_at),
+            edited_at: edited_at.map(from_db_time),
+            deleted: deleted_at.is_some(),
+            reactions: ReactionCounts {
+                support: support_count,
+                thanks: thanks_count,
+                same_here: same_here_count,
+                hug: hug_count,
+            },
+        })
+    }
+}
+
+pub fn insert(
+    conn: &mut DbConnection,
+    post: PostId,
+    parent: Option<&Comment>,
+    author: MemberId,
+    body: &Body,
+    now: DateTime<Utc>,
+) -> Result<Comment, PersistenceError> {
+    let id = CommentId::new();
+    let depth = parent.map_or(0, |p| p.depth + 1);
+    diesel::insert_into(comments::table)
+        .values((
+            comments::id.eq(id.to_string()),
+            comments::post_id.eq(post.to_string()),
+            comments::parent_id.eq(parent.map(|p| p.id.to_string())),
+            comments::depth.eq(depth),
+            comments::author_id.eq(author.to_string()),
+            comments::body.eq(body.source()),
+            comments::body_html.eq(body.html()),
+            comments::created_at.eq(to_db_time(now)),
+        ))
+        .execute(conn)?;
+    crate::posts::add_to_comment_count(conn, post, 1)?;
+    Ok(Comment {
+        id,
+        post_id: post,
+        parent_id: parent.map(|p| p.id),
+        depth,
+        author_id: author,
+        body: body.clone(),
+        created_at: now,
+        edited_at: None,
+        deleted: false,
+        reactions: ReactionCounts::default(),
+    })
+}
+
+/// Is the post readable by `reader`? Checked before any comment text is loaded.
+fn post_is_readable(
+    conn: &mut DbConnection,
+    reader: Reader,
+    post: &str,
+) -> Result<bool, PersistenceError> {
+    let count: i64 = posts::table
+        .filter(posts::id.eq(post))
+        .filter(readable_by(reader))
+        .count()
+        .get_result(conn)?;
+    Ok(count == 1)
+}
+
+/// A comment by id, only if `reader` may read its post (deleted ones as placeholders). Only the
+/// comment's post id is read before the post's read policy is checked.
+pub fn find_readable(
+    conn: &mut DbConnection,
+    reader: Reader,
+    id: CommentId,
+) -> Result<Option<Comment>, PersistenceError> {
+    let key = id.to_string();
+    let Some(post) = comments::table
+        .find(&key)
+        .select(comments::post_id)
+        .first::<String>(conn)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    if !post_is_readable(conn, reader, &post)? {
+        return Ok(None);
+    }
+    comments::table
+        .find(&key)
+        .select(CommentRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(CommentRow::into_domain)
+        .transpose()
+}
+
+/// A page of a post's comments in thread order (oldest first), if `reader` may read the post
+/// (`None` otherwise). Deleted comments stay as placeholders so replies keep their context.
+pub fn list_readable(
+    conn: &mut DbConnection,
+    reader: Reader,
+    post: PostId,
+    after: Option<CommentId>,
+    limit: i64,
+) -> Result<Option<Vec<Comment>>, PersistenceError> {
+    let key = post.to_string();
+    if !post_is_readable(conn, reader, &key)? {
+        return Ok(None);
+    }
+    let mut query = comments::table
+        .filter(comments::post_id.eq(key))
+        .select(CommentRow::as_select())
+        .order(comments::id.asc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(after) = after {
+        query = query.filter(comments::id.gt(after.to_string()));
+    }
+    query
+        .load::<CommentRow>(conn)?
+        .into_iter()
+        .map(CommentRow::into_domain)
+        .collect::<Result<Vec<_>, _>>()
+        .map(Some)
+}
+
+pub fn update_body(
+    conn: &mut DbConnection,
+    id: CommentId,
+    body: &Body,
+    now: DateTime<Utc>,
+) -> Result<(), PersistenceError> {
+    diesel::update(comments::table.find(id.to_string()))
+        .set((
+            comments::body.eq(body.source()),
+            comments::body_html.eq(body.html()),
+            comments::edited_at.eq(Some(to_db_time(now))),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Soft delete: the comment keeps its place in the thread, not its text.
+pub fn soft_delete(
+    conn: &mut DbConnection,
+    comment: &Comment,
+    now: DateTime<Utc>,
+) -> Result<(), PersistenceError> {
+    diesel::update(comments::table.find(comment.id.to_string()))
+        .set((
+            comments::deleted_at.eq(Some(to_db_time(now))),
+            comments::body.eq(""),
+            comments::body_html.eq(""),
+        ))
+        .execute(conn)?;
+    crate::posts::add_to_comment_count(conn, comment.post_id, -1)
+}
+
+/// Moves one reaction counter of a comment.
+pub fn add_to_reaction_count(
+    conn: &mut DbConnection,
+    id: CommentId,
+    kind: ReactionKind,
+    delta: i64,
+) -> Result<(), PersistenceError> {
+    let target = comments::table.find(id.to_string());
+    match kind {
+        ReactionKind::Support => diesel::update(target)
+            .set(comments::support_count.eq(comments::support_count + delta))
+            .execute(conn),
+        ReactionKind::Thanks => diesel::update(target)
+            .set(comments::thanks_count.eq(comments::thanks_count + delta))
+            .execute(conn),
+        ReactionKind::SameHere => diesel::update(target)
+            .set(comments::same_here_count.eq(comments::same_here_count + delta))
+            .execute(conn),
+        ReactionKind::Hug => diesel::update(target)
+            .set(comments::hug_count.eq(comments::hug_count + delta))
+            .execute(conn),
+    }?;
+    Ok(())
+}

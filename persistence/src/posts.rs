@@ -1,0 +1,363 @@
+//! Posts and their visibility, written once as SQL.
+//!
+//! [`readable_by`] is the read policy of `domain::post::can_read_post` as a filter: every query
+//! that returns posts applies it, so a post the reader may not see is never loaded — not in a
+//! feed, not on a wall, not by id. The end-to-end tests check both agree.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::Bool;
+use entraide_domain::group::{Audience, GroupVisibility, MembershipStatus, Reader};
+use entraide_domain::ids::{GroupId, MemberId, PostId};
+use entraide_domain::post::{Body, Post, ReactionCounts, ReactionKind};
+use entraide_domain::profile::Visibility;
+
+use crate::connection::{DbConnection, MultiBackend};
+use crate::convert::{from_db_time, parse_id, to_db_time};
+use crate::error::PersistenceError;
+use crate::schema::{discussion_groups, follows, group_memberships, members, posts};
+
+type PostFilter = Box<dyn BoxableExpression<posts::table, MultiBackend, SqlType = Bool>>;
+
+/// The read policy as SQL: group posts of groups the reader may read (audience first, then
+/// public-and-not-banned or active membership); wall posts of members whose wall the reader may
+/// read (their own always). Deleted posts are not excluded here. Subqueries stay unboxed:
+/// diesel's multi-backend connection cannot render boxed subselects.
+pub(crate) fn readable_by(reader: Reader) -> PostFilter {
+    let everyone = Audience::Everyone.as_str();
+    let public = GroupVisibility::Public.as_str();
+    match reader {
+        Reader::Anonymous => {
+            let open_groups = discussion_groups::table
+                .filter(discussion_groups::audience.eq(everyone))
+                .filter(discussion_groups::visibility.eq(public))
+                .select(discussion_groups::id);
+            let open_walls = members::table
+                .filter(members::wall_visibility.eq(Visibility::Public.as_str()))
+                .select(members::id);
+            Box::new(
+                posts::group_id
+                    .is_not_null()
+                    .and(posts::group_id.assume_not_null().eq_any(open_groups))
+                    .or(posts::group_id
+                        .is_null()
+                        .and(posts::author_id.eq_any(open_walls))),
+            )
+        }
+        Reader::Member { id, kind } => {
+            let me = id.to_string();
+            let active = group_memberships::table
+                .filter(group_memberships::member_id.eq(me.clone()))
+                .filter(group_memberships::status.eq(MembershipStatus::Active.as_str()))
+                .select(group_memberships::group_id);
+            let banned = group_memberships::table
+                .filter(group_memberships::member_id.eq(me.clone()))
+                .filter(group_memberships::status.eq(MembershipStatus::Banned.as_str()))
+                .select(group_memberships::group_id);
+            let readable_groups = discussion_groups::table
+                .filter(
+                    discussion_groups::audience
+                        .eq(everyone)
+                        .or(discussion_groups::audience.eq(Audience::of_kind(kind).as_str())),
+                )
+                .filter(
+                    discussion_groups::visibility
+                        .eq(public)
+                        .and(discussion_groups::id.ne_all(banned))
+                        .or(discussion_groups::id.eq_any(active)),
+                )
+                .select(discussion_groups::id);
+            let open_walls = members::table
+                .filter(members::wall_visibility.ne(Visibility::Private.as_str()))
+                .select(members::id);
+            Box::new(
+                posts::group_id
+                    .is_not_null()
+                    .and(posts::group_id.assume_not_null().eq_any(readable_groups))
+                    .or(posts::group_id.is_null().and(
+                        posts::author_id
+                            .eq_any(open_walls)
+                            .or(posts::author_id.eq(me)),
+                    )),
+            )
+        }
+    }
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = posts)]
+struct PostRow {
+    id: String,
+    author_id: String,
+    group_id: Option<String>,
+    body: String,
+    body_html: String,
+    created_at: NaiveDateTime,
+    edited_at: Option<NaiveDateTime>,
+    deleted_at: Option<NaiveDateTime>,
+    pinned_at: Option<NaiveDateTime>,
+    comment_count: i64,
+    support_count: i64,
+    thanks_count: i64,
+    same_here_count: i64,
+    hug_count: i64,
+}
+
+impl PostRow {
+    fn into_domain(self) -> Result<Post, PersistenceError> {
+        let Self {
+            id,
+            author_id,
+            group_id,
+            body,
+            body_html,
+            created_at,
+            edited_at,
+            deleted_at,
+            pinned_at,
+            comment_count,
+            support_count,
+            thanks_count,
+            same_here_count,
+            hug_count,
+        } = self;
+        Ok(Post {
+            id: parse_id(&id)?,
+            author_id: parse_id(&author_id)?,
+            group_id: group_id.as_deref().map(parse_id).transpose()?,
+            body: Body::from_stored(body, body_html),
+            created_at: from_db_time(created_at),
+            edited_at: edited_at.map(from_db_time),
+            deleted: deleted_at.is_some(),
+            pinned: pinned_at.is_some(),
+            comment_count,
+            reactions: ReactionCounts {
+                support: support_count,
+                thanks: thanks_count,
+                same_here: same_here_count,
+                hug: hug_count,
+            },
+        })
+    }
+}
+
+pub fn insert(
+    conn: &mut DbConnection,
+    author: MemberId,
+    group: Option<GroupId>,
+    body: &Body,
+    now: DateTime<Utc>,
+) -> Result<Post, PersistenceError> {
+    let id = PostId::new();
+    diesel::insert_into(posts::table)
+        .values((
+            posts::id.eq(id.to_string()),
+            posts::author_id.eq(author.to_string()),
+            posts::group_id.eq(group.map(|g| g.to_string())),
+            posts::body.eq(body.source()),
+            posts::body_html.eq(body.html()),
+            posts::created_at.eq(to_db_time(now)),
+        ))
+        .execute(conn)?;
+    Ok(Post {
+        id,
+        author_id: author,
+        group_id: group,
+        body: body.clone(),
+        created_at: now,
+        edited_at: None,
+        deleted: false,
+        pinned: false,
+        comment_count: 0,
+        reactions: ReactionCounts::default(),
+    })
+}
+
+/// A post by id, only if `reader` may read it (deleted ones included, as placeholders).
+pub fn find_readable(
+    conn: &mut DbConnection,
+    reader: Reader,
+    id: PostId,
+) -> Result<Option<Post>, PersistenceError> {
+    posts::table
+        .filter(posts::id.eq(id.to_string()))
+        .filter(readable_by(reader))
+        .select(PostRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(PostRow::into_domain)
+        .transpose()
+}
+
+/// Which posts a list shows.
+#[derive(Debug, Clone, Copy)]
+pub enum Scope {
+    /// A group's posts.
+    Group(GroupId),
+    /// Everything a member wrote (wall posts and group posts), as far as the reader may see.
+    Author(MemberId),
+    /// A member's home feed: their groups, the walls of members they follow, their own posts.
+    Home(MemberId),
+}
+
+/// A page of posts, newest first, that `reader` may read; deleted posts are left out.
+/// Keyset pagination on the time-ordered id: `before` is the last id of the previous page.
+pub fn list_readable(
+    conn: &mut DbConnection,
+    reader: Reader,
+    scope: Scope,
+    before: Option<PostId>,
+    limit: i64,
+) -> Result<Vec<Post>, PersistenceError> {
+    let mut query = posts::table
+        .filter(posts::deleted_at.is_null())
+        .filter(readable_by(reader))
+        .select(PostRow::as_select())
+        .order(posts::id.desc())
+        .limit(limit)
+        .into_boxed();
+    query = match scope {
+        Scope::Group(group) => query.filter(posts::group_id.eq(group.to_string())),
+        Scope::Author(author) => query.filter(posts::author_id.eq(author.to_string())),
+        Scope::Home(me) => {
+            let my_groups = group_memberships::table
+                .filter(group_memberships::member_id.eq(me.to_string()))
+                .filter(group_memberships::status.eq(MembershipStatus::Active.as_str()))
+                .select(group_memberships::group_id);
+            let followed = follows::table
+                .filter(follows::follower_id.eq(me.to_string()))
+                .select(follows::followed_id);
+            query.filter(
+                posts::group_id
+                    .is_not_null()
+                    .and(posts::group_id.assume_not_null().eq_any(my_groups))
+                    .or(posts::group_id
+                        .is_null()
+                        .and(posts::author_id.eq_any(followed)))
+                    .or(posts::author_id.eq(me.to_string())),
+            )
+        }
+    };
+    if let Some(before) = before {
+        query = query.filter(posts::id.lt(before.to_string()));
+    }
+    query
+        .load::<PostRow>(conn)?
+        .into_iter()
+        .map(PostRow::into_domain)
+        .collect()
+}
+
+/// A post's author, group and state, for write authorization (not a read path: callers check
+/// read access with [`find_readable`] first).
+pub fn find_for_write(
+    conn: &mut DbConnection,
+    id: PostId,
+) -> Result<Option<Post>, PersistenceError> {
+    posts::table
+        .find(id.to_string())
+        .select(PostRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(PostRow::into_domain)
+        .transpose()
+}
+
+pub fn update_body(
+    conn: &mut DbConnection,
+    id: PostId,
+    body: &Body,
+    now: DateTime<Utc>,
+) -> Result<(), PersistenceError> {
+    diesel::update(posts::table.find(id.to_string()))
+        .set((
+            posts::body.eq(body.source()),
+            posts::body_html.eq(body.html()),
+            posts::edited_at.eq(Some(to_db_time(now))),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Soft delete: the post keeps its place (its comments stay readable) but loses its text.
+pub fn soft_delete(
+    conn: &mut DbConnection,
+    id: PostId,
+    now: DateTime<Utc>,
+) -> Result<(), PersistenceError> {
+    diesel::update(posts::table.find(id.to_string()))
+        .set((
+            posts::deleted_at.eq(Some(to_db_time(now))),
+            posts::body.eq(""),
+            posts::body_html.eq(""),
+            posts::pinned_at.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn set_pinned(
+    conn: &mut DbConnection,
+    id: PostId,
+    pinned: bool,
+    now: DateTime<Utc>,
+) -> Result<(), PersistenceError> {
+    diesel::update(posts::table.find(id.to_string()))
+        .set(posts::pinned_at.eq(pinned.then(|| to_db_time(now))))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn add_to_comment_count(
+    conn: &mut DbConnection,
+    id: PostId,
+    delta: i64,
+) -> Result<(), PersistenceError> {
+    diesel::update(posts::table.find(id.to_string()))
+        .set(posts::comment_count.eq(posts::comment_count + delta))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Moves one reaction counter of a post.
+pub fn add_to_reaction_count(
+    conn: &mut DbConnection,
+    id: PostId,
+    kind: ReactionKind,
+    delta: i64,
+) -> Result<(), PersistenceError> {
+    let target = posts::table.find(id.to_string());
+    match kind {
+        ReactionKind::Support => diesel::update(target)
+            .set(posts::support_count.eq(posts::support_count + delta))
+            .execute(conn),
+        ReactionKind::Thanks => diesel::update(target)
+            .set(posts::thanks_count.eq(posts::thanks_count + delta))
+            .execute(conn),
+        ReactionKind::SameHere => diesel::update(target)
+            .set(posts::same_here_count.eq(posts::same_here_count + delta))
+            .execute(conn),
+        ReactionKind::Hug => diesel::update(target)
+            .set(posts::hug_count.eq(posts::hug_count + delta))
+            .execute(conn),
+    }?;
+    Ok(())
+}
+
+/// Names of several groups at once (one query for a page of posts).
+pub fn group_names(
+    conn: &mut DbConnection,
+    ids: &[GroupId],
+) -> Result<Vec<(GroupId, String)>, PersistenceError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let keys: Vec<String> = ids.iter().map(ToString::to_string).collect();
+    discussion_groups::table
+        .filter(discussion_groups::id.eq_any(keys))
+        .select((discussion_groups::id, discussion_groups::name))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .map(|(id, name)| Ok((parse_id(&id)?, name)))
+        .collect()
+}
