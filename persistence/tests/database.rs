@@ -379,3 +379,144 @@ fn memberships_keep_the_member_count_and_feed_the_directory() {
         })
     ));
 }
+
+/// The SQL read filter and the domain read policy agree on every combination of group
+/// visibility, audience, reader kind and membership status, and on every wall visibility.
+#[test]
+fn the_sql_read_filter_agrees_with_the_domain_policy() {
+    use entraide_domain::group::{
+        Audience, GroupDescription, GroupName, GroupRole, GroupVisibility, Membership,
+        MembershipStatus, NewGroup, Reader,
+    };
+    use entraide_domain::post::{Body, Place, can_read_post};
+    use entraide_persistence::groups;
+    use entraide_persistence::posts::{self, Scope};
+
+    let (_guard, db) = database();
+    let mut conn = db.writer().unwrap();
+    let now = Utc::now();
+    let member_of_kind = |conn: &mut DbConnection, name: &str, kind: MemberKind| {
+        let id = MemberId::new();
+        members::insert(
+            conn,
+            &NewMember {
+                id,
+                email: &Email::parse(&format!("{}@example.org", name.to_lowercase())).unwrap(),
+                pseudonym: &Pseudonym::parse(name).unwrap(),
+                kind,
+                role: PlatformRole::Member,
+                password_hash: "x",
+                created_at: now,
+            },
+        )
+        .unwrap();
+        id
+    };
+
+    let statuses = [
+        None,
+        Some(MembershipStatus::Active),
+        Some(MembershipStatus::Pending),
+        Some(MembershipStatus::Invited),
+        Some(MembershipStatus::Banned),
+    ];
+    let mut readers = vec![(Reader::Anonymous, None)];
+    for kind in [MemberKind::Patient, MemberKind::Caregiver] {
+        for (i, status) in statuses.iter().enumerate() {
+            let name = format!("{}{i}", kind.as_str());
+            let id = member_of_kind(&mut conn, &name, kind);
+            readers.push((Reader::Member { id, kind }, *status));
+        }
+    }
+
+    let mut checked = 0;
+    for visibility in [GroupVisibility::Public, GroupVisibility::Private] {
+        for audience in [Audience::Everyone, Audience::Patients, Audience::Caregivers] {
+            let owner_kind = if audience == Audience::Caregivers {
+                MemberKind::Caregiver
+            } else {
+                MemberKind::Patient
+            };
+            let name = format!("owner {} {}", visibility.as_str(), audience.as_str());
+            let owner = member_of_kind(&mut conn, &name.replace(' ', "_"), owner_kind);
+            let group = groups::insert(
+                &mut conn,
+                &NewGroup {
+                    name: GroupName::parse(&name).unwrap(),
+                    description: GroupDescription::default(),
+                    condition_id: None,
+                    visibility,
+                    audience,
+                },
+                owner,
+                now,
+            )
+            .unwrap();
+            let body = Body::parse("contenu", Body::POST_MAX_CHARS).unwrap();
+            let post = posts::insert(&mut conn, owner, Some(group.id), &body, now).unwrap();
+            for (reader, status) in &readers {
+                let membership = status.map(|status| Membership {
+                    role: GroupRole::Member,
+                    status,
+                });
+                if let (Reader::Member { id, .. }, Some(membership)) = (reader, membership) {
+                    groups::set_membership(&mut conn, group.id, *id, membership, now).unwrap();
+                }
+                let expected = can_read_post(
+                    *reader,
+                    owner,
+                    Place::Group {
+                        visibility,
+                        audience,
+                        membership,
+                    },
+                );
+                let by_id = posts::find_readable(&mut conn, *reader, post.id).unwrap();
+                let listed =
+                    posts::list_readable(&mut conn, *reader, Scope::Group(group.id), None, 10)
+                        .unwrap();
+                let context = format!("{visibility:?} {audience:?} {reader:?} {status:?}");
+                assert_eq!(by_id.is_some(), expected, "by id: {context}");
+                assert_eq!(listed.len() == 1, expected, "listed: {context}");
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, 6 * 11);
+
+    for wall_visibility in [Visibility::Private, Visibility::Members, Visibility::Public] {
+        let owner = member_of_kind(
+            &mut conn,
+            &format!("wall_{}", wall_visibility.as_str()),
+            MemberKind::Patient,
+        );
+        members::update_profile(
+            &mut conn,
+            owner,
+            &ProfileChanges {
+                wall_visibility: Some(wall_visibility),
+                ..ProfileChanges::default()
+            },
+            now,
+        )
+        .unwrap();
+        let body = Body::parse("sur mon mur", Body::POST_MAX_CHARS).unwrap();
+        let post = posts::insert(&mut conn, owner, None, &body, now).unwrap();
+        let owner_reader = Reader::Member {
+            id: owner,
+            kind: MemberKind::Patient,
+        };
+        for reader in [Reader::Anonymous, readers[1].0, owner_reader] {
+            let expected = can_read_post(reader, owner, Place::Wall { wall_visibility });
+            let by_id = posts::find_readable(&mut conn, reader, post.id).unwrap();
+            let listed =
+                posts::list_readable(&mut conn, reader, Scope::Author(owner), None, 10).unwrap();
+            assert_eq!(by_id.is_some(), expected, "{wall_visibility:?} {reader:?}");
+            assert_eq!(
+                listed.len() == 1,
+                expected,
+                "{wall_visibility:?} {reader:?}"
+            );
+        }
+    }
+}
