@@ -3,49 +3,12 @@
 use entraide_openapi::groups::{Group, GroupMember, JoinResult};
 use entraide_openapi::pagination::Page;
 use reqwest::{Method, Response, StatusCode};
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::support::{Member, TestApp, assert_problem, fields, spawn_app};
 
-async fn call(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    who: Option<&Member>,
-    body: Option<Value>,
-) -> Response {
-    let mut request = app.client.request(method, app.url(path));
-    if let Some(member) = who {
-        request = request.header("Authorization", member.bearer());
-    }
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    request.send().await.unwrap()
-}
-
-async fn create_group(
-    app: &TestApp,
-    owner: &Member,
-    name: &str,
-    visibility: &str,
-    audience: &str,
-) -> Group {
-    let response = call(
-        app,
-        Method::POST,
-        "/api/v1/groups",
-        Some(owner),
-        Some(json!({"name": name, "description": "Entraide et échanges", "visibility": visibility, "audience": audience})),
-    )
-    .await;
-    assert_eq!(response.status(), StatusCode::CREATED);
-    response.json().await.unwrap()
-}
-
 async fn join(app: &TestApp, group: &Group, who: &Member) -> Response {
-    call(
-        app,
+    app.call(
         Method::POST,
         &format!("/api/v1/groups/{}/join", group.id),
         Some(who),
@@ -66,8 +29,7 @@ async fn join_status(app: &TestApp, group: &Group, who: &Member) -> String {
 }
 
 async fn members(app: &TestApp, group: &Group, who: Option<&Member>) -> Response {
-    call(
-        app,
+    app.call(
         Method::GET,
         &format!("/api/v1/groups/{}/members", group.id),
         who,
@@ -84,14 +46,14 @@ async fn member_ids(app: &TestApp, group: &Group, who: &Member) -> Vec<uuid::Uui
 }
 
 async fn get_group(app: &TestApp, group: &Group, who: Option<&Member>) -> Group {
-    let response = call(
-        app,
-        Method::GET,
-        &format!("/api/v1/groups/{}", group.id),
-        who,
-        None,
-    )
-    .await;
+    let response = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/groups/{}", group.id),
+            who,
+            None,
+        )
+        .await;
     assert_eq!(response.status(), StatusCode::OK);
     response.json().await.unwrap()
 }
@@ -101,7 +63,9 @@ async fn public_groups_are_open_to_join_and_read() {
     let app = spawn_app().await;
     let owner = app.member("Owner", "patient").await;
     let reader = app.member("Reader", "caregiver").await;
-    let group = create_group(&app, &owner, "Fatigue chronique", "public", "everyone").await;
+    let group = app
+        .create_group(&owner, "Fatigue chronique", "public", "everyone")
+        .await;
     assert_eq!(group.member_count, 1);
     assert_eq!(
         serde_json::to_value(group.membership.unwrap().role).unwrap(),
@@ -125,14 +89,14 @@ async fn public_groups_are_open_to_join_and_read() {
         vec![owner.id, reader.id]
     );
 
-    let leave = call(
-        &app,
-        Method::POST,
-        &format!("/api/v1/groups/{}/leave", group.id),
-        Some(&reader),
-        None,
-    )
-    .await;
+    let leave = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/groups/{}/leave", group.id),
+            Some(&reader),
+            None,
+        )
+        .await;
     assert_eq!(leave.status(), StatusCode::NO_CONTENT);
     assert_eq!(get_group(&app, &group, None).await.member_count, 1);
 }
@@ -143,7 +107,9 @@ async fn private_groups_are_read_by_members_only_and_joined_on_approval() {
     let owner = app.member("Owner", "patient").await;
     let asker = app.member("Asker", "patient").await;
     let refused = app.member("Refused", "patient").await;
-    let group = create_group(&app, &owner, "Groupe privé SEP", "private", "everyone").await;
+    let group = app
+        .create_group(&owner, "Groupe privé SEP", "private", "everyone")
+        .await;
 
     // The directory lists it; its content stays closed.
     let listed: Page<Group> = app
@@ -186,51 +152,52 @@ async fn private_groups_are_read_by_members_only_and_joined_on_approval() {
 
     // Only moderators see and decide requests.
     let queue_path = format!("/api/v1/groups/{}/join-requests", group.id);
-    let denied = call(&app, Method::GET, &queue_path, Some(&asker), None).await;
+    let denied = app.call(Method::GET, &queue_path, Some(&asker), None).await;
     assert_problem(denied, StatusCode::FORBIDDEN, "forbidden").await;
-    let queue: Page<GroupMember> = call(&app, Method::GET, &queue_path, Some(&owner), None)
+    let queue: Page<GroupMember> = app
+        .call(Method::GET, &queue_path, Some(&owner), None)
         .await
         .json()
         .await
         .unwrap();
     let queued: Vec<_> = queue.items.iter().map(|m| m.member.id).collect();
     assert_eq!(queued, vec![asker.id, refused.id]);
-    let self_approve = call(
-        &app,
-        Method::POST,
-        &format!("{queue_path}/{}/approve", asker.id),
-        Some(&asker),
-        None,
-    )
-    .await;
+    let self_approve = app
+        .call(
+            Method::POST,
+            &format!("{queue_path}/{}/approve", asker.id),
+            Some(&asker),
+            None,
+        )
+        .await;
     assert_problem(self_approve, StatusCode::FORBIDDEN, "forbidden").await;
 
-    let approve = call(
-        &app,
-        Method::POST,
-        &format!("{queue_path}/{}/approve", asker.id),
-        Some(&owner),
-        None,
-    )
-    .await;
+    let approve = app
+        .call(
+            Method::POST,
+            &format!("{queue_path}/{}/approve", asker.id),
+            Some(&owner),
+            None,
+        )
+        .await;
     assert_eq!(approve.status(), StatusCode::NO_CONTENT);
-    let refuse = call(
-        &app,
-        Method::POST,
-        &format!("{queue_path}/{}/refuse", refused.id),
-        Some(&owner),
-        None,
-    )
-    .await;
+    let refuse = app
+        .call(
+            Method::POST,
+            &format!("{queue_path}/{}/refuse", refused.id),
+            Some(&owner),
+            None,
+        )
+        .await;
     assert_eq!(refuse.status(), StatusCode::NO_CONTENT);
-    let again = call(
-        &app,
-        Method::POST,
-        &format!("{queue_path}/{}/refuse", refused.id),
-        Some(&owner),
-        None,
-    )
-    .await;
+    let again = app
+        .call(
+            Method::POST,
+            &format!("{queue_path}/{}/refuse", refused.id),
+            Some(&owner),
+            None,
+        )
+        .await;
     assert_problem(again, StatusCode::NOT_FOUND, "not_found").await;
 
     assert_eq!(
@@ -253,7 +220,9 @@ async fn spaces_are_reserved_to_their_kind_even_after_a_kind_change() {
     let app = spawn_app().await;
     let patient = app.member("Patiente", "patient").await;
     let caregiver = app.member("Aidant", "caregiver").await;
-    let space = create_group(&app, &patient, "Espace patients", "public", "patients").await;
+    let space = app
+        .create_group(&patient, "Espace patients", "public", "patients")
+        .await;
 
     assert_problem(
         join(&app, &space, &caregiver).await,
@@ -286,14 +255,14 @@ async fn spaces_are_reserved_to_their_kind_even_after_a_kind_change() {
     );
 
     // Becoming a caregiver ends access to the patients' space at once, membership or not.
-    let change = call(
-        &app,
-        Method::PATCH,
-        "/api/v1/members/me",
-        Some(&other_patient),
-        Some(json!({"kind": "caregiver"})),
-    )
-    .await;
+    let change = app
+        .call(
+            Method::PATCH,
+            "/api/v1/members/me",
+            Some(&other_patient),
+            Some(json!({"kind": "caregiver"})),
+        )
+        .await;
     assert_eq!(change.status(), StatusCode::OK);
     assert_problem(
         members(&app, &space, Some(&other_patient)).await,
@@ -307,14 +276,14 @@ async fn spaces_are_reserved_to_their_kind_even_after_a_kind_change() {
     );
 
     // Nobody creates a space they could not enter.
-    let response = call(
-        &app,
-        Method::POST,
-        "/api/v1/groups",
-        Some(&caregiver),
-        Some(json!({"name": "Pour patients", "visibility": "public", "audience": "patients"})),
-    )
-    .await;
+    let response = app
+        .call(
+            Method::POST,
+            "/api/v1/groups",
+            Some(&caregiver),
+            Some(json!({"name": "Pour patients", "visibility": "public", "audience": "patients"})),
+        )
+        .await;
     let problem = assert_problem(
         response,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -331,18 +300,15 @@ async fn banned_and_removed_members_lose_access_at_once() {
     let moderator = app.member("Modo", "patient").await;
     let banned = app.member("Banned", "patient").await;
     let removed = app.member("Removed", "patient").await;
-    let group = create_group(&app, &owner, "Cercle privé", "private", "everyone").await;
+    let group = app
+        .create_group(&owner, "Cercle privé", "private", "everyone")
+        .await;
     let invite = |who: &Member| json!({"member_id": who.id});
     let invitations = format!("/api/v1/groups/{}/invitations", group.id);
     for who in [&moderator, &banned, &removed] {
-        let response = call(
-            &app,
-            Method::POST,
-            &invitations,
-            Some(&owner),
-            Some(invite(who)),
-        )
-        .await;
+        let response = app
+            .call(Method::POST, &invitations, Some(&owner), Some(invite(who)))
+            .await;
         assert_eq!(response.status(), StatusCode::NO_CONTENT);
         assert_problem(
             members(&app, &group, Some(who)).await,
@@ -356,52 +322,37 @@ async fn banned_and_removed_members_lose_access_at_once() {
             "an invitation opens the door"
         );
     }
-    let again = call(
-        &app,
-        Method::POST,
-        &invitations,
-        Some(&owner),
-        Some(invite(&banned)),
-    )
-    .await;
+    let again = app
+        .call(
+            Method::POST,
+            &invitations,
+            Some(&owner),
+            Some(invite(&banned)),
+        )
+        .await;
     assert_problem(again, StatusCode::CONFLICT, "already_member").await;
-    let promote = call(
-        &app,
-        Method::PUT,
-        &format!("/api/v1/groups/{}/members/{}/role", group.id, moderator.id),
-        Some(&owner),
-        Some(json!({"role": "moderator"})),
-    )
-    .await;
+    let promote = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/groups/{}/members/{}/role", group.id, moderator.id),
+            Some(&owner),
+            Some(json!({"role": "moderator"})),
+        )
+        .await;
     assert_eq!(promote.status(), StatusCode::NO_CONTENT);
 
     let bans = format!("/api/v1/groups/{}/bans", group.id);
-    let ban_owner = call(
-        &app,
-        Method::POST,
-        &bans,
-        Some(&moderator),
-        Some(invite(&owner)),
-    )
-    .await;
+    let ban_owner = app
+        .call(Method::POST, &bans, Some(&moderator), Some(invite(&owner)))
+        .await;
     assert_problem(ban_owner, StatusCode::FORBIDDEN, "forbidden").await;
-    let by_member = call(
-        &app,
-        Method::POST,
-        &bans,
-        Some(&removed),
-        Some(invite(&banned)),
-    )
-    .await;
+    let by_member = app
+        .call(Method::POST, &bans, Some(&removed), Some(invite(&banned)))
+        .await;
     assert_problem(by_member, StatusCode::FORBIDDEN, "forbidden").await;
-    let ban = call(
-        &app,
-        Method::POST,
-        &bans,
-        Some(&moderator),
-        Some(invite(&banned)),
-    )
-    .await;
+    let ban = app
+        .call(Method::POST, &bans, Some(&moderator), Some(invite(&banned)))
+        .await;
     assert_eq!(ban.status(), StatusCode::NO_CONTENT);
     assert_problem(
         members(&app, &group, Some(&banned)).await,
@@ -415,24 +366,24 @@ async fn banned_and_removed_members_lose_access_at_once() {
         "banned",
     )
     .await;
-    let leave = call(
-        &app,
-        Method::POST,
-        &format!("/api/v1/groups/{}/leave", group.id),
-        Some(&banned),
-        None,
-    )
-    .await;
+    let leave = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/groups/{}/leave", group.id),
+            Some(&banned),
+            None,
+        )
+        .await;
     assert_problem(leave, StatusCode::NOT_FOUND, "not_found").await;
 
-    let remove = call(
-        &app,
-        Method::DELETE,
-        &format!("/api/v1/groups/{}/members/{}", group.id, removed.id),
-        Some(&moderator),
-        None,
-    )
-    .await;
+    let remove = app
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/groups/{}/members/{}", group.id, removed.id),
+            Some(&moderator),
+            None,
+        )
+        .await;
     assert_eq!(remove.status(), StatusCode::NO_CONTENT);
     assert_problem(
         members(&app, &group, Some(&removed)).await,
@@ -446,14 +397,14 @@ async fn banned_and_removed_members_lose_access_at_once() {
     );
     assert_eq!(get_group(&app, &group, None).await.member_count, 2);
 
-    let unban = call(
-        &app,
-        Method::DELETE,
-        &format!("{bans}/{}", banned.id),
-        Some(&owner),
-        None,
-    )
-    .await;
+    let unban = app
+        .call(
+            Method::DELETE,
+            &format!("{bans}/{}", banned.id),
+            Some(&owner),
+            None,
+        )
+        .await;
     assert_eq!(unban.status(), StatusCode::NO_CONTENT);
     assert_eq!(join_status(&app, &group, &banned).await, "pending");
 }
@@ -463,40 +414,46 @@ async fn the_last_owner_hands_over_before_leaving() {
     let app = spawn_app().await;
     let owner = app.member("Owner", "patient").await;
     let heir = app.member("Heir", "patient").await;
-    let group = create_group(&app, &owner, "Transmission", "public", "everyone").await;
+    let group = app
+        .create_group(&owner, "Transmission", "public", "everyone")
+        .await;
     join_status(&app, &group, &heir).await;
     let leave_path = format!("/api/v1/groups/{}/leave", group.id);
-    let leave = call(&app, Method::POST, &leave_path, Some(&owner), None).await;
+    let leave = app
+        .call(Method::POST, &leave_path, Some(&owner), None)
+        .await;
     assert_problem(leave, StatusCode::CONFLICT, "last_owner").await;
-    let step_down = call(
-        &app,
-        Method::PUT,
-        &format!("/api/v1/groups/{}/members/{}/role", group.id, owner.id),
-        Some(&owner),
-        Some(json!({"role": "member"})),
-    )
-    .await;
+    let step_down = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/groups/{}/members/{}/role", group.id, owner.id),
+            Some(&owner),
+            Some(json!({"role": "member"})),
+        )
+        .await;
     assert_problem(step_down, StatusCode::CONFLICT, "last_owner").await;
-    let not_owner = call(
-        &app,
-        Method::PUT,
-        &format!("/api/v1/groups/{}/members/{}/role", group.id, owner.id),
-        Some(&heir),
-        Some(json!({"role": "member"})),
-    )
-    .await;
+    let not_owner = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/groups/{}/members/{}/role", group.id, owner.id),
+            Some(&heir),
+            Some(json!({"role": "member"})),
+        )
+        .await;
     assert_problem(not_owner, StatusCode::FORBIDDEN, "forbidden").await;
 
-    let hand_over = call(
-        &app,
-        Method::PUT,
-        &format!("/api/v1/groups/{}/members/{}/role", group.id, heir.id),
-        Some(&owner),
-        Some(json!({"role": "owner"})),
-    )
-    .await;
+    let hand_over = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/groups/{}/members/{}/role", group.id, heir.id),
+            Some(&owner),
+            Some(json!({"role": "owner"})),
+        )
+        .await;
     assert_eq!(hand_over.status(), StatusCode::NO_CONTENT);
-    let leave = call(&app, Method::POST, &leave_path, Some(&owner), None).await;
+    let leave = app
+        .call(Method::POST, &leave_path, Some(&owner), None)
+        .await;
     assert_eq!(leave.status(), StatusCode::NO_CONTENT);
     let group = get_group(&app, &group, Some(&heir)).await;
     assert_eq!(
@@ -512,11 +469,12 @@ async fn group_updates_follow_roles() {
     let owner = app.member("Owner", "patient").await;
     let moderator = app.member("Modo", "patient").await;
     let member = app.member("Member", "patient").await;
-    let group = create_group(&app, &owner, "Avant", "public", "everyone").await;
+    let group = app
+        .create_group(&owner, "Avant", "public", "everyone")
+        .await;
     join_status(&app, &group, &moderator).await;
     join_status(&app, &group, &member).await;
-    call(
-        &app,
+    app.call(
         Method::PUT,
         &format!("/api/v1/groups/{}/members/{}/role", group.id, moderator.id),
         Some(&owner),
@@ -525,44 +483,44 @@ async fn group_updates_follow_roles() {
     .await;
     let path = format!("/api/v1/groups/{}", group.id);
 
-    let refused = call(
-        &app,
-        Method::PATCH,
-        &path,
-        Some(&member),
-        Some(json!({"name": "Piraté"})),
-    )
-    .await;
+    let refused = app
+        .call(
+            Method::PATCH,
+            &path,
+            Some(&member),
+            Some(json!({"name": "Piraté"})),
+        )
+        .await;
     assert_problem(refused, StatusCode::FORBIDDEN, "forbidden").await;
-    let audience = call(
-        &app,
-        Method::PATCH,
-        &path,
-        Some(&moderator),
-        Some(json!({"audience": "patients"})),
-    )
-    .await;
+    let audience = app
+        .call(
+            Method::PATCH,
+            &path,
+            Some(&moderator),
+            Some(json!({"audience": "patients"})),
+        )
+        .await;
     assert_problem(audience, StatusCode::FORBIDDEN, "forbidden").await;
-    let renamed = call(
-        &app,
-        Method::PATCH,
-        &path,
-        Some(&moderator),
-        Some(json!({"name": "Après", "visibility": "private"})),
-    )
-    .await;
+    let renamed = app
+        .call(
+            Method::PATCH,
+            &path,
+            Some(&moderator),
+            Some(json!({"name": "Après", "visibility": "private"})),
+        )
+        .await;
     assert_eq!(renamed.status(), StatusCode::OK);
     let group: Group = renamed.json().await.unwrap();
     assert_eq!(group.name, "Après");
     assert_eq!(serde_json::to_value(group.visibility).unwrap(), "private");
-    let audience = call(
-        &app,
-        Method::PATCH,
-        &path,
-        Some(&owner),
-        Some(json!({"audience": "patients"})),
-    )
-    .await;
+    let audience = app
+        .call(
+            Method::PATCH,
+            &path,
+            Some(&owner),
+            Some(json!({"audience": "patients"})),
+        )
+        .await;
     assert_eq!(audience.status(), StatusCode::OK);
 }
 
@@ -570,7 +528,8 @@ async fn group_updates_follow_roles() {
 async fn bad_group_requests_store_nothing() {
     let app = spawn_app().await;
     let owner = app.member("Owner", "patient").await;
-    create_group(&app, &owner, "Existant", "public", "everyone").await;
+    app.create_group(&owner, "Existant", "public", "everyone")
+        .await;
     let cases = [
         (json!({"name": "ab", "visibility": "public"}), vec!["name"]),
         (
@@ -596,14 +555,14 @@ async fn bad_group_requests_store_nothing() {
         ),
     ];
     for (body, expected) in cases {
-        let response = call(
-            &app,
-            Method::POST,
-            "/api/v1/groups",
-            Some(&owner),
-            Some(body.clone()),
-        )
-        .await;
+        let response = app
+            .call(
+                Method::POST,
+                "/api/v1/groups",
+                Some(&owner),
+                Some(body.clone()),
+            )
+            .await;
         let problem = assert_problem(
             response,
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -612,35 +571,35 @@ async fn bad_group_requests_store_nothing() {
         .await;
         assert_eq!(fields(&problem), expected, "{body}");
     }
-    let duplicate = call(
-        &app,
-        Method::POST,
-        "/api/v1/groups",
-        Some(&owner),
-        Some(json!({"name": "EXISTANT", "visibility": "public"})),
-    )
-    .await;
+    let duplicate = app
+        .call(
+            Method::POST,
+            "/api/v1/groups",
+            Some(&owner),
+            Some(json!({"name": "EXISTANT", "visibility": "public"})),
+        )
+        .await;
     assert_problem(duplicate, StatusCode::CONFLICT, "name_taken").await;
-    let anonymous = call(
-        &app,
-        Method::POST,
-        "/api/v1/groups",
-        None,
-        Some(json!({"name": "Anonyme", "visibility": "public"})),
-    )
-    .await;
+    let anonymous = app
+        .call(
+            Method::POST,
+            "/api/v1/groups",
+            None,
+            Some(json!({"name": "Anonyme", "visibility": "public"})),
+        )
+        .await;
     assert_problem(anonymous, StatusCode::UNAUTHORIZED, "unauthenticated").await;
     let all: Page<Group> = app.get("/api/v1/groups", None).await.json().await.unwrap();
     assert_eq!(all.items.len(), 1, "nothing else was stored");
 
-    let unknown = call(
-        &app,
-        Method::POST,
-        &format!("/api/v1/groups/{}/join", uuid::Uuid::now_v7()),
-        Some(&owner),
-        None,
-    )
-    .await;
+    let unknown = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/groups/{}/join", uuid::Uuid::now_v7()),
+            Some(&owner),
+            None,
+        )
+        .await;
     assert_problem(unknown, StatusCode::NOT_FOUND, "not_found").await;
     let malformed = app.get("/api/v1/groups/not-a-uuid", None).await;
     assert_problem(malformed, StatusCode::BAD_REQUEST, "invalid_path").await;
@@ -656,9 +615,11 @@ async fn the_directory_filters_and_pages() {
     let owner = app.member("Owner", "caregiver").await;
     let other = app.member("Other", "caregiver").await;
     for name in ["Alpha aidants", "Beta aidants", "Gamma", "Delta aidants"] {
-        create_group(&app, &owner, name, "public", "caregivers").await;
+        app.create_group(&owner, name, "public", "caregivers").await;
     }
-    let everyone = create_group(&app, &other, "Epsilon", "public", "everyone").await;
+    let everyone = app
+        .create_group(&other, "Epsilon", "public", "everyone")
+        .await;
     let first: Page<Group> = app
         .get("/api/v1/groups?limit=2", None)
         .await

@@ -4,90 +4,54 @@ use entraide_openapi::groups::Group;
 use entraide_openapi::pagination::Page;
 use entraide_openapi::posts::{CommentItem, PostItem, ReactionState};
 use reqwest::{Method, Response, StatusCode};
-use serde_json::{Value, json};
+use serde_json::json;
 use uuid::Uuid;
 
 use crate::support::{Member, TestApp, assert_problem, fields, spawn_app};
 
-async fn call(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    who: Option<&Member>,
-    body: Option<Value>,
-) -> Response {
-    let mut request = app.client.request(method, app.url(path));
-    if let Some(member) = who {
-        request = request.header("Authorization", member.bearer());
-    }
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    request.send().await.unwrap()
-}
-
-async fn group(
-    app: &TestApp,
-    owner: &Member,
-    name: &str,
-    visibility: &str,
-    audience: &str,
-) -> Group {
-    let response = call(
-        app,
-        Method::POST,
-        "/api/v1/groups",
-        Some(owner),
-        Some(json!({"name": name, "visibility": visibility, "audience": audience})),
-    )
-    .await;
-    assert_eq!(response.status(), StatusCode::CREATED);
-    response.json().await.unwrap()
-}
-
 async fn admit(app: &TestApp, group: &Group, owner: &Member, who: &Member) {
-    let invite = call(
-        app,
-        Method::POST,
-        &format!("/api/v1/groups/{}/invitations", group.id),
-        Some(owner),
-        Some(json!({"member_id": who.id})),
-    )
-    .await;
+    let invite = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/groups/{}/invitations", group.id),
+            Some(owner),
+            Some(json!({"member_id": who.id})),
+        )
+        .await;
     assert_eq!(invite.status(), StatusCode::NO_CONTENT);
-    let join = call(
-        app,
-        Method::POST,
-        &format!("/api/v1/groups/{}/join", group.id),
-        Some(who),
-        None,
-    )
-    .await;
+    let join = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/groups/{}/join", group.id),
+            Some(who),
+            None,
+        )
+        .await;
     assert_eq!(join.status(), StatusCode::OK);
 }
 
 async fn post_in(app: &TestApp, group: &Group, who: &Member, body: &str) -> PostItem {
-    let response = call(
-        app,
-        Method::POST,
-        &format!("/api/v1/groups/{}/posts", group.id),
-        Some(who),
-        Some(json!({"body": body})),
-    )
-    .await;
+    let response = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/groups/{}/posts", group.id),
+            Some(who),
+            Some(json!({"body": body})),
+        )
+        .await;
     assert_eq!(response.status(), StatusCode::CREATED);
     response.json().await.unwrap()
 }
 
 async fn post_on_wall(app: &TestApp, who: &Member, body: &str) -> PostItem {
-    let response = call(
-        app,
-        Method::POST,
-        &format!("/api/v1/members/{}/wall", who.id),
-        Some(who),
-        Some(json!({"body": body})),
-    )
-    .await;
+    let response = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/members/{}/wall", who.id),
+            Some(who),
+            Some(json!({"body": body})),
+        )
+        .await;
     assert_eq!(response.status(), StatusCode::CREATED);
     response.json().await.unwrap()
 }
@@ -99,8 +63,7 @@ async fn comment(
     body: &str,
     parent: Option<Uuid>,
 ) -> Response {
-    call(
-        app,
+    app.call(
         Method::POST,
         &format!("/api/v1/posts/{post}/comments"),
         Some(who),
@@ -110,7 +73,7 @@ async fn comment(
 }
 
 async fn ids(app: &TestApp, path: &str, who: Option<&Member>) -> Vec<Uuid> {
-    let response = call(app, Method::GET, path, who, None).await;
+    let response = app.call(Method::GET, path, who, None).await;
     assert_eq!(response.status(), StatusCode::OK, "{path}");
     let page: Page<PostItem> = response.json().await.unwrap();
     page.items.into_iter().map(|p| p.id).collect()
@@ -121,19 +84,19 @@ async fn feed(app: &TestApp, who: &Member) -> Vec<Uuid> {
 }
 
 async fn follow(app: &TestApp, who: &Member, whom: &Member) {
-    let response = call(
-        app,
-        Method::PUT,
-        &format!("/api/v1/members/{}/follow", whom.id),
-        Some(who),
-        None,
-    )
-    .await;
+    let response = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/members/{}/follow", whom.id),
+            Some(who),
+            None,
+        )
+        .await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
 }
 
 async fn status_of(app: &TestApp, path: &str, who: Option<&Member>) -> StatusCode {
-    call(app, Method::GET, path, who, None).await.status()
+    app.call(Method::GET, path, who, None).await.status()
 }
 
 #[actix_web::test]
@@ -142,7 +105,9 @@ async fn a_private_group_post_never_leaks() {
     let owner = app.member("Owner", "patient").await;
     let insider = app.member("Insider", "patient").await;
     let outsider = app.member("Outsider", "patient").await;
-    let private = group(&app, &owner, "Cercle privé", "private", "everyone").await;
+    let private = app
+        .create_group(&owner, "Cercle privé", "private", "everyone")
+        .await;
     admit(&app, &private, &owner, &insider).await;
     let secret = post_in(&app, &private, &owner, "Mon diagnostic, entre nous").await;
     let reply: CommentItem = comment(&app, secret.id, &insider, "Courage", None)
@@ -190,14 +155,14 @@ async fn a_private_group_post_never_leaks() {
             status_of(&app, &format!("/api/v1/comments/{}", reply.id), who).await,
             StatusCode::NOT_FOUND
         );
-        let group_feed = call(
-            &app,
-            Method::GET,
-            &format!("/api/v1/groups/{}/posts", private.id),
-            who,
-            None,
-        )
-        .await;
+        let group_feed = app
+            .call(
+                Method::GET,
+                &format!("/api/v1/groups/{}/posts", private.id),
+                who,
+                None,
+            )
+            .await;
         assert_problem(group_feed, StatusCode::FORBIDDEN, "not_readable").await;
     }
     let outsider_wall = ids(
@@ -217,49 +182,49 @@ async fn a_private_group_post_never_leaks() {
         "followed wall posts reach the feed"
     );
     assert!(!outsider_feed.contains(&secret.id));
-    let react = call(
-        &app,
-        Method::PUT,
-        &format!("/api/v1/posts/{}/reactions/support", secret.id),
-        Some(&outsider),
-        None,
-    )
-    .await;
+    let react = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/posts/{}/reactions/support", secret.id),
+            Some(&outsider),
+            None,
+        )
+        .await;
     assert_problem(react, StatusCode::NOT_FOUND, "not_found").await;
-    let react = call(
-        &app,
-        Method::PUT,
-        &format!("/api/v1/comments/{}/reactions/hug", reply.id),
-        Some(&outsider),
-        None,
-    )
-    .await;
+    let react = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/comments/{}/reactions/hug", reply.id),
+            Some(&outsider),
+            None,
+        )
+        .await;
     assert_problem(react, StatusCode::NOT_FOUND, "not_found").await;
     let answer = comment(&app, secret.id, &outsider, "Je m'incruste", None).await;
     assert_problem(answer, StatusCode::NOT_FOUND, "not_found").await;
     let reply_reply = comment(&app, secret.id, &outsider, "Moi aussi", Some(reply.id)).await;
     assert_problem(reply_reply, StatusCode::NOT_FOUND, "not_found").await;
-    let edit = call(
-        &app,
-        Method::PATCH,
-        &format!("/api/v1/posts/{}", secret.id),
-        Some(&outsider),
-        Some(json!({"body": "x"})),
-    )
-    .await;
+    let edit = app
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/posts/{}", secret.id),
+            Some(&outsider),
+            Some(json!({"body": "x"})),
+        )
+        .await;
     assert_problem(edit, StatusCode::NOT_FOUND, "not_found").await;
     // And nothing was stored by those attempts.
-    let post: PostItem = call(
-        &app,
-        Method::GET,
-        &format!("/api/v1/posts/{}", secret.id),
-        Some(&owner),
-        None,
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let post: PostItem = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/posts/{}", secret.id),
+            Some(&owner),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(post.comment_count, 1);
     assert_eq!(post.reactions.support, 0);
 }
@@ -270,15 +235,17 @@ async fn reserved_spaces_stay_reserved_even_after_a_kind_change() {
     let patient = app.member("Patiente", "patient").await;
     let changing = app.member("Changeant", "patient").await;
     let caregiver = app.member("Aidante", "caregiver").await;
-    let space = group(&app, &patient, "Entre patients", "public", "patients").await;
-    let join = call(
-        &app,
-        Method::POST,
-        &format!("/api/v1/groups/{}/join", space.id),
-        Some(&changing),
-        None,
-    )
-    .await;
+    let space = app
+        .create_group(&patient, "Entre patients", "public", "patients")
+        .await;
+    let join = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/groups/{}/join", space.id),
+            Some(&changing),
+            None,
+        )
+        .await;
     assert_eq!(join.status(), StatusCode::OK);
     let post = post_in(&app, &space, &patient, "Réservé aux patients").await;
     follow(&app, &caregiver, &patient).await;
@@ -308,28 +275,28 @@ async fn reserved_spaces_stay_reserved_even_after_a_kind_change() {
         .contains(&post.id)
     );
 
-    let kind = call(
-        &app,
-        Method::PATCH,
-        "/api/v1/members/me",
-        Some(&changing),
-        Some(json!({"kind": "caregiver"})),
-    )
-    .await;
+    let kind = app
+        .call(
+            Method::PATCH,
+            "/api/v1/members/me",
+            Some(&changing),
+            Some(json!({"kind": "caregiver"})),
+        )
+        .await;
     assert_eq!(kind.status(), StatusCode::OK);
     assert_eq!(
         status_of(&app, &format!("/api/v1/posts/{}", post.id), Some(&changing)).await,
         StatusCode::NOT_FOUND
     );
     assert!(!feed(&app, &changing).await.contains(&post.id));
-    let write = call(
-        &app,
-        Method::POST,
-        &format!("/api/v1/groups/{}/posts", space.id),
-        Some(&changing),
-        Some(json!({"body": "encore là ?"})),
-    )
-    .await;
+    let write = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/groups/{}/posts", space.id),
+            Some(&changing),
+            Some(json!({"body": "encore là ?"})),
+        )
+        .await;
     assert_problem(write, StatusCode::FORBIDDEN, "not_readable").await;
 }
 
@@ -338,7 +305,9 @@ async fn banned_members_lose_access_and_deleted_posts_leave_every_feed() {
     let app = spawn_app().await;
     let owner = app.member("Owner", "patient").await;
     let member = app.member("Member", "patient").await;
-    let private = group(&app, &owner, "Groupe fermé", "private", "everyone").await;
+    let private = app
+        .create_group(&owner, "Groupe fermé", "private", "everyone")
+        .await;
     admit(&app, &private, &owner, &member).await;
     let kept = post_in(&app, &private, &owner, "Premier message").await;
     let deleted = post_in(&app, &private, &owner, "Message à supprimer").await;
@@ -349,14 +318,14 @@ async fn banned_members_lose_access_and_deleted_posts_leave_every_feed() {
         .unwrap();
     assert_eq!(feed(&app, &member).await, vec![deleted.id, kept.id]);
 
-    let delete = call(
-        &app,
-        Method::DELETE,
-        &format!("/api/v1/posts/{}", deleted.id),
-        Some(&owner),
-        None,
-    )
-    .await;
+    let delete = app
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/posts/{}", deleted.id),
+            Some(&owner),
+            None,
+        )
+        .await;
     assert_eq!(delete.status(), StatusCode::NO_CONTENT);
     assert_eq!(feed(&app, &member).await, vec![kept.id]);
     assert_eq!(feed(&app, &owner).await, vec![kept.id]);
@@ -379,41 +348,41 @@ async fn banned_members_lose_access_and_deleted_posts_leave_every_feed() {
         vec![kept.id]
     );
     // By id it is a placeholder without text; its thread stays readable.
-    let placeholder: PostItem = call(
-        &app,
-        Method::GET,
-        &format!("/api/v1/posts/{}", deleted.id),
-        Some(&member),
-        None,
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let placeholder: PostItem = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/posts/{}", deleted.id),
+            Some(&member),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     assert!(placeholder.deleted);
     assert_eq!(placeholder.body, "");
     assert_eq!(placeholder.body_html, "");
-    let thread: Page<CommentItem> = call(
-        &app,
-        Method::GET,
-        &format!("/api/v1/posts/{}/comments", deleted.id),
-        Some(&member),
-        None,
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let thread: Page<CommentItem> = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/posts/{}/comments", deleted.id),
+            Some(&member),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(thread.items[0].id, reply.id);
 
-    let ban = call(
-        &app,
-        Method::POST,
-        &format!("/api/v1/groups/{}/bans", private.id),
-        Some(&owner),
-        Some(json!({"member_id": member.id})),
-    )
-    .await;
+    let ban = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/groups/{}/bans", private.id),
+            Some(&owner),
+            Some(json!({"member_id": member.id})),
+        )
+        .await;
     assert_eq!(ban.status(), StatusCode::NO_CONTENT);
     assert_eq!(
         status_of(&app, &format!("/api/v1/posts/{}", kept.id), Some(&member)).await,
@@ -436,9 +405,10 @@ async fn bodies_are_sanitised_and_only_authors_edit() {
     let app = spawn_app().await;
     let author = app.member("Author", "caregiver").await;
     let other = app.member("Other", "caregiver").await;
-    let public = group(&app, &author, "Aidants", "public", "everyone").await;
-    call(
-        &app,
+    let public = app
+        .create_group(&author, "Aidants", "public", "everyone")
+        .await;
+    app.call(
         Method::POST,
         &format!("/api/v1/groups/{}/join", public.id),
         Some(&other),
@@ -460,32 +430,33 @@ async fn bodies_are_sanitised_and_only_authors_edit() {
     assert!(post.edited_at.is_none());
 
     let path = format!("/api/v1/posts/{}", post.id);
-    let refused = call(
-        &app,
-        Method::PATCH,
-        &path,
-        Some(&other),
-        Some(json!({"body": "piraté"})),
-    )
-    .await;
+    let refused = app
+        .call(
+            Method::PATCH,
+            &path,
+            Some(&other),
+            Some(json!({"body": "piraté"})),
+        )
+        .await;
     assert_problem(refused, StatusCode::FORBIDDEN, "forbidden").await;
-    let refused = call(&app, Method::DELETE, &path, Some(&other), None).await;
+    let refused = app.call(Method::DELETE, &path, Some(&other), None).await;
     assert_problem(refused, StatusCode::FORBIDDEN, "forbidden").await;
-    let edited: PostItem = call(
-        &app,
-        Method::PATCH,
-        &path,
-        Some(&author),
-        Some(json!({"body": "_corrigé_"})),
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let edited: PostItem = app
+        .call(
+            Method::PATCH,
+            &path,
+            Some(&author),
+            Some(json!({"body": "_corrigé_"})),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     assert!(edited.edited_at.is_some());
     assert_eq!(edited.body_html.trim(), "<p><em>corrigé</em></p>");
     // Anonymous visitors read public groups.
-    let anonymous: PostItem = call(&app, Method::GET, &path, None, None)
+    let anonymous: PostItem = app
+        .call(Method::GET, &path, None, None)
         .await
         .json()
         .await
@@ -540,61 +511,61 @@ async fn threads_are_bounded_and_deleted_comments_keep_their_place() {
         assert_eq!(fields(&problem), ["body"]);
     }
 
-    let delete = call(
-        &app,
-        Method::DELETE,
-        &format!("/api/v1/comments/{}", chain[1]),
-        Some(&author),
-        None,
-    )
-    .await;
+    let delete = app
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/comments/{}", chain[1]),
+            Some(&author),
+            None,
+        )
+        .await;
     assert_eq!(delete.status(), StatusCode::NO_CONTENT);
-    let thread: Page<CommentItem> = call(
-        &app,
-        Method::GET,
-        &format!("/api/v1/posts/{}/comments?limit=3", post.id),
-        Some(&author),
-        None,
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let thread: Page<CommentItem> = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/posts/{}/comments?limit=3", post.id),
+            Some(&author),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(
         thread.items.iter().map(|c| c.id).collect::<Vec<_>>(),
         chain[..3]
     );
     assert!(thread.items[1].deleted && thread.items[1].body.is_empty());
-    let rest: Page<CommentItem> = call(
-        &app,
-        Method::GET,
-        &format!(
-            "/api/v1/posts/{}/comments?limit=3&cursor={}",
-            post.id,
-            thread.next_cursor.unwrap()
-        ),
-        Some(&author),
-        None,
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let rest: Page<CommentItem> = app
+        .call(
+            Method::GET,
+            &format!(
+                "/api/v1/posts/{}/comments?limit=3&cursor={}",
+                post.id,
+                thread.next_cursor.unwrap()
+            ),
+            Some(&author),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(
         rest.items.iter().map(|c| c.id).collect::<Vec<_>>(),
         chain[3..]
     );
-    let post: PostItem = call(
-        &app,
-        Method::GET,
-        &format!("/api/v1/posts/{}", post.id),
-        Some(&author),
-        None,
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let post: PostItem = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/posts/{}", post.id),
+            Some(&author),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(post.comment_count, 4, "deleted comments no longer count");
 }
 
@@ -604,9 +575,10 @@ async fn reactions_are_idempotent_counted_and_personal() {
     let author = app.member("Author", "patient").await;
     let fan = app.member("Fan", "patient").await;
     let passer = app.member("Passer", "patient").await;
-    let public = group(&app, &author, "Soutien", "public", "everyone").await;
-    call(
-        &app,
+    let public = app
+        .create_group(&author, "Soutien", "public", "everyone")
+        .await;
+    app.call(
         Method::POST,
         &format!("/api/v1/groups/{}/join", public.id),
         Some(&fan),
@@ -617,20 +589,16 @@ async fn reactions_are_idempotent_counted_and_personal() {
     let path = format!("/api/v1/posts/{}/reactions", post.id);
 
     for _ in 0..2 {
-        let state: ReactionState = call(
-            &app,
-            Method::PUT,
-            &format!("{path}/support"),
-            Some(&fan),
-            None,
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+        let state: ReactionState = app
+            .call(Method::PUT, &format!("{path}/support"), Some(&fan), None)
+            .await
+            .json()
+            .await
+            .unwrap();
         assert_eq!(state.reactions.support, 1);
     }
-    let state: ReactionState = call(&app, Method::PUT, &format!("{path}/hug"), Some(&fan), None)
+    let state: ReactionState = app
+        .call(Method::PUT, &format!("{path}/hug"), Some(&fan), None)
         .await
         .json()
         .await
@@ -640,24 +608,25 @@ async fn reactions_are_idempotent_counted_and_personal() {
         serde_json::to_value(&state.my_reactions).unwrap(),
         json!(["support", "hug"])
     );
-    let seen_by_author: PostItem = call(
-        &app,
-        Method::GET,
-        &format!("/api/v1/posts/{}", post.id),
-        Some(&author),
-        None,
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let seen_by_author: PostItem = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/posts/{}", post.id),
+            Some(&author),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     assert!(
         seen_by_author.my_reactions.is_empty(),
         "reactions are per reader"
     );
     let seen_by_fan = feed(&app, &fan).await;
     assert_eq!(seen_by_fan, vec![post.id]);
-    let page: Page<PostItem> = call(&app, Method::GET, "/api/v1/feed", Some(&fan), None)
+    let page: Page<PostItem> = app
+        .call(Method::GET, "/api/v1/feed", Some(&fan), None)
         .await
         .json()
         .await
@@ -668,41 +637,28 @@ async fn reactions_are_idempotent_counted_and_personal() {
     );
 
     for _ in 0..2 {
-        let state: ReactionState = call(
-            &app,
-            Method::DELETE,
-            &format!("{path}/support"),
-            Some(&fan),
-            None,
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+        let state: ReactionState = app
+            .call(Method::DELETE, &format!("{path}/support"), Some(&fan), None)
+            .await
+            .json()
+            .await
+            .unwrap();
         assert_eq!(state.reactions.support, 0);
     }
-    let unknown = call(
-        &app,
-        Method::PUT,
-        &format!("{path}/dislike"),
-        Some(&fan),
-        None,
-    )
-    .await;
+    let unknown = app
+        .call(Method::PUT, &format!("{path}/dislike"), Some(&fan), None)
+        .await;
     assert_problem(unknown, StatusCode::BAD_REQUEST, "invalid_path").await;
     // Reading a public group is open; taking part needs joining it.
-    let outsider = call(
-        &app,
-        Method::PUT,
-        &format!("{path}/support"),
-        Some(&passer),
-        None,
-    )
-    .await;
+    let outsider = app
+        .call(Method::PUT, &format!("{path}/support"), Some(&passer), None)
+        .await;
     assert_problem(outsider, StatusCode::FORBIDDEN, "not_a_member").await;
     let outsider = comment(&app, post.id, &passer, "coucou", None).await;
     assert_problem(outsider, StatusCode::FORBIDDEN, "not_a_member").await;
-    let anonymous = call(&app, Method::PUT, &format!("{path}/support"), None, None).await;
+    let anonymous = app
+        .call(Method::PUT, &format!("{path}/support"), None, None)
+        .await;
     assert_problem(anonymous, StatusCode::UNAUTHORIZED, "unauthenticated").await;
 
     let reply: CommentItem = comment(&app, post.id, &fan, "Je suis là", None)
@@ -710,29 +666,29 @@ async fn reactions_are_idempotent_counted_and_personal() {
         .json()
         .await
         .unwrap();
-    let state: ReactionState = call(
-        &app,
-        Method::PUT,
-        &format!("/api/v1/comments/{}/reactions/thanks", reply.id),
-        Some(&author),
-        None,
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let state: ReactionState = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/comments/{}/reactions/thanks", reply.id),
+            Some(&author),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(state.reactions.thanks, 1);
-    let comments: Page<CommentItem> = call(
-        &app,
-        Method::GET,
-        &format!("/api/v1/posts/{}/comments", post.id),
-        Some(&author),
-        None,
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let comments: Page<CommentItem> = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/posts/{}/comments", post.id),
+            Some(&author),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(
         serde_json::to_value(&comments.items[0].my_reactions).unwrap(),
         json!(["thanks"])
@@ -749,7 +705,7 @@ async fn walls_follow_their_visibility_setting() {
     // Default: members.
     assert_eq!(ids(&app, &wall, Some(&reader)).await, vec![post.id]);
     assert_problem(
-        call(&app, Method::GET, &wall, None, None).await,
+        app.call(Method::GET, &wall, None, None).await,
         StatusCode::FORBIDDEN,
         "not_readable",
     )
@@ -760,8 +716,7 @@ async fn walls_follow_their_visibility_setting() {
     );
 
     let set = |visibility: &'static str| {
-        call(
-            &app,
+        app.call(
             Method::PATCH,
             "/api/v1/members/me",
             Some(&owner),
@@ -777,7 +732,7 @@ async fn walls_follow_their_visibility_setting() {
 
     assert_eq!(set("private").await.status(), StatusCode::OK);
     assert_problem(
-        call(&app, Method::GET, &wall, Some(&reader), None).await,
+        app.call(Method::GET, &wall, Some(&reader), None).await,
         StatusCode::FORBIDDEN,
         "not_readable",
     )
@@ -794,14 +749,14 @@ async fn walls_follow_their_visibility_setting() {
         "the owner always reads their wall"
     );
 
-    let elsewhere = call(
-        &app,
-        Method::POST,
-        &format!("/api/v1/members/{}/wall", owner.id),
-        Some(&reader),
-        Some(json!({"body": "tag"})),
-    )
-    .await;
+    let elsewhere = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/members/{}/wall", owner.id),
+            Some(&reader),
+            Some(json!({"body": "tag"})),
+        )
+        .await;
     assert_problem(elsewhere, StatusCode::FORBIDDEN, "forbidden").await;
 }
 
@@ -817,39 +772,40 @@ async fn the_feed_pages_newest_first_and_refuses_bad_cursors() {
         expected.push(post_on_wall(&app, author, &format!("message {i}")).await.id);
     }
     expected.reverse();
-    let first: Page<PostItem> = call(&app, Method::GET, "/api/v1/feed?limit=2", Some(&me), None)
+    let first: Page<PostItem> = app
+        .call(Method::GET, "/api/v1/feed?limit=2", Some(&me), None)
         .await
         .json()
         .await
         .unwrap();
-    let second: Page<PostItem> = call(
-        &app,
-        Method::GET,
-        &format!(
-            "/api/v1/feed?limit=2&cursor={}",
-            first.next_cursor.clone().unwrap()
-        ),
-        Some(&me),
-        None,
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
-    let third: Page<PostItem> = call(
-        &app,
-        Method::GET,
-        &format!(
-            "/api/v1/feed?limit=2&cursor={}",
-            second.next_cursor.clone().unwrap()
-        ),
-        Some(&me),
-        None,
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let second: Page<PostItem> = app
+        .call(
+            Method::GET,
+            &format!(
+                "/api/v1/feed?limit=2&cursor={}",
+                first.next_cursor.clone().unwrap()
+            ),
+            Some(&me),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let third: Page<PostItem> = app
+        .call(
+            Method::GET,
+            &format!(
+                "/api/v1/feed?limit=2&cursor={}",
+                second.next_cursor.clone().unwrap()
+            ),
+            Some(&me),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     let seen: Vec<_> = [first.items, second.items, third.items]
         .concat()
         .into_iter()
@@ -858,27 +814,22 @@ async fn the_feed_pages_newest_first_and_refuses_bad_cursors() {
     assert_eq!(seen, expected);
     assert!(third.next_cursor.is_none());
 
-    let unfollow = call(
-        &app,
-        Method::DELETE,
-        &format!("/api/v1/members/{}/follow", friend.id),
-        Some(&me),
-        None,
-    )
-    .await;
+    let unfollow = app
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/members/{}/follow", friend.id),
+            Some(&me),
+            None,
+        )
+        .await;
     assert_eq!(unfollow.status(), StatusCode::NO_CONTENT);
     assert_eq!(feed(&app, &me).await.len(), 3, "only my own posts remain");
 
-    let tampered = call(
-        &app,
-        Method::GET,
-        "/api/v1/feed?cursor=eyJ4Ijox",
-        Some(&me),
-        None,
-    )
-    .await;
+    let tampered = app
+        .call(Method::GET, "/api/v1/feed?cursor=eyJ4Ijox", Some(&me), None)
+        .await;
     assert_problem(tampered, StatusCode::BAD_REQUEST, "invalid_cursor").await;
-    let anonymous = call(&app, Method::GET, "/api/v1/feed", None, None).await;
+    let anonymous = app.call(Method::GET, "/api/v1/feed", None, None).await;
     assert_problem(anonymous, StatusCode::UNAUTHORIZED, "unauthenticated").await;
 }
 
@@ -887,7 +838,9 @@ async fn bad_posts_and_follows_store_nothing() {
     let app = spawn_app().await;
     let owner = app.member("Owner", "patient").await;
     let stranger = app.member("Stranger", "patient").await;
-    let public = group(&app, &owner, "Ouvert", "public", "everyone").await;
+    let public = app
+        .create_group(&owner, "Ouvert", "public", "everyone")
+        .await;
     let path = format!("/api/v1/groups/{}/posts", public.id);
     for body in [
         json!({"body": "   "}),
@@ -895,7 +848,9 @@ async fn bad_posts_and_follows_store_nothing() {
         json!({"text": "hello"}),
         json!({"body": 3}),
     ] {
-        let response = call(&app, Method::POST, &path, Some(&owner), Some(body)).await;
+        let response = app
+            .call(Method::POST, &path, Some(&owner), Some(body))
+            .await;
         assert_problem(
             response,
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -903,65 +858,65 @@ async fn bad_posts_and_follows_store_nothing() {
         )
         .await;
     }
-    let not_member = call(
-        &app,
-        Method::POST,
-        &path,
-        Some(&stranger),
-        Some(json!({"body": "hello"})),
-    )
-    .await;
+    let not_member = app
+        .call(
+            Method::POST,
+            &path,
+            Some(&stranger),
+            Some(json!({"body": "hello"})),
+        )
+        .await;
     assert_problem(not_member, StatusCode::FORBIDDEN, "not_a_member").await;
-    let unknown = call(
-        &app,
-        Method::POST,
-        &format!("/api/v1/groups/{}/posts", Uuid::now_v7()),
-        Some(&owner),
-        Some(json!({"body": "hello"})),
-    )
-    .await;
+    let unknown = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/groups/{}/posts", Uuid::now_v7()),
+            Some(&owner),
+            Some(json!({"body": "hello"})),
+        )
+        .await;
     assert_problem(unknown, StatusCode::NOT_FOUND, "not_found").await;
     assert!(
         ids(&app, &path, Some(&owner)).await.is_empty(),
         "nothing was stored"
     );
 
-    let myself = call(
-        &app,
-        Method::PUT,
-        &format!("/api/v1/members/{}/follow", owner.id),
-        Some(&owner),
-        None,
-    )
-    .await;
+    let myself = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/members/{}/follow", owner.id),
+            Some(&owner),
+            None,
+        )
+        .await;
     assert_problem(
         myself,
         StatusCode::UNPROCESSABLE_ENTITY,
         "validation_failed",
     )
     .await;
-    let nobody = call(
-        &app,
-        Method::PUT,
-        &format!("/api/v1/members/{}/follow", Uuid::now_v7()),
-        Some(&owner),
-        None,
-    )
-    .await;
+    let nobody = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/members/{}/follow", Uuid::now_v7()),
+            Some(&owner),
+            None,
+        )
+        .await;
     assert_problem(nobody, StatusCode::NOT_FOUND, "not_found").await;
     follow(&app, &stranger, &owner).await;
     follow(&app, &stranger, &owner).await;
-    let followers: Page<entraide_openapi::posts::FollowItem> = call(
-        &app,
-        Method::GET,
-        &format!("/api/v1/members/{}/followers", owner.id),
-        Some(&owner),
-        None,
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let followers: Page<entraide_openapi::posts::FollowItem> = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/members/{}/followers", owner.id),
+            Some(&owner),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(
         followers
             .items
@@ -970,26 +925,26 @@ async fn bad_posts_and_follows_store_nothing() {
             .collect::<Vec<_>>(),
         vec![stranger.id]
     );
-    let following: Page<entraide_openapi::posts::FollowItem> = call(
-        &app,
-        Method::GET,
-        &format!("/api/v1/members/{}/following", stranger.id),
-        Some(&owner),
-        None,
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let following: Page<entraide_openapi::posts::FollowItem> = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/members/{}/following", stranger.id),
+            Some(&owner),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(following.items.len(), 1);
-    let anonymous = call(
-        &app,
-        Method::GET,
-        &format!("/api/v1/members/{}/followers", owner.id),
-        None,
-        None,
-    )
-    .await;
+    let anonymous = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/members/{}/followers", owner.id),
+            None,
+            None,
+        )
+        .await;
     assert_problem(anonymous, StatusCode::UNAUTHORIZED, "unauthenticated").await;
 }
 
@@ -998,9 +953,10 @@ async fn moderators_pin_and_remove_group_posts() {
     let app = spawn_app().await;
     let owner = app.member("Owner", "patient").await;
     let member = app.member("Member", "patient").await;
-    let public = group(&app, &owner, "Modéré", "public", "everyone").await;
-    call(
-        &app,
+    let public = app
+        .create_group(&owner, "Modéré", "public", "everyone")
+        .await;
+    app.call(
         Method::POST,
         &format!("/api/v1/groups/{}/join", public.id),
         Some(&member),
@@ -1008,53 +964,53 @@ async fn moderators_pin_and_remove_group_posts() {
     )
     .await;
     let post = post_in(&app, &public, &member, "Message").await;
-    let pin = call(
-        &app,
-        Method::PUT,
-        &format!("/api/v1/posts/{}/pin", post.id),
-        Some(&member),
-        None,
-    )
-    .await;
+    let pin = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/posts/{}/pin", post.id),
+            Some(&member),
+            None,
+        )
+        .await;
     assert_problem(pin, StatusCode::FORBIDDEN, "forbidden").await;
-    let pin = call(
-        &app,
-        Method::PUT,
-        &format!("/api/v1/posts/{}/pin", post.id),
-        Some(&owner),
-        None,
-    )
-    .await;
+    let pin = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/posts/{}/pin", post.id),
+            Some(&owner),
+            None,
+        )
+        .await;
     assert_eq!(pin.status(), StatusCode::NO_CONTENT);
-    let pinned: PostItem = call(
-        &app,
-        Method::GET,
-        &format!("/api/v1/posts/{}", post.id),
-        None,
-        None,
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let pinned: PostItem = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/posts/{}", post.id),
+            None,
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     assert!(pinned.pinned);
-    let unpin = call(
-        &app,
-        Method::DELETE,
-        &format!("/api/v1/posts/{}/pin", post.id),
-        Some(&owner),
-        None,
-    )
-    .await;
+    let unpin = app
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/posts/{}/pin", post.id),
+            Some(&owner),
+            None,
+        )
+        .await;
     assert_eq!(unpin.status(), StatusCode::NO_CONTENT);
-    let removed = call(
-        &app,
-        Method::DELETE,
-        &format!("/api/v1/posts/{}", post.id),
-        Some(&owner),
-        None,
-    )
-    .await;
+    let removed = app
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/posts/{}", post.id),
+            Some(&owner),
+            None,
+        )
+        .await;
     assert_eq!(removed.status(), StatusCode::NO_CONTENT);
     assert!(
         ids(&app, &format!("/api/v1/groups/{}/posts", public.id), None)

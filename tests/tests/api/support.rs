@@ -7,7 +7,7 @@ use entraide_openapi::members::MyProfile;
 use entraide_openapi::problem::Problem;
 use entraide_persistence::testing::TestDatabase;
 use entraide_persistence::{Database, PoolOptions};
-use reqwest::{Response, StatusCode};
+use reqwest::{Method, Response, StatusCode};
 use serde_json::{Value, json};
 
 pub const JWT_SECRET: &str = "test-secret-test-secret-test-secret-0042";
@@ -57,6 +57,44 @@ impl Member {
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
+    }
+
+    /// Any request, as `who` (or anonymous), with an optional JSON body.
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        who: Option<&Member>,
+        body: Option<Value>,
+    ) -> Response {
+        let mut request = self.client.request(method, self.url(path));
+        if let Some(member) = who {
+            request = request.header("Authorization", member.bearer());
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send().await.unwrap()
+    }
+
+    /// Creates a group owned by `owner`.
+    pub async fn create_group(
+        &self,
+        owner: &Member,
+        name: &str,
+        visibility: &str,
+        audience: &str,
+    ) -> entraide_openapi::groups::Group {
+        let response = self
+            .call(
+                Method::POST,
+                "/api/v1/groups",
+                Some(owner),
+                Some(json!({"name": name, "description": "Entraide et échanges", "visibility": visibility, "audience": audience})),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        response.json().await.unwrap()
     }
 
     pub async fn post_json(&self, path: &str, body: &Value) -> Response {
