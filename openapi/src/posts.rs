@@ -122,6 +122,14 @@ pub struct ReactionState {
     pub my_reactions: Vec<ReactionKind>,
 }
 
+/// Filters of a group's post list.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct GroupPostQuery {
+    /// `true`: only the posts pinned by the group's moderators (show them above the others).
+    pub pinned: Option<bool>,
+}
+
 /// The path parameter naming a reaction kind.
 #[derive(Debug, Clone, Deserialize, IntoParams)]
 #[into_params(parameter_in = Path)]

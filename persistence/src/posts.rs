@@ -194,6 +194,8 @@ pub fn find_readable(
 pub enum Scope {
     /// A group's posts.
     Group(GroupId),
+    /// A group's pinned posts.
+    GroupPinned(GroupId),
     /// Everything a member wrote (wall posts and group posts), as far as the reader may see.
     Author(MemberId),
     /// A member's home feed: their groups, the walls of members they follow, their own posts.
@@ -218,6 +220,9 @@ pub fn list_readable(
         .into_boxed();
     query = match scope {
         Scope::Group(group) => query.filter(posts::group_id.eq(group.to_string())),
+        Scope::GroupPinned(group) => query
+            .filter(posts::group_id.eq(group.to_string()))
+            .filter(posts::pinned_at.is_not_null()),
         Scope::Author(author) => query.filter(posts::author_id.eq(author.to_string())),
         Scope::Home(me) => {
             let my_groups = group_memberships::table

@@ -982,6 +982,13 @@ async fn moderators_pin_and_remove_group_posts() {
         )
         .await;
     assert_eq!(pin.status(), StatusCode::NO_CONTENT);
+    let only_pinned = ids(
+        &app,
+        &format!("/api/v1/groups/{}/posts?pinned=true", public.id),
+        None,
+    )
+    .await;
+    assert_eq!(only_pinned, vec![post.id]);
     let pinned: PostItem = app
         .call(
             Method::GET,
@@ -994,6 +1001,11 @@ async fn moderators_pin_and_remove_group_posts() {
         .await
         .unwrap();
     assert!(pinned.pinned);
+    let other = post_in(&app, &public, &member, "Autre").await;
+    assert_eq!(
+        ids(&app, &format!("/api/v1/groups/{}/posts", public.id), None).await,
+        vec![other.id, post.id]
+    );
     let unpin = app
         .call(
             Method::DELETE,
@@ -1003,6 +1015,15 @@ async fn moderators_pin_and_remove_group_posts() {
         )
         .await;
     assert_eq!(unpin.status(), StatusCode::NO_CONTENT);
+    assert!(
+        ids(
+            &app,
+            &format!("/api/v1/groups/{}/posts?pinned=true", public.id),
+            None
+        )
+        .await
+        .is_empty()
+    );
     let removed = app
         .call(
             Method::DELETE,
@@ -1012,9 +1033,8 @@ async fn moderators_pin_and_remove_group_posts() {
         )
         .await;
     assert_eq!(removed.status(), StatusCode::NO_CONTENT);
-    assert!(
-        ids(&app, &format!("/api/v1/groups/{}/posts", public.id), None)
-            .await
-            .is_empty()
+    assert_eq!(
+        ids(&app, &format!("/api/v1/groups/{}/posts", public.id), None).await,
+        vec![other.id]
     );
 }

@@ -3,7 +3,7 @@ use entraide_domain::group::can_read_content;
 use entraide_domain::ids::{GroupId, MemberId, PostId};
 use entraide_domain::profile::Viewer;
 use entraide_openapi::pagination::{Page, PageQuery};
-use entraide_openapi::posts::PostItem;
+use entraide_openapi::posts::{GroupPostQuery, PostItem};
 use entraide_openapi::problem as p;
 use entraide_persistence::posts::{self, Scope};
 use entraide_persistence::{groups, members};
@@ -38,11 +38,12 @@ async fn page_of(
     page.page(items, |item| IdCursor::of(item.id), |item| item)
 }
 
-/// A group's posts, newest first (403 `not_readable` for who may not read the group).
+/// A group's posts, newest first (403 `not_readable` for who may not read the group);
+/// `?pinned=true` lists the pinned ones.
 #[utoipa::path(
     tag = "posts",
     security((), ("bearer" = [])),
-    params(("id" = Uuid, Path, description = "The group's id"), PageQuery),
+    params(("id" = Uuid, Path, description = "The group's id"), GroupPostQuery, PageQuery),
     responses(
         (status = 200, description = "A page of posts", body = Page<PostItem>),
         (status = 400, response = p::BadRequest),
@@ -59,9 +60,15 @@ pub async fn list_group_posts(
     state: web::Data<AppState>,
     reader: MaybeMember,
     path: web::Path<Uuid>,
+    filter: web::Query<GroupPostQuery>,
     paging: web::Query<PageQuery>,
 ) -> Result<web::Json<Page<PostItem>>, ApiError> {
     let group_id = GroupId::from_uuid(path.into_inner());
+    let scope = if filter.pinned.unwrap_or(false) {
+        Scope::GroupPinned(group_id)
+    } else {
+        Scope::Group(group_id)
+    };
     let who = reader.reader();
     let check = move |conn: &mut entraide_persistence::DbConnection| {
         let group = groups::find(conn, group_id)?.ok_or(ApiError::NotFound)?;
@@ -77,7 +84,7 @@ pub async fn list_group_posts(
             })
         }
     };
-    page_of(&state, reader, Scope::Group(group_id), &paging, check)
+    page_of(&state, reader, scope, &paging, check)
         .await
         .map(web::Json)
 }
