@@ -19,3 +19,4 @@ mod security;
 mod state;
 
 pub mod admin;
+pub mod seed;

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use entraide_api::admin::{AdminOutcome, create_admin};
 use entraide_api::configuration::Settings;
+use entraide_api::seed::SeedOptions;
 use entraide_api::startup::{Application, connect_and_migrate};
 use entraide_api::{routes, telemetry};
 use entraide_domain::member::MemberKind;
@@ -34,6 +35,34 @@ enum Command {
     Migrate,
     /// Print the OpenAPI document.
     Openapi,
+    /// Fill an empty database with a realistic, deterministic dataset (demos, benchmarks).
+    Seed {
+        #[arg(long, default_value_t = 1_000)]
+        members: usize,
+        #[arg(long, default_value_t = 50)]
+        groups: usize,
+        #[arg(long, default_value_t = 10_000)]
+        posts: usize,
+        #[arg(long, default_value_t = 30_000)]
+        comments: usize,
+        #[arg(long, default_value_t = 20_000)]
+        reactions: usize,
+        /// Follows per member, on average.
+        #[arg(long, default_value_t = 10)]
+        follows_per_member: usize,
+        /// Groups joined per member, on average.
+        #[arg(long, default_value_t = 4)]
+        groups_per_member: usize,
+        /// The random seed: the same seed gives the same data.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Refresh the planner statistics at the end.
+        #[arg(long)]
+        analyze: bool,
+        /// No progress bar.
+        #[arg(long)]
+        quiet: bool,
+    },
     /// Make a member a platform admin, creating the account if the e-mail is unknown.
     CreateAdmin {
         #[arg(long)]
@@ -83,6 +112,47 @@ fn run(cli: Cli) -> Result<(), String> {
         Command::Migrate => {
             let database = connect_and_migrate(&settings).map_err(|e| e.to_string())?;
             println!("database ({}) is up to date", database.backend().as_str());
+            Ok(())
+        }
+        Command::Seed {
+            members,
+            groups,
+            posts,
+            comments,
+            reactions,
+            follows_per_member,
+            groups_per_member,
+            seed,
+            analyze,
+            quiet,
+        } => {
+            let database = connect_and_migrate(&settings).map_err(|e| e.to_string())?;
+            let options = SeedOptions {
+                members,
+                groups,
+                posts,
+                comments,
+                reactions,
+                follows_per_member,
+                groups_per_member,
+                seed,
+                analyze,
+                progress: !quiet,
+            };
+            let report =
+                entraide_api::seed::seed(&database, &options).map_err(|e| e.to_string())?;
+            for (table, rows) in &report.rows {
+                println!("{table:>12}: {rows} rows");
+            }
+            println!(
+                "seeded {} in {:.1} s",
+                database.backend().as_str(),
+                report.seconds
+            );
+            println!("log in as (each in ~20 groups, following ~50 members):");
+            for (email, password) in &report.credentials {
+                println!("  {email} / {password}");
+            }
             Ok(())
         }
         Command::CreateAdmin {

@@ -4,6 +4,7 @@
 //! types or [`PersistenceError`], never HTTP types. Diesel is synchronous: the API runs these on
 //! actix's blocking pool.
 
+pub mod bulk;
 pub mod comments;
 pub mod conditions;
 pub mod connection;

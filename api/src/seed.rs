@@ -1,0 +1,639 @@
+//! `entraide seed`: a realistic, deterministic dataset for demos, frontend work and benchmarks.
+//!
+//! The same `--seed` gives the same data on SQLite and PostgreSQL. Counters (group member
+//! counts, post comment and reaction counts) match the rows. Text is French-looking, drawn from
+//! a pool rendered once (rendering Markdown per row would dominate the load time).
+
+use std::collections::HashSet;
+use std::time::Instant;
+
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use entraide_domain::group::{Audience, GroupRole, GroupVisibility, MembershipStatus};
+use entraide_domain::member::{MemberKind, Password, PlatformRole};
+use entraide_domain::post::{Body, ReactionKind};
+use entraide_domain::profile::{Visibility, defaults};
+use entraide_persistence::bulk::{
+    self, BulkRow, CommentRow, FollowRow, GroupRow, MemberRow, MembershipRow, PostRow, ReactionRow,
+};
+use entraide_persistence::connection::in_transaction;
+use entraide_persistence::{Database, DbConnection, PersistenceError, conditions, members};
+use indicatif::{ProgressBar, ProgressStyle};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+use crate::security::password;
+
+/// Dataset sizes.
+#[derive(Debug, Clone)]
+pub struct SeedOptions {
+    pub members: usize,
+    pub groups: usize,
+    pub posts: usize,
+    pub comments: usize,
+    pub reactions: usize,
+    /// Follows per member, on average.
+    pub follows_per_member: usize,
+    /// Groups joined per member, on average.
+    pub groups_per_member: usize,
+    pub seed: u64,
+    /// Run `ANALYZE` at the end (production databases are analysed; a fresh one is not).
+    pub analyze: bool,
+    pub progress: bool,
+}
+
+/// What was loaded, and accounts to log in with.
+#[derive(Debug)]
+pub struct SeedReport {
+    pub rows: Vec<(&'static str, usize)>,
+    pub seconds: f64,
+    /// (e-mail, password) of the benchmark members: each in ~20 groups, following ~50 members.
+    pub credentials: Vec<(String, String)>,
+}
+
+/// The password of every seeded account (hashed once: hashing per account would take hours).
+pub const SEED_PASSWORD: &str = "graine de solidarité 2026";
+/// Members in ~20 groups who follow ~50 members: the feed benchmark logs in as one of them.
+pub const BENCH_MEMBERS: usize = 10;
+
+const FIRST_NAMES: [&str; 40] = [
+    "Camille", "Léa", "Manon", "Chloé", "Emma", "Inès", "Jade", "Louise", "Sarah", "Julie",
+    "Lucas", "Hugo", "Louis", "Nathan", "Gabriel", "Jules", "Arthur", "Adam", "Raphaël", "Paul",
+    "Claire", "Sophie", "Nadia", "Fatou", "Amina", "Yasmine", "Elodie", "Martine", "Sylvie",
+    "Isabelle", "Karim", "Mehdi", "Thomas", "Nicolas", "Julien", "Pierre", "Bernard", "Michel",
+    "Alain", "Chantal",
+];
+const CITIES: [(&str, &str); 12] = [
+    ("Paris", "Île-de-France"),
+    ("Lyon", "Auvergne-Rhône-Alpes"),
+    ("Marseille", "Provence-Alpes-Côte d'Azur"),
+    ("Toulouse", "Occitanie"),
+    ("Nantes", "Pays de la Loire"),
+    ("Lille", "Hauts-de-France"),
+    ("Rennes", "Bretagne"),
+    ("Strasbourg", "Grand Est"),
+    ("Bordeaux", "Nouvelle-Aquitaine"),
+    ("Dijon", "Bourgogne-Franche-Comté"),
+    ("Rouen", "Normandie"),
+    ("Orléans", "Centre-Val de Loire"),
+];
+const OPENINGS: [&str; 12] = [
+    "Bonjour à toutes et à tous,",
+    "Petit message du jour :",
+    "Je voulais partager avec vous",
+    "Besoin de vos conseils :",
+    "Une bonne nouvelle aujourd'hui,",
+    "Journée difficile,",
+    "Merci pour vos messages,",
+    "Question pour les aidants :",
+    "Retour de consultation :",
+    "Pour celles et ceux qui débutent,",
+    "Un peu de courage pour la semaine,",
+    "Info pratique :",
+];
+const MIDDLES: [&str; 14] = [
+    "la fatigue est revenue depuis le changement de traitement",
+    "le rendez-vous avec le neurologue s'est bien passé",
+    "les douleurs articulaires sont plus fortes le matin",
+    "j'ai enfin obtenu la reconnaissance de mon handicap",
+    "l'éducation thérapeutique m'a beaucoup aidée",
+    "mon père accepte maintenant l'aide à domicile",
+    "les séances de kiné font une vraie différence",
+    "le sommeil reste compliqué malgré les conseils",
+    "nous cherchons un groupe de parole près de chez nous",
+    "la reprise du travail à mi-temps se passe mieux que prévu",
+    "j'ai testé la méditation pour gérer le stress",
+    "l'association organise une réunion d'information",
+    "les examens sont rassurants pour le moment",
+    "le répit de quelques jours m'a fait du bien",
+];
+const ENDINGS: [&str; 8] = [
+    "Avez-vous vécu la même chose ?",
+    "Merci d'avance pour vos retours.",
+    "Prenez soin de vous.",
+    "Courage à chacun.",
+    "Je vous tiens au courant.",
+    "N'hésitez pas si vous avez des questions.",
+    "**Important** : parlez-en à votre médecin.",
+    "Belle journée à tous.",
+];
+
+/// Text pools rendered once.
+struct Pool {
+    posts: Vec<Body>,
+    comments: Vec<Body>,
+}
+
+fn sentence(rng: &mut StdRng) -> String {
+    format!(
+        "{} {}. {}",
+        OPENINGS[rng.random_range(0..OPENINGS.len())],
+        MIDDLES[rng.random_range(0..MIDDLES.len())],
+        ENDINGS[rng.random_range(0..ENDINGS.len())]
+    )
+}
+
+impl Pool {
+    fn new(rng: &mut StdRng) -> Result<Self, PersistenceError> {
+        let invalid = |e: entraide_domain::ParseError| PersistenceError::Config(e.to_string());
+        let mut posts = Vec::with_capacity(512);
+        for _ in 0..512 {
+            let paragraphs = rng.random_range(1..=3);
+            let text = (0..paragraphs)
+                .map(|_| sentence(rng))
+                .collect::<Vec<_>>()
+                .join("\n\n");
+            posts.push(Body::parse(&text, Body::POST_MAX_CHARS).map_err(invalid)?);
+        }
+        let mut comments = Vec::with_capacity(256);
+        for _ in 0..256 {
+            let text = format!(
+                "{} {}",
+                ENDINGS[rng.random_range(0..ENDINGS.len())],
+                MIDDLES[rng.random_range(0..MIDDLES.len())]
+            );
+            comments.push(Body::parse(&text, Body::COMMENT_MAX_CHARS).map_err(invalid)?);
+        }
+        Ok(Self { posts, comments })
+    }
+}
+
+/// A UUID v7 for a moment, with random bits from the seeded generator (deterministic).
+fn id_at(rng: &mut StdRng, at: DateTime<Utc>) -> String {
+    let mut random = [0u8; 10];
+    rng.fill(&mut random);
+    let millis = u64::try_from(at.timestamp_millis()).unwrap_or_default();
+    uuid::Builder::from_unix_timestamp_millis(millis, &random)
+        .into_uuid()
+        .to_string()
+}
+
+fn naive(at: DateTime<Utc>) -> NaiveDateTime {
+    at.naive_utc()
+}
+
+struct Progress {
+    bar: ProgressBar,
+}
+
+impl Progress {
+    fn new(enabled: bool, total: usize) -> Self {
+        let bar = if enabled {
+            ProgressBar::new(u64::try_from(total).unwrap_or(u64::MAX))
+        } else {
+            ProgressBar::hidden()
+        };
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} rows {msg} ({per_sec})",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        Self { bar }
+    }
+
+    fn load<T: BulkRow>(
+        &self,
+        conn: &mut DbConnection,
+        table: &'static str,
+        rows: &[T],
+    ) -> Result<usize, PersistenceError> {
+        self.bar.set_message(table);
+        in_transaction(conn, |conn| {
+            for chunk in rows.chunks(bulk::batch_size::<T>() * 4) {
+                bulk::insert_all(conn, chunk)?;
+                self.bar.inc(u64::try_from(chunk.len()).unwrap_or_default());
+            }
+            Ok::<_, PersistenceError>(rows.len())
+        })
+    }
+}
+
+fn kind_for(rng: &mut StdRng) -> MemberKind {
+    match rng.random_range(0..10) {
+        0..=5 => MemberKind::Patient,
+        6..=8 => MemberKind::Caregiver,
+        _ => MemberKind::Professional,
+    }
+}
+
+fn visibility(rng: &mut StdRng, public: u32, members: u32) -> Visibility {
+    let roll = rng.random_range(0..100);
+    if roll < public {
+        Visibility::Public
+    } else if roll < public + members {
+        Visibility::Members
+    } else {
+        Visibility::Private
+    }
+}
+
+/// Loads a dataset into an empty database.
+pub fn seed(database: &Database, options: &SeedOptions) -> Result<SeedReport, PersistenceError> {
+    let started = Instant::now();
+    let mut rng = StdRng::seed_from_u64(options.seed);
+    let mut conn = database.writer()?;
+    if members::count(&mut conn)? > 0 {
+        return Err(PersistenceError::Config(
+            "the database already has members: seed an empty database".to_owned(),
+        ));
+    }
+    let members_wanted = options.members.max(BENCH_MEMBERS + 2);
+    let password_hash = Password::parse_login(SEED_PASSWORD)
+        .map_err(|e| PersistenceError::Config(e.to_string()))
+        .and_then(|p| password::hash(&p).map_err(|e| PersistenceError::Config(e.to_string())))?;
+    let condition_ids: Vec<String> = conditions::list(&mut conn, None, None, 1000)?
+        .into_iter()
+        .map(|c| c.id.to_string())
+        .collect();
+    let pool = Pool::new(&mut rng)?;
+    let now = Utc::now();
+    let start = now - Duration::days(3 * 365);
+    let span_ms = (now - start).num_milliseconds().max(1);
+    let at_fraction = |i: usize, n: usize| {
+        let n = i64::try_from(n.max(1)).unwrap_or(1);
+        let i = i64::try_from(i).unwrap_or(0);
+        start + Duration::milliseconds(span_ms * i / n)
+    };
+
+    // Members, oldest first; the first BENCH_MEMBERS are patients set up for the feed benchmark.
+    let mut kinds = Vec::with_capacity(members_wanted);
+    let mut member_ids = Vec::with_capacity(members_wanted);
+    let mut member_rows = Vec::with_capacity(members_wanted);
+    for i in 0..members_wanted {
+        let joined = at_fraction(i, members_wanted * 3);
+        let kind = if i < BENCH_MEMBERS {
+            MemberKind::Patient
+        } else {
+            kind_for(&mut rng)
+        };
+        let id = id_at(&mut rng, joined);
+        let (email, pseudonym) = if i < BENCH_MEMBERS {
+            (
+                format!("bench{}@seed.entraide.test", i + 1),
+                format!("Bench {}", i + 1),
+            )
+        } else {
+            (
+                format!("member{i}@seed.entraide.test"),
+                format!(
+                    "{} {i}",
+                    FIRST_NAMES[rng.random_range(0..FIRST_NAMES.len())]
+                ),
+            )
+        };
+        let (city, region) = CITIES[rng.random_range(0..CITIES.len())];
+        let has_bio = rng.random_bool(0.6);
+        member_rows.push(MemberRow {
+            id: id.clone(),
+            email,
+            pseudonym_key: pseudonym.to_lowercase(),
+            pseudonym,
+            password_hash: password_hash.clone(),
+            kind: kind.as_str(),
+            role: PlatformRole::Member.as_str(),
+            bio: has_bio.then(|| sentence(&mut rng)),
+            bio_visibility: visibility(&mut rng, 30, 60).as_str(),
+            avatar_url: None,
+            avatar_visibility: defaults::AVATAR.as_str(),
+            city: Some(city.to_owned()),
+            region: Some(region.to_owned()),
+            country: Some("FR".to_owned()),
+            location_visibility: visibility(&mut rng, 10, 40).as_str(),
+            language: Some("fr".to_owned()),
+            language_visibility: defaults::LANGUAGE.as_str(),
+            conditions_visibility: defaults::CONDITIONS.as_str(),
+            failed_logins: 0,
+            login_locked_until: None,
+            created_at: naive(joined),
+            updated_at: naive(joined),
+            wall_visibility: visibility(&mut rng, 20, 70).as_str(),
+        });
+        kinds.push(kind);
+        member_ids.push(id);
+    }
+
+    // Groups: mostly public and open to everyone, some private, some reserved spaces.
+    let groups_wanted = options.groups.max(1);
+    let mut group_rows = Vec::with_capacity(groups_wanted);
+    let mut group_meta = Vec::with_capacity(groups_wanted);
+    for g in 0..groups_wanted {
+        let (visibility, audience) = match rng.random_range(0..10) {
+            0..=5 => (GroupVisibility::Public, Audience::Everyone),
+            6 | 7 => (GroupVisibility::Private, Audience::Everyone),
+            8 => (GroupVisibility::Public, Audience::Caregivers),
+            _ => (GroupVisibility::Private, Audience::Patients),
+        };
+        let created = at_fraction(g, groups_wanted * 4);
+        let (city, _) = CITIES[rng.random_range(0..CITIES.len())];
+        let condition = (!condition_ids.is_empty())
+            .then(|| condition_ids[rng.random_range(0..condition_ids.len())].clone());
+        let name = format!("Entraide {city} {}", g + 1);
+        group_rows.push(GroupRow {
+            id: id_at(&mut rng, created),
+            name_key: name.to_lowercase(),
+            name,
+            description: sentence(&mut rng),
+            condition_id: condition,
+            visibility: visibility.as_str(),
+            audience: audience.as_str(),
+            member_count: 0,
+            created_by: String::new(),
+            created_at: naive(created),
+            updated_at: naive(created),
+        });
+        group_meta.push(audience);
+    }
+
+    // Memberships: an owner per group, then members joining groups that admit them.
+    let mut memberships: Vec<MembershipRow> = Vec::new();
+    let mut joined: HashSet<(usize, usize)> = HashSet::new();
+    // Active members of each group, for choosing post authors.
+    let mut active_by_group: Vec<Vec<usize>> = vec![Vec::new(); groups_wanted];
+    let owners: Vec<usize> = (0..groups_wanted)
+        .map(|g| {
+            loop {
+                let m = rng.random_range(BENCH_MEMBERS..members_wanted);
+                if group_meta[g].admits(kinds[m]) {
+                    break m;
+                }
+            }
+        })
+        .collect();
+    for (row, owner) in group_rows.iter_mut().zip(&owners) {
+        row.created_by = member_ids[*owner].clone();
+    }
+    let mut add_membership = |rows: &mut Vec<MembershipRow>,
+                              rng: &mut StdRng,
+                              g: usize,
+                              m: usize,
+                              role: GroupRole,
+                              status: MembershipStatus| {
+        if !joined.insert((g, m)) {
+            return false;
+        }
+        let at = naive(at_fraction(rng.random_range(0..1000), 1000));
+        rows.push(MembershipRow {
+            group_id: group_rows[g].id.clone(),
+            member_id: member_ids[m].clone(),
+            role: role.as_str(),
+            status: status.as_str(),
+            created_at: at,
+            updated_at: at,
+        });
+        if status == MembershipStatus::Active {
+            active_by_group[g].push(m);
+            group_rows[g].member_count += 1;
+        }
+        true
+    };
+    for (g, owner) in owners.iter().enumerate() {
+        add_membership(
+            &mut memberships,
+            &mut rng,
+            g,
+            *owner,
+            GroupRole::Owner,
+            MembershipStatus::Active,
+        );
+    }
+    let bench_groups = 20.min(groups_wanted);
+    for m in 0..members_wanted {
+        let wanted = if m < BENCH_MEMBERS {
+            bench_groups
+        } else {
+            rng.random_range(0..=options.groups_per_member * 2)
+        };
+        let mut tries = 0;
+        let mut count = 0;
+        while count < wanted && tries < wanted * 10 {
+            tries += 1;
+            let g = rng.random_range(0..groups_wanted);
+            if !group_meta[g].admits(kinds[m]) {
+                continue;
+            }
+            let status = if m >= BENCH_MEMBERS && rng.random_bool(0.03) {
+                MembershipStatus::Pending
+            } else {
+                MembershipStatus::Active
+            };
+            if add_membership(&mut memberships, &mut rng, g, m, GroupRole::Member, status) {
+                count += 1;
+            }
+        }
+    }
+
+    // Follows.
+    let mut follows: Vec<FollowRow> = Vec::new();
+    let mut followed: HashSet<(usize, usize)> = HashSet::new();
+    for m in 0..members_wanted {
+        let wanted = if m < BENCH_MEMBERS {
+            50.min(members_wanted - 1)
+        } else {
+            rng.random_range(0..=options.follows_per_member * 2)
+        };
+        let mut count = 0;
+        let mut tries = 0;
+        while count < wanted && tries < wanted * 10 {
+            tries += 1;
+            let other = rng.random_range(0..members_wanted);
+            if other == m || !followed.insert((m, other)) {
+                continue;
+            }
+            follows.push(FollowRow {
+                follower_id: member_ids[m].clone(),
+                followed_id: member_ids[other].clone(),
+                created_at: naive(at_fraction(rng.random_range(0..1000), 1000)),
+            });
+            count += 1;
+        }
+    }
+
+    // Decide where comments and reactions go first, so post counters are right at insert time.
+    let posts_wanted = options.posts;
+    let mut comment_counts = vec![0_i64; posts_wanted];
+    let comment_targets: Vec<u32> = if posts_wanted == 0 {
+        Vec::new()
+    } else {
+        (0..options.comments)
+            .map(|_| {
+                let p = rng.random_range(0..posts_wanted);
+                comment_counts[p] += 1;
+                u32::try_from(p).unwrap_or(u32::MAX)
+            })
+            .collect()
+    };
+    let mut reaction_counts = vec![[0_i64; 4]; posts_wanted];
+    let mut reaction_set: HashSet<(u32, u32, u8)> = HashSet::new();
+    if posts_wanted > 0 {
+        for _ in 0..options.reactions {
+            let p = rng.random_range(0..posts_wanted);
+            let m = rng.random_range(0..members_wanted);
+            let k = rng.random_range(0..4_u8);
+            if reaction_set.insert((
+                u32::try_from(p).unwrap_or(u32::MAX),
+                u32::try_from(m).unwrap_or(u32::MAX),
+                k,
+            )) {
+                reaction_counts[p][usize::from(k)] += 1;
+            }
+        }
+    }
+
+    let total = member_rows.len()
+        + group_rows.len()
+        + memberships.len()
+        + follows.len()
+        + posts_wanted
+        + options.comments
+        + reaction_set.len();
+    let progress = Progress::new(options.progress, total);
+    bulk::prepare_for_loading(&mut conn)?;
+    let mut rows = Vec::new();
+    rows.push((
+        "members",
+        progress.load(&mut conn, "members", &member_rows)?,
+    ));
+    drop(member_rows);
+    rows.push(("groups", progress.load(&mut conn, "groups", &group_rows)?));
+    rows.push((
+        "memberships",
+        progress.load(&mut conn, "memberships", &memberships)?,
+    ));
+    drop(memberships);
+    rows.push(("follows", progress.load(&mut conn, "follows", &follows)?));
+    drop(follows);
+
+    // Posts in time order (ids are time-ordered), in chunks to bound memory.
+    let mut post_ids: Vec<String> = Vec::with_capacity(posts_wanted);
+    let mut post_times: Vec<DateTime<Utc>> = Vec::with_capacity(posts_wanted);
+    let mut post_groups: Vec<Option<u32>> = Vec::with_capacity(posts_wanted);
+    let groups_with_members: Vec<usize> = (0..groups_wanted)
+        .filter(|g| !active_by_group[*g].is_empty())
+        .collect();
+    let chunk = 20_000;
+    let mut inserted_posts = 0;
+    for first in (0..posts_wanted).step_by(chunk) {
+        let mut batch = Vec::with_capacity(chunk);
+        for p in first..(first + chunk).min(posts_wanted) {
+            let at =
+                at_fraction(p, posts_wanted) + Duration::milliseconds(rng.random_range(0..500));
+            let in_group = !groups_with_members.is_empty() && rng.random_bool(0.7);
+            let (author, group) = if in_group {
+                let g = groups_with_members[rng.random_range(0..groups_with_members.len())];
+                let members_of = &active_by_group[g];
+                (members_of[rng.random_range(0..members_of.len())], Some(g))
+            } else {
+                (rng.random_range(0..members_wanted), None)
+            };
+            let body = &pool.posts[rng.random_range(0..pool.posts.len())];
+            let id = id_at(&mut rng, at);
+            let [support, thanks, same_here, hug] = reaction_counts[p];
+            batch.push(PostRow {
+                id: id.clone(),
+                author_id: member_ids[author].clone(),
+                group_id: group.map(|g| group_rows[g].id.clone()),
+                body: body.source().to_owned(),
+                body_html: body.html().to_owned(),
+                created_at: naive(at),
+                edited_at: None,
+                deleted_at: None,
+                pinned_at: None,
+                comment_count: comment_counts[p],
+                support_count: support,
+                thanks_count: thanks,
+                same_here_count: same_here,
+                hug_count: hug,
+            });
+            post_ids.push(id);
+            post_times.push(at);
+            post_groups.push(group.and_then(|g| u32::try_from(g).ok()));
+        }
+        inserted_posts += progress.load(&mut conn, "posts", &batch)?;
+    }
+    rows.push(("posts", inserted_posts));
+
+    // Comments: a reply to the previous comment of the same post now and then (bounded depth).
+    let mut last_comment: Vec<Option<(String, i32, DateTime<Utc>)>> = vec![None; posts_wanted];
+    let mut inserted_comments = 0;
+    for targets in comment_targets.chunks(chunk) {
+        let mut batch = Vec::with_capacity(targets.len());
+        for &p in targets {
+            let p = usize::try_from(p).unwrap_or_default();
+            let previous = last_comment[p].clone();
+            let base = previous.as_ref().map_or(post_times[p], |(_, _, t)| *t);
+            let at = base + Duration::minutes(rng.random_range(1..600));
+            let reply = previous
+                .as_ref()
+                .filter(|(_, depth, _)| *depth < entraide_domain::post::MAX_COMMENT_DEPTH)
+                .filter(|_| rng.random_bool(0.3));
+            let (parent_id, depth) = match reply {
+                Some((id, depth, _)) => (Some(id.clone()), depth + 1),
+                None => (None, 0),
+            };
+            let author = match post_groups[p] {
+                Some(g) => {
+                    let members_of = &active_by_group[usize::try_from(g).unwrap_or_default()];
+                    members_of[rng.random_range(0..members_of.len())]
+                }
+                None => rng.random_range(0..members_wanted),
+            };
+            let body = &pool.comments[rng.random_range(0..pool.comments.len())];
+            let id = id_at(&mut rng, at);
+            last_comment[p] = Some((id.clone(), depth, at));
+            batch.push(CommentRow {
+                id,
+                post_id: post_ids[p].clone(),
+                parent_id,
+                depth,
+                author_id: member_ids[author].clone(),
+                body: body.source().to_owned(),
+                body_html: body.html().to_owned(),
+                created_at: naive(at),
+                edited_at: None,
+                deleted_at: None,
+                support_count: 0,
+                thanks_count: 0,
+                same_here_count: 0,
+                hug_count: 0,
+            });
+        }
+        inserted_comments += progress.load(&mut conn, "comments", &batch)?;
+    }
+    rows.push(("comments", inserted_comments));
+    drop(last_comment);
+
+    let reactions: Vec<ReactionRow> = reaction_set
+        .into_iter()
+        .map(|(p, m, k)| {
+            let p = usize::try_from(p).unwrap_or_default();
+            ReactionRow {
+                post_id: post_ids[p].clone(),
+                member_id: member_ids[usize::try_from(m).unwrap_or_default()].clone(),
+                kind: ReactionKind::ALL[usize::from(k)].as_str(),
+                created_at: naive(post_times[p]),
+            }
+        })
+        .collect();
+    rows.push((
+        "reactions",
+        progress.load(&mut conn, "reactions", &reactions)?,
+    ));
+    progress.bar.finish_and_clear();
+    bulk::finish_loading(&mut conn)?;
+    if options.analyze {
+        bulk::analyze(&mut conn)?;
+    }
+    let credentials = (1..=BENCH_MEMBERS.min(3))
+        .map(|i| {
+            (
+                format!("bench{i}@seed.entraide.test"),
+                SEED_PASSWORD.to_owned(),
+            )
+        })
+        .collect();
+    Ok(SeedReport {
+        rows,
+        seconds: started.elapsed().as_secs_f64(),
+        credentials,
+    })
+}

@@ -1,0 +1,203 @@
+//! Bulk loading for `entraide seed`: multi-row inserts in large batches, one transaction per
+//! table. Multi-row inserts do not compile on diesel's multi-backend connection, so these run the
+//! same diesel code on the inner connection of either backend (`on_inner!`).
+
+use chrono::NaiveDateTime;
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+
+use crate::connection::DbConnection;
+use crate::error::PersistenceError;
+use crate::schema::{
+    comments, discussion_groups, follows, group_memberships, members, post_reactions, posts,
+};
+
+/// Runs the same diesel code on the inner connection of either backend.
+macro_rules! on_inner {
+    ($conn:expr, |$inner:ident| $body:expr) => {
+        match $conn {
+            DbConnection::Pg($inner) => $body,
+            DbConnection::Sqlite($inner) => $body,
+        }
+    };
+}
+
+/// SQLite allows 32,766 bound parameters per statement; PostgreSQL 65,535.
+const MAX_PARAMETERS: usize = 32_000;
+
+#[derive(Insertable, Clone)]
+#[diesel(table_name = members)]
+pub struct MemberRow {
+    pub id: String,
+    pub email: String,
+    pub pseudonym: String,
+    pub pseudonym_key: String,
+    pub password_hash: String,
+    pub kind: &'static str,
+    pub role: &'static str,
+    pub bio: Option<String>,
+    pub bio_visibility: &'static str,
+    pub avatar_url: Option<String>,
+    pub avatar_visibility: &'static str,
+    pub city: Option<String>,
+    pub region: Option<String>,
+    pub country: Option<String>,
+    pub location_visibility: &'static str,
+    pub language: Option<String>,
+    pub language_visibility: &'static str,
+    pub conditions_visibility: &'static str,
+    pub failed_logins: i32,
+    pub login_locked_until: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub wall_visibility: &'static str,
+}
+
+#[derive(Insertable, Clone)]
+#[diesel(table_name = discussion_groups)]
+pub struct GroupRow {
+    pub id: String,
+    pub name: String,
+    pub name_key: String,
+    pub description: String,
+    pub condition_id: Option<String>,
+    pub visibility: &'static str,
+    pub audience: &'static str,
+    pub member_count: i64,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Insertable, Clone)]
+#[diesel(table_name = group_memberships)]
+pub struct MembershipRow {
+    pub group_id: String,
+    pub member_id: String,
+    pub role: &'static str,
+    pub status: &'static str,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Insertable, Clone)]
+#[diesel(table_name = posts)]
+pub struct PostRow {
+    pub id: String,
+    pub author_id: String,
+    pub group_id: Option<String>,
+    pub body: String,
+    pub body_html: String,
+    pub created_at: NaiveDateTime,
+    pub edited_at: Option<NaiveDateTime>,
+    pub deleted_at: Option<NaiveDateTime>,
+    pub pinned_at: Option<NaiveDateTime>,
+    pub comment_count: i64,
+    pub support_count: i64,
+    pub thanks_count: i64,
+    pub same_here_count: i64,
+    pub hug_count: i64,
+}
+
+#[derive(Insertable, Clone)]
+#[diesel(table_name = comments)]
+pub struct CommentRow {
+    pub id: String,
+    pub post_id: String,
+    pub parent_id: Option<String>,
+    pub depth: i32,
+    pub author_id: String,
+    pub body: String,
+    pub body_html: String,
+    pub created_at: NaiveDateTime,
+    pub edited_at: Option<NaiveDateTime>,
+    pub deleted_at: Option<NaiveDateTime>,
+    pub support_count: i64,
+    pub thanks_count: i64,
+    pub same_here_count: i64,
+    pub hug_count: i64,
+}
+
+#[derive(Insertable, Clone)]
+#[diesel(table_name = follows)]
+pub struct FollowRow {
+    pub follower_id: String,
+    pub followed_id: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Insertable, Clone)]
+#[diesel(table_name = post_reactions)]
+pub struct ReactionRow {
+    pub post_id: String,
+    pub member_id: String,
+    pub kind: &'static str,
+    pub created_at: NaiveDateTime,
+}
+
+/// A table the loader can fill, with its column count (to size batches under the parameter
+/// limit).
+pub trait BulkRow: Sized {
+    const COLUMNS: usize;
+    fn insert(conn: &mut DbConnection, rows: &[Self]) -> Result<usize, PersistenceError>;
+}
+
+macro_rules! bulk_row {
+    ($row:ty, $table:path, $columns:expr) => {
+        impl BulkRow for $row {
+            const COLUMNS: usize = $columns;
+            fn insert(conn: &mut DbConnection, rows: &[Self]) -> Result<usize, PersistenceError> {
+                Ok(on_inner!(conn, |inner| diesel::insert_into($table)
+                    .values(rows)
+                    .execute(inner))?)
+            }
+        }
+    };
+}
+
+bulk_row!(MemberRow, members::table, 23);
+bulk_row!(GroupRow, discussion_groups::table, 11);
+bulk_row!(MembershipRow, group_memberships::table, 6);
+bulk_row!(PostRow, posts::table, 14);
+bulk_row!(CommentRow, comments::table, 14);
+bulk_row!(FollowRow, follows::table, 3);
+bulk_row!(ReactionRow, post_reactions::table, 4);
+
+/// Rows per statement for a table.
+pub fn batch_size<T: BulkRow>() -> usize {
+    (MAX_PARAMETERS / T::COLUMNS).max(1)
+}
+
+/// Inserts rows in batches under the parameter limit; call inside a transaction.
+pub fn insert_all<T: BulkRow>(
+    conn: &mut DbConnection,
+    rows: &[T],
+) -> Result<usize, PersistenceError> {
+    let mut inserted = 0;
+    for chunk in rows.chunks(batch_size::<T>()) {
+        inserted += T::insert(conn, chunk)?;
+    }
+    Ok(inserted)
+}
+
+/// Loading settings: on SQLite, skip fsync while loading (a crash means loading again).
+pub fn prepare_for_loading(conn: &mut DbConnection) -> Result<(), PersistenceError> {
+    if let DbConnection::Sqlite(inner) = conn {
+        inner.batch_execute("PRAGMA synchronous = OFF; PRAGMA cache_size = -200000;")?;
+    }
+    Ok(())
+}
+
+/// Back to normal settings.
+pub fn finish_loading(conn: &mut DbConnection) -> Result<(), PersistenceError> {
+    if let DbConnection::Sqlite(inner) = conn {
+        inner.batch_execute("PRAGMA synchronous = NORMAL;")?;
+    }
+    Ok(())
+}
+
+/// Refreshes the planner's statistics (`ANALYZE` on both backends).
+pub fn analyze(conn: &mut DbConnection) -> Result<(), PersistenceError> {
+    conn.batch_execute("ANALYZE")?;
+    Ok(())
+}
