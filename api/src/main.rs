@@ -141,8 +141,8 @@ fn run(cli: Cli) -> Result<(), String> {
             };
             let report =
                 entraide_api::seed::seed(&database, &options).map_err(|e| e.to_string())?;
-            for (table, rows) in &report.rows {
-                println!("{table:>12}: {rows} rows");
+            for (table, rows, seconds) in &report.rows {
+                println!("{table:>12}: {rows:>9} rows in {seconds:>6.1} s");
             }
             println!(
                 "seeded {} in {:.1} s",

@@ -44,7 +44,8 @@ pub struct SeedOptions {
 /// What was loaded, and accounts to log in with.
 #[derive(Debug)]
 pub struct SeedReport {
-    pub rows: Vec<(&'static str, usize)>,
+    /// (table, rows, seconds spent inserting them).
+    pub rows: Vec<(&'static str, usize, f64)>,
     pub seconds: f64,
     /// (e-mail, password) of the benchmark members: each in ~20 groups, following ~50 members.
     pub credentials: Vec<(String, String)>,
@@ -116,6 +117,11 @@ const ENDINGS: [&str; 8] = [
     "**Important** : parlez-en à votre médecin.",
     "Belle journée à tous.",
 ];
+
+/// The moment the seeded history ends (three years of activity before it).
+pub fn seed_epoch() -> DateTime<Utc> {
+    DateTime::from_timestamp(1_793_491_200, 0).unwrap_or_default() // 2026-11-01T00:00:00Z
+}
 
 /// Text pools rendered once.
 struct Pool {
@@ -246,7 +252,8 @@ pub fn seed(database: &Database, options: &SeedOptions) -> Result<SeedReport, Pe
         .map(|c| c.id.to_string())
         .collect();
     let pool = Pool::new(&mut rng)?;
-    let now = Utc::now();
+    // A fixed anchor, not the clock: the same seed must give the same ids and times.
+    let now = seed_epoch();
     let start = now - Duration::days(3 * 365);
     let span_ms = (now - start).num_milliseconds().max(1);
     let at_fraction = |i: usize, n: usize| {
@@ -397,7 +404,7 @@ pub fn seed(database: &Database, options: &SeedOptions) -> Result<SeedReport, Pe
         );
     }
     let bench_groups = 20.min(groups_wanted);
-    for m in 0..members_wanted {
+    for (m, kind) in kinds.iter().enumerate() {
         let wanted = if m < BENCH_MEMBERS {
             bench_groups
         } else {
@@ -408,7 +415,7 @@ pub fn seed(database: &Database, options: &SeedOptions) -> Result<SeedReport, Pe
         while count < wanted && tries < wanted * 10 {
             tries += 1;
             let g = rng.random_range(0..groups_wanted);
-            if !group_meta[g].admits(kinds[m]) {
+            if !group_meta[g].admits(*kind) {
                 continue;
             }
             let status = if m >= BENCH_MEMBERS && rng.random_bool(0.03) {
@@ -488,19 +495,21 @@ pub fn seed(database: &Database, options: &SeedOptions) -> Result<SeedReport, Pe
         + reaction_set.len();
     let progress = Progress::new(options.progress, total);
     bulk::prepare_for_loading(&mut conn)?;
-    let mut rows = Vec::new();
-    rows.push((
-        "members",
-        progress.load(&mut conn, "members", &member_rows)?,
-    ));
+    let mut rows: Vec<(&'static str, usize, f64)> = Vec::new();
+    let clock = Instant::now();
+    let count = progress.load(&mut conn, "members", &member_rows)?;
+    rows.push(("members", count, clock.elapsed().as_secs_f64()));
     drop(member_rows);
-    rows.push(("groups", progress.load(&mut conn, "groups", &group_rows)?));
-    rows.push((
-        "memberships",
-        progress.load(&mut conn, "memberships", &memberships)?,
-    ));
+    let clock = Instant::now();
+    let count = progress.load(&mut conn, "groups", &group_rows)?;
+    rows.push(("groups", count, clock.elapsed().as_secs_f64()));
+    let clock = Instant::now();
+    let count = progress.load(&mut conn, "memberships", &memberships)?;
+    rows.push(("memberships", count, clock.elapsed().as_secs_f64()));
     drop(memberships);
-    rows.push(("follows", progress.load(&mut conn, "follows", &follows)?));
+    let clock = Instant::now();
+    let count = progress.load(&mut conn, "follows", &follows)?;
+    rows.push(("follows", count, clock.elapsed().as_secs_f64()));
     drop(follows);
 
     // Posts in time order (ids are time-ordered), in chunks to bound memory.
@@ -512,6 +521,7 @@ pub fn seed(database: &Database, options: &SeedOptions) -> Result<SeedReport, Pe
         .collect();
     let chunk = 20_000;
     let mut inserted_posts = 0;
+    let posts_clock = Instant::now();
     for first in (0..posts_wanted).step_by(chunk) {
         let mut batch = Vec::with_capacity(chunk);
         for p in first..(first + chunk).min(posts_wanted) {
@@ -550,11 +560,12 @@ pub fn seed(database: &Database, options: &SeedOptions) -> Result<SeedReport, Pe
         }
         inserted_posts += progress.load(&mut conn, "posts", &batch)?;
     }
-    rows.push(("posts", inserted_posts));
+    rows.push(("posts", inserted_posts, posts_clock.elapsed().as_secs_f64()));
 
     // Comments: a reply to the previous comment of the same post now and then (bounded depth).
     let mut last_comment: Vec<Option<(String, i32, DateTime<Utc>)>> = vec![None; posts_wanted];
     let mut inserted_comments = 0;
+    let comments_clock = Instant::now();
     for targets in comment_targets.chunks(chunk) {
         let mut batch = Vec::with_capacity(targets.len());
         for &p in targets {
@@ -599,7 +610,11 @@ pub fn seed(database: &Database, options: &SeedOptions) -> Result<SeedReport, Pe
         }
         inserted_comments += progress.load(&mut conn, "comments", &batch)?;
     }
-    rows.push(("comments", inserted_comments));
+    rows.push((
+        "comments",
+        inserted_comments,
+        comments_clock.elapsed().as_secs_f64(),
+    ));
     drop(last_comment);
 
     let reactions: Vec<ReactionRow> = reaction_set
@@ -614,10 +629,9 @@ pub fn seed(database: &Database, options: &SeedOptions) -> Result<SeedReport, Pe
             }
         })
         .collect();
-    rows.push((
-        "reactions",
-        progress.load(&mut conn, "reactions", &reactions)?,
-    ));
+    let clock = Instant::now();
+    let count = progress.load(&mut conn, "reactions", &reactions)?;
+    rows.push(("reactions", count, clock.elapsed().as_secs_f64()));
     progress.bar.finish_and_clear();
     bulk::finish_loading(&mut conn)?;
     if options.analyze {

@@ -14,5 +14,6 @@ mod groups;
 mod health;
 mod members;
 mod posts;
+mod seed;
 mod support;
 mod tokens;
