@@ -217,20 +217,5 @@ pub fn add_to_reaction_count(
     kind: ReactionKind,
     delta: i64,
 ) -> Result<(), PersistenceError> {
-    let target = comments::table.find(id.to_string());
-    match kind {
-        ReactionKind::Support => diesel::update(target)
-            .set(comments::support_count.eq(comments::support_count + delta))
-            .execute(conn),
-        ReactionKind::Thanks => diesel::update(target)
-            .set(comments::thanks_count.eq(comments::thanks_count + delta))
-            .execute(conn),
-        ReactionKind::SameHere => diesel::update(target)
-            .set(comments::same_here_count.eq(comments::same_here_count + delta))
-            .execute(conn),
-        ReactionKind::Hug => diesel::update(target)
-            .set(comments::hug_count.eq(comments::hug_count + delta))
-            .execute(conn),
-    }?;
-    Ok(())
+    crate::posts::move_reaction_counter!(conn, comments, id, kind, delta)
 }

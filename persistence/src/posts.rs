@@ -337,6 +337,30 @@ pub fn add_to_comment_count(
     Ok(())
 }
 
+/// Moves one reaction counter of a post or comment table by `delta`, atomically.
+macro_rules! move_reaction_counter {
+    ($conn:expr, $table:ident, $id:expr, $kind:expr, $delta:expr) => {{
+        let target = $table::table.find($id.to_string());
+        match $kind {
+            ReactionKind::Support => diesel::update(target)
+                .set($table::support_count.eq($table::support_count + $delta))
+                .execute($conn),
+            ReactionKind::Thanks => diesel::update(target)
+                .set($table::thanks_count.eq($table::thanks_count + $delta))
+                .execute($conn),
+            ReactionKind::SameHere => diesel::update(target)
+                .set($table::same_here_count.eq($table::same_here_count + $delta))
+                .execute($conn),
+            ReactionKind::Hug => diesel::update(target)
+                .set($table::hug_count.eq($table::hug_count + $delta))
+                .execute($conn),
+        }
+        .map(drop)
+        .map_err(PersistenceError::from)
+    }};
+}
+pub(crate) use move_reaction_counter;
+
 /// Moves one reaction counter of a post.
 pub fn add_to_reaction_count(
     conn: &mut DbConnection,
@@ -344,22 +368,7 @@ pub fn add_to_reaction_count(
     kind: ReactionKind,
     delta: i64,
 ) -> Result<(), PersistenceError> {
-    let target = posts::table.find(id.to_string());
-    match kind {
-        ReactionKind::Support => diesel::update(target)
-            .set(posts::support_count.eq(posts::support_count + delta))
-            .execute(conn),
-        ReactionKind::Thanks => diesel::update(target)
-            .set(posts::thanks_count.eq(posts::thanks_count + delta))
-            .execute(conn),
-        ReactionKind::SameHere => diesel::update(target)
-            .set(posts::same_here_count.eq(posts::same_here_count + delta))
-            .execute(conn),
-        ReactionKind::Hug => diesel::update(target)
-            .set(posts::hug_count.eq(posts::hug_count + delta))
-            .execute(conn),
-    }?;
-    Ok(())
+    move_reaction_counter!(conn, posts, id, kind, delta)
 }
 
 /// Names of several groups at once (one query for a page of posts).
