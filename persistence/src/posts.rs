@@ -266,21 +266,6 @@ pub fn list_readable(
         .collect()
 }
 
-/// A post's author, group and state, for write authorization (not a read path: callers check
-/// read access with [`find_readable`] first).
-pub fn find_for_write(
-    conn: &mut DbConnection,
-    id: PostId,
-) -> Result<Option<Post>, PersistenceError> {
-    posts::table
-        .find(id.to_string())
-        .select(PostRow::as_select())
-        .first(conn)
-        .optional()?
-        .map(PostRow::into_domain)
-        .transpose()
-}
-
 pub fn update_body(
     conn: &mut DbConnection,
     id: PostId,

@@ -1,8 +1,7 @@
 use actix_web::{HttpResponse, delete, get, put, web};
 use chrono::{DateTime, Utc};
 use entraide_domain::group::{
-    GroupRole, Membership, MembershipStatus, can_change_role, can_leave, can_read_content,
-    can_remove,
+    GroupRole, Membership, MembershipStatus, can_change_role, can_leave, can_remove,
 };
 use entraide_domain::ids::{GroupId, MemberId};
 use entraide_openapi::groups::{GroupMember, GroupRoleChange};
@@ -12,7 +11,7 @@ use entraide_persistence::groups::{self, MemberKey};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::load;
+use super::{load, require_readable};
 use crate::convert::groups as convert;
 use crate::db;
 use crate::error::ApiError;
@@ -73,12 +72,7 @@ pub async fn list_group_members(
     let fetch = page.fetch();
     let who = reader.reader();
     let items = db::read(&state, move |conn| {
-        let (group, membership) = load(conn, id, who.member_id())?;
-        if !can_read_content(group.visibility, group.audience, who, membership) {
-            return Err(ApiError::Refused {
-                code: "not_readable",
-            });
-        }
+        require_readable(conn, id, who)?;
         Ok(groups::list_members(
             conn,
             id,

@@ -10,14 +10,14 @@ pub mod members;
 pub mod requests;
 pub mod update;
 
-use entraide_domain::group::{Group, Membership};
+use entraide_domain::group::{Group, Membership, Reader, can_participate, can_read_content};
 use entraide_domain::ids::{GroupId, MemberId};
 use entraide_persistence::{DbConnection, groups};
 
 use crate::error::ApiError;
 
 /// The group and the member's standing in it; 404 when there is no such group.
-fn load(
+pub(crate) fn load(
     conn: &mut DbConnection,
     id: GroupId,
     member: Option<MemberId>,
@@ -28,6 +28,43 @@ fn load(
         None => None,
     };
     Ok((group, membership))
+}
+
+/// The group, if `reader` may read its content; 403 `not_readable` otherwise.
+pub(crate) fn require_readable(
+    conn: &mut DbConnection,
+    id: GroupId,
+    reader: Reader,
+) -> Result<(Group, Option<Membership>), ApiError> {
+    let (group, membership) = load(conn, id, reader.member_id())?;
+    if can_read_content(group.visibility, group.audience, reader, membership) {
+        Ok((group, membership))
+    } else {
+        Err(ApiError::Refused {
+            code: "not_readable",
+        })
+    }
+}
+
+/// May `reader` post, comment or react in the group? 403 `not_a_member` when they may read it
+/// but have not joined, `not_readable` when they may not even read it.
+pub(crate) fn require_participation(
+    conn: &mut DbConnection,
+    id: GroupId,
+    reader: Reader,
+) -> Result<(), ApiError> {
+    let (group, membership) = load(conn, id, reader.member_id())?;
+    if can_participate(group.audience, reader, membership) {
+        Ok(())
+    } else if can_read_content(group.visibility, group.audience, reader, membership) {
+        Err(ApiError::Refused {
+            code: "not_a_member",
+        })
+    } else {
+        Err(ApiError::Refused {
+            code: "not_readable",
+        })
+    }
 }
 
 /// Maps a foreign-key violation on `condition_id` (the only foreign key a group write takes from

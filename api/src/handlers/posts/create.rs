@@ -1,17 +1,17 @@
 use actix_web::{HttpResponse, post, web};
 use chrono::Utc;
-use entraide_domain::group::{can_participate, can_read_content};
 use entraide_domain::ids::{GroupId, MemberId};
 use entraide_domain::post::Body;
 use entraide_openapi::posts::{NewPostRequest, PostItem};
 use entraide_openapi::problem as p;
-use entraide_persistence::{groups, posts};
+use entraide_persistence::posts;
 use uuid::Uuid;
 
 use super::post_items;
 use crate::db;
 use crate::error::ApiError;
 use crate::extractors::AuthMember;
+use crate::handlers::groups::require_participation;
 use crate::json::Json;
 use crate::state::AppState;
 
@@ -55,16 +55,7 @@ pub async fn create_group_post(
     let body = Body::parse(&body.into_inner().body, Body::POST_MAX_CHARS)?;
     let reader = member.reader();
     let item = db::write(&state, move |conn| {
-        let group = groups::find(conn, group_id)?.ok_or(ApiError::NotFound)?;
-        let membership = groups::membership(conn, group_id, member.id)?;
-        if !can_participate(group.audience, reader, membership) {
-            let code = if can_read_content(group.visibility, group.audience, reader, membership) {
-                "not_a_member"
-            } else {
-                "not_readable"
-            };
-            return Err(ApiError::Refused { code });
-        }
+        require_participation(conn, group_id, reader)?;
         let post = posts::insert(conn, member.id, Some(group_id), &body, Utc::now())?;
         post_items(conn, Some(member.id), vec![post])?
             .pop()

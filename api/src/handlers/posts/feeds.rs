@@ -1,18 +1,18 @@
 use actix_web::{get, web};
-use entraide_domain::group::can_read_content;
 use entraide_domain::ids::{GroupId, MemberId, PostId};
 use entraide_domain::profile::Viewer;
 use entraide_openapi::pagination::{Page, PageQuery};
 use entraide_openapi::posts::{GroupPostQuery, PostItem};
 use entraide_openapi::problem as p;
+use entraide_persistence::members;
 use entraide_persistence::posts::{self, Scope};
-use entraide_persistence::{groups, members};
 use uuid::Uuid;
 
 use super::{IdCursor, post_items, readable_post};
 use crate::db;
 use crate::error::ApiError;
 use crate::extractors::{AuthMember, MaybeMember};
+use crate::handlers::groups::require_readable;
 use crate::pagination::PageRequest;
 use crate::state::AppState;
 
@@ -71,18 +71,7 @@ pub async fn list_group_posts(
     };
     let who = reader.reader();
     let check = move |conn: &mut entraide_persistence::DbConnection| {
-        let group = groups::find(conn, group_id)?.ok_or(ApiError::NotFound)?;
-        let membership = match who.member_id() {
-            Some(member) => groups::membership(conn, group_id, member)?,
-            None => None,
-        };
-        if can_read_content(group.visibility, group.audience, who, membership) {
-            Ok(())
-        } else {
-            Err(ApiError::Refused {
-                code: "not_readable",
-            })
-        }
+        require_readable(conn, group_id, who).map(drop)
     };
     page_of(&state, reader, scope, &paging, check)
         .await

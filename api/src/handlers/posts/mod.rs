@@ -8,13 +8,13 @@ pub mod reactions;
 
 use std::collections::{BTreeSet, HashMap};
 
-use entraide_domain::group::{Reader, can_participate, can_read_content};
+use entraide_domain::group::Reader;
 use entraide_domain::ids::{CommentId, MemberId, PostId};
 use entraide_domain::post::{Comment, Post, ReactionKind};
 use entraide_openapi::groups::MemberSummary;
 use entraide_openapi::posts::{CommentItem, GroupRef, PostItem};
 use entraide_persistence::reactions as stored_reactions;
-use entraide_persistence::{DbConnection, groups, members, posts};
+use entraide_persistence::{DbConnection, members, posts};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -138,21 +138,8 @@ pub(crate) fn require_participation(
     reader: Reader,
     post: &Post,
 ) -> Result<(), ApiError> {
-    let Some(group_id) = post.group_id else {
-        return Ok(());
-    };
-    let group = groups::find(conn, group_id)?.ok_or(ApiError::NotFound)?;
-    let membership = match reader.member_id() {
-        Some(member) => groups::membership(conn, group_id, member)?,
-        None => None,
-    };
-    if can_participate(group.audience, reader, membership) {
-        Ok(())
-    } else if can_read_content(group.visibility, group.audience, reader, membership) {
-        Err(ApiError::Refused {
-            code: "not_a_member",
-        })
-    } else {
-        Err(ApiError::NotFound)
+    match post.group_id {
+        Some(group) => crate::handlers::groups::require_participation(conn, group, reader),
+        None => Ok(()),
     }
 }
