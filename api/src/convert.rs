@@ -1,5 +1,7 @@
 //! Domain <-> wire conversions, written out field by field so a new field breaks the build here.
 
+pub mod associations;
+
 use entraide_domain::condition::Condition;
 use entraide_domain::member::{MemberKind, PlatformRole};
 use entraide_domain::profile::{Location, ProfileView, Visibility};
@@ -231,6 +233,8 @@ pub mod groups {
             visibility,
             audience,
             member_count,
+            association_id,
+            members_can_create_events,
             created_by: _,
             created_at,
         } = group;
@@ -242,6 +246,8 @@ pub mod groups {
             visibility: visibility_to_wire(visibility),
             audience: audience_to_wire(audience),
             member_count,
+            association_id: association_id.map(|a| a.as_uuid()),
+            members_can_create_events,
             created_at,
             membership: reader.and_then(|(m, _)| m).map(membership_to_wire),
             can_read: reader.map(|(_, can_read)| can_read),

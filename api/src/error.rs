@@ -26,6 +26,9 @@ pub enum ApiError {
     InvalidCredentials,
     /// 401: an unknown, expired, revoked or reused refresh token.
     InvalidRefreshToken,
+    /// 401: a webhook whose signature is wrong (`invalid_signature`) or too old
+    /// (`stale_timestamp`).
+    InvalidSignature { code: &'static str },
     /// 403.
     Forbidden,
     /// 403 with a more precise code (`audience_restricted`, `banned`...).
@@ -63,7 +66,8 @@ impl ApiError {
         match self {
             Self::BadRequest { code, .. }
             | Self::Conflict { code, .. }
-            | Self::Refused { code } => code,
+            | Self::Refused { code }
+            | Self::InvalidSignature { code } => code,
             Self::Validation(_) => "validation_failed",
             Self::Unauthenticated => "unauthenticated",
             Self::InvalidToken => "invalid_token",
@@ -150,6 +154,42 @@ pub fn title(code: &str, lang: Lang) -> &'static str {
             "Join this group to take part",
             "Rejoignez ce groupe pour participer",
         ),
+        "not_association_admin" => (
+            "Only the association's admins may do this",
+            "Seuls les administrateurs de l'association peuvent faire cela",
+        ),
+        "association_not_verified" => (
+            "The association is not verified yet",
+            "L'association n'est pas encore vérifiée",
+        ),
+        "last_admin" => (
+            "The last admin must hand over first",
+            "Le dernier administrateur doit d'abord passer la main",
+        ),
+        "missing_signature" => (
+            "The webhook signature headers are missing",
+            "Les en-têtes de signature du webhook sont absents",
+        ),
+        "malformed_signature" => (
+            "The webhook signature headers are malformed",
+            "Les en-têtes de signature du webhook sont mal formés",
+        ),
+        "invalid_signature" => (
+            "The webhook signature does not match",
+            "La signature du webhook ne correspond pas",
+        ),
+        "stale_timestamp" => (
+            "The webhook timestamp is too old or too far ahead",
+            "L'horodatage du webhook est trop ancien ou trop en avance",
+        ),
+        "replayed" => (
+            "This webhook delivery was already received",
+            "Cette livraison du webhook a déjà été reçue",
+        ),
+        "payment_already_recorded" => (
+            "This payment is already recorded",
+            "Ce paiement est déjà enregistré",
+        ),
         "last_owner" => (
             "The last owner must hand over before leaving",
             "Le dernier propriétaire doit passer la main avant de partir",
@@ -226,7 +266,8 @@ impl ResponseError for ApiError {
             Self::Unauthenticated
             | Self::InvalidToken
             | Self::InvalidCredentials
-            | Self::InvalidRefreshToken => StatusCode::UNAUTHORIZED,
+            | Self::InvalidRefreshToken
+            | Self::InvalidSignature { .. } => StatusCode::UNAUTHORIZED,
             Self::Forbidden | Self::Refused { .. } => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Conflict { .. } => StatusCode::CONFLICT,
@@ -288,6 +329,12 @@ impl ResponseError for ApiError {
                 headers.insert(
                     header::WWW_AUTHENTICATE,
                     HeaderValue::from_static("Bearer realm=\"entraide\", error=\"invalid_token\""),
+                );
+            }
+            Self::InvalidSignature { .. } => {
+                headers.insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("HMAC-SHA256 realm=\"entraide-webhooks\""),
                 );
             }
             Self::RateLimited { retry_after_secs } => {
@@ -383,6 +430,42 @@ mod tests {
         assert!(!String::from_utf8_lossy(&body).contains("secret"));
     }
 
+    /// Every problem code the handlers use: `code: "..."` (BadRequest, Refused, Conflict...)
+    /// and `refused("...")` (webhook signatures), read from the source so a new code without
+    /// titles fails this test.
+    fn codes_in_source() -> Vec<String> {
+        fn walk(dir: &std::path::Path, out: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    for marker in ["code: \"", "refused(\""] {
+                        for (at, _) in text.match_indices(marker) {
+                            let rest = &text[at + marker.len()..];
+                            let code = &rest[..rest.find('"').unwrap()];
+                            if !code.is_empty()
+                                && code.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                            {
+                                out.push(code.to_owned());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let mut codes = Vec::new();
+        walk(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut codes,
+        );
+        codes.sort();
+        codes.dedup();
+        assert!(codes.len() > 20, "found {codes:?}");
+        codes
+    }
+
     #[test]
     fn every_code_has_a_title_in_both_languages() {
         let errors = [
@@ -429,6 +512,15 @@ mod tests {
             ApiError::Unavailable(String::new()),
         ];
         let generic = title("no-such-code", Lang::En);
+        // `taken` is the code of a field inside a 409, not of a problem.
+        let missing: Vec<String> = codes_in_source()
+            .into_iter()
+            .filter(|code| code != "taken")
+            .filter(|code| {
+                title(code, Lang::En) == generic || title(code, Lang::Fr) == title(code, Lang::En)
+            })
+            .collect();
+        assert!(missing.is_empty(), "codes without titles: {missing:?}");
         for error in errors {
             let code = error.code();
             assert_ne!(

@@ -81,32 +81,51 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     Ok(value)
 }
 
+/// Reads a JSON body's bytes: 415 unless the content type is JSON, 413 past the limit.
+fn json_bytes(
+    req: &HttpRequest,
+    payload: &mut Payload,
+) -> LocalBoxFuture<'static, Result<web::Bytes, ApiError>> {
+    let json = is_json(req);
+    // `web::Bytes` enforces the `PayloadConfig` limit registered by the application.
+    let body = web::Bytes::from_request(req, payload);
+    Box::pin(async move {
+        if !json {
+            return Err(ApiError::UnsupportedMediaType);
+        }
+        body.await
+            .map_err(|error| match error.as_error::<PayloadError>() {
+                Some(PayloadError::Overflow) => ApiError::PayloadTooLarge,
+                _ if error.error_response().status().as_u16() == 413 => ApiError::PayloadTooLarge,
+                _ => ApiError::BadRequest {
+                    code: "bad_request",
+                    detail: "the request body could not be read".to_owned(),
+                },
+            })
+    })
+}
+
 impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let json = is_json(req);
-        // `web::Bytes` enforces the `PayloadConfig` limit registered by the application.
-        let body = web::Bytes::from_request(req, payload);
-        Box::pin(async move {
-            if !json {
-                return Err(ApiError::UnsupportedMediaType);
-            }
-            let bytes = body
-                .await
-                .map_err(|error| match error.as_error::<PayloadError>() {
-                    Some(PayloadError::Overflow) => ApiError::PayloadTooLarge,
-                    _ if error.error_response().status().as_u16() == 413 => {
-                        ApiError::PayloadTooLarge
-                    }
-                    _ => ApiError::BadRequest {
-                        code: "bad_request",
-                        detail: "the request body could not be read".to_owned(),
-                    },
-                })?;
-            parse(&bytes).map(Json)
-        })
+        let bytes = json_bytes(req, payload);
+        Box::pin(async move { parse(&bytes.await?).map(Json) })
+    }
+}
+
+/// A JSON body kept as the exact bytes received, for signature checks before parsing (then
+/// [`parse`] it).
+pub struct RawJson(pub web::Bytes);
+
+impl FromRequest for RawJson {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let bytes = json_bytes(req, payload);
+        Box::pin(async move { bytes.await.map(RawJson) })
     }
 }
 

@@ -9,7 +9,7 @@ use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_actix_web::{AppExt, scope};
 
-use crate::handlers::{auth, conditions, groups, health, members, posts};
+use crate::handlers::{associations, auth, conditions, groups, health, members, posts};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -45,6 +45,8 @@ answer `{\"items\": [...], \"next_cursor\": string|null}`. Access tokens travel 
         (name = "posts", description = "Posts, walls and feeds"),
         (name = "comments", description = "Threaded comments"),
         (name = "reactions", description = "Supportive reactions on posts and comments"),
+        (name = "associations", description = "Patient associations, their members, followers and prevention announcements"),
+        (name = "campaigns", description = "Donation campaigns, donations and the signed donation webhook"),
         (name = "health", description = "Liveness, readiness and this document"),
     )
 )]
@@ -88,6 +90,8 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .service(members::update::update_my_profile)
                 .service(members::get::get_member)
                 .service(members::role::set_member_role)
+                .service(members::settings::get_my_settings)
+                .service(members::settings::update_my_settings)
                 .service(members::follows::follow_member)
                 .service(members::follows::unfollow_member)
                 .service(members::follows::list_followers)
@@ -127,7 +131,28 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .service(posts::reactions::add_post_reaction)
                 .service(posts::reactions::remove_post_reaction)
                 .service(posts::reactions::add_comment_reaction)
-                .service(posts::reactions::remove_comment_reaction),
+                .service(posts::reactions::remove_comment_reaction)
+                .service(associations::create::create_association)
+                .service(associations::list::list_associations)
+                .service(associations::get::get_association)
+                .service(associations::get::update_association)
+                .service(associations::get::verify_association)
+                .service(associations::get::rotate_webhook_secret)
+                .service(associations::members::join_association)
+                .service(associations::members::leave_association)
+                .service(associations::members::list_association_members)
+                .service(associations::members::update_association_member)
+                .service(associations::members::remove_association_member)
+                .service(associations::follow::follow_association)
+                .service(associations::follow::unfollow_association)
+                .service(associations::announcements::create_announcement)
+                .service(associations::announcements::list_announcements)
+                .service(associations::campaigns::create_campaign)
+                .service(associations::campaigns::list_campaigns)
+                .service(associations::campaigns::get_campaign)
+                .service(associations::campaigns::record_donation)
+                .service(associations::campaigns::list_donations)
+                .service(associations::webhook::donation_webhook),
         );
 }
 

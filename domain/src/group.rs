@@ -8,7 +8,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::error::ParseError;
-use crate::ids::{ConditionId, GroupId, MemberId};
+use crate::ids::{AssociationId, ConditionId, GroupId, MemberId};
 use crate::member::MemberKind;
 
 /// Who can read a group's content without being a member.
@@ -47,31 +47,6 @@ pub enum MembershipStatus {
     Invited,
     /// Removed and barred from coming back.
     Banned,
-}
-
-macro_rules! wire_enum {
-    ($type:ty, $field:literal, $code:literal, $($variant:ident => $name:literal),+ $(,)?) => {
-        impl $type {
-            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $(Self::$variant => $name),+
-                }
-            }
-
-            pub fn parse(raw: &str) -> Result<Self, ParseError> {
-                match raw {
-                    $($name => Ok(Self::$variant),)+
-                    _ => Err(ParseError::single(
-                        $field,
-                        $code,
-                        format!("must be one of {}", [$($name),+].join(", ")),
-                    )),
-                }
-            }
-        }
-    };
 }
 
 wire_enum!(GroupVisibility, "visibility", "invalid_visibility",
@@ -187,6 +162,10 @@ pub struct Group {
     pub visibility: GroupVisibility,
     pub audience: Audience,
     pub member_count: i64,
+    /// The association that owns the group, if any.
+    pub association_id: Option<AssociationId>,
+    /// May plain members create events in the group (not only moderators)?
+    pub members_can_create_events: bool,
     pub created_by: MemberId,
     pub created_at: DateTime<Utc>,
 }
@@ -199,6 +178,8 @@ pub struct NewGroup {
     pub condition_id: Option<ConditionId>,
     pub visibility: GroupVisibility,
     pub audience: Audience,
+    pub association_id: Option<AssociationId>,
+    pub members_can_create_events: bool,
 }
 
 /// Changes to a group (owners and moderators; audience by owners only).
@@ -209,6 +190,7 @@ pub struct GroupChanges {
     pub condition_id: Option<Option<ConditionId>>,
     pub visibility: Option<GroupVisibility>,
     pub audience: Option<Audience>,
+    pub members_can_create_events: Option<bool>,
 }
 
 /// A member's standing in a group.
@@ -299,11 +281,14 @@ pub enum JoinRefusal {
 }
 
 /// Policy: what happens when `kind` asks to join a group where they stand at `membership`.
+/// `vouched` is true when the member belongs to the association that owns the group: they
+/// join its private spaces at once, as if invited.
 pub fn join(
     visibility: GroupVisibility,
     audience: Audience,
     kind: MemberKind,
     membership: Option<Membership>,
+    vouched: bool,
 ) -> Result<JoinOutcome, JoinRefusal> {
     if !audience.admits(kind) {
         return Err(JoinRefusal::WrongAudience);
@@ -316,6 +301,7 @@ pub fn join(
         (Some(MembershipStatus::Invited), _) | (None, GroupVisibility::Public) => {
             Ok(JoinOutcome::Joined)
         }
+        (None, GroupVisibility::Private) if vouched => Ok(JoinOutcome::Joined),
         (None, GroupVisibility::Private) => Ok(JoinOutcome::Requested),
     }
 }
@@ -499,11 +485,24 @@ mod tests {
         ];
         for (visibility, audience, kind, membership, expected) in table {
             assert_eq!(
-                join(visibility, audience, kind, membership),
+                join(visibility, audience, kind, membership, false),
                 expected,
                 "{visibility:?} {audience:?} {kind:?} {membership:?}"
             );
         }
+        // Members of the owning association skip the request, never the audience or a ban.
+        assert_eq!(
+            join(Private, Everyone, Patient, None, true),
+            Ok(JoinOutcome::Joined)
+        );
+        assert_eq!(
+            join(Private, Caregivers, Patient, None, true),
+            Err(JoinRefusal::WrongAudience)
+        );
+        assert_eq!(
+            join(Private, Everyone, Patient, m(Member, Banned), true),
+            Err(JoinRefusal::Banned)
+        );
     }
 
     #[test]

@@ -79,3 +79,23 @@ id_type!(
     /// A comment on a post.
     CommentId
 );
+id_type!(
+    /// A patient association.
+    AssociationId
+);
+id_type!(
+    /// A prevention announcement of an association.
+    AnnouncementId
+);
+id_type!(
+    /// A donation campaign.
+    CampaignId
+);
+id_type!(
+    /// A recorded donation.
+    DonationId
+);
+id_type!(
+    /// An event of the calendar (a single event or a recurring series).
+    EventId
+);

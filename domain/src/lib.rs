@@ -5,13 +5,21 @@
 //! cannot hold an invalid value. Authorization lives here as named policy functions, unit-tested
 //! as tables, so handlers and SQL filters implement one written rule.
 
+#[macro_use]
+mod macros;
+
+pub mod association;
 pub mod auth;
+pub mod campaign;
 pub mod condition;
 pub mod error;
+pub mod event;
+pub mod geo;
 pub mod group;
 pub mod ids;
 pub mod member;
 pub mod post;
 pub mod profile;
+pub mod text;
 
 pub use error::{FieldError, ParseError};

@@ -66,6 +66,10 @@ pub struct Group {
     pub audience: Audience,
     /// Active members.
     pub member_count: i64,
+    /// The association that owns the group, if any.
+    pub association_id: Option<Uuid>,
+    /// Whether plain members may create events in the group (otherwise moderators only).
+    pub members_can_create_events: bool,
     pub created_at: DateTime<Utc>,
     /// Your standing in this group (on single-group answers, when logged in and known).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -89,6 +93,10 @@ pub struct CreateGroupRequest {
     /// Defaults to `everyone`.
     #[serde(default)]
     pub audience: Option<Audience>,
+    /// Create the group in an association's name (you must be its admin).
+    pub association_id: Option<Uuid>,
+    /// Default `false`: only moderators create events.
+    pub members_can_create_events: Option<bool>,
 }
 
 /// Changes to a group (owners and moderators; `audience` owners only). Absent fields stay.
@@ -102,6 +110,7 @@ pub struct UpdateGroupRequest {
     pub condition_id: Option<Option<Uuid>>,
     pub visibility: Option<GroupVisibility>,
     pub audience: Option<Audience>,
+    pub members_can_create_events: Option<bool>,
 }
 
 /// Filters of the group directory.
@@ -114,6 +123,8 @@ pub struct GroupQuery {
     pub audience: Option<Audience>,
     /// `true`: only groups you are an active member of (requires login).
     pub mine: Option<bool>,
+    /// Only the groups this association owns.
+    pub association_id: Option<Uuid>,
 }
 
 /// The result of asking to join: `active` (joined) or `pending` (a moderator will decide).

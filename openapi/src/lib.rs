@@ -5,6 +5,7 @@
 //! client or another team can depend on it alone. `openapi.json` beside this crate is the
 //! published document; a test checks the server serves exactly it.
 
+pub mod associations;
 pub mod auth;
 pub mod conditions;
 pub mod groups;

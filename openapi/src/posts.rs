@@ -145,3 +145,12 @@ pub struct FollowItem {
     pub member: MemberSummary,
     pub since: DateTime<Utc>,
 }
+
+/// A page of the home feed. The first page (no cursor) also carries the live prevention
+/// announcements that reach you (at most 5, newest first); later pages carry none.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct FeedPage {
+    pub items: Vec<PostItem>,
+    pub next_cursor: Option<String>,
+    pub announcements: Vec<crate::associations::Announcement>,
+}

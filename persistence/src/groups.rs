@@ -6,13 +6,13 @@ use entraide_domain::group::{
     Audience, Group, GroupChanges, GroupDescription, GroupName, GroupRole, GroupVisibility,
     Membership, MembershipStatus, NewGroup,
 };
-use entraide_domain::ids::{ConditionId, GroupId, MemberId};
+use entraide_domain::ids::{AssociationId, ConditionId, GroupId, MemberId};
 use entraide_domain::member::{MemberKind, Pseudonym};
 
 use crate::connection::DbConnection;
 use crate::convert::{from_db_time, parse_enum, parse_id, to_db_time};
 use crate::error::PersistenceError;
-use crate::schema::{discussion_groups, group_memberships, members};
+use crate::schema::{association_groups, discussion_groups, group_memberships, members};
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = discussion_groups)]
@@ -24,12 +24,20 @@ struct GroupRow {
     visibility: String,
     audience: String,
     member_count: i64,
+    members_can_create_events: bool,
     created_by: String,
     created_at: NaiveDateTime,
 }
 
+/// A group row with the association that owns it (left join).
+type GroupWithOwner = (GroupRow, Option<String>);
+
+fn group_from_row((row, owner): GroupWithOwner) -> Result<Group, PersistenceError> {
+    row.into_domain(owner)
+}
+
 impl GroupRow {
-    fn into_domain(self) -> Result<Group, PersistenceError> {
+    fn into_domain(self, association_id: Option<String>) -> Result<Group, PersistenceError> {
         let Self {
             id,
             name,
@@ -38,6 +46,7 @@ impl GroupRow {
             visibility,
             audience,
             member_count,
+            members_can_create_events,
             created_by,
             created_at,
         } = self;
@@ -49,6 +58,8 @@ impl GroupRow {
             visibility: parse_enum(&visibility, GroupVisibility::parse)?,
             audience: parse_enum(&audience, Audience::parse)?,
             member_count,
+            association_id: association_id.as_deref().map(parse_id).transpose()?,
+            members_can_create_events,
             created_by: parse_id(&created_by)?,
             created_at: from_db_time(created_at),
         })
@@ -69,6 +80,8 @@ pub fn insert(
         condition_id,
         visibility,
         audience,
+        association_id,
+        members_can_create_events,
     } = new;
     let id = GroupId::new();
     let at = to_db_time(now);
@@ -82,6 +95,7 @@ pub fn insert(
             discussion_groups::visibility.eq(visibility.as_str()),
             discussion_groups::audience.eq(audience.as_str()),
             discussion_groups::member_count.eq(0_i64),
+            discussion_groups::members_can_create_events.eq(members_can_create_events),
             discussion_groups::created_by.eq(creator.to_string()),
             discussion_groups::created_at.eq(at),
             discussion_groups::updated_at.eq(at),
@@ -97,16 +111,23 @@ pub fn insert(
         },
         now,
     )?;
+    if let Some(association) = association_id {
+        crate::associations::own_group(conn, *association, id)?;
+    }
     find(conn, id)?.ok_or(PersistenceError::NotFound)
 }
 
 pub fn find(conn: &mut DbConnection, id: GroupId) -> Result<Option<Group>, PersistenceError> {
     discussion_groups::table
-        .find(id.to_string())
-        .select(GroupRow::as_select())
-        .first(conn)
+        .left_join(association_groups::table)
+        .filter(discussion_groups::id.eq(id.to_string()))
+        .select((
+            GroupRow::as_select(),
+            association_groups::association_id.nullable(),
+        ))
+        .first::<GroupWithOwner>(conn)
         .optional()?
-        .map(GroupRow::into_domain)
+        .map(group_from_row)
         .transpose()
 }
 
@@ -119,6 +140,8 @@ pub struct GroupFilter {
     pub audience: Option<Audience>,
     /// Only groups where this member is active.
     pub member: Option<MemberId>,
+    /// Only groups this association owns.
+    pub association_id: Option<AssociationId>,
 }
 
 /// Where a page of groups continues: after this (lower-cased name, id).
@@ -146,7 +169,11 @@ pub fn list(
     limit: i64,
 ) -> Result<Vec<Group>, PersistenceError> {
     let mut select = discussion_groups::table
-        .select(GroupRow::as_select())
+        .left_join(association_groups::table)
+        .select((
+            GroupRow::as_select(),
+            association_groups::association_id.nullable(),
+        ))
         .order((discussion_groups::name_key, discussion_groups::id))
         .limit(limit)
         .into_boxed();
@@ -182,10 +209,13 @@ pub fn list(
                     .and(discussion_groups::id.gt(id.to_string()))),
         );
     }
+    if let Some(association) = filter.association_id {
+        select = select.filter(association_groups::association_id.eq(association.to_string()));
+    }
     select
-        .load::<GroupRow>(conn)?
+        .load::<GroupWithOwner>(conn)?
         .into_iter()
-        .map(GroupRow::into_domain)
+        .map(group_from_row)
         .collect()
 }
 
@@ -198,6 +228,7 @@ struct GroupChangeset<'a> {
     condition_id: Option<Option<String>>,
     visibility: Option<&'static str>,
     audience: Option<&'static str>,
+    members_can_create_events: Option<bool>,
     updated_at: NaiveDateTime,
 }
 
@@ -213,6 +244,7 @@ pub fn update(
         condition_id,
         visibility,
         audience,
+        members_can_create_events,
     } = changes;
     let updated = diesel::update(discussion_groups::table.find(id.to_string()))
         .set(GroupChangeset {
@@ -222,6 +254,7 @@ pub fn update(
             condition_id: condition_id.map(|c| c.map(|c| c.to_string())),
             visibility: visibility.map(GroupVisibility::as_str),
             audience: audience.map(Audience::as_str),
+            members_can_create_events: *members_can_create_events,
             updated_at: to_db_time(now),
         })
         .execute(conn)?;

@@ -4,7 +4,10 @@
 //! types or [`PersistenceError`], never HTTP types. Diesel is synchronous: the API runs these on
 //! actix's blocking pool.
 
+pub mod announcements;
+pub mod associations;
 pub mod bulk;
+pub mod campaigns;
 pub mod comments;
 pub mod conditions;
 pub mod connection;

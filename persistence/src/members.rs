@@ -476,3 +476,26 @@ pub fn summaries(
         })
         .collect()
 }
+
+/// Whether the member receives announcements targeted at their profile (a setting).
+pub fn receives_announcements(
+    conn: &mut DbConnection,
+    id: MemberId,
+) -> Result<Option<bool>, PersistenceError> {
+    Ok(members::table
+        .find(id.to_string())
+        .select(members::receive_announcements)
+        .first(conn)
+        .optional()?)
+}
+
+pub fn set_receive_announcements(
+    conn: &mut DbConnection,
+    id: MemberId,
+    receive: bool,
+) -> Result<(), PersistenceError> {
+    diesel::update(members::table.find(id.to_string()))
+        .set(members::receive_announcements.eq(receive))
+        .execute(conn)?;
+    Ok(())
+}

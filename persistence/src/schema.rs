@@ -26,6 +26,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         wall_visibility -> Text,
+        receive_announcements -> Bool,
     }
 }
 
@@ -149,6 +150,7 @@ diesel::table! {
         created_by -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        members_can_create_events -> Bool,
     }
 }
 
@@ -163,7 +165,186 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    associations (id) {
+        id -> Text,
+        name -> Text,
+        name_key -> Text,
+        description -> Text,
+        website -> Nullable<Text>,
+        region -> Nullable<Text>,
+        contact_email -> Nullable<Text>,
+        open_membership -> Bool,
+        status -> Text,
+        verified_at -> Nullable<Timestamp>,
+        verified_by -> Nullable<Text>,
+        webhook_secret -> Text,
+        member_count -> BigInt,
+        follower_count -> BigInt,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    association_conditions (association_id, condition_id) {
+        association_id -> Text,
+        condition_id -> Text,
+    }
+}
+
+diesel::table! {
+    association_memberships (association_id, member_id) {
+        association_id -> Text,
+        member_id -> Text,
+        role -> Text,
+        status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    association_follows (association_id, member_id) {
+        association_id -> Text,
+        member_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    association_groups (group_id) {
+        group_id -> Text,
+        association_id -> Text,
+    }
+}
+
+diesel::table! {
+    announcements (id) {
+        id -> Text,
+        association_id -> Text,
+        author_id -> Text,
+        title -> Text,
+        body -> Text,
+        body_html -> Text,
+        link -> Nullable<Text>,
+        for_patients -> Bool,
+        for_caregivers -> Bool,
+        for_professionals -> Bool,
+        region_key -> Nullable<Text>,
+        publish_at -> Timestamp,
+        expires_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    announcement_conditions (announcement_id, condition_id) {
+        announcement_id -> Text,
+        condition_id -> Text,
+    }
+}
+
+diesel::table! {
+    campaigns (id) {
+        id -> Text,
+        association_id -> Text,
+        title -> Text,
+        description -> Text,
+        goal_cents -> BigInt,
+        currency -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        payment_url -> Text,
+        raised_cents -> BigInt,
+        donation_count -> BigInt,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    donations (id) {
+        id -> Text,
+        campaign_id -> Text,
+        association_id -> Text,
+        amount_cents -> BigInt,
+        donor_name -> Nullable<Text>,
+        source -> Text,
+        provider_payment_id -> Nullable<Text>,
+        recorded_by -> Nullable<Text>,
+        received_at -> Timestamp,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (signature) {
+        signature -> Text,
+        association_id -> Text,
+        received_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    events (id) {
+        id -> Text,
+        title -> Text,
+        description -> Text,
+        organizer_id -> Text,
+        group_id -> Nullable<Text>,
+        association_id -> Nullable<Text>,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        time_zone -> Text,
+        recurrence -> Nullable<Text>,
+        recurrence_until -> Nullable<Timestamp>,
+        last_ends_at -> Timestamp,
+        online_url -> Nullable<Text>,
+        address -> Nullable<Text>,
+        city -> Nullable<Text>,
+        latitude -> Nullable<Double>,
+        longitude -> Nullable<Double>,
+        capacity -> Nullable<Integer>,
+        status -> Text,
+        cancelled_at -> Nullable<Timestamp>,
+        rescheduled_at -> Nullable<Timestamp>,
+        previous_starts_at -> Nullable<Timestamp>,
+        sequence -> Integer,
+        going_count -> BigInt,
+        interested_count -> BigInt,
+        waitlist_count -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    event_rsvps (event_id, member_id) {
+        event_id -> Text,
+        member_id -> Text,
+        status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    calendar_tokens (member_id) {
+        member_id -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(group_memberships -> discussion_groups (group_id));
+diesel::joinable!(association_groups -> discussion_groups (group_id));
+diesel::joinable!(association_memberships -> associations (association_id));
+diesel::joinable!(event_rsvps -> events (event_id));
+diesel::joinable!(event_rsvps -> members (member_id));
+diesel::joinable!(donations -> campaigns (campaign_id));
 diesel::joinable!(group_memberships -> members (member_id));
 diesel::joinable!(posts -> members (author_id));
 diesel::joinable!(posts -> discussion_groups (group_id));
@@ -185,4 +366,17 @@ diesel::allow_tables_to_appear_in_same_query!(
     post_reactions,
     comment_reactions,
     follows,
+    associations,
+    association_conditions,
+    association_memberships,
+    association_follows,
+    association_groups,
+    announcements,
+    announcement_conditions,
+    campaigns,
+    donations,
+    webhook_deliveries,
+    events,
+    event_rsvps,
+    calendar_tokens,
 );

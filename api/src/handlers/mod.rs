@@ -1,6 +1,7 @@
 //! HTTP handlers, one module per resource and one file per use case. Each follows the same
 //! order: extract -> authenticate -> parse -> authorize -> one transaction -> map to DTO.
 
+pub mod associations;
 pub mod auth;
 pub mod conditions;
 pub mod groups;

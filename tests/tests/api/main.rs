@@ -6,7 +6,9 @@
     reason = "test code: a failure is a test failure"
 )]
 
+mod associations;
 mod auth;
+mod campaigns;
 mod conditions;
 mod contract;
 mod errors;

@@ -145,6 +145,45 @@ impl TestApp {
         }
     }
 
+    /// Makes the member a platform admin (as `entraide create-admin` does).
+    pub fn make_admin(&self, member: &Member) {
+        let settings = Settings::with_database(self.database.url(), JWT_SECRET);
+        entraide_api::admin::create_admin(
+            &settings,
+            &member.email,
+            None,
+            entraide_domain::member::MemberKind::Professional,
+            None,
+        )
+        .unwrap();
+    }
+
+    /// The id of a seeded condition, by its position in the catalogue.
+    pub async fn condition(&self, index: usize) -> uuid::Uuid {
+        let response = self.get("/api/v1/conditions?limit=50", None).await;
+        let page: Value = response.json().await.unwrap();
+        page["items"][index]["id"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap()
+    }
+
+    /// Sends `body` as JSON and decodes a successful answer.
+    pub async fn ok_json(
+        &self,
+        method: Method,
+        path: &str,
+        who: Option<&Member>,
+        body: Option<Value>,
+    ) -> Value {
+        let response = self.call(method, path, who, body).await;
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        assert!(status.is_success(), "{path}: {status} {text}");
+        serde_json::from_str(&text).unwrap_or(Value::Null)
+    }
+
     /// A direct connection to this test's database, to check what was (not) stored.
     pub fn database(&self) -> Database {
         Database::connect(self.database.url(), &PoolOptions::default()).unwrap()

@@ -4,7 +4,7 @@ use entraide_domain::error::Errors;
 use entraide_domain::group::{
     Audience, GroupDescription, GroupName, GroupRole, Membership, MembershipStatus, NewGroup,
 };
-use entraide_domain::ids::ConditionId;
+use entraide_domain::ids::{AssociationId, ConditionId};
 use entraide_openapi::groups::{CreateGroupRequest, Group};
 use entraide_openapi::problem as p;
 use entraide_persistence::groups;
@@ -18,7 +18,9 @@ use crate::json::Json;
 use crate::state::AppState;
 
 /// Create a group; you become its owner. You cannot create a space reserved to a kind of member
-/// you are not (you could not enter it).
+/// you are not (you could not enter it). With `association_id` the group belongs to that
+/// association (you must be its admin, else 403 `not_association_admin`); its active members
+/// then join the group at once even when it is private.
 #[utoipa::path(
     tag = "groups",
     security(("bearer" = [])),
@@ -48,6 +50,8 @@ pub async fn create_group(
         condition_id,
         visibility,
         audience,
+        association_id,
+        members_can_create_events,
     } = body.into_inner();
     let audience = audience.map_or(Audience::Everyone, convert::audience_from_wire);
     let mut errors = Errors::new();
@@ -73,8 +77,13 @@ pub async fn create_group(
         condition_id: condition_id.map(ConditionId::from_uuid),
         visibility: convert::visibility_from_wire(visibility),
         audience,
+        association_id: association_id.map(AssociationId::from_uuid),
+        members_can_create_events: members_can_create_events.unwrap_or(false),
     };
     let group = db::write(&state, move |conn| {
+        if let Some(association) = new.association_id {
+            crate::handlers::associations::require_admin(conn, association, member.id)?;
+        }
         groups::insert(conn, &new, member.id, Utc::now()).map_err(unknown_condition)
     })
     .await?;

@@ -6,7 +6,7 @@ use entraide_domain::group::{
 use entraide_domain::ids::GroupId;
 use entraide_openapi::groups::JoinResult;
 use entraide_openapi::problem as p;
-use entraide_persistence::groups;
+use entraide_persistence::{associations, groups};
 use uuid::Uuid;
 
 use super::load;
@@ -16,7 +16,8 @@ use crate::error::ApiError;
 use crate::extractors::AuthMember;
 use crate::state::AppState;
 
-/// Join a group: a public group at once, a private one by request (or at once when invited).
+/// Join a group: a public group at once, a private one by request (or at once when invited, or
+/// when you are an active member of the association that owns it).
 /// Asking again changes nothing. A space reserved to another kind of member answers 403
 /// `audience_restricted`; a ban, 403 `banned`.
 #[utoipa::path(
@@ -42,15 +43,24 @@ pub async fn join_group(
     let id = GroupId::from_uuid(path.into_inner());
     let status = db::write(&state, move |conn| {
         let (group, membership) = load(conn, id, Some(member.id))?;
-        let outcome =
-            join(group.visibility, group.audience, member.kind, membership).map_err(|refusal| {
-                match refusal {
-                    JoinRefusal::WrongAudience => ApiError::Refused {
-                        code: "audience_restricted",
-                    },
-                    JoinRefusal::Banned => ApiError::Refused { code: "banned" },
-                }
-            })?;
+        let vouched = match group.association_id {
+            Some(association) => associations::membership(conn, association, member.id)?
+                .is_some_and(|m| m.is_active()),
+            None => false,
+        };
+        let outcome = join(
+            group.visibility,
+            group.audience,
+            member.kind,
+            membership,
+            vouched,
+        )
+        .map_err(|refusal| match refusal {
+            JoinRefusal::WrongAudience => ApiError::Refused {
+                code: "audience_restricted",
+            },
+            JoinRefusal::Banned => ApiError::Refused { code: "banned" },
+        })?;
         let status = match outcome {
             JoinOutcome::Unchanged(status) => return Ok(status),
             JoinOutcome::Joined => MembershipStatus::Active,

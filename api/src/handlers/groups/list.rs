@@ -1,5 +1,6 @@
 use actix_web::{get, web};
 use entraide_domain::group::GroupName;
+use entraide_domain::ids::AssociationId;
 use entraide_domain::ids::{ConditionId, GroupId};
 use entraide_openapi::groups::{Group, GroupQuery};
 use entraide_openapi::pagination::{Page, PageQuery};
@@ -49,6 +50,7 @@ pub async fn list_groups(
         condition_id,
         audience,
         mine,
+        association_id,
     } = query.into_inner();
     let q = q.map(|q| q.trim().to_owned()).filter(|q| !q.is_empty());
     if q.as_ref()
@@ -70,6 +72,7 @@ pub async fn list_groups(
         condition_id: condition_id.map(ConditionId::from_uuid),
         audience: audience.map(convert::audience_from_wire),
         member,
+        association_id: association_id.map(AssociationId::from_uuid),
     };
     let after = page.after.as_ref().map(|c| GroupKey {
         name_key: c.n.clone(),

@@ -53,6 +53,7 @@ pub async fn update_group(
         condition_id,
         visibility,
         audience,
+        members_can_create_events,
     } = body.into_inner();
     let mut errors = Errors::new();
     let name = name.and_then(|n| errors.check("name", GroupName::parse(&n)));
@@ -73,6 +74,7 @@ pub async fn update_group(
         condition_id: condition_id.map(|c| c.map(ConditionId::from_uuid)),
         visibility: visibility.map(convert::visibility_from_wire),
         audience,
+        members_can_create_events,
     };
     let (group, membership) = db::write(&state, move |conn| {
         let (_, membership) = load(conn, id, Some(member.id))?;

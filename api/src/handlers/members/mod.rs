@@ -4,4 +4,5 @@ pub mod follows;
 pub mod get;
 pub mod me;
 pub mod role;
+pub mod settings;
 pub mod update;

@@ -1,14 +1,17 @@
 use actix_web::{get, web};
+use chrono::Utc;
 use entraide_domain::ids::{GroupId, MemberId, PostId};
 use entraide_domain::profile::Viewer;
+use entraide_openapi::associations::{Announcement, AssociationRef};
 use entraide_openapi::pagination::{Page, PageQuery};
-use entraide_openapi::posts::{GroupPostQuery, PostItem};
+use entraide_openapi::posts::{FeedPage, GroupPostQuery, PostItem};
 use entraide_openapi::problem as p;
-use entraide_persistence::members;
 use entraide_persistence::posts::{self, Scope};
+use entraide_persistence::{announcements, associations, members};
 use uuid::Uuid;
 
 use super::{IdCursor, post_items, readable_post};
+use crate::convert::associations as convert_associations;
 use crate::db;
 use crate::error::ApiError;
 use crate::extractors::{AuthMember, MaybeMember};
@@ -120,13 +123,15 @@ pub async fn get_wall(
 }
 
 /// Your home feed ("mur d'actualité"), newest first: posts of your groups, wall posts of the
-/// members you follow, and your own — each only if you may read it now.
+/// members you follow, and your own — each only if you may read it now. The first page also
+/// carries the live announcements of associations you joined or follow, and those targeted at
+/// your profile (unless you opted out in `/members/me/settings`).
 #[utoipa::path(
     tag = "posts",
     security(("bearer" = [])),
     params(PageQuery),
     responses(
-        (status = 200, description = "A page of the feed", body = Page<PostItem>),
+        (status = 200, description = "A page of the feed", body = FeedPage),
         (status = 400, response = p::BadRequest),
         (status = 401, response = p::Unauthorized),
         (status = 422, response = p::UnprocessableEntity),
@@ -139,16 +144,67 @@ pub async fn get_feed(
     state: web::Data<AppState>,
     member: AuthMember,
     paging: web::Query<PageQuery>,
-) -> Result<web::Json<Page<PostItem>>, ApiError> {
-    page_of(
-        &state,
-        MaybeMember(Some(member)),
-        Scope::Home(member.id),
-        &paging,
-        |_| Ok(()),
-    )
-    .await
-    .map(web::Json)
+) -> Result<web::Json<FeedPage>, ApiError> {
+    let page = PageRequest::<IdCursor>::parse(&paging)?;
+    let before = page.after.as_ref().map(IdCursor::post);
+    let first_page = page.after.is_none();
+    let fetch = page.fetch();
+    let now = Utc::now();
+    let (items, announcements) = db::read(&state, move |conn| {
+        let found =
+            posts::list_readable(conn, member.reader(), Scope::Home(member.id), before, fetch)?;
+        let items = post_items(conn, Some(member.id), found)?;
+        let announcements = if first_page {
+            feed_announcements(conn, member, now)?
+        } else {
+            Vec::new()
+        };
+        Ok((items, announcements))
+    })
+    .await?;
+    let Page { items, next_cursor } =
+        page.page(items, |item| IdCursor::of(item.id), |item| item)?;
+    Ok(web::Json(FeedPage {
+        items,
+        next_cursor,
+        announcements,
+    }))
+}
+
+/// How many announcements the first feed page carries.
+const FEED_ANNOUNCEMENTS: i64 = 5;
+
+fn feed_announcements(
+    conn: &mut entraide_persistence::DbConnection,
+    member: AuthMember,
+    now: chrono::DateTime<Utc>,
+) -> Result<Vec<Announcement>, ApiError> {
+    let found = announcements::for_member(conn, member.id, member.kind, now, FEED_ANNOUNCEMENTS)?;
+    if found.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut ids: Vec<_> = found.iter().map(|a| a.association_id).collect();
+    ids.sort();
+    ids.dedup();
+    let refs = associations::refs(conn, &ids)?;
+    found
+        .into_iter()
+        .map(|announcement| {
+            let from = refs
+                .iter()
+                .find(|r| r.id == announcement.association_id)
+                .ok_or_else(|| ApiError::internal("announcement without association"))?;
+            Ok(convert_associations::announcement(
+                announcement,
+                AssociationRef {
+                    id: from.id.as_uuid(),
+                    name: from.name.clone(),
+                    verified: from.verified,
+                },
+                now,
+            ))
+        })
+        .collect()
 }
 
 /// One post, if you may read it (404 otherwise, whether or not it exists). A deleted post

@@ -1,0 +1,259 @@
+use actix_web::{HttpResponse, delete, get, patch, post, web};
+use chrono::Utc;
+use entraide_domain::association::{
+    AssociationMembership, AssociationMembershipStatus, AssociationRole, can_lose_admin,
+    can_see_members, join,
+};
+use entraide_domain::ids::{AssociationId, MemberId};
+use entraide_openapi::associations::{
+    AssociationJoinResult, AssociationMember, AssociationMemberQuery,
+    UpdateAssociationMemberRequest,
+};
+use entraide_openapi::pagination::{Page, PageQuery};
+use entraide_openapi::problem as p;
+use entraide_persistence::{DbConnection, associations};
+use uuid::Uuid;
+
+use super::{load, require_admin};
+use crate::convert::associations as convert;
+use crate::db;
+use crate::error::ApiError;
+use crate::extractors::AuthMember;
+use crate::json::Json;
+use crate::pagination::PageRequest;
+use crate::state::AppState;
+
+/// Join an association: at once when its membership is open, otherwise as a request an admin
+/// approves. Asking again changes nothing.
+#[utoipa::path(
+    tag = "associations",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The association's id")),
+    responses(
+        (status = 200, description = "`active` or `pending`", body = AssociationJoinResult),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 404, response = p::NotFound),
+        (status = 500, response = p::InternalError),
+        (status = 503, response = p::ServiceUnavailable),
+    )
+)]
+#[post("/associations/{id}/join")]
+pub async fn join_association(
+    state: web::Data<AppState>,
+    member: AuthMember,
+    path: web::Path<Uuid>,
+) -> Result<web::Json<AssociationJoinResult>, ApiError> {
+    let id = AssociationId::from_uuid(path.into_inner());
+    let status = db::write(&state, move |conn| {
+        let (association, membership) = load(conn, id, Some(member.id))?;
+        match (join(association.open_membership, membership), membership) {
+            (Some(status), _) => {
+                let new = AssociationMembership {
+                    role: AssociationRole::Member,
+                    status,
+                };
+                associations::set_membership(conn, id, member.id, new, Utc::now())?;
+                Ok(status)
+            }
+            (None, Some(existing)) => Ok(existing.status),
+            (None, None) => Err(ApiError::internal("join refused without a membership")),
+        }
+    })
+    .await?;
+    Ok(web::Json(AssociationJoinResult {
+        status: convert::membership_status_to_wire(status),
+    }))
+}
+
+/// Ends `target`'s membership unless it is the last active admin (409 `last_admin`).
+fn end_membership(
+    conn: &mut DbConnection,
+    id: AssociationId,
+    target: MemberId,
+) -> Result<(), ApiError> {
+    let Some(membership) = associations::membership(conn, id, target)? else {
+        return Err(ApiError::NotFound);
+    };
+    if !can_lose_admin(membership, associations::admin_count(conn, id)?) {
+        return Err(ApiError::Conflict {
+            code: "last_admin",
+            field: None,
+        });
+    }
+    Ok(associations::delete_membership(conn, id, target)?)
+}
+
+/// Leave an association or withdraw a request. The last admin hands over first (409
+/// `last_admin`).
+#[utoipa::path(
+    tag = "associations",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The association's id")),
+    responses(
+        (status = 204, description = "Left"),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 404, response = p::NotFound),
+        (status = 409, response = p::Conflict),
+        (status = 500, response = p::InternalError),
+        (status = 503, response = p::ServiceUnavailable),
+    )
+)]
+#[delete("/associations/{id}/join")]
+pub async fn leave_association(
+    state: web::Data<AppState>,
+    member: AuthMember,
+    path: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let id = AssociationId::from_uuid(path.into_inner());
+    db::write(&state, move |conn| end_membership(conn, id, member.id)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// An association's members and pending requests, by member id (its admins and volunteers:
+/// belonging to a disease association is health data, so the list is not public).
+#[utoipa::path(
+    tag = "associations",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The association's id"), AssociationMemberQuery, PageQuery),
+    responses(
+        (status = 200, description = "A page of members", body = Page<AssociationMember>),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 422, response = p::UnprocessableEntity),
+        (status = 500, response = p::InternalError),
+        (status = 503, response = p::ServiceUnavailable),
+    )
+)]
+#[get("/associations/{id}/members")]
+pub async fn list_association_members(
+    state: web::Data<AppState>,
+    member: AuthMember,
+    path: web::Path<Uuid>,
+    query: web::Query<AssociationMemberQuery>,
+    paging: web::Query<PageQuery>,
+) -> Result<web::Json<Page<AssociationMember>>, ApiError> {
+    let page = PageRequest::<Uuid>::parse(&paging)?;
+    let id = AssociationId::from_uuid(path.into_inner());
+    let status = query.status.map(convert::membership_status_from_wire);
+    let after = page.after.map(MemberId::from_uuid);
+    let fetch = page.fetch();
+    let items = db::read(&state, move |conn| {
+        let (_, membership) = load(conn, id, Some(member.id))?;
+        if !can_see_members(membership) {
+            return Err(ApiError::Forbidden);
+        }
+        Ok(associations::list_members(conn, id, status, after, fetch)?)
+    })
+    .await?;
+    page.page(items, |e| e.member_id.as_uuid(), convert::member)
+        .map(web::Json)
+}
+
+/// Approve a request (`status: active`) and/or change a member's role (admins). An admin
+/// cannot demote the last admin (409 `last_admin`).
+#[utoipa::path(
+    tag = "associations",
+    security(("bearer" = [])),
+    params(
+        ("id" = Uuid, Path, description = "The association's id"),
+        ("member_id" = Uuid, Path, description = "The member's id"),
+    ),
+    request_body = UpdateAssociationMemberRequest,
+    responses(
+        (status = 200, description = "The membership as changed", body = AssociationMember),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 409, response = p::Conflict),
+        (status = 413, response = p::PayloadTooLarge),
+        (status = 415, response = p::UnsupportedMediaType),
+        (status = 422, response = p::UnprocessableEntity),
+        (status = 500, response = p::InternalError),
+        (status = 503, response = p::ServiceUnavailable),
+    )
+)]
+#[patch("/associations/{id}/members/{member_id}")]
+pub async fn update_association_member(
+    state: web::Data<AppState>,
+    member: AuthMember,
+    path: web::Path<(Uuid, Uuid)>,
+    body: Json<UpdateAssociationMemberRequest>,
+) -> Result<web::Json<AssociationMember>, ApiError> {
+    let (id, target) = path.into_inner();
+    let (id, target) = (AssociationId::from_uuid(id), MemberId::from_uuid(target));
+    let UpdateAssociationMemberRequest { role, status } = body.into_inner();
+    if status.is_some_and(|s| {
+        convert::membership_status_from_wire(s) != AssociationMembershipStatus::Active
+    }) {
+        return Err(ApiError::field(
+            "status",
+            "invalid_status",
+            "only `active` (approve) may be set",
+        ));
+    }
+    let entry = db::write(&state, move |conn| {
+        require_admin(conn, id, member.id)?;
+        let current = associations::membership(conn, id, target)?.ok_or(ApiError::NotFound)?;
+        let new = AssociationMembership {
+            role: role.map_or(current.role, convert::role_from_wire),
+            status: if status.is_some() {
+                AssociationMembershipStatus::Active
+            } else {
+                current.status
+            },
+        };
+        if new.role != AssociationRole::Admin
+            && !can_lose_admin(current, associations::admin_count(conn, id)?)
+        {
+            return Err(ApiError::Conflict {
+                code: "last_admin",
+                field: None,
+            });
+        }
+        associations::set_membership(conn, id, target, new, Utc::now())?;
+        associations::member_entry(conn, id, target)?.ok_or(ApiError::NotFound)
+    })
+    .await?;
+    Ok(web::Json(convert::member(entry)))
+}
+
+/// Remove a member or refuse a request (admins). The last admin cannot be removed (409
+/// `last_admin`).
+#[utoipa::path(
+    tag = "associations",
+    security(("bearer" = [])),
+    params(
+        ("id" = Uuid, Path, description = "The association's id"),
+        ("member_id" = Uuid, Path, description = "The member's id"),
+    ),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 409, response = p::Conflict),
+        (status = 500, response = p::InternalError),
+        (status = 503, response = p::ServiceUnavailable),
+    )
+)]
+#[delete("/associations/{id}/members/{member_id}")]
+pub async fn remove_association_member(
+    state: web::Data<AppState>,
+    member: AuthMember,
+    path: web::Path<(Uuid, Uuid)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, target) = path.into_inner();
+    let (id, target) = (AssociationId::from_uuid(id), MemberId::from_uuid(target));
+    db::write(&state, move |conn| {
+        require_admin(conn, id, member.id)?;
+        end_membership(conn, id, target)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,151 @@
+use actix_web::{HttpRequest, post, web};
+use chrono::Utc;
+use entraide_domain::campaign::{
+    Currency, DonationSource, NewDonation, parse_amount, parse_payment_id,
+};
+use entraide_domain::error::Errors;
+use entraide_domain::ids::{AssociationId, CampaignId};
+use entraide_domain::text::Label;
+use entraide_openapi::associations::{DonationWebhook, WebhookResult};
+use entraide_openapi::problem as p;
+use entraide_persistence::{associations, campaigns};
+use uuid::Uuid;
+
+use super::campaigns::{duplicate_payment, same_currency};
+use crate::convert::associations as convert;
+use crate::db;
+use crate::error::ApiError;
+use crate::json::{RawJson, parse};
+use crate::security::webhook::{SIGNATURE_HEADER, TIMESTAMP_HEADER, TOLERANCE, verify};
+use crate::state::AppState;
+
+/// The payment provider reports a donation. Signed with the association's webhook key:
+/// `X-Entraide-Timestamp` (Unix seconds) and `X-Entraide-Signature: sha256=<hex of
+/// HMAC-SHA256(key, timestamp + "." + raw body)>`. A missing or malformed header is 400; a
+/// wrong signature 401 `invalid_signature`; a timestamp more than 5 minutes away 401
+/// `stale_timestamp`; the same signed delivery twice 409 `replayed`. A payment id already
+/// recorded answers 200 with `recorded: false` and the existing donation, so a provider's
+/// retries are harmless. Nothing is recorded unless everything passes.
+#[utoipa::path(
+    tag = "campaigns",
+    params(
+        ("association_id" = Uuid, Path, description = "The association's id"),
+        ("X-Entraide-Timestamp" = String, Header, description = "Unix seconds when signed"),
+        ("X-Entraide-Signature" = String, Header, description = "sha256=<hex HMAC-SHA256(key, timestamp + \".\" + body)>"),
+    ),
+    request_body = DonationWebhook,
+    responses(
+        (status = 200, description = "Recorded, or already recorded", body = WebhookResult),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 404, response = p::NotFound),
+        (status = 409, response = p::Conflict),
+        (status = 413, response = p::PayloadTooLarge),
+        (status = 415, response = p::UnsupportedMediaType),
+        (status = 422, response = p::UnprocessableEntity),
+        (status = 500, response = p::InternalError),
+        (status = 503, response = p::ServiceUnavailable),
+    )
+)]
+#[post("/webhooks/donations/{association_id}")]
+pub async fn donation_webhook(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<Uuid>,
+    body: RawJson,
+) -> Result<web::Json<WebhookResult>, ApiError> {
+    let association = AssociationId::from_uuid(path.into_inner());
+    let now = Utc::now();
+    let header = |name: &str| {
+        req.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let (timestamp, signature) = (header(TIMESTAMP_HEADER), header(SIGNATURE_HEADER));
+    let secret = db::read(&state, move |conn| {
+        associations::webhook_secret(conn, association)?.ok_or(ApiError::NotFound)
+    })
+    .await?;
+    let RawJson(bytes) = body;
+    let verified = verify(
+        &secret,
+        timestamp.as_deref(),
+        signature.as_deref(),
+        &bytes,
+        now,
+    )?;
+    let DonationWebhook {
+        campaign_id,
+        payment_id,
+        amount_cents,
+        currency,
+        donor_name,
+        anonymous,
+        paid_at,
+    } = parse(&bytes)?;
+    let mut errors = Errors::new();
+    let payment_id = errors.check("payment_id", parse_payment_id(&payment_id));
+    let amount_cents = errors.check("amount_cents", parse_amount(amount_cents));
+    let currency = errors.check("currency", Currency::parse(&currency));
+    let donor_name = if anonymous {
+        None
+    } else {
+        donor_name
+            .and_then(|n| errors.check("donor_name", Label::parse(&n)))
+            .map(|n| n.as_str().to_owned())
+    };
+    let campaign_id = CampaignId::from_uuid(campaign_id);
+    let result = db::write(&state, move |conn| {
+        if !campaigns::remember_delivery(
+            conn,
+            association,
+            &verified.signature,
+            now,
+            now - TOLERANCE * 2,
+        )? {
+            return Err(ApiError::Conflict {
+                code: "replayed",
+                field: None,
+            });
+        }
+        let campaign = campaigns::find(conn, campaign_id)?
+            .filter(|c| c.association_id == association)
+            .ok_or_else(|| {
+                ApiError::field(
+                    "campaign_id",
+                    "unknown_campaign",
+                    "is not a campaign of this association",
+                )
+            })?;
+        same_currency(&mut errors, &campaign, currency.as_ref());
+        errors.finish()?;
+        let (Some(payment_id), Some(amount_cents), Some(currency)) =
+            (payment_id, amount_cents, currency)
+        else {
+            return Err(ApiError::internal("parsed fields missing without errors"));
+        };
+        if let Some(existing) = campaigns::find_by_payment(conn, association, &payment_id)? {
+            return Ok(WebhookResult {
+                recorded: false,
+                donation: convert::donation(existing),
+            });
+        }
+        let new = NewDonation {
+            amount_cents,
+            currency,
+            donor_name,
+            source: DonationSource::Webhook,
+            provider_payment_id: Some(payment_id),
+            received_at: paid_at.unwrap_or(now).min(now),
+        };
+        let donation =
+            campaigns::record(conn, &campaign, None, &new, now).map_err(duplicate_payment)?;
+        Ok(WebhookResult {
+            recorded: true,
+            donation: convert::donation(donation),
+        })
+    })
+    .await?;
+    Ok(web::Json(result))
+}

@@ -1,0 +1,369 @@
+//! Patient associations: verification, membership, and the prevention announcements they send.
+
+use chrono::{DateTime, Utc};
+
+use crate::error::ParseError;
+use crate::ids::{AnnouncementId, AssociationId, ConditionId, MemberId};
+use crate::member::{Email, MemberKind, PlatformRole};
+use crate::post::Body;
+use crate::text::{Description, Label, Title, WebUrl};
+
+/// Registered associations are `pending` until a platform admin checks they are who they say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AssociationStatus {
+    Pending,
+    Verified,
+}
+
+/// A member's role in an association.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AssociationRole {
+    Member,
+    Volunteer,
+    Admin,
+}
+
+/// Where a member stands with an association: active, or asked to join and waiting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AssociationMembershipStatus {
+    Active,
+    Pending,
+}
+
+wire_enum!(AssociationStatus, "status", "invalid_status",
+    Pending => "pending", Verified => "verified");
+wire_enum!(AssociationRole, "role", "invalid_role",
+    Member => "member", Volunteer => "volunteer", Admin => "admin");
+wire_enum!(AssociationMembershipStatus, "status", "invalid_status",
+    Active => "active", Pending => "pending");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AssociationMembership {
+    pub role: AssociationRole,
+    pub status: AssociationMembershipStatus,
+}
+
+impl AssociationMembership {
+    pub fn is_active(self) -> bool {
+        self.status == AssociationMembershipStatus::Active
+    }
+
+    fn is_active_at_least(self, role: AssociationRole) -> bool {
+        self.is_active() && self.role >= role
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Association {
+    pub id: AssociationId,
+    pub name: Title,
+    pub description: Description,
+    pub website: Option<WebUrl>,
+    pub region: Option<Label>,
+    pub contact_email: Option<Email>,
+    pub condition_ids: Vec<ConditionId>,
+    pub open_membership: bool,
+    pub status: AssociationStatus,
+    pub verified_at: Option<DateTime<Utc>>,
+    pub member_count: i64,
+    pub follower_count: i64,
+    pub created_by: MemberId,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewAssociation {
+    pub name: Title,
+    pub description: Description,
+    pub website: Option<WebUrl>,
+    pub region: Option<Label>,
+    pub contact_email: Option<Email>,
+    pub condition_ids: Vec<ConditionId>,
+    pub open_membership: bool,
+}
+
+/// Changes to an association (its admins). Absent fields stay; `Some(None)` clears.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AssociationChanges {
+    pub name: Option<Title>,
+    pub description: Option<Description>,
+    pub website: Option<Option<WebUrl>>,
+    pub region: Option<Option<Label>>,
+    pub contact_email: Option<Option<Email>>,
+    pub condition_ids: Option<Vec<ConditionId>>,
+    pub open_membership: Option<bool>,
+}
+
+/// Policy: may the actor edit the association, manage its members and roles, create its groups,
+/// see its webhook secret? Its active admins.
+pub fn can_administer(membership: Option<AssociationMembership>) -> bool {
+    membership.is_some_and(|m| m.is_active_at_least(AssociationRole::Admin))
+}
+
+/// Policy: may the actor see who belongs to the association? Active admins and volunteers
+/// (membership of a disease association is health data: it is not public).
+pub fn can_see_members(membership: Option<AssociationMembership>) -> bool {
+    membership.is_some_and(|m| m.is_active_at_least(AssociationRole::Volunteer))
+}
+
+/// Why an association may not speak publicly yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PublishRefusal {
+    NotAdmin,
+    NotVerified,
+}
+
+/// Policy: may the actor publish announcements and open donation campaigns in the
+/// association's name? Its active admins, once a platform admin verified it (prevention
+/// messages and fundraising from an unverified organisation are how scams start).
+pub fn can_publish(
+    status: AssociationStatus,
+    membership: Option<AssociationMembership>,
+) -> Result<(), PublishRefusal> {
+    if !can_administer(membership) {
+        Err(PublishRefusal::NotAdmin)
+    } else if status != AssociationStatus::Verified {
+        Err(PublishRefusal::NotVerified)
+    } else {
+        Ok(())
+    }
+}
+
+/// Policy: who verifies associations. Platform admins.
+pub fn can_verify(role: PlatformRole) -> bool {
+    role == PlatformRole::Admin
+}
+
+/// What joining does: open associations take members at once, others queue a request.
+pub fn join(
+    open_membership: bool,
+    membership: Option<AssociationMembership>,
+) -> Option<AssociationMembershipStatus> {
+    match membership {
+        Some(_) => None,
+        None if open_membership => Some(AssociationMembershipStatus::Active),
+        None => Some(AssociationMembershipStatus::Pending),
+    }
+}
+
+/// Policy: may this membership end (the member leaves, or an admin removes or demotes them)?
+/// Not when it would leave the association without an active admin.
+pub fn can_lose_admin(target: AssociationMembership, active_admins: i64) -> bool {
+    !(target.is_active() && target.role == AssociationRole::Admin) || active_admins > 1
+}
+
+/// A prevention announcement.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Announcement {
+    pub id: AnnouncementId,
+    pub association_id: AssociationId,
+    pub author_id: MemberId,
+    pub title: Title,
+    pub body: Body,
+    pub link: Option<WebUrl>,
+    pub targeting: Targeting,
+    pub publish_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewAnnouncement {
+    pub title: Title,
+    pub body: Body,
+    pub link: Option<WebUrl>,
+    pub targeting: Targeting,
+    pub publish_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// Who an announcement is for. Empty lists and `None` mean "everyone".
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Targeting {
+    /// Members with any of these conditions in their profile.
+    pub condition_ids: Vec<ConditionId>,
+    /// Members of these kinds.
+    pub kinds: Vec<MemberKind>,
+    /// Members whose profile region is this one (ignoring case).
+    pub region: Option<Label>,
+}
+
+/// What a member's profile says, for targeting.
+#[derive(Debug, Clone, Copy)]
+pub struct Recipient<'a> {
+    pub kind: MemberKind,
+    pub region: Option<&'a str>,
+    pub condition_ids: &'a [ConditionId],
+    pub receives_announcements: bool,
+}
+
+impl Targeting {
+    /// Does the targeting select this member's profile?
+    pub fn matches(&self, recipient: &Recipient<'_>) -> bool {
+        let kind = self.kinds.is_empty() || self.kinds.contains(&recipient.kind);
+        let region = self.region.as_ref().is_none_or(|wanted| {
+            recipient
+                .region
+                .is_some_and(|region| region.to_lowercase() == wanted.key())
+        });
+        let condition = self.condition_ids.is_empty()
+            || self
+                .condition_ids
+                .iter()
+                .any(|c| recipient.condition_ids.contains(c));
+        kind && region && condition
+    }
+}
+
+/// Policy: does a live announcement reach this member's home feed? Members and followers of
+/// the association always get it (they chose it; unfollowing stops it). Others get it when
+/// the targeting matches their profile, unless they opted out of announcements.
+pub fn reaches(
+    targeting: &Targeting,
+    tied_to_association: bool,
+    recipient: &Recipient<'_>,
+) -> bool {
+    tied_to_association || (recipient.receives_announcements && targeting.matches(recipient))
+}
+
+/// Is an announcement live at `now`: published, not expired?
+pub fn is_live(
+    publish_at: DateTime<Utc>,
+    expires_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> bool {
+    publish_at <= now && expires_at.is_none_or(|end| end > now)
+}
+
+/// Checks an announcement's schedule: it must expire after it is published.
+pub fn check_schedule(
+    publish_at: DateTime<Utc>,
+    expires_at: Option<DateTime<Utc>>,
+) -> Result<(), ParseError> {
+    match expires_at {
+        Some(end) if end <= publish_at => Err(ParseError::single(
+            "expires_at",
+            "before_start",
+            "must be after publish_at",
+        )),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use AssociationMembershipStatus::*;
+    use AssociationRole::*;
+
+    fn m(
+        role: AssociationRole,
+        status: AssociationMembershipStatus,
+    ) -> Option<AssociationMembership> {
+        Some(AssociationMembership { role, status })
+    }
+
+    #[test]
+    fn roles_table() {
+        let cases = [
+            (None, false, false),
+            (m(Member, Active), false, false),
+            (m(Volunteer, Active), false, true),
+            (m(Admin, Active), true, true),
+            (m(Admin, Pending), false, false),
+        ];
+        for (membership, administer, see) in cases {
+            assert_eq!(can_administer(membership), administer, "{membership:?}");
+            assert_eq!(can_see_members(membership), see, "{membership:?}");
+        }
+        assert_eq!(
+            can_publish(AssociationStatus::Pending, m(Admin, Active)),
+            Err(PublishRefusal::NotVerified)
+        );
+        assert_eq!(
+            can_publish(AssociationStatus::Verified, m(Volunteer, Active)),
+            Err(PublishRefusal::NotAdmin)
+        );
+        assert!(can_publish(AssociationStatus::Verified, m(Admin, Active)).is_ok());
+        assert!(can_verify(PlatformRole::Admin));
+        assert!(!can_verify(PlatformRole::Moderator));
+    }
+
+    #[test]
+    fn joining_and_the_last_admin() {
+        assert_eq!(join(true, None), Some(Active));
+        assert_eq!(join(false, None), Some(Pending));
+        assert_eq!(join(true, m(Member, Pending)), None);
+        let admin = AssociationMembership {
+            role: Admin,
+            status: Active,
+        };
+        assert!(!can_lose_admin(admin, 1));
+        assert!(can_lose_admin(admin, 2));
+        let member = AssociationMembership {
+            role: Member,
+            status: Active,
+        };
+        assert!(can_lose_admin(member, 1));
+    }
+
+    #[test]
+    fn targeting_table() {
+        let sep = ConditionId::new();
+        let other = ConditionId::new();
+        let targeting = Targeting {
+            condition_ids: vec![sep],
+            kinds: vec![MemberKind::Patient, MemberKind::Caregiver],
+            region: Some(Label::parse("Bretagne").unwrap()),
+        };
+        let base = Recipient {
+            kind: MemberKind::Patient,
+            region: Some("bretagne"),
+            condition_ids: &[sep],
+            receives_announcements: true,
+        };
+        assert!(targeting.matches(&base));
+        assert!(!targeting.matches(&Recipient {
+            kind: MemberKind::Professional,
+            ..base
+        }));
+        assert!(!targeting.matches(&Recipient {
+            region: Some("Normandie"),
+            ..base
+        }));
+        assert!(!targeting.matches(&Recipient {
+            region: None,
+            ..base
+        }));
+        assert!(!targeting.matches(&Recipient {
+            condition_ids: &[other],
+            ..base
+        }));
+        assert!(Targeting::default().matches(&Recipient {
+            region: None,
+            condition_ids: &[],
+            ..base
+        }));
+        let opted_out = Recipient {
+            receives_announcements: false,
+            ..base
+        };
+        assert!(!reaches(&targeting, false, &opted_out));
+        assert!(reaches(&targeting, true, &opted_out), "followers chose it");
+        assert!(reaches(&Targeting::default(), false, &base));
+    }
+
+    #[test]
+    fn schedule() {
+        let now = Utc::now();
+        assert!(is_live(now, None, now));
+        assert!(!is_live(now + chrono::TimeDelta::hours(1), None, now));
+        assert!(!is_live(
+            now - chrono::TimeDelta::hours(2),
+            Some(now - chrono::TimeDelta::hours(1)),
+            now
+        ));
+        assert!(check_schedule(now, Some(now)).is_err());
+        assert!(check_schedule(now, Some(now + chrono::TimeDelta::days(1))).is_ok());
+    }
+}

@@ -1,0 +1,3 @@
+DROP TABLE calendar_tokens;
+DROP TABLE event_rsvps;
+DROP TABLE events;

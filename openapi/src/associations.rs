@@ -1,0 +1,356 @@
+//! Patient associations, their members and followers, prevention announcements, donation
+//! campaigns and the signed donation webhook.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::groups::MemberSummary;
+use crate::members::MemberKind;
+
+/// `pending` until a platform admin verifies the association; `verified` shows a badge and
+/// lets it publish announcements and open campaigns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AssociationStatus {
+    Pending,
+    Verified,
+}
+
+/// A role in an association: `admin` (manages it), `volunteer` (organises events, sees
+/// members), `member`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AssociationRole {
+    Admin,
+    Volunteer,
+    Member,
+}
+
+/// `active`, or `pending` (asked to join; an admin decides).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AssociationMembershipStatus {
+    Active,
+    Pending,
+}
+
+/// Your standing in an association.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct MyAssociationMembership {
+    pub role: AssociationRole,
+    pub status: AssociationMembershipStatus,
+}
+
+/// An association, as its public page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Association {
+    pub id: Uuid,
+    #[schema(example = "Association Bretonne contre la Mucoviscidose")]
+    pub name: String,
+    pub description: String,
+    pub website: Option<String>,
+    #[schema(example = "Bretagne")]
+    pub region: Option<String>,
+    pub contact_email: Option<String>,
+    /// The conditions it serves.
+    pub condition_ids: Vec<Uuid>,
+    /// `true`: members join at once; `false`: an admin approves each request.
+    pub open_membership: bool,
+    pub status: AssociationStatus,
+    /// When a platform admin verified it.
+    pub verified_at: Option<DateTime<Utc>>,
+    /// Active members.
+    pub member_count: i64,
+    pub follower_count: i64,
+    pub created_at: DateTime<Utc>,
+    /// Your standing (single-association answers, when logged in and a member).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub membership: Option<MyAssociationMembership>,
+    /// Whether you follow it (single-association answers, when logged in).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub following: Option<bool>,
+}
+
+/// Register an association; you become its admin. It stays `pending` until verified.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateAssociationRequest {
+    #[schema(min_length = 3, max_length = 120)]
+    pub name: String,
+    #[serde(default)]
+    #[schema(max_length = 8000)]
+    pub description: Option<String>,
+    #[schema(format = "uri")]
+    pub website: Option<String>,
+    pub region: Option<String>,
+    #[schema(format = "email")]
+    pub contact_email: Option<String>,
+    /// At most 20.
+    #[serde(default)]
+    pub condition_ids: Vec<Uuid>,
+    /// Defaults to `true`.
+    pub open_membership: Option<bool>,
+}
+
+/// Changes (admins). Absent fields stay; `null` clears an optional one.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateAssociationRequest {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    #[serde(default, deserialize_with = "crate::double_option::deserialize")]
+    #[schema(value_type = Option<String>, format = "uri")]
+    pub website: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::double_option::deserialize")]
+    #[schema(value_type = Option<String>)]
+    pub region: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::double_option::deserialize")]
+    #[schema(value_type = Option<String>, format = "email")]
+    pub contact_email: Option<Option<String>>,
+    /// Replaces the list.
+    pub condition_ids: Option<Vec<Uuid>>,
+    pub open_membership: Option<bool>,
+}
+
+/// Filters of the association directory.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AssociationQuery {
+    /// Name contains this text (case-insensitive).
+    pub q: Option<String>,
+    pub condition_id: Option<Uuid>,
+    pub status: Option<AssociationStatus>,
+    /// `true`: only associations you are an active member of (requires login).
+    pub mine: Option<bool>,
+}
+
+/// The result of joining: `active`, or `pending` when an admin approves members.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct AssociationJoinResult {
+    pub status: AssociationMembershipStatus,
+}
+
+/// A line of an association's member list (admins and volunteers only).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct AssociationMember {
+    pub member: MemberSummary,
+    pub role: AssociationRole,
+    pub status: AssociationMembershipStatus,
+    pub since: DateTime<Utc>,
+}
+
+/// Filters of an association's member list.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AssociationMemberQuery {
+    /// Only this status (`pending`: the requests to approve).
+    pub status: Option<AssociationMembershipStatus>,
+}
+
+/// An admin's decision on a member: approve a request (`status: active`) and/or set the role.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateAssociationMemberRequest {
+    pub role: Option<AssociationRole>,
+    /// Only `active` (approve) may be set.
+    pub status: Option<AssociationMembershipStatus>,
+}
+
+/// Whether you follow the association, and how many do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct FollowState {
+    pub following: bool,
+    pub follower_count: i64,
+}
+
+/// The key the payment provider signs donation webhooks with. Keep it secret; asking for a new
+/// one revokes this one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct WebhookSecret {
+    pub secret: String,
+    /// Where the provider sends the webhook.
+    pub webhook_path: String,
+}
+
+/// Who an announcement is for. Empty lists and `null` mean everyone.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+pub struct Targeting {
+    /// Members with any of these conditions in their profile.
+    #[serde(default)]
+    pub condition_ids: Vec<Uuid>,
+    /// Members of these kinds.
+    #[serde(default)]
+    pub kinds: Vec<MemberKind>,
+    /// Members whose profile region is this one (ignoring case).
+    pub region: Option<String>,
+}
+
+/// The association an item comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct AssociationRef {
+    pub id: Uuid,
+    pub name: String,
+    pub verified: bool,
+}
+
+/// A prevention announcement.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Announcement {
+    pub id: Uuid,
+    pub association: AssociationRef,
+    pub title: String,
+    /// Markdown source.
+    pub body: String,
+    /// Sanitised HTML rendering of `body`.
+    pub body_html: String,
+    pub link: Option<String>,
+    pub targeting: Targeting,
+    pub publish_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    /// Published and not expired now.
+    pub live: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A new announcement (admins of a verified association).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateAnnouncementRequest {
+    #[schema(min_length = 3, max_length = 120)]
+    pub title: String,
+    /// Markdown, at most 20,000 characters.
+    pub body: String,
+    #[schema(format = "uri")]
+    pub link: Option<String>,
+    #[serde(default)]
+    pub targeting: Targeting,
+    /// When it appears (default: now). A future time schedules it.
+    pub publish_at: Option<DateTime<Utc>>,
+    /// When it stops appearing.
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// Your settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct MemberSettings {
+    /// Receive, in your home feed, announcements targeted at your profile from associations you
+    /// neither joined nor follow. Those you joined or follow always reach you.
+    pub receive_announcements: bool,
+}
+
+/// Changes to your settings; absent fields stay.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateMemberSettingsRequest {
+    pub receive_announcements: Option<bool>,
+}
+
+/// A donation campaign and its public progress.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Campaign {
+    pub id: Uuid,
+    pub association: AssociationRef,
+    pub title: String,
+    pub description: String,
+    /// In the currency's smallest unit (cents).
+    pub goal_cents: i64,
+    #[schema(example = "EUR")]
+    pub currency: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    /// The association's payment page: Entraide never handles card data.
+    pub payment_url: String,
+    pub raised_cents: i64,
+    /// Donations recorded (each gift counts once; anonymous gifts included).
+    pub donor_count: i64,
+    /// Raised as a whole percentage of the goal (may pass 100).
+    pub percent: i64,
+    /// Accepting donations now.
+    pub open: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A new campaign (admins of a verified association).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateCampaignRequest {
+    #[schema(min_length = 3, max_length = 120)]
+    pub title: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[schema(minimum = 1)]
+    pub goal_cents: i64,
+    #[schema(example = "EUR")]
+    pub currency: String,
+    /// Default: now.
+    pub starts_at: Option<DateTime<Utc>>,
+    pub ends_at: DateTime<Utc>,
+    #[schema(format = "uri")]
+    pub payment_url: String,
+}
+
+/// `manual` (entered by an admin) or `webhook` (reported by the payment provider).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DonationSource {
+    Manual,
+    Webhook,
+}
+
+/// A recorded donation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Donation {
+    pub id: Uuid,
+    pub campaign_id: Uuid,
+    pub amount_cents: i64,
+    /// `null` when the donor stays anonymous.
+    pub donor_name: Option<String>,
+    pub source: DonationSource,
+    pub received_at: DateTime<Utc>,
+}
+
+/// A donation an association admin records by hand (a cheque, a transfer...).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordDonationRequest {
+    #[schema(minimum = 1)]
+    pub amount_cents: i64,
+    /// Must be the campaign's currency.
+    pub currency: String,
+    /// Leave out (or `null`) for an anonymous donor.
+    pub donor_name: Option<String>,
+    /// Default: now.
+    pub received_at: Option<DateTime<Utc>>,
+    /// An external reference; recording it twice answers 409.
+    pub payment_id: Option<String>,
+}
+
+/// What the payment provider sends to `POST /webhooks/donations/{association_id}`, signed:
+/// header `X-Entraide-Timestamp` (Unix seconds) and `X-Entraide-Signature:
+/// sha256=<hex HMAC-SHA256(secret, timestamp + "." + raw body)>`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DonationWebhook {
+    pub campaign_id: Uuid,
+    /// The provider's payment id: the same id is recorded once.
+    pub payment_id: String,
+    #[schema(minimum = 1)]
+    pub amount_cents: i64,
+    pub currency: String,
+    pub donor_name: Option<String>,
+    /// `true`: do not record the donor's name.
+    #[serde(default)]
+    pub anonymous: bool,
+    /// Default: when received.
+    pub paid_at: Option<DateTime<Utc>>,
+}
+
+/// The webhook's answer: `recorded: false` when this payment id was already recorded (the
+/// existing donation is returned).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct WebhookResult {
+    pub recorded: bool,
+    pub donation: Donation,
+}
