@@ -1,6 +1,7 @@
 //! Domain <-> wire conversions, written out field by field so a new field breaks the build here.
 
 pub mod associations;
+pub mod events;
 
 use entraide_domain::condition::Condition;
 use entraide_domain::member::{MemberKind, PlatformRole};

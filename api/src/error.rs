@@ -190,6 +190,16 @@ pub fn title(code: &str, lang: Lang) -> &'static str {
             "This payment is already recorded",
             "Ce paiement est déjà enregistré",
         ),
+        "cannot_create_events" => (
+            "Only this group's moderators may create events here",
+            "Seuls les modérateurs de ce groupe peuvent y créer des événements",
+        ),
+        "not_association_staff" => (
+            "Only the association's admins and volunteers may do this",
+            "Seuls les administrateurs et bénévoles de l'association peuvent faire cela",
+        ),
+        "event_cancelled" => ("The event is cancelled", "L'événement est annulé"),
+        "event_over" => ("The event is over", "L'événement est terminé"),
         "last_owner" => (
             "The last owner must hand over before leaving",
             "Le dernier propriétaire doit passer la main avant de partir",

@@ -9,7 +9,7 @@ use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_actix_web::{AppExt, scope};
 
-use crate::handlers::{associations, auth, conditions, groups, health, members, posts};
+use crate::handlers::{associations, auth, conditions, events, groups, health, members, posts};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -47,6 +47,7 @@ answer `{\"items\": [...], \"next_cursor\": string|null}`. Access tokens travel 
         (name = "reactions", description = "Supportive reactions on posts and comments"),
         (name = "associations", description = "Patient associations, their members, followers and prevention announcements"),
         (name = "campaigns", description = "Donation campaigns, donations and the signed donation webhook"),
+        (name = "events", description = "The events calendar, RSVPs and iCalendar feeds"),
         (name = "health", description = "Liveness, readiness and this document"),
     )
 )]
@@ -152,7 +153,17 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .service(associations::campaigns::get_campaign)
                 .service(associations::campaigns::record_donation)
                 .service(associations::campaigns::list_donations)
-                .service(associations::webhook::donation_webhook),
+                .service(associations::webhook::donation_webhook)
+                .service(events::create::create_event)
+                .service(events::list::list_events)
+                .service(events::manage::get_event)
+                .service(events::manage::update_event)
+                .service(events::manage::cancel_event)
+                .service(events::rsvp::rsvp_event)
+                .service(events::rsvp::list_attendees)
+                .service(events::calendar::get_event_ical)
+                .service(events::calendar::create_calendar_token)
+                .service(events::calendar::get_calendar_feed),
         );
 }
 

@@ -95,6 +95,18 @@ impl Errors {
         }
     }
 
+    /// Keeps the value when it parsed, records its errors under their own fields otherwise
+    /// (for parsers that check several fields together).
+    pub fn keep<T>(&mut self, result: Result<T, ParseError>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(error) => {
+                self.errors.extend(error.into_errors());
+                None
+            }
+        }
+    }
+
     pub fn push(&mut self, error: FieldError) {
         self.errors.push(error);
     }

@@ -12,8 +12,10 @@ use chrono_tz::Tz;
 
 use crate::association::{AssociationMembership, AssociationRole};
 use crate::error::ParseError;
+use crate::geo::Point;
 use crate::group::{GroupRole, Membership};
-use crate::ids::MemberId;
+use crate::ids::{AssociationId, EventId, GroupId, MemberId};
+use crate::text::{Description, Label, Title, WebUrl};
 
 /// An IANA time zone (`Europe/Paris`, `America/Montreal`...).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -345,6 +347,106 @@ pub fn places_to_fill(capacity: Option<i32>, going_count: i64, waitlisted: i64) 
     match capacity {
         None => waitlisted,
         Some(capacity) => (i64::from(capacity) - going_count).clamp(0, waitlisted),
+    }
+}
+
+/// Where an event lives: its visibility follows (a group's events are seen by who may read the
+/// group; association and personal events are public).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Place {
+    Group(GroupId),
+    Association(AssociationId),
+    Personal,
+}
+
+/// A physical venue. Coordinates make the event findable by distance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Venue {
+    pub address: Option<Label>,
+    pub city: Option<Label>,
+    pub point: Option<Point>,
+}
+
+/// An event (a single one, or a recurring series).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub id: EventId,
+    pub title: Title,
+    pub description: Description,
+    pub organizer_id: MemberId,
+    pub place: Place,
+    pub schedule: Schedule,
+    pub online_url: Option<WebUrl>,
+    pub venue: Option<Venue>,
+    pub capacity: Option<i32>,
+    pub status: EventStatus,
+    pub cancelled_at: Option<DateTime<Utc>>,
+    pub rescheduled_at: Option<DateTime<Utc>>,
+    pub previous_starts_at: Option<DateTime<Utc>>,
+    /// Bumped by every change attendees should see (iCalendar SEQUENCE).
+    pub sequence: i32,
+    pub going_count: i64,
+    pub interested_count: i64,
+    pub waitlist_count: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewEvent {
+    pub title: Title,
+    pub description: Description,
+    pub place: Place,
+    pub schedule: Schedule,
+    pub online_url: Option<WebUrl>,
+    pub venue: Option<Venue>,
+    pub capacity: Option<i32>,
+}
+
+/// Changes to an event; absent fields stay, `Some(None)` clears.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EventChanges {
+    pub title: Option<Title>,
+    pub description: Option<Description>,
+    /// A new time: the event is marked rescheduled.
+    pub schedule: Option<Schedule>,
+    pub online_url: Option<Option<WebUrl>>,
+    pub venue: Option<Option<Venue>>,
+    pub capacity: Option<Option<i32>>,
+}
+
+/// A capacity: 1 to [`MAX_CAPACITY`] places.
+pub fn parse_capacity(capacity: i32) -> Result<i32, ParseError> {
+    if (1..=MAX_CAPACITY).contains(&capacity) {
+        Ok(capacity)
+    } else {
+        Err(ParseError::single(
+            "capacity",
+            "out_of_range",
+            format!("must be between 1 and {MAX_CAPACITY}"),
+        ))
+    }
+}
+
+/// Checks a calendar query range: `to` after `from`, at most [`MAX_QUERY_RANGE`] wide.
+pub fn check_range(from: DateTime<Utc>, to: DateTime<Utc>) -> Result<(), ParseError> {
+    if to <= from {
+        Err(ParseError::single(
+            "to",
+            "before_start",
+            "must be after from",
+        ))
+    } else if to - from > MAX_QUERY_RANGE {
+        Err(ParseError::single(
+            "to",
+            "range_too_wide",
+            format!(
+                "the range covers at most {} days",
+                MAX_QUERY_RANGE.num_days()
+            ),
+        ))
+    } else {
+        Ok(())
     }
 }
 

@@ -8,6 +8,7 @@
 pub mod associations;
 pub mod auth;
 pub mod conditions;
+pub mod events;
 pub mod groups;
 pub mod health;
 pub mod members;

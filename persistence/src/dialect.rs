@@ -14,3 +14,9 @@ pub fn like_contains(text: &str) -> String {
     pattern.push('%');
     pattern
 }
+
+diesel::define_sql_function! {
+    /// `COALESCE(a, b)`. Wrapping a column in it keeps the planner from driving a query by that
+    /// column's index (see `posts::readable_by`).
+    fn coalesce(value: diesel::sql_types::Nullable<diesel::sql_types::Text>, fallback: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}

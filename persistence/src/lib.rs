@@ -4,6 +4,9 @@
 //! types or [`PersistenceError`], never HTTP types. Diesel is synchronous: the API runs these on
 //! actix's blocking pool.
 
+#[macro_use]
+mod visibility;
+
 pub mod announcements;
 pub mod associations;
 pub mod bulk;
@@ -13,6 +16,7 @@ pub mod conditions;
 pub mod connection;
 pub mod dialect;
 pub mod error;
+pub mod events;
 pub mod follows;
 pub mod groups;
 pub mod members;

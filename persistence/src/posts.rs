@@ -7,23 +7,18 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::Bool;
-use entraide_domain::group::{Audience, GroupVisibility, MembershipStatus, Reader};
+use entraide_domain::group::{MembershipStatus, Reader};
 use entraide_domain::ids::{GroupId, MemberId, PostId};
 use entraide_domain::post::{Body, Post, ReactionCounts, ReactionKind};
 use entraide_domain::profile::Visibility;
 
 use crate::connection::{DbConnection, MultiBackend};
 use crate::convert::{from_db_time, parse_id, to_db_time};
+use crate::dialect::coalesce;
 use crate::error::PersistenceError;
 use crate::schema::{discussion_groups, follows, group_memberships, members, posts};
 
 type PostFilter = Box<dyn BoxableExpression<posts::table, MultiBackend, SqlType = Bool>>;
-
-diesel::define_sql_function! {
-    /// `COALESCE(a, b)`. Wrapping a column in it keeps the planner from driving a query by that
-    /// column's index (see [`readable_by`]).
-    fn coalesce(value: diesel::sql_types::Nullable<diesel::sql_types::Text>, fallback: diesel::sql_types::Text) -> diesel::sql_types::Text;
-}
 
 /// The read policy as SQL: group posts of groups the reader may read (audience first, then
 /// public-and-not-banned or active membership); wall posts of members whose wall the reader may
@@ -36,15 +31,9 @@ diesel::define_sql_function! {
 /// the home feed at 1M posts by gathering every readable post and sorting them (5 s).
 /// Subqueries stay unboxed: diesel's multi-backend connection cannot render boxed subselects.
 pub(crate) fn readable_by(reader: Reader) -> PostFilter {
-    let everyone = Audience::Everyone.as_str();
-    let public = GroupVisibility::Public.as_str();
     let group_key = coalesce(posts::group_id, "");
     match reader {
         Reader::Anonymous => {
-            let open_groups = discussion_groups::table
-                .filter(discussion_groups::audience.eq(everyone))
-                .filter(discussion_groups::visibility.eq(public))
-                .select(discussion_groups::id);
             let open_wall = diesel::dsl::exists(
                 members::table
                     .filter(members::id.eq(posts::author_id))
@@ -52,33 +41,13 @@ pub(crate) fn readable_by(reader: Reader) -> PostFilter {
             );
             Box::new(
                 group_key
-                    .eq_any(open_groups)
+                    .eq_any(open_group_ids!())
                     .or(posts::group_id.is_null().and(open_wall)),
             )
         }
         Reader::Member { id, kind } => {
             let me = id.to_string();
-            let active = group_memberships::table
-                .filter(group_memberships::member_id.eq(me.clone()))
-                .filter(group_memberships::status.eq(MembershipStatus::Active.as_str()))
-                .select(group_memberships::group_id);
-            let banned = group_memberships::table
-                .filter(group_memberships::member_id.eq(me.clone()))
-                .filter(group_memberships::status.eq(MembershipStatus::Banned.as_str()))
-                .select(group_memberships::group_id);
-            let readable_groups = discussion_groups::table
-                .filter(
-                    discussion_groups::audience
-                        .eq(everyone)
-                        .or(discussion_groups::audience.eq(Audience::of_kind(kind).as_str())),
-                )
-                .filter(
-                    discussion_groups::visibility
-                        .eq(public)
-                        .and(discussion_groups::id.ne_all(banned))
-                        .or(discussion_groups::id.eq_any(active)),
-                )
-                .select(discussion_groups::id);
+            let readable_groups = readable_group_ids!(me, kind);
             let open_wall = diesel::dsl::exists(
                 members::table
                     .filter(members::id.eq(posts::author_id))

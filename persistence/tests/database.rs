@@ -387,12 +387,15 @@ fn memberships_keep_the_member_count_and_feed_the_directory() {
 /// The SQL read filter and the domain read policy agree on every combination of group
 /// visibility, audience, reader kind and membership status, and on every wall visibility.
 #[test]
-fn the_sql_read_filter_agrees_with_the_domain_policy() {
+fn the_sql_read_filter_agrees_with_the_domain_policy_for_posts_and_events() {
+    use entraide_domain::event::{NewEvent, Schedule, TimeZoneName};
     use entraide_domain::group::{
         Audience, GroupDescription, GroupName, GroupRole, GroupVisibility, Membership,
         MembershipStatus, NewGroup, Reader,
     };
     use entraide_domain::post::{Body, Place, can_read_post};
+    use entraide_domain::text::{Description, Title};
+    use entraide_persistence::events;
     use entraide_persistence::groups;
     use entraide_persistence::posts::{self, Scope};
 
@@ -460,6 +463,28 @@ fn the_sql_read_filter_agrees_with_the_domain_policy() {
             .unwrap();
             let body = Body::parse("contenu", Body::POST_MAX_CHARS).unwrap();
             let post = posts::insert(&mut conn, owner, Some(group.id), &body, now).unwrap();
+            let event = events::insert(
+                &mut conn,
+                owner,
+                &NewEvent {
+                    title: Title::parse("Réunion").unwrap(),
+                    description: Description::default(),
+                    place: entraide_domain::event::Place::Group(group.id),
+                    schedule: Schedule::parse(
+                        now,
+                        now + chrono::TimeDelta::hours(1),
+                        TimeZoneName::parse("Europe/Paris").unwrap(),
+                        None,
+                        None,
+                    )
+                    .unwrap(),
+                    online_url: None,
+                    venue: None,
+                    capacity: None,
+                },
+                now,
+            )
+            .unwrap();
             for (reader, status) in &readers {
                 let membership = status.map(|status| Membership {
                     role: GroupRole::Member,
@@ -484,6 +509,24 @@ fn the_sql_read_filter_agrees_with_the_domain_policy() {
                 let context = format!("{visibility:?} {audience:?} {reader:?} {status:?}");
                 assert_eq!(by_id.is_some(), expected, "by id: {context}");
                 assert_eq!(listed.len() == 1, expected, "listed: {context}");
+                // Events of the group follow the same rule as its posts.
+                let event_by_id = events::find_readable(&mut conn, *reader, event.id).unwrap();
+                let query = events::EventQuery {
+                    from: now - chrono::TimeDelta::days(1),
+                    to: now + chrono::TimeDelta::days(1),
+                    group: Some(group.id),
+                    association: None,
+                    within: None,
+                    mine: None,
+                };
+                let events_listed =
+                    events::list_single(&mut conn, *reader, &query, None, 10).unwrap();
+                assert_eq!(event_by_id.is_some(), expected, "event by id: {context}");
+                assert_eq!(
+                    events_listed.len() == 1,
+                    expected,
+                    "event listed: {context}"
+                );
                 checked += 1;
             }
         }

@@ -12,6 +12,7 @@ mod campaigns;
 mod conditions;
 mod contract;
 mod errors;
+mod events;
 mod groups;
 mod health;
 mod members;

@@ -41,7 +41,7 @@ impl IdCursor {
     }
 }
 
-fn authors(
+pub(crate) fn authors(
     conn: &mut DbConnection,
     ids: impl Iterator<Item = MemberId>,
 ) -> Result<HashMap<MemberId, MemberSummary>, ApiError> {
@@ -52,7 +52,7 @@ fn authors(
         .collect())
 }
 
-fn author_of(
+pub(crate) fn author_of(
     authors: &HashMap<MemberId, MemberSummary>,
     id: MemberId,
 ) -> Result<MemberSummary, ApiError> {

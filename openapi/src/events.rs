@@ -1,0 +1,215 @@
+//! The events calendar: events in groups, of associations or of members, RSVPs with a waiting
+//! list, and iCalendar export.
+
+use chrono::{DateTime, FixedOffset, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::associations::AssociationRef;
+use crate::groups::MemberSummary;
+use crate::posts::GroupRef;
+
+/// How a series repeats: `weekly` (same weekday and local time), `monthly_by_weekday` (e.g.
+/// every second Tuesday; a series starting on a fifth weekday repeats on the last one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Recurrence {
+    Weekly,
+    MonthlyByWeekday,
+}
+
+/// `scheduled`, or `cancelled` (kept readable, marked).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EventStatus {
+    Scheduled,
+    Cancelled,
+}
+
+/// An answer: `going`, `interested`, `not_going`; `waitlisted` when you asked `going` and the
+/// event was full (you are promoted, in order, when a place frees).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RsvpStatus {
+    Going,
+    Interested,
+    NotGoing,
+    Waitlisted,
+}
+
+/// What you may answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RsvpAnswer {
+    Going,
+    Interested,
+    NotGoing,
+}
+
+/// A venue. `lat`/`lon` (WGS 84) make the event findable by distance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Venue {
+    #[schema(example = "12 rue de la Santé")]
+    pub address: Option<String>,
+    #[schema(example = "Rennes")]
+    pub city: Option<String>,
+    #[schema(example = 48.1173)]
+    pub lat: Option<f64>,
+    #[schema(example = -1.6778)]
+    pub lon: Option<f64>,
+}
+
+/// An event. Times are in the event's time zone, RFC 3339 with offset.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Event {
+    pub id: Uuid,
+    pub title: String,
+    pub description: String,
+    pub organizer: MemberSummary,
+    /// The group it lives in (its members and readers see it).
+    pub group: Option<GroupRef>,
+    /// The association that holds it.
+    pub association: Option<AssociationRef>,
+    /// Start of the event (of the first occurrence for a series).
+    #[schema(value_type = String, format = DateTime, example = "2026-12-08T18:00:00+01:00")]
+    pub starts_at: DateTime<FixedOffset>,
+    #[schema(value_type = String, format = DateTime)]
+    pub ends_at: DateTime<FixedOffset>,
+    /// IANA time zone.
+    #[schema(example = "Europe/Paris")]
+    pub time_zone: String,
+    pub recurrence: Option<Recurrence>,
+    /// No occurrence starts after this.
+    pub recurrence_until: Option<DateTime<Utc>>,
+    pub online_url: Option<String>,
+    pub venue: Option<Venue>,
+    /// Places; `null`: unlimited.
+    pub capacity: Option<i32>,
+    pub places_left: Option<i64>,
+    pub status: EventStatus,
+    pub cancelled_at: Option<DateTime<Utc>>,
+    /// Set when the time changed; `previous_starts_at` is where it was.
+    pub rescheduled_at: Option<DateTime<Utc>>,
+    pub previous_starts_at: Option<DateTime<Utc>>,
+    pub going_count: i64,
+    pub interested_count: i64,
+    pub waitlist_count: i64,
+    /// Your answer, when logged in and you answered.
+    pub my_rsvp: Option<RsvpStatus>,
+    /// Whether you may change it, cancel it and see its attendees.
+    pub can_manage: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+/// One occurrence in a calendar query (the event itself for a single event).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct EventOccurrence {
+    #[schema(value_type = String, format = DateTime)]
+    pub starts_at: DateTime<FixedOffset>,
+    #[schema(value_type = String, format = DateTime)]
+    pub ends_at: DateTime<FixedOffset>,
+    /// Distance from the query point, when the query had one.
+    pub distance_km: Option<f64>,
+    pub event: Event,
+}
+
+/// A new event: in a group (`group_id`: its moderators, or members if the group allows), for
+/// an association (`association_id`: its admins and volunteers, once verified), or your own.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateEventRequest {
+    #[schema(min_length = 3, max_length = 120)]
+    pub title: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    pub group_id: Option<Uuid>,
+    pub association_id: Option<Uuid>,
+    /// With an offset; stored in UTC.
+    #[schema(value_type = String, format = DateTime, example = "2026-12-08T18:00:00+01:00")]
+    pub starts_at: DateTime<FixedOffset>,
+    #[schema(value_type = String, format = DateTime)]
+    pub ends_at: DateTime<FixedOffset>,
+    /// IANA time zone in which it is held (and repeats).
+    #[schema(example = "Europe/Paris")]
+    pub time_zone: String,
+    pub recurrence: Option<Recurrence>,
+    pub recurrence_until: Option<DateTime<Utc>>,
+    #[schema(format = "uri")]
+    pub online_url: Option<String>,
+    pub venue: Option<Venue>,
+    #[schema(minimum = 1, maximum = 100000)]
+    pub capacity: Option<i32>,
+}
+
+/// Changes (organiser and staff). A new time marks the event rescheduled. Absent fields stay;
+/// `null` clears an optional one.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateEventRequest {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub starts_at: Option<DateTime<FixedOffset>>,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub ends_at: Option<DateTime<FixedOffset>>,
+    pub time_zone: Option<String>,
+    #[serde(default, deserialize_with = "crate::double_option::deserialize")]
+    #[schema(value_type = Option<String>, format = "uri")]
+    pub online_url: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::double_option::deserialize")]
+    #[schema(value_type = Option<Venue>)]
+    pub venue: Option<Option<Venue>>,
+    #[serde(default, deserialize_with = "crate::double_option::deserialize")]
+    #[schema(value_type = Option<i32>)]
+    pub capacity: Option<Option<i32>>,
+}
+
+/// A calendar query. `from` defaults to now, `to` to 90 days later; at most 366 days.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EventQuery {
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    pub group_id: Option<Uuid>,
+    pub association_id: Option<Uuid>,
+    /// With `lon` and `radius_km`: events within that distance.
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    /// 0 < radius ≤ 500.
+    pub radius_km: Option<f64>,
+    /// `true`: events you organise or answered (requires login).
+    pub mine: Option<bool>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RsvpRequest {
+    pub status: RsvpAnswer,
+}
+
+/// Your answer as recorded (`waitlisted` when full) and the event's counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct RsvpResult {
+    pub status: RsvpStatus,
+    pub going_count: i64,
+    pub interested_count: i64,
+    pub waitlist_count: i64,
+}
+
+/// A line of the attendee list (organisers only).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Attendee {
+    pub member: MemberSummary,
+    pub status: RsvpStatus,
+    pub since: DateTime<Utc>,
+}
+
+/// Your personal calendar feed: subscribe to `webcal_url` in a calendar application. Anyone
+/// with the URL reads your events: asking again revokes it and gives a new one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CalendarFeed {
+    pub webcal_url: String,
+    pub https_url: String,
+}
