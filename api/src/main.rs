@@ -53,6 +53,12 @@ enum Command {
         /// Groups joined per member, on average.
         #[arg(long, default_value_t = 4)]
         groups_per_member: usize,
+        /// Verified associations, with members, followers and an announcement each.
+        #[arg(long, default_value_t = 10)]
+        associations: usize,
+        /// Calendar events (a tenth recurring), with RSVPs.
+        #[arg(long, default_value_t = 500)]
+        events: usize,
         /// The random seed: the same seed gives the same data.
         #[arg(long, default_value_t = 42)]
         seed: u64,
@@ -122,6 +128,8 @@ fn run(cli: Cli) -> Result<(), String> {
             reactions,
             follows_per_member,
             groups_per_member,
+            associations,
+            events,
             seed,
             analyze,
             quiet,
@@ -135,6 +143,8 @@ fn run(cli: Cli) -> Result<(), String> {
                 reactions,
                 follows_per_member,
                 groups_per_member,
+                associations,
+                events,
                 seed,
                 analyze,
                 progress: !quiet,

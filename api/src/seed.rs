@@ -13,7 +13,9 @@ use entraide_domain::member::{MemberKind, Password, PlatformRole};
 use entraide_domain::post::{Body, ReactionKind};
 use entraide_domain::profile::{Visibility, defaults};
 use entraide_persistence::bulk::{
-    self, BulkRow, CommentRow, FollowRow, GroupRow, MemberRow, MembershipRow, PostRow, ReactionRow,
+    self, AnnouncementRow, AssociationFollowRow, AssociationMembershipRow, AssociationRow, BulkRow,
+    CommentRow, EventRow, FollowRow, GroupRow, MemberRow, MembershipRow, PostRow, ReactionRow,
+    RsvpRow,
 };
 use entraide_persistence::connection::in_transaction;
 use entraide_persistence::{Database, DbConnection, PersistenceError, conditions, members};
@@ -35,6 +37,10 @@ pub struct SeedOptions {
     pub follows_per_member: usize,
     /// Groups joined per member, on average.
     pub groups_per_member: usize,
+    /// Verified associations, each with members, followers and a live announcement.
+    pub associations: usize,
+    /// Events (a tenth of them recurring), in groups, of associations or personal.
+    pub events: usize,
     pub seed: u64,
     /// Run `ANALYZE` at the end (production databases are analysed; a fresh one is not).
     pub analyze: bool,
@@ -632,6 +638,14 @@ pub fn seed(database: &Database, options: &SeedOptions) -> Result<SeedReport, Pe
     let clock = Instant::now();
     let count = progress.load(&mut conn, "reactions", &reactions)?;
     rows.push(("reactions", count, clock.elapsed().as_secs_f64()));
+    let calendar = Calendar {
+        member_ids: &member_ids,
+        group_ids: group_rows.iter().map(|g| g.id.clone()).collect(),
+        group_owners: &owners,
+        active_by_group: &active_by_group,
+        now,
+    };
+    rows.extend(calendar.load(&mut conn, &mut rng, &progress, options)?);
     progress.bar.finish_and_clear();
     bulk::finish_loading(&mut conn)?;
     if options.analyze {
@@ -650,4 +664,268 @@ pub fn seed(database: &Database, options: &SeedOptions) -> Result<SeedReport, Pe
         seconds: started.elapsed().as_secs_f64(),
         credentials,
     })
+}
+
+/// Coordinates of [`CITIES`], for event venues.
+const CITY_POINTS: [(f64, f64); 12] = [
+    (48.8566, 2.3522),
+    (45.7640, 4.8357),
+    (43.2965, 5.3698),
+    (43.6047, 1.4442),
+    (47.2184, -1.5536),
+    (50.6292, 3.0573),
+    (48.1173, -1.6778),
+    (48.5734, 7.7521),
+    (44.8378, -0.5792),
+    (47.3220, 5.0415),
+    (49.4432, 1.0999),
+    (47.9030, 1.9093),
+];
+
+const EVENT_TITLES: [&str; 8] = [
+    "Groupe de parole",
+    "Café des aidants",
+    "Atelier d'éducation thérapeutique",
+    "Réunion d'information",
+    "Marche solidaire",
+    "Conférence avec un neurologue",
+    "Permanence de l'association",
+    "Séance de sophrologie",
+];
+
+/// What the associations and the calendar are built on.
+struct Calendar<'a> {
+    member_ids: &'a [String],
+    group_ids: Vec<String>,
+    group_owners: &'a [usize],
+    active_by_group: &'a [Vec<usize>],
+    now: DateTime<Utc>,
+}
+
+impl Calendar<'_> {
+    /// Associations (verified, each with members, followers and a live announcement; the
+    /// benchmark members join or follow some) and events around the seed epoch with RSVPs.
+    fn load(
+        &self,
+        conn: &mut DbConnection,
+        rng: &mut StdRng,
+        progress: &Progress,
+        options: &SeedOptions,
+    ) -> Result<Vec<(&'static str, usize, f64)>, PersistenceError> {
+        let clock = Instant::now();
+        let members = self.member_ids.len();
+        let at = naive(self.now);
+        let mut associations = Vec::new();
+        let mut memberships = Vec::new();
+        let mut follows = Vec::new();
+        let mut announcements = Vec::new();
+        for a in 0..options.associations {
+            let (city, region) = CITIES[a % CITIES.len()];
+            let admin = rng.random_range(BENCH_MEMBERS..members);
+            let id = id_at(rng, self.now - Duration::days(400));
+            let name = format!("Association {city} Entraide {}", a + 1);
+            let mut joined: HashSet<usize> = HashSet::from([admin]);
+            for _ in 0..(members / 20).max(2) {
+                joined.insert(rng.random_range(0..members));
+            }
+            // The benchmark members belong to the first associations.
+            if a < 2 {
+                joined.extend(0..BENCH_MEMBERS);
+            }
+            let mut joined: Vec<usize> = joined.into_iter().collect();
+            joined.sort_unstable();
+            for &m in &joined {
+                memberships.push(AssociationMembershipRow {
+                    association_id: id.clone(),
+                    member_id: self.member_ids[m].clone(),
+                    role: if m == admin { "admin" } else { "member" },
+                    status: "active",
+                    created_at: at,
+                    updated_at: at,
+                });
+            }
+            let mut followers: HashSet<usize> = HashSet::new();
+            for _ in 0..(members / 10).max(2) {
+                followers.insert(rng.random_range(0..members));
+            }
+            let mut followers: Vec<usize> = followers.into_iter().collect();
+            followers.sort_unstable();
+            for &m in &followers {
+                follows.push(AssociationFollowRow {
+                    association_id: id.clone(),
+                    member_id: self.member_ids[m].clone(),
+                    created_at: at,
+                });
+            }
+            let body = Body::parse(
+                &format!("{} {}", sentence(rng), sentence(rng)),
+                Body::POST_MAX_CHARS,
+            )
+            .map_err(|e| PersistenceError::Config(e.to_string()))?;
+            announcements.push(AnnouncementRow {
+                id: id_at(rng, self.now - Duration::days(3)),
+                association_id: id.clone(),
+                author_id: self.member_ids[admin].clone(),
+                title: format!("Prévention : {}", EVENT_TITLES[a % EVENT_TITLES.len()]),
+                body: body.source().to_owned(),
+                body_html: body.html().to_owned(),
+                link: None,
+                for_patients: true,
+                for_caregivers: true,
+                for_professionals: rng.random_bool(0.5),
+                region_key: rng.random_bool(0.5).then(|| region.to_lowercase()),
+                publish_at: naive(self.now - Duration::days(3)),
+                expires_at: Some(naive(self.now + Duration::days(3650))),
+                created_at: naive(self.now - Duration::days(3)),
+            });
+            associations.push(AssociationRow {
+                id,
+                name_key: name.to_lowercase(),
+                name,
+                description: sentence(rng),
+                website: Some(format!("https://asso{}.example.org", a + 1)),
+                region: Some(region.to_owned()),
+                contact_email: None,
+                open_membership: true,
+                status: "verified",
+                verified_at: Some(at),
+                verified_by: None,
+                webhook_secret: format!("seed-secret-{a}-{}", rng.random::<u64>()),
+                member_count: i64::try_from(joined.len()).unwrap_or_default(),
+                follower_count: i64::try_from(followers.len()).unwrap_or_default(),
+                created_by: self.member_ids[admin].clone(),
+                created_at: at,
+                updated_at: at,
+            });
+        }
+
+        let zone = entraide_domain::event::TimeZoneName::parse("Europe/Paris")
+            .map_err(|e| PersistenceError::Config(e.to_string()))?;
+        let mut events = Vec::new();
+        let mut rsvps = Vec::new();
+        for e in 0..options.events {
+            let starts = self.now + Duration::hours(rng.random_range(-24 * 90..24 * 180));
+            let duration = Duration::minutes(30 * rng.random_range(2..6));
+            let recurrence = match rng.random_range(0..20) {
+                0 => Some(entraide_domain::event::Recurrence::Weekly),
+                1 => Some(entraide_domain::event::Recurrence::MonthlyByWeekday),
+                _ => None,
+            };
+            let schedule = entraide_domain::event::Schedule::parse(
+                starts,
+                starts + duration,
+                zone,
+                recurrence,
+                None,
+            )
+            .map_err(|e| PersistenceError::Config(e.to_string()))?;
+            let (group, association, organizer, audience): (
+                Option<usize>,
+                Option<usize>,
+                usize,
+                Vec<usize>,
+            ) = match rng.random_range(0..3) {
+                0 if !self.group_ids.is_empty() => {
+                    let g = rng.random_range(0..self.group_ids.len());
+                    (
+                        Some(g),
+                        None,
+                        self.group_owners[g],
+                        self.active_by_group[g].clone(),
+                    )
+                }
+                1 if !associations.is_empty() => {
+                    let a = rng.random_range(0..associations.len());
+                    let admin = memberships
+                        .iter()
+                        .find(|m| m.association_id == associations[a].id && m.role == "admin")
+                        .and_then(|m| self.member_ids.iter().position(|id| *id == m.member_id))
+                        .unwrap_or_default();
+                    (None, Some(a), admin, Vec::new())
+                }
+                _ => (None, None, rng.random_range(0..members), Vec::new()),
+            };
+            let c = rng.random_range(0..CITIES.len());
+            let online = rng.random_bool(0.3);
+            let capacity = rng.random_bool(0.2).then_some(20_i32);
+            let id = id_at(rng, starts - Duration::days(30));
+            // Who answers: members of the group, or anyone; the benchmark members now and then.
+            let mut answered: HashSet<usize> = HashSet::new();
+            for _ in 0..rng.random_range(0..12) {
+                let m = if audience.is_empty() {
+                    rng.random_range(0..members)
+                } else {
+                    audience[rng.random_range(0..audience.len())]
+                };
+                answered.insert(m);
+            }
+            if audience.is_empty() && e % 10 == 0 {
+                answered.insert(e / 10 % BENCH_MEMBERS);
+            }
+            let mut answered: Vec<usize> = answered.into_iter().collect();
+            answered.sort_unstable();
+            let (mut going, mut interested) = (0_i64, 0_i64);
+            for m in answered {
+                let wants_going = rng.random_bool(0.6);
+                let status = if wants_going && capacity.is_none_or(|c| going < i64::from(c)) {
+                    going += 1;
+                    "going"
+                } else {
+                    interested += 1;
+                    "interested"
+                };
+                rsvps.push(RsvpRow {
+                    event_id: id.clone(),
+                    member_id: self.member_ids[m].clone(),
+                    status,
+                    created_at: at,
+                    updated_at: at,
+                });
+            }
+            events.push(EventRow {
+                id,
+                title: EVENT_TITLES[e % EVENT_TITLES.len()].to_owned(),
+                description: sentence(rng),
+                organizer_id: self.member_ids[organizer].clone(),
+                group_id: group.map(|g| self.group_ids[g].clone()),
+                association_id: association.map(|a| associations[a].id.clone()),
+                starts_at: naive(schedule.starts_at),
+                ends_at: naive(schedule.ends_at),
+                time_zone: zone.as_str().to_owned(),
+                recurrence: recurrence.map(entraide_domain::event::Recurrence::as_str),
+                recurrence_until: None,
+                last_ends_at: naive(schedule.last_ends_at()),
+                online_url: online.then(|| format!("https://visio.example.org/{e}")),
+                address: (!online)
+                    .then(|| format!("{} rue de la République", rng.random_range(1..200))),
+                city: (!online).then(|| CITIES[c].0.to_owned()),
+                latitude: (!online).then_some(CITY_POINTS[c].0),
+                longitude: (!online).then_some(CITY_POINTS[c].1),
+                capacity,
+                status: "scheduled",
+                cancelled_at: None,
+                rescheduled_at: None,
+                previous_starts_at: None,
+                sequence: 0,
+                going_count: going,
+                interested_count: interested,
+                waitlist_count: 0,
+                created_at: naive(starts - Duration::days(30)),
+                updated_at: naive(starts - Duration::days(30)),
+            });
+        }
+        progress.load(conn, "associations", &associations)?;
+        progress.load(conn, "association_memberships", &memberships)?;
+        progress.load(conn, "association_follows", &follows)?;
+        progress.load(conn, "announcements", &announcements)?;
+        let association_seconds = clock.elapsed().as_secs_f64();
+        let clock = Instant::now();
+        progress.load(conn, "events", &events)?;
+        progress.load(conn, "event_rsvps", &rsvps)?;
+        Ok(vec![
+            ("associations", associations.len(), association_seconds),
+            ("events", events.len(), clock.elapsed().as_secs_f64()),
+            ("event_rsvps", rsvps.len(), 0.0),
+        ])
+    }
 }

@@ -9,7 +9,9 @@ use diesel::prelude::*;
 use crate::connection::DbConnection;
 use crate::error::PersistenceError;
 use crate::schema::{
-    comments, discussion_groups, follows, group_memberships, members, post_reactions, posts,
+    announcements, association_follows, association_memberships, associations, comments,
+    discussion_groups, event_rsvps, events, follows, group_memberships, members, post_reactions,
+    posts,
 };
 
 /// Runs the same diesel code on the inner connection of either backend.
@@ -135,6 +137,109 @@ pub struct ReactionRow {
     pub created_at: NaiveDateTime,
 }
 
+#[derive(Insertable, Clone)]
+#[diesel(table_name = associations)]
+pub struct AssociationRow {
+    pub id: String,
+    pub name: String,
+    pub name_key: String,
+    pub description: String,
+    pub website: Option<String>,
+    pub region: Option<String>,
+    pub contact_email: Option<String>,
+    pub open_membership: bool,
+    pub status: &'static str,
+    pub verified_at: Option<NaiveDateTime>,
+    pub verified_by: Option<String>,
+    pub webhook_secret: String,
+    pub member_count: i64,
+    pub follower_count: i64,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Insertable, Clone)]
+#[diesel(table_name = association_memberships)]
+pub struct AssociationMembershipRow {
+    pub association_id: String,
+    pub member_id: String,
+    pub role: &'static str,
+    pub status: &'static str,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Insertable, Clone)]
+#[diesel(table_name = association_follows)]
+pub struct AssociationFollowRow {
+    pub association_id: String,
+    pub member_id: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Insertable, Clone)]
+#[diesel(table_name = announcements)]
+pub struct AnnouncementRow {
+    pub id: String,
+    pub association_id: String,
+    pub author_id: String,
+    pub title: String,
+    pub body: String,
+    pub body_html: String,
+    pub link: Option<String>,
+    pub for_patients: bool,
+    pub for_caregivers: bool,
+    pub for_professionals: bool,
+    pub region_key: Option<String>,
+    pub publish_at: NaiveDateTime,
+    pub expires_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Insertable, Clone)]
+#[diesel(table_name = events)]
+pub struct EventRow {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    pub organizer_id: String,
+    pub group_id: Option<String>,
+    pub association_id: Option<String>,
+    pub starts_at: NaiveDateTime,
+    pub ends_at: NaiveDateTime,
+    pub time_zone: String,
+    pub recurrence: Option<&'static str>,
+    pub recurrence_until: Option<NaiveDateTime>,
+    pub last_ends_at: NaiveDateTime,
+    pub online_url: Option<String>,
+    pub address: Option<String>,
+    pub city: Option<String>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub capacity: Option<i32>,
+    pub status: &'static str,
+    pub cancelled_at: Option<NaiveDateTime>,
+    pub rescheduled_at: Option<NaiveDateTime>,
+    pub previous_starts_at: Option<NaiveDateTime>,
+    pub sequence: i32,
+    pub going_count: i64,
+    pub interested_count: i64,
+    pub waitlist_count: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Insertable, Clone)]
+#[diesel(table_name = event_rsvps)]
+pub struct RsvpRow {
+    pub event_id: String,
+    pub member_id: String,
+    pub status: &'static str,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
 /// A table the loader can fill, with its column count (to size batches under the parameter
 /// limit).
 pub trait BulkRow: Sized {
@@ -162,6 +267,12 @@ bulk_row!(PostRow, posts::table, 14);
 bulk_row!(CommentRow, comments::table, 14);
 bulk_row!(FollowRow, follows::table, 3);
 bulk_row!(ReactionRow, post_reactions::table, 4);
+bulk_row!(AssociationRow, associations::table, 17);
+bulk_row!(AssociationMembershipRow, association_memberships::table, 6);
+bulk_row!(AssociationFollowRow, association_follows::table, 3);
+bulk_row!(AnnouncementRow, announcements::table, 14);
+bulk_row!(EventRow, events::table, 28);
+bulk_row!(RsvpRow, event_rsvps::table, 5);
 
 /// Rows per statement for a table.
 pub fn batch_size<T: BulkRow>() -> usize {

@@ -3,7 +3,7 @@
 use entraide_api::seed::{SEED_PASSWORD, SeedOptions, seed};
 use entraide_openapi::auth::TokenResponse;
 use entraide_openapi::pagination::Page;
-use entraide_openapi::posts::PostItem;
+use entraide_openapi::posts::FeedPage;
 use entraide_persistence::testing::TestDatabase;
 use entraide_persistence::{Database, PoolOptions};
 use reqwest::StatusCode;
@@ -19,6 +19,8 @@ fn options() -> SeedOptions {
         reactions: 400,
         follows_per_member: 3,
         groups_per_member: 2,
+        associations: 3,
+        events: 40,
         seed: 7,
         analyze: true,
         progress: false,
@@ -45,6 +47,11 @@ fn fingerprint(database: &Database) -> Vec<String> {
          ORDER BY group_id, member_id",
         "SELECT follower_id || ' ' || followed_id AS line FROM follows \
          ORDER BY follower_id, followed_id",
+        "SELECT id || ' ' || organizer_id || ' ' || COALESCE(group_id, '-') || ' ' || \
+         COALESCE(association_id, '-') || ' ' || title AS line FROM events ORDER BY id",
+        "SELECT event_id || ' ' || member_id || ' ' || status AS line FROM event_rsvps \
+         ORDER BY event_id, member_id",
+        "SELECT id || ' ' || name AS line FROM associations ORDER BY id",
     ] {
         lines.extend(
             diesel::sql_query(sql)
@@ -117,6 +124,33 @@ async fn the_seed_is_deterministic_consistent_and_usable() {
             0,
             "threads"
         );
+        assert_eq!(
+            mismatched(
+                "SELECT COUNT(*) AS n FROM events e WHERE e.going_count <> \
+             (SELECT COUNT(*) FROM event_rsvps r WHERE r.event_id = e.id AND r.status = 'going') \
+             OR e.interested_count <> \
+             (SELECT COUNT(*) FROM event_rsvps r WHERE r.event_id = e.id AND r.status = 'interested') \
+             OR e.going_count > COALESCE(e.capacity, e.going_count)",
+                &mut conn
+            ),
+            0,
+            "event counts"
+        );
+        assert_eq!(
+            mismatched(
+                "SELECT COUNT(*) AS n FROM associations a WHERE a.member_count <> \
+             (SELECT COUNT(*) FROM association_memberships m WHERE m.association_id = a.id) \
+             OR a.follower_count <> \
+             (SELECT COUNT(*) FROM association_follows f WHERE f.association_id = a.id)",
+                &mut conn
+            ),
+            0,
+            "association counts"
+        );
+        assert_eq!(
+            mismatched("SELECT COUNT(*) AS n FROM events", &mut conn),
+            40
+        );
     }
 
     // The same seed gives the same data on a second database.
@@ -134,16 +168,27 @@ async fn the_seed_is_deterministic_consistent_and_usable() {
     let login = app.login(email, password).await;
     assert_eq!(login.status(), StatusCode::OK);
     let tokens: TokenResponse = login.json().await.unwrap();
-    let feed: Page<PostItem> = app
-        .get(
-            "/api/v1/feed",
-            Some(&format!("Bearer {}", tokens.access_token)),
-        )
+    let bearer = format!("Bearer {}", tokens.access_token);
+    let feed: FeedPage = app
+        .get("/api/v1/feed", Some(&bearer))
         .await
         .json()
         .await
         .unwrap();
     assert!(!feed.items.is_empty());
+    // They belong to the first associations: their announcements reach the feed.
+    assert!(!feed.announcements.is_empty());
+    // And the calendar has events they may see.
+    let events: Page<serde_json::Value> = app
+        .get(
+            "/api/v1/events?from=2026-08-01T00:00:00Z&to=2027-05-01T00:00:00Z",
+            Some(&bearer),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(!events.items.is_empty());
 
     // Seeding refuses a database that already has members.
     assert!(seed(&database, &options()).is_err());
