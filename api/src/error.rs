@@ -200,6 +200,10 @@ pub fn title(code: &str, lang: Lang) -> &'static str {
         ),
         "event_cancelled" => ("The event is cancelled", "L'événement est annulé"),
         "event_over" => ("The event is over", "L'événement est terminé"),
+        "not_an_editor" => (
+            "Only editors may write the knowledge base",
+            "Seuls les rédacteurs peuvent écrire dans la base de connaissances",
+        ),
         "last_owner" => (
             "The last owner must hand over before leaving",
             "Le dernier propriétaire doit passer la main avant de partir",

@@ -9,7 +9,9 @@ use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_actix_web::{AppExt, scope};
 
-use crate::handlers::{associations, auth, conditions, events, groups, health, members, posts};
+use crate::handlers::{
+    associations, auth, conditions, events, groups, health, members, places, posts,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -48,6 +50,7 @@ answer `{\"items\": [...], \"next_cursor\": string|null}`. Access tokens travel 
         (name = "associations", description = "Patient associations, their members, followers and prevention announcements"),
         (name = "campaigns", description = "Donation campaigns, donations and the signed donation webhook"),
         (name = "events", description = "The events calendar, RSVPs and iCalendar feeds"),
+        (name = "places", description = "Local resources: places and services near members"),
         (name = "health", description = "Liveness, readiness and this document"),
     )
 )]
@@ -93,6 +96,8 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .service(members::role::set_member_role)
                 .service(members::settings::get_my_settings)
                 .service(members::settings::update_my_settings)
+                .service(members::editor::grant_editor)
+                .service(members::editor::revoke_editor)
                 .service(members::follows::follow_member)
                 .service(members::follows::unfollow_member)
                 .service(members::follows::list_followers)
@@ -163,7 +168,11 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .service(events::rsvp::list_attendees)
                 .service(events::calendar::get_event_ical)
                 .service(events::calendar::create_calendar_token)
-                .service(events::calendar::get_calendar_feed),
+                .service(events::calendar::get_calendar_feed)
+                .service(places::create::create_place)
+                .service(places::list::list_places)
+                .service(places::get::get_place)
+                .service(places::get::update_place),
         );
 }
 

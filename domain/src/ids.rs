@@ -99,3 +99,7 @@ id_type!(
     /// An event of the calendar (a single event or a recurring series).
     EventId
 );
+id_type!(
+    /// A place of the local resources directory.
+    PlaceId
+);

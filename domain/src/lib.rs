@@ -18,6 +18,7 @@ pub mod geo;
 pub mod group;
 pub mod ids;
 pub mod member;
+pub mod place;
 pub mod post;
 pub mod profile;
 pub mod text;

@@ -71,6 +71,17 @@ impl PlatformRole {
     }
 }
 
+/// Policy: may a platform admin, or an association admin (`association_admin`), grant or
+/// withdraw the editor right? Platform admins for anyone; association admins for the active
+/// members of their association (`target_in_association`).
+pub fn can_grant_editor(
+    role: PlatformRole,
+    association_admin: bool,
+    target_in_association: bool,
+) -> bool {
+    role == PlatformRole::Admin || (association_admin && target_in_association)
+}
+
 /// Policy: who may add conditions to the shared catalogue.
 pub fn can_manage_conditions(role: PlatformRole) -> bool {
     role == PlatformRole::Admin

@@ -13,6 +13,7 @@ pub mod groups;
 pub mod health;
 pub mod members;
 pub mod pagination;
+pub mod places;
 pub mod posts;
 pub mod problem;
 

@@ -20,6 +20,7 @@ pub mod events;
 pub mod follows;
 pub mod groups;
 pub mod members;
+pub mod places;
 pub mod posts;
 pub mod reactions;
 pub mod schema;

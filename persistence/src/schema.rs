@@ -339,6 +339,48 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    editors (member_id) {
+        member_id -> Text,
+        association_id -> Nullable<Text>,
+        granted_by -> Nullable<Text>,
+        granted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    places (id) {
+        id -> Text,
+        name -> Text,
+        name_key -> Text,
+        kind -> Text,
+        description -> Text,
+        address -> Text,
+        city -> Text,
+        city_key -> Text,
+        postcode -> Nullable<Text>,
+        latitude -> Double,
+        longitude -> Double,
+        phone -> Nullable<Text>,
+        website -> Nullable<Text>,
+        opening_hours -> Nullable<Text>,
+        audience -> Text,
+        association_id -> Nullable<Text>,
+        created_by -> Text,
+        verified_by -> Nullable<Text>,
+        verified_at -> Timestamp,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    place_conditions (place_id, condition_id) {
+        place_id -> Text,
+        condition_id -> Text,
+    }
+}
+
 diesel::joinable!(group_memberships -> discussion_groups (group_id));
 diesel::joinable!(association_groups -> discussion_groups (group_id));
 diesel::joinable!(association_memberships -> associations (association_id));
@@ -379,4 +421,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     events,
     event_rsvps,
     calendar_tokens,
+    editors,
+    places,
+    place_conditions,
 );

@@ -8,4 +8,5 @@ pub mod events;
 pub mod groups;
 pub mod health;
 pub mod members;
+pub mod places;
 pub mod posts;

@@ -16,6 +16,7 @@ mod events;
 mod groups;
 mod health;
 mod members;
+mod places;
 mod posts;
 mod seed;
 mod support;

@@ -1,0 +1,3 @@
+DROP TABLE place_conditions;
+DROP TABLE places;
+DROP TABLE editors;
