@@ -204,6 +204,26 @@ pub fn title(code: &str, lang: Lang) -> &'static str {
             "Only editors may write the knowledge base",
             "Seuls les rédacteurs peuvent écrire dans la base de connaissances",
         ),
+        "already_reviewed" => (
+            "You already validated this version",
+            "Vous avez déjà validé cette version",
+        ),
+        "invalid_transition" => (
+            "This step does not apply to the version's status",
+            "Cette étape ne s'applique pas au statut de la version",
+        ),
+        "not_a_committee_member" => (
+            "Only the committee's members may do this",
+            "Seuls les membres du comité peuvent faire cela",
+        ),
+        "own_resource" => (
+            "You cannot review your own resource",
+            "Vous ne pouvez pas relire votre propre ressource",
+        ),
+        "under_review" => (
+            "The version is under review and cannot change",
+            "La version est en cours de relecture et ne peut pas changer",
+        ),
         "last_owner" => (
             "The last owner must hand over before leaving",
             "Le dernier propriétaire doit passer la main avant de partir",

@@ -10,7 +10,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_actix_web::{AppExt, scope};
 
 use crate::handlers::{
-    associations, auth, conditions, events, groups, health, members, places, posts,
+    associations, auth, conditions, events, groups, health, members, places, posts, resources,
 };
 
 #[derive(OpenApi)]
@@ -51,6 +51,7 @@ answer `{\"items\": [...], \"next_cursor\": string|null}`. Access tokens travel 
         (name = "campaigns", description = "Donation campaigns, donations and the signed donation webhook"),
         (name = "events", description = "The events calendar, RSVPs and iCalendar feeds"),
         (name = "places", description = "Local resources: places and services near members"),
+        (name = "resources", description = "The resource library, scientific committees and the review workflow"),
         (name = "health", description = "Liveness, readiness and this document"),
     )
 )]
@@ -172,7 +173,18 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .service(places::create::create_place)
                 .service(places::list::list_places)
                 .service(places::get::get_place)
-                .service(places::get::update_place),
+                .service(places::get::update_place)
+                .service(resources::committees::create_committee)
+                .service(resources::committees::list_committees)
+                .service(resources::committees::add_committee_member)
+                .service(resources::committees::committee_queue)
+                .service(resources::create::create_resource)
+                .service(resources::list::list_resources)
+                .service(resources::get::get_resource)
+                .service(resources::get::update_resource)
+                .service(resources::get::list_versions)
+                .service(resources::workflow::submit_resource)
+                .service(resources::workflow::review_resource),
         );
 }
 

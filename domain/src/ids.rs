@@ -103,3 +103,15 @@ id_type!(
     /// A place of the local resources directory.
     PlaceId
 );
+id_type!(
+    /// A scientific committee.
+    CommitteeId
+);
+id_type!(
+    /// A resource of the library (all its versions).
+    ResourceId
+);
+id_type!(
+    /// One version of a resource.
+    VersionId
+);

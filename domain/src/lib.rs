@@ -21,6 +21,7 @@ pub mod member;
 pub mod place;
 pub mod post;
 pub mod profile;
+pub mod resource;
 pub mod text;
 
 pub use error::{FieldError, ParseError};

@@ -16,6 +16,7 @@ pub mod pagination;
 pub mod places;
 pub mod posts;
 pub mod problem;
+pub mod resources;
 
 /// The committed OpenAPI document (regenerate with `cargo run -- openapi > openapi/openapi.json`).
 pub const OPENAPI_JSON: &str = include_str!("../openapi.json");

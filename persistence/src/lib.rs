@@ -23,6 +23,7 @@ pub mod members;
 pub mod places;
 pub mod posts;
 pub mod reactions;
+pub mod resources;
 pub mod schema;
 pub mod sessions;
 #[cfg(feature = "testing")]

@@ -381,6 +381,92 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    committees (id) {
+        id -> Text,
+        name -> Text,
+        name_key -> Text,
+        description -> Text,
+        association_id -> Nullable<Text>,
+        quorum -> Integer,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    committee_members (committee_id, member_id) {
+        committee_id -> Text,
+        member_id -> Text,
+        expertise -> Text,
+        added_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    resources (id) {
+        id -> Text,
+        kind -> Text,
+        language -> Text,
+        audience -> Text,
+        committee_id -> Text,
+        author_id -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    resource_conditions (resource_id, condition_id) {
+        resource_id -> Text,
+        condition_id -> Text,
+    }
+}
+
+diesel::table! {
+    resource_versions (id) {
+        id -> Text,
+        resource_id -> Text,
+        number -> Integer,
+        status -> Text,
+        title -> Text,
+        title_key -> Text,
+        summary -> Text,
+        body -> Text,
+        body_html -> Text,
+        url -> Nullable<Text>,
+        provider -> Nullable<Text>,
+        duration_seconds -> Nullable<Integer>,
+        book_authors -> Nullable<Text>,
+        publisher -> Nullable<Text>,
+        year -> Nullable<Integer>,
+        isbn -> Nullable<Text>,
+        format -> Nullable<Text>,
+        tags -> Text,
+        sources -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        submitted_at -> Nullable<Timestamp>,
+        validated_at -> Nullable<Timestamp>,
+        review_due_at -> Nullable<Timestamp>,
+        published_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    resource_reviews (id) {
+        id -> Text,
+        version_id -> Text,
+        reviewer_id -> Text,
+        decision -> Text,
+        comment -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(resource_versions -> resources (resource_id));
+diesel::joinable!(committee_members -> committees (committee_id));
 diesel::joinable!(group_memberships -> discussion_groups (group_id));
 diesel::joinable!(association_groups -> discussion_groups (group_id));
 diesel::joinable!(association_memberships -> associations (association_id));
@@ -424,4 +510,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     editors,
     places,
     place_conditions,
+    committees,
+    committee_members,
+    resources,
+    resource_conditions,
+    resource_versions,
+    resource_reviews,
 );

@@ -10,3 +10,4 @@ pub mod health;
 pub mod members;
 pub mod places;
 pub mod posts;
+pub mod resources;

@@ -18,6 +18,7 @@ mod health;
 mod members;
 mod places;
 mod posts;
+mod resources;
 mod seed;
 mod support;
 mod tokens;

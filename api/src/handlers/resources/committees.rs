@@ -1,0 +1,272 @@
+use actix_web::{HttpResponse, get, post, web};
+use chrono::Utc;
+use entraide_domain::association::can_administer;
+use entraide_domain::error::Errors;
+use entraide_domain::ids::{AssociationId, CommitteeId, MemberId};
+use entraide_domain::member::PlatformRole;
+use entraide_domain::resource::Committee;
+use entraide_domain::text::{Description, Title};
+use entraide_openapi::pagination::{Page, PageQuery};
+use entraide_openapi::problem as p;
+use entraide_openapi::resources::{
+    AddCommitteeMemberRequest, Committee as WireCommittee, CreateCommitteeRequest, Resource,
+};
+use entraide_persistence::{DbConnection, associations, members, resources};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::{expertise_from, resource_to_wire};
+use crate::db;
+use crate::error::ApiError;
+use crate::extractors::{AuthMember, MaybeMember};
+use crate::json::Json;
+use crate::pagination::PageRequest;
+use crate::state::AppState;
+
+fn to_wire(committee: Committee) -> WireCommittee {
+    let Committee {
+        id,
+        name,
+        description,
+        association_id,
+        quorum,
+        member_count,
+        created_at,
+    } = committee;
+    WireCommittee {
+        id: id.as_uuid(),
+        name: name.as_str().to_owned(),
+        description: description.as_str().to_owned(),
+        association_id: association_id.map(|a| a.as_uuid()),
+        quorum,
+        member_count,
+        created_at,
+    }
+}
+
+/// Platform admins manage every committee; association admins their association's.
+fn may_manage(
+    conn: &mut DbConnection,
+    actor: AuthMember,
+    association: Option<AssociationId>,
+) -> Result<bool, ApiError> {
+    if actor.role == PlatformRole::Admin {
+        return Ok(true);
+    }
+    Ok(match association {
+        Some(association) => can_administer(associations::membership(conn, association, actor.id)?),
+        None => false,
+    })
+}
+
+/// Create a scientific committee: platform-wide (platform admins) or of an association (its
+/// admins). Names are unique ignoring case (409 `name_taken`).
+#[utoipa::path(
+    tag = "resources",
+    security(("bearer" = [])),
+    request_body = CreateCommitteeRequest,
+    responses(
+        (status = 201, description = "Created", body = WireCommittee),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 409, response = p::Conflict),
+        (status = 413, response = p::PayloadTooLarge),
+        (status = 415, response = p::UnsupportedMediaType),
+        (status = 422, response = p::UnprocessableEntity),
+        (status = 500, response = p::InternalError),
+        (status = 503, response = p::ServiceUnavailable),
+    )
+)]
+#[post("/committees")]
+pub async fn create_committee(
+    state: web::Data<AppState>,
+    member: AuthMember,
+    body: Json<CreateCommitteeRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let CreateCommitteeRequest {
+        name,
+        description,
+        association_id,
+        quorum,
+    } = body.into_inner();
+    let mut errors = Errors::new();
+    let name = errors.check("name", Title::parse(&name));
+    let description = errors.check(
+        "description",
+        Description::parse(description.as_deref().unwrap_or_default()),
+    );
+    let quorum = quorum.unwrap_or(1);
+    if !(1..=5).contains(&quorum) {
+        errors.push(entraide_domain::FieldError::new(
+            "quorum",
+            "out_of_range",
+            "must be between 1 and 5",
+        ));
+    }
+    errors.finish()?;
+    let (Some(name), Some(description)) = (name, description) else {
+        return Err(ApiError::internal("parsed fields missing without errors"));
+    };
+    let association = association_id.map(AssociationId::from_uuid);
+    let committee = db::write(&state, move |conn| {
+        if let Some(association) = association {
+            associations::find(conn, association)?.ok_or(ApiError::NotFound)?;
+        }
+        if !may_manage(conn, member, association)? {
+            return Err(ApiError::Forbidden);
+        }
+        Ok(resources::insert_committee(
+            conn,
+            &name,
+            &description,
+            association,
+            quorum,
+            member.id,
+            Utc::now(),
+        )?)
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(to_wire(committee)))
+}
+
+#[derive(Serialize, Deserialize)]
+struct Cursor {
+    n: String,
+    i: Uuid,
+}
+
+/// The committees, in name order (public: who vouches for the information is no secret).
+#[utoipa::path(
+    tag = "resources",
+    security((), ("bearer" = [])),
+    params(PageQuery),
+    responses(
+        (status = 200, description = "A page of committees", body = Page<WireCommittee>),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 422, response = p::UnprocessableEntity),
+        (status = 500, response = p::InternalError),
+        (status = 503, response = p::ServiceUnavailable),
+    )
+)]
+#[get("/committees")]
+pub async fn list_committees(
+    state: web::Data<AppState>,
+    _reader: MaybeMember,
+    paging: web::Query<PageQuery>,
+) -> Result<web::Json<Page<WireCommittee>>, ApiError> {
+    let page = PageRequest::<Cursor>::parse(&paging)?;
+    let after = page
+        .after
+        .as_ref()
+        .map(|c| (c.n.clone(), CommitteeId::from_uuid(c.i)));
+    let fetch = page.fetch();
+    let items = db::read(&state, move |conn| {
+        Ok(resources::list_committees(conn, after, fetch)?)
+    })
+    .await?;
+    page.page(
+        items,
+        |c| Cursor {
+            n: c.name.key(),
+            i: c.id.as_uuid(),
+        },
+        to_wire,
+    )
+    .map(web::Json)
+}
+
+/// Seat a member on a committee with their declared expertise (or change it): platform admins,
+/// or admins of the committee's association.
+#[utoipa::path(
+    tag = "resources",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The committee's id")),
+    request_body = AddCommitteeMemberRequest,
+    responses(
+        (status = 200, description = "The committee", body = WireCommittee),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 413, response = p::PayloadTooLarge),
+        (status = 415, response = p::UnsupportedMediaType),
+        (status = 422, response = p::UnprocessableEntity),
+        (status = 500, response = p::InternalError),
+        (status = 503, response = p::ServiceUnavailable),
+    )
+)]
+#[post("/committees/{id}/members")]
+pub async fn add_committee_member(
+    state: web::Data<AppState>,
+    member: AuthMember,
+    path: web::Path<Uuid>,
+    body: Json<AddCommitteeMemberRequest>,
+) -> Result<web::Json<WireCommittee>, ApiError> {
+    let id = CommitteeId::from_uuid(path.into_inner());
+    let AddCommitteeMemberRequest {
+        member_id,
+        expertise,
+    } = body.into_inner();
+    let target = MemberId::from_uuid(member_id);
+    let committee = db::write(&state, move |conn| {
+        let committee = resources::find_committee(conn, id)?.ok_or(ApiError::NotFound)?;
+        if !may_manage(conn, member, committee.association_id)? {
+            return Err(ApiError::Forbidden);
+        }
+        if members::find_profile(conn, target)?.is_none() {
+            return Err(ApiError::field(
+                "member_id",
+                "unknown_member",
+                "no such member",
+            ));
+        }
+        resources::set_committee_member(conn, id, target, expertise_from(expertise), Utc::now())?;
+        resources::find_committee(conn, id)?.ok_or(ApiError::NotFound)
+    })
+    .await?;
+    Ok(web::Json(to_wire(committee)))
+}
+
+/// A committee's work (its members only): versions waiting for review, oldest first, then
+/// published resources past their re-review date (`validation.review_overdue`).
+#[utoipa::path(
+    tag = "resources",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The committee's id")),
+    responses(
+        (status = 200, description = "The queue (at most 100)", body = Vec<Resource>),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 500, response = p::InternalError),
+        (status = 503, response = p::ServiceUnavailable),
+    )
+)]
+#[get("/committees/{id}/queue")]
+pub async fn committee_queue(
+    state: web::Data<AppState>,
+    member: AuthMember,
+    path: web::Path<Uuid>,
+) -> Result<web::Json<Vec<Resource>>, ApiError> {
+    let id = CommitteeId::from_uuid(path.into_inner());
+    let now = Utc::now();
+    let items = db::read(&state, move |conn| {
+        resources::find_committee(conn, id)?.ok_or(ApiError::NotFound)?;
+        if resources::expertise_in(conn, id, member.id)?.is_none() {
+            return Err(ApiError::Refused {
+                code: "not_a_committee_member",
+            });
+        }
+        let mut out = Vec::new();
+        for (resource, _) in resources::queue(conn, id, now, 100)? {
+            out.push(resource_to_wire(conn, resource, Some(member.id), now)?);
+        }
+        Ok(out)
+    })
+    .await?;
+    Ok(web::Json(items))
+}

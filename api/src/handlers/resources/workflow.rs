@@ -1,0 +1,197 @@
+use actix_web::{post, web};
+use chrono::Utc;
+use entraide_domain::ids::ResourceId;
+use entraide_domain::resource::{
+    DEFAULT_REVIEW_MONTHS, Decision, Tally, VersionStatus, WorkflowRefusal, review, review_due,
+    review_overdue, submit,
+};
+use entraide_domain::text::Description;
+use entraide_openapi::problem as p;
+use entraide_openapi::resources::{Resource, ReviewRequest};
+use entraide_persistence::{places, resources};
+use uuid::Uuid;
+
+use super::{decision_from, load, resource_to_wire, sees_work};
+use crate::db;
+use crate::error::ApiError;
+use crate::extractors::AuthMember;
+use crate::json::Json;
+use crate::state::AppState;
+
+fn refusal(error: WorkflowRefusal) -> ApiError {
+    match error {
+        WorkflowRefusal::InvalidTransition => ApiError::Conflict {
+            code: "invalid_transition",
+            field: None,
+        },
+        WorkflowRefusal::NotAllowed => ApiError::Forbidden,
+        WorkflowRefusal::OwnResource => ApiError::Refused {
+            code: "own_resource",
+        },
+    }
+}
+
+/// Submit the working version for review (its author or an editor), from `draft` or
+/// `changes_requested`; any other status is 409 `invalid_transition`.
+#[utoipa::path(
+    tag = "resources",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The resource's id")),
+    responses(
+        (status = 200, description = "Submitted", body = Resource),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 409, response = p::Conflict),
+        (status = 500, response = p::InternalError),
+        (status = 503, response = p::ServiceUnavailable),
+    )
+)]
+#[post("/resources/{id}/submit")]
+pub async fn submit_resource(
+    state: web::Data<AppState>,
+    member: AuthMember,
+    path: web::Path<Uuid>,
+) -> Result<web::Json<Resource>, ApiError> {
+    let id = ResourceId::from_uuid(path.into_inner());
+    let now = Utc::now();
+    let resource = db::write(&state, move |conn| {
+        let resource = load(conn, id)?;
+        if !sees_work(conn, &resource, Some(member.id))? {
+            return Err(ApiError::NotFound);
+        }
+        let latest = resources::versions(conn, id)?
+            .into_iter()
+            .next()
+            .ok_or(ApiError::NotFound)?;
+        let is_editor = places::editor_grant(conn, member.id)?.is_some();
+        let next =
+            submit(latest.status, member.id, resource.author_id, is_editor).map_err(refusal)?;
+        resources::set_status(conn, latest.id, next, now)?;
+        resource_to_wire(conn, resource, Some(member.id), now)
+    })
+    .await?;
+    Ok(web::Json(resource))
+}
+
+/// Review the submitted version (members of the resource's committee, never on their own
+/// resource: 403 `own_resource`). `validate` publishes it once the committee's quorum of
+/// validations is reached (the re-review date is `review_in_months` later, 24 by default) —
+/// and renews a published resource past its re-review date;
+/// `request_changes` sends it back to its author; `reject` refuses it. A comment is required
+/// unless validating.
+#[utoipa::path(
+    tag = "resources",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The resource's id")),
+    request_body = ReviewRequest,
+    responses(
+        (status = 200, description = "Reviewed", body = Resource),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 409, response = p::Conflict),
+        (status = 413, response = p::PayloadTooLarge),
+        (status = 415, response = p::UnsupportedMediaType),
+        (status = 422, response = p::UnprocessableEntity),
+        (status = 500, response = p::InternalError),
+        (status = 503, response = p::ServiceUnavailable),
+    )
+)]
+#[post("/resources/{id}/reviews")]
+pub async fn review_resource(
+    state: web::Data<AppState>,
+    member: AuthMember,
+    path: web::Path<Uuid>,
+    body: Json<ReviewRequest>,
+) -> Result<web::Json<Resource>, ApiError> {
+    let id = ResourceId::from_uuid(path.into_inner());
+    let ReviewRequest {
+        decision,
+        comment,
+        review_in_months,
+    } = body.into_inner();
+    let decision = decision_from(decision);
+    let comment = Description::parse(comment.as_deref().unwrap_or_default())
+        .map_err(|e| ApiError::from(e.in_field("comment")))?;
+    if comment.as_str().is_empty() && decision != Decision::Validate {
+        return Err(ApiError::field(
+            "comment",
+            "required",
+            "say what to change or why",
+        ));
+    }
+    if comment.as_str().chars().count() > 4000 {
+        return Err(ApiError::field(
+            "comment",
+            "too_long",
+            "must be at most 4000 characters",
+        ));
+    }
+    let months = review_in_months.unwrap_or(DEFAULT_REVIEW_MONTHS);
+    if !(1..=60).contains(&months) {
+        return Err(ApiError::field(
+            "review_in_months",
+            "out_of_range",
+            "must be between 1 and 60",
+        ));
+    }
+    let now = Utc::now();
+    let resource = db::write(&state, move |conn| {
+        let resource = load(conn, id)?;
+        if !sees_work(conn, &resource, Some(member.id))? {
+            return Err(ApiError::NotFound);
+        }
+        let committee = resources::find_committee(conn, resource.committee_id)?
+            .ok_or_else(|| ApiError::internal("resource without committee"))?;
+        let in_committee = resources::expertise_in(conn, committee.id, member.id)?.is_some();
+        let latest = resources::versions(conn, id)?
+            .into_iter()
+            .next()
+            .ok_or(ApiError::NotFound)?;
+        let previous = resources::reviews(conn, latest.id)?;
+        let mut validators: Vec<_> = previous
+            .iter()
+            .filter(|r| r.decision == Decision::Validate)
+            .map(|r| r.reviewer_id)
+            .collect();
+        if decision == Decision::Validate
+            && latest.status != VersionStatus::Published
+            && validators.contains(&member.id)
+        {
+            return Err(ApiError::Conflict {
+                code: "already_reviewed",
+                field: None,
+            });
+        }
+        if decision == Decision::Validate {
+            validators.push(member.id);
+        }
+        let next = review(
+            latest.status,
+            decision,
+            member.id,
+            resource.author_id,
+            in_committee,
+            Tally::new(
+                u32::try_from(validators.len()).unwrap_or(u32::MAX),
+                u32::try_from(committee.quorum).unwrap_or(1),
+                review_overdue(latest.review_due_at, now),
+            ),
+        )
+        .map_err(refusal)?;
+        resources::add_review(conn, latest.id, member.id, decision, comment.as_str(), now)?;
+        if next == VersionStatus::Validated {
+            resources::publish(conn, &latest, review_due(now, months), now)?;
+        } else if next == VersionStatus::Published {
+            resources::revalidate(conn, latest.id, review_due(now, months), now)?;
+        } else {
+            resources::set_status(conn, latest.id, next, now)?;
+        }
+        resource_to_wire(conn, resource, Some(member.id), now)
+    })
+    .await?;
+    Ok(web::Json(resource))
+}
