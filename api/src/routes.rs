@@ -11,6 +11,7 @@ use utoipa_actix_web::{AppExt, scope};
 
 use crate::handlers::{
     associations, auth, conditions, events, groups, health, members, places, posts, resources,
+    search,
 };
 
 #[derive(OpenApi)]
@@ -52,6 +53,7 @@ answer `{\"items\": [...], \"next_cursor\": string|null}`. Access tokens travel 
         (name = "events", description = "The events calendar, RSVPs and iCalendar feeds"),
         (name = "places", description = "Local resources: places and services near members"),
         (name = "resources", description = "The resource library, scientific committees and the review workflow"),
+        (name = "search", description = "Full-text search, filtered by what you may see"),
         (name = "health", description = "Liveness, readiness and this document"),
     )
 )]
@@ -184,7 +186,8 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .service(resources::get::update_resource)
                 .service(resources::get::list_versions)
                 .service(resources::workflow::submit_resource)
-                .service(resources::workflow::review_resource),
+                .service(resources::workflow::review_resource)
+                .service(search::search),
         );
 }
 

@@ -17,6 +17,7 @@ pub mod places;
 pub mod posts;
 pub mod problem;
 pub mod resources;
+pub mod search;
 
 /// The committed OpenAPI document (regenerate with `cargo run -- openapi > openapi/openapi.json`).
 pub const OPENAPI_JSON: &str = include_str!("../openapi.json");

@@ -92,6 +92,12 @@ pub fn insert(
         ))
         .execute(conn)?;
     crate::posts::add_to_comment_count(conn, post, 1)?;
+    crate::search::index(
+        conn,
+        entraide_domain::search::DocumentKind::Comment,
+        &id.to_string(),
+        body.source(),
+    )?;
     Ok(Comment {
         id,
         post_id: post,
@@ -191,7 +197,12 @@ pub fn update_body(
             comments::edited_at.eq(Some(to_db_time(now))),
         ))
         .execute(conn)?;
-    Ok(())
+    crate::search::index(
+        conn,
+        entraide_domain::search::DocumentKind::Comment,
+        &id.to_string(),
+        body.source(),
+    )
 }
 
 /// Soft delete: the comment keeps its place in the thread, not its text.
@@ -207,6 +218,11 @@ pub fn soft_delete(
             comments::body_html.eq(""),
         ))
         .execute(conn)?;
+    crate::search::remove(
+        conn,
+        entraide_domain::search::DocumentKind::Comment,
+        &comment.id.to_string(),
+    )?;
     crate::posts::add_to_comment_count(conn, comment.post_id, -1)
 }
 

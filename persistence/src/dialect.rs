@@ -59,3 +59,92 @@ diesel::define_sql_function! {
     /// `LOWER(text)`.
     fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
 }
+
+#[derive(diesel::QueryableByName)]
+struct SearchRow {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    position: i64,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    kind: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    doc_id: String,
+}
+
+/// Full-text candidates, newest first: SQLite FTS5 `MATCH` over the terms, or PostgreSQL
+/// `to_tsvector('simple', terms) @@ to_tsquery('simple', ...)` through its GIN index. Both
+/// receive the same stems (`domain::search::Query`: only `[a-z0-9]`), every word required, any
+/// of its stems accepted, so both return the same documents.
+pub fn search_candidates(
+    conn: &mut crate::DbConnection,
+    query: &entraide_domain::search::Query,
+    kinds: &[entraide_domain::search::DocumentKind],
+    before: i64,
+    limit: i64,
+) -> Result<Vec<crate::search::Hit>, crate::PersistenceError> {
+    use diesel::RunQueryDsl;
+    use diesel::sql_types::{BigInt, Text};
+    // Kinds come from a closed enum, never from the client's text.
+    let kind_filter = if kinds.is_empty() {
+        String::new()
+    } else {
+        let list: Vec<String> = kinds.iter().map(|k| format!("'{}'", k.as_str())).collect();
+        format!(" AND d.doc_kind IN ({})", list.join(", "))
+    };
+    let group = |alternatives: &[String], or: &str, quote: bool| {
+        let quoted: Vec<String> = alternatives
+            .iter()
+            .map(|s| if quote { format!("\"{s}\"") } else { s.clone() })
+            .collect();
+        format!("({})", quoted.join(or))
+    };
+    let rows: Vec<SearchRow> = match conn {
+        crate::DbConnection::Sqlite(inner) => {
+            let expression = query
+                .words()
+                .iter()
+                .map(|w| group(w, " OR ", true))
+                .collect::<Vec<_>>()
+                .join(" AND ");
+            let sql = format!(
+                "SELECT d.id AS position, d.doc_kind AS kind, d.doc_id AS doc_id \
+                 FROM search_fts JOIN search_documents d ON d.id = search_fts.rowid \
+                 WHERE search_fts MATCH $1 AND search_fts.rowid < $2{kind_filter} \
+                 ORDER BY search_fts.rowid DESC LIMIT $3"
+            );
+            diesel::sql_query(sql)
+                .bind::<Text, _>(expression)
+                .bind::<BigInt, _>(before)
+                .bind::<BigInt, _>(limit)
+                .load(inner)?
+        }
+        crate::DbConnection::Pg(inner) => {
+            let expression = query
+                .words()
+                .iter()
+                .map(|w| group(w, " | ", false))
+                .collect::<Vec<_>>()
+                .join(" & ");
+            let sql = format!(
+                "SELECT d.id AS position, d.doc_kind AS kind, d.doc_id AS doc_id \
+                 FROM search_documents d \
+                 WHERE to_tsvector('simple', d.terms) @@ to_tsquery('simple', $1) \
+                 AND d.id < $2{kind_filter} ORDER BY d.id DESC LIMIT $3"
+            );
+            diesel::sql_query(sql)
+                .bind::<Text, _>(expression)
+                .bind::<BigInt, _>(before)
+                .bind::<BigInt, _>(limit)
+                .load(inner)?
+        }
+    };
+    rows.into_iter()
+        .map(|row| {
+            Ok(crate::search::Hit {
+                position: row.position,
+                kind: entraide_domain::search::DocumentKind::parse(&row.kind)
+                    .map_err(|e| crate::PersistenceError::Corrupt(e.to_string()))?,
+                id: row.doc_id,
+            })
+        })
+        .collect()
+}

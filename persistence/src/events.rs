@@ -233,7 +233,32 @@ pub fn insert(
             ),
         ))
         .execute(conn)?;
-    find(conn, id)?.ok_or(PersistenceError::NotFound)
+    let event = find(conn, id)?.ok_or(PersistenceError::NotFound)?;
+    index_event(conn, &event)?;
+    Ok(event)
+}
+
+/// Keeps an event's title, description and venue in the search index.
+fn index_event(conn: &mut DbConnection, event: &Event) -> Result<(), PersistenceError> {
+    let venue = event.venue.as_ref().map_or(String::new(), |v| {
+        [v.address.as_ref(), v.city.as_ref()]
+            .into_iter()
+            .flatten()
+            .map(Label::as_str)
+            .collect::<Vec<_>>()
+            .join(" ")
+    });
+    let text = format!(
+        "{}\n{}\n{venue}",
+        event.title.as_str(),
+        event.description.as_str()
+    );
+    crate::search::index(
+        conn,
+        entraide_domain::search::DocumentKind::Event,
+        &event.id.to_string(),
+        &text,
+    )
 }
 
 /// An event by id, whoever asks (for writes, after the handler checked access).
@@ -424,7 +449,9 @@ pub fn update(
         ))
         .execute(conn)?;
     promote_waitlisted(conn, event.id, now)?;
-    find(conn, event.id)?.ok_or(PersistenceError::NotFound)
+    let event = find(conn, event.id)?.ok_or(PersistenceError::NotFound)?;
+    index_event(conn, &event)?;
+    Ok(event)
 }
 
 /// Cancels the event: it stays readable, marked cancelled.

@@ -114,7 +114,9 @@ pub fn insert(
     if let Some(association) = association_id {
         crate::associations::own_group(conn, *association, id)?;
     }
-    find(conn, id)?.ok_or(PersistenceError::NotFound)
+    let group = find(conn, id)?.ok_or(PersistenceError::NotFound)?;
+    index_group(conn, &group)?;
+    Ok(group)
 }
 
 pub fn find(conn: &mut DbConnection, id: GroupId) -> Result<Option<Group>, PersistenceError> {
@@ -261,7 +263,9 @@ pub fn update(
     if updated == 0 {
         return Err(PersistenceError::NotFound);
     }
-    find(conn, id)?.ok_or(PersistenceError::NotFound)
+    let group = find(conn, id)?.ok_or(PersistenceError::NotFound)?;
+    index_group(conn, &group)?;
+    Ok(group)
 }
 
 /// A member's standing in a group, if any.
@@ -424,4 +428,15 @@ pub fn list_members(
             })
         })
         .collect()
+}
+
+/// Keeps the group's name and description in the search index.
+fn index_group(conn: &mut DbConnection, group: &Group) -> Result<(), PersistenceError> {
+    let text = format!("{}\n{}", group.name.as_str(), group.description.as_str());
+    crate::search::index(
+        conn,
+        entraide_domain::search::DocumentKind::Group,
+        &group.id.to_string(),
+        &text,
+    )
 }

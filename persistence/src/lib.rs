@@ -25,6 +25,7 @@ pub mod posts;
 pub mod reactions;
 pub mod resources;
 pub mod schema;
+pub mod search;
 pub mod sessions;
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -209,7 +209,9 @@ pub fn insert(
         ))
         .execute(conn)?;
     replace_conditions(conn, id, &fields.condition_ids)?;
-    find(conn, id)?.ok_or(PersistenceError::NotFound)
+    let place = find(conn, id)?.ok_or(PersistenceError::NotFound)?;
+    index_place(conn, &place)?;
+    Ok(place)
 }
 
 /// Replaces a place's fields; the editor vouches for it again now. Call in a transaction.
@@ -227,7 +229,9 @@ pub fn update(
         return Err(PersistenceError::NotFound);
     }
     replace_conditions(conn, id, &fields.condition_ids)?;
-    find(conn, id)?.ok_or(PersistenceError::NotFound)
+    let place = find(conn, id)?.ok_or(PersistenceError::NotFound)?;
+    index_place(conn, &place)?;
+    Ok(place)
 }
 
 pub fn find(conn: &mut DbConnection, id: PlaceId) -> Result<Option<Place>, PersistenceError> {
@@ -400,4 +404,22 @@ pub fn editor_grant(
         .optional()?
         .map(|a| a.as_deref().map(parse_id).transpose())
         .transpose()
+}
+
+/// Keeps a place's name, description and address in the search index.
+fn index_place(conn: &mut DbConnection, place: &Place) -> Result<(), PersistenceError> {
+    let text = format!(
+        "{}\n{}\n{} {} {}",
+        place.name.as_str(),
+        place.description.as_str(),
+        place.address.as_str(),
+        place.city.as_str(),
+        place.postcode.as_ref().map_or("", Postcode::as_str),
+    );
+    crate::search::index(
+        conn,
+        entraide_domain::search::DocumentKind::Place,
+        &place.id.to_string(),
+        &text,
+    )
 }

@@ -141,6 +141,12 @@ pub fn insert(
             posts::created_at.eq(to_db_time(now)),
         ))
         .execute(conn)?;
+    crate::search::index(
+        conn,
+        entraide_domain::search::DocumentKind::Post,
+        &id.to_string(),
+        body.source(),
+    )?;
     Ok(Post {
         id,
         author_id: author,
@@ -248,7 +254,12 @@ pub fn update_body(
             posts::edited_at.eq(Some(to_db_time(now))),
         ))
         .execute(conn)?;
-    Ok(())
+    crate::search::index(
+        conn,
+        entraide_domain::search::DocumentKind::Post,
+        &id.to_string(),
+        body.source(),
+    )
 }
 
 /// Soft delete: the post keeps its place (its comments stay readable) but loses its text.
@@ -265,7 +276,11 @@ pub fn soft_delete(
             posts::pinned_at.eq(None::<NaiveDateTime>),
         ))
         .execute(conn)?;
-    Ok(())
+    crate::search::remove(
+        conn,
+        entraide_domain::search::DocumentKind::Post,
+        &id.to_string(),
+    )
 }
 
 pub fn set_pinned(

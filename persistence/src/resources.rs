@@ -637,7 +637,26 @@ pub fn publish(
             resource_versions::updated_at.eq(at),
         ))
         .execute(conn)?;
-    Ok(())
+    index_published(conn, version)
+}
+
+/// Keeps the published version's text in the search index, under the resource's id.
+fn index_published(conn: &mut DbConnection, version: &Version) -> Result<(), PersistenceError> {
+    let content = &version.content;
+    let tags: Vec<&str> = content.tags.iter().map(Label::as_str).collect();
+    let text = format!(
+        "{}\n{}\n{}\n{}",
+        content.title.as_str(),
+        content.summary.as_str(),
+        content.body.as_ref().map_or("", Body::source),
+        tags.join(" "),
+    );
+    crate::search::index(
+        conn,
+        entraide_domain::search::DocumentKind::Resource,
+        &version.resource_id.to_string(),
+        &text,
+    )
 }
 
 pub fn add_review(

@@ -465,6 +465,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    search_documents (id) {
+        id -> BigInt,
+        doc_kind -> Text,
+        doc_id -> Text,
+        terms -> Text,
+    }
+}
+
 diesel::joinable!(resource_versions -> resources (resource_id));
 diesel::joinable!(committee_members -> committees (committee_id));
 diesel::joinable!(group_memberships -> discussion_groups (group_id));
@@ -516,4 +525,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     resource_conditions,
     resource_versions,
     resource_reviews,
+    search_documents,
 );

@@ -11,3 +11,4 @@ pub mod members;
 pub mod places;
 pub mod posts;
 pub mod resources;
+pub mod search;
