@@ -134,6 +134,8 @@ for backend in $BACKENDS; do
       "feed|GET|/api/v1/feed|"
       "group_feed|GET|/api/v1/groups/$GROUP/posts|"
       "wall|GET|/api/v1/members/$ME/wall|"
+      "search|GET|/api/v1/search?q=fatigue%20traitement|"
+      "calendar|GET|/api/v1/events?from=2026-10-01T00:00:00Z&to=2026-12-31T00:00:00Z|"
       "create_post|POST|/api/v1/groups/$GROUP/posts|{\"body\": \"Message de test de charge, **bonne journée** à tous.\"}"
       "create_comment|POST|/api/v1/posts/$POST/comments|{\"body\": \"Merci pour ce partage.\"}"
     )

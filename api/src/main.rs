@@ -69,6 +69,8 @@ enum Command {
         #[arg(long)]
         quiet: bool,
     },
+    /// Rebuild the full-text search index from the content (after a bulk load or a restore).
+    Reindex,
     /// Make a member a platform admin, creating the account if the e-mail is unknown.
     CreateAdmin {
         #[arg(long)]
@@ -118,6 +120,17 @@ fn run(cli: Cli) -> Result<(), String> {
         Command::Migrate => {
             let database = connect_and_migrate(&settings).map_err(|e| e.to_string())?;
             println!("database ({}) is up to date", database.backend().as_str());
+            Ok(())
+        }
+        Command::Reindex => {
+            let database = connect_and_migrate(&settings).map_err(|e| e.to_string())?;
+            let mut conn = database.writer().map_err(|e| e.to_string())?;
+            let indexed = entraide_persistence::connection::in_transaction(
+                &mut conn,
+                entraide_persistence::search::reindex_all,
+            )
+            .map_err(|e| e.to_string())?;
+            println!("indexed {indexed} documents");
             Ok(())
         }
         Command::Seed {

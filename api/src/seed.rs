@@ -646,6 +646,10 @@ pub fn seed(database: &Database, options: &SeedOptions) -> Result<SeedReport, Pe
         now,
     };
     rows.extend(calendar.load(&mut conn, &mut rng, &progress, options)?);
+    progress.bar.set_message("search index");
+    let clock = Instant::now();
+    let indexed = in_transaction(&mut conn, entraide_persistence::search::reindex_all)?;
+    rows.push(("search index", indexed, clock.elapsed().as_secs_f64()));
     progress.bar.finish_and_clear();
     bulk::finish_loading(&mut conn)?;
     if options.analyze {

@@ -11,7 +11,7 @@ use crate::error::PersistenceError;
 use crate::schema::{
     announcements, association_follows, association_memberships, associations, comments,
     discussion_groups, event_rsvps, events, follows, group_memberships, members, post_reactions,
-    posts,
+    posts, search_documents,
 };
 
 /// Runs the same diesel code on the inner connection of either backend.
@@ -240,6 +240,14 @@ pub struct RsvpRow {
     pub updated_at: NaiveDateTime,
 }
 
+#[derive(Insertable, Clone)]
+#[diesel(table_name = search_documents)]
+pub struct SearchDocumentRow {
+    pub doc_kind: &'static str,
+    pub doc_id: String,
+    pub terms: String,
+}
+
 /// A table the loader can fill, with its column count (to size batches under the parameter
 /// limit).
 pub trait BulkRow: Sized {
@@ -273,6 +281,7 @@ bulk_row!(AssociationFollowRow, association_follows::table, 3);
 bulk_row!(AnnouncementRow, announcements::table, 14);
 bulk_row!(EventRow, events::table, 28);
 bulk_row!(RsvpRow, event_rsvps::table, 5);
+bulk_row!(SearchDocumentRow, search_documents::table, 3);
 
 /// Rows per statement for a table.
 pub fn batch_size<T: BulkRow>() -> usize {

@@ -189,6 +189,19 @@ async fn the_seed_is_deterministic_consistent_and_usable() {
         .await
         .unwrap();
     assert!(!events.items.is_empty());
+    // The seed indexes what it loads: seeded posts are searchable, visible ones only.
+    let found: Page<serde_json::Value> = app
+        .get("/api/v1/search?q=fatigue&type=post", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(!found.items.is_empty());
+    for item in &found.items {
+        let id = item["id"].as_str().unwrap();
+        let visible = app.get(&format!("/api/v1/posts/{id}"), None).await;
+        assert_eq!(visible.status(), StatusCode::OK, "search listed a post anonymous may not read");
+    }
 
     // Seeding refuses a database that already has members.
     assert!(seed(&database, &options()).is_err());
