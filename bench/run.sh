@@ -59,7 +59,7 @@ seed_args() {
   case "$1" in
     smoke) echo "--members 60 --groups 6 --posts 400 --comments 800 --reactions 400" ;;
     small) echo "--members 2000 --groups 100 --posts 10000 --comments 30000 --reactions 20000" ;;
-    large) echo "--members 100000 --groups 1000 --posts 1000000 --comments 3000000 --reactions 1000000 --associations 100 --events 20000" ;;
+    large) echo "--members 100000 --groups 1000 --posts 1000000 --comments 3000000 --reactions 1000000 --associations 100 --events 20000 --resources 2000 --places 5000" ;;
     *) echo "unknown size $1" >&2; exit 2 ;;
   esac
 }

@@ -59,6 +59,12 @@ enum Command {
         /// Calendar events (a tenth recurring), with RSVPs.
         #[arg(long, default_value_t = 500)]
         events: usize,
+        /// Published fact sheets of a seeded committee.
+        #[arg(long, default_value_t = 50)]
+        resources: usize,
+        /// Places of the local resources directory.
+        #[arg(long, default_value_t = 200)]
+        places: usize,
         /// The random seed: the same seed gives the same data.
         #[arg(long, default_value_t = 42)]
         seed: u64,
@@ -143,6 +149,8 @@ fn run(cli: Cli) -> Result<(), String> {
             groups_per_member,
             associations,
             events,
+            resources,
+            places,
             seed,
             analyze,
             quiet,
@@ -158,6 +166,8 @@ fn run(cli: Cli) -> Result<(), String> {
                 groups_per_member,
                 associations,
                 events,
+                resources,
+                places,
                 seed,
                 analyze,
                 progress: !quiet,

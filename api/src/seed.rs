@@ -14,8 +14,8 @@ use entraide_domain::post::{Body, ReactionKind};
 use entraide_domain::profile::{Visibility, defaults};
 use entraide_persistence::bulk::{
     self, AnnouncementRow, AssociationFollowRow, AssociationMembershipRow, AssociationRow, BulkRow,
-    CommentRow, EventRow, FollowRow, GroupRow, MemberRow, MembershipRow, PostRow, ReactionRow,
-    RsvpRow,
+    CommentRow, CommitteeRow, EventRow, FollowRow, GroupRow, MemberRow, MembershipRow, PlaceRow,
+    PostRow, ReactionRow, ResourceRow, ResourceVersionRow, RsvpRow,
 };
 use entraide_persistence::connection::in_transaction;
 use entraide_persistence::{Database, DbConnection, PersistenceError, conditions, members};
@@ -41,6 +41,10 @@ pub struct SeedOptions {
     pub associations: usize,
     /// Events (a tenth of them recurring), in groups, of associations or personal.
     pub events: usize,
+    /// Published fact sheets, validated by a seeded committee.
+    pub resources: usize,
+    /// Places of the local resources directory, around the seeded cities.
+    pub places: usize,
     pub seed: u64,
     /// Run `ANALYZE` at the end (production databases are analysed; a fresh one is not).
     pub analyze: bool,
@@ -926,10 +930,120 @@ impl Calendar<'_> {
         let clock = Instant::now();
         progress.load(conn, "events", &events)?;
         progress.load(conn, "event_rsvps", &rsvps)?;
+        let event_seconds = clock.elapsed().as_secs_f64();
+        let clock = Instant::now();
+        let (resources, places) = self.knowledge(conn, rng, progress, options)?;
         Ok(vec![
             ("associations", associations.len(), association_seconds),
-            ("events", events.len(), clock.elapsed().as_secs_f64()),
+            ("events", events.len(), event_seconds),
             ("event_rsvps", rsvps.len(), 0.0),
+            ("resources", resources, clock.elapsed().as_secs_f64()),
+            ("places", places, 0.0),
         ])
+    }
+
+    /// A platform committee with published fact sheets, and places around the seeded cities.
+    fn knowledge(
+        &self,
+        conn: &mut DbConnection,
+        rng: &mut StdRng,
+        progress: &Progress,
+        options: &SeedOptions,
+    ) -> Result<(usize, usize), PersistenceError> {
+        let members = self.member_ids.len();
+        let at = naive(self.now - Duration::days(60));
+        let editor = self.member_ids[rng.random_range(BENCH_MEMBERS..members)].clone();
+        let committee = CommitteeRow {
+            id: id_at(rng, self.now - Duration::days(500)),
+            name: "Comité scientifique Entraide".to_owned(),
+            name_key: "comité scientifique entraide".to_owned(),
+            description: "Médecins, soignants et patients experts.".to_owned(),
+            association_id: None,
+            quorum: 1,
+            created_by: editor.clone(),
+            created_at: at,
+        };
+        let mut resources = Vec::with_capacity(options.resources);
+        let mut versions = Vec::with_capacity(options.resources);
+        for r in 0..options.resources {
+            let created = self.now - Duration::days(rng.random_range(30..700));
+            let id = id_at(rng, created);
+            let title = format!("Fiche {} : {}", r + 1, MIDDLES[r % MIDDLES.len()]);
+            let body = Body::parse(
+                &format!("{}\n\n{}", sentence(rng), sentence(rng)),
+                Body::POST_MAX_CHARS,
+            )
+            .map_err(|e| PersistenceError::Config(e.to_string()))?;
+            let validated = created + Duration::days(10);
+            resources.push(ResourceRow {
+                id: id.clone(),
+                kind: "fact_sheet",
+                language: "fr".to_owned(),
+                audience: ["patients", "caregivers", "everyone"][r % 3],
+                committee_id: committee.id.clone(),
+                author_id: editor.clone(),
+                created_at: naive(created),
+                updated_at: naive(validated),
+            });
+            versions.push(ResourceVersionRow {
+                id: id_at(rng, created),
+                resource_id: id,
+                number: 1,
+                status: "published",
+                title_key: title.to_lowercase(),
+                title,
+                summary: sentence(rng),
+                body: body.source().to_owned(),
+                body_html: body.html().to_owned(),
+                tags: "seed".to_owned(),
+                sources: "Haute Autorité de santé".to_owned(),
+                created_by: editor.clone(),
+                created_at: naive(created),
+                updated_at: naive(validated),
+                submitted_at: Some(naive(created + Duration::days(1))),
+                validated_at: Some(naive(validated)),
+                review_due_at: Some(naive(validated + Duration::days(730))),
+                published_at: Some(naive(validated)),
+            });
+        }
+        const KINDS: [&str; 6] = [
+            "support_group",
+            "hospital_department",
+            "therapeutic_education",
+            "association_office",
+            "social_service",
+            "respite_care",
+        ];
+        let mut places = Vec::with_capacity(options.places);
+        for p in 0..options.places {
+            let c = p % CITIES.len();
+            let (lat, lon) = CITY_POINTS[c];
+            let kind = KINDS[p % KINDS.len()];
+            let name = format!("{} {} {}", kind.replace('_', " "), CITIES[c].0, p + 1);
+            places.push(PlaceRow {
+                id: id_at(rng, self.now - Duration::days(100)),
+                name_key: name.to_lowercase(),
+                name,
+                kind,
+                description: sentence(rng),
+                address: format!("{} avenue de la Santé", rng.random_range(1..300)),
+                city: CITIES[c].0.to_owned(),
+                city_key: CITIES[c].0.to_lowercase(),
+                postcode: None,
+                latitude: lat + rng.random_range(-0.2..0.2),
+                longitude: lon + rng.random_range(-0.2..0.2),
+                audience: "everyone",
+                created_by: editor.clone(),
+                verified_by: Some(editor.clone()),
+                verified_at: at,
+                created_at: at,
+                updated_at: at,
+            });
+        }
+        progress.load(conn, "committees", &[committee])?;
+        progress.load(conn, "resources", &resources)?;
+        progress.load(conn, "resource_versions", &versions)?;
+        progress.load(conn, "places", &places)?;
+        Ok((resources.len(), places.len()))
     }
 }

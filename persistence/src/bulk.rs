@@ -10,8 +10,8 @@ use crate::connection::DbConnection;
 use crate::error::PersistenceError;
 use crate::schema::{
     announcements, association_follows, association_memberships, associations, comments,
-    discussion_groups, event_rsvps, events, follows, group_memberships, members, post_reactions,
-    posts, search_documents,
+    committees, discussion_groups, event_rsvps, events, follows, group_memberships, members,
+    places, post_reactions, posts, resource_versions, resources, search_documents,
 };
 
 /// Runs the same diesel code on the inner connection of either backend.
@@ -248,6 +248,77 @@ pub struct SearchDocumentRow {
     pub terms: String,
 }
 
+#[derive(Insertable, Clone)]
+#[diesel(table_name = committees)]
+pub struct CommitteeRow {
+    pub id: String,
+    pub name: String,
+    pub name_key: String,
+    pub description: String,
+    pub association_id: Option<String>,
+    pub quorum: i32,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Insertable, Clone)]
+#[diesel(table_name = resources)]
+pub struct ResourceRow {
+    pub id: String,
+    pub kind: &'static str,
+    pub language: String,
+    pub audience: &'static str,
+    pub committee_id: String,
+    pub author_id: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Insertable, Clone)]
+#[diesel(table_name = resource_versions)]
+pub struct ResourceVersionRow {
+    pub id: String,
+    pub resource_id: String,
+    pub number: i32,
+    pub status: &'static str,
+    pub title: String,
+    pub title_key: String,
+    pub summary: String,
+    pub body: String,
+    pub body_html: String,
+    pub tags: String,
+    pub sources: String,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub submitted_at: Option<NaiveDateTime>,
+    pub validated_at: Option<NaiveDateTime>,
+    pub review_due_at: Option<NaiveDateTime>,
+    pub published_at: Option<NaiveDateTime>,
+}
+
+#[derive(Insertable, Clone)]
+#[diesel(table_name = places)]
+pub struct PlaceRow {
+    pub id: String,
+    pub name: String,
+    pub name_key: String,
+    pub kind: &'static str,
+    pub description: String,
+    pub address: String,
+    pub city: String,
+    pub city_key: String,
+    pub postcode: Option<String>,
+    pub latitude: f64,
+    pub longitude: f64,
+    pub audience: &'static str,
+    pub created_by: String,
+    pub verified_by: Option<String>,
+    pub verified_at: NaiveDateTime,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
 /// A table the loader can fill, with its column count (to size batches under the parameter
 /// limit).
 pub trait BulkRow: Sized {
@@ -282,6 +353,10 @@ bulk_row!(AnnouncementRow, announcements::table, 14);
 bulk_row!(EventRow, events::table, 28);
 bulk_row!(RsvpRow, event_rsvps::table, 5);
 bulk_row!(SearchDocumentRow, search_documents::table, 3);
+bulk_row!(CommitteeRow, committees::table, 8);
+bulk_row!(ResourceRow, resources::table, 8);
+bulk_row!(ResourceVersionRow, resource_versions::table, 18);
+bulk_row!(PlaceRow, places::table, 17);
 
 /// Rows per statement for a table.
 pub fn batch_size<T: BulkRow>() -> usize {

@@ -86,7 +86,11 @@ fn read_batch(
             .filter(discussion_groups::id.gt(after))
             .order(discussion_groups::id)
             .limit(limit)
-            .select((discussion_groups::id, discussion_groups::name, discussion_groups::description))
+            .select((
+                discussion_groups::id,
+                discussion_groups::name,
+                discussion_groups::description,
+            ))
             .load::<(String, String, String)>(conn)?
             .into_iter()
             .map(|(id, name, description)| (id, vec![Some(name), Some(description)]))
@@ -115,7 +119,13 @@ fn read_batch(
             .filter(events::id.gt(after))
             .order(events::id)
             .limit(limit)
-            .select((events::id, events::title, events::description, events::address, events::city))
+            .select((
+                events::id,
+                events::title,
+                events::description,
+                events::address,
+                events::city,
+            ))
             .load::<(String, String, String, Option<String>, Option<String>)>(conn)?
             .into_iter()
             .map(|(id, title, description, address, city)| {
@@ -126,11 +136,27 @@ fn read_batch(
             .filter(places::id.gt(after))
             .order(places::id)
             .limit(limit)
-            .select((places::id, places::name, places::description, places::address, places::city, places::postcode))
+            .select((
+                places::id,
+                places::name,
+                places::description,
+                places::address,
+                places::city,
+                places::postcode,
+            ))
             .load::<(String, String, String, String, String, Option<String>)>(conn)?
             .into_iter()
             .map(|(id, name, description, address, city, postcode)| {
-                (id, vec![Some(name), Some(description), Some(address), Some(city), postcode])
+                (
+                    id,
+                    vec![
+                        Some(name),
+                        Some(description),
+                        Some(address),
+                        Some(city),
+                        postcode,
+                    ],
+                )
             })
             .collect(),
         DocumentKind::Resource => resource_versions::table
@@ -154,7 +180,12 @@ fn read_batch(
     };
     Ok(rows
         .into_iter()
-        .map(|(id, parts)| (id, parts.into_iter().flatten().collect::<Vec<_>>().join("\n")))
+        .map(|(id, parts)| {
+            (
+                id,
+                parts.into_iter().flatten().collect::<Vec<_>>().join("\n"),
+            )
+        })
         .collect())
 }
 
@@ -173,8 +204,10 @@ pub fn reindex_all(conn: &mut DbConnection) -> Result<usize, PersistenceError> {
         DocumentKind::Place,
         DocumentKind::Resource,
     ];
-    let mut buffers: Vec<std::collections::VecDeque<(String, String)>> =
-        kinds.iter().map(|_| std::collections::VecDeque::new()).collect();
+    let mut buffers: Vec<std::collections::VecDeque<(String, String)>> = kinds
+        .iter()
+        .map(|_| std::collections::VecDeque::new())
+        .collect();
     let mut last: Vec<String> = kinds.iter().map(|_| String::new()).collect();
     let mut done = vec![false; kinds.len()];
     let mut pending: Vec<crate::bulk::SearchDocumentRow> = Vec::new();
@@ -196,7 +229,9 @@ pub fn reindex_all(conn: &mut DbConnection) -> Result<usize, PersistenceError> {
             .filter_map(|(i, b)| b.front().map(|(id, _)| (id.clone(), i)))
             .min();
         let Some((_, i)) = next else { break };
-        let Some((id, text)) = buffers[i].pop_front() else { break };
+        let Some((id, text)) = buffers[i].pop_front() else {
+            break;
+        };
         pending.push(crate::bulk::SearchDocumentRow {
             doc_kind: kinds[i].as_str(),
             doc_id: id,

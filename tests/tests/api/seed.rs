@@ -21,6 +21,8 @@ fn options() -> SeedOptions {
         groups_per_member: 2,
         associations: 3,
         events: 40,
+        resources: 12,
+        places: 30,
         seed: 7,
         analyze: true,
         progress: false,
@@ -52,6 +54,8 @@ fn fingerprint(database: &Database) -> Vec<String> {
         "SELECT event_id || ' ' || member_id || ' ' || status AS line FROM event_rsvps \
          ORDER BY event_id, member_id",
         "SELECT id || ' ' || name AS line FROM associations ORDER BY id",
+        "SELECT resource_id || ' ' || title AS line FROM resource_versions ORDER BY id",
+        "SELECT id || ' ' || name AS line FROM places ORDER BY id",
     ] {
         lines.extend(
             diesel::sql_query(sql)
@@ -197,10 +201,28 @@ async fn the_seed_is_deterministic_consistent_and_usable() {
         .await
         .unwrap();
     assert!(!found.items.is_empty());
+    let library: Page<serde_json::Value> = app
+        .get("/api/v1/resources", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(!library.items.is_empty(), "seeded resources are published");
+    let near: Page<serde_json::Value> = app
+        .get("/api/v1/places?lat=48.8566&lon=2.3522&radius_km=50", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(!near.items.is_empty(), "places around Paris");
     for item in &found.items {
         let id = item["id"].as_str().unwrap();
         let visible = app.get(&format!("/api/v1/posts/{id}"), None).await;
-        assert_eq!(visible.status(), StatusCode::OK, "search listed a post anonymous may not read");
+        assert_eq!(
+            visible.status(),
+            StatusCode::OK,
+            "search listed a post anonymous may not read"
+        );
     }
 
     // Seeding refuses a database that already has members.
