@@ -126,6 +126,38 @@ fn post_is_readable(
     Ok(count == 1)
 }
 
+/// Several comments by id, only those whose post `reader` may read and not deleted: two
+/// queries (the comments' post ids, then the readable posts among them) for a page of hits.
+pub fn find_readable_many(
+    conn: &mut DbConnection,
+    reader: Reader,
+    ids: &[CommentId],
+) -> Result<Vec<Comment>, PersistenceError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let keys: Vec<String> = ids.iter().map(ToString::to_string).collect();
+    let post_ids: Vec<String> = comments::table
+        .filter(comments::id.eq_any(&keys))
+        .select(comments::post_id)
+        .distinct()
+        .load(conn)?;
+    let readable: Vec<String> = posts::table
+        .filter(posts::id.eq_any(&post_ids))
+        .filter(readable_by(reader))
+        .select(posts::id)
+        .load(conn)?;
+    comments::table
+        .filter(comments::id.eq_any(&keys))
+        .filter(comments::post_id.eq_any(&readable))
+        .filter(comments::deleted_at.is_null())
+        .select(CommentRow::as_select())
+        .load::<CommentRow>(conn)?
+        .into_iter()
+        .map(CommentRow::into_domain)
+        .collect()
+}
+
 /// A comment by id, only if `reader` may read its post (deleted ones as placeholders). Only the
 /// comment's post id is read before the post's read policy is checked.
 pub fn find_readable(

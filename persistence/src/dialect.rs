@@ -71,7 +71,8 @@ struct SearchRow {
 }
 
 /// Full-text candidates, newest first: SQLite FTS5 `MATCH` over the terms, or PostgreSQL
-/// `to_tsvector('simple', terms) @@ to_tsquery('simple', ...)` through its GIN index. Both
+/// a stored `to_tsvector('simple', terms)` matched by `to_tsquery('simple', ...)` through its GIN
+/// index. Both
 /// receive the same stems (`domain::search::Query`: only `[a-z0-9]`), every word required, any
 /// of its stems accepted, so both return the same documents.
 pub fn search_candidates(
@@ -127,7 +128,7 @@ pub fn search_candidates(
             let sql = format!(
                 "SELECT d.id AS position, d.doc_kind AS kind, d.doc_id AS doc_id \
                  FROM search_documents d \
-                 WHERE to_tsvector('simple', d.terms) @@ to_tsquery('simple', $1) \
+                 WHERE d.tsv @@ to_tsquery('simple', $1) \
                  AND d.id < $2{kind_filter} ORDER BY d.id DESC LIMIT $3"
             );
             diesel::sql_query(sql)

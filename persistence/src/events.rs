@@ -288,6 +288,26 @@ pub fn find_readable(
         .transpose()
 }
 
+/// Several events by id, only those `reader` may see: one query for a page of hits.
+pub fn find_readable_many(
+    conn: &mut DbConnection,
+    reader: Reader,
+    ids: &[EventId],
+) -> Result<Vec<Event>, PersistenceError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let keys: Vec<String> = ids.iter().map(ToString::to_string).collect();
+    events::table
+        .filter(events::id.eq_any(keys))
+        .filter(readable_by(reader))
+        .select(EventRow::as_select())
+        .load::<EventRow>(conn)?
+        .into_iter()
+        .map(EventRow::into_domain)
+        .collect()
+}
+
 /// Filters of a calendar query. Every query is bounded by a time range.
 #[derive(Debug, Clone)]
 pub struct EventQuery {

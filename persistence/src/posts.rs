@@ -177,6 +177,28 @@ pub fn find_readable(
         .transpose()
 }
 
+/// Several posts by id (in no particular order), only those `reader` may read and not deleted:
+/// one query for a page of search hits.
+pub fn find_readable_many(
+    conn: &mut DbConnection,
+    reader: Reader,
+    ids: &[PostId],
+) -> Result<Vec<Post>, PersistenceError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let keys: Vec<String> = ids.iter().map(ToString::to_string).collect();
+    posts::table
+        .filter(posts::id.eq_any(keys))
+        .filter(posts::deleted_at.is_null())
+        .filter(readable_by(reader))
+        .select(PostRow::as_select())
+        .load::<PostRow>(conn)?
+        .into_iter()
+        .map(PostRow::into_domain)
+        .collect()
+}
+
 /// Which posts a list shows.
 #[derive(Debug, Clone, Copy)]
 pub enum Scope {

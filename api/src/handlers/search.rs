@@ -1,8 +1,11 @@
 //! Full-text search: candidates from the index, each loaded through its own read policy.
 
+use std::collections::HashMap;
+
 use actix_web::{get, web};
 use entraide_domain::error::Errors;
 use entraide_domain::group::Reader;
+use entraide_domain::ids::{CommentId, EventId, PostId};
 use entraide_domain::resource::VersionStatus;
 use entraide_domain::search::{DocumentKind, Query};
 use entraide_openapi::pagination::{Page, PageQuery};
@@ -49,77 +52,121 @@ fn result_type(kind: DocumentKind) -> ResultType {
     }
 }
 
-/// Loads a hit through its kind's read policy: `None` when the reader may not see it (or it
-/// is gone), so nothing hidden ever reaches the results.
-fn resolve(
-    conn: &mut DbConnection,
-    reader: Reader,
-    hit: &Hit,
-) -> Result<Option<SearchResult>, ApiError> {
-    let Ok(uuid) = hit.id.parse::<Uuid>() else {
-        return Ok(None);
+type Resolved = HashMap<(DocumentKind, Uuid), SearchResult>;
+
+/// Loads a batch of hits through their kinds' read policies — posts, comments and events in one
+/// query per kind — and keeps only what the reader may see (and what still exists), so nothing
+/// hidden ever reaches the results.
+fn resolve(conn: &mut DbConnection, reader: Reader, hits: &[Hit]) -> Result<Resolved, ApiError> {
+    let ids = |kind: DocumentKind| -> Vec<Uuid> {
+        hits.iter()
+            .filter(|h| h.kind == kind)
+            .filter_map(|h| h.id.parse().ok())
+            .collect()
     };
     let result =
-        |title: Option<String>, text: &str, post_id: Option<Uuid>, created_at| SearchResult {
-            result_type: result_type(hit.kind),
-            id: uuid,
+        |kind, id: Uuid, title: Option<String>, text: &str, post_id, created_at| SearchResult {
+            result_type: result_type(kind),
+            id,
             title,
             excerpt: excerpt(text),
             post_id,
             created_at,
         };
-    Ok(match hit.kind {
-        DocumentKind::Group => groups::find(conn, uuid.into())?.map(|g| {
-            result(
+    let mut found = Resolved::new();
+    let post_ids: Vec<PostId> = ids(DocumentKind::Post)
+        .into_iter()
+        .map(PostId::from_uuid)
+        .collect();
+    for post in posts::find_readable_many(conn, reader, &post_ids)? {
+        let id = post.id.as_uuid();
+        let item = result(
+            DocumentKind::Post,
+            id,
+            None,
+            post.body.source(),
+            None,
+            Some(post.created_at),
+        );
+        found.insert((DocumentKind::Post, id), item);
+    }
+    let comment_ids: Vec<CommentId> = ids(DocumentKind::Comment)
+        .into_iter()
+        .map(CommentId::from_uuid)
+        .collect();
+    for comment in comments::find_readable_many(conn, reader, &comment_ids)? {
+        let id = comment.id.as_uuid();
+        let item = result(
+            DocumentKind::Comment,
+            id,
+            None,
+            comment.body.source(),
+            Some(comment.post_id.as_uuid()),
+            Some(comment.created_at),
+        );
+        found.insert((DocumentKind::Comment, id), item);
+    }
+    let event_ids: Vec<EventId> = ids(DocumentKind::Event)
+        .into_iter()
+        .map(EventId::from_uuid)
+        .collect();
+    for event in events::find_readable_many(conn, reader, &event_ids)? {
+        let id = event.id.as_uuid();
+        let item = result(
+            DocumentKind::Event,
+            id,
+            Some(event.title.as_str().to_owned()),
+            event.description.as_str(),
+            None,
+            Some(event.created_at),
+        );
+        found.insert((DocumentKind::Event, id), item);
+    }
+    // Groups (public directory entries), published resources and places: public, by id.
+    for id in ids(DocumentKind::Group) {
+        if let Some(g) = groups::find(conn, id.into())? {
+            let item = result(
+                DocumentKind::Group,
+                id,
                 Some(g.name.as_str().to_owned()),
                 g.description.as_str(),
                 None,
                 Some(g.created_at),
-            )
-        }),
-        DocumentKind::Post => posts::find_readable(conn, reader, uuid.into())?
-            .filter(|post| !post.deleted)
-            .map(|post| result(None, post.body.source(), None, Some(post.created_at))),
-        DocumentKind::Comment => comments::find_readable(conn, reader, uuid.into())?
-            .filter(|comment| !comment.deleted)
-            .map(|c| {
-                result(
-                    None,
-                    c.body.source(),
-                    Some(c.post_id.as_uuid()),
-                    Some(c.created_at),
-                )
-            }),
-        DocumentKind::Resource => {
-            let published = resources::versions(conn, uuid.into())?
-                .into_iter()
-                .find(|v| v.status == VersionStatus::Published);
-            published.map(|v| {
-                result(
-                    Some(v.content.title.as_str().to_owned()),
-                    v.content.summary.as_str(),
-                    None,
-                    v.published_at,
-                )
-            })
+            );
+            found.insert((DocumentKind::Group, id), item);
         }
-        DocumentKind::Event => events::find_readable(conn, reader, uuid.into())?.map(|e| {
-            result(
-                Some(e.title.as_str().to_owned()),
-                e.description.as_str(),
+    }
+    for id in ids(DocumentKind::Resource) {
+        let published = resources::versions(conn, id.into())?
+            .into_iter()
+            .find(|v| v.status == VersionStatus::Published);
+        if let Some(v) = published {
+            let item = result(
+                DocumentKind::Resource,
+                id,
+                Some(v.content.title.as_str().to_owned()),
+                v.content.summary.as_str(),
                 None,
-                Some(e.created_at),
-            )
-        }),
-        DocumentKind::Place => places::find(conn, uuid.into())?.map(|place| {
-            result(
+                v.published_at,
+            );
+            found.insert((DocumentKind::Resource, id), item);
+        }
+    }
+    for id in ids(DocumentKind::Place) {
+        if let Some(place) = places::find(conn, id.into())? {
+            let text = format!("{}, {}", place.address.as_str(), place.city.as_str());
+            let item = result(
+                DocumentKind::Place,
+                id,
                 Some(place.name.as_str().to_owned()),
-                &format!("{}, {}", place.address.as_str(), place.city.as_str()),
+                &text,
                 None,
                 Some(place.created_at),
-            )
-        }),
-    })
+            );
+            found.insert((DocumentKind::Place, id), item);
+        }
+    }
+    Ok(found)
 }
 
 /// Search groups, posts, comments, resources, events and places, newest first. Every word
@@ -177,11 +224,13 @@ pub async fn search(
         for _ in 0..MAX_BATCHES {
             let batch = candidates(conn, &parsed, &kinds, before, fetch)?;
             let exhausted = i64::try_from(batch.len()).unwrap_or(i64::MAX) < fetch;
+            let mut visible = resolve(conn, who, &batch)?;
             for hit in &batch {
                 if found.len() >= wanted {
                     break;
                 }
-                if let Some(result) = resolve(conn, who, hit)? {
+                let key = hit.id.parse().ok().map(|id| (hit.kind, id));
+                if let Some(result) = key.and_then(|key| visible.remove(&key)) {
                     found.push((hit.position, result));
                 }
                 before = Some(hit.position);
