@@ -108,7 +108,7 @@ pub fn app(
                 .add(("X-Content-Type-Options", "nosniff"))
                 .add(("Referrer-Policy", "no-referrer")),
         )
-        .wrap(TracingLogger::default())
+        .wrap(TracingLogger::<crate::telemetry::PrivateRootSpan>::new())
 }
 
 impl Application {
