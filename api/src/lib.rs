@@ -7,6 +7,7 @@ pub mod routes;
 pub mod startup;
 pub mod telemetry;
 
+mod announcement_cache;
 mod context;
 mod convert;
 mod db;

@@ -53,6 +53,7 @@ pub fn build_state(settings: Settings, database: Database) -> Result<AppState, S
         jwt: JwtKeys::new(&secret, settings.access_token_ttl_secs)?,
         auth_limiter: AuthRateLimiter::new(settings.auth_rate_limit),
         settings,
+        announcements: Default::default(),
     })
 }
 

@@ -11,4 +11,5 @@ pub struct AppState {
     pub jwt: JwtKeys,
     pub auth_limiter: AuthRateLimiter,
     pub settings: Settings,
+    pub announcements: crate::announcement_cache::AnnouncementCache,
 }

@@ -107,6 +107,8 @@ pub async fn create_announcement(
         Ok((announcement, association))
     })
     .await?;
+    // Publishers (and everyone) see a new announcement at once.
+    state.announcements.clear();
     let from = convert::association_ref(&association);
     Ok(HttpResponse::Created().json(convert::announcement(announcement, from, now)))
 }

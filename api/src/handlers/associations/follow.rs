@@ -17,6 +17,7 @@ async fn set_follow(
     id: AssociationId,
     following: bool,
 ) -> Result<FollowState, ApiError> {
+    state.announcements.forget(member.id);
     db::write(state, move |conn| {
         associations::find(conn, id)?.ok_or(ApiError::NotFound)?;
         if following {

@@ -61,6 +61,7 @@ pub async fn join_association(
         }
     })
     .await?;
+    state.announcements.forget(member.id);
     Ok(web::Json(AssociationJoinResult {
         status: convert::membership_status_to_wire(status),
     }))
@@ -108,6 +109,7 @@ pub async fn leave_association(
 ) -> Result<HttpResponse, ApiError> {
     let id = AssociationId::from_uuid(path.into_inner());
     db::write(&state, move |conn| end_membership(conn, id, member.id)).await?;
+    state.announcements.forget(member.id);
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -219,6 +221,7 @@ pub async fn update_association_member(
         associations::member_entry(conn, id, target)?.ok_or(ApiError::NotFound)
     })
     .await?;
+    state.announcements.forget(target);
     Ok(web::Json(convert::member(entry)))
 }
 
@@ -255,5 +258,6 @@ pub async fn remove_association_member(
         end_membership(conn, id, target)
     })
     .await?;
+    state.announcements.forget(target);
     Ok(HttpResponse::NoContent().finish())
 }

@@ -67,6 +67,7 @@ pub async fn update_my_settings(
         members::receives_announcements(conn, member.id)?.ok_or(ApiError::NotFound)
     })
     .await?;
+    state.announcements.forget(member.id);
     Ok(web::Json(MemberSettings {
         receive_announcements,
     }))

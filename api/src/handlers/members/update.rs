@@ -133,5 +133,7 @@ pub async fn update_my_profile(
         })
     })
     .await?;
+    // Kind, region and conditions decide which announcements reach the member.
+    state.announcements.forget(member.id);
     Ok(web::Json(convert::my_profile(&account)))
 }

@@ -150,18 +150,31 @@ pub async fn get_feed(
     let first_page = page.after.is_none();
     let fetch = page.fetch();
     let now = Utc::now();
+    let clock = std::time::Instant::now();
+    // The announcements block: none after the first page; on it, the member's cached block
+    // when fresh (see `announcement_cache`), else computed in the same database call.
+    let cached = if first_page {
+        state.announcements.get(member.id, clock, now)
+    } else {
+        Some(Vec::new())
+    };
+    let compute = cached.is_none();
     let (items, announcements) = db::read(&state, move |conn| {
         let found =
             posts::list_readable(conn, member.reader(), Scope::Home(member.id), before, fetch)?;
         let items = post_items(conn, Some(member.id), found)?;
-        let announcements = if first_page {
-            feed_announcements(conn, member, now)?
-        } else {
-            Vec::new()
+        let announcements = match cached {
+            Some(block) => block,
+            None => feed_announcements(conn, member, now)?,
         };
         Ok((items, announcements))
     })
     .await?;
+    if compute {
+        state
+            .announcements
+            .put(member.id, announcements.clone(), clock);
+    }
     let Page { items, next_cursor } =
         page.page(items, |item| IdCursor::of(item.id), |item| item)?;
     Ok(web::Json(FeedPage {
