@@ -107,6 +107,21 @@ impl Errors {
         }
     }
 
+    /// A JSON merge-patch field: absent stays (`None`), `null` clears (`Some(None)`), a value must
+    /// parse (`Some(Some(_))`, or recorded under `field` and `None`).
+    pub fn check_patch<T>(
+        &mut self,
+        field: &str,
+        value: Option<Option<String>>,
+        parse: impl FnOnce(&str) -> Result<T, ParseError>,
+    ) -> Option<Option<T>> {
+        match value {
+            None => None,
+            Some(None) => Some(None),
+            Some(Some(raw)) => self.check(field, parse(&raw)).map(Some),
+        }
+    }
+
     pub fn push(&mut self, error: FieldError) {
         self.errors.push(error);
     }

@@ -10,11 +10,11 @@ use entraide_openapi::associations::{Association, CreateAssociationRequest};
 use entraide_openapi::problem as p;
 use entraide_persistence::associations;
 
-use super::{condition_ids, unknown_condition};
 use crate::convert::associations as convert;
 use crate::db;
 use crate::error::ApiError;
 use crate::extractors::AuthMember;
+use crate::handlers::conditions::{condition_ids, unknown_condition};
 use crate::json::Json;
 use crate::security::tokens::random_token;
 use crate::state::AppState;

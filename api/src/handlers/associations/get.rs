@@ -10,11 +10,12 @@ use entraide_openapi::problem as p;
 use entraide_persistence::associations;
 use uuid::Uuid;
 
-use super::{condition_ids, load, require_admin, unknown_condition};
+use super::{load, require_admin};
 use crate::convert::associations as convert;
 use crate::db;
 use crate::error::ApiError;
 use crate::extractors::{AuthMember, MaybeMember};
+use crate::handlers::conditions::{condition_ids, unknown_condition};
 use crate::json::Json;
 use crate::security::tokens::random_token;
 use crate::state::AppState;
@@ -91,22 +92,12 @@ pub async fn update_association(
         open_membership,
     } = body.into_inner();
     let mut errors = Errors::new();
-    // An optional field: absent stays, `null` clears, a value must parse.
-    macro_rules! optional {
-        ($value:expr, $field:literal, $parse:expr) => {
-            match $value {
-                None => None,
-                Some(None) => Some(None),
-                Some(Some(raw)) => errors.check($field, $parse(&raw)).map(Some),
-            }
-        };
-    }
     let changes = AssociationChanges {
         name: name.and_then(|n| errors.check("name", Title::parse(&n))),
         description: description.and_then(|d| errors.check("description", Description::parse(&d))),
-        website: optional!(website, "website", WebUrl::parse),
-        region: optional!(region, "region", Label::parse),
-        contact_email: optional!(contact_email, "contact_email", Email::parse),
+        website: errors.check_patch("website", website, WebUrl::parse),
+        region: errors.check_patch("region", region, Label::parse),
+        contact_email: errors.check_patch("contact_email", contact_email, Email::parse),
         condition_ids: conditions.map(|c| condition_ids(&mut errors, "condition_ids", c)),
         open_membership,
     };

@@ -12,15 +12,10 @@ pub mod webhook;
 use entraide_domain::association::{
     Association, AssociationMembership, PublishRefusal, can_administer, can_publish,
 };
-use entraide_domain::error::Errors;
-use entraide_domain::ids::{AssociationId, ConditionId, MemberId};
-use entraide_persistence::{DbConnection, PersistenceError, associations};
-use uuid::Uuid;
+use entraide_domain::ids::{AssociationId, MemberId};
+use entraide_persistence::{DbConnection, associations};
 
 use crate::error::ApiError;
-
-/// The most conditions an association or an announcement may name.
-pub const MAX_CONDITIONS: usize = 20;
 
 /// The association and the member's standing in it; 404 when there is no such association.
 pub(crate) fn load(
@@ -67,27 +62,5 @@ pub(crate) fn require_publisher(
         Err(PublishRefusal::NotVerified) => Err(ApiError::Refused {
             code: "association_not_verified",
         }),
-    }
-}
-
-/// Condition ids from the wire: at most [`MAX_CONDITIONS`].
-pub(crate) fn condition_ids(errors: &mut Errors, field: &str, ids: Vec<Uuid>) -> Vec<ConditionId> {
-    if ids.len() > MAX_CONDITIONS {
-        errors.push(entraide_domain::FieldError::new(
-            field,
-            "too_many",
-            format!("at most {MAX_CONDITIONS} conditions"),
-        ));
-    }
-    ids.into_iter().map(ConditionId::from_uuid).collect()
-}
-
-/// Maps a foreign-key violation on a condition id to a field error.
-pub(crate) fn unknown_condition(field: &'static str) -> impl Fn(PersistenceError) -> ApiError {
-    move |error| match error {
-        PersistenceError::ForeignKeyViolation(_) => {
-            ApiError::field(field, "unknown_condition", "is not in GET /conditions")
-        }
-        other => other.into(),
     }
 }

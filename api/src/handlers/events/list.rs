@@ -2,7 +2,6 @@ use actix_web::{get, web};
 use chrono::{DateTime, TimeDelta, Utc};
 use entraide_domain::error::Errors;
 use entraide_domain::event::{Event, Occurrence, check_range};
-use entraide_domain::geo::{Point, parse_radius};
 use entraide_domain::ids::{AssociationId, EventId, GroupId};
 use entraide_openapi::events::{EventOccurrence, EventQuery};
 use entraide_openapi::pagination::{Page, PageQuery};
@@ -70,22 +69,7 @@ pub async fn list_events(
     let from = from.unwrap_or_else(Utc::now);
     let to = to.unwrap_or(from + DEFAULT_RANGE);
     errors.check("to", check_range(from, to));
-    let near = match (lat, lon, radius_km) {
-        (None, None, None) => None,
-        (Some(lat), Some(lon), Some(radius)) => {
-            let point = errors.keep(Point::parse(lat, lon));
-            let radius = errors.check("radius_km", parse_radius(radius));
-            point.zip(radius)
-        }
-        _ => {
-            errors.push(entraide_domain::FieldError::new(
-                "radius_km",
-                "incomplete_location",
-                "give lat, lon and radius_km together",
-            ));
-            None
-        }
-    };
+    let near = crate::handlers::near_query(&mut errors, lat, lon, radius_km);
     let mine = match (mine.unwrap_or(false), reader.0) {
         (false, _) => None,
         (true, Some(member)) => Some(member.id),

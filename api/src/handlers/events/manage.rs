@@ -92,11 +92,7 @@ pub async fn update_event(
     let title = title.and_then(|t| errors.check("title", Title::parse(&t)));
     let description = description.and_then(|d| errors.check("description", Description::parse(&d)));
     let zone = time_zone.and_then(|z| errors.check("time_zone", TimeZoneName::parse(&z)));
-    let online_url = match online_url {
-        None => None,
-        Some(None) => Some(None),
-        Some(Some(url)) => errors.check("online_url", WebUrl::parse(&url)).map(Some),
-    };
+    let online_url = errors.check_patch("online_url", online_url, WebUrl::parse);
     let venue = match venue {
         None => None,
         Some(None) => Some(None),

@@ -9,11 +9,11 @@ use entraide_openapi::groups::{CreateGroupRequest, Group};
 use entraide_openapi::problem as p;
 use entraide_persistence::groups;
 
-use super::unknown_condition;
 use crate::convert::groups as convert;
 use crate::db;
 use crate::error::ApiError;
 use crate::extractors::AuthMember;
+use crate::handlers::conditions::unknown_condition;
 use crate::json::Json;
 use crate::state::AppState;
 
@@ -84,7 +84,7 @@ pub async fn create_group(
         if let Some(association) = new.association_id {
             crate::handlers::associations::require_admin(conn, association, member.id)?;
         }
-        groups::insert(conn, &new, member.id, Utc::now()).map_err(unknown_condition)
+        groups::insert(conn, &new, member.id, Utc::now()).map_err(unknown_condition("condition_id"))
     })
     .await?;
     let owner = Membership {

@@ -66,16 +66,3 @@ pub(crate) fn require_participation(
         })
     }
 }
-
-/// Maps a foreign-key violation on `condition_id` (the only foreign key a group write takes from
-/// the client) to a field error.
-fn unknown_condition(error: entraide_persistence::PersistenceError) -> ApiError {
-    match error {
-        entraide_persistence::PersistenceError::ForeignKeyViolation(_) => ApiError::field(
-            "condition_id",
-            "unknown_condition",
-            "is not in GET /conditions",
-        ),
-        other => other.into(),
-    }
-}

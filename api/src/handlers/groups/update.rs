@@ -10,11 +10,12 @@ use entraide_openapi::problem as p;
 use entraide_persistence::groups;
 use uuid::Uuid;
 
-use super::{load, unknown_condition};
+use super::load;
 use crate::convert::groups as convert;
 use crate::db;
 use crate::error::ApiError;
 use crate::extractors::AuthMember;
+use crate::handlers::conditions::unknown_condition;
 use crate::json::Json;
 use crate::state::AppState;
 
@@ -83,7 +84,8 @@ pub async fn update_group(
         {
             return Err(ApiError::Forbidden);
         }
-        let group = groups::update(conn, id, &changes, Utc::now()).map_err(unknown_condition)?;
+        let group = groups::update(conn, id, &changes, Utc::now())
+            .map_err(unknown_condition("condition_id"))?;
         Ok((group, membership))
     })
     .await?;

@@ -9,7 +9,7 @@ use entraide_domain::member::Pseudonym;
 use entraide_domain::profile::{AvatarUrl, Bio, LanguageTag, Location, ProfileChanges};
 use entraide_openapi::members::{MyProfile, ProfileVisibilityChanges, UpdateProfileRequest};
 use entraide_openapi::problem as p;
-use entraide_persistence::{PersistenceError, members};
+use entraide_persistence::members;
 
 use crate::convert;
 use crate::db;
@@ -123,14 +123,9 @@ pub async fn update_my_profile(
 ) -> Result<web::Json<MyProfile>, ApiError> {
     let changes = parse_changes(body.into_inner())?;
     let account = db::write(&state, move |conn| {
-        members::update_profile(conn, member.id, &changes, Utc::now()).map_err(|e| match e {
-            PersistenceError::ForeignKeyViolation(_) => ApiError::field(
-                "condition_ids",
-                "unknown_condition",
-                "contains an id that is not in GET /conditions",
-            ),
-            other => other.into(),
-        })
+        members::update_profile(conn, member.id, &changes, Utc::now()).map_err(
+            crate::handlers::conditions::unknown_condition("condition_ids"),
+        )
     })
     .await?;
     // Kind, region and conditions decide which announcements reach the member.

@@ -15,7 +15,7 @@ use crate::convert::groups::audience_from_wire;
 use crate::db;
 use crate::error::ApiError;
 use crate::extractors::AuthMember;
-use crate::handlers::associations::{condition_ids, unknown_condition};
+use crate::handlers::conditions::{condition_ids, unknown_condition};
 use crate::json::Json;
 use crate::state::AppState;
 

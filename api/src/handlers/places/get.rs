@@ -15,7 +15,7 @@ use crate::convert::groups::audience_from_wire;
 use crate::db;
 use crate::error::ApiError;
 use crate::extractors::{AuthMember, MaybeMember};
-use crate::handlers::associations::{condition_ids, unknown_condition};
+use crate::handlers::conditions::{condition_ids, unknown_condition};
 use crate::json::Json;
 use crate::state::AppState;
 
@@ -91,23 +91,14 @@ pub async fn update_place(
         condition_ids: conditions,
     } = body.into_inner();
     let mut errors = Errors::new();
-    macro_rules! optional {
-        ($value:expr, $field:literal, $parse:expr) => {
-            match $value {
-                None => None,
-                Some(None) => Some(None),
-                Some(Some(raw)) => errors.check($field, $parse(&raw)).map(Some),
-            }
-        };
-    }
     let name = name.and_then(|n| errors.check("name", Title::parse(&n)));
     let description = description.and_then(|d| errors.check("description", Description::parse(&d)));
     let address = address.and_then(|a| errors.check("address", Label::parse(&a)));
     let city = city.and_then(|c| errors.check("city", Label::parse(&c)));
-    let postcode = optional!(postcode, "postcode", Postcode::parse);
-    let phone = optional!(phone, "phone", Phone::parse);
-    let website = optional!(website, "website", WebUrl::parse);
-    let opening_hours = optional!(opening_hours, "opening_hours", Label::parse);
+    let postcode = errors.check_patch("postcode", postcode, Postcode::parse);
+    let phone = errors.check_patch("phone", phone, Phone::parse);
+    let website = errors.check_patch("website", website, WebUrl::parse);
+    let opening_hours = errors.check_patch("opening_hours", opening_hours, Label::parse);
     let conditions = conditions.map(|c| condition_ids(&mut errors, "condition_ids", c));
     let coordinates = match (lat, lon) {
         (None, None) => None,

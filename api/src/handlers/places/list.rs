@@ -1,6 +1,5 @@
 use actix_web::{get, web};
 use entraide_domain::error::Errors;
-use entraide_domain::geo::{Point, parse_radius};
 use entraide_domain::ids::{ConditionId, PlaceId};
 use entraide_domain::text::Title;
 use entraide_openapi::pagination::{Page, PageQuery};
@@ -59,22 +58,7 @@ pub async fn list_places(
         q,
     } = query.into_inner();
     let mut errors = Errors::new();
-    let near = match (lat, lon, radius_km) {
-        (None, None, None) => None,
-        (Some(lat), Some(lon), Some(radius)) => {
-            let point = errors.keep(Point::parse(lat, lon));
-            let radius = errors.check("radius_km", parse_radius(radius));
-            point.zip(radius)
-        }
-        _ => {
-            errors.push(entraide_domain::FieldError::new(
-                "radius_km",
-                "incomplete_location",
-                "give lat, lon and radius_km together",
-            ));
-            None
-        }
-    };
+    let near = crate::handlers::near_query(&mut errors, lat, lon, radius_km);
     let text = q.map(|q| q.trim().to_owned()).filter(|q| !q.is_empty());
     if text
         .as_ref()

@@ -12,7 +12,7 @@ use super::{audience_from, kind_from, parse_content, resource_to_wire};
 use crate::db;
 use crate::error::ApiError;
 use crate::extractors::AuthMember;
-use crate::handlers::associations::{condition_ids, unknown_condition};
+use crate::handlers::conditions::{condition_ids, unknown_condition};
 use crate::json::Json;
 use crate::state::AppState;
 

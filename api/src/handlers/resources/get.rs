@@ -12,7 +12,7 @@ use super::{audience_from, load, parse_content, resource_to_wire, sees_work, ver
 use crate::db;
 use crate::error::ApiError;
 use crate::extractors::{AuthMember, MaybeMember};
-use crate::handlers::associations::{condition_ids, unknown_condition};
+use crate::handlers::conditions::{condition_ids, unknown_condition};
 use crate::json::Json;
 use crate::state::AppState;
 
