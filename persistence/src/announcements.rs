@@ -87,29 +87,17 @@ impl AnnouncementRow {
     }
 }
 
+condition_links!(announcement_conditions, announcement_id);
+
 fn with_conditions(
     conn: &mut DbConnection,
     rows: Vec<AnnouncementRow>,
 ) -> Result<Vec<Announcement>, PersistenceError> {
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
-    let pairs = announcement_conditions::table
-        .filter(announcement_conditions::announcement_id.eq_any(&ids))
-        .select((
-            announcement_conditions::announcement_id,
-            announcement_conditions::condition_id,
-        ))
-        .order((
-            announcement_conditions::announcement_id,
-            announcement_conditions::condition_id,
-        ))
-        .load::<(String, String)>(conn)?;
+    let mut links = condition_links(conn, &ids)?;
     rows.into_iter()
         .map(|row| {
-            let conditions = pairs
-                .iter()
-                .filter(|(a, _)| *a == row.id)
-                .map(|(_, c)| parse_id(c))
-                .collect::<Result<Vec<_>, _>>()?;
+            let conditions = links.remove(&row.id).unwrap_or_default();
             row.into_domain(conditions)
         })
         .collect()
@@ -157,17 +145,7 @@ pub fn insert(
             announcements::created_at.eq(to_db_time(now)),
         ))
         .execute(conn)?;
-    let mut unique = condition_ids.clone();
-    unique.sort();
-    unique.dedup();
-    for condition in unique {
-        diesel::insert_into(announcement_conditions::table)
-            .values((
-                announcement_conditions::announcement_id.eq(id.to_string()),
-                announcement_conditions::condition_id.eq(condition.to_string()),
-            ))
-            .execute(conn)?;
-    }
+    replace_condition_links(conn, &id.to_string(), condition_ids)?;
     let row = announcements::table
         .find(id.to_string())
         .select(AnnouncementRow::as_select())

@@ -73,29 +73,7 @@ impl AssociationRow {
     }
 }
 
-fn replace_conditions(
-    conn: &mut DbConnection,
-    id: AssociationId,
-    conditions: &[ConditionId],
-) -> Result<(), PersistenceError> {
-    diesel::delete(
-        association_conditions::table
-            .filter(association_conditions::association_id.eq(id.to_string())),
-    )
-    .execute(conn)?;
-    let mut unique = conditions.to_vec();
-    unique.sort();
-    unique.dedup();
-    for condition in unique {
-        diesel::insert_into(association_conditions::table)
-            .values((
-                association_conditions::association_id.eq(id.to_string()),
-                association_conditions::condition_id.eq(condition.to_string()),
-            ))
-            .execute(conn)?;
-    }
-    Ok(())
-}
+condition_links!(association_conditions, association_id);
 
 /// Registers an association (pending) with its creator as active admin. A taken name is a
 /// unique violation on `name`; an unknown condition a foreign-key violation. Call in a
@@ -137,7 +115,7 @@ pub fn insert(
             associations::updated_at.eq(at),
         ))
         .execute(conn)?;
-    replace_conditions(conn, id, condition_ids)?;
+    replace_condition_links(conn, &id.to_string(), condition_ids)?;
     set_membership(
         conn,
         id,
@@ -151,40 +129,16 @@ pub fn insert(
     find(conn, id)?.ok_or(PersistenceError::NotFound)
 }
 
-fn conditions_of(
-    conn: &mut DbConnection,
-    ids: &[String],
-) -> Result<Vec<(String, ConditionId)>, PersistenceError> {
-    association_conditions::table
-        .filter(association_conditions::association_id.eq_any(ids))
-        .select((
-            association_conditions::association_id,
-            association_conditions::condition_id,
-        ))
-        .order((
-            association_conditions::association_id,
-            association_conditions::condition_id,
-        ))
-        .load::<(String, String)>(conn)?
-        .into_iter()
-        .map(|(association, condition)| Ok((association, parse_id(&condition)?)))
-        .collect()
-}
-
 fn with_conditions(
     conn: &mut DbConnection,
     rows: Vec<AssociationRow>,
 ) -> Result<Vec<Association>, PersistenceError> {
-    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-    let conditions = conditions_of(conn, &ids)?;
+    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let mut links = condition_links(conn, &ids)?;
     rows.into_iter()
         .map(|row| {
-            let mine = conditions
-                .iter()
-                .filter(|(a, _)| *a == row.id)
-                .map(|(_, c)| *c)
-                .collect();
-            row.into_domain(mine)
+            let conditions = links.remove(&row.id).unwrap_or_default();
+            row.into_domain(conditions)
         })
         .collect()
 }
@@ -326,7 +280,7 @@ pub fn update(
         return Err(PersistenceError::NotFound);
     }
     if let Some(conditions) = condition_ids {
-        replace_conditions(conn, id, conditions)?;
+        replace_condition_links(conn, &id.to_string(), conditions)?;
     }
     find(conn, id)?.ok_or(PersistenceError::NotFound)
 }

@@ -85,50 +85,20 @@ impl PlaceRow {
     }
 }
 
+condition_links!(place_conditions, place_id);
+
 fn with_conditions(
     conn: &mut DbConnection,
     rows: Vec<PlaceRow>,
 ) -> Result<Vec<Place>, PersistenceError> {
-    if rows.is_empty() {
-        return Ok(Vec::new());
-    }
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
-    let pairs = place_conditions::table
-        .filter(place_conditions::place_id.eq_any(&ids))
-        .select((place_conditions::place_id, place_conditions::condition_id))
-        .order((place_conditions::place_id, place_conditions::condition_id))
-        .load::<(String, String)>(conn)?;
+    let mut links = condition_links(conn, &ids)?;
     rows.into_iter()
         .map(|row| {
-            let conditions = pairs
-                .iter()
-                .filter(|(p, _)| *p == row.id)
-                .map(|(_, c)| parse_id(c))
-                .collect::<Result<Vec<_>, _>>()?;
+            let conditions = links.remove(&row.id).unwrap_or_default();
             row.into_domain(conditions)
         })
         .collect()
-}
-
-fn replace_conditions(
-    conn: &mut DbConnection,
-    id: PlaceId,
-    conditions: &[ConditionId],
-) -> Result<(), PersistenceError> {
-    diesel::delete(place_conditions::table.filter(place_conditions::place_id.eq(id.to_string())))
-        .execute(conn)?;
-    let mut unique = conditions.to_vec();
-    unique.sort();
-    unique.dedup();
-    for condition in unique {
-        diesel::insert_into(place_conditions::table)
-            .values((
-                place_conditions::place_id.eq(id.to_string()),
-                place_conditions::condition_id.eq(condition.to_string()),
-            ))
-            .execute(conn)?;
-    }
-    Ok(())
 }
 
 #[derive(AsChangeset, Insertable)]
@@ -208,7 +178,7 @@ pub fn insert(
             places::created_at.eq(to_db_time(now)),
         ))
         .execute(conn)?;
-    replace_conditions(conn, id, &fields.condition_ids)?;
+    replace_condition_links(conn, &id.to_string(), &fields.condition_ids)?;
     let place = find(conn, id)?.ok_or(PersistenceError::NotFound)?;
     index_place(conn, &place)?;
     Ok(place)
@@ -228,7 +198,7 @@ pub fn update(
     if updated == 0 {
         return Err(PersistenceError::NotFound);
     }
-    replace_conditions(conn, id, &fields.condition_ids)?;
+    replace_condition_links(conn, &id.to_string(), &fields.condition_ids)?;
     let place = find(conn, id)?.ok_or(PersistenceError::NotFound)?;
     index_place(conn, &place)?;
     Ok(place)

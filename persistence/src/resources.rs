@@ -399,40 +399,18 @@ fn content_values(content: &Content) -> ContentValues<'_> {
     }
 }
 
-fn conditions_of(
-    conn: &mut DbConnection,
-    ids: &[String],
-) -> Result<Vec<(String, ConditionId)>, PersistenceError> {
-    resource_conditions::table
-        .filter(resource_conditions::resource_id.eq_any(ids))
-        .select((
-            resource_conditions::resource_id,
-            resource_conditions::condition_id,
-        ))
-        .order((
-            resource_conditions::resource_id,
-            resource_conditions::condition_id,
-        ))
-        .load::<(String, String)>(conn)?
-        .into_iter()
-        .map(|(r, c)| Ok((r, parse_id(&c)?)))
-        .collect()
-}
+condition_links!(resource_conditions, resource_id);
 
 fn resources_with_conditions(
     conn: &mut DbConnection,
     rows: Vec<ResourceRow>,
 ) -> Result<Vec<Resource>, PersistenceError> {
-    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-    let pairs = conditions_of(conn, &ids)?;
+    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let mut links = condition_links(conn, &ids)?;
     rows.into_iter()
         .map(|row| {
-            let mine = pairs
-                .iter()
-                .filter(|(r, _)| *r == row.id)
-                .map(|(_, c)| *c)
-                .collect();
-            row.into_domain(mine)
+            let conditions = links.remove(&row.id).unwrap_or_default();
+            row.into_domain(conditions)
         })
         .collect()
 }
@@ -488,22 +466,7 @@ pub fn set_conditions(
     id: ResourceId,
     conditions: &[ConditionId],
 ) -> Result<(), PersistenceError> {
-    diesel::delete(
-        resource_conditions::table.filter(resource_conditions::resource_id.eq(id.to_string())),
-    )
-    .execute(conn)?;
-    let mut unique = conditions.to_vec();
-    unique.sort();
-    unique.dedup();
-    for condition in unique {
-        diesel::insert_into(resource_conditions::table)
-            .values((
-                resource_conditions::resource_id.eq(id.to_string()),
-                resource_conditions::condition_id.eq(condition.to_string()),
-            ))
-            .execute(conn)?;
-    }
-    Ok(())
+    replace_condition_links(conn, &id.to_string(), conditions)
 }
 
 /// Adds a draft version numbered `number`.

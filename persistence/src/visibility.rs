@@ -48,3 +48,60 @@ macro_rules! readable_group_ids {
             .select(dg::id)
     }};
 }
+
+/// Writes the two functions of a `(owner, condition_id)` link table (associations, announcements,
+/// places and resources name conditions the same way): `replace_condition_links` and
+/// `condition_links` (the conditions of several owners, in one query).
+macro_rules! condition_links {
+    ($table:ident, $owner:ident) => {
+        /// Replaces the conditions linked to `owner` (duplicates dropped).
+        fn replace_condition_links(
+            conn: &mut DbConnection,
+            owner: &str,
+            conditions: &[entraide_domain::ids::ConditionId],
+        ) -> Result<(), PersistenceError> {
+            use crate::schema::$table as links;
+            diesel::delete(links::table.filter(links::$owner.eq(owner))).execute(conn)?;
+            let mut unique = conditions.to_vec();
+            unique.sort();
+            unique.dedup();
+            for condition in unique {
+                diesel::insert_into(links::table)
+                    .values((
+                        links::$owner.eq(owner),
+                        links::condition_id.eq(condition.to_string()),
+                    ))
+                    .execute(conn)?;
+            }
+            Ok(())
+        }
+
+        /// The conditions of each owner, in condition order, in one query.
+        fn condition_links(
+            conn: &mut DbConnection,
+            owners: &[&str],
+        ) -> Result<
+            std::collections::HashMap<String, Vec<entraide_domain::ids::ConditionId>>,
+            PersistenceError,
+        > {
+            use crate::schema::$table as links;
+            let mut found: std::collections::HashMap<String, Vec<_>> =
+                std::collections::HashMap::new();
+            if owners.is_empty() {
+                return Ok(found);
+            }
+            let pairs = links::table
+                .filter(links::$owner.eq_any(owners))
+                .select((links::$owner, links::condition_id))
+                .order((links::$owner, links::condition_id))
+                .load::<(String, String)>(conn)?;
+            for (owner, condition) in pairs {
+                found
+                    .entry(owner)
+                    .or_default()
+                    .push(crate::convert::parse_id(&condition)?);
+            }
+            Ok(found)
+        }
+    };
+}
