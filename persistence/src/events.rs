@@ -383,25 +383,78 @@ pub fn list_single(
         .collect()
 }
 
-/// The most recurring series a query expands.
-pub const MAX_SERIES: i64 = 500;
+/// The most recurring series one calendar query expands (a safety bound, far above what a
+/// calendar holds; only their schedules are read).
+pub const MAX_SERIES: i64 = 20_000;
 
-/// Recurring series with an occurrence that may overlap the range.
+/// What expanding a series needs: its schedule and where it is held.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SeriesSchedule {
+    pub id: EventId,
+    pub schedule: Schedule,
+    pub point: Option<Point>,
+}
+
+/// The schedules of the recurring series the reader may see with an occurrence that may
+/// overlap the range — only the columns expansion needs, so that thousands of series stay
+/// cheap; the caller loads the few whose occurrences make the page.
 pub fn list_series(
     conn: &mut DbConnection,
     reader: Reader,
     query: &EventQuery,
-) -> Result<Vec<Event>, PersistenceError> {
+) -> Result<Vec<SeriesSchedule>, PersistenceError> {
+    type Columns = (
+        String,
+        NaiveDateTime,
+        NaiveDateTime,
+        String,
+        Option<String>,
+        Option<NaiveDateTime>,
+        Option<f64>,
+        Option<f64>,
+    );
     filtered(reader, query)
         .filter(events::recurrence.is_not_null())
         .filter(events::starts_at.lt(to_db_time(query.to)))
         .filter(events::last_ends_at.gt(to_db_time(query.from)))
-        .select(EventRow::as_select())
+        .select((
+            events::id,
+            events::starts_at,
+            events::ends_at,
+            events::time_zone,
+            events::recurrence,
+            events::recurrence_until,
+            events::latitude,
+            events::longitude,
+        ))
         .order((events::starts_at, events::id))
         .limit(MAX_SERIES)
-        .load::<EventRow>(conn)?
+        .load::<Columns>(conn)?
         .into_iter()
-        .map(EventRow::into_domain)
+        .map(
+            |(id, starts_at, ends_at, zone, recurrence, until, lat, lon)| {
+                let schedule = Schedule::parse(
+                    from_db_time(starts_at),
+                    from_db_time(ends_at),
+                    TimeZoneName::parse(&zone).map_err(corrupt)?,
+                    recurrence
+                        .as_deref()
+                        .map(|r| parse_enum(r, Recurrence::parse))
+                        .transpose()?,
+                    until.map(from_db_time),
+                )
+                .map_err(corrupt)?;
+                let point = match (lat, lon) {
+                    (Some(lat), Some(lon)) => Some(Point::parse(lat, lon).map_err(corrupt)?),
+                    _ => None,
+                };
+                Ok(SeriesSchedule {
+                    id: parse_id(&id)?,
+                    schedule,
+                    point,
+                })
+            },
+        )
         .collect()
 }
 

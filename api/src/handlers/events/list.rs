@@ -1,7 +1,11 @@
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
 use actix_web::{get, web};
 use chrono::{DateTime, TimeDelta, Utc};
 use entraide_domain::error::Errors;
 use entraide_domain::event::{Event, Occurrence, check_range};
+use entraide_domain::geo::Point;
 use entraide_domain::ids::{AssociationId, EventId, GroupId};
 use entraide_openapi::events::{EventOccurrence, EventQuery};
 use entraide_openapi::pagination::{Page, PageQuery};
@@ -89,30 +93,73 @@ pub async fn list_events(
     let wanted = page.limit + 1;
     let who = reader.reader();
     let me = reader.0.map(|m| m.id);
-    let distance = move |event: &Event| -> Option<f64> {
+    let distance_to = move |venue: Option<Point>| -> Option<f64> {
         let (point, _) = near?;
-        event.venue.as_ref()?.point.map(|p| point.distance_km(p))
+        venue.map(|p| point.distance_km(p))
     };
-    let within = move |event: &Event| match near {
+    let within = move |venue: Option<Point>| match near {
         None => true,
-        Some((_, radius)) => distance(event).is_some_and(|d| d <= radius),
+        Some((_, radius)) => distance_to(venue).is_some_and(|d| d <= radius),
     };
+    let distance = move |event: &Event| distance_to(event.venue.as_ref().and_then(|v| v.point));
     let found = db::read(&state, move |conn| {
         let is_after = |o: &Occurrence, id: EventId| {
             after.is_none_or(|(t, last)| (o.starts_at, id) > (t, last))
         };
-        let mut occurrences: Vec<(Occurrence, Event)> = Vec::new();
+        // Series: expand the schedules, keep the first occurrences, then load only those series.
         let window_start = after.map_or(from, |(t, _)| t.max(from));
-        for series in events::list_series(conn, who, &filter)? {
-            if !within(&series) {
+        // A k-way merge: each series' next occurrence in a heap, so only the occurrences that
+        // make the page are computed (not `wanted` per series).
+        let all_series = events::list_series(conn, who, &filter)?;
+        let next_after = |i: usize, from: chrono::DateTime<Utc>| {
+            all_series[i]
+                .schedule
+                .occurrences(from, to, 1)
+                .into_iter()
+                .next()
+        };
+        let mut heap = BinaryHeap::new();
+        for (i, series) in all_series.iter().enumerate() {
+            if !within(series.point) {
                 continue;
             }
-            for occurrence in series.schedule.occurrences(window_start, to, wanted) {
+            let mut from_here = window_start;
+            while let Some(occurrence) = next_after(i, from_here) {
                 if is_after(&occurrence, series.id) {
-                    occurrences.push((occurrence, series.clone()));
+                    heap.push(Reverse((
+                        occurrence.starts_at,
+                        series.id,
+                        occurrence.ends_at,
+                        i,
+                    )));
+                    break;
                 }
+                from_here = occurrence.ends_at;
             }
         }
+        let mut series_occurrences: Vec<(Occurrence, EventId)> = Vec::with_capacity(wanted);
+        while series_occurrences.len() < wanted {
+            let Some(Reverse((starts_at, id, ends_at, i))) = heap.pop() else {
+                break;
+            };
+            series_occurrences.push((Occurrence { starts_at, ends_at }, id));
+            if let Some(next) = next_after(i, ends_at) {
+                heap.push(Reverse((next.starts_at, id, next.ends_at, i)));
+            }
+        }
+        let mut needed: Vec<EventId> = series_occurrences.iter().map(|(_, id)| *id).collect();
+        needed.sort();
+        needed.dedup();
+        let loaded = events::find_readable_many(conn, who, &needed)?;
+        let mut occurrences: Vec<(Occurrence, Event)> = series_occurrences
+            .into_iter()
+            .filter_map(|(occurrence, id)| {
+                loaded
+                    .iter()
+                    .find(|e| e.id == id)
+                    .map(|e| (occurrence, e.clone()))
+            })
+            .collect();
         let mut key = after.map(|(starts_at, id)| EventKey { starts_at, id });
         let mut singles = 0;
         for _ in 0..MAX_NEAR_BATCHES {
@@ -123,7 +170,7 @@ pub async fn list_events(
                 id: e.id,
             });
             for event in batch {
-                if within(&event) {
+                if within(event.venue.as_ref().and_then(|v| v.point)) {
                     singles += 1;
                     let occurrence = Occurrence {
                         starts_at: event.schedule.starts_at,
