@@ -41,6 +41,12 @@ CREATE INDEX events_group_idx ON events (group_id, starts_at);
 CREATE INDEX events_association_idx ON events (association_id, starts_at);
 CREATE INDEX events_organizer_idx ON events (organizer_id, starts_at);
 CREATE INDEX events_latitude_idx ON events (latitude);
+-- Calendar queries read every recurring series that may overlap their range (their schedules
+-- only, then expand them): a partial index covering those columns keeps that read off the table
+-- (measured: 25 -> 10 ms a calendar page with 2,000 series among 20,000 events, SQLite).
+CREATE INDEX events_series_idx ON events (starts_at, id, last_ends_at, ends_at, time_zone,
+    recurrence, recurrence_until, latitude, longitude, group_id, association_id, organizer_id)
+    WHERE recurrence IS NOT NULL;
 
 -- RSVPs. A `going` answer to a full event becomes `waitlisted`; the oldest waitlisted answer
 -- (by updated_at) is promoted when a place frees.
