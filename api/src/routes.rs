@@ -4,7 +4,7 @@
 use actix_web::App;
 use actix_web::middleware::DefaultHeaders;
 use utoipa::openapi::OpenApi as OpenApiDoc;
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_actix_web::{AppExt, scope};
@@ -75,6 +75,14 @@ impl Modify for BearerScheme {
                     ))
                     .build(),
             ),
+        );
+        components.add_security_scheme(
+            "webhook_signature",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "X-Entraide-Signature",
+                "sha256=<hex HMAC-SHA256(association webhook key, X-Entraide-Timestamp + \".\" + raw body)>; \
+                 the key comes from POST /api/v1/associations/{id}/webhook-secret",
+            ))),
         );
     }
 }

@@ -28,6 +28,7 @@ use crate::state::AppState;
 /// retries are harmless. Nothing is recorded unless everything passes.
 #[utoipa::path(
     tag = "campaigns",
+    security(("webhook_signature" = [])),
     params(
         ("association_id" = Uuid, Path, description = "The association's id"),
         ("X-Entraide-Timestamp" = String, Header, description = "Unix seconds when signed"),
