@@ -361,8 +361,12 @@ pub fn list_single(
     after: Option<EventKey>,
     limit: i64,
 ) -> Result<Vec<Event>, PersistenceError> {
+    // A single event lasts at most `MAX_DURATION`, so one that ends after `from` starts after
+    // `from - MAX_DURATION`: the bound that lets the walk by start skip the past.
+    let earliest = query.from - entraide_domain::event::MAX_DURATION;
     let mut select = filtered(reader, query)
         .filter(events::recurrence.is_null())
+        .filter(events::starts_at.ge(to_db_time(earliest)))
         .filter(events::starts_at.lt(to_db_time(query.to)))
         .filter(events::ends_at.gt(to_db_time(query.from)))
         .select(EventRow::as_select())

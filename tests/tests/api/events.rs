@@ -679,3 +679,55 @@ async fn bad_event_input_is_refused_and_nothing_is_stored() {
         "nothing stored"
     );
 }
+
+/// The calendar walks single events by start from `from` minus the longest an event may last:
+/// an event as long as allowed, seen from a range that opens just before it ends, is still
+/// listed; one that ended at `from` is not.
+#[actix_web::test]
+async fn a_range_lists_every_event_still_running_in_it() {
+    let app = spawn_app().await;
+    let organizer = app.member("Organisatrice", "caregiver").await;
+    create_event(
+        &app,
+        &organizer,
+        json!({"title": "Exposition d'un mois", "starts_at": "2027-01-01T00:00:00Z",
+            "ends_at": "2027-02-01T00:00:00Z", "time_zone": "Europe/Paris"}),
+    )
+    .await;
+    create_event(
+        &app,
+        &organizer,
+        json!({"title": "Finie à l'ouverture", "starts_at": "2027-01-20T10:00:00Z",
+            "ends_at": "2027-01-31T23:00:00Z", "time_zone": "Europe/Paris"}),
+    )
+    .await;
+    let listed = |from: &'static str| {
+        let app = &app;
+        async move {
+            let page = app
+                .ok_json(
+                    Method::GET,
+                    &format!("/api/v1/events?from={from}&to=2027-03-01T00:00:00Z"),
+                    None,
+                    None,
+                )
+                .await;
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|o| o["event"]["title"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        listed("2027-01-31T23:00:00Z").await,
+        ["Exposition d'un mois"],
+        "an event ending at `from` is over; one ending an hour later is not"
+    );
+    assert_eq!(
+        listed("2027-01-31T22:00:00Z").await,
+        ["Exposition d'un mois", "Finie à l'ouverture"]
+    );
+    assert!(listed("2027-02-01T00:00:00Z").await.is_empty());
+}
