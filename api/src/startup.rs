@@ -136,6 +136,13 @@ impl Application {
         if let Some(workers) = limiter_state.settings.workers {
             server = server.workers(workers.max(1));
         }
+        // Database work runs on each worker's blocking pool (`db::read`, `db::write`). Threads
+        // beyond the connection pool (plus SQLite's writer) would only wait for a connection,
+        // each with its own stack and malloc arena: actix's default of 512 / workers let a
+        // 64-connection load start ~70 of them. Requests queue in the pool's task queue instead.
+        server = server.worker_max_blocking_threads(
+            limiter_state.settings.database_max_connections as usize + 1,
+        );
         let server = server
             .listen(listener)
             .map_err(|source| StartupError::Bind {
