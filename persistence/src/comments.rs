@@ -92,7 +92,7 @@ pub fn insert(
         ))
         .execute(conn)?;
     crate::posts::add_to_comment_count(conn, post, 1)?;
-    crate::search::index(
+    crate::search::index_new(
         conn,
         entraide_domain::search::DocumentKind::Comment,
         &id.to_string(),

@@ -141,7 +141,7 @@ pub fn insert(
             posts::created_at.eq(to_db_time(now)),
         ))
         .execute(conn)?;
-    crate::search::index(
+    crate::search::index_new(
         conn,
         entraide_domain::search::DocumentKind::Post,
         &id.to_string(),

@@ -38,6 +38,24 @@ pub fn index(
     Ok(())
 }
 
+/// Indexes a document created in the same transaction: one insert, without first looking for
+/// an entry it cannot have yet (a round trip saved on every new post and comment).
+pub fn index_new(
+    conn: &mut DbConnection,
+    kind: DocumentKind,
+    id: &str,
+    text: &str,
+) -> Result<(), PersistenceError> {
+    diesel::insert_into(search_documents::table)
+        .values((
+            search_documents::doc_kind.eq(kind.as_str()),
+            search_documents::doc_id.eq(id),
+            search_documents::terms.eq(terms(text)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// Takes a document out of the index (deleted content).
 pub fn remove(
     conn: &mut DbConnection,

@@ -88,7 +88,8 @@ pub async fn create_comment(
         };
         let comment =
             comments::insert(conn, post_id, parent.as_ref(), member.id, &body, Utc::now())?;
-        one(conn, Some(member.id), comment)
+        // A comment made a moment ago carries no reaction: no lookup of the author's.
+        one(conn, None, comment)
     })
     .await?;
     Ok(HttpResponse::Created()
@@ -207,7 +208,8 @@ pub async fn update_comment(
         }
         comments::update_body(conn, id, &body, Utc::now())?;
         let comment = comments::find_readable(conn, reader, id)?.ok_or(ApiError::NotFound)?;
-        one(conn, Some(member.id), comment)
+        // A comment made a moment ago carries no reaction: no lookup of the author's.
+        one(conn, None, comment)
     })
     .await?;
     Ok(web::Json(item))
