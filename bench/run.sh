@@ -131,6 +131,7 @@ for backend in $BACKENDS; do
 
     endpoints=(
       "static|GET|/healthz|"
+      "auth_read|GET|/api/v1/members/me/settings|"
       "feed|GET|/api/v1/feed|"
       "group_feed|GET|/api/v1/groups/$GROUP/posts|"
       "wall|GET|/api/v1/members/$ME/wall|"
