@@ -133,6 +133,25 @@ pub fn find(conn: &mut DbConnection, id: GroupId) -> Result<Option<Group>, Persi
         .transpose()
 }
 
+/// Groups by id, in one query (unknown ids are left out).
+pub fn find_many(conn: &mut DbConnection, ids: &[GroupId]) -> Result<Vec<Group>, PersistenceError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let keys: Vec<String> = ids.iter().map(ToString::to_string).collect();
+    discussion_groups::table
+        .left_join(association_groups::table)
+        .filter(discussion_groups::id.eq_any(&keys))
+        .select((
+            GroupRow::as_select(),
+            association_groups::association_id.nullable(),
+        ))
+        .load::<GroupWithOwner>(conn)?
+        .into_iter()
+        .map(group_from_row)
+        .collect()
+}
+
 /// Filters of the group directory.
 #[derive(Debug, Clone, Default)]
 pub struct GroupFilter {

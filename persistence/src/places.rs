@@ -216,6 +216,19 @@ pub fn find(conn: &mut DbConnection, id: PlaceId) -> Result<Option<Place>, Persi
     })
 }
 
+/// Places by id, in two queries (unknown ids are left out).
+pub fn find_many(conn: &mut DbConnection, ids: &[PlaceId]) -> Result<Vec<Place>, PersistenceError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let keys: Vec<String> = ids.iter().map(ToString::to_string).collect();
+    let rows = places::table
+        .filter(places::id.eq_any(&keys))
+        .select(PlaceRow::as_select())
+        .load::<PlaceRow>(conn)?;
+    with_conditions(conn, rows)
+}
+
 /// Filters of a directory search.
 #[derive(Debug, Clone, Default)]
 pub struct PlaceFilter {

@@ -1,5 +1,7 @@
 //! Committees, resources, their versions and reviews.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use entraide_domain::ids::{
@@ -34,10 +36,7 @@ struct CommitteeRow {
     created_at: NaiveDateTime,
 }
 
-fn committee_from(
-    conn: &mut DbConnection,
-    row: CommitteeRow,
-) -> Result<Committee, PersistenceError> {
+fn committee_from(row: CommitteeRow, member_count: i64) -> Result<Committee, PersistenceError> {
     let CommitteeRow {
         id,
         name,
@@ -46,10 +45,6 @@ fn committee_from(
         quorum,
         created_at,
     } = row;
-    let member_count = committee_members::table
-        .filter(committee_members::committee_id.eq(&id))
-        .count()
-        .get_result(conn)?;
     Ok(Committee {
         id: parse_id(&id)?,
         name: Title::from_stored(name),
@@ -59,6 +54,30 @@ fn committee_from(
         member_count,
         created_at: from_db_time(created_at),
     })
+}
+
+/// Committees from their rows, with their member counts counted in one query.
+fn committees_from(
+    conn: &mut DbConnection,
+    rows: Vec<CommitteeRow>,
+) -> Result<Vec<Committee>, PersistenceError> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let counts: HashMap<String, i64> = committee_members::table
+        .filter(committee_members::committee_id.eq_any(&ids))
+        .group_by(committee_members::committee_id)
+        .select((committee_members::committee_id, diesel::dsl::count_star()))
+        .load::<(String, i64)>(conn)?
+        .into_iter()
+        .collect();
+    rows.into_iter()
+        .map(|row| {
+            let count = counts.get(&row.id).copied().unwrap_or(0);
+            committee_from(row, count)
+        })
+        .collect()
 }
 
 pub fn insert_committee(
@@ -90,15 +109,23 @@ pub fn find_committee(
     conn: &mut DbConnection,
     id: CommitteeId,
 ) -> Result<Option<Committee>, PersistenceError> {
-    match committees::table
-        .find(id.to_string())
-        .select(CommitteeRow::as_select())
-        .first::<CommitteeRow>(conn)
-        .optional()?
-    {
-        Some(row) => committee_from(conn, row).map(Some),
-        None => Ok(None),
+    Ok(committees_by_id(conn, &[id])?.pop())
+}
+
+/// Committees by id (unknown ids are left out), in two queries whatever their number.
+pub fn committees_by_id(
+    conn: &mut DbConnection,
+    ids: &[CommitteeId],
+) -> Result<Vec<Committee>, PersistenceError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
     }
+    let keys: Vec<String> = ids.iter().map(ToString::to_string).collect();
+    let rows = committees::table
+        .filter(committees::id.eq_any(&keys))
+        .select(CommitteeRow::as_select())
+        .load::<CommitteeRow>(conn)?;
+    committees_from(conn, rows)
 }
 
 /// Committees in name order, after `after` (a lower-cased name and id).
@@ -122,9 +149,7 @@ pub fn list_committees(
         );
     }
     let rows = select.load::<CommitteeRow>(conn)?;
-    rows.into_iter()
-        .map(|row| committee_from(conn, row))
-        .collect()
+    committees_from(conn, rows)
 }
 
 /// Adds a member to a committee, or changes their expertise.
@@ -173,32 +198,97 @@ pub struct Reviewer {
     pub expertise: Option<Expertise>,
 }
 
-/// Pseudonyms and expertise of reviewers of a committee, in one query.
-pub fn reviewers(
+/// The committees among `committees` that `member` sits on, with their expertise.
+pub fn expertise_of(
     conn: &mut DbConnection,
-    committee: CommitteeId,
-    ids: &[MemberId],
-) -> Result<Vec<Reviewer>, PersistenceError> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
+    member: MemberId,
+    committees: &[CommitteeId],
+) -> Result<HashMap<CommitteeId, Expertise>, PersistenceError> {
+    if committees.is_empty() {
+        return Ok(HashMap::new());
     }
-    let keys: Vec<String> = ids.iter().map(ToString::to_string).collect();
-    let found = members::table
-        .filter(members::id.eq_any(&keys))
-        .select((members::id, members::pseudonym, members::kind))
-        .load::<(String, String, String)>(conn)?;
-    found
+    let keys: Vec<String> = committees.iter().map(ToString::to_string).collect();
+    committee_members::table
+        .filter(committee_members::member_id.eq(member.to_string()))
+        .filter(committee_members::committee_id.eq_any(&keys))
+        .select((
+            committee_members::committee_id,
+            committee_members::expertise,
+        ))
+        .load::<(String, String)>(conn)?
         .into_iter()
-        .map(|(id, pseudonym, kind)| {
-            let member_id: MemberId = parse_id(&id)?;
-            Ok(Reviewer {
-                expertise: expertise_in(conn, committee, member_id)?,
-                member_id,
-                pseudonym: Pseudonym::from_stored(pseudonym),
-                kind: parse_enum(&kind, MemberKind::parse)?,
-            })
+        .map(|(committee, expertise)| {
+            Ok((
+                parse_id(&committee)?,
+                parse_enum(&expertise, Expertise::parse)?,
+            ))
         })
         .collect()
+}
+
+/// Reviewers as validation blocks show them, for `(committee, member)` pairs: pseudonym and
+/// kind, and their expertise in that committee (`None` if they left it). Two queries whatever
+/// the number of pairs; members who no longer exist are left out.
+pub fn reviewers(
+    conn: &mut DbConnection,
+    pairs: &[(CommitteeId, MemberId)],
+) -> Result<HashMap<(CommitteeId, MemberId), Reviewer>, PersistenceError> {
+    if pairs.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut member_keys: Vec<String> = pairs.iter().map(|(_, m)| m.to_string()).collect();
+    member_keys.sort();
+    member_keys.dedup();
+    let mut committee_keys: Vec<String> = pairs.iter().map(|(c, _)| c.to_string()).collect();
+    committee_keys.sort();
+    committee_keys.dedup();
+    let people: HashMap<MemberId, (Pseudonym, MemberKind)> = members::table
+        .filter(members::id.eq_any(&member_keys))
+        .select((members::id, members::pseudonym, members::kind))
+        .load::<(String, String, String)>(conn)?
+        .into_iter()
+        .map(|(id, pseudonym, kind)| {
+            Ok((
+                parse_id(&id)?,
+                (
+                    Pseudonym::from_stored(pseudonym),
+                    parse_enum(&kind, MemberKind::parse)?,
+                ),
+            ))
+        })
+        .collect::<Result<_, PersistenceError>>()?;
+    let seats: HashMap<(CommitteeId, MemberId), Expertise> = committee_members::table
+        .filter(committee_members::member_id.eq_any(&member_keys))
+        .filter(committee_members::committee_id.eq_any(&committee_keys))
+        .select((
+            committee_members::committee_id,
+            committee_members::member_id,
+            committee_members::expertise,
+        ))
+        .load::<(String, String, String)>(conn)?
+        .into_iter()
+        .map(|(committee, member, expertise)| {
+            Ok((
+                (parse_id(&committee)?, parse_id(&member)?),
+                parse_enum(&expertise, Expertise::parse)?,
+            ))
+        })
+        .collect::<Result<_, PersistenceError>>()?;
+    Ok(pairs
+        .iter()
+        .filter_map(|&(committee, member)| {
+            let (pseudonym, kind) = people.get(&member)?;
+            Some((
+                (committee, member),
+                Reviewer {
+                    member_id: member,
+                    pseudonym: pseudonym.clone(),
+                    kind: *kind,
+                    expertise: seats.get(&(committee, member)).copied(),
+                },
+            ))
+        })
+        .collect())
 }
 
 // ---------------------------------------------------------------- resources
@@ -552,6 +642,31 @@ pub fn versions(
         .collect()
 }
 
+/// Every version of several resources, newest first within each, in one query.
+pub fn versions_of(
+    conn: &mut DbConnection,
+    ids: &[ResourceId],
+) -> Result<HashMap<ResourceId, Vec<Version>>, PersistenceError> {
+    let mut out: HashMap<ResourceId, Vec<Version>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let keys: Vec<String> = ids.iter().map(ToString::to_string).collect();
+    let rows = resource_versions::table
+        .filter(resource_versions::resource_id.eq_any(&keys))
+        .select(VersionRow::as_select())
+        .order((
+            resource_versions::resource_id,
+            resource_versions::number.desc(),
+        ))
+        .load::<VersionRow>(conn)?;
+    for row in rows {
+        let version = row.into_domain()?;
+        out.entry(version.resource_id).or_default().push(version);
+    }
+    Ok(out)
+}
+
 /// Moves a version along the workflow, stamping when it was submitted.
 pub fn set_status(
     conn: &mut DbConnection,
@@ -648,26 +763,41 @@ pub fn reviews(
     conn: &mut DbConnection,
     version: VersionId,
 ) -> Result<Vec<Review>, PersistenceError> {
-    resource_reviews::table
-        .filter(resource_reviews::version_id.eq(version.to_string()))
+    Ok(reviews_of(conn, &[version])?
+        .remove(&version)
+        .unwrap_or_default())
+}
+
+/// The reviews of several versions, oldest first within each, in one query.
+pub fn reviews_of(
+    conn: &mut DbConnection,
+    versions: &[VersionId],
+) -> Result<HashMap<VersionId, Vec<Review>>, PersistenceError> {
+    let mut out: HashMap<VersionId, Vec<Review>> = HashMap::new();
+    if versions.is_empty() {
+        return Ok(out);
+    }
+    let keys: Vec<String> = versions.iter().map(ToString::to_string).collect();
+    let rows = resource_reviews::table
+        .filter(resource_reviews::version_id.eq_any(&keys))
         .select((
+            resource_reviews::version_id,
             resource_reviews::reviewer_id,
             resource_reviews::decision,
             resource_reviews::comment,
             resource_reviews::created_at,
         ))
         .order((resource_reviews::created_at, resource_reviews::id))
-        .load::<(String, String, String, NaiveDateTime)>(conn)?
-        .into_iter()
-        .map(|(reviewer, decision, comment, at)| {
-            Ok(Review {
-                reviewer_id: parse_id(&reviewer)?,
-                decision: parse_enum(&decision, Decision::parse)?,
-                comment,
-                created_at: from_db_time(at),
-            })
-        })
-        .collect()
+        .load::<(String, String, String, String, NaiveDateTime)>(conn)?;
+    for (version, reviewer, decision, comment, at) in rows {
+        out.entry(parse_id(&version)?).or_default().push(Review {
+            reviewer_id: parse_id(&reviewer)?,
+            decision: parse_enum(&decision, Decision::parse)?,
+            comment,
+            created_at: from_db_time(at),
+        });
+    }
+    Ok(out)
 }
 
 /// Filters of the library.

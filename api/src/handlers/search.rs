@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use actix_web::{get, web};
 use entraide_domain::error::Errors;
 use entraide_domain::group::Reader;
-use entraide_domain::ids::{CommentId, EventId, PostId};
+use entraide_domain::ids::{CommentId, EventId, GroupId, PlaceId, PostId, ResourceId};
 use entraide_domain::resource::VersionStatus;
 use entraide_domain::search::{DocumentKind, Query};
 use entraide_openapi::pagination::{Page, PageQuery};
@@ -54,8 +54,8 @@ fn result_type(kind: DocumentKind) -> ResultType {
 
 type Resolved = HashMap<(DocumentKind, Uuid), SearchResult>;
 
-/// Loads a batch of hits through their kinds' read policies — posts, comments and events in one
-/// query per kind — and keeps only what the reader may see (and what still exists), so nothing
+/// Loads a batch of hits through their kinds' read policies — one query per kind (two for
+/// places, with their conditions) — and keeps only what the reader may see (and what still exists), so nothing
 /// hidden ever reaches the results.
 fn resolve(conn: &mut DbConnection, reader: Reader, hits: &[Hit]) -> Result<Resolved, ApiError> {
     let ids = |kind: DocumentKind| -> Vec<Uuid> {
@@ -123,24 +123,32 @@ fn resolve(conn: &mut DbConnection, reader: Reader, hits: &[Hit]) -> Result<Reso
         found.insert((DocumentKind::Event, id), item);
     }
     // Groups (public directory entries), published resources and places: public, by id.
-    for id in ids(DocumentKind::Group) {
-        if let Some(g) = groups::find(conn, id.into())? {
-            let item = result(
-                DocumentKind::Group,
-                id,
-                Some(g.name.as_str().to_owned()),
-                g.description.as_str(),
-                None,
-                Some(g.created_at),
-            );
-            found.insert((DocumentKind::Group, id), item);
-        }
+    let group_ids: Vec<GroupId> = ids(DocumentKind::Group)
+        .into_iter()
+        .map(GroupId::from_uuid)
+        .collect();
+    for g in groups::find_many(conn, &group_ids)? {
+        let id = g.id.as_uuid();
+        let item = result(
+            DocumentKind::Group,
+            id,
+            Some(g.name.as_str().to_owned()),
+            g.description.as_str(),
+            None,
+            Some(g.created_at),
+        );
+        found.insert((DocumentKind::Group, id), item);
     }
-    for id in ids(DocumentKind::Resource) {
-        let published = resources::versions(conn, id.into())?
+    let resource_ids: Vec<ResourceId> = ids(DocumentKind::Resource)
+        .into_iter()
+        .map(ResourceId::from_uuid)
+        .collect();
+    for (resource, versions) in resources::versions_of(conn, &resource_ids)? {
+        let published = versions
             .into_iter()
             .find(|v| v.status == VersionStatus::Published);
         if let Some(v) = published {
+            let id = resource.as_uuid();
             let item = result(
                 DocumentKind::Resource,
                 id,
@@ -152,19 +160,22 @@ fn resolve(conn: &mut DbConnection, reader: Reader, hits: &[Hit]) -> Result<Reso
             found.insert((DocumentKind::Resource, id), item);
         }
     }
-    for id in ids(DocumentKind::Place) {
-        if let Some(place) = places::find(conn, id.into())? {
-            let text = format!("{}, {}", place.address.as_str(), place.city.as_str());
-            let item = result(
-                DocumentKind::Place,
-                id,
-                Some(place.name.as_str().to_owned()),
-                &text,
-                None,
-                Some(place.created_at),
-            );
-            found.insert((DocumentKind::Place, id), item);
-        }
+    let place_ids: Vec<PlaceId> = ids(DocumentKind::Place)
+        .into_iter()
+        .map(PlaceId::from_uuid)
+        .collect();
+    for place in places::find_many(conn, &place_ids)? {
+        let id = place.id.as_uuid();
+        let text = format!("{}, {}", place.address.as_str(), place.city.as_str());
+        let item = result(
+            DocumentKind::Place,
+            id,
+            Some(place.name.as_str().to_owned()),
+            &text,
+            None,
+            Some(place.created_at),
+        );
+        found.insert((DocumentKind::Place, id), item);
     }
     Ok(found)
 }

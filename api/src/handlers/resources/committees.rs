@@ -15,7 +15,7 @@ use entraide_persistence::{DbConnection, associations, members, resources};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{expertise_from, resource_to_wire};
+use super::{expertise_from, resource_items};
 use crate::db;
 use crate::error::ApiError;
 use crate::extractors::{AuthMember, MaybeMember};
@@ -261,11 +261,15 @@ pub async fn committee_queue(
                 code: "not_a_committee_member",
             });
         }
-        let mut out = Vec::new();
-        for (resource, _) in resources::queue(conn, id, now, 100)? {
-            out.push(resource_to_wire(conn, resource, Some(member.id), now)?);
-        }
-        Ok(out)
+        let queued = resources::queue(conn, id, now, 100)?
+            .into_iter()
+            .map(|(resource, _)| resource)
+            .collect();
+        // The committee's members see every work in progress of it: each has an item.
+        Ok(resource_items(conn, queued, Some(member.id), now)?
+            .into_iter()
+            .flatten()
+            .collect())
     })
     .await?;
     Ok(web::Json(items))

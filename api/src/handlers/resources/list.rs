@@ -11,7 +11,7 @@ use entraide_persistence::resources::{self, ResourceFilter};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{audience_from, kind_from, resource_to_wire};
+use super::{audience_from, kind_from, resource_items};
 use crate::db;
 use crate::error::ApiError;
 use crate::extractors::MaybeMember;
@@ -84,12 +84,17 @@ pub async fn list_resources(
     let now = Utc::now();
     let items = db::read(&state, move |conn| {
         let found = resources::list_published(conn, &filter, after, fetch)?;
-        let mut out = Vec::with_capacity(found.len());
-        for (resource, version) in found {
-            let key = version.content.title.key();
-            out.push((key, resource_to_wire(conn, resource, me, now)?));
-        }
-        Ok(out)
+        let (resources, keys): (Vec<_>, Vec<_>) = found
+            .into_iter()
+            .map(|(resource, version)| (resource, version.content.title.key()))
+            .unzip();
+        let items = resource_items(conn, resources, me, now)?;
+        // Every listed resource is published, so each has an item.
+        Ok(keys
+            .into_iter()
+            .zip(items)
+            .filter_map(|(key, item)| item.map(|item| (key, item)))
+            .collect::<Vec<_>>())
     })
     .await?;
     page.page(
