@@ -6,7 +6,7 @@ use std::time::Duration;
 use actix_web::dev::Server;
 use actix_web::middleware::{DefaultHeaders, from_fn};
 use actix_web::{App, HttpServer, web};
-use entraide_persistence::{Database, PersistenceError, PoolOptions};
+use entraide_persistence::{Backend, Database, PersistenceError, PoolOptions};
 use tracing_actix_web::TracingLogger;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::{Config, SwaggerUi};
@@ -126,6 +126,7 @@ impl Application {
             .local_addr()
             .map_err(|source| StartupError::Bind { address, source })?
             .port();
+        let database_backend = database.backend();
         let state = web::Data::new(build_state(settings, database)?);
         let document = web::Data::new(OpenApiDocument(
             routes::openapi_json().map_err(|e| StartupError::Other(e.to_string()))?,
@@ -133,16 +134,23 @@ impl Application {
 
         let limiter_state = state.clone();
         let mut server = HttpServer::new(move || app(state.clone(), document.clone()));
-        if let Some(workers) = limiter_state.settings.workers {
-            server = server.workers(workers.max(1));
-        }
-        // Database work runs on each worker's blocking pool (`db::read`, `db::write`). Threads
-        // beyond the connection pool (plus SQLite's writer) would only wait for a connection,
-        // each with its own stack and malloc arena: actix's default of 512 / workers let a
-        // 64-connection load start ~70 of them. Requests queue in the pool's task queue instead.
-        server = server.worker_max_blocking_threads(
-            limiter_state.settings.database_max_connections as usize + 1,
-        );
+        // actix's default: one worker per available core.
+        let workers = limiter_state
+            .settings
+            .workers
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+            .max(1);
+        server = server.workers(workers);
+        // Database work runs on the workers' blocking pools (`db::read`, `db::write`). With
+        // more threads than connections, the extra ones wait inside the connection pool, which
+        // is not fair: a thread that hands a connection back takes it again before a waiter
+        // wakes (PostgreSQL p99 of a one-query read reached ~800 ms at 16 connections). So the
+        // workers together get as many threads as there are connections, and requests queue
+        // in order in the blocking pools' task queues instead. (actix's default, 512 / workers,
+        // let a 64-connection load start ~70 threads, each with a stack and a malloc arena.)
+        let connections = limiter_state.settings.database_max_connections as usize
+            + usize::from(database_backend == Backend::Sqlite); // SQLite's single writer
+        server = server.worker_max_blocking_threads(connections.div_ceil(workers).max(1));
         let server = server
             .listen(listener)
             .map_err(|source| StartupError::Bind {
