@@ -32,35 +32,37 @@ type PostFilter = Box<dyn BoxableExpression<posts::table, MultiBackend, SqlType 
 /// Subqueries stay unboxed: diesel's multi-backend connection cannot render boxed subselects.
 pub(crate) fn readable_by(reader: Reader) -> PostFilter {
     let group_key = coalesce(posts::group_id, "");
+    // Wall posts: readable unless the author's wall is closed to this reader. Written as NOT
+    // EXISTS over the closed walls (every post has an author: NOT NULL, cascading foreign
+    // key) because PostgreSQL may run a correlated subquery once, hashed: the hash then holds
+    // the few closed walls, where an EXISTS over open walls hashed every member (a seq scan of
+    // `members` on each feed page: ~1 ms at 2,000 members).
     match reader {
         Reader::Anonymous => {
-            let open_wall = diesel::dsl::exists(
+            let closed_wall = diesel::dsl::exists(
                 members::table
                     .filter(members::id.eq(posts::author_id))
-                    .filter(members::wall_visibility.eq(Visibility::Public.as_str())),
+                    .filter(members::wall_visibility.ne(Visibility::Public.as_str())),
             );
             Box::new(
                 group_key
                     .eq_any(open_group_ids!())
-                    .or(posts::group_id.is_null().and(open_wall)),
+                    .or(posts::group_id.is_null().and(diesel::dsl::not(closed_wall))),
             )
         }
         Reader::Member { id, kind } => {
             let me = id.to_string();
             let readable_groups = readable_group_ids!(me, kind);
-            let open_wall = diesel::dsl::exists(
+            let closed_wall = diesel::dsl::exists(
                 members::table
                     .filter(members::id.eq(posts::author_id))
-                    .filter(
-                        members::wall_visibility
-                            .ne(Visibility::Private.as_str())
-                            .or(members::id.eq(me)),
-                    ),
+                    .filter(members::wall_visibility.eq(Visibility::Private.as_str()))
+                    .filter(members::id.ne(me)),
             );
             Box::new(
                 group_key
                     .eq_any(readable_groups)
-                    .or(posts::group_id.is_null().and(open_wall)),
+                    .or(posts::group_id.is_null().and(diesel::dsl::not(closed_wall))),
             )
         }
     }
