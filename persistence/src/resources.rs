@@ -179,13 +179,7 @@ pub fn expertise_in(
     committee: CommitteeId,
     member: MemberId,
 ) -> Result<Option<Expertise>, PersistenceError> {
-    committee_members::table
-        .find((committee.to_string(), member.to_string()))
-        .select(committee_members::expertise)
-        .first::<String>(conn)
-        .optional()?
-        .map(|e| parse_enum(&e, Expertise::parse))
-        .transpose()
+    Ok(expertise_of(conn, member, &[committee])?.remove(&committee))
 }
 
 /// A committee member, as validation blocks show them.
@@ -632,14 +626,9 @@ pub fn versions(
     conn: &mut DbConnection,
     resource: ResourceId,
 ) -> Result<Vec<Version>, PersistenceError> {
-    resource_versions::table
-        .filter(resource_versions::resource_id.eq(resource.to_string()))
-        .select(VersionRow::as_select())
-        .order(resource_versions::number.desc())
-        .load::<VersionRow>(conn)?
-        .into_iter()
-        .map(VersionRow::into_domain)
-        .collect()
+    Ok(versions_of(conn, &[resource])?
+        .remove(&resource)
+        .unwrap_or_default())
 }
 
 /// Every version of several resources, newest first within each, in one query.
