@@ -67,6 +67,11 @@ pub async fn scope<F: std::future::Future>(context: RequestContext, future: F) -
     CONTEXT.scope(context, future).await
 }
 
+/// Runs synchronous `f` with `context` as the current request's context.
+pub fn sync_scope<R>(context: RequestContext, f: impl FnOnce() -> R) -> R {
+    CONTEXT.sync_scope(context, f)
+}
+
 /// The current request's context, if inside one.
 pub fn current() -> Option<RequestContext> {
     CONTEXT.try_with(Clone::clone).ok()

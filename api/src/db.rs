@@ -1,10 +1,15 @@
 //! Runs diesel (synchronous) on actix's blocking pool, never on the async workers.
+//!
+//! A panic inside the work is contained here, while the connection is still held: the caller
+//! gets a 500, and the connection — left inside its transaction — is discarded by the pool
+//! instead of being handed to the next request (`ConnectionManager::has_broken`).
 
 use actix_web::web;
 use entraide_persistence::DbConnection;
 use entraide_persistence::connection::in_transaction;
 
 use crate::error::ApiError;
+use crate::panics::contain;
 use crate::state::AppState;
 
 /// Runs `f` on a read connection.
@@ -16,21 +21,28 @@ where
     let db = state.db.clone();
     web::block(move || {
         let mut conn = db.reader()?;
-        f(&mut conn)
+        contain(|| f(&mut conn))
     })
     .await?
 }
 
-/// Runs `f` in one transaction on the write connection; any error rolls it back.
+/// Runs `f` in one transaction on the write connection; any error (or panic) rolls it back.
 pub async fn write<T, F>(state: &AppState, f: F) -> Result<T, ApiError>
 where
     T: Send + 'static,
     F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
 {
     let db = state.db.clone();
+    let faults = state.faults.clone();
     web::block(move || {
         let mut conn = db.writer()?;
-        in_transaction(&mut conn, f)
+        contain(|| {
+            in_transaction(&mut conn, |conn| {
+                let value = f(conn)?;
+                faults.before_commit();
+                Ok(value)
+            })
+        })
     })
     .await?
 }

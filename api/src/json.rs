@@ -43,6 +43,7 @@ fn join(path: &str, field: &str) -> String {
 
 /// Deserialises a body, telling syntax errors (400) from shape errors (422 on a field).
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    crate::input::check_json_text(bytes)?;
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize::<_, T>(&mut deserializer).map_err(|error| {
         let path = error.path().to_string();

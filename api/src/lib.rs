@@ -13,9 +13,12 @@ mod convert;
 mod db;
 mod error;
 mod extractors;
+pub mod faults;
 mod handlers;
+mod input;
 mod json;
 mod pagination;
+mod panics;
 mod security;
 mod state;
 

@@ -76,7 +76,11 @@ fn decode<K: DeserializeOwned>(cursor: &str) -> Result<K, ApiError> {
         return Err(invalid());
     }
     let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
-    serde_json::from_slice(&bytes).map_err(|_| invalid())
+    let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
+    if crate::input::holds_control(&value) {
+        return Err(invalid());
+    }
+    serde_json::from_value(value).map_err(|_| invalid())
 }
 
 #[cfg(test)]

@@ -43,6 +43,8 @@ impl From<ApiError> for StartupError {
 pub struct Application {
     port: u16,
     server: Server,
+    #[cfg(feature = "fault-injection")]
+    faults: std::sync::Arc<crate::faults::Faults>,
 }
 
 /// Builds the shared state: settings checked, JWT key resolved, database connected.
@@ -54,6 +56,7 @@ pub fn build_state(settings: Settings, database: Database) -> Result<AppState, S
         auth_limiter: AuthRateLimiter::new(settings.auth_rate_limit),
         settings,
         announcements: Default::default(),
+        faults: Default::default(),
     })
 }
 
@@ -103,6 +106,8 @@ pub fn app(
         .service(SwaggerUi::new("/api/docs/{_:.*}").config(Config::new(["/api/openapi.json"])))
         .service(web::redirect("/api/docs", "/api/docs/"))
         .default_service(web::to(error::not_found))
+        .wrap(from_fn(crate::input::middleware))
+        .wrap(from_fn(crate::panics::middleware))
         .wrap(from_fn(context::middleware))
         .wrap(
             DefaultHeaders::new()
@@ -132,6 +137,8 @@ impl Application {
             routes::openapi_json().map_err(|e| StartupError::Other(e.to_string()))?,
         ));
 
+        #[cfg(feature = "fault-injection")]
+        let faults = state.faults.clone();
         let limiter_state = state.clone();
         let mut server = HttpServer::new(move || app(state.clone(), document.clone()));
         // actix's default: one worker per available core.
@@ -165,11 +172,22 @@ impl Application {
                 limiter_state.auth_limiter.retain_recent();
             }
         });
-        Ok(Self { port, server })
+        Ok(Self {
+            port,
+            server,
+            #[cfg(feature = "fault-injection")]
+            faults,
+        })
     }
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The faults the tests inject into this application's writes.
+    #[cfg(feature = "fault-injection")]
+    pub fn faults(&self) -> std::sync::Arc<crate::faults::Faults> {
+        self.faults.clone()
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {

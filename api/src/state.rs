@@ -12,4 +12,5 @@ pub struct AppState {
     pub auth_limiter: AuthRateLimiter,
     pub settings: Settings,
     pub announcements: crate::announcement_cache::AnnouncementCache,
+    pub faults: std::sync::Arc<crate::faults::Faults>,
 }

@@ -1,6 +1,7 @@
 //! Logs: `tracing` with one span per request (carrying its request id), pretty in development,
 //! JSON in production. The level comes from `ENTRAIDE_LOG` (or `RUST_LOG`), default `info`.
 
+use actix_web::HttpMessage;
 use tracing_subscriber::EnvFilter;
 
 use crate::configuration::LogFormat;
@@ -19,6 +20,7 @@ pub fn init(format: LogFormat) {
         LogFormat::Json => builder.json().try_init(),
         LogFormat::Pretty => builder.try_init(),
     };
+    crate::panics::install_hook();
 }
 
 /// The request span, without what could identify a person or their health: the route pattern
@@ -31,8 +33,14 @@ impl tracing_actix_web::RootSpanBuilder for PrivateRootSpan {
         let route = request
             .match_pattern()
             .unwrap_or_else(|| "unmatched".to_owned());
+        let request_id = request
+            .extensions()
+            .get::<tracing_actix_web::RequestId>()
+            .map(ToString::to_string)
+            .unwrap_or_default();
         tracing::info_span!(
             "HTTP request",
+            request_id = %request_id,
             http.method = %request.method(),
             http.route = %route,
             http.status_code = tracing::field::Empty,

@@ -12,7 +12,7 @@ pub fn login_lockout(failed_logins: i32) -> Option<TimeDelta> {
     if failed_logins < FREE_FAILED_LOGINS {
         return None;
     }
-    let doublings = (failed_logins - FREE_FAILED_LOGINS).min(5);
+    let doublings = failed_logins.saturating_sub(FREE_FAILED_LOGINS).min(5);
     let seconds = (30_i64 << doublings).min(15 * 60);
     Some(TimeDelta::seconds(seconds))
 }

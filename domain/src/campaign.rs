@@ -70,7 +70,10 @@ impl Campaign {
         if self.goal_cents <= 0 {
             return 0;
         }
-        i64::try_from(i128::from(self.raised_cents) * 100 / i128::from(self.goal_cents))
+        i128::from(self.raised_cents)
+            .saturating_mul(100)
+            .checked_div(i128::from(self.goal_cents))
+            .and_then(|percent| i64::try_from(percent).ok())
             .unwrap_or(i64::MAX)
     }
 

@@ -11,11 +11,12 @@ use chrono::{
 use chrono_tz::Tz;
 
 use crate::association::{AssociationMembership, AssociationRole};
-use crate::error::ParseError;
+use crate::error::{Errors, ParseError};
 use crate::geo::Point;
 use crate::group::{GroupRole, Membership};
 use crate::ids::{AssociationId, EventId, GroupId, MemberId};
 use crate::text::{Description, Label, Title, WebUrl};
+use crate::time::check_instant;
 
 /// An IANA time zone (`Europe/Paris`, `America/Montreal`...).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,6 +121,13 @@ impl Schedule {
         recurrence: Option<Recurrence>,
         until: Option<DateTime<Utc>>,
     ) -> Result<Self, ParseError> {
+        let mut window = Errors::new();
+        window.check("starts_at", check_instant("starts_at", starts_at));
+        window.check("ends_at", check_instant("ends_at", ends_at));
+        if let Some(until) = until {
+            window.check("recurrence_until", check_instant("recurrence_until", until));
+        }
+        window.finish()?;
         if ends_at <= starts_at {
             return Err(ParseError::single(
                 "ends_at",
@@ -132,7 +140,7 @@ impl Schedule {
         } else {
             MAX_DURATION
         };
-        if ends_at - starts_at > longest {
+        if ends_at.signed_duration_since(starts_at) > longest {
             return Err(ParseError::single(
                 "ends_at",
                 "too_long",
@@ -165,14 +173,16 @@ impl Schedule {
     }
 
     pub fn duration(&self) -> TimeDelta {
-        self.ends_at - self.starts_at
+        self.ends_at.signed_duration_since(self.starts_at)
     }
 
     /// When the last occurrence ends ([`endless`] for a series without end).
     pub fn last_ends_at(&self) -> DateTime<Utc> {
         match (self.recurrence, self.until) {
             (None, _) => self.ends_at,
-            (Some(_), Some(until)) => until + self.duration(),
+            (Some(_), Some(until)) => until
+                .checked_add_signed(self.duration())
+                .unwrap_or(DateTime::<Utc>::MAX_UTC),
             (Some(_), None) => endless(),
         }
     }
@@ -202,11 +212,15 @@ impl Schedule {
         let until = self.until.unwrap_or_else(endless);
         // Skip the periods that end before `from` without walking them one by one.
         let skip = if from > self.starts_at {
-            let gap = from - self.starts_at - duration;
-            match recurrence {
-                Recurrence::Weekly => (gap.num_days() / 7 - 1).max(0),
-                Recurrence::MonthlyByWeekday => (gap.num_days() / 31 - 1).max(0),
-            }
+            let gap = from
+                .signed_duration_since(self.starts_at)
+                .checked_sub(&duration)
+                .unwrap_or_default();
+            let periods = match recurrence {
+                Recurrence::Weekly => gap.num_days().checked_div(7),
+                Recurrence::MonthlyByWeekday => gap.num_days().checked_div(31),
+            };
+            periods.unwrap_or_default().saturating_sub(1).max(0)
         } else {
             0
         };
@@ -221,10 +235,10 @@ impl Schedule {
             if starts_at >= to || starts_at > until {
                 break;
             }
-            let occurrence = Occurrence {
-                starts_at,
-                ends_at: starts_at + duration,
+            let Some(ends_at) = starts_at.checked_add_signed(duration) else {
+                break;
             };
+            let occurrence = Occurrence { starts_at, ends_at };
             if overlaps(&occurrence) {
                 found.push(occurrence);
             }
@@ -261,7 +275,7 @@ fn nth_local_start(
     index: u32,
 ) -> Option<NaiveDateTime> {
     match recurrence {
-        Recurrence::Weekly => first.checked_add_days(Days::new(u64::from(index) * 7)),
+        Recurrence::Weekly => first.checked_add_days(Days::new(u64::from(index).checked_mul(7)?)),
         Recurrence::MonthlyByWeekday => {
             let rank = weekday_rank(first.date());
             let month_start = first
@@ -275,6 +289,10 @@ fn nth_local_start(
 }
 
 /// 1 to 4 for the first to fourth such weekday of the month; -1 (the last) for a fifth.
+#[expect(
+    clippy::arithmetic_side_effects,
+    reason = "day-of-month arithmetic on values below 32"
+)]
 fn weekday_rank(date: NaiveDate) -> i32 {
     match date.day0() / 7 {
         rank @ 0..=3 => rank.cast_signed() + 1,
@@ -283,6 +301,10 @@ fn weekday_rank(date: NaiveDate) -> i32 {
 }
 
 /// The date of the `rank`-th `weekday` of the month starting at `month_start` (-1: the last).
+#[expect(
+    clippy::arithmetic_side_effects,
+    reason = "weekday numbers below 7 and ranks 1 to 4 (from weekday_rank)"
+)]
 fn day_of_rank(month_start: NaiveDate, weekday: Weekday, rank: i32) -> Option<NaiveDate> {
     if rank > 0 {
         let offset =
@@ -302,10 +324,12 @@ pub fn to_utc(tz: Tz, local: NaiveDateTime) -> DateTime<Utc> {
     match tz.from_local_datetime(&local) {
         LocalResult::Single(at) | LocalResult::Ambiguous(at, _) => at.with_timezone(&Utc),
         LocalResult::None => {
-            let later = local + TimeDelta::hours(1);
-            match tz.from_local_datetime(&later) {
-                LocalResult::Single(at) | LocalResult::Ambiguous(at, _) => at.with_timezone(&Utc),
-                LocalResult::None => local.and_utc(),
+            let later = local.checked_add_signed(TimeDelta::hours(1));
+            match later.map(|later| tz.from_local_datetime(&later)) {
+                Some(LocalResult::Single(at) | LocalResult::Ambiguous(at, _)) => {
+                    at.with_timezone(&Utc)
+                }
+                Some(LocalResult::None) | None => local.and_utc(),
             }
         }
     }
@@ -346,7 +370,9 @@ pub fn answer(
 pub fn places_to_fill(capacity: Option<i32>, going_count: i64, waitlisted: i64) -> i64 {
     match capacity {
         None => waitlisted,
-        Some(capacity) => (i64::from(capacity) - going_count).clamp(0, waitlisted),
+        Some(capacity) => i64::from(capacity)
+            .saturating_sub(going_count)
+            .clamp(0, waitlisted),
     }
 }
 
@@ -430,13 +456,17 @@ pub fn parse_capacity(capacity: i32) -> Result<i32, ParseError> {
 
 /// Checks a calendar query range: `to` after `from`, at most [`MAX_QUERY_RANGE`] wide.
 pub fn check_range(from: DateTime<Utc>, to: DateTime<Utc>) -> Result<(), ParseError> {
+    let mut window = Errors::new();
+    window.check("from", check_instant("from", from));
+    window.check("to", check_instant("to", to));
+    window.finish()?;
     if to <= from {
         Err(ParseError::single(
             "to",
             "before_start",
             "must be after from",
         ))
-    } else if to - from > MAX_QUERY_RANGE {
+    } else if to.signed_duration_since(from) > MAX_QUERY_RANGE {
         Err(ParseError::single(
             "to",
             "range_too_wide",

@@ -5,6 +5,10 @@
 //! cannot hold an invalid value. Authorization lives here as named policy functions, unit-tested
 //! as tables, so handlers and SQL filters implement one written rule.
 
+// Values from requests reach this crate's arithmetic: an overflow must be a parse error, never a
+// panic halfway through a write.
+#![warn(clippy::arithmetic_side_effects)]
+
 #[macro_use]
 mod macros;
 
@@ -24,5 +28,6 @@ pub mod profile;
 pub mod resource;
 pub mod search;
 pub mod text;
+pub mod time;
 
 pub use error::{FieldError, ParseError};

@@ -59,7 +59,7 @@ pub fn render_markdown(source: &str) -> String {
     options.insert(Options::ENABLE_STRIKETHROUGH);
     options.insert(Options::ENABLE_TABLES);
     options.insert(Options::ENABLE_TASKLISTS);
-    let mut unsafe_html = String::with_capacity(source.len() * 2);
+    let mut unsafe_html = String::with_capacity(source.len().saturating_mul(2));
     html::push_html(&mut unsafe_html, Parser::new_ext(source, options));
     ammonia::Builder::default()
         .url_schemes(["http", "https", "mailto"].into_iter().collect())

@@ -78,7 +78,7 @@ pub fn insert(
     now: DateTime<Utc>,
 ) -> Result<Comment, PersistenceError> {
     let id = CommentId::new();
-    let depth = parent.map_or(0, |p| p.depth + 1);
+    let depth = parent.map_or(0, |p| p.depth.saturating_add(1));
     diesel::insert_into(comments::table)
         .values((
             comments::id.eq(id.to_string()),

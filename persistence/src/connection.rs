@@ -127,12 +127,23 @@ impl r2d2::ManageConnection for ConnectionManager {
     }
 
     fn is_valid(&self, conn: &mut DbConnection) -> Result<(), PersistenceError> {
+        use diesel::r2d2::R2D2Connection;
+        if conn.is_broken() {
+            return Err(PersistenceError::Unavailable(
+                "connection left inside a transaction".to_owned(),
+            ));
+        }
         conn.batch_execute("SELECT 1")
             .map_err(PersistenceError::from)
     }
 
-    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
-        false
+    /// A connection is never handed to the next request if a panic unwound through its holder
+    /// or if it is still inside a transaction (or its transaction manager is in error): such a
+    /// connection would silently swallow every later write into a transaction that never commits.
+    /// r2d2 closes it instead, which rolls the transaction back on both databases.
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        use diesel::r2d2::R2D2Connection;
+        std::thread::panicking() || conn.is_broken()
     }
 }
 

@@ -363,7 +363,10 @@ pub fn list_single(
 ) -> Result<Vec<Event>, PersistenceError> {
     // A single event lasts at most `MAX_DURATION`, so one that ends after `from` starts after
     // `from - MAX_DURATION`: the bound that lets the walk by start skip the past.
-    let earliest = query.from - entraide_domain::event::MAX_DURATION;
+    let earliest = query
+        .from
+        .checked_sub_signed(entraide_domain::event::MAX_DURATION)
+        .unwrap_or(DateTime::<Utc>::MIN_UTC);
     let mut select = filtered(reader, query)
         .filter(events::recurrence.is_null())
         .filter(events::starts_at.ge(to_db_time(earliest)))

@@ -121,7 +121,7 @@ pub fn event(event: Event, context: Context) -> wire::Event {
         online_url: online_url.as_ref().map(WebUrl::as_str).map(str::to_owned),
         venue: venue.as_ref().map(venue_to_wire),
         capacity,
-        places_left: capacity.map(|c| (i64::from(c) - going_count).max(0)),
+        places_left: capacity.map(|c| i64::from(c).saturating_sub(going_count).max(0)),
         status: match status {
             EventStatus::Scheduled => wire::EventStatus::Scheduled,
             EventStatus::Cancelled => wire::EventStatus::Cancelled,

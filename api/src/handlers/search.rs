@@ -227,7 +227,7 @@ pub async fn search(
     kinds.sort();
     kinds.dedup();
     let fetch = page.fetch();
-    let wanted = page.limit + 1;
+    let wanted = page.limit.saturating_add(1);
     let mut before = page.after.as_ref().map(|c| c.p);
     let who = reader.reader();
     let found = db::read(&state, move |conn| {

@@ -18,6 +18,7 @@ mod health;
 mod members;
 mod places;
 mod posts;
+mod reliability;
 mod resources;
 mod search;
 mod seed;

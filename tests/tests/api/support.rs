@@ -17,6 +17,8 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub database: TestDatabase,
+    /// Faults to inject into this app's writes (the `fault-injection` feature).
+    pub faults: std::sync::Arc<entraide_api::faults::Faults>,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -30,6 +32,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     configure(&mut settings);
     let application = Application::build(settings).expect("the application builds");
     let address = format!("http://127.0.0.1:{}", application.port());
+    let faults = application.faults();
     actix_web::rt::spawn(application.run_until_stopped());
     TestApp {
         address,
@@ -38,6 +41,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
             .build()
             .unwrap(),
         database,
+        faults,
     }
 }
 

@@ -5,6 +5,7 @@ use entraide_domain::error::Errors;
 use entraide_domain::ids::{AnnouncementId, AssociationId};
 use entraide_domain::post::Body;
 use entraide_domain::text::{Label, Title, WebUrl};
+use entraide_domain::time::check_instant;
 use entraide_openapi::associations::{Announcement, CreateAnnouncementRequest};
 use entraide_openapi::pagination::{Page, PageQuery};
 use entraide_openapi::problem as p;
@@ -73,7 +74,14 @@ pub async fn create_announcement(
     } = targeting;
     let condition_ids = condition_ids(&mut errors, "targeting.condition_ids", conditions);
     let region = region.and_then(|r| errors.check("targeting.region", Label::parse(&r)).map(Some));
-    let publish_at = publish_at.unwrap_or(now);
+    let publish_at = errors
+        .check(
+            "publish_at",
+            check_instant("publish_at", publish_at.unwrap_or(now)),
+        )
+        .unwrap_or(now);
+    let expires_at =
+        expires_at.and_then(|end| errors.check("expires_at", check_instant("expires_at", end)));
     errors.check("expires_at", check_schedule(publish_at, expires_at));
     if expires_at.is_some_and(|end| end <= now) {
         errors.push(entraide_domain::FieldError::new(

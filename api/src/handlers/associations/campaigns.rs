@@ -8,6 +8,7 @@ use entraide_domain::campaign::{
 use entraide_domain::error::Errors;
 use entraide_domain::ids::{AssociationId, CampaignId, DonationId};
 use entraide_domain::text::{Description, Label, Title, WebUrl};
+use entraide_domain::time::check_instant;
 use entraide_openapi::associations::{
     Campaign, CreateCampaignRequest, Donation, RecordDonationRequest,
 };
@@ -73,11 +74,32 @@ pub async fn create_campaign(
     let goal_cents = errors.check("goal_cents", parse_amount(goal_cents));
     let currency = errors.check("currency", Currency::parse(&currency));
     let payment_url = errors.check("payment_url", WebUrl::parse(&payment_url));
-    let starts_at = starts_at.unwrap_or(now);
-    errors.check("ends_at", check_window(starts_at, ends_at));
+    let starts_at = errors
+        .check(
+            "starts_at",
+            check_instant("starts_at", starts_at.unwrap_or(now)),
+        )
+        .unwrap_or(now);
+    let ends_at = errors.check("ends_at", check_instant("ends_at", ends_at));
+    if let Some(ends_at) = ends_at {
+        errors.check("ends_at", check_window(starts_at, ends_at));
+    }
     errors.finish()?;
-    let (Some(title), Some(description), Some(goal_cents), Some(currency), Some(payment_url)) =
-        (title, description, goal_cents, currency, payment_url)
+    let (
+        Some(title),
+        Some(description),
+        Some(goal_cents),
+        Some(currency),
+        Some(payment_url),
+        Some(ends_at),
+    ) = (
+        title,
+        description,
+        goal_cents,
+        currency,
+        payment_url,
+        ends_at,
+    )
     else {
         return Err(ApiError::internal("parsed fields missing without errors"));
     };
@@ -261,7 +283,12 @@ pub async fn record_donation(
         .and_then(|n| errors.check("donor_name", Label::parse(&n)))
         .map(|n| n.as_str().to_owned());
     let payment_id = payment_id.and_then(|p| errors.check("payment_id", parse_payment_id(&p)));
-    let received_at = received_at.unwrap_or(now);
+    let received_at = errors
+        .check(
+            "received_at",
+            check_instant("received_at", received_at.unwrap_or(now)),
+        )
+        .unwrap_or(now);
     if received_at > now {
         errors.push(entraide_domain::FieldError::new(
             "received_at",

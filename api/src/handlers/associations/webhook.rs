@@ -6,6 +6,7 @@ use entraide_domain::campaign::{
 use entraide_domain::error::Errors;
 use entraide_domain::ids::{AssociationId, CampaignId};
 use entraide_domain::text::Label;
+use entraide_domain::time::check_instant;
 use entraide_openapi::associations::{DonationWebhook, WebhookResult};
 use entraide_openapi::problem as p;
 use entraide_persistence::{associations, campaigns};
@@ -96,6 +97,7 @@ pub async fn donation_webhook(
             .and_then(|n| errors.check("donor_name", Label::parse(&n)))
             .map(|n| n.as_str().to_owned())
     };
+    let paid_at = paid_at.and_then(|at| errors.check("paid_at", check_instant("paid_at", at)));
     let campaign_id = CampaignId::from_uuid(campaign_id);
     let result = db::write(&state, move |conn| {
         if !campaigns::remember_delivery(

@@ -71,8 +71,12 @@ pub async fn list_events(
     } = query.into_inner();
     let mut errors = Errors::new();
     let from = from.unwrap_or_else(Utc::now);
-    let to = to.unwrap_or(from + DEFAULT_RANGE);
-    errors.check("to", check_range(from, to));
+    let to = to.unwrap_or_else(|| {
+        from.checked_add_signed(DEFAULT_RANGE)
+            .unwrap_or(chrono::DateTime::<Utc>::MAX_UTC)
+    });
+    // Keeps the field names of the errors (`from` out of range, `to` before `from`...).
+    errors.keep(check_range(from, to));
     let near = crate::handlers::near_query(&mut errors, lat, lon, radius_km);
     let mine = match (mine.unwrap_or(false), reader.0) {
         (false, _) => None,
@@ -90,7 +94,7 @@ pub async fn list_events(
     };
     let after = page.after.as_ref().map(|c| (c.t, EventId::from_uuid(c.i)));
     let fetch = page.fetch();
-    let wanted = page.limit + 1;
+    let wanted = page.limit.saturating_add(1);
     let who = reader.reader();
     let me = reader.0.map(|m| m.id);
     let distance_to = move |venue: Option<Point>| -> Option<f64> {
