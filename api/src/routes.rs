@@ -26,7 +26,10 @@ answer `{\"items\": [...], \"next_cursor\": string|null}`. Access tokens travel 
 `Authorization: Bearer <token>`. See docs/API-DESIGN.md in the repository.",
         license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later"),
     ),
-    components(responses(
+    components(schemas(
+        entraide_openapi::problem::Problem,
+        entraide_openapi::problem::FieldProblem,
+    ), responses(
         entraide_openapi::problem::BadRequest,
         entraide_openapi::problem::Unauthorized,
         entraide_openapi::problem::Forbidden,

@@ -160,6 +160,7 @@ pub async fn create_calendar_token(
     params(("token" = String, Path, description = "The feed's token")),
     responses(
         (status = 200, description = "The calendar", content_type = "text/calendar", body = String),
+        (status = 400, response = p::BadRequest),
         (status = 404, response = p::NotFound),
         (status = 500, response = p::InternalError),
         (status = 503, response = p::ServiceUnavailable),

@@ -30,6 +30,8 @@ use crate::state::AppState;
             headers(("Location" = String, description = "The group's URL"))),
         (status = 400, response = p::BadRequest),
         (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
         (status = 409, response = p::Conflict),
         (status = 413, response = p::PayloadTooLarge),
         (status = 415, response = p::UnsupportedMediaType),
