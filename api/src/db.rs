@@ -6,6 +6,7 @@
 
 use actix_web::web;
 use entraide_persistence::DbConnection;
+use entraide_persistence::connection::PooledConnection;
 use entraide_persistence::connection::in_transaction;
 
 use crate::error::ApiError;
@@ -21,7 +22,9 @@ where
     let db = state.db.clone();
     web::block(move || {
         let mut conn = db.reader()?;
-        contain(|| f(&mut conn))
+        let result = contain(|| f(&mut conn));
+        discard_if_gone(&mut conn, &result);
+        result
     })
     .await?
 }
@@ -36,13 +39,23 @@ where
     let faults = state.faults.clone();
     web::block(move || {
         let mut conn = db.writer()?;
-        contain(|| {
+        let result = contain(|| {
             in_transaction(&mut conn, |conn| {
                 let value = f(conn)?;
                 faults.before_commit();
                 Ok(value)
             })
-        })
+        });
+        discard_if_gone(&mut conn, &result);
+        result
     })
     .await?
+}
+
+/// A connection that failed because its server went away is closed, not reused: after the
+/// database comes back, no request meets a dead connection.
+fn discard_if_gone<T>(conn: &mut PooledConnection, result: &Result<T, ApiError>) {
+    if matches!(result, Err(ApiError::Unavailable(_))) {
+        conn.discard();
+    }
 }

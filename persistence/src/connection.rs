@@ -4,7 +4,10 @@
 //! PostgreSQL; `sqlite://path`, `sqlite::memory:` or a plain path selects SQLite). Everything that
 //! must differ between the two lives here or in [`crate::dialect`].
 
-use std::time::Duration;
+use std::ops::{Deref, DerefMut};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use diesel::connection::SimpleConnection;
 use diesel::{Connection, PgConnection, SqliteConnection};
@@ -83,19 +86,106 @@ impl Backend {
     }
 }
 
+/// A pooled connection, and whether the pool may hand it out again.
+pub struct PoolConnection {
+    conn: DbConnection,
+    unusable: bool,
+}
+
+impl PoolConnection {
+    /// Tells the pool to close this connection instead of reusing it (its server went away).
+    pub fn discard(&mut self) {
+        self.unusable = true;
+    }
+}
+
+impl Deref for PoolConnection {
+    type Target = DbConnection;
+
+    fn deref(&self) -> &DbConnection {
+        &self.conn
+    }
+}
+
+impl DerefMut for PoolConnection {
+    fn deref_mut(&mut self) -> &mut DbConnection {
+        &mut self.conn
+    }
+}
+
+/// Whether the database refused us lately. While it does, a request waits a moment for a
+/// connection rather than the whole acquire timeout, so the API answers 503 at once; the first
+/// connection that opens again ends it.
+#[derive(Debug)]
+pub struct Reachability {
+    origin: Instant,
+    /// Milliseconds after `origin` of the last failure, 0 when the last attempt succeeded.
+    last_failure_ms: AtomicU64,
+}
+
+impl Reachability {
+    /// How long after a failure checkouts stay short.
+    const WINDOW: Duration = Duration::from_secs(10);
+    /// How long a checkout waits while the database is unreachable.
+    pub const SHORT_WAIT: Duration = Duration::from_millis(250);
+
+    fn new() -> Self {
+        Self {
+            origin: Instant::now(),
+            last_failure_ms: AtomicU64::new(0),
+        }
+    }
+
+    fn failed(&self) {
+        let now = u64::try_from(self.origin.elapsed().as_millis())
+            .unwrap_or(u64::MAX)
+            .max(1);
+        self.last_failure_ms.store(now, Ordering::Relaxed);
+    }
+
+    fn succeeded(&self) {
+        self.last_failure_ms.store(0, Ordering::Relaxed);
+    }
+
+    /// Did the database refuse a connection (or drop one) within the window?
+    pub fn failing(&self) -> bool {
+        match self.last_failure_ms.load(Ordering::Relaxed) {
+            0 => false,
+            at => {
+                let since = Duration::from_millis(at);
+                self.origin.elapsed().saturating_sub(since) < Self::WINDOW
+            }
+        }
+    }
+}
+
 /// Opens connections itself (rather than through the derive's `establish`) so that real causes
 /// such as "connection refused" reach the logs.
 #[derive(Debug, Clone)]
 pub struct ConnectionManager {
     url: DatabaseUrl,
+    reachability: Arc<Reachability>,
 }
 
 impl ConnectionManager {
     pub fn new(url: DatabaseUrl) -> Self {
-        Self { url }
+        Self::with_reachability(url, Arc::new(Reachability::new()))
+    }
+
+    fn with_reachability(url: DatabaseUrl, reachability: Arc<Reachability>) -> Self {
+        Self { url, reachability }
     }
 
     pub fn connect(&self) -> Result<DbConnection, PersistenceError> {
+        let result = self.open();
+        match &result {
+            Ok(_) => self.reachability.succeeded(),
+            Err(_) => self.reachability.failed(),
+        }
+        result
+    }
+
+    fn open(&self) -> Result<DbConnection, PersistenceError> {
         match &self.url {
             DatabaseUrl::Postgres(url) => PgConnection::establish(url)
                 .map(DbConnection::Pg)
@@ -119,16 +209,19 @@ impl ConnectionManager {
 }
 
 impl r2d2::ManageConnection for ConnectionManager {
-    type Connection = DbConnection;
+    type Connection = PoolConnection;
     type Error = PersistenceError;
 
-    fn connect(&self) -> Result<DbConnection, PersistenceError> {
-        ConnectionManager::connect(self)
+    fn connect(&self) -> Result<PoolConnection, PersistenceError> {
+        ConnectionManager::connect(self).map(|conn| PoolConnection {
+            conn,
+            unusable: false,
+        })
     }
 
-    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), PersistenceError> {
+    fn is_valid(&self, conn: &mut PoolConnection) -> Result<(), PersistenceError> {
         use diesel::r2d2::R2D2Connection;
-        if conn.is_broken() {
+        if conn.unusable || conn.conn.is_broken() {
             return Err(PersistenceError::Unavailable(
                 "connection left inside a transaction".to_owned(),
             ));
@@ -141,9 +234,15 @@ impl r2d2::ManageConnection for ConnectionManager {
     /// or if it is still inside a transaction (or its transaction manager is in error): such a
     /// connection would silently swallow every later write into a transaction that never commits.
     /// r2d2 closes it instead, which rolls the transaction back on both databases.
-    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+    /// Discarded too: a connection whose server went away (`PoolConnection::discard`), which
+    /// also marks the database unreachable so the next checkouts do not wait long for it.
+    fn has_broken(&self, conn: &mut PoolConnection) -> bool {
         use diesel::r2d2::R2D2Connection;
-        std::thread::panicking() || conn.is_broken()
+        if conn.unusable {
+            self.reachability.failed();
+            return true;
+        }
+        std::thread::panicking() || conn.conn.is_broken()
     }
 }
 
@@ -176,6 +275,8 @@ pub struct Database {
     backend: Backend,
     read: Pool,
     write: Pool,
+    reachability: Arc<Reachability>,
+    acquire_timeout: Duration,
 }
 
 impl Database {
@@ -183,13 +284,17 @@ impl Database {
     pub fn connect(url: &str, options: &PoolOptions) -> Result<Self, PersistenceError> {
         let url = DatabaseUrl::parse(url)?;
         let backend = url.backend();
+        let reachability = Arc::new(Reachability::new());
         let build = |size: u32, url: DatabaseUrl| {
             r2d2::Pool::builder()
                 .max_size(size.max(1))
                 .min_idle(Some(1))
                 .connection_timeout(options.acquire_timeout)
                 .test_on_check_out(false)
-                .build(ConnectionManager::new(url))
+                .build(ConnectionManager::with_reachability(
+                    url,
+                    reachability.clone(),
+                ))
                 .map_err(|e| PersistenceError::Unavailable(e.to_string()))
         };
         let (read, write) = match backend {
@@ -211,6 +316,8 @@ impl Database {
             backend,
             read,
             write,
+            reachability,
+            acquire_timeout: options.acquire_timeout,
         })
     }
 
@@ -219,15 +326,21 @@ impl Database {
     pub fn connect_lazy(url: &str, options: &PoolOptions) -> Result<Self, PersistenceError> {
         let url = DatabaseUrl::parse(url)?;
         let backend = url.backend();
+        let reachability = Arc::new(Reachability::new());
         let pool = r2d2::Pool::builder()
             .max_size(options.max_connections.max(1))
             .min_idle(Some(0))
             .connection_timeout(options.acquire_timeout)
-            .build_unchecked(ConnectionManager::new(url));
+            .build_unchecked(ConnectionManager::with_reachability(
+                url,
+                reachability.clone(),
+            ));
         Ok(Self {
             backend,
             read: pool.clone(),
             write: pool,
+            reachability,
+            acquire_timeout: options.acquire_timeout,
         })
     }
 
@@ -237,12 +350,23 @@ impl Database {
 
     /// A connection for reads.
     pub fn reader(&self) -> Result<PooledConnection, PersistenceError> {
-        self.read.get().map_err(PersistenceError::from)
+        self.checkout(&self.read)
     }
 
     /// A connection for writes (the single writer on SQLite).
     pub fn writer(&self) -> Result<PooledConnection, PersistenceError> {
-        self.write.get().map_err(PersistenceError::from)
+        self.checkout(&self.write)
+    }
+
+    /// Waits for a connection: the acquire timeout normally, a moment while the database is
+    /// unreachable (so the API answers 503 at once; the wait still lets the pool try again).
+    fn checkout(&self, pool: &Pool) -> Result<PooledConnection, PersistenceError> {
+        let wait = if self.reachability.failing() {
+            Reachability::SHORT_WAIT
+        } else {
+            self.acquire_timeout
+        };
+        pool.get_timeout(wait).map_err(PersistenceError::from)
     }
 
     /// Applies pending migrations of this backend's tree; returns the versions applied.
@@ -254,8 +378,13 @@ impl Database {
     /// Is the database reachable right now?
     pub fn ping(&self) -> Result<(), PersistenceError> {
         let mut conn = self.reader()?;
-        conn.batch_execute("SELECT 1")?;
-        Ok(())
+        conn.batch_execute("SELECT 1").map_err(|error| {
+            let error = PersistenceError::from(error);
+            if matches!(error, PersistenceError::Unavailable(_)) {
+                conn.discard();
+            }
+            error
+        })
     }
 }
 

@@ -19,7 +19,7 @@ fn committed_groups(app: &TestApp) -> i64 {
     let db = app.database();
     let mut conn = db.reader().unwrap();
     diesel::sql_query("SELECT COUNT(*) AS n FROM discussion_groups")
-        .get_result::<Count>(&mut *conn)
+        .get_result::<Count>(&mut **conn)
         .unwrap()
         .n
 }
@@ -32,7 +32,7 @@ fn idle_in_transaction(app: &TestApp) -> i64 {
         "SELECT COUNT(*) AS n FROM pg_stat_activity \
          WHERE datname = current_database() AND state LIKE 'idle in transaction%'",
     )
-    .get_result::<Count>(&mut *conn)
+    .get_result::<Count>(&mut **conn)
     .unwrap()
     .n
 }
@@ -379,4 +379,181 @@ async fn nul_and_control_characters_are_refused_at_the_boundary_on_both_backends
         )
         .await;
     assert_eq!(response.status(), StatusCode::CREATED);
+}
+
+/// A TCP proxy in front of PostgreSQL that the test can cut and restore: the database
+/// "stops" for this test's server alone (other tests share the real one).
+struct Outage {
+    port: u16,
+    up: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    cut: tokio::sync::watch::Sender<u64>,
+}
+
+impl Outage {
+    /// Runs on its own thread and runtime: the server under test connects synchronously
+    /// from the test's single-threaded runtime, which must not be the one forwarding.
+    fn start(target: &str) -> Self {
+        use std::sync::atomic::Ordering;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let up = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let (cut, _) = tokio::sync::watch::channel(0_u64);
+        let (target, flag, cuts) = (target.to_owned(), up.clone(), cut.clone());
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+                loop {
+                    let Ok((mut client, _)) = listener.accept().await else {
+                        return;
+                    };
+                    if !flag.load(Ordering::SeqCst) {
+                        drop(client); // refused while the database is "down"
+                        continue;
+                    }
+                    let target = target.clone();
+                    let mut cut = cuts.subscribe();
+                    tokio::spawn(async move {
+                        let Ok(mut server) = tokio::net::TcpStream::connect(&target).await else {
+                            return;
+                        };
+                        tokio::select! {
+                            _ = tokio::io::copy_bidirectional(&mut client, &mut server) => {}
+                            _ = cut.changed() => {} // the outage drops live connections too
+                        }
+                    });
+                }
+            });
+        });
+        Self { port, up, cut }
+    }
+
+    fn stop_database(&self) {
+        self.up.store(false, std::sync::atomic::Ordering::SeqCst);
+        self.cut.send_modify(|n| *n += 1);
+    }
+
+    fn restart_database(&self) {
+        self.up.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// PostgreSQL goes away under load: requests and /readyz answer 503 problem+json within a
+/// second, and the server recovers by itself when the database returns. (SQLite is a file in
+/// the server's own process: there is no database to lose.)
+#[actix_web::test]
+async fn when_postgresql_goes_away_the_api_answers_503_at_once_and_recovers_by_itself() {
+    let database = entraide_persistence::testing::TestDatabase::new();
+    if !database.is_postgres() {
+        eprintln!("PostgreSQL only: SQLite has no server to lose");
+        return;
+    }
+    let url = database.url().to_owned();
+    let authority = url
+        .split("://")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .and_then(|auth| auth.rsplit('@').next())
+        .unwrap()
+        .to_owned();
+    let outage = Outage::start(&authority);
+    let proxied = url.replacen(&authority, &format!("127.0.0.1:{}", outage.port), 1);
+    let app = crate::support::spawn_app_on(database, &proxied).await;
+    let member = app.member("Panne", "patient").await;
+    let group = app
+        .create_group(&member, "Avant la panne", "public", "everyone")
+        .await;
+
+    outage.stop_database();
+    // Under load: the first requests meet connections that just died, the next ones a
+    // database that refuses; every one is a 503 problem, quickly.
+    let mut statuses = Vec::new();
+    for round in 0..6 {
+        let started = std::time::Instant::now();
+        let posts_path = format!("/api/v1/groups/{}/posts", group.id);
+        let bearer = member.bearer();
+        let body = json!({"body": format!("Pendant la panne {round}")});
+        let (ready, feed, post) = tokio::join!(
+            app.get("/readyz", None),
+            app.get(&posts_path, Some(&bearer)),
+            app.call(Method::POST, &posts_path, Some(&member), Some(body)),
+        );
+        for response in [ready, feed, post] {
+            statuses.push(response.status());
+            if round > 0 {
+                assert!(
+                    started.elapsed() < std::time::Duration::from_secs(2),
+                    "answered in {:?}",
+                    started.elapsed()
+                );
+                assert_problem(
+                    response,
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "service_unavailable",
+                )
+                .await;
+            }
+        }
+    }
+    assert!(
+        statuses
+            .iter()
+            .all(|s| *s == StatusCode::SERVICE_UNAVAILABLE),
+        "{statuses:?}"
+    );
+
+    outage.restart_database();
+    let mut recovered = false;
+    for _ in 0..60 {
+        if app.get("/readyz", None).await.status() == StatusCode::OK {
+            recovered = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    assert!(recovered, "ready again without a restart");
+    // No dead connection is handed out after the return: every request succeeds.
+    for i in 0..10 {
+        let response = app
+            .call(
+                Method::POST,
+                &format!("/api/v1/groups/{}/posts", group.id),
+                Some(&member),
+                Some(json!({"body": format!("Après la panne {i}")})),
+            )
+            .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::CREATED,
+            "write {i} after the return"
+        );
+        let response = app
+            .get(
+                &format!("/api/v1/groups/{}/posts", group.id),
+                Some(&member.bearer()),
+            )
+            .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::OK,
+            "read {i} after the return"
+        );
+    }
+    let posts = app
+        .ok_json(
+            Method::GET,
+            &format!("/api/v1/groups/{}/posts?limit=50", group.id),
+            Some(&member),
+            None,
+        )
+        .await;
+    assert_eq!(
+        posts["items"].as_array().unwrap().len(),
+        10,
+        "nothing from the outage was stored"
+    );
 }

@@ -496,7 +496,7 @@ async fn overdue_resources_are_flagged_and_queued_for_their_committee() {
         diesel::sql_query(
             "UPDATE resource_versions SET review_due_at = validated_at WHERE status = 'published'",
         )
-        .execute(&mut conn)
+        .execute(&mut **conn)
         .unwrap();
     }
     let seen: Value = l

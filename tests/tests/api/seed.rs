@@ -59,7 +59,7 @@ fn fingerprint(database: &Database) -> Vec<String> {
     ] {
         lines.extend(
             diesel::sql_query(sql)
-                .load::<Line>(&mut conn)
+                .load::<Line>(&mut **conn)
                 .unwrap()
                 .into_iter()
                 .map(|l| l.line),

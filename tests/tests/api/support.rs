@@ -28,7 +28,21 @@ pub async fn spawn_app() -> TestApp {
 /// Starts the application with test settings changed by `configure`.
 pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     let database = TestDatabase::new();
-    let mut settings = Settings::with_database(database.url(), JWT_SECRET);
+    let url = database.url().to_owned();
+    start(database, &url, configure).await
+}
+
+/// Starts the application on `database`, reached through `url` (e.g. a proxy in front of it).
+pub async fn spawn_app_on(database: TestDatabase, url: &str) -> TestApp {
+    start(database, url, |_| {}).await
+}
+
+async fn start(
+    database: TestDatabase,
+    url: &str,
+    configure: impl FnOnce(&mut Settings),
+) -> TestApp {
+    let mut settings = Settings::with_database(url, JWT_SECRET);
     configure(&mut settings);
     let application = Application::build(settings).expect("the application builds");
     let address = format!("http://127.0.0.1:{}", application.port());
