@@ -1,40 +1,22 @@
 //! No acknowledged write is lost: a panic inside a write, or a date at the edge of what chrono
 //! can hold, costs the request that caused it and nothing else.
 
-use diesel::RunQueryDsl;
-use diesel::sql_types::BigInt;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 use crate::support::{Member, TestApp, assert_problem, fields, spawn_app};
 
-#[derive(diesel::QueryableByName)]
-struct Count {
-    #[diesel(sql_type = BigInt)]
-    n: i64,
-}
-
 /// Groups as a fresh connection sees them: only what was committed.
 fn committed_groups(app: &TestApp) -> i64 {
-    let db = app.database();
-    let mut conn = db.reader().unwrap();
-    diesel::sql_query("SELECT COUNT(*) AS n FROM discussion_groups")
-        .get_result::<Count>(&mut **conn)
-        .unwrap()
-        .n
+    app.count("SELECT COUNT(*) AS n FROM discussion_groups")
 }
 
 /// PostgreSQL: connections of this test's database left inside a transaction.
 fn idle_in_transaction(app: &TestApp) -> i64 {
-    let db = app.database();
-    let mut conn = db.reader().unwrap();
-    diesel::sql_query(
+    app.count(
         "SELECT COUNT(*) AS n FROM pg_stat_activity \
          WHERE datname = current_database() AND state LIKE 'idle in transaction%'",
     )
-    .get_result::<Count>(&mut **conn)
-    .unwrap()
-    .n
 }
 
 async fn create_group(app: &TestApp, owner: &Member, name: &str) -> reqwest::Response {

@@ -207,6 +207,22 @@ impl TestApp {
         Database::connect(self.database.url(), &PoolOptions::default()).unwrap()
     }
 
+    /// `SELECT COUNT(*) AS n ...` on a fresh connection: what was committed.
+    pub fn count(&self, sql: &str) -> i64 {
+        use diesel::RunQueryDsl;
+        #[derive(diesel::QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let db = self.database();
+        let mut conn = db.reader().unwrap();
+        diesel::sql_query(sql)
+            .get_result::<Count>(&mut **conn)
+            .unwrap()
+            .n
+    }
+
     pub fn member_count(&self) -> i64 {
         let db = self.database();
         let mut conn = db.reader().unwrap();
