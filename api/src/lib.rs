@@ -16,6 +16,7 @@ mod extractors;
 mod handlers;
 mod json;
 mod pagination;
+mod rights;
 mod security;
 mod state;
 

@@ -71,30 +71,9 @@ impl PlatformRole {
     }
 }
 
-/// Policy: may a platform admin, or an association admin (`association_admin`), grant or
-/// withdraw the editor right? Platform admins for anyone; association admins for the active
-/// members of their association (`target_in_association`).
-pub fn can_grant_editor(
-    role: PlatformRole,
-    association_admin: bool,
-    target_in_association: bool,
-) -> bool {
-    role == PlatformRole::Admin || (association_admin && target_in_association)
-}
-
 /// Policy: who may add conditions to the shared catalogue.
 pub fn can_manage_conditions(role: PlatformRole) -> bool {
     role == PlatformRole::Admin
-}
-
-/// Policy: may `actor` (with `actor_role`) give a platform role to `target`? Admins only, and not
-/// to themselves, so the last admin cannot demote themselves by mistake.
-pub fn can_assign_role(
-    actor: crate::ids::MemberId,
-    actor_role: PlatformRole,
-    target: crate::ids::MemberId,
-) -> bool {
-    actor_role == PlatformRole::Admin && actor != target
 }
 
 /// A normalised e-mail address: trimmed and lower-cased, so `Ana@Example.org ` and
@@ -409,21 +388,6 @@ mod tests {
         assert!(can_manage_conditions(PlatformRole::Admin));
         assert!(!can_manage_conditions(PlatformRole::Moderator));
         assert!(!can_manage_conditions(PlatformRole::Member));
-    }
-
-    #[test]
-    fn role_assignment_table() {
-        use crate::ids::MemberId;
-        let (me, other) = (MemberId::new(), MemberId::new());
-        let table = [
-            (PlatformRole::Admin, other, true),
-            (PlatformRole::Admin, me, false),
-            (PlatformRole::Moderator, other, false),
-            (PlatformRole::Member, other, false),
-        ];
-        for (role, target, allowed) in table {
-            assert_eq!(can_assign_role(me, role, target), allowed, "{role:?}");
-        }
     }
 
     proptest! {

@@ -19,6 +19,7 @@ mod members;
 mod places;
 mod posts;
 mod resources;
+mod rights;
 mod search;
 mod seed;
 mod support;

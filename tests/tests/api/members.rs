@@ -247,7 +247,7 @@ async fn admins_give_platform_roles() {
     assert_eq!(serde_json::to_value(me.role).unwrap(), "moderator");
 
     let own = put_role(&admin, admin.id, "member").await.unwrap();
-    assert_problem(own, StatusCode::FORBIDDEN, "forbidden").await;
+    assert_problem(own, StatusCode::FORBIDDEN, "self_grant").await;
     let unknown = put_role(&admin, uuid::Uuid::now_v7(), "moderator")
         .await
         .unwrap();
