@@ -100,6 +100,23 @@ pub fn can_administer(membership: Option<AssociationMembership>) -> bool {
     membership.is_some_and(|m| m.is_active_at_least(AssociationRole::Admin))
 }
 
+/// Membership is by approval unless the association opens it: joining an association must not
+/// be a way into its private spaces, nor a label that others may read without its admins' say.
+pub const DEFAULT_OPEN_MEMBERSHIP: bool = false;
+
+/// Policy: does belonging to the association let a member into its private groups at once (as
+/// if invited)? Only an active member an admin vouched for (`vouched`: approved their request,
+/// gave them a role, or founded it with them) — joining an open association vouches for
+/// nobody — and only while the association is verified (a pending one confers nothing, see
+/// [`crate::rights`]).
+pub fn vouches_for_groups(
+    status: AssociationStatus,
+    membership: Option<AssociationMembership>,
+    vouched: bool,
+) -> bool {
+    status == AssociationStatus::Verified && membership.is_some_and(|m| m.is_active()) && vouched
+}
+
 /// Policy: may the actor see who belongs to the association? Active admins and volunteers
 /// (membership of a disease association is health data: it is not public).
 pub fn can_see_members(membership: Option<AssociationMembership>) -> bool {
@@ -287,6 +304,33 @@ mod tests {
         assert!(can_publish(AssociationStatus::Verified, m(Admin, Active)).is_ok());
         assert!(can_verify(PlatformRole::Admin));
         assert!(!can_verify(PlatformRole::Moderator));
+    }
+
+    #[test]
+    fn vouching_table() {
+        use AssociationStatus::{Pending as P, Verified as V};
+        let table = [
+            // status, membership, vouched by an admin, lets into private groups
+            (V, m(Member, Active), true, true),
+            (V, m(Member, Active), false, false),
+            (V, m(Member, Pending), true, false),
+            (V, None, true, false),
+            (P, m(Admin, Active), true, false),
+            (P, m(Member, Active), true, false),
+        ];
+        for (status, membership, vouched, expected) in table {
+            assert_eq!(
+                vouches_for_groups(status, membership, vouched),
+                expected,
+                "{status:?} {membership:?} {vouched}"
+            );
+        }
+        const {
+            assert!(
+                !DEFAULT_OPEN_MEMBERSHIP,
+                "membership is by approval by default"
+            )
+        };
     }
 
     #[test]

@@ -90,7 +90,9 @@ pub struct CreateAssociationRequest {
     /// At most 20.
     #[serde(default)]
     pub condition_ids: Vec<Uuid>,
-    /// Defaults to `true`.
+    /// `true`: members join at once; `false` (the default): an admin approves each request.
+    /// Either way, only members an admin approved (or gave a role) enter the association's
+    /// private groups without a request.
     pub open_membership: Option<bool>,
 }
 

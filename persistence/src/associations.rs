@@ -126,6 +126,7 @@ pub fn insert(
         },
         now,
     )?;
+    vouch(conn, id, creator)?;
     find(conn, id)?.ok_or(PersistenceError::NotFound)
 }
 
@@ -403,6 +404,36 @@ pub fn set_membership(
             .execute(conn)?;
     }
     add_to_member_count(conn, association, active(Some(new)) - active(previous))
+}
+
+/// Records that an admin of the association vouched for this member (approved their request,
+/// gave them a role, or founded the association): the association's private groups then admit
+/// them at once (`domain::association::vouches_for_groups`).
+pub fn vouch(
+    conn: &mut DbConnection,
+    association: AssociationId,
+    member: MemberId,
+) -> Result<(), PersistenceError> {
+    diesel::update(
+        association_memberships::table.find((association.to_string(), member.to_string())),
+    )
+    .set(association_memberships::vouched.eq(true))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Did an admin of the association vouch for this member? `false` when they are not a member.
+pub fn vouched(
+    conn: &mut DbConnection,
+    association: AssociationId,
+    member: MemberId,
+) -> Result<bool, PersistenceError> {
+    Ok(association_memberships::table
+        .find((association.to_string(), member.to_string()))
+        .select(association_memberships::vouched)
+        .first::<bool>(conn)
+        .optional()?
+        .unwrap_or(false))
 }
 
 /// Ends a membership (leaving, removal, refused request). Call in a transaction.

@@ -202,6 +202,7 @@ diesel::table! {
         status -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        vouched -> Bool,
     }
 }
 

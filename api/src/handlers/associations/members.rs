@@ -156,7 +156,8 @@ pub async fn list_association_members(
 }
 
 /// Approve a request (`status: active`) and/or change a member's role (admins). An admin
-/// cannot demote the last admin (409 `last_admin`).
+/// cannot demote the last admin (409 `last_admin`). Approving or naming an active member
+/// vouches for them: they then enter the association's private groups without a request.
 #[utoipa::path(
     tag = "associations",
     security(("bearer" = [])),
@@ -218,6 +219,10 @@ pub async fn update_association_member(
             });
         }
         associations::set_membership(conn, id, target, new, Utc::now())?;
+        // An admin acted on this member by name: they vouch for them (private groups).
+        if new.is_active() {
+            associations::vouch(conn, id, target)?;
+        }
         associations::member_entry(conn, id, target)?.ok_or(ApiError::NotFound)
     })
     .await?;
