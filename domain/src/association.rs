@@ -123,6 +123,22 @@ pub fn can_see_members(membership: Option<AssociationMembership>) -> bool {
     membership.is_some_and(|m| m.is_active_at_least(AssociationRole::Volunteer))
 }
 
+/// Policy: what the actor sees of the member list: active admins everyone (they approve and
+/// manage members), active volunteers the members who chose to be listed (and themselves),
+/// others nothing.
+pub fn member_list_view(
+    membership: Option<AssociationMembership>,
+) -> Option<crate::profile::MemberListView> {
+    use crate::profile::MemberListView;
+    if can_administer(membership) {
+        Some(MemberListView::Everyone)
+    } else if can_see_members(membership) {
+        Some(MemberListView::Listed)
+    } else {
+        None
+    }
+}
+
 /// Why an association may not speak publicly yet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PublishRefusal {
@@ -292,6 +308,17 @@ mod tests {
         for (membership, administer, see) in cases {
             assert_eq!(can_administer(membership), administer, "{membership:?}");
             assert_eq!(can_see_members(membership), see, "{membership:?}");
+        }
+        use crate::profile::MemberListView;
+        let lists = [
+            (m(Admin, Active), Some(MemberListView::Everyone)),
+            (m(Volunteer, Active), Some(MemberListView::Listed)),
+            (m(Member, Active), None),
+            (m(Admin, Pending), None),
+            (None, None),
+        ];
+        for (membership, view) in lists {
+            assert_eq!(member_list_view(membership), view, "{membership:?}");
         }
         assert_eq!(
             can_publish(AssociationStatus::Pending, m(Admin, Active)),

@@ -9,6 +9,7 @@ use entraide_domain::association::{
 };
 use entraide_domain::ids::{AssociationId, ConditionId, GroupId, MemberId};
 use entraide_domain::member::{Email, MemberKind, Pseudonym};
+use entraide_domain::profile::MemberListView;
 use entraide_domain::text::{Description, Label, Title, WebUrl};
 
 use crate::connection::DbConnection;
@@ -473,15 +474,19 @@ pub struct AssociationMemberEntry {
     pub since: DateTime<Utc>,
 }
 
-/// Members (active and pending), by member id.
+/// Members (active and pending), by member id, as `reader` sees them with `view`: everyone, or
+/// only the members who chose to be listed and the reader (filtered in SQL).
 pub fn list_members(
     conn: &mut DbConnection,
     association: AssociationId,
     status: Option<AssociationMembershipStatus>,
+    view: MemberListView,
+    reader: MemberId,
     after: Option<MemberId>,
     limit: i64,
 ) -> Result<Vec<AssociationMemberEntry>, PersistenceError> {
-    entries(conn, association, status, after, None, limit)
+    let listed_or = (view == MemberListView::Listed).then_some(reader);
+    entries(conn, association, status, after, None, listed_or, limit)
 }
 
 /// One member's line of the list.
@@ -490,7 +495,7 @@ pub fn member_entry(
     association: AssociationId,
     member: MemberId,
 ) -> Result<Option<AssociationMemberEntry>, PersistenceError> {
-    Ok(entries(conn, association, None, None, Some(member), 1)?.pop())
+    Ok(entries(conn, association, None, None, Some(member), None, 1)?.pop())
 }
 
 fn entries(
@@ -499,6 +504,7 @@ fn entries(
     status: Option<AssociationMembershipStatus>,
     after: Option<MemberId>,
     only: Option<MemberId>,
+    listed_or: Option<MemberId>,
     limit: i64,
 ) -> Result<Vec<AssociationMemberEntry>, PersistenceError> {
     let mut select = association_memberships::table
@@ -523,6 +529,13 @@ fn entries(
     }
     if let Some(only) = only {
         select = select.filter(association_memberships::member_id.eq(only.to_string()));
+    }
+    if let Some(reader) = listed_or {
+        select = select.filter(
+            members::listed_in_member_lists
+                .eq(true)
+                .or(association_memberships::member_id.eq(reader.to_string())),
+        );
     }
     select
         .load::<(String, String, String, String, String, NaiveDateTime)>(conn)?

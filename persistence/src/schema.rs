@@ -27,6 +27,7 @@ diesel::table! {
         updated_at -> Timestamp,
         wall_visibility -> Text,
         receive_announcements -> Bool,
+        listed_in_member_lists -> Bool,
     }
 }
 

@@ -257,14 +257,45 @@ async fn membership_requests_roles_and_the_last_admin() {
     let page = app.ok_json(Method::GET, &path, Some(&camille), None).await;
     assert_eq!(page["member_count"], 2);
     assert_eq!(page["membership"]["role"], "volunteer");
-    // Volunteers see the list but do not manage roles.
+    // Volunteers see the list — the members who chose to be listed, and themselves; admins see
+    // everyone — but do not manage roles.
+    let ids = |page: Value| -> Vec<String> {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["member"]["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let list = app
+        .ok_json(
+            Method::GET,
+            &format!("{path}/members"),
+            Some(&camille),
+            None,
+        )
+        .await;
+    assert_eq!(ids(list), [camille.id.to_string()]);
+    let list = app
+        .ok_json(Method::GET, &format!("{path}/members"), Some(&admin), None)
+        .await;
+    assert_eq!(ids(list).len(), 2);
     app.ok_json(
-        Method::GET,
-        &format!("{path}/members"),
-        Some(&camille),
-        None,
+        Method::PATCH,
+        "/api/v1/members/me/settings",
+        Some(&admin),
+        Some(json!({"listed_in_member_lists": true})),
     )
     .await;
+    let list = app
+        .ok_json(
+            Method::GET,
+            &format!("{path}/members"),
+            Some(&camille),
+            None,
+        )
+        .await;
+    assert_eq!(ids(list).len(), 2);
     let refused = app
         .call(
             Method::PATCH,
