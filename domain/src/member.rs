@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use chrono::{DateTime, TimeDelta, Utc};
+
 use validator::ValidateEmail;
 
 use crate::error::ParseError;
@@ -69,6 +71,59 @@ impl PlatformRole {
                 ParseError::single("role", "invalid_role", "must be member, moderator or admin")
             })
     }
+}
+
+/// How many days a requested kind change waits before it takes effect, unless a platform
+/// moderator approves it sooner: a reserved space must not open to whoever declares its kind for
+/// an afternoon.
+pub const KIND_CHANGE_COOL_DOWN_DAYS: i64 = 7;
+
+/// A kind change a member asked for, waiting to take effect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PendingKindChange {
+    pub from: MemberKind,
+    pub to: MemberKind,
+    pub requested_at: DateTime<Utc>,
+    /// When it takes effect (at the member's next request from then on).
+    pub effective_at: DateTime<Utc>,
+}
+
+/// What asking for a kind does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KindChangeStep {
+    /// Nothing: it is already the kind, or the change already waiting.
+    Nothing,
+    /// Back to the current kind: the waiting change is withdrawn.
+    Cancel,
+    /// A new change, effective after the cool-down (it replaces a waiting one, whose clock
+    /// does not carry over).
+    Schedule { effective_at: DateTime<Utc> },
+}
+
+/// Policy: what happens when a member whose kind is `current` (with `pending` waiting) asks for
+/// `wanted` at `now`. Registration sets the first kind at once; every later change waits
+/// [`KIND_CHANGE_COOL_DOWN_DAYS`] or a platform moderator's approval.
+pub fn request_kind(
+    current: MemberKind,
+    pending: Option<&PendingKindChange>,
+    wanted: MemberKind,
+    now: DateTime<Utc>,
+) -> KindChangeStep {
+    match pending {
+        _ if wanted == current && pending.is_none() => KindChangeStep::Nothing,
+        Some(_) if wanted == current => KindChangeStep::Cancel,
+        Some(p) if p.to == wanted => KindChangeStep::Nothing,
+        _ => KindChangeStep::Schedule {
+            effective_at: now
+                .checked_add_signed(TimeDelta::days(KIND_CHANGE_COOL_DOWN_DAYS))
+                .unwrap_or(DateTime::<Utc>::MAX_UTC),
+        },
+    }
+}
+
+/// Policy: has a waiting change reached its time?
+pub fn kind_change_due(effective_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    effective_at <= now
 }
 
 /// Policy: who may add conditions to the shared catalogue.
@@ -381,6 +436,50 @@ mod tests {
         }
         assert!(MemberKind::parse("Patient").is_err());
         assert!(PlatformRole::parse("root").is_err());
+    }
+
+    #[test]
+    fn kind_change_table() {
+        use MemberKind::*;
+        let now = Utc::now();
+        let later = now + TimeDelta::days(KIND_CHANGE_COOL_DOWN_DAYS);
+        let waiting = PendingKindChange {
+            from: Caregiver,
+            to: Patient,
+            requested_at: now - TimeDelta::days(2),
+            effective_at: now + TimeDelta::days(5),
+        };
+        let table = [
+            // current, pending, wanted, step
+            (Caregiver, None, Caregiver, KindChangeStep::Nothing),
+            (
+                Caregiver,
+                None,
+                Patient,
+                KindChangeStep::Schedule {
+                    effective_at: later,
+                },
+            ),
+            (Caregiver, Some(&waiting), Patient, KindChangeStep::Nothing),
+            (Caregiver, Some(&waiting), Caregiver, KindChangeStep::Cancel),
+            (
+                Caregiver,
+                Some(&waiting),
+                Professional,
+                KindChangeStep::Schedule {
+                    effective_at: later,
+                },
+            ),
+        ];
+        for (current, pending, wanted, step) in table {
+            assert_eq!(
+                request_kind(current, pending, wanted, now),
+                step,
+                "{current:?} {pending:?} {wanted:?}"
+            );
+        }
+        assert!(kind_change_due(now, now));
+        assert!(!kind_change_due(later, now));
     }
 
     #[test]

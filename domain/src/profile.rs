@@ -375,11 +375,11 @@ impl Profile {
     }
 }
 
-/// A change to one's own profile. `None` leaves a part as it is; `Some(None)` clears it.
+/// A change to one's own profile. `None` leaves a part as it is; `Some(None)` clears it. The
+/// kind is not here: it changes through [`crate::member::request_kind`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ProfileChanges {
     pub pseudonym: Option<Pseudonym>,
-    pub kind: Option<MemberKind>,
     pub bio: Option<Option<Bio>>,
     pub bio_visibility: Option<Visibility>,
     pub avatar_url: Option<Option<AvatarUrl>>,

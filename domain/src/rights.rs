@@ -110,6 +110,23 @@ pub fn can_withdraw(actor_role: PlatformRole, authority: Authority) -> bool {
         || matches!(authority, Authority::Association { actor, .. } if can_administer(actor))
 }
 
+/// Policy: may `actor` make `member`'s waiting kind change take effect at once (skipping the
+/// cool-down)? Platform moderators and admins — a new kind opens reserved spaces — and never
+/// for themselves.
+pub fn can_approve_kind_change(
+    actor: MemberId,
+    actor_role: PlatformRole,
+    member: MemberId,
+) -> Result<(), GrantRefusal> {
+    if actor_role < PlatformRole::Moderator {
+        Err(GrantRefusal::NotAuthorized)
+    } else if actor == member {
+        Err(GrantRefusal::SelfGrant)
+    } else {
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -381,6 +398,26 @@ mod tests {
                 can_confer(me, role, Some(me), right, authority),
                 Err(SelfGrant),
                 "{role:?} {right:?} {authority:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn kind_change_approval_table() {
+        let (me, other) = (MemberId::new(), MemberId::new());
+        let table = [
+            (PlatformRole::Admin, other, Ok(())),
+            (PlatformRole::Moderator, other, Ok(())),
+            (PlatformRole::Member, other, Err(NotAuthorized)),
+            (PlatformRole::Moderator, me, Err(SelfGrant)),
+            (PlatformRole::Admin, me, Err(SelfGrant)),
+            (PlatformRole::Member, me, Err(NotAuthorized)),
+        ];
+        for (role, member, expected) in table {
+            assert_eq!(
+                can_approve_kind_change(me, role, member),
+                expected,
+                "{role:?}"
             );
         }
     }

@@ -367,7 +367,6 @@ pub fn set_role_by_email(
 struct ProfileChangeset<'a> {
     pseudonym: Option<&'a str>,
     pseudonym_key: Option<String>,
-    kind: Option<&'static str>,
     bio: Option<Option<&'a str>>,
     bio_visibility: Option<&'static str>,
     avatar_url: Option<Option<&'a str>>,
@@ -393,7 +392,6 @@ pub fn update_profile(
 ) -> Result<Account, PersistenceError> {
     let ProfileChanges {
         pseudonym,
-        kind,
         bio,
         bio_visibility,
         avatar_url,
@@ -410,7 +408,6 @@ pub fn update_profile(
     let changeset = ProfileChangeset {
         pseudonym: pseudonym.as_ref().map(Pseudonym::as_str),
         pseudonym_key: pseudonym.as_ref().map(Pseudonym::key),
-        kind: kind.map(MemberKind::as_str),
         bio: bio.as_ref().map(|b| b.as_ref().map(Bio::as_str)),
         bio_visibility: bio_visibility.map(Visibility::as_str),
         avatar_url: avatar_url

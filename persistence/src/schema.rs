@@ -32,6 +32,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    kind_changes (id) {
+        id -> Text,
+        member_id -> Text,
+        from_kind -> Text,
+        to_kind -> Text,
+        status -> Text,
+        requested_at -> Timestamp,
+        effective_at -> Timestamp,
+        approved_by -> Nullable<Text>,
+        applied_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     sessions (id) {
         id -> Text,
         member_id -> Text,
@@ -494,6 +508,7 @@ diesel::joinable!(comment_reactions -> comments (comment_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     members,
+    kind_changes,
     sessions,
     refresh_tokens,
     conditions,

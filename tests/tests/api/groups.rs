@@ -330,7 +330,8 @@ async fn spaces_are_reserved_to_their_kind_even_after_a_kind_change() {
         StatusCode::OK
     );
 
-    // Becoming a caregiver ends access to the patients' space at once, membership or not.
+    // Becoming a caregiver ends access to the patients' space once it takes effect (here, at
+    // a moderator's approval), membership or not.
     let change = app
         .call(
             Method::PATCH,
@@ -340,6 +341,15 @@ async fn spaces_are_reserved_to_their_kind_even_after_a_kind_change() {
         )
         .await;
     assert_eq!(change.status(), StatusCode::OK);
+    let admin = app.member("Moderatrice", "professional").await;
+    app.make_admin(&admin);
+    app.ok_json(
+        Method::POST,
+        &format!("/api/v1/members/{}/kind-change/approve", other_patient.id),
+        Some(&admin),
+        None,
+    )
+    .await;
     assert_problem(
         members(&app, &space, Some(&other_patient)).await,
         StatusCode::FORBIDDEN,

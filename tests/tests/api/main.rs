@@ -15,6 +15,7 @@ mod errors;
 mod events;
 mod groups;
 mod health;
+mod kind_changes;
 mod members;
 mod places;
 mod posts;
