@@ -4,7 +4,7 @@ pub mod associations;
 pub mod events;
 
 use entraide_domain::condition::Condition;
-use entraide_domain::member::{MemberKind, PlatformRole};
+use entraide_domain::member::{MemberKind, PendingKindChange, PlatformRole};
 use entraide_domain::profile::{Location, ProfileView, Visibility};
 use entraide_openapi::{conditions as wire_conditions, members as wire};
 use entraide_persistence::members::Account;
@@ -70,8 +70,8 @@ fn location_to_wire(location: &Location) -> wire::Location {
     }
 }
 
-/// The owner's own view: everything, with the visibility settings.
-pub fn my_profile(account: &Account) -> wire::MyProfile {
+/// The owner's own view: everything, with the visibility settings and a waiting kind change.
+pub fn my_profile(account: &Account, pending: Option<&PendingKindChange>) -> wire::MyProfile {
     let Account { email, profile } = account;
     let entraide_domain::profile::Profile {
         id,
@@ -106,6 +106,19 @@ pub fn my_profile(account: &Account) -> wire::MyProfile {
             wall: visibility_to_wire(*wall_visibility),
         },
         member_since: *created_at,
+        pending_kind_change: pending.map(|change| {
+            let PendingKindChange {
+                from: _,
+                to,
+                requested_at,
+                effective_at,
+            } = *change;
+            wire::PendingKindChange {
+                kind: kind_to_wire(to),
+                requested_at,
+                effective_at,
+            }
+        }),
     }
 }
 

@@ -258,6 +258,15 @@ pub fn title(code: &str, lang: Lang) -> &'static str {
             "The service is temporarily unavailable",
             "Le service est momentanément indisponible",
         ),
+        // rights
+        "self_grant" => (
+            "Nobody may grant a right to themselves",
+            "Personne ne peut s'attribuer un droit à soi-même",
+        ),
+        "not_association_member" => (
+            "The member is not an active member of the association",
+            "La personne n'est pas membre active de l'association",
+        ),
         _ => ("Internal error", "Erreur interne"),
     };
     match lang {

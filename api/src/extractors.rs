@@ -7,11 +7,12 @@ use std::net::{IpAddr, Ipv4Addr};
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
+use chrono::Utc;
 use entraide_domain::group::Reader;
 use entraide_domain::ids::{MemberId, SessionId};
-use entraide_domain::member::{MemberKind, PlatformRole};
+use entraide_domain::member::{MemberKind, PlatformRole, kind_change_due};
 use entraide_domain::profile::Viewer;
-use entraide_persistence::sessions;
+use entraide_persistence::{kind_changes, sessions};
 use futures_util::future::LocalBoxFuture;
 
 use crate::db;
@@ -23,7 +24,8 @@ use crate::state::AppState;
 pub struct AuthMember {
     pub id: MemberId,
     pub session_id: SessionId,
-    /// The member's kind and platform role as stored now (not as when the token was issued).
+    /// The member's kind and platform role as stored now (not as when the token was issued),
+    /// after applying a kind change that fell due.
     pub kind: MemberKind,
     pub role: PlatformRole,
 }
@@ -87,12 +89,28 @@ async fn authenticate(
         )?)
     })
     .await?;
-    let (kind, role) = active.ok_or(ApiError::InvalidToken)?;
+    let active = active.ok_or(ApiError::InvalidToken)?;
+    let member = subject.member_id;
+    let now = Utc::now();
+    // A waiting kind change takes effect at the member's first request once it is due: the
+    // kind, the spaces it may not enter, the log — in one write, before anything is authorized.
+    let kind = match active.kind_change_at {
+        Some(at) if kind_change_due(at, now) => {
+            let kind = db::write(&state, move |conn| {
+                Ok(kind_changes::apply(conn, member, now, None)?)
+            })
+            .await?
+            .ok_or(ApiError::InvalidToken)?;
+            state.announcements.forget(member);
+            kind
+        }
+        _ => active.kind,
+    };
     Ok(AuthMember {
-        id: subject.member_id,
+        id: member,
         session_id: subject.session_id,
         kind,
-        role,
+        role: active.role,
     })
 }
 

@@ -19,6 +19,7 @@ mod input;
 mod json;
 mod pagination;
 mod panics;
+mod rights;
 mod security;
 mod state;
 

@@ -108,6 +108,7 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .service(members::update::update_my_profile)
                 .service(members::get::get_member)
                 .service(members::role::set_member_role)
+                .service(members::kind::approve_kind_change)
                 .service(members::settings::get_my_settings)
                 .service(members::settings::update_my_settings)
                 .service(members::editor::grant_editor)

@@ -100,10 +100,43 @@ pub fn can_administer(membership: Option<AssociationMembership>) -> bool {
     membership.is_some_and(|m| m.is_active_at_least(AssociationRole::Admin))
 }
 
+/// Membership is by approval unless the association opens it: joining an association must not
+/// be a way into its private spaces, nor a label that others may read without its admins' say.
+pub const DEFAULT_OPEN_MEMBERSHIP: bool = false;
+
+/// Policy: does belonging to the association let a member into its private groups at once (as
+/// if invited)? Only an active member an admin vouched for (`vouched`: approved their request,
+/// gave them a role, or founded it with them) — joining an open association vouches for
+/// nobody — and only while the association is verified (a pending one confers nothing, see
+/// [`crate::rights`]).
+pub fn vouches_for_groups(
+    status: AssociationStatus,
+    membership: Option<AssociationMembership>,
+    vouched: bool,
+) -> bool {
+    status == AssociationStatus::Verified && membership.is_some_and(|m| m.is_active()) && vouched
+}
+
 /// Policy: may the actor see who belongs to the association? Active admins and volunteers
 /// (membership of a disease association is health data: it is not public).
 pub fn can_see_members(membership: Option<AssociationMembership>) -> bool {
     membership.is_some_and(|m| m.is_active_at_least(AssociationRole::Volunteer))
+}
+
+/// Policy: what the actor sees of the member list: active admins everyone (they approve and
+/// manage members), active volunteers the members who chose to be listed (and themselves),
+/// others nothing.
+pub fn member_list_view(
+    membership: Option<AssociationMembership>,
+) -> Option<crate::profile::MemberListView> {
+    use crate::profile::MemberListView;
+    if can_administer(membership) {
+        Some(MemberListView::Everyone)
+    } else if can_see_members(membership) {
+        Some(MemberListView::Listed)
+    } else {
+        None
+    }
 }
 
 /// Why an association may not speak publicly yet.
@@ -276,6 +309,17 @@ mod tests {
             assert_eq!(can_administer(membership), administer, "{membership:?}");
             assert_eq!(can_see_members(membership), see, "{membership:?}");
         }
+        use crate::profile::MemberListView;
+        let lists = [
+            (m(Admin, Active), Some(MemberListView::Everyone)),
+            (m(Volunteer, Active), Some(MemberListView::Listed)),
+            (m(Member, Active), None),
+            (m(Admin, Pending), None),
+            (None, None),
+        ];
+        for (membership, view) in lists {
+            assert_eq!(member_list_view(membership), view, "{membership:?}");
+        }
         assert_eq!(
             can_publish(AssociationStatus::Pending, m(Admin, Active)),
             Err(PublishRefusal::NotVerified)
@@ -287,6 +331,33 @@ mod tests {
         assert!(can_publish(AssociationStatus::Verified, m(Admin, Active)).is_ok());
         assert!(can_verify(PlatformRole::Admin));
         assert!(!can_verify(PlatformRole::Moderator));
+    }
+
+    #[test]
+    fn vouching_table() {
+        use AssociationStatus::{Pending as P, Verified as V};
+        let table = [
+            // status, membership, vouched by an admin, lets into private groups
+            (V, m(Member, Active), true, true),
+            (V, m(Member, Active), false, false),
+            (V, m(Member, Pending), true, false),
+            (V, None, true, false),
+            (P, m(Admin, Active), true, false),
+            (P, m(Member, Active), true, false),
+        ];
+        for (status, membership, vouched, expected) in table {
+            assert_eq!(
+                vouches_for_groups(status, membership, vouched),
+                expected,
+                "{status:?} {membership:?} {vouched}"
+            );
+        }
+        const {
+            assert!(
+                !DEFAULT_OPEN_MEMBERSHIP,
+                "membership is by approval by default"
+            )
+        };
     }
 
     #[test]

@@ -255,6 +255,36 @@ pub fn can_read_content(
     }
 }
 
+/// Why a reader may not see a group's member list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberListRefusal {
+    /// They may not read the group's content at all.
+    NotReadable,
+    /// They may read it but are not an active member: who belongs to a group is for its
+    /// members (belonging to a disease group is health data), even when its posts are public.
+    NotAMember,
+}
+
+/// Policy: what may `reader` see of the group's member list? Its active members who may read
+/// the group: its owners and moderators everyone, the others the members who chose to be
+/// listed (and themselves). Nobody else, anonymous visitors included.
+pub fn member_list_view(
+    visibility: GroupVisibility,
+    audience: Audience,
+    reader: Reader,
+    membership: Option<Membership>,
+) -> Result<crate::profile::MemberListView, MemberListRefusal> {
+    use crate::profile::MemberListView;
+    if !can_read_content(visibility, audience, reader, membership) {
+        return Err(MemberListRefusal::NotReadable);
+    }
+    match membership {
+        Some(m) if m.is_active_staff() => Ok(MemberListView::Everyone),
+        Some(m) if m.is_active() => Ok(MemberListView::Listed),
+        _ => Err(MemberListRefusal::NotAMember),
+    }
+}
+
 /// Policy: may this member post (and comment, and react) in the group? Active members who fit
 /// the audience.
 pub fn can_participate(audience: Audience, reader: Reader, membership: Option<Membership>) -> bool {
@@ -399,6 +429,83 @@ mod tests {
         for (visibility, audience, reader, membership, expected) in table {
             assert_eq!(
                 can_read_content(visibility, audience, reader, membership),
+                expected,
+                "{visibility:?} {audience:?} {reader:?} {membership:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn member_list_table() {
+        use crate::profile::MemberListView as View;
+        use Audience::*;
+        use GroupVisibility::*;
+        use MemberListRefusal::*;
+        let table = [
+            (Public, Everyone, Reader::Anonymous, None, Err(NotAMember)),
+            (Public, Everyone, patient(), None, Err(NotAMember)),
+            (
+                Public,
+                Everyone,
+                patient(),
+                m(Member, Pending),
+                Err(NotAMember),
+            ),
+            (
+                Public,
+                Everyone,
+                patient(),
+                m(Member, Invited),
+                Err(NotAMember),
+            ),
+            (
+                Public,
+                Everyone,
+                patient(),
+                m(Member, Banned),
+                Err(NotReadable),
+            ),
+            (
+                Public,
+                Everyone,
+                patient(),
+                m(Member, Active),
+                Ok(View::Listed),
+            ),
+            (
+                Public,
+                Everyone,
+                patient(),
+                m(Moderator, Active),
+                Ok(View::Everyone),
+            ),
+            (
+                Public,
+                Everyone,
+                patient(),
+                m(Owner, Active),
+                Ok(View::Everyone),
+            ),
+            (Private, Everyone, patient(), None, Err(NotReadable)),
+            (
+                Private,
+                Everyone,
+                patient(),
+                m(Member, Active),
+                Ok(View::Listed),
+            ),
+            (
+                Private,
+                Patients,
+                caregiver(),
+                m(Owner, Active),
+                Err(NotReadable),
+            ),
+            (Public, Patients, Reader::Anonymous, None, Err(NotReadable)),
+        ];
+        for (visibility, audience, reader, membership, expected) in table {
+            assert_eq!(
+                member_list_view(visibility, audience, reader, membership),
                 expected,
                 "{visibility:?} {audience:?} {reader:?} {membership:?}"
             );

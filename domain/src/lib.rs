@@ -26,6 +26,7 @@ pub mod place;
 pub mod post;
 pub mod profile;
 pub mod resource;
+pub mod rights;
 pub mod search;
 pub mod text;
 pub mod time;

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use chrono::{DateTime, TimeDelta, Utc};
+
 use validator::ValidateEmail;
 
 use crate::error::ParseError;
@@ -71,30 +73,62 @@ impl PlatformRole {
     }
 }
 
-/// Policy: may a platform admin, or an association admin (`association_admin`), grant or
-/// withdraw the editor right? Platform admins for anyone; association admins for the active
-/// members of their association (`target_in_association`).
-pub fn can_grant_editor(
-    role: PlatformRole,
-    association_admin: bool,
-    target_in_association: bool,
-) -> bool {
-    role == PlatformRole::Admin || (association_admin && target_in_association)
+/// How many days a requested kind change waits before it takes effect, unless a platform
+/// moderator approves it sooner: a reserved space must not open to whoever declares its kind for
+/// an afternoon.
+pub const KIND_CHANGE_COOL_DOWN_DAYS: i64 = 7;
+
+/// A kind change a member asked for, waiting to take effect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PendingKindChange {
+    pub from: MemberKind,
+    pub to: MemberKind,
+    pub requested_at: DateTime<Utc>,
+    /// When it takes effect (at the member's next request from then on).
+    pub effective_at: DateTime<Utc>,
+}
+
+/// What asking for a kind does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KindChangeStep {
+    /// Nothing: it is already the kind, or the change already waiting.
+    Nothing,
+    /// Back to the current kind: the waiting change is withdrawn.
+    Cancel,
+    /// A new change, effective after the cool-down (it replaces a waiting one, whose clock
+    /// does not carry over).
+    Schedule { effective_at: DateTime<Utc> },
+}
+
+/// Policy: what happens when a member whose kind is `current` (with `pending` waiting) asks for
+/// `wanted` at `now`. Registration sets the first kind at once; every later change waits
+/// [`KIND_CHANGE_COOL_DOWN_DAYS`] or a platform moderator's approval.
+pub fn request_kind(
+    current: MemberKind,
+    pending: Option<&PendingKindChange>,
+    wanted: MemberKind,
+    now: DateTime<Utc>,
+) -> KindChangeStep {
+    match pending {
+        _ if wanted == current && pending.is_none() => KindChangeStep::Nothing,
+        Some(_) if wanted == current => KindChangeStep::Cancel,
+        Some(p) if p.to == wanted => KindChangeStep::Nothing,
+        _ => KindChangeStep::Schedule {
+            effective_at: now
+                .checked_add_signed(TimeDelta::days(KIND_CHANGE_COOL_DOWN_DAYS))
+                .unwrap_or(DateTime::<Utc>::MAX_UTC),
+        },
+    }
+}
+
+/// Policy: has a waiting change reached its time?
+pub fn kind_change_due(effective_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    effective_at <= now
 }
 
 /// Policy: who may add conditions to the shared catalogue.
 pub fn can_manage_conditions(role: PlatformRole) -> bool {
     role == PlatformRole::Admin
-}
-
-/// Policy: may `actor` (with `actor_role`) give a platform role to `target`? Admins only, and not
-/// to themselves, so the last admin cannot demote themselves by mistake.
-pub fn can_assign_role(
-    actor: crate::ids::MemberId,
-    actor_role: PlatformRole,
-    target: crate::ids::MemberId,
-) -> bool {
-    actor_role == PlatformRole::Admin && actor != target
 }
 
 /// A normalised e-mail address: trimmed and lower-cased, so `Ana@Example.org ` and
@@ -405,25 +439,54 @@ mod tests {
     }
 
     #[test]
+    fn kind_change_table() {
+        use MemberKind::*;
+        let now = Utc::now();
+        let later = now + TimeDelta::days(KIND_CHANGE_COOL_DOWN_DAYS);
+        let waiting = PendingKindChange {
+            from: Caregiver,
+            to: Patient,
+            requested_at: now - TimeDelta::days(2),
+            effective_at: now + TimeDelta::days(5),
+        };
+        let table = [
+            // current, pending, wanted, step
+            (Caregiver, None, Caregiver, KindChangeStep::Nothing),
+            (
+                Caregiver,
+                None,
+                Patient,
+                KindChangeStep::Schedule {
+                    effective_at: later,
+                },
+            ),
+            (Caregiver, Some(&waiting), Patient, KindChangeStep::Nothing),
+            (Caregiver, Some(&waiting), Caregiver, KindChangeStep::Cancel),
+            (
+                Caregiver,
+                Some(&waiting),
+                Professional,
+                KindChangeStep::Schedule {
+                    effective_at: later,
+                },
+            ),
+        ];
+        for (current, pending, wanted, step) in table {
+            assert_eq!(
+                request_kind(current, pending, wanted, now),
+                step,
+                "{current:?} {pending:?} {wanted:?}"
+            );
+        }
+        assert!(kind_change_due(now, now));
+        assert!(!kind_change_due(later, now));
+    }
+
+    #[test]
     fn only_admins_manage_conditions() {
         assert!(can_manage_conditions(PlatformRole::Admin));
         assert!(!can_manage_conditions(PlatformRole::Moderator));
         assert!(!can_manage_conditions(PlatformRole::Member));
-    }
-
-    #[test]
-    fn role_assignment_table() {
-        use crate::ids::MemberId;
-        let (me, other) = (MemberId::new(), MemberId::new());
-        let table = [
-            (PlatformRole::Admin, other, true),
-            (PlatformRole::Admin, me, false),
-            (PlatformRole::Moderator, other, false),
-            (PlatformRole::Member, other, false),
-        ];
-        for (role, target, allowed) in table {
-            assert_eq!(can_assign_role(me, role, target), allowed, "{role:?}");
-        }
     }
 
     proptest! {

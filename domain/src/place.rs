@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::association::AssociationStatus;
 use crate::error::ParseError;
 use crate::geo::Point;
 use crate::group::Audience;
@@ -133,10 +134,15 @@ pub struct PlaceFields {
     pub association_id: Option<AssociationId>,
 }
 
-/// Policy: may the actor add a place (for `association`, if given)? Editors; and admins of the
-/// association, for its own places.
-pub fn can_write_place(is_editor: bool, admin_of_association: bool) -> bool {
-    is_editor || admin_of_association
+/// Policy: may the actor add or change a place (of `association`, if given)? Editors; and the
+/// admins of a verified association, for its own places (see [`crate::rights`]: a pending
+/// association confers nothing, not even on its own admins).
+pub fn can_write_place(
+    is_editor: bool,
+    admin_of_association: bool,
+    association_status: Option<AssociationStatus>,
+) -> bool {
+    is_editor || (admin_of_association && crate::rights::grant_applies(association_status))
 }
 
 #[cfg(test)]
@@ -159,8 +165,22 @@ mod tests {
             PlaceKind::parse("respite_care").unwrap(),
             PlaceKind::RespiteCare
         );
-        assert!(can_write_place(true, false));
-        assert!(can_write_place(false, true));
-        assert!(!can_write_place(false, false));
+        use AssociationStatus::{Pending, Verified};
+        let table = [
+            // editor, admin of the place's association, its status, may write
+            (true, false, None, true),
+            (true, false, Some(Pending), true),
+            (false, true, Some(Verified), true),
+            (false, true, Some(Pending), false),
+            (false, false, Some(Verified), false),
+            (false, false, None, false),
+        ];
+        for (editor, admin, status, expected) in table {
+            assert_eq!(
+                can_write_place(editor, admin, status),
+                expected,
+                "{editor} {admin} {status:?}"
+            );
+        }
     }
 }

@@ -58,6 +58,28 @@ impl Visibility {
     }
 }
 
+/// What a reader sees of a member list (a group's, an association's). Each member chooses
+/// whether they appear to other members (`listed_in_member_lists`, off by default: belonging to
+/// a disease group is health data); those who moderate the list see everyone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberListView {
+    /// Every member (group owners and moderators, association admins).
+    Everyone,
+    /// The members who chose to be listed, and oneself.
+    Listed,
+}
+
+impl MemberListView {
+    /// Policy: does a member who chose `listed` appear to this reader (`is_self`: the reader is
+    /// that member)?
+    pub fn shows(self, listed: bool, is_self: bool) -> bool {
+        match self {
+            Self::Everyone => true,
+            Self::Listed => listed || is_self,
+        }
+    }
+}
+
 /// Who is reading.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Viewer {
@@ -303,6 +325,8 @@ pub mod defaults {
     pub const LANGUAGE: Visibility = Visibility::Members;
     pub const CONDITIONS: Visibility = Visibility::Private;
     pub const WALL: Visibility = Visibility::Members;
+    /// Appear in the member lists of one's groups and associations: no, until one opts in.
+    pub const LISTED_IN_MEMBER_LISTS: bool = false;
 }
 
 /// What one reader may see of a profile. `None` means absent *or* hidden: a reader cannot tell
@@ -351,11 +375,11 @@ impl Profile {
     }
 }
 
-/// A change to one's own profile. `None` leaves a part as it is; `Some(None)` clears it.
+/// A change to one's own profile. `None` leaves a part as it is; `Some(None)` clears it. The
+/// kind is not here: it changes through [`crate::member::request_kind`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ProfileChanges {
     pub pseudonym: Option<Pseudonym>,
-    pub kind: Option<MemberKind>,
     pub bio: Option<Option<Bio>>,
     pub bio_visibility: Option<Visibility>,
     pub avatar_url: Option<Option<AvatarUrl>>,
@@ -437,6 +461,26 @@ mod tests {
             assert_eq!(view.pseudonym.as_str(), "Camille");
             assert_eq!(view.kind, MemberKind::Caregiver);
         }
+    }
+
+    #[test]
+    fn member_list_table() {
+        let table = [
+            // view, listed, is self, shown
+            (MemberListView::Everyone, false, false, true),
+            (MemberListView::Everyone, true, false, true),
+            (MemberListView::Listed, true, false, true),
+            (MemberListView::Listed, false, false, false),
+            (MemberListView::Listed, false, true, true),
+        ];
+        for (view, listed, is_self, shown) in table {
+            assert_eq!(
+                view.shows(listed, is_self),
+                shown,
+                "{view:?} {listed} {is_self}"
+            );
+        }
+        const { assert!(!defaults::LISTED_IN_MEMBER_LISTS) };
     }
 
     #[test]

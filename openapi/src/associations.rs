@@ -90,7 +90,9 @@ pub struct CreateAssociationRequest {
     /// At most 20.
     #[serde(default)]
     pub condition_ids: Vec<Uuid>,
-    /// Defaults to `true`.
+    /// `true`: members join at once; `false` (the default): an admin approves each request.
+    /// Either way, only members an admin approved (or gave a role) enter the association's
+    /// private groups without a request.
     pub open_membership: Option<bool>,
 }
 
@@ -238,6 +240,10 @@ pub struct MemberSettings {
     /// Receive, in your home feed, announcements targeted at your profile from associations you
     /// neither joined nor follow. Those you joined or follow always reach you.
     pub receive_announcements: bool,
+    /// Appear in the member lists of your groups and associations, to their other members.
+    /// Off by default: belonging to a disease group is health data. Group owners and
+    /// moderators, and association admins, always see every member.
+    pub listed_in_member_lists: bool,
 }
 
 /// Changes to your settings; absent fields stay.
@@ -245,6 +251,7 @@ pub struct MemberSettings {
 #[serde(deny_unknown_fields)]
 pub struct UpdateMemberSettingsRequest {
     pub receive_announcements: Option<bool>,
+    pub listed_in_member_lists: Option<bool>,
 }
 
 /// A donation campaign and its public progress.

@@ -111,6 +111,28 @@ pub struct MyProfile {
     pub condition_ids: Vec<Uuid>,
     pub visibility: ProfileVisibility,
     pub member_since: DateTime<Utc>,
+    /// The kind change you asked for, waiting to take effect (`null`: none). `kind` above stays
+    /// your kind, and decides which reserved spaces you enter, until `effective_at`.
+    pub pending_kind_change: Option<PendingKindChange>,
+}
+
+/// A kind change waiting to take effect: 7 days after it was asked for, or earlier if a platform
+/// moderator approves it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PendingKindChange {
+    pub kind: MemberKind,
+    pub requested_at: DateTime<Utc>,
+    pub effective_at: DateTime<Utc>,
+}
+
+/// A kind change a platform moderator approved: in effect now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ApprovedKindChange {
+    pub member_id: Uuid,
+    pub from: MemberKind,
+    pub kind: MemberKind,
+    pub effective_at: DateTime<Utc>,
+    pub approved_by: Uuid,
 }
 
 /// A partial update of your profile (JSON merge-patch style): absent fields stay as they are,
@@ -120,7 +142,10 @@ pub struct MyProfile {
 pub struct UpdateProfileRequest {
     #[schema(example = "Camille L")]
     pub pseudonym: Option<String>,
-    /// Changing kind changes which reserved spaces you may enter, at once.
+    /// Asks for another kind. It takes effect 7 days later (or when a platform moderator
+    /// approves it), then changes which reserved spaces you may enter and leaves those the new
+    /// kind may not; until then your profile shows it as `pending_kind_change`. Asking for your
+    /// current kind withdraws a waiting change.
     pub kind: Option<MemberKind>,
     #[serde(default, deserialize_with = "crate::double_option::deserialize")]
     #[schema(value_type = Option<String>, max_length = 2000)]

@@ -9,6 +9,7 @@ use entraide_domain::association::{
 };
 use entraide_domain::ids::{AssociationId, ConditionId, GroupId, MemberId};
 use entraide_domain::member::{Email, MemberKind, Pseudonym};
+use entraide_domain::profile::MemberListView;
 use entraide_domain::text::{Description, Label, Title, WebUrl};
 
 use crate::connection::DbConnection;
@@ -126,6 +127,7 @@ pub fn insert(
         },
         now,
     )?;
+    vouch(conn, id, creator)?;
     find(conn, id)?.ok_or(PersistenceError::NotFound)
 }
 
@@ -405,6 +407,36 @@ pub fn set_membership(
     add_to_member_count(conn, association, active(Some(new)) - active(previous))
 }
 
+/// Records that an admin of the association vouched for this member (approved their request,
+/// gave them a role, or founded the association): the association's private groups then admit
+/// them at once (`domain::association::vouches_for_groups`).
+pub fn vouch(
+    conn: &mut DbConnection,
+    association: AssociationId,
+    member: MemberId,
+) -> Result<(), PersistenceError> {
+    diesel::update(
+        association_memberships::table.find((association.to_string(), member.to_string())),
+    )
+    .set(association_memberships::vouched.eq(true))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Did an admin of the association vouch for this member? `false` when they are not a member.
+pub fn vouched(
+    conn: &mut DbConnection,
+    association: AssociationId,
+    member: MemberId,
+) -> Result<bool, PersistenceError> {
+    Ok(association_memberships::table
+        .find((association.to_string(), member.to_string()))
+        .select(association_memberships::vouched)
+        .first::<bool>(conn)
+        .optional()?
+        .unwrap_or(false))
+}
+
 /// Ends a membership (leaving, removal, refused request). Call in a transaction.
 pub fn delete_membership(
     conn: &mut DbConnection,
@@ -442,15 +474,19 @@ pub struct AssociationMemberEntry {
     pub since: DateTime<Utc>,
 }
 
-/// Members (active and pending), by member id.
+/// Members (active and pending), by member id, as `reader` sees them with `view`: everyone, or
+/// only the members who chose to be listed and the reader (filtered in SQL).
 pub fn list_members(
     conn: &mut DbConnection,
     association: AssociationId,
     status: Option<AssociationMembershipStatus>,
+    view: MemberListView,
+    reader: MemberId,
     after: Option<MemberId>,
     limit: i64,
 ) -> Result<Vec<AssociationMemberEntry>, PersistenceError> {
-    entries(conn, association, status, after, None, limit)
+    let listed_or = (view == MemberListView::Listed).then_some(reader);
+    entries(conn, association, status, after, None, listed_or, limit)
 }
 
 /// One member's line of the list.
@@ -459,7 +495,7 @@ pub fn member_entry(
     association: AssociationId,
     member: MemberId,
 ) -> Result<Option<AssociationMemberEntry>, PersistenceError> {
-    Ok(entries(conn, association, None, None, Some(member), 1)?.pop())
+    Ok(entries(conn, association, None, None, Some(member), None, 1)?.pop())
 }
 
 fn entries(
@@ -468,6 +504,7 @@ fn entries(
     status: Option<AssociationMembershipStatus>,
     after: Option<MemberId>,
     only: Option<MemberId>,
+    listed_or: Option<MemberId>,
     limit: i64,
 ) -> Result<Vec<AssociationMemberEntry>, PersistenceError> {
     let mut select = association_memberships::table
@@ -492,6 +529,13 @@ fn entries(
     }
     if let Some(only) = only {
         select = select.filter(association_memberships::member_id.eq(only.to_string()));
+    }
+    if let Some(reader) = listed_or {
+        select = select.filter(
+            members::listed_in_member_lists
+                .eq(true)
+                .or(association_memberships::member_id.eq(reader.to_string())),
+        );
     }
     select
         .load::<(String, String, String, String, String, NaiveDateTime)>(conn)?

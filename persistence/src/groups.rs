@@ -8,6 +8,7 @@ use entraide_domain::group::{
 };
 use entraide_domain::ids::{AssociationId, ConditionId, GroupId, MemberId};
 use entraide_domain::member::{MemberKind, Pseudonym};
+use entraide_domain::profile::MemberListView;
 
 use crate::connection::DbConnection;
 use crate::convert::{from_db_time, parse_enum, parse_id, to_db_time};
@@ -399,10 +400,15 @@ pub struct MemberKey {
 }
 
 /// Members of a group with one status, oldest first.
+///
+/// `view`: what the reader (`reader`) sees — everyone, or only the members who chose to be
+/// listed and the reader (`domain::profile::MemberListView`), filtered here in SQL.
 pub fn list_members(
     conn: &mut DbConnection,
     group: GroupId,
     status: MembershipStatus,
+    view: MemberListView,
+    reader: MemberId,
     after: Option<&MemberKey>,
     limit: i64,
 ) -> Result<Vec<MemberEntry>, PersistenceError> {
@@ -421,6 +427,13 @@ pub fn list_members(
         .order((group_memberships::created_at, group_memberships::member_id))
         .limit(limit)
         .into_boxed();
+    if view == MemberListView::Listed {
+        select = select.filter(
+            members::listed_in_member_lists
+                .eq(true)
+                .or(group_memberships::member_id.eq(reader.to_string())),
+        );
+    }
     if let Some(MemberKey { since, member_id }) = after {
         let since = to_db_time(*since);
         select = select.filter(

@@ -19,6 +19,7 @@ pub mod error;
 pub mod events;
 pub mod follows;
 pub mod groups;
+pub mod kind_changes;
 pub mod members;
 pub mod places;
 pub mod posts;

@@ -137,6 +137,7 @@ struct MemberInsert<'a> {
     language_visibility: &'static str,
     conditions_visibility: &'static str,
     wall_visibility: &'static str,
+    listed_in_member_lists: bool,
     failed_logins: i32,
     created_at: chrono::NaiveDateTime,
     updated_at: chrono::NaiveDateTime,
@@ -170,6 +171,7 @@ pub fn insert(conn: &mut DbConnection, new: &NewMember<'_>) -> Result<Account, P
             language_visibility: defaults::LANGUAGE.as_str(),
             conditions_visibility: defaults::CONDITIONS.as_str(),
             wall_visibility: defaults::WALL.as_str(),
+            listed_in_member_lists: defaults::LISTED_IN_MEMBER_LISTS,
             failed_logins: 0,
             created_at: now,
             updated_at: now,
@@ -365,7 +367,6 @@ pub fn set_role_by_email(
 struct ProfileChangeset<'a> {
     pseudonym: Option<&'a str>,
     pseudonym_key: Option<String>,
-    kind: Option<&'static str>,
     bio: Option<Option<&'a str>>,
     bio_visibility: Option<&'static str>,
     avatar_url: Option<Option<&'a str>>,
@@ -391,7 +392,6 @@ pub fn update_profile(
 ) -> Result<Account, PersistenceError> {
     let ProfileChanges {
         pseudonym,
-        kind,
         bio,
         bio_visibility,
         avatar_url,
@@ -408,7 +408,6 @@ pub fn update_profile(
     let changeset = ProfileChangeset {
         pseudonym: pseudonym.as_ref().map(Pseudonym::as_str),
         pseudonym_key: pseudonym.as_ref().map(Pseudonym::key),
-        kind: kind.map(MemberKind::as_str),
         bio: bio.as_ref().map(|b| b.as_ref().map(Bio::as_str)),
         bio_visibility: bio_visibility.map(Visibility::as_str),
         avatar_url: avatar_url
@@ -496,6 +495,29 @@ pub fn set_receive_announcements(
 ) -> Result<(), PersistenceError> {
     diesel::update(members::table.find(id.to_string()))
         .set(members::receive_announcements.eq(receive))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Whether the member appears in the member lists of their groups and associations (a setting).
+pub fn listed_in_member_lists(
+    conn: &mut DbConnection,
+    id: MemberId,
+) -> Result<Option<bool>, PersistenceError> {
+    Ok(members::table
+        .find(id.to_string())
+        .select(members::listed_in_member_lists)
+        .first(conn)
+        .optional()?)
+}
+
+pub fn set_listed_in_member_lists(
+    conn: &mut DbConnection,
+    id: MemberId,
+    listed: bool,
+) -> Result<(), PersistenceError> {
+    diesel::update(members::table.find(id.to_string()))
+        .set(members::listed_in_member_lists.eq(listed))
         .execute(conn)?;
     Ok(())
 }

@@ -375,7 +375,25 @@ pub fn revoke_editor(conn: &mut DbConnection, member: MemberId) -> Result<bool, 
     Ok(diesel::delete(editors::table.find(member.to_string())).execute(conn)? == 1)
 }
 
-/// The editor grant of a member, if any: which association granted it (`None`: the platform).
+/// Does the member hold the editor right now? A grant of the platform, or of an association
+/// that is verified (`domain::rights::grant_applies`): a grant from an association that is not
+/// verified is inert.
+pub fn is_editor(conn: &mut DbConnection, member: MemberId) -> Result<bool, PersistenceError> {
+    let found = editors::table
+        .filter(editors::member_id.eq(member.to_string()))
+        .filter(
+            editors::association_id
+                .is_null()
+                .or(editors::association_id.eq_any(verified_association_ids!())),
+        )
+        .select(editors::member_id)
+        .first::<String>(conn)
+        .optional()?;
+    Ok(found.is_some())
+}
+
+/// The editor grant of a member as stored, if any: which association granted it (`None`: the
+/// platform), whether it applies or not (to withdraw it; use [`is_editor`] to check the right).
 pub fn editor_grant(
     conn: &mut DbConnection,
     member: MemberId,

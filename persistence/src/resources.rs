@@ -192,7 +192,9 @@ pub struct Reviewer {
     pub expertise: Option<Expertise>,
 }
 
-/// The committees among `committees` that `member` sits on, with their expertise.
+/// The committees among `committees` that `member` sits on, with their expertise. A seat on a
+/// committee of an association that is not verified is inert and left out
+/// (`domain::rights::grant_applies`).
 pub fn expertise_of(
     conn: &mut DbConnection,
     member: MemberId,
@@ -202,9 +204,17 @@ pub fn expertise_of(
         return Ok(HashMap::new());
     }
     let keys: Vec<String> = committees.iter().map(ToString::to_string).collect();
+    let live_committees = committees::table
+        .filter(
+            committees::association_id
+                .is_null()
+                .or(committees::association_id.eq_any(verified_association_ids!())),
+        )
+        .select(committees::id);
     committee_members::table
         .filter(committee_members::member_id.eq(member.to_string()))
         .filter(committee_members::committee_id.eq_any(&keys))
+        .filter(committee_members::committee_id.eq_any(live_committees))
         .select((
             committee_members::committee_id,
             committee_members::expertise,

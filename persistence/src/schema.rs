@@ -27,6 +27,21 @@ diesel::table! {
         updated_at -> Timestamp,
         wall_visibility -> Text,
         receive_announcements -> Bool,
+        listed_in_member_lists -> Bool,
+    }
+}
+
+diesel::table! {
+    kind_changes (id) {
+        id -> Text,
+        member_id -> Text,
+        from_kind -> Text,
+        to_kind -> Text,
+        status -> Text,
+        requested_at -> Timestamp,
+        effective_at -> Timestamp,
+        approved_by -> Nullable<Text>,
+        applied_at -> Nullable<Timestamp>,
     }
 }
 
@@ -202,6 +217,7 @@ diesel::table! {
         status -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        vouched -> Bool,
     }
 }
 
@@ -492,6 +508,7 @@ diesel::joinable!(comment_reactions -> comments (comment_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     members,
+    kind_changes,
     sessions,
     refresh_tokens,
     conditions,

@@ -8,7 +8,7 @@ use entraide_domain::member::{MemberKind, PlatformRole};
 use crate::connection::DbConnection;
 use crate::convert::{from_db_time, parse_enum, parse_id, to_db_time};
 use crate::error::PersistenceError;
-use crate::schema::{members, refresh_tokens, sessions};
+use crate::schema::{kind_changes, members, refresh_tokens, sessions};
 
 /// A refresh token looked up by its hash, with the state of its session.
 #[derive(Debug, Clone)]
@@ -153,26 +153,47 @@ pub fn revoke_other_sessions(
     Ok(revoked)
 }
 
-/// The member behind a live (not revoked) session, with their kind and role as they are now:
-/// one query per authenticated request.
+/// The member behind a live session, as one authenticated request needs them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ActiveMember {
+    /// The kind as stored now (a waiting change is not applied yet).
+    pub kind: MemberKind,
+    pub role: PlatformRole,
+    /// When the member's waiting kind change takes effect, if they have one: the caller applies
+    /// it (`kind_changes::apply`) once it is due.
+    pub kind_change_at: Option<DateTime<Utc>>,
+}
+
+/// The member behind a live (not revoked) session, with their kind and role as they are now
+/// and their waiting kind change: one query per authenticated request.
 pub fn active_member(
     conn: &mut DbConnection,
     id: SessionId,
     member_id: MemberId,
-) -> Result<Option<(MemberKind, PlatformRole)>, PersistenceError> {
+) -> Result<Option<ActiveMember>, PersistenceError> {
     let row = sessions::table
         .inner_join(members::table)
+        .left_join(
+            kind_changes::table.on(kind_changes::member_id
+                .eq(members::id)
+                .and(kind_changes::status.eq("pending"))),
+        )
         .filter(sessions::id.eq(id.to_string()))
         .filter(sessions::member_id.eq(member_id.to_string()))
         .filter(sessions::revoked_at.is_null())
-        .select((members::kind, members::role))
-        .first::<(String, String)>(conn)
-        .optional()?;
-    row.map(|(kind, role)| {
-        Ok((
-            parse_enum(&kind, MemberKind::parse)?,
-            parse_enum(&role, PlatformRole::parse)?,
+        .select((
+            members::kind,
+            members::role,
+            kind_changes::effective_at.nullable(),
         ))
+        .first::<(String, String, Option<chrono::NaiveDateTime>)>(conn)
+        .optional()?;
+    row.map(|(kind, role, kind_change_at)| {
+        Ok(ActiveMember {
+            kind: parse_enum(&kind, MemberKind::parse)?,
+            role: parse_enum(&role, PlatformRole::parse)?,
+            kind_change_at: kind_change_at.map(from_db_time),
+        })
     })
     .transpose()
 }

@@ -49,6 +49,20 @@ macro_rules! readable_group_ids {
     }};
 }
 
+/// Ids of the verified associations, as nullable text to compare with a nullable
+/// `association_id`: rights that came from an association apply only while it is verified
+/// (`domain::rights::grant_applies`).
+macro_rules! verified_association_ids {
+    () => {
+        crate::schema::associations::table
+            .filter(
+                crate::schema::associations::status
+                    .eq(entraide_domain::association::AssociationStatus::Verified.as_str()),
+            )
+            .select(crate::schema::associations::id.nullable())
+    };
+}
+
 /// Writes the two functions of a `(owner, condition_id)` link table (associations, announcements,
 /// places and resources name conditions the same way): `replace_condition_links` and
 /// `condition_links` (the conditions of several owners, in one query).

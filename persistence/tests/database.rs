@@ -12,7 +12,7 @@ use diesel::connection::SimpleConnection;
 use entraide_domain::condition::NewCondition;
 use entraide_domain::ids::{ConditionId, MemberId, SessionId};
 use entraide_domain::member::{Email, MemberKind, PlatformRole, Pseudonym};
-use entraide_domain::profile::{Bio, Location, ProfileChanges, Visibility};
+use entraide_domain::profile::{Bio, Location, MemberListView, ProfileChanges, Visibility};
 use entraide_persistence::conditions::{self, ConditionKey};
 use entraide_persistence::connection::{revert_all_migrations, run_migrations};
 use entraide_persistence::members::{self, NewMember};
@@ -342,10 +342,29 @@ fn memberships_keep_the_member_count_and_feed_the_directory() {
         ..GroupFilter::default()
     };
     assert_eq!(groups::list(&mut conn, &mine, None, 10).unwrap().len(), 1);
-    let members =
-        groups::list_members(&mut conn, group.id, MembershipStatus::Active, None, 10).unwrap();
+    let list = |conn: &mut DbConnection, view, reader| {
+        groups::list_members(
+            conn,
+            group.id,
+            MembershipStatus::Active,
+            view,
+            reader,
+            None,
+            10,
+        )
+        .unwrap()
+    };
+    let members = list(&mut conn, MemberListView::Everyone, owner);
     assert_eq!(members.len(), 2);
     assert_eq!(members[0].member_id, owner, "oldest first");
+    // Members are not listed unless they chose to be; a reader always sees themselves.
+    let seen: Vec<_> = list(&mut conn, MemberListView::Listed, other)
+        .into_iter()
+        .map(|m| m.member_id)
+        .collect();
+    assert_eq!(seen, [other]);
+    members::set_listed_in_member_lists(&mut conn, owner, true).unwrap();
+    assert_eq!(list(&mut conn, MemberListView::Listed, other).len(), 2);
 
     groups::delete_membership(&mut conn, group.id, other).unwrap();
     assert_eq!(

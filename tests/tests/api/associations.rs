@@ -257,14 +257,45 @@ async fn membership_requests_roles_and_the_last_admin() {
     let page = app.ok_json(Method::GET, &path, Some(&camille), None).await;
     assert_eq!(page["member_count"], 2);
     assert_eq!(page["membership"]["role"], "volunteer");
-    // Volunteers see the list but do not manage roles.
+    // Volunteers see the list — the members who chose to be listed, and themselves; admins see
+    // everyone — but do not manage roles.
+    let ids = |page: Value| -> Vec<String> {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["member"]["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let list = app
+        .ok_json(
+            Method::GET,
+            &format!("{path}/members"),
+            Some(&camille),
+            None,
+        )
+        .await;
+    assert_eq!(ids(list), [camille.id.to_string()]);
+    let list = app
+        .ok_json(Method::GET, &format!("{path}/members"), Some(&admin), None)
+        .await;
+    assert_eq!(ids(list).len(), 2);
     app.ok_json(
-        Method::GET,
-        &format!("{path}/members"),
-        Some(&camille),
-        None,
+        Method::PATCH,
+        "/api/v1/members/me/settings",
+        Some(&admin),
+        Some(json!({"listed_in_member_lists": true})),
     )
     .await;
+    let list = app
+        .ok_json(
+            Method::GET,
+            &format!("{path}/members"),
+            Some(&camille),
+            None,
+        )
+        .await;
+    assert_eq!(ids(list).len(), 2);
     let refused = app
         .call(
             Method::PATCH,
@@ -341,14 +372,36 @@ async fn membership_requests_roles_and_the_last_admin() {
 async fn association_groups_let_its_members_in() {
     let app = spawn_app().await;
     let admin = app.member("Responsable", "patient").await;
-    let association = create_association(&app, &admin, "Lupus France Ouest", true).await;
-    let outsider = app.member("Exterieur", "patient").await;
-    let adherent = app.member("Adherente", "patient").await;
+    let association = create_association(&app, &admin, "Lupus France Ouest", false).await;
+    let platform = app.member("Plateforme", "professional").await;
+    app.make_admin(&platform);
     app.ok_json(
         Method::POST,
-        &format!("/api/v1/associations/{}/join", id(&association)),
-        Some(&adherent),
+        &format!("/api/v1/associations/{}/verify", id(&association)),
+        Some(&platform),
         None,
+    )
+    .await;
+    let outsider = app.member("Exterieur", "patient").await;
+    let adherent = app.member("Adherente", "patient").await;
+    let requested = app
+        .ok_json(
+            Method::POST,
+            &format!("/api/v1/associations/{}/join", id(&association)),
+            Some(&adherent),
+            None,
+        )
+        .await;
+    assert_eq!(requested["status"], "pending");
+    app.ok_json(
+        Method::PATCH,
+        &format!(
+            "/api/v1/associations/{}/members/{}",
+            id(&association),
+            adherent.id
+        ),
+        Some(&admin),
+        Some(json!({"status": "active"})),
     )
     .await;
 
@@ -367,6 +420,7 @@ async fn association_groups_let_its_members_in() {
         .ok_json(Method::POST, "/api/v1/groups", Some(&admin), Some(body))
         .await;
     assert_eq!(group["association_id"], id(&association));
+    // A member its admin approved enters at once; anyone else asks.
     let join_path = format!("/api/v1/groups/{}/join", id(&group));
     let joined = app
         .ok_json(Method::POST, &join_path, Some(&adherent), None)
@@ -385,6 +439,91 @@ async fn association_groups_let_its_members_in() {
         )
         .await;
     assert_eq!(listed["items"][0]["id"], id(&group));
+}
+
+/// The reported defect: membership was open by default, and joining the association joined its
+/// private groups with no approval.
+#[actix_web::test]
+async fn joining_an_association_is_no_way_into_its_private_groups() {
+    let app = spawn_app().await;
+    let admin = app.member("Fondatrice", "patient").await;
+    let platform = app.member("Plateforme", "professional").await;
+    app.make_admin(&platform);
+    let stranger = app.member("Inconnu", "patient").await;
+
+    // Registered without saying: membership is by approval.
+    let response = app
+        .call(
+            Method::POST,
+            "/api/v1/associations",
+            Some(&admin),
+            Some(json!({"name": "Endométriose Sud", "description": "Entraide"})),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let closed: Value = response.json().await.unwrap();
+    assert_eq!(closed["open_membership"], false);
+    let open = create_association(&app, &admin, "Endométriose Nord", true).await;
+    let mut groups = Vec::new();
+    for association in [&closed, &open] {
+        app.ok_json(
+            Method::POST,
+            &format!("/api/v1/associations/{}/verify", id(association)),
+            Some(&platform),
+            None,
+        )
+        .await;
+        let group = app
+            .ok_json(
+                Method::POST,
+                "/api/v1/groups",
+                Some(&admin),
+                Some(
+                    json!({"name": format!("Espace {}", association["name"].as_str().unwrap()),
+                    "visibility": "private", "association_id": id(association)}),
+                ),
+            )
+            .await;
+        groups.push(group);
+    }
+    let join = |path: String| {
+        let app = &app;
+        let stranger = &stranger;
+        async move {
+            app.ok_json(Method::POST, &path, Some(stranger), None).await["status"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        }
+    };
+
+    // The default: the request waits for an admin, and so does the private group.
+    assert_eq!(
+        join(format!("/api/v1/associations/{}/join", id(&closed))).await,
+        "pending"
+    );
+    assert_eq!(
+        join(format!("/api/v1/groups/{}/join", id(&groups[0]))).await,
+        "pending"
+    );
+    // An open association takes anyone at once, but vouches for nobody in its private groups.
+    assert_eq!(
+        join(format!("/api/v1/associations/{}/join", id(&open))).await,
+        "active"
+    );
+    assert_eq!(
+        join(format!("/api/v1/groups/{}/join", id(&groups[1]))).await,
+        "pending"
+    );
+    let members = app
+        .ok_json(
+            Method::GET,
+            &format!("/api/v1/groups/{}/join-requests", id(&groups[1])),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(members["items"][0]["member"]["id"], stranger.id.to_string());
 }
 
 #[actix_web::test]

@@ -75,7 +75,13 @@ async fn public_groups_are_open_to_join_and_read() {
     let anonymous = get_group(&app, &group, None).await;
     assert_eq!(anonymous.can_read, Some(true));
     assert!(anonymous.membership.is_none());
-    assert_eq!(members(&app, &group, None).await.status(), StatusCode::OK);
+    // Its posts are public; who belongs to it is not.
+    assert_problem(
+        members(&app, &group, None).await,
+        StatusCode::FORBIDDEN,
+        "not_a_member",
+    )
+    .await;
 
     assert_eq!(join_status(&app, &group, &reader).await, "active");
     assert_eq!(
@@ -85,8 +91,13 @@ async fn public_groups_are_open_to_join_and_read() {
     );
     assert_eq!(get_group(&app, &group, None).await.member_count, 2);
     assert_eq!(
-        member_ids(&app, &group, &reader).await,
+        member_ids(&app, &group, &owner).await,
         vec![owner.id, reader.id]
+    );
+    assert_eq!(
+        member_ids(&app, &group, &reader).await,
+        vec![reader.id],
+        "members are listed to other members only if they choose to be"
     );
 
     let leave = app
@@ -201,7 +212,7 @@ async fn private_groups_are_read_by_members_only_and_joined_on_approval() {
     assert_problem(again, StatusCode::NOT_FOUND, "not_found").await;
 
     assert_eq!(
-        member_ids(&app, &group, &asker).await,
+        member_ids(&app, &group, &owner).await,
         vec![owner.id, asker.id]
     );
     assert_problem(
@@ -213,6 +224,71 @@ async fn private_groups_are_read_by_members_only_and_joined_on_approval() {
     let me = get_group(&app, &group, Some(&asker)).await;
     assert_eq!(me.can_read, Some(true));
     assert_eq!(me.member_count, 2);
+}
+
+/// The reported defect: anonymous visitors read who belongs to a public group (pseudonym and
+/// kind: belonging to a disease group is health data).
+#[actix_web::test]
+async fn member_lists_are_for_members_and_each_member_chooses_to_appear() {
+    let app = spawn_app().await;
+    let owner = app.member("Animatrice", "patient").await;
+    let discreet = app.member("Discret", "patient").await;
+    let open = app.member("Ouverte", "patient").await;
+    let visitor = app.member("Visiteur", "patient").await;
+    let group = app
+        .create_group(&owner, "Vivre avec la SEP", "public", "everyone")
+        .await;
+    for who in [&discreet, &open] {
+        assert_eq!(join_status(&app, &group, who).await, "active");
+    }
+    // Visitors and logged-in non-members read the posts, not the members.
+    assert_problem(
+        members(&app, &group, None).await,
+        StatusCode::FORBIDDEN,
+        "not_a_member",
+    )
+    .await;
+    assert_problem(
+        members(&app, &group, Some(&visitor)).await,
+        StatusCode::FORBIDDEN,
+        "not_a_member",
+    )
+    .await;
+    let settings = app
+        .ok_json(
+            Method::PATCH,
+            "/api/v1/members/me/settings",
+            Some(&open),
+            Some(json!({"listed_in_member_lists": true})),
+        )
+        .await;
+    assert_eq!(settings["listed_in_member_lists"], true);
+    let defaults = app
+        .ok_json(
+            Method::GET,
+            "/api/v1/members/me/settings",
+            Some(&discreet),
+            None,
+        )
+        .await;
+    assert_eq!(
+        defaults["listed_in_member_lists"], false,
+        "hidden by default"
+    );
+
+    // Members see who chose to be listed, and themselves.
+    assert_eq!(
+        member_ids(&app, &group, &discreet).await,
+        vec![discreet.id, open.id]
+    );
+    assert_eq!(member_ids(&app, &group, &open).await, vec![open.id]);
+    // The owner moderates: everyone.
+    assert_eq!(
+        member_ids(&app, &group, &owner).await,
+        vec![owner.id, discreet.id, open.id]
+    );
+    // The count stays public: it names nobody.
+    assert_eq!(get_group(&app, &group, None).await.member_count, 3);
 }
 
 #[actix_web::test]
@@ -254,7 +330,8 @@ async fn spaces_are_reserved_to_their_kind_even_after_a_kind_change() {
         StatusCode::OK
     );
 
-    // Becoming a caregiver ends access to the patients' space at once, membership or not.
+    // Becoming a caregiver ends access to the patients' space once it takes effect (here, at
+    // a moderator's approval), membership or not.
     let change = app
         .call(
             Method::PATCH,
@@ -264,6 +341,15 @@ async fn spaces_are_reserved_to_their_kind_even_after_a_kind_change() {
         )
         .await;
     assert_eq!(change.status(), StatusCode::OK);
+    let admin = app.member("Moderatrice", "professional").await;
+    app.make_admin(&admin);
+    app.ok_json(
+        Method::POST,
+        &format!("/api/v1/members/{}/kind-change/approve", other_patient.id),
+        Some(&admin),
+        None,
+    )
+    .await;
     assert_problem(
         members(&app, &space, Some(&other_patient)).await,
         StatusCode::FORBIDDEN,

@@ -114,7 +114,10 @@ async fn null_clears_absent_keeps_and_kind_can_change() {
     let me: MyProfile = response.json().await.unwrap();
     assert_eq!(me.bio, None);
     assert_eq!(me.language.as_deref(), Some("fr-FR"));
-    assert_eq!(serde_json::to_value(me.kind).unwrap(), "caregiver");
+    // A new kind waits its cool-down (see kind_changes.rs).
+    assert_eq!(serde_json::to_value(me.kind).unwrap(), "patient");
+    let pending = me.pending_kind_change.unwrap();
+    assert_eq!(serde_json::to_value(pending.kind).unwrap(), "caregiver");
 }
 
 #[actix_web::test]
@@ -247,7 +250,7 @@ async fn admins_give_platform_roles() {
     assert_eq!(serde_json::to_value(me.role).unwrap(), "moderator");
 
     let own = put_role(&admin, admin.id, "member").await.unwrap();
-    assert_problem(own, StatusCode::FORBIDDEN, "forbidden").await;
+    assert_problem(own, StatusCode::FORBIDDEN, "self_grant").await;
     let unknown = put_role(&admin, uuid::Uuid::now_v7(), "moderator")
         .await
         .unwrap();

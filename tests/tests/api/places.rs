@@ -4,7 +4,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::associations::create_association;
+use crate::associations::verified_association;
 use crate::support::{Member, TestApp, assert_problem, fields, spawn_app};
 
 fn place(name: &str, city: &str, postcode: &str, lat: f64, lon: f64, kind: &str) -> Value {
@@ -82,9 +82,9 @@ async fn only_editors_and_association_admins_write_places() {
     let created: Value = created.json().await.unwrap();
     assert_eq!(created["verified_by"], editor.id.to_string());
 
-    // An association admin writes its own places and may make its members editors.
+    // A verified association's admin writes its own places and may make its members editors.
     let admin = app.member("Presidente", "caregiver").await;
-    let association = create_association(&app, &admin, "Aidants du Nord", true).await;
+    let association = verified_association(&app, &admin, "Aidants du Nord").await;
     let association_id = association["id"].as_str().unwrap();
     let mut own = place(
         "Local de l'association",
@@ -107,7 +107,7 @@ async fn only_editors_and_association_admins_write_places() {
             Some(json!({"association_id": association_id})),
         )
         .await;
-    assert_problem(refused, StatusCode::FORBIDDEN, "forbidden").await;
+    assert_problem(refused, StatusCode::FORBIDDEN, "not_association_member").await;
     app.ok_json(
         Method::POST,
         &format!("/api/v1/associations/{association_id}/join"),

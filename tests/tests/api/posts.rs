@@ -284,6 +284,17 @@ async fn reserved_spaces_stay_reserved_even_after_a_kind_change() {
         )
         .await;
     assert_eq!(kind.status(), StatusCode::OK);
+    // The change takes effect after its cool-down (moved to the past here), at the next request.
+    {
+        let db = app.database();
+        let mut conn = db.writer().unwrap();
+        entraide_persistence::kind_changes::set_effective_at(
+            &mut conn,
+            entraide_domain::ids::MemberId::from_uuid(changing.id),
+            chrono::Utc::now() - chrono::TimeDelta::seconds(1),
+        )
+        .unwrap();
+    }
     assert_eq!(
         status_of(&app, &format!("/api/v1/posts/{}", post.id), Some(&changing)).await,
         StatusCode::NOT_FOUND

@@ -211,10 +211,13 @@ async fn drafts_stay_out_and_places_and_published_resources_come_in() {
     let app = spawn_app().await;
     let admin = app.member("Admin Recherche", "professional").await;
     app.make_admin(&admin);
+    // Nobody grants a right to themselves: a second admin makes the first an editor.
+    let second = app.member("Admin Second", "professional").await;
+    app.make_admin(&second);
     app.ok_json(
         Method::PUT,
         &format!("/api/v1/members/{}/editor", admin.id),
-        Some(&admin),
+        Some(&second),
         Some(json!({})),
     )
     .await;

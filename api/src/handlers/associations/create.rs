@@ -1,7 +1,8 @@
 use actix_web::{HttpResponse, post, web};
 use chrono::Utc;
 use entraide_domain::association::{
-    AssociationMembership, AssociationMembershipStatus, AssociationRole, NewAssociation,
+    AssociationMembership, AssociationMembershipStatus, AssociationRole, DEFAULT_OPEN_MEMBERSHIP,
+    NewAssociation,
 };
 use entraide_domain::error::Errors;
 use entraide_domain::member::Email;
@@ -76,7 +77,7 @@ pub async fn create_association(
         region: region.flatten(),
         contact_email: contact_email.flatten(),
         condition_ids,
-        open_membership: open_membership.unwrap_or(true),
+        open_membership: open_membership.unwrap_or(DEFAULT_OPEN_MEMBERSHIP),
     };
     let secret = random_token(32);
     let association = db::write(&state, move |conn| {

@@ -1,8 +1,8 @@
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 use chrono::Utc;
 use entraide_domain::association::{
-    AssociationMembership, AssociationMembershipStatus, AssociationRole, can_lose_admin,
-    can_see_members, join,
+    AssociationMembership, AssociationMembershipStatus, AssociationRole, can_lose_admin, join,
+    member_list_view,
 };
 use entraide_domain::ids::{AssociationId, MemberId};
 use entraide_openapi::associations::{
@@ -114,7 +114,9 @@ pub async fn leave_association(
 }
 
 /// An association's members and pending requests, by member id (its admins and volunteers:
-/// belonging to a disease association is health data, so the list is not public).
+/// belonging to a disease association is health data, so the list is not public). Admins see
+/// everyone; volunteers see the members who chose to be listed (`listed_in_member_lists`) and
+/// themselves.
 #[utoipa::path(
     tag = "associations",
     security(("bearer" = [])),
@@ -145,10 +147,10 @@ pub async fn list_association_members(
     let fetch = page.fetch();
     let items = db::read(&state, move |conn| {
         let (_, membership) = load(conn, id, Some(member.id))?;
-        if !can_see_members(membership) {
-            return Err(ApiError::Forbidden);
-        }
-        Ok(associations::list_members(conn, id, status, after, fetch)?)
+        let view = member_list_view(membership).ok_or(ApiError::Forbidden)?;
+        Ok(associations::list_members(
+            conn, id, status, view, member.id, after, fetch,
+        )?)
     })
     .await?;
     page.page(items, |e| e.member_id.as_uuid(), convert::member)
@@ -156,7 +158,8 @@ pub async fn list_association_members(
 }
 
 /// Approve a request (`status: active`) and/or change a member's role (admins). An admin
-/// cannot demote the last admin (409 `last_admin`).
+/// cannot demote the last admin (409 `last_admin`). Approving or naming an active member
+/// vouches for them: they then enter the association's private groups without a request.
 #[utoipa::path(
     tag = "associations",
     security(("bearer" = [])),
@@ -218,6 +221,10 @@ pub async fn update_association_member(
             });
         }
         associations::set_membership(conn, id, target, new, Utc::now())?;
+        // An admin acted on this member by name: they vouch for them (private groups).
+        if new.is_active() {
+            associations::vouch(conn, id, target)?;
+        }
         associations::member_entry(conn, id, target)?.ok_or(ApiError::NotFound)
     })
     .await?;

@@ -83,5 +83,5 @@ pub async fn register(
             actix_web::http::header::LOCATION,
             format!("/api/v1/members/{}", account.profile.id),
         ))
-        .json(convert::my_profile(&account)))
+        .json(convert::my_profile(&account, None)))
 }

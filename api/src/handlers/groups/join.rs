@@ -1,5 +1,6 @@
 use actix_web::{HttpResponse, post, web};
 use chrono::Utc;
+use entraide_domain::association::vouches_for_groups;
 use entraide_domain::group::{
     GroupRole, JoinOutcome, JoinRefusal, Membership, MembershipStatus, can_leave, join,
 };
@@ -17,7 +18,7 @@ use crate::extractors::AuthMember;
 use crate::state::AppState;
 
 /// Join a group: a public group at once, a private one by request (or at once when invited, or
-/// when you are an active member of the association that owns it).
+/// when an admin of the verified association that owns it approved you as a member).
 /// Asking again changes nothing. A space reserved to another kind of member answers 403
 /// `audience_restricted`; a ban, 403 `banned`.
 #[utoipa::path(
@@ -44,8 +45,14 @@ pub async fn join_group(
     let status = db::write(&state, move |conn| {
         let (group, membership) = load(conn, id, Some(member.id))?;
         let vouched = match group.association_id {
-            Some(association) => associations::membership(conn, association, member.id)?
-                .is_some_and(|m| m.is_active()),
+            Some(association) => match associations::find(conn, association)? {
+                Some(found) => vouches_for_groups(
+                    found.status,
+                    associations::membership(conn, association, member.id)?,
+                    associations::vouched(conn, association, member.id)?,
+                ),
+                None => false,
+            },
             None => false,
         };
         let outcome = join(

@@ -1,7 +1,8 @@
 use actix_web::{HttpResponse, delete, get, put, web};
 use chrono::{DateTime, Utc};
 use entraide_domain::group::{
-    GroupRole, Membership, MembershipStatus, can_change_role, can_leave, can_remove,
+    GroupRole, MemberListRefusal, Membership, MembershipStatus, can_change_role, can_leave,
+    can_remove, member_list_view,
 };
 use entraide_domain::ids::{GroupId, MemberId};
 use entraide_openapi::groups::{GroupMember, GroupRoleChange};
@@ -11,7 +12,7 @@ use entraide_persistence::groups::{self, MemberKey};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{load, require_readable};
+use super::load;
 use crate::convert::groups as convert;
 use crate::db;
 use crate::error::ApiError;
@@ -42,8 +43,11 @@ impl Cursor {
     }
 }
 
-/// A group's active members, oldest first — for those who may read the group's content
-/// (403 `not_readable` otherwise).
+/// A group's active members, oldest first — for its active members only (belonging to a
+/// disease group is health data): 403 `not_readable` when you may not read the group, 403
+/// `not_a_member` when you may but have not joined. Owners and moderators see every member;
+/// other members see those who chose to be listed (`listed_in_member_lists` in
+/// `PATCH /members/me/settings`, off by default) and themselves.
 #[utoipa::path(
     tag = "groups",
     security((), ("bearer" = [])),
@@ -72,11 +76,27 @@ pub async fn list_group_members(
     let fetch = page.fetch();
     let who = reader.reader();
     let items = db::read(&state, move |conn| {
-        require_readable(conn, id, who)?;
+        let (group, membership) = load(conn, id, who.member_id())?;
+        let view = member_list_view(group.visibility, group.audience, who, membership).map_err(
+            |refusal| match refusal {
+                MemberListRefusal::NotReadable => ApiError::Refused {
+                    code: "not_readable",
+                },
+                MemberListRefusal::NotAMember => ApiError::Refused {
+                    code: "not_a_member",
+                },
+            },
+        )?;
+        // The policy admits members only: an anonymous visitor never gets here.
+        let me = who.member_id().ok_or(ApiError::Refused {
+            code: "not_a_member",
+        })?;
         Ok(groups::list_members(
             conn,
             id,
             MembershipStatus::Active,
+            view,
+            me,
             after.as_ref(),
             fetch,
         )?)

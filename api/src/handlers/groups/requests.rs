@@ -2,6 +2,7 @@ use actix_web::{HttpResponse, get, post, web};
 use chrono::Utc;
 use entraide_domain::group::{GroupRole, Membership, MembershipStatus, can_moderate};
 use entraide_domain::ids::{GroupId, MemberId};
+use entraide_domain::profile::MemberListView;
 use entraide_openapi::groups::GroupMember;
 use entraide_openapi::pagination::{Page, PageQuery};
 use entraide_openapi::problem as p;
@@ -53,6 +54,8 @@ pub async fn list_join_requests(
             conn,
             id,
             MembershipStatus::Pending,
+            MemberListView::Everyone,
+            actor.id,
             after.as_ref(),
             fetch,
         )?)

@@ -1,38 +1,24 @@
 use actix_web::{HttpResponse, delete, put, web};
 use chrono::Utc;
-use entraide_domain::association::can_administer;
 use entraide_domain::ids::{AssociationId, MemberId};
-use entraide_domain::member::can_grant_editor;
+use entraide_domain::rights::{Right, can_withdraw};
 use entraide_openapi::places::{EditorGrant, GrantEditorRequest};
 use entraide_openapi::problem as p;
-use entraide_persistence::{DbConnection, associations, members, places};
+use entraide_persistence::{members, places};
 use uuid::Uuid;
 
 use crate::db;
 use crate::error::ApiError;
 use crate::extractors::AuthMember;
 use crate::json::Json;
+use crate::rights;
 use crate::state::AppState;
 
-/// May `actor` grant or withdraw the right for `target`, on behalf of `association`?
-fn may_grant(
-    conn: &mut DbConnection,
-    actor: AuthMember,
-    target: MemberId,
-    association: Option<AssociationId>,
-) -> Result<bool, ApiError> {
-    let (admin, member) = match association {
-        Some(association) => (
-            can_administer(associations::membership(conn, association, actor.id)?),
-            associations::membership(conn, association, target)?.is_some_and(|m| m.is_active()),
-        ),
-        None => (false, false),
-    };
-    Ok(can_grant_editor(actor.role, admin, member))
-}
-
-/// Grant the editor right (write resources and places): platform admins for anyone, association
-/// admins for an active member of their association (`association_id`). 403 otherwise.
+/// Grant the editor right (write resources and places): platform admins for anyone, admins of a
+/// verified association for an active member of it (`association_id`). Never to oneself (403
+/// `self_grant`); a pending association confers nothing (403 `association_not_verified`); the
+/// member must be an active member of the association (403 `not_association_member`); 403
+/// `forbidden` for anyone else. A grant from an association applies only while it is verified.
 #[utoipa::path(
     tag = "members",
     security(("bearer" = [])),
@@ -64,9 +50,7 @@ pub async fn grant_editor(
         .map(AssociationId::from_uuid);
     db::write(&state, move |conn| {
         members::find_profile(conn, target)?.ok_or(ApiError::NotFound)?;
-        if !may_grant(conn, actor, target, association)? {
-            return Err(ApiError::Forbidden);
-        }
+        rights::require_confer(conn, actor, Some(target), Right::Editor, association)?;
         places::grant_editor(conn, target, association, actor.id, Utc::now())?;
         Ok(())
     })
@@ -101,13 +85,8 @@ pub async fn revoke_editor(
     let target = MemberId::from_uuid(path.into_inner());
     db::write(&state, move |conn| {
         let grant = places::editor_grant(conn, target)?.ok_or(ApiError::NotFound)?;
-        let admin_of_grantor = match grant {
-            Some(association) => {
-                can_administer(associations::membership(conn, association, actor.id)?)
-            }
-            None => false,
-        };
-        if actor.role != entraide_domain::member::PlatformRole::Admin && !admin_of_grantor {
+        let authority = rights::authority(conn, grant, actor.id, None)?;
+        if !can_withdraw(actor.role, authority) {
             return Err(ApiError::Forbidden);
         }
         places::revoke_editor(conn, target)?;

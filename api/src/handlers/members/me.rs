@@ -1,7 +1,7 @@
 use actix_web::{get, web};
 use entraide_openapi::members::MyProfile;
 use entraide_openapi::problem as p;
-use entraide_persistence::members;
+use entraide_persistence::{kind_changes, members};
 
 use crate::convert;
 use crate::db;
@@ -9,7 +9,8 @@ use crate::error::ApiError;
 use crate::extractors::AuthMember;
 use crate::state::AppState;
 
-/// Your own account and profile, with e-mail, role and visibility settings.
+/// Your own account and profile, with e-mail, role, visibility settings and the kind change
+/// you asked for, if it is still waiting.
 #[utoipa::path(
     tag = "members",
     security(("bearer" = [])),
@@ -25,9 +26,10 @@ pub async fn get_my_profile(
     state: web::Data<AppState>,
     member: AuthMember,
 ) -> Result<web::Json<MyProfile>, ApiError> {
-    let account = db::read(&state, move |conn| {
-        members::find_account(conn, member.id)?.ok_or(ApiError::NotFound)
+    let (account, pending) = db::read(&state, move |conn| {
+        let account = members::find_account(conn, member.id)?.ok_or(ApiError::NotFound)?;
+        Ok((account, kind_changes::pending(conn, member.id)?))
     })
     .await?;
-    Ok(web::Json(convert::my_profile(&account)))
+    Ok(web::Json(convert::my_profile(&account, pending.as_ref())))
 }

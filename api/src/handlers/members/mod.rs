@@ -3,6 +3,7 @@
 pub mod editor;
 pub mod follows;
 pub mod get;
+pub mod kind;
 pub mod me;
 pub mod role;
 pub mod settings;

@@ -1,7 +1,7 @@
 use actix_web::{put, web};
 use chrono::Utc;
 use entraide_domain::ids::MemberId;
-use entraide_domain::member::can_assign_role;
+use entraide_domain::rights::{Authority, Right, can_confer};
 use entraide_openapi::members::{MemberRole, RoleChange};
 use entraide_openapi::problem as p;
 use entraide_persistence::members;
@@ -12,10 +12,12 @@ use crate::db;
 use crate::error::ApiError;
 use crate::extractors::AuthMember;
 use crate::json::Json;
+use crate::rights;
 use crate::state::AppState;
 
-/// Give a member a platform role: `member`, `moderator` or `admin` (platform admins only; not
-/// to oneself).
+/// Give a member a platform role: `member`, `moderator` or `admin` (platform admins only: 403
+/// `forbidden`; not to oneself: 403 `self_grant`, so an admin cannot lock the platform out by
+/// mistake).
 #[utoipa::path(
     tag = "members",
     security(("bearer" = [])),
@@ -44,9 +46,14 @@ pub async fn set_member_role(
     let target = MemberId::from_uuid(path.into_inner());
     let RoleChange { role } = body.into_inner();
     let role = convert::role_from_wire(role);
-    if !can_assign_role(actor.id, actor.role, target) {
-        return Err(ApiError::Forbidden);
-    }
+    can_confer(
+        actor.id,
+        actor.role,
+        Some(target),
+        Right::PlatformRole(role),
+        Authority::Platform,
+    )
+    .map_err(rights::refusal)?;
     db::write(&state, move |conn| {
         Ok(members::set_role(conn, target, role, Utc::now())?)
     })

@@ -5,11 +5,11 @@ use chrono::Utc;
 use entraide_domain::ParseError;
 use entraide_domain::error::{Errors, FieldError};
 use entraide_domain::ids::ConditionId;
-use entraide_domain::member::Pseudonym;
+use entraide_domain::member::{KindChangeStep, MemberKind, Pseudonym, request_kind};
 use entraide_domain::profile::{AvatarUrl, Bio, LanguageTag, Location, ProfileChanges};
 use entraide_openapi::members::{MyProfile, ProfileVisibilityChanges, UpdateProfileRequest};
 use entraide_openapi::problem as p;
-use entraide_persistence::members;
+use entraide_persistence::{kind_changes, members};
 
 use crate::convert;
 use crate::db;
@@ -19,7 +19,9 @@ use crate::json::Json;
 use crate::state::AppState;
 
 /// Turns the wire request into domain changes, reporting every invalid field at once.
-fn parse_changes(request: UpdateProfileRequest) -> Result<ProfileChanges, ParseError> {
+fn parse_changes(
+    request: UpdateProfileRequest,
+) -> Result<(ProfileChanges, Option<MemberKind>), ParseError> {
     let UpdateProfileRequest {
         pseudonym,
         kind,
@@ -80,9 +82,8 @@ fn parse_changes(request: UpdateProfileRequest) -> Result<ProfileChanges, ParseE
         conditions: conditions_visibility,
         wall: wall_visibility,
     } = visibility.unwrap_or_default();
-    Ok(ProfileChanges {
+    let changes = ProfileChanges {
         pseudonym,
-        kind: kind.map(convert::kind_from_wire),
         bio,
         bio_visibility: bio_visibility.map(convert::visibility_from_wire),
         avatar_url,
@@ -94,11 +95,14 @@ fn parse_changes(request: UpdateProfileRequest) -> Result<ProfileChanges, ParseE
         conditions,
         conditions_visibility: conditions_visibility.map(convert::visibility_from_wire),
         wall_visibility: wall_visibility.map(convert::visibility_from_wire),
-    })
+    };
+    Ok((changes, kind.map(convert::kind_from_wire)))
 }
 
 /// Update your profile: absent fields stay, `null` clears. A taken pseudonym is a 409; an
-/// unknown condition id a 422. Nothing is changed unless everything is valid.
+/// unknown condition id a 422. Nothing is changed unless everything is valid. A new `kind`
+/// waits 7 days (or a platform moderator's approval) before it takes effect: the answer shows
+/// it as `pending_kind_change`.
 #[utoipa::path(
     tag = "members",
     security(("bearer" = [])),
@@ -121,14 +125,27 @@ pub async fn update_my_profile(
     member: AuthMember,
     body: Json<UpdateProfileRequest>,
 ) -> Result<web::Json<MyProfile>, ApiError> {
-    let changes = parse_changes(body.into_inner())?;
-    let account = db::write(&state, move |conn| {
-        members::update_profile(conn, member.id, &changes, Utc::now()).map_err(
+    let (changes, kind) = parse_changes(body.into_inner())?;
+    let now = Utc::now();
+    let (account, pending) = db::write(&state, move |conn| {
+        let account = members::update_profile(conn, member.id, &changes, now).map_err(
             crate::handlers::conditions::unknown_condition("condition_ids"),
-        )
+        )?;
+        let pending = kind_changes::pending(conn, member.id)?;
+        if let Some(wanted) = kind {
+            let current = account.profile.kind;
+            match request_kind(current, pending.as_ref(), wanted, now) {
+                KindChangeStep::Nothing => {}
+                KindChangeStep::Cancel => kind_changes::cancel(conn, member.id)?,
+                KindChangeStep::Schedule { effective_at } => {
+                    kind_changes::request(conn, member.id, current, wanted, now, effective_at)?;
+                }
+            }
+        }
+        Ok((account, kind_changes::pending(conn, member.id)?))
     })
     .await?;
-    // Kind, region and conditions decide which announcements reach the member.
+    // Region and conditions decide which announcements reach the member.
     state.announcements.forget(member.id);
-    Ok(web::Json(convert::my_profile(&account)))
+    Ok(web::Json(convert::my_profile(&account, pending.as_ref())))
 }

@@ -13,18 +13,22 @@ use entraide_persistence::{DbConnection, associations, places};
 use crate::convert::groups::audience_to_wire;
 use crate::error::ApiError;
 
-/// 403 `not_an_editor` unless the actor is an editor, or an admin of `association`.
+/// 403 `not_an_editor` unless the actor is an editor, or an admin of `association` once it is
+/// verified.
 pub(crate) fn require_writer(
     conn: &mut DbConnection,
     actor: MemberId,
     association: Option<AssociationId>,
 ) -> Result<(), ApiError> {
-    let is_editor = places::editor_grant(conn, actor)?.is_some();
-    let admin = match association {
-        Some(association) => can_administer(associations::membership(conn, association, actor)?),
-        None => false,
+    let is_editor = places::is_editor(conn, actor)?;
+    let (admin, status) = match association {
+        Some(association) => (
+            can_administer(associations::membership(conn, association, actor)?),
+            associations::find(conn, association)?.map(|a| a.status),
+        ),
+        None => (false, None),
     };
-    if can_write_place(is_editor, admin) {
+    if can_write_place(is_editor, admin, status) {
         Ok(())
     } else {
         Err(ApiError::Refused {

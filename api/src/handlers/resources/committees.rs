@@ -1,17 +1,16 @@
 use actix_web::{HttpResponse, get, post, web};
 use chrono::Utc;
-use entraide_domain::association::can_administer;
 use entraide_domain::error::Errors;
 use entraide_domain::ids::{AssociationId, CommitteeId, MemberId};
-use entraide_domain::member::PlatformRole;
 use entraide_domain::resource::Committee;
+use entraide_domain::rights::Right;
 use entraide_domain::text::{Description, Title};
 use entraide_openapi::pagination::{Page, PageQuery};
 use entraide_openapi::problem as p;
 use entraide_openapi::resources::{
     AddCommitteeMemberRequest, Committee as WireCommittee, CreateCommitteeRequest, Resource,
 };
-use entraide_persistence::{DbConnection, associations, members, resources};
+use entraide_persistence::{members, resources};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -21,6 +20,7 @@ use crate::error::ApiError;
 use crate::extractors::{AuthMember, MaybeMember};
 use crate::json::Json;
 use crate::pagination::PageRequest;
+use crate::rights;
 use crate::state::AppState;
 
 fn to_wire(committee: Committee) -> WireCommittee {
@@ -44,23 +44,9 @@ fn to_wire(committee: Committee) -> WireCommittee {
     }
 }
 
-/// Platform admins manage every committee; association admins their association's.
-fn may_manage(
-    conn: &mut DbConnection,
-    actor: AuthMember,
-    association: Option<AssociationId>,
-) -> Result<bool, ApiError> {
-    if actor.role == PlatformRole::Admin {
-        return Ok(true);
-    }
-    Ok(match association {
-        Some(association) => can_administer(associations::membership(conn, association, actor.id)?),
-        None => false,
-    })
-}
-
-/// Create a scientific committee: platform-wide (platform admins) or of an association (its
-/// admins). Names are unique ignoring case (409 `name_taken`).
+/// Create a scientific committee: platform-wide (platform admins) or of a verified association
+/// (its admins; a pending association holds no committee: 403 `association_not_verified`).
+/// Names are unique ignoring case (409 `name_taken`).
 #[utoipa::path(
     tag = "resources",
     security(("bearer" = [])),
@@ -111,12 +97,7 @@ pub async fn create_committee(
     };
     let association = association_id.map(AssociationId::from_uuid);
     let committee = db::write(&state, move |conn| {
-        if let Some(association) = association {
-            associations::find(conn, association)?.ok_or(ApiError::NotFound)?;
-        }
-        if !may_manage(conn, member, association)? {
-            return Err(ApiError::Forbidden);
-        }
+        rights::require_confer(conn, member, None, Right::CreateCommittee, association)?;
         Ok(resources::insert_committee(
             conn,
             &name,
@@ -179,7 +160,9 @@ pub async fn list_committees(
 }
 
 /// Seat a member on a committee with their declared expertise (or change it): platform admins,
-/// or admins of the committee's association.
+/// or admins of the committee's association once it is verified (403
+/// `association_not_verified`). Nobody seats themselves (403 `self_grant`). Seats on a
+/// committee of an association that is not verified count for nothing.
 #[utoipa::path(
     tag = "resources",
     security(("bearer" = [])),
@@ -213,9 +196,13 @@ pub async fn add_committee_member(
     let target = MemberId::from_uuid(member_id);
     let committee = db::write(&state, move |conn| {
         let committee = resources::find_committee(conn, id)?.ok_or(ApiError::NotFound)?;
-        if !may_manage(conn, member, committee.association_id)? {
-            return Err(ApiError::Forbidden);
-        }
+        rights::require_confer(
+            conn,
+            member,
+            Some(target),
+            Right::CommitteeSeat,
+            committee.association_id,
+        )?;
         if members::find_profile(conn, target)?.is_none() {
             return Err(ApiError::field(
                 "member_id",

@@ -67,7 +67,7 @@ pub async fn create_resource(
     };
     let now = Utc::now();
     let resource = db::write(&state, move |conn| {
-        if places::editor_grant(conn, member.id)?.is_none() {
+        if !places::is_editor(conn, member.id)? {
             return Err(ApiError::Refused {
                 code: "not_an_editor",
             });

@@ -87,7 +87,7 @@ pub async fn update_resource(
     let now = Utc::now();
     let resource = db::write(&state, move |conn| {
         let resource = load(conn, id)?;
-        let is_editor = places::editor_grant(conn, member.id)?.is_some();
+        let is_editor = places::is_editor(conn, member.id)?;
         if member.id != resource.author_id && !is_editor {
             // Outsiders learn nothing of unpublished resources.
             return Err(if sees_work(conn, &resource, Some(member.id))? {

@@ -264,7 +264,7 @@ pub(crate) fn sees_work(
     let Some(actor) = actor else {
         return Ok(false);
     };
-    let is_editor = places::editor_grant(conn, actor)?.is_some();
+    let is_editor = places::is_editor(conn, actor)?;
     let in_committee = resources::expertise_in(conn, resource.committee_id, actor)?.is_some();
     Ok(can_see_work(
         actor,
@@ -322,7 +322,7 @@ pub(crate) fn resource_items(
     committee_ids.dedup();
     let (is_editor, seats) = match actor {
         Some(actor) => (
-            places::editor_grant(conn, actor)?.is_some(),
+            places::is_editor(conn, actor)?,
             resources::expertise_of(conn, actor, &committee_ids)?,
         ),
         None => (false, HashMap::new()),

@@ -65,7 +65,7 @@ pub async fn submit_resource(
             .into_iter()
             .next()
             .ok_or(ApiError::NotFound)?;
-        let is_editor = places::editor_grant(conn, member.id)?.is_some();
+        let is_editor = places::is_editor(conn, member.id)?;
         let next =
             submit(latest.status, member.id, resource.author_id, is_editor).map_err(refusal)?;
         resources::set_status(conn, latest.id, next, now)?;

@@ -1,0 +1,1 @@
+ALTER TABLE association_memberships DROP COLUMN vouched;

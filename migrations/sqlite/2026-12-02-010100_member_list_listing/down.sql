@@ -1,0 +1,1 @@
+ALTER TABLE members DROP COLUMN listed_in_member_lists;
