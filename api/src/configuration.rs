@@ -43,13 +43,19 @@ pub struct Settings {
     pub refresh_token_ttl_days: u64,
     /// `ENTRAIDE_MAX_BODY_BYTES`: larger JSON bodies get 413.
     pub max_body_bytes: usize,
-    /// `ENTRAIDE_TRUST_FORWARDED_FOR`: take the client IP from `Forwarded`/`X-Forwarded-For`
-    /// (only behind a reverse proxy that sets it).
+    /// `ENTRAIDE_TRUST_FORWARDED_FOR`: take the client IP from the last `Forwarded`/
+    /// `X-Forwarded-For` entry, the one the reverse proxy appends (only behind one proxy that
+    /// sets it).
     pub trust_forwarded_for: bool,
     /// `ENTRAIDE_LOG_FORMAT`: `pretty` or `json`; defaults by environment.
     pub log_format: Option<LogFormat>,
     /// `ENTRAIDE_WORKERS`: HTTP worker threads; defaults to the number of CPUs.
     pub workers: Option<usize>,
+    /// `ENTRAIDE_PUBLIC_URL`: the address clients reach the API at (`https://entraide.example.org`,
+    /// optionally with a path prefix), used to build the URLs the API hands out (calendar feeds).
+    /// Never taken from request headers (`Host`, `X-Forwarded-Host/Proto`), which a client
+    /// controls. Defaults to `http://` + the bind address (`127.0.0.1` for an unspecified host).
+    pub public_url: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -110,7 +116,21 @@ impl Settings {
             trust_forwarded_for: false,
             log_format: None,
             workers: Some(1),
+            public_url: None,
         }
+    }
+
+    /// The public base URL, without a trailing slash: `ENTRAIDE_PUBLIC_URL`, or derived from the
+    /// bind address.
+    pub fn public_url(&self) -> String {
+        if let Some(url) = &self.public_url {
+            return url.trim().trim_end_matches('/').to_owned();
+        }
+        let bind = match self.bind.parse::<std::net::SocketAddr>() {
+            Ok(addr) if addr.ip().is_unspecified() => format!("127.0.0.1:{}", addr.port()),
+            _ => self.bind.clone(),
+        };
+        format!("http://{bind}")
     }
 
     fn check(&self) -> Result<(), SettingsError> {
@@ -118,6 +138,23 @@ impl Settings {
             return Err(SettingsError::Invalid(
                 "token lifetimes must be positive".to_owned(),
             ));
+        }
+        if let Some(public_url) = &self.public_url {
+            let valid = url::Url::parse(public_url.trim()).is_ok_and(|url| {
+                matches!(url.scheme(), "http" | "https")
+                    && url.host().is_some()
+                    && url.username().is_empty()
+                    && url.password().is_none()
+                    && url.query().is_none()
+                    && url.fragment().is_none()
+            });
+            if !valid {
+                return Err(SettingsError::Invalid(
+                    "ENTRAIDE_PUBLIC_URL must be an http(s) URL with a host, without credentials, \
+                     query or fragment"
+                        .to_owned(),
+                ));
+            }
         }
         if self.max_body_bytes < 1024 {
             return Err(SettingsError::Invalid(
@@ -267,5 +304,27 @@ mod tests {
         assert_eq!(settings.database_url, Settings::DEFAULT_DATABASE_URL);
         std::fs::write(&file, "env = \"staging\"\n").unwrap();
         assert!(Settings::load(Some(&file)).is_err());
+    }
+
+    #[test]
+    fn the_public_url_is_configured_or_derived_from_the_bind_address() {
+        let mut settings = Settings::with_database("sqlite://x.db", "unused");
+        settings.bind = "0.0.0.0:9000".to_owned();
+        assert_eq!(settings.public_url(), "http://127.0.0.1:9000");
+        settings.bind = "192.0.2.4:8080".to_owned();
+        assert_eq!(settings.public_url(), "http://192.0.2.4:8080");
+        settings.public_url = Some("https://entraide.example.org/app/".to_owned());
+        assert!(settings.check().is_ok());
+        assert_eq!(settings.public_url(), "https://entraide.example.org/app");
+        for bad in [
+            "javascript://x.org/",
+            "entraide.example.org",
+            "https://user:pw@x.org",
+            "https://x.org/?q=1",
+            "https://x.org/#f",
+        ] {
+            settings.public_url = Some(bad.to_owned());
+            assert!(settings.check().is_err(), "{bad}");
+        }
     }
 }

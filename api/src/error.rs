@@ -12,7 +12,8 @@ use entraide_persistence::PersistenceError;
 
 use crate::context::{self, Lang};
 
-#[derive(Debug)]
+/// An error's `Debug` and `Display` are what the request log records (`tracing-actix-web` logs
+/// every 4xx at WARN with `{:?}`): they name codes and fields, never a value from the request.
 pub enum ApiError {
     /// 400: the request could not be read (JSON syntax, query, path, cursor...).
     BadRequest { code: &'static str, detail: String },
@@ -87,13 +88,68 @@ impl ApiError {
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::BadRequest { detail, .. } => write!(f, "{}: {detail}", self.code()),
+            // Server-side causes (a database error), never a request value.
             Self::Unavailable(cause) | Self::Internal(cause) => {
                 write!(f, "{}: {cause}", self.code())
             }
             other => f.write_str(other.code()),
         }
     }
+}
+
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Validation(errors) => {
+                // Field paths come from the API's shapes, except an unknown field's name.
+                let fields: Vec<String> = errors
+                    .iter()
+                    .map(|e| match e.code {
+                        "unknown_field" => "?: unknown_field".to_owned(),
+                        code => format!("{}: {code}", e.field),
+                    })
+                    .collect();
+                write!(f, "validation_failed {fields:?}")
+            }
+            Self::Conflict {
+                code,
+                field: Some(field),
+            } => write!(f, "{code} ({field})"),
+            other => fmt::Display::fmt(other, f),
+        }
+    }
+}
+
+/// A message from serde (or a type's own parser) safe to send back and to log: what was
+/// expected, never the value received. `unknown variant `diagnosis`, expected one of `a`, `b``
+/// becomes `unknown variant, expected one of `a`, `b``; a message that may quote the input in
+/// another form becomes a generic one.
+pub fn without_input(message: &str) -> String {
+    const SERDE: [(&str, &str); 5] = [
+        ("unknown variant", "unknown variant"),
+        ("unknown field", "unknown field"),
+        ("invalid type", "invalid type"),
+        ("invalid value", "invalid value"),
+        ("invalid length", "invalid length"),
+    ];
+    let message = message.split(" at line ").next().unwrap_or(message);
+    for (prefix, short) in SERDE {
+        if message.starts_with(prefix) {
+            // serde writes what it expected last, after what it received.
+            return match message.rfind(", expected ") {
+                Some(at) => format!("{short}{}", &message[at..]),
+                None => short.to_owned(),
+            };
+        }
+    }
+    if message.starts_with("missing field") {
+        // The name of a field of the API's own shape.
+        return message.to_owned();
+    }
+    if message.contains(['`', '"', '\'']) {
+        return "invalid value".to_owned();
+    }
+    message.to_owned()
 }
 
 /// The title of a problem code in a language. Unknown codes fall back to a generic title.
@@ -267,6 +323,11 @@ pub fn title(code: &str, lang: Lang) -> &'static str {
             "The member is not an active member of the association",
             "La personne n'est pas membre active de l'association",
         ),
+        // auth-content
+        "wall_not_readable" => (
+            "This member's wall is not visible to you",
+            "Le mur de ce membre ne vous est pas visible",
+        ),
         _ => ("Internal error", "Erreur interne"),
     };
     match lang {
@@ -425,24 +486,48 @@ impl From<actix_web::error::BlockingError> for ApiError {
     }
 }
 
+/// The detail never repeats the rejected value (see [`without_input`]).
 pub fn query_error(error: actix_error::QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    let detail = match &error {
+        actix_error::QueryPayloadError::Deserialize(inner) => without_input(&inner.to_string()),
+        _ => "invalid query string".to_owned(),
+    };
     ApiError::BadRequest {
         code: "invalid_query",
-        detail: error.to_string(),
+        detail,
     }
     .into()
 }
 
+/// The detail never repeats the rejected value (see [`without_input`]).
 pub fn path_error(error: actix_error::PathError, _req: &HttpRequest) -> actix_web::Error {
+    let detail = match &error {
+        actix_error::PathError::Deserialize(inner) => without_input(&inner.to_string()),
+        _ => "invalid path parameter".to_owned(),
+    };
     ApiError::BadRequest {
         code: "invalid_path",
-        detail: error.to_string(),
+        detail,
     }
     .into()
 }
 
-/// Any route that does not exist.
-pub async fn not_found() -> HttpResponse {
+/// Any request no route took: 405 `method_not_allowed` with an `Allow` header when a route
+/// has this path with other methods (from the route table, `routes::allowed_methods`), 404
+/// `not_found` otherwise.
+pub async fn not_found(req: HttpRequest) -> HttpResponse {
+    if let Some(allow) = crate::routes::allowed_methods(req.path()) {
+        let mut response = problem_response(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            None,
+            None,
+        );
+        if let Ok(value) = HeaderValue::from_str(&allow) {
+            response.headers_mut().insert(header::ALLOW, value);
+        }
+        return response;
+    }
     problem_response(StatusCode::NOT_FOUND, "not_found", None, None)
 }
 
@@ -507,6 +592,59 @@ mod tests {
         codes.dedup();
         assert!(codes.len() > 20, "found {codes:?}");
         codes
+    }
+
+    #[test]
+    fn messages_never_repeat_the_input() {
+        let cases = [
+            (
+                "unknown variant `sclerose-en-plaques`, expected one of `patient`, `caregiver`",
+                "unknown variant, expected one of `patient`, `caregiver`",
+            ),
+            (
+                "invalid type: string \"diabete, expected x\", expected u32 at line 1 column 9",
+                "invalid type, expected u32",
+            ),
+            (
+                "invalid value: integer `-4`, expected u8",
+                "invalid value, expected u8",
+            ),
+            (
+                "unknown field `secret`, expected one of `a`, `b`",
+                "unknown field, expected one of `a`, `b`",
+            ),
+            ("missing field `kind`", "missing field `kind`"),
+            (
+                "UUID parsing failed: invalid character: expected [0-9a-fA-F-], found `z` at 1",
+                "invalid value",
+            ),
+            (
+                "input contains invalid characters",
+                "input contains invalid characters",
+            ),
+        ];
+        for (message, safe) in cases {
+            assert_eq!(without_input(message), safe, "{message}");
+        }
+    }
+
+    #[test]
+    fn logged_forms_carry_no_request_value() {
+        let errors = [
+            ApiError::BadRequest {
+                code: "invalid_query",
+                detail: "secret-value".to_owned(),
+            },
+            ApiError::Validation(vec![
+                FieldError::new("kind", "invalid_value", "secret-value"),
+                FieldError::new("secret-value", "unknown_field", "secret-value"),
+            ]),
+        ];
+        for error in errors {
+            for logged in [format!("{error}"), format!("{error:?}")] {
+                assert!(!logged.contains("secret-value"), "{logged}");
+            }
+        }
     }
 
     #[test]

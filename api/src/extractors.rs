@@ -144,10 +144,53 @@ impl FromRequest for MaybeMember {
     }
 }
 
-/// The client's IP, for rate limits: the peer address, or the proxy-reported one when
-/// `trust_forwarded_for` is set.
+/// The client's IP, for rate limits: the peer address or, when `trust_forwarded_for` is set,
+/// the address the trusted proxy reported. A proxy *appends* the address it saw to
+/// `X-Forwarded-For` (and `Forwarded: for=`), after whatever the client sent, so only the
+/// **last** entry is trustworthy: taking the first one would let a client pick its own IP and
+/// walk around every per-IP limit.
 #[derive(Debug, Clone, Copy)]
 pub struct ClientIp(pub IpAddr);
+
+/// An address as proxies write it: `203.0.113.7`, `203.0.113.7:4711`, `[2001:db8::1]:4711`,
+/// `"[2001:db8::1]"` (quoted in `Forwarded`).
+fn parse_forwarded_address(raw: &str) -> Option<IpAddr> {
+    let raw = raw.trim().trim_matches('"');
+    raw.parse::<IpAddr>()
+        .ok()
+        .or_else(|| raw.parse::<std::net::SocketAddr>().ok().map(|s| s.ip()))
+        .or_else(|| {
+            raw.strip_prefix('[')
+                .and_then(|rest| rest.split_once(']'))
+                .and_then(|(ip, _)| ip.parse().ok())
+        })
+}
+
+/// The last `for=` of the `Forwarded` headers, else the last entry of `X-Forwarded-For`.
+fn last_forwarded_address(req: &HttpRequest) -> Option<IpAddr> {
+    let forwarded = req
+        .headers()
+        .get_all(header::FORWARDED)
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .filter_map(|element| {
+            element.split(';').find_map(|pair| {
+                let (name, value) = pair.split_once('=')?;
+                name.trim().eq_ignore_ascii_case("for").then_some(value)
+            })
+        })
+        .last();
+    if let Some(address) = forwarded {
+        return parse_forwarded_address(address);
+    }
+    req.headers()
+        .get_all("x-forwarded-for")
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .filter(|entry| !entry.trim().is_empty())
+        .last()
+        .and_then(parse_forwarded_address)
+}
 
 impl FromRequest for ClientIp {
     type Error = ApiError;
@@ -158,17 +201,61 @@ impl FromRequest for ClientIp {
             .app_data::<web::Data<AppState>>()
             .is_some_and(|s| s.settings.trust_forwarded_for);
         let forwarded = trust_forwarded
-            .then(|| {
-                req.connection_info().realip_remote_addr().and_then(|addr| {
-                    addr.parse::<IpAddr>()
-                        .ok()
-                        .or_else(|| addr.parse::<std::net::SocketAddr>().ok().map(|s| s.ip()))
-                })
-            })
+            .then(|| last_forwarded_address(req))
             .flatten();
         let ip = forwarded
             .or_else(|| req.peer_addr().map(|addr| addr.ip()))
             .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
         ready(Ok(Self(ip)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::test::TestRequest;
+
+    #[test]
+    fn the_proxy_added_entry_is_the_last_one() {
+        type Headers<'a> = &'a [(&'a str, &'a str)];
+        let cases: [(Headers<'_>, Option<&str>); 7] = [
+            (
+                &[("x-forwarded-for", "6.6.6.6, 10.0.0.1")],
+                Some("10.0.0.1"),
+            ),
+            (
+                &[
+                    ("x-forwarded-for", "6.6.6.6"),
+                    ("x-forwarded-for", "10.0.0.2"),
+                ],
+                Some("10.0.0.2"),
+            ),
+            (&[("x-forwarded-for", "10.0.0.3:4711")], Some("10.0.0.3")),
+            (
+                &[("x-forwarded-for", "6.6.6.6, [2001:db8::1]:4711")],
+                Some("2001:db8::1"),
+            ),
+            (
+                &[(
+                    "forwarded",
+                    "for=6.6.6.6, for=\"[2001:db8::2]\";proto=https",
+                )],
+                Some("2001:db8::2"),
+            ),
+            (&[("x-forwarded-for", "6.6.6.6, not-an-ip")], None),
+            (&[], None),
+        ];
+        for (headers, expected) in cases {
+            let mut request = TestRequest::get();
+            for header in headers {
+                request = request.append_header(*header);
+            }
+            let request = request.to_http_request();
+            assert_eq!(
+                last_forwarded_address(&request),
+                expected.map(|ip| ip.parse().unwrap()),
+                "{headers:?}"
+            );
+        }
     }
 }

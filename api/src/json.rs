@@ -9,7 +9,7 @@ use entraide_domain::FieldError;
 use futures_util::future::LocalBoxFuture;
 use serde::de::DeserializeOwned;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, without_input};
 
 pub struct Json<T>(pub T);
 
@@ -54,12 +54,9 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
                 detail: inner.to_string(),
             };
         }
-        let message = inner.to_string();
-        let message = message
-            .split(" at line ")
-            .next()
-            .unwrap_or(&message)
-            .to_owned();
+        // The field path and code tell what is wrong; the message never repeats the value
+        // (it is sent back and logged).
+        let message = without_input(&inner.to_string());
         let (field, code) = if message.starts_with("missing field") {
             (
                 join(&path, quoted(&message).unwrap_or_default()),

@@ -220,3 +220,105 @@ pub fn openapi_json() -> Result<String, serde_json::Error> {
         json
     })
 }
+
+/// One segment of a path template: a literal, or a `{parameter}`.
+enum Segment {
+    Literal(String),
+    Parameter,
+}
+
+/// The methods of each path template, from the OpenAPI document: the same list as the routes.
+struct RouteTable(Vec<(Vec<Segment>, Vec<&'static str>)>);
+
+impl RouteTable {
+    fn build() -> Self {
+        let document = openapi();
+        let routes = document
+            .paths
+            .paths
+            .iter()
+            .map(|(template, item)| {
+                let segments = template
+                    .split('/')
+                    .map(|segment| {
+                        if segment.starts_with('{') && segment.ends_with('}') {
+                            Segment::Parameter
+                        } else {
+                            Segment::Literal(segment.to_owned())
+                        }
+                    })
+                    .collect();
+                let methods = [
+                    ("GET", item.get.is_some()),
+                    ("POST", item.post.is_some()),
+                    ("PUT", item.put.is_some()),
+                    ("PATCH", item.patch.is_some()),
+                    ("DELETE", item.delete.is_some()),
+                    ("HEAD", item.head.is_some()),
+                    ("OPTIONS", item.options.is_some()),
+                    ("TRACE", item.trace.is_some()),
+                ]
+                .into_iter()
+                .filter_map(|(method, present)| present.then_some(method))
+                .collect();
+                (segments, methods)
+            })
+            .collect();
+        Self(routes)
+    }
+
+    fn allowed(&self, path: &str) -> Vec<&'static str> {
+        let parts: Vec<&str> = path.split('/').collect();
+        let mut methods: Vec<&'static str> = Vec::new();
+        for (segments, route_methods) in &self.0 {
+            let matches = segments.len() == parts.len()
+                && segments
+                    .iter()
+                    .zip(&parts)
+                    .all(|(segment, part)| match segment {
+                        Segment::Literal(literal) => literal == part,
+                        Segment::Parameter => !part.is_empty(),
+                    });
+            if matches {
+                methods.extend(route_methods);
+            }
+        }
+        let order = [
+            "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE",
+        ];
+        methods.sort_by_key(|m| order.iter().position(|o| o == m));
+        methods.dedup();
+        methods
+    }
+}
+
+/// The methods some route accepts at this request path (`GET, PATCH`), for the `Allow` header
+/// of a 405; `None` when no route has this path (a 404).
+pub fn allowed_methods(path: &str) -> Option<String> {
+    static TABLE: std::sync::LazyLock<RouteTable> = std::sync::LazyLock::new(RouteTable::build);
+    let methods = TABLE.allowed(path);
+    (!methods.is_empty()).then(|| methods.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn allowed_methods_come_from_the_route_table() {
+        assert_eq!(
+            allowed_methods("/api/v1/members/me").as_deref(),
+            Some("GET, PATCH")
+        );
+        assert_eq!(
+            allowed_methods("/api/v1/events/0190c1a2-0000-7000-8000-000000000000").as_deref(),
+            Some("GET, PATCH, DELETE")
+        );
+        assert_eq!(
+            allowed_methods("/api/v1/auth/login").as_deref(),
+            Some("POST")
+        );
+        assert_eq!(allowed_methods("/api/v1/nothing-here"), None);
+        assert_eq!(allowed_methods("/api/v1/members//wall"), None);
+    }
+}

@@ -6,6 +6,7 @@ use crate::error::ParseError;
 use crate::ids::{AnnouncementId, AssociationId, ConditionId, MemberId};
 use crate::member::{Email, MemberKind, PlatformRole};
 use crate::post::Body;
+use crate::profile::Visibility;
 use crate::text::{Description, Label, Title, WebUrl};
 
 /// Registered associations are `pending` until a platform admin checks they are who they say.
@@ -227,7 +228,16 @@ pub struct Recipient<'a> {
     pub kind: MemberKind,
     pub region: Option<&'a str>,
     pub condition_ids: &'a [ConditionId],
+    /// Who may see the member's conditions: see [`conditions_targetable`].
+    pub conditions_visibility: Visibility,
     pub receives_announcements: bool,
+}
+
+/// Policy: may an announcement be targeted by this member's conditions? Only when the member
+/// shows them to other members: otherwise an author who targets a condition (and learns, by
+/// any channel, who read the announcement) would learn who has it.
+pub fn conditions_targetable(visibility: Visibility) -> bool {
+    visibility != Visibility::Private
 }
 
 impl Targeting {
@@ -240,10 +250,11 @@ impl Targeting {
                 .is_some_and(|region| region.to_lowercase() == wanted.key())
         });
         let condition = self.condition_ids.is_empty()
-            || self
-                .condition_ids
-                .iter()
-                .any(|c| recipient.condition_ids.contains(c));
+            || (conditions_targetable(recipient.conditions_visibility)
+                && self
+                    .condition_ids
+                    .iter()
+                    .any(|c| recipient.condition_ids.contains(c)));
         kind && region && condition
     }
 }
@@ -391,9 +402,32 @@ mod tests {
             kind: MemberKind::Patient,
             region: Some("bretagne"),
             condition_ids: &[sep],
+            conditions_visibility: Visibility::Members,
             receives_announcements: true,
         };
         assert!(targeting.matches(&base));
+        assert!(targeting.matches(&Recipient {
+            conditions_visibility: Visibility::Public,
+            ..base
+        }));
+        assert!(
+            !targeting.matches(&Recipient {
+                conditions_visibility: Visibility::Private,
+                ..base
+            }),
+            "a private condition never matches"
+        );
+        assert!(
+            Targeting {
+                condition_ids: vec![],
+                ..targeting.clone()
+            }
+            .matches(&Recipient {
+                conditions_visibility: Visibility::Private,
+                ..base
+            }),
+            "untargeted by condition: private conditions do not matter"
+        );
         assert!(!targeting.matches(&Recipient {
             kind: MemberKind::Professional,
             ..base

@@ -131,7 +131,8 @@ impl GroupDescription {
     pub const MAX_CHARS: usize = 4000;
 
     pub fn parse(raw: &str) -> Result<Self, ParseError> {
-        let value = raw.trim();
+        let normalised = crate::text::normalise_line_breaks(raw);
+        let value = normalised.trim();
         if value.chars().count() > Self::MAX_CHARS {
             return Err(ParseError::single(
                 "description",

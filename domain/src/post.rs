@@ -20,7 +20,8 @@ impl Body {
     /// Parses and renders Markdown to sanitised HTML (no scripts, no event handlers, no inline
     /// styles; links get `rel="noopener noreferrer nofollow"` and only safe schemes).
     pub fn parse(raw: &str, max_chars: usize) -> Result<Self, ParseError> {
-        let source = raw.trim();
+        let normalised = crate::text::normalise_line_breaks(raw);
+        let source = normalised.trim();
         if source.is_empty() {
             return Err(ParseError::single("body", "required", "must not be empty"));
         }
@@ -37,8 +38,13 @@ impl Body {
         })
     }
 
-    /// A body read back from storage with its stored rendering.
+    /// A body read back from storage with its stored rendering. A rendering stored before
+    /// images were turned into links (it holds an `<img>`) is rendered again from its source.
     pub fn from_stored(source: String, html: String) -> Self {
+        if html.contains("<img") {
+            let html = render_markdown(&source);
+            return Self { source, html };
+        }
         Self { source, html }
     }
 
@@ -53,16 +59,51 @@ impl Body {
 
 /// Markdown to safe HTML. Raw HTML in the source is escaped by the sanitiser's allow-list:
 /// only formatting tags survive.
+///
+/// No image is ever rendered: a remote image loads by itself when the text is shown, which
+/// tells its host who read what and when (a tracking pixel in an announcement targeted at a
+/// condition would tell who has it). A Markdown image becomes a plain link to the image, with
+/// its alt text (or its address) as the link text; `<img>` in raw HTML is dropped. Relative and
+/// protocol-relative addresses (`/x`, `//evil.org/x`) are dropped from links: only absolute
+/// `http`, `https` and `mailto` addresses are kept.
 pub fn render_markdown(source: &str) -> String {
-    use pulldown_cmark::{Options, Parser, html};
+    use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
     let mut options = Options::empty();
     options.insert(Options::ENABLE_STRIKETHROUGH);
     options.insert(Options::ENABLE_TABLES);
     options.insert(Options::ENABLE_TASKLISTS);
+    let mut events = Parser::new_ext(source, options).peekable();
+    let mut rewritten: Vec<Event<'_>> = Vec::new();
+    while let Some(event) = events.next() {
+        match event {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let empty = matches!(events.peek(), Some(Event::End(TagEnd::Image)));
+                let text = dest_url.to_string();
+                rewritten.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+                if empty {
+                    rewritten.push(Event::Text(CowStr::from(text)));
+                }
+            }
+            Event::End(TagEnd::Image) => rewritten.push(Event::End(TagEnd::Link)),
+            other => rewritten.push(other),
+        }
+    }
     let mut unsafe_html = String::with_capacity(source.len().saturating_mul(2));
-    html::push_html(&mut unsafe_html, Parser::new_ext(source, options));
+    html::push_html(&mut unsafe_html, rewritten.into_iter());
     ammonia::Builder::default()
+        .rm_tags(["img"])
         .url_schemes(["http", "https", "mailto"].into_iter().collect())
+        .url_relative(ammonia::UrlRelative::Deny)
         .link_rel(Some("noopener noreferrer nofollow"))
         .clean(&unsafe_html)
         .to_string()
@@ -217,6 +258,42 @@ mod tests {
             "{html}"
         );
         assert_eq!(body.source().lines().count(), 1);
+    }
+
+    #[test]
+    fn images_become_links_and_relative_urls_are_dropped() {
+        let html = render_markdown(
+            "![pixel](https://tracker.example.net/pixel.gif) ![](https://x.example/a.png) \
+             <img src=\"https://tracker.example.net/raw.gif\"> ![rel](/p.gif) \
+             [proto](//evil.org/x) [rel](/members/1) [ok](https://example.org/y)",
+        );
+        assert!(!html.contains("<img"), "{html}");
+        assert!(
+            html.contains(
+                "<a href=\"https://tracker.example.net/pixel.gif\" rel=\"noopener noreferrer nofollow\">pixel</a>"
+            ),
+            "{html}"
+        );
+        assert!(
+            html.contains(">https://x.example/a.png</a>"),
+            "an image without alt text links with its address: {html}"
+        );
+        assert!(!html.contains("raw.gif"), "{html}");
+        assert!(!html.contains("evil.org"), "{html}");
+        assert!(!html.contains("href=\"/"), "{html}");
+        assert!(html.contains(">proto</a>"), "the text stays: {html}");
+        assert!(html.contains("href=\"https://example.org/y\""), "{html}");
+    }
+
+    #[test]
+    fn stored_renderings_with_images_are_rendered_again() {
+        let body = Body::from_stored(
+            "![p](https://t.example/p.gif)".to_owned(),
+            "<p><img src=\"https://t.example/p.gif\" alt=\"p\"></p>".to_owned(),
+        );
+        assert!(!body.html().contains("<img"), "{}", body.html());
+        let kept = Body::from_stored("x".to_owned(), "<p>stored</p>".to_owned());
+        assert_eq!(kept.html(), "<p>stored</p>");
     }
 
     #[test]

@@ -119,7 +119,8 @@ impl Bio {
     pub const MAX_CHARS: usize = 2000;
 
     pub fn parse(raw: &str) -> Result<Option<Self>, ParseError> {
-        let value = raw.trim();
+        let normalised = crate::text::normalise_line_breaks(raw);
+        let value = normalised.trim();
         if value.is_empty() {
             return Ok(None);
         }

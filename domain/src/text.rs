@@ -1,11 +1,29 @@
 //! Short and long texts and web addresses, parsed once with the same rules everywhere.
 
+use std::borrow::Cow;
+
 use crate::error::ParseError;
 
+/// Line breaks as `\n` only: `\r\n` and a bare `\r` become `\n`. Long texts are stored this
+/// way, so a carriage return never reaches an output format where it means something else
+/// (a bare `\r` ends a line in iCalendar).
+pub fn normalise_line_breaks(raw: &str) -> Cow<'_, str> {
+    if raw.contains('\r') {
+        Cow::Owned(raw.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        Cow::Borrowed(raw)
+    }
+}
+
 /// Trims `raw` and checks it holds `min..=max` characters and no control characters (line
-/// breaks and tabs are allowed when `multiline`).
+/// breaks and tabs are allowed when `multiline`, with line breaks normalised to `\n`).
 pub fn bounded(raw: &str, min: usize, max: usize, multiline: bool) -> Result<String, ParseError> {
-    let value = raw.trim();
+    let normalised = if multiline {
+        normalise_line_breaks(raw)
+    } else {
+        Cow::Borrowed(raw)
+    };
+    let value = normalised.trim();
     let count = value.chars().count();
     if count < min {
         return Err(if min == 1 {
@@ -25,7 +43,7 @@ pub fn bounded(raw: &str, min: usize, max: usize, multiline: bool) -> Result<Str
             format!("must be at most {max} characters"),
         ));
     }
-    let forbidden = |c: char| c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t'));
+    let forbidden = |c: char| c.is_control() && !(multiline && matches!(c, '\n' | '\t'));
     if value.chars().any(forbidden) {
         return Err(ParseError::single(
             "",
@@ -166,6 +184,14 @@ mod tests {
         );
         assert!(Description::parse("ligne 1\nligne 2").is_ok());
         assert!(Description::parse("").is_ok());
+        assert_eq!(
+            Description::parse("a\rb\r\nc\n\rd\r").unwrap().as_str(),
+            "a\nb\nc\n\nd"
+        );
+        assert_eq!(
+            Title::parse("a\rbc").unwrap_err().errors()[0].code,
+            "invalid_text"
+        );
         assert_eq!(Label::parse("  ").unwrap_err().errors()[0].code, "required");
     }
 

@@ -4,14 +4,17 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::IntoSql;
 use diesel::prelude::*;
 use diesel::sql_types::Bool;
-use entraide_domain::association::{Announcement, NewAnnouncement, Targeting};
+use entraide_domain::association::{
+    Announcement, NewAnnouncement, Targeting, conditions_targetable,
+};
 use entraide_domain::ids::{AnnouncementId, AssociationId, ConditionId, MemberId};
 use entraide_domain::member::MemberKind;
 use entraide_domain::post::Body;
+use entraide_domain::profile::Visibility;
 use entraide_domain::text::{Label, Title, WebUrl};
 
 use crate::connection::DbConnection;
-use crate::convert::{from_db_time, parse_id, to_db_time};
+use crate::convert::{from_db_time, parse_enum, parse_id, to_db_time};
 use crate::error::PersistenceError;
 use crate::schema::{
     announcement_conditions, announcements, association_follows, association_memberships,
@@ -197,7 +200,8 @@ pub fn list_for_association(
 
 /// The live announcements that reach this member's home feed, newest first — the SQL form of
 /// `domain::association::reaches`: from associations they joined or follow, or targeted at
-/// their profile (kind, region, any of their conditions) unless they opted out.
+/// their profile (kind, region, any of their conditions — only when they show their conditions
+/// to other members, `domain::association::conditions_targetable`) unless they opted out.
 pub fn for_member(
     conn: &mut DbConnection,
     member: MemberId,
@@ -206,14 +210,20 @@ pub fn for_member(
     limit: i64,
 ) -> Result<Vec<Announcement>, PersistenceError> {
     let me = member.to_string();
-    let Some((region, receives)) = members::table
+    let Some((region, receives, conditions_visibility)) = members::table
         .find(&me)
-        .select((members::region, members::receive_announcements))
-        .first::<(Option<String>, bool)>(conn)
+        .select((
+            members::region,
+            members::receive_announcements,
+            members::conditions_visibility,
+        ))
+        .first::<(Option<String>, bool, String)>(conn)
         .optional()?
     else {
         return Ok(Vec::new());
     };
+    let conditions_targetable =
+        conditions_targetable(parse_enum(&conditions_visibility, Visibility::parse)?);
     let at = to_db_time(now);
     let joined = association_memberships::table
         .filter(association_memberships::member_id.eq(me.clone()))
@@ -251,11 +261,14 @@ pub fn for_member(
         let my_conditions = member_conditions::table
             .filter(member_conditions::member_id.eq(me.clone()))
             .select(member_conditions::condition_id);
-        let condition_matches = diesel::dsl::exists(
-            announcement_conditions::table
-                .filter(announcement_conditions::announcement_id.eq(announcements::id))
-                .filter(announcement_conditions::condition_id.eq_any(my_conditions)),
-        );
+        // Bound as a parameter too: a private condition never matches a targeting rule.
+        let condition_matches = conditions_targetable
+            .into_sql::<Bool>()
+            .and(diesel::dsl::exists(
+                announcement_conditions::table
+                    .filter(announcement_conditions::announcement_id.eq(announcements::id))
+                    .filter(announcement_conditions::condition_id.eq_any(my_conditions)),
+            ));
         live.filter(
             tied.or(kind_matches
                 .and(region_matches)

@@ -765,6 +765,16 @@ pub fn set_calendar_token(
     Ok(())
 }
 
+/// Revokes the member's calendar token, if any (after a password change, with the other
+/// sessions): a feed URL is a credential too.
+pub fn revoke_calendar_token(
+    conn: &mut DbConnection,
+    member: MemberId,
+) -> Result<(), PersistenceError> {
+    diesel::delete(calendar_tokens::table.find(member.to_string())).execute(conn)?;
+    Ok(())
+}
+
 /// The member a calendar token belongs to, with their kind now.
 pub fn calendar_owner(
     conn: &mut DbConnection,

@@ -20,6 +20,7 @@ pub mod events;
 pub mod follows;
 pub mod groups;
 pub mod kind_changes;
+pub mod login_throttles;
 pub mod members;
 pub mod places;
 pub mod posts;

@@ -26,8 +26,6 @@ pub struct Credentials {
     pub id: MemberId,
     pub password_hash: String,
     pub role: PlatformRole,
-    pub failed_logins: i32,
-    pub login_locked_until: Option<DateTime<Utc>>,
 }
 
 /// A member to create; the password is already hashed.
@@ -220,32 +218,21 @@ fn condition_ids(
         .collect()
 }
 
-type CredentialsRow = (String, String, String, i32, Option<chrono::NaiveDateTime>);
+type CredentialsRow = (String, String, String);
 
 fn into_credentials(row: CredentialsRow) -> Result<Credentials, PersistenceError> {
-    let (id, password_hash, role, failed_logins, login_locked_until) = row;
+    let (id, password_hash, role) = row;
     Ok(Credentials {
         id: parse_id(&id)?,
         password_hash,
         role: parse_enum(&role, PlatformRole::parse)?,
-        failed_logins,
-        login_locked_until: login_locked_until.map(from_db_time),
     })
 }
 
-const CREDENTIALS_COLUMNS: (
-    members::id,
-    members::password_hash,
-    members::role,
-    members::failed_logins,
-    members::login_locked_until,
-) = (
-    members::id,
-    members::password_hash,
-    members::role,
-    members::failed_logins,
-    members::login_locked_until,
-);
+/// Failed logins are counted in `login_throttles` (per e-mail and client), not in the
+/// `members.failed_logins` / `login_locked_until` columns, which are no longer used.
+const CREDENTIALS_COLUMNS: (members::id, members::password_hash, members::role) =
+    (members::id, members::password_hash, members::role);
 
 pub fn find_credentials_by_email(
     conn: &mut DbConnection,
@@ -271,41 +258,6 @@ pub fn find_credentials(
         .optional()?
         .map(into_credentials)
         .transpose()
-}
-
-/// Counts one more failed login, atomically (concurrent failures are all counted); returns the
-/// new count.
-pub fn increment_failed_logins(
-    conn: &mut DbConnection,
-    id: MemberId,
-) -> Result<i32, PersistenceError> {
-    Ok(diesel::update(members::table.find(id.to_string()))
-        .set(members::failed_logins.eq(members::failed_logins + 1))
-        .returning(members::failed_logins)
-        .get_result(conn)?)
-}
-
-/// Refuses logins to this account until `until`.
-pub fn lock_logins(
-    conn: &mut DbConnection,
-    id: MemberId,
-    until: DateTime<Utc>,
-) -> Result<(), PersistenceError> {
-    diesel::update(members::table.find(id.to_string()))
-        .set(members::login_locked_until.eq(Some(to_db_time(until))))
-        .execute(conn)?;
-    Ok(())
-}
-
-/// Clears the failed-login counter after a successful login.
-pub fn record_login_success(conn: &mut DbConnection, id: MemberId) -> Result<(), PersistenceError> {
-    diesel::update(members::table.find(id.to_string()))
-        .set((
-            members::failed_logins.eq(0),
-            members::login_locked_until.eq(None::<chrono::NaiveDateTime>),
-        ))
-        .execute(conn)?;
-    Ok(())
 }
 
 pub fn update_password_hash(

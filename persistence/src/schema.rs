@@ -544,3 +544,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     resource_reviews,
     search_documents,
 );
+
+diesel::table! {
+    login_throttles (throttle_key) {
+        throttle_key -> Text,
+        failures -> Integer,
+        last_attempt_at -> Timestamp,
+    }
+}

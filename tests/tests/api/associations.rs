@@ -542,7 +542,7 @@ async fn announcements_reach_members_followers_and_matching_profiles_unless_opte
             Some(who),
             Some(
                 json!({"location": {"city": "Brest", "region": region, "country": "fr"},
-                "condition_ids": [condition]}),
+                "condition_ids": [condition], "visibility": {"conditions": "members"}}),
             ),
         )
         .await;
@@ -651,6 +651,64 @@ async fn announcements_reach_members_followers_and_matching_profiles_unless_opte
         .await;
     assert_eq!(admins["items"].as_array().unwrap().len(), 2);
     assert_eq!(admins["items"][0]["live"], false);
+}
+
+#[actix_web::test]
+async fn announcements_never_reach_members_through_a_private_condition_nor_carry_images() {
+    let app = spawn_app().await;
+    let admin = app.member("Redactrice", "professional").await;
+    let association = verified_association(&app, &admin, "Sclerose Ouest").await;
+    let path = format!("/api/v1/associations/{}/announcements", id(&association));
+    let condition = app.condition(2).await;
+    let private = app.member("Privee", "patient").await;
+    let shown = app.member("Visible", "patient").await;
+    for (who, visibility) in [(&private, "private"), (&shown, "members")] {
+        app.ok_json(
+            Method::PATCH,
+            "/api/v1/members/me",
+            Some(who),
+            Some(json!({"condition_ids": [condition], "visibility": {"conditions": visibility}})),
+        )
+        .await;
+    }
+    let created = app
+        .ok_json(
+            Method::POST,
+            &path,
+            Some(&admin),
+            Some(json!({"title": "Nouvel essai clinique",
+                "body": "Lisez ceci ![](https://tracker.example.net/pixel.gif)                          <img src=\"https://tracker.example.net/raw.gif\"> [ici](//evil.org/x)",
+                "targeting": {"condition_ids": [condition]}})),
+        )
+        .await;
+    let html = created["body_html"].as_str().unwrap();
+    assert!(!html.contains("<img"), "{html}");
+    assert!(!html.contains("raw.gif"), "{html}");
+    assert!(!html.contains("evil.org"), "{html}");
+    assert!(
+        html.contains("<a href=\"https://tracker.example.net/pixel.gif\""),
+        "the image is a link the reader may follow: {html}"
+    );
+    assert_eq!(
+        feed_announcements(&app, &shown).await,
+        ["Nouvel essai clinique"]
+    );
+    assert!(
+        feed_announcements(&app, &private).await.is_empty(),
+        "a private condition never matches a targeting rule"
+    );
+    // The member's choice applies at once: showing the condition brings it in.
+    app.ok_json(
+        Method::PATCH,
+        "/api/v1/members/me",
+        Some(&private),
+        Some(json!({"visibility": {"conditions": "members"}})),
+    )
+    .await;
+    assert_eq!(
+        feed_announcements(&app, &private).await,
+        ["Nouvel essai clinique"]
+    );
 }
 
 #[actix_web::test]

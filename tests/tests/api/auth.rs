@@ -2,10 +2,10 @@
 
 use entraide_openapi::auth::TokenResponse;
 use entraide_openapi::members::MyProfile;
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::support::{PASSWORD, assert_problem, fields, spawn_app, spawn_app_with};
+use crate::support::{PASSWORD, TestApp, assert_problem, fields, spawn_app, spawn_app_with};
 
 #[actix_web::test]
 async fn register_creates_a_member_with_a_normalised_email() {
@@ -222,6 +222,21 @@ async fn changing_the_password_logs_out_other_sessions_only() {
     let here = app.member("Ines", "patient").await;
     let elsewhere: TokenResponse = app.login(&here.email, PASSWORD).await.json().await.unwrap();
     let new_password = "quatre chaises bleues au jardin";
+    let calendar = app
+        .ok_json(
+            Method::POST,
+            "/api/v1/members/me/calendar-token",
+            Some(&here),
+            None,
+        )
+        .await;
+    let https_url = calendar["https_url"].as_str().unwrap();
+    let feed_path = https_url[https_url.find("/api/v1/calendar/").unwrap()..].to_owned();
+    assert_eq!(
+        app.get(&feed_path, None).await.status(),
+        StatusCode::OK,
+        "the feed works before"
+    );
     let change = |current: &str, new: &str| {
         app.client
             .put(app.url("/api/v1/members/me/password"))
@@ -250,6 +265,9 @@ async fn changing_the_password_logs_out_other_sessions_only() {
     let other = format!("Bearer {}", elsewhere.access_token);
     let me = app.get("/api/v1/members/me", Some(&other)).await;
     assert_problem(me, StatusCode::UNAUTHORIZED, "invalid_token").await;
+    // The calendar feed URL is a credential too: it stops working.
+    let feed = app.get(&feed_path, None).await;
+    assert_problem(feed, StatusCode::NOT_FOUND, "not_found").await;
     let refresh = app
         .post_json(
             "/api/v1/auth/refresh",
@@ -287,14 +305,14 @@ async fn auth_endpoints_are_rate_limited_per_ip() {
 }
 
 #[actix_web::test]
-async fn repeated_failed_logins_lock_the_account_whatever_the_ip() {
+async fn repeated_failed_logins_slow_that_client_down() {
     let app = spawn_app().await;
     let member = app.member("Paul", "patient").await;
     for _ in 0..5 {
         let response = app.login(&member.email, "wrong password here").await;
         assert_problem(response, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
     }
-    // Even the right password waits now.
+    // Even the right password waits now, from this client.
     let locked = app.login(&member.email, PASSWORD).await;
     let retry_after: i64 = locked.headers()["retry-after"]
         .to_str()
@@ -309,4 +327,142 @@ async fn repeated_failed_logins_lock_the_account_whatever_the_ip() {
         app.login(&other.email, PASSWORD).await.status(),
         StatusCode::OK
     );
+}
+
+/// A login as seen behind a proxy that reports the client `ip`.
+async fn login_from(app: &TestApp, ip: &str, email: &str, password: &str) -> reqwest::Response {
+    app.client
+        .post(app.url("/api/v1/auth/login"))
+        .header("X-Forwarded-For", ip)
+        .json(&json!({"email": email, "password": password}))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[actix_web::test]
+async fn parallel_wrong_passwords_are_counted_before_they_are_checked() {
+    let app = spawn_app().await;
+    let member = app.member("Cible", "patient").await;
+    let guesses: Vec<String> = (0..40).map(|i| format!("wrong password {i}")).collect();
+    let attempts = guesses.iter().map(|guess| app.login(&member.email, guess));
+    let statuses: Vec<StatusCode> = futures_util::future::join_all(attempts)
+        .await
+        .iter()
+        .map(|r| r.status())
+        .collect();
+    let checked = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNAUTHORIZED)
+        .count();
+    let refused = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!(checked + refused, 40, "{statuses:?}");
+    assert!(checked <= 5, "{checked} passwords checked: {statuses:?}");
+    // And the right password waits too, from this client.
+    let locked = app.login(&member.email, PASSWORD).await;
+    assert_problem(locked, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+}
+
+#[actix_web::test]
+async fn an_attackers_failures_do_not_lock_the_owner_out() {
+    let app = spawn_app_with(|s| s.trust_forwarded_for = true).await;
+    let member = app.member("Proprio", "patient").await;
+    let attacker = "203.0.113.66";
+    for _ in 0..5 {
+        let response = login_from(&app, attacker, &member.email, "guess guess guess").await;
+        assert_problem(response, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
+    }
+    let guess = login_from(&app, attacker, &member.email, "another guess!").await;
+    assert_problem(guess, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+    // The owner, from home, logs in while the attacker waits.
+    let owner = login_from(&app, "198.51.100.7", &member.email, PASSWORD).await;
+    assert_eq!(owner.status(), StatusCode::OK);
+    let tokens: TokenResponse = owner.json().await.unwrap();
+    let me = app
+        .get(
+            "/api/v1/members/me",
+            Some(&format!("Bearer {}", tokens.access_token)),
+        )
+        .await;
+    assert_eq!(me.status(), StatusCode::OK);
+    // The owner's success does not lift the attacker's wait, even with the right password.
+    let still = login_from(&app, attacker, &member.email, PASSWORD).await;
+    assert_problem(still, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+}
+
+#[actix_web::test]
+async fn known_and_unknown_emails_answer_alike_under_attack() {
+    let app = spawn_app_with(|s| s.trust_forwarded_for = true).await;
+    let member = app.member("Existe", "patient").await;
+    let attacker = "203.0.113.77";
+    let mut answers = Vec::new();
+    for email in [member.email.as_str(), "personne@example.org"] {
+        let mut seen = Vec::new();
+        for _ in 0..7 {
+            let response = login_from(&app, attacker, email, "guess guess guess").await;
+            let status = response.status();
+            let retry_after = response
+                .headers()
+                .get("retry-after")
+                .map(|v| v.to_str().unwrap().parse::<u64>().unwrap());
+            let problem: entraide_openapi::problem::Problem = response.json().await.unwrap();
+            seen.push((
+                status,
+                problem.code,
+                problem.title,
+                problem.detail,
+                retry_after.map(|s| s > 20),
+            ));
+        }
+        answers.push(seen);
+    }
+    assert_eq!(answers[0], answers[1]);
+    let statuses: Vec<StatusCode> = answers[0].iter().map(|a| a.0).collect();
+    assert_eq!(
+        statuses,
+        [
+            [StatusCode::UNAUTHORIZED; 5].as_slice(),
+            &[StatusCode::TOO_MANY_REQUESTS; 2]
+        ]
+        .concat()
+    );
+}
+
+#[actix_web::test]
+async fn behind_a_proxy_the_client_cannot_choose_its_ip_in_x_forwarded_for() {
+    let app = spawn_app_with(|s| {
+        s.auth_rate_limit = 3;
+        s.trust_forwarded_for = true;
+    })
+    .await;
+    // The client writes what it likes first; the proxy appends the address it saw.
+    let attempt = |spoofed: usize| {
+        app.client
+            .post(app.url("/api/v1/auth/login"))
+            .header(
+                "X-Forwarded-For",
+                format!("198.51.100.{spoofed}, 203.0.113.5"),
+            )
+            .json(&json!({"email": "someone@example.org", "password": "whatever-it-is"}))
+            .send()
+    };
+    for spoofed in 0..3 {
+        let response = attempt(spoofed).await.unwrap();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+    let limited = attempt(3).await.unwrap();
+    assert_problem(limited, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+    // Another client behind the same proxy has its own budget.
+    let other = app
+        .client
+        .post(app.url("/api/v1/auth/login"))
+        .header("X-Forwarded-For", "203.0.113.6")
+        .json(&json!({"email": "someone@example.org", "password": "whatever-it-is"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other.status(), StatusCode::UNAUTHORIZED);
 }

@@ -1,8 +1,9 @@
 //! Malformed and hostile requests: each gets its 4xx problem+json, in English or French.
 
 use reqwest::StatusCode;
+use serde_json::json;
 
-use crate::support::{assert_problem, spawn_app};
+use crate::support::{PASSWORD, assert_problem, spawn_app};
 
 #[actix_web::test]
 async fn malformed_bodies_get_their_status() {
@@ -63,12 +64,54 @@ async fn unknown_routes_and_methods_are_problems_too() {
     let app = spawn_app().await;
     let response = app.get("/api/v1/nothing-here", None).await;
     assert_problem(response, StatusCode::NOT_FOUND, "not_found").await;
+    // A path that exists, with a method it does not take: 405 and the methods it takes.
     let response = app
         .client
         .delete(app.url("/api/v1/members/me"))
         .send()
         .await
         .unwrap();
+    assert_eq!(response.headers()["allow"], "GET, PATCH");
+    assert_problem(
+        response,
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+    )
+    .await;
+    let response = app
+        .client
+        .get(app.url("/api/v1/auth/login"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["allow"], "POST");
+    assert_problem(
+        response,
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+    )
+    .await;
+    let response = app
+        .client
+        .put(app.url(&format!("/api/v1/events/{}", uuid::Uuid::now_v7())))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["allow"], "GET, PATCH, DELETE");
+    assert_problem(
+        response,
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+    )
+    .await;
+    // An unknown path stays a 404 whatever the method.
+    let response = app
+        .client
+        .delete(app.url("/api/v1/nothing-here"))
+        .send()
+        .await
+        .unwrap();
+    assert!(response.headers().get("allow").is_none());
     assert_problem(response, StatusCode::NOT_FOUND, "not_found").await;
 }
 
@@ -80,4 +123,76 @@ async fn api_responses_are_not_cached_and_carry_a_request_id() {
     assert_eq!(response.headers()["x-content-type-options"], "nosniff");
     let id = response.headers()["x-request-id"].to_str().unwrap();
     assert!(uuid::Uuid::parse_str(id).is_ok(), "{id}");
+}
+
+/// Everything the process logs, from every thread (nextest runs each test in its own process,
+/// so this global subscriber sees only this test).
+#[derive(Clone, Default)]
+struct CapturedLogs(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for CapturedLogs {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[actix_web::test]
+async fn rejected_values_are_neither_logged_nor_echoed() {
+    use tracing_subscriber::util::SubscriberInitExt;
+    // At the production level (`info`; at `debug`, actix-web itself logs a failed path).
+    let logs = CapturedLogs::default();
+    let writer = logs.clone();
+    tracing_subscriber::fmt()
+        .with_max_level(tracing_subscriber::filter::LevelFilter::INFO)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish()
+        .try_init()
+        .expect("this test's process has no subscriber yet");
+    let app = spawn_app().await;
+    let member = app.member("Discrete", "patient").await;
+    let secret = "sclerose-en-plaques-depuis-2019";
+
+    // A rejected enum value in a body, a wrong type.
+    for body in [
+        json!({"email": "a@example.org", "password": PASSWORD, "pseudonym": "Anna", "kind": secret}),
+        json!({"email": "a@example.org", "password": PASSWORD, "pseudonym": "Anna", "kind": [secret]}),
+    ] {
+        let response = app.post_json("/api/v1/auth/register", &body).await;
+        assert!(response.status().is_client_error(), "{body}");
+        let text = response.text().await.unwrap();
+        assert!(!text.contains("sclerose"), "echoed: {text}");
+    }
+    // An unknown field is named back to its sender (`field`), but not logged.
+    let unknown = json!({"email": "a@example.org", "password": PASSWORD, "pseudonym": "Anna",
+        "kind": "patient", secret: 1});
+    let problem = assert_problem(
+        app.post_json("/api/v1/auth/register", &unknown).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert!(!problem.errors.unwrap()[0].message.contains("sclerose"));
+    // A rejected query value and path value.
+    for path in [
+        format!("/api/v1/events?from={secret}"),
+        format!("/api/v1/groups?audience={secret}"),
+        format!("/api/v1/members/{secret}"),
+    ] {
+        let response = app.get(&path, Some(&member.bearer())).await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{path}");
+        let text = response.text().await.unwrap();
+        assert!(!text.contains("sclerose"), "echoed: {text}");
+    }
+    // The request log has seen every one of them (WARN lines for 4xx), without the value.
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let logged = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    assert!(logged.contains("validation_failed"), "{logged}");
+    assert!(logged.contains("invalid_query"), "{logged}");
+    assert!(!logged.contains("sclerose"), "logged: {logged}");
 }

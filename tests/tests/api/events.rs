@@ -5,7 +5,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::associations::verified_association;
-use crate::support::{Member, TestApp, assert_problem, fields, spawn_app};
+use crate::support::{Member, TestApp, assert_problem, fields, spawn_app, spawn_app_with};
 
 async fn create_event(app: &TestApp, who: &Member, body: Value) -> Value {
     let response = app
@@ -714,5 +714,86 @@ async fn a_range_lists_every_event_still_running_in_it() {
         titles_at(&app, &range("2027-02-01T00:00:00Z"), None)
             .await
             .is_empty()
+    );
+}
+
+#[actix_web::test]
+async fn calendar_feed_urls_come_from_configuration_not_from_request_headers() {
+    let app =
+        spawn_app_with(|s| s.public_url = Some("https://entraide.example.org/app/".into())).await;
+    let me = app.member("Abonnee", "patient").await;
+    let response = app
+        .client
+        .post(app.url("/api/v1/members/me/calendar-token"))
+        .header("Authorization", me.bearer())
+        .header("X-Forwarded-Host", "evil.example")
+        .header("X-Forwarded-Proto", "javascript")
+        .header("Forwarded", "host=evil.example;proto=javascript")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let feed: Value = response.json().await.unwrap();
+    let https_url = feed["https_url"].as_str().unwrap();
+    let webcal_url = feed["webcal_url"].as_str().unwrap();
+    assert!(
+        https_url.starts_with("https://entraide.example.org/app/api/v1/calendar/"),
+        "{https_url}"
+    );
+    assert!(
+        webcal_url.starts_with("webcal://entraide.example.org/app/api/v1/calendar/"),
+        "{webcal_url}"
+    );
+    assert!(!https_url.contains("evil") && !webcal_url.contains("javascript"));
+    // The token in the URL is the one that works.
+    let path = &https_url["https://entraide.example.org/app".len()..];
+    assert_eq!(
+        app.call(Method::GET, path, None, None).await.status(),
+        StatusCode::OK
+    );
+}
+
+#[actix_web::test]
+async fn carriage_returns_are_stored_as_line_feeds_and_never_reach_icalendar() {
+    let app = spawn_app().await;
+    let organizer = app.member("Organise", "professional").await;
+    let ev = create_event(
+        &app,
+        &organizer,
+        event(
+            "Atelier",
+            json!({"description": "ligne 1\rATTENDEE:mailto:x@evil.example\r\nligne 3"}),
+        ),
+    )
+    .await;
+    assert_eq!(
+        ev["description"], "ligne 1\nATTENDEE:mailto:x@evil.example\nligne 3",
+        "stored with line feeds only"
+    );
+    let response = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/events/{}/ical", id(&ev)),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let text = response.text().await.unwrap();
+    // iCalendar lines end with CRLF; no other carriage return may appear.
+    assert!(
+        !text.replace("\r\n", "").contains('\r'),
+        "a bare CR in {text:?}"
+    );
+    let mut calendars = ical::IcalParser::new(std::io::BufReader::new(text.as_bytes()));
+    let calendar = calendars.next().unwrap().unwrap();
+    let vevent = &calendar.events[0];
+    assert!(
+        !vevent.properties.iter().any(|p| p.name == "ATTENDEE"),
+        "{text}"
+    );
+    assert_eq!(
+        property(vevent, "DESCRIPTION").0,
+        "ligne 1\\nATTENDEE:mailto:x@evil.example\\nligne 3"
     );
 }

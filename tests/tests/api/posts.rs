@@ -715,12 +715,13 @@ async fn walls_follow_their_visibility_setting() {
     let wall = format!("/api/v1/members/{}/wall", owner.id);
     // Default: members.
     assert_eq!(ids(&app, &wall, Some(&reader)).await, vec![post.id]);
-    assert_problem(
+    let refused = assert_problem(
         app.call(Method::GET, &wall, None, None).await,
         StatusCode::FORBIDDEN,
-        "not_readable",
+        "wall_not_readable",
     )
     .await;
+    assert_eq!(refused.title, "This member's wall is not visible to you");
     assert_eq!(
         status_of(&app, &format!("/api/v1/posts/{}", post.id), None).await,
         StatusCode::NOT_FOUND
@@ -745,7 +746,7 @@ async fn walls_follow_their_visibility_setting() {
     assert_problem(
         app.call(Method::GET, &wall, Some(&reader), None).await,
         StatusCode::FORBIDDEN,
-        "not_readable",
+        "wall_not_readable",
     )
     .await;
     assert_eq!(

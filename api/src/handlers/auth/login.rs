@@ -1,11 +1,11 @@
 use actix_web::{post, web};
-use chrono::Utc;
-use entraide_domain::auth::login_lockout;
+use chrono::{TimeDelta, Utc};
 use entraide_domain::error::Errors;
 use entraide_domain::ids::SessionId;
 use entraide_domain::member::{Email, Password};
 use entraide_openapi::auth::{LoginRequest, TokenResponse};
 use entraide_openapi::problem as p;
+use entraide_persistence::login_throttles::{self, Reservation};
 use entraide_persistence::{members, sessions};
 
 use super::{store_refresh_token, token_response};
@@ -14,11 +14,17 @@ use crate::error::ApiError;
 use crate::extractors::ClientIp;
 use crate::json::Json;
 use crate::security::password;
+use crate::security::rate_limit::login_throttle_key;
 use crate::state::AppState;
 
 /// Log in with e-mail and password. Wrong credentials never say whether the e-mail exists.
-/// After 5 consecutive failures an account refuses logins for 30 s, doubling up to 15 min,
-/// whatever the IP (429 with Retry-After).
+///
+/// Failed logins are throttled per **(e-mail, client network)** pair — the client's IPv4
+/// address or IPv6 /64. Each attempt is counted before its password is checked; a pair gets 5
+/// attempts, then must wait 30 s after each further one, doubling up to 15 minutes (429 with
+/// `Retry-After`), even with the right password. A success clears the pair. The owner of an
+/// account logging in from another network is not slowed down by someone else's failures, and
+/// an unknown e-mail is throttled and answered exactly like a known one.
 #[utoipa::path(
     tag = "auth",
     request_body = LoginRequest,
@@ -51,7 +57,20 @@ pub async fn login(
     };
 
     let now = Utc::now();
-    let credentials = db::read(&state, move |conn| {
+    let throttle_key = login_throttle_key(email.as_str(), ip.0);
+    // Count the attempt first (one atomic statement), then look the account up: a known and an
+    // unknown e-mail take the same steps.
+    let key = throttle_key.clone();
+    let credentials = db::write(&state, move |conn| {
+        match login_throttles::reserve(conn, &key, now)? {
+            Reservation::Granted { .. } => {}
+            Reservation::Throttled { until } => {
+                let wait = (until - now).num_seconds().max(1);
+                return Err(ApiError::RateLimited {
+                    retry_after_secs: u64::try_from(wait).unwrap_or(1),
+                });
+            }
+        }
         Ok(members::find_credentials_by_email(conn, &email)?)
     })
     .await?;
@@ -59,34 +78,20 @@ pub async fn login(
         web::block(move || password::verify_dummy(&password)).await?;
         return Err(ApiError::InvalidCredentials);
     };
-    if let Some(until) = credentials.login_locked_until
-        && until > now
-    {
-        let wait = (until - now).num_seconds().max(1);
-        return Err(ApiError::RateLimited {
-            retry_after_secs: u64::try_from(wait).unwrap_or(1),
-        });
-    }
 
     let member_id = credentials.id;
     let stored_hash = credentials.password_hash;
     let valid = web::block(move || password::verify(&password, &stored_hash)).await?;
     if !valid {
-        db::write(&state, move |conn| {
-            let failures = members::increment_failed_logins(conn, member_id)?;
-            if let Some(lock) = login_lockout(failures) {
-                members::lock_logins(conn, member_id, now + lock)?;
-            }
-            Ok(())
-        })
-        .await?;
+        // Already counted by the reservation.
         return Err(ApiError::InvalidCredentials);
     }
 
     let session_id = SessionId::new();
     let ttl_days = state.settings.refresh_token_ttl_days;
     let refresh_token = db::write(&state, move |conn| {
-        members::record_login_success(conn, member_id)?;
+        login_throttles::clear(conn, &throttle_key)?;
+        login_throttles::prune(conn, now - TimeDelta::days(1))?;
         sessions::create_session(conn, session_id, member_id, now)?;
         store_refresh_token(conn, session_id, now, ttl_days)
     })

@@ -3,7 +3,7 @@ use chrono::Utc;
 use entraide_domain::member::Password;
 use entraide_openapi::auth::ChangePasswordRequest;
 use entraide_openapi::problem as p;
-use entraide_persistence::{members, sessions};
+use entraide_persistence::{events, members, sessions};
 
 use crate::db;
 use crate::error::ApiError;
@@ -12,7 +12,8 @@ use crate::json::Json;
 use crate::security::password;
 use crate::state::AppState;
 
-/// Change your password. Every other session is logged out; this one stays.
+/// Change your password. Every other session is logged out; this one stays. Your calendar feed
+/// URL stops working too (ask for a new one with `POST /members/me/calendar-token`).
 #[utoipa::path(
     tag = "auth",
     security(("bearer" = [])),
@@ -75,6 +76,7 @@ pub async fn change_password(
         let now = Utc::now();
         members::update_password_hash(conn, member_id, &new_hash, now)?;
         sessions::revoke_other_sessions(conn, member_id, Some(keep), now)?;
+        events::revoke_calendar_token(conn, member_id)?;
         Ok(())
     })
     .await?;

@@ -1,7 +1,8 @@
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpResponse, get, post, web};
 use chrono::Utc;
 use entraide_domain::event::{Event, EventStatus, Place, RsvpStatus, Venue};
 use entraide_domain::ids::EventId;
+use entraide_domain::text::normalise_line_breaks;
 use entraide_openapi::events::CalendarFeed;
 use entraide_openapi::problem as p;
 use entraide_persistence::events;
@@ -41,7 +42,8 @@ fn vevent(event: &Event, rsvp: Option<RsvpStatus>) -> icalendar::Event {
             EventStatus::Cancelled => IcalStatus::Cancelled,
         });
     if !event.description.as_str().is_empty() {
-        vevent.description(event.description.as_str());
+        // Stored descriptions hold `\n` only; older rows may still carry a `\r`.
+        vevent.description(&normalise_line_breaks(event.description.as_str()));
     }
     if let Some(rule) = event.schedule.rrule() {
         vevent.add_property("RRULE", rule);
@@ -132,7 +134,6 @@ pub async fn get_event_ical(
 pub async fn create_calendar_token(
     state: web::Data<AppState>,
     member: AuthMember,
-    req: HttpRequest,
 ) -> Result<web::Json<CalendarFeed>, ApiError> {
     let token = random_token(32);
     let hash = hash_token(&token);
@@ -145,11 +146,15 @@ pub async fn create_calendar_token(
         )?)
     })
     .await?;
-    let info = req.connection_info();
-    let path = format!("{}/api/v1/calendar/{token}", info.host());
+    // Built from configuration, never from `Host` / `X-Forwarded-*`, which the client controls.
+    let https_url = format!("{}/api/v1/calendar/{token}", state.settings.public_url());
+    let webcal_url = match https_url.split_once("://") {
+        Some((_, rest)) => format!("webcal://{rest}"),
+        None => return Err(ApiError::internal("the public URL has no scheme")),
+    };
     Ok(web::Json(CalendarFeed {
-        webcal_url: format!("webcal://{path}"),
-        https_url: format!("{}://{path}", info.scheme()),
+        webcal_url,
+        https_url,
     }))
 }
 

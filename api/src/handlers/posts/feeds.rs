@@ -82,7 +82,7 @@ pub async fn list_group_posts(
 }
 
 /// A member's activity wall: their wall posts and their group posts, newest first — only those
-/// this reader may read. 403 `not_readable` when the wall's visibility excludes the reader.
+/// this reader may read. 403 `wall_not_readable` when the wall's visibility excludes the reader.
 #[utoipa::path(
     tag = "posts",
     security((), ("bearer" = [])),
@@ -113,7 +113,7 @@ pub async fn get_wall(
             Ok(())
         } else {
             Err(ApiError::Refused {
-                code: "not_readable",
+                code: "wall_not_readable",
             })
         }
     };
