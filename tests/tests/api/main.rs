@@ -8,6 +8,7 @@
 
 mod associations;
 mod auth;
+mod authorization;
 mod campaigns;
 mod conditions;
 mod contract;

@@ -149,8 +149,9 @@ pub async fn verify_association(
     Ok(web::Json(convert::association(association, None)))
 }
 
-/// A new key for signing donation webhooks (association admins). The previous key stops
-/// working at once; give this one to the payment provider.
+/// A new key for signing donation webhooks (admins of a verified association: a pending one
+/// raises no money, 403 `association_not_verified`). The previous key stops working at once;
+/// give this one to the payment provider.
 #[utoipa::path(
     tag = "campaigns",
     security(("bearer" = [])),
@@ -175,7 +176,7 @@ pub async fn rotate_webhook_secret(
     let secret = random_token(32);
     let stored = secret.clone();
     db::write(&state, move |conn| {
-        require_admin(conn, id, member.id)?;
+        super::require_publisher(conn, id, member.id)?;
         Ok(associations::set_webhook_secret(conn, id, &stored)?)
     })
     .await?;

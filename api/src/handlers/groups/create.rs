@@ -19,8 +19,9 @@ use crate::state::AppState;
 
 /// Create a group; you become its owner. You cannot create a space reserved to a kind of member
 /// you are not (you could not enter it). With `association_id` the group belongs to that
-/// association (you must be its admin, else 403 `not_association_admin`); its active members
-/// then join the group at once even when it is private.
+/// association (you must be its admin, else 403 `not_association_admin`, and it must be
+/// verified, else 403 `association_not_verified`: a pending association speaks for nobody); its
+/// active members then join the group at once even when it is private.
 #[utoipa::path(
     tag = "groups",
     security(("bearer" = [])),
@@ -84,7 +85,7 @@ pub async fn create_group(
     };
     let group = db::write(&state, move |conn| {
         if let Some(association) = new.association_id {
-            crate::handlers::associations::require_admin(conn, association, member.id)?;
+            crate::handlers::associations::require_publisher(conn, association, member.id)?;
         }
         groups::insert(conn, &new, member.id, Utc::now()).map_err(unknown_condition("condition_id"))
     })
