@@ -280,6 +280,10 @@ pub fn title(code: &str, lang: Lang) -> &'static str {
             "The version is under review and cannot change",
             "La version est en cours de relecture et ne peut pas changer",
         ),
+        "would_expose_history" => (
+            "This change would show the group's past posts to people they were not written for",
+            "Ce changement montrerait les messages passés du groupe à des personnes pour qui ils n'ont pas été écrits",
+        ),
         "last_owner" => (
             "The last owner must hand over before leaving",
             "Le dernier propriétaire doit passer la main avant de partir",

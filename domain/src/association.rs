@@ -180,6 +180,13 @@ pub fn join(
     }
 }
 
+/// Policy: may someone who is not yet in the association ask to join it? Only once it is
+/// verified: an unverified association (anyone can register "Association X") must not collect
+/// a list of who lives with a disease. Its admins exist from its creation.
+pub fn accepts_members(status: AssociationStatus) -> bool {
+    status == AssociationStatus::Verified
+}
+
 /// Policy: may this membership end (the member leaves, or an admin removes or demotes them)?
 /// Not when it would leave the association without an active admin.
 pub fn can_lose_admin(target: AssociationMembership, active_admins: i64) -> bool {
@@ -373,6 +380,8 @@ mod tests {
 
     #[test]
     fn joining_and_the_last_admin() {
+        assert!(accepts_members(AssociationStatus::Verified));
+        assert!(!accepts_members(AssociationStatus::Pending));
         assert_eq!(join(true, None), Some(Active));
         assert_eq!(join(false, None), Some(Pending));
         assert_eq!(join(true, m(Member, Pending)), None);

@@ -377,6 +377,45 @@ pub fn can_change_audience(actor: Option<Membership>) -> bool {
     actor.is_some_and(|a| a.is_active() && a.role == GroupRole::Owner)
 }
 
+/// Why a change of who may read a group is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReachRefusal {
+    /// Only owners decide who a space is for and whether it is private.
+    NotOwner,
+    /// The change would show what was written under the old promise (a private or reserved
+    /// space) to people it was not written for.
+    WouldExposeHistory,
+}
+
+/// Policy: may the actor change the group's visibility and/or audience to these values?
+/// Owners only; and once anything was written in the group (`has_history`), the change may only
+/// narrow who reads it: public → private, everyone → one kind. Opening a private group or
+/// changing the kind a space is reserved to would expose its past posts and events.
+pub fn may_change_reach(
+    actor: Option<Membership>,
+    group: &Group,
+    visibility: Option<GroupVisibility>,
+    audience: Option<Audience>,
+    has_history: bool,
+) -> Result<(), ReachRefusal> {
+    let visibility_changes = visibility.is_some_and(|v| v != group.visibility);
+    let audience_changes = audience.is_some_and(|a| a != group.audience);
+    if !visibility_changes && !audience_changes {
+        return Ok(());
+    }
+    if !can_change_audience(actor) {
+        return Err(ReachRefusal::NotOwner);
+    }
+    let opens = visibility_changes
+        && group.visibility == GroupVisibility::Private
+        && visibility == Some(GroupVisibility::Public);
+    let widens = audience_changes && group.audience != Audience::Everyone;
+    if has_history && (opens || widens) {
+        return Err(ReachRefusal::WouldExposeHistory);
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -254,6 +254,23 @@ struct GroupChangeset<'a> {
     updated_at: NaiveDateTime,
 }
 
+/// Was anything written in the group (a post, deleted or not, or an event)?
+pub fn has_history(conn: &mut DbConnection, id: GroupId) -> Result<bool, PersistenceError> {
+    use crate::schema::{events, posts};
+    let id = id.to_string();
+    let posts: bool = diesel::select(diesel::dsl::exists(
+        posts::table.filter(posts::group_id.eq(&id)),
+    ))
+    .get_result(conn)?;
+    if posts {
+        return Ok(true);
+    }
+    Ok(diesel::select(diesel::dsl::exists(
+        events::table.filter(events::group_id.eq(&id)),
+    ))
+    .get_result(conn)?)
+}
+
 pub fn update(
     conn: &mut DbConnection,
     id: GroupId,

@@ -24,7 +24,17 @@ pub async fn create_association(app: &TestApp, admin: &Member, name: &str, open:
 
 /// A verified association: registered by `admin`, verified by a fresh platform admin.
 pub async fn verified_association(app: &TestApp, admin: &Member, name: &str) -> Value {
-    let association = create_association(app, admin, name, true).await;
+    verified_association_with(app, admin, name, true).await
+}
+
+/// A verified association whose membership is open (`open`) or on approval.
+pub async fn verified_association_with(
+    app: &TestApp,
+    admin: &Member,
+    name: &str,
+    open: bool,
+) -> Value {
+    let association = create_association(app, admin, name, open).await;
     let platform = app
         .member(&format!("Plateforme{}", name.len()), "professional")
         .await;
@@ -202,7 +212,7 @@ async fn bad_association_input_is_refused_and_nothing_is_stored() {
 async fn membership_requests_roles_and_the_last_admin() {
     let app = spawn_app().await;
     let admin = app.member("Presidente", "caregiver").await;
-    let association = create_association(&app, &admin, "Vivre avec la SEP", false).await;
+    let association = verified_association_with(&app, &admin, "Vivre avec la SEP", false).await;
     let path = format!("/api/v1/associations/{}", id(&association));
     let camille = app.member("Camille", "patient").await;
 

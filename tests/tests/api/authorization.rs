@@ -163,6 +163,8 @@ fn policy() -> Vec<Row> {
         row("GET", "/api/v1/groups/{private_group}", "ok ok ok ok ok ok ok ok ok ok ok ok ok"),
         row("PATCH", "/api/v1/groups/{public_group}", "401 403 403 403 403 403 ok 403 403 403 403 403 403").body(r#"{"description":"Nouvelle description"}"#),
         row("PATCH", "/api/v1/groups/{private_group}", "401 403 403 403 403 403 ok 403 403 403 403 403 403").body(r#"{"description":"Nouvelle description"}"#),
+        row("PATCH", "/api/v1/groups/{private_group}", "401 403 403 403 403 403 403 403 403 403 403 403 403").body(r#"{"visibility":"public"}"#),
+        row("PATCH", "/api/v1/groups/{patients_group}", "401 403 403 403 403 403 403 403 403 403 403 403 403").body(r#"{"audience":"everyone"}"#),
         row("POST", "/api/v1/groups/{fresh}/join", "401 ok ok ok ok ok ok ok ok ok ok ok ok").fresh(Fresh::Group("public", "everyone")),
         row("POST", "/api/v1/groups/{fresh}/join", "401 ok ok ok ok ok ok ok ok ok ok ok ok").fresh(Fresh::Group("private", "everyone")),
         row("POST", "/api/v1/groups/{fresh}/join", "401 ok ok ok 403 403 ok 403 403 403 403 403 403").fresh(Fresh::Group("public", "patients")),
@@ -213,6 +215,7 @@ fn policy() -> Vec<Row> {
         row("GET", "/api/v1/feed", "401 ok ok ok ok ok ok ok ok ok ok ok ok"),
         // Events.
         row("GET", "/api/v1/events", "ok ok ok ok ok ok ok ok ok ok ok ok ok"),
+        row("GET", "/api/v1/events?from=2027-03-01T00:00:00Z&to=2027-04-01T00:00:00Z", "ok ok ok ok ok ok ok ok ok ok ok ok ok"),
         row("POST", "/api/v1/events", "401 ok ok ok ok ok ok ok ok ok ok ok ok").body(r#"{"title":"Café rencontre","starts_at":"2027-03-10T18:00:00+01:00","ends_at":"2027-03-10T20:00:00+01:00","time_zone":"Europe/Paris"}"#),
         row("POST", "/api/v1/events", "401 403 403 403 403 403 ok 403 403 403 403 403 403").body(r#"{"title":"Réunion du groupe","group_id":"{private_group}","starts_at":"2027-03-10T18:00:00+01:00","ends_at":"2027-03-10T20:00:00+01:00","time_zone":"Europe/Paris"}"#),
         row("POST", "/api/v1/events", "401 403 403 403 403 403 403 403 ok 403 403 403 403").body(r#"{"title":"Journée de l'association","association_id":"{verified}","starts_at":"2027-03-10T18:00:00+01:00","ends_at":"2027-03-10T20:00:00+01:00","time_zone":"Europe/Paris"}"#),
@@ -238,6 +241,7 @@ fn policy() -> Vec<Row> {
         row("POST", "/api/v1/associations/{fresh}/verify", "401 403 403 403 403 403 403 403 403 403 403 403 ok").fresh(Fresh::PendingAssociation),
         row("PUT", "/api/v1/associations/{verified}/follow", "401 ok ok ok ok ok ok ok ok ok ok ok ok"),
         row("DELETE", "/api/v1/associations/{verified}/follow", "401 ok ok ok ok ok ok ok ok ok ok ok ok"),
+        row("POST", "/api/v1/associations/{pending}/join", "401 403 403 403 403 403 403 ok 403 403 403 403 403"),
         row("POST", "/api/v1/associations/{fresh}/join", "401 ok ok ok ok ok ok ok ok ok ok ok ok").fresh(Fresh::Association),
         row("DELETE", "/api/v1/associations/{fresh}/join", "401 ok 404 404 404 404 404 404 409 404 404 404 404").fresh(Fresh::Association),
         row("GET", "/api/v1/associations/{pending}/members", "401 403 403 403 403 403 403 ok 403 403 403 403 403"),
@@ -280,6 +284,9 @@ fn policy() -> Vec<Row> {
         row("GET", "/api/v1/resources/{published}/versions", "ok ok ok ok ok ok ok ok ok ok ok ok ok"),
         row("POST", "/api/v1/resources/{fresh}/submit", "401 404 404 404 404 404 404 404 404 403 ok 404 404").fresh(Fresh::Draft),
         row("POST", "/api/v1/resources/{fresh}/reviews", "401 404 404 404 404 404 404 404 404 ok 403 404 404").body(r#"{"decision":"validate"}"#).fresh(Fresh::Submitted),
+        row("GET", "/api/v1/search?q=fixture", "ok ok ok ok ok ok ok ok ok ok ok ok ok"),
+        row("GET", "/api/v1/search?q=reunion", "ok ok ok ok ok ok ok ok ok ok ok ok ok"),
+        row("GET", "/api/v1/search?q=fiche", "ok ok ok ok ok ok ok ok ok ok ok ok ok"),
         row("GET", "/api/v1/search?q=fatigue", "ok ok ok ok ok ok ok ok ok ok ok ok ok"),
         // Last: rows that change the callers' own accounts.
         row("GET", "/api/v1/members/me/settings", "401 ok ok ok ok ok ok ok ok ok ok ok ok"),
@@ -917,13 +924,63 @@ fn every_operation_has_a_policy_and_the_document_is_the_table() {
     }
 }
 
+/// Private fixtures and the row that says who may read each one: a role that may not read one
+/// must not find its id in any list, feed, search result or calendar it reads either.
+const SECRETS: [(&str, &str); 6] = [
+    ("private_post", "/api/v1/posts/{private_post}"),
+    ("patients_post", "/api/v1/posts/{patients_post}"),
+    ("wall_post", "/api/v1/posts/{wall_post}"),
+    ("private_comment", "/api/v1/comments/{private_comment}"),
+    ("group_event", "/api/v1/events/{group_event}"),
+    ("draft", "/api/v1/resources/{draft}"),
+];
+
+/// Lists that must show a private fixture to a role that may read it.
+const SHOWN: [(&str, &str, &str); 6] = [
+    ("/api/v1/search?q=fixture", "member", "private_post"),
+    ("/api/v1/search?q=fixture", "group_mod", "private_comment"),
+    ("/api/v1/search?q=reunion", "member", "group_event"),
+    ("/api/v1/feed", "member", "private_post"),
+    (
+        "/api/v1/events?from=2027-03-01T00:00:00Z&to=2027-04-01T00:00:00Z",
+        "member",
+        "group_event",
+    ),
+    (
+        "/api/v1/groups/{patients_group}/posts",
+        "patient",
+        "patients_post",
+    ),
+];
+
+/// By role, the ids of the private fixtures that role may not read (from the policy).
+fn unreadable(world: &World, rows: &[Row]) -> Vec<Vec<String>> {
+    (0..ROLES.len())
+        .map(|index| {
+            SECRETS
+                .iter()
+                .filter(|(_, path)| {
+                    let row = rows
+                        .iter()
+                        .find(|row| row.method == Method::GET && row.path == *path)
+                        .unwrap();
+                    row.expect.split_whitespace().nth(index) != Some("ok")
+                })
+                .map(|(name, _)| world.ids[name].clone())
+                .collect()
+        })
+        .collect()
+}
+
 #[actix_web::test]
 async fn every_role_gets_exactly_what_the_policy_says() {
     let world = world().await;
     let record = std::env::var_os("ENTRAIDE_POLICY_RECORD").is_some();
     let mut mismatches = Vec::new();
     let mut recorded = String::new();
-    for row in policy() {
+    let rows = policy();
+    let hidden = unreadable(&world, &rows);
+    for row in rows {
         let mut outcomes = Vec::new();
         for (index, (role, _)) in ROLES.iter().enumerate() {
             let who = world.actors[index].as_ref();
@@ -962,6 +1019,25 @@ async fn every_role_gets_exactly_what_the_policy_says() {
                     "{} {path} as {role}: a refusal is a problem",
                     row.method
                 );
+            }
+            // The calendar feed is its owner's view, whoever holds the URL (a bearer secret).
+            let owners_view = row.path.contains("{calendar_token}");
+            if row.method == Method::GET && status.is_success() && !owners_view {
+                for secret in &hidden[index] {
+                    assert!(
+                        !text.contains(secret.as_str()),
+                        "GET {path} as {role} shows a fixture they may not read ({secret})"
+                    );
+                }
+            }
+            // And the lists do carry what the reader may see (else the check above proves nothing).
+            for (shown_path, shown_role, secret) in SHOWN {
+                if row.method == Method::GET && row.path == shown_path && role == &shown_role {
+                    assert!(
+                        text.contains(world.ids[secret].as_str()),
+                        "GET {path} as {role} lacks {secret}: {text}"
+                    );
+                }
             }
             let outcome = if status.is_success() {
                 "ok".to_owned()

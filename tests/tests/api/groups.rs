@@ -587,27 +587,73 @@ async fn group_updates_follow_roles() {
         )
         .await;
     assert_problem(audience, StatusCode::FORBIDDEN, "forbidden").await;
+    // Who reads the group is the owner's decision, visibility as well as audience.
+    let opened = app
+        .call(
+            Method::PATCH,
+            &path,
+            Some(&moderator),
+            Some(json!({"visibility": "private"})),
+        )
+        .await;
+    assert_problem(opened, StatusCode::FORBIDDEN, "forbidden").await;
     let renamed = app
         .call(
             Method::PATCH,
             &path,
             Some(&moderator),
-            Some(json!({"name": "Après", "visibility": "private"})),
+            Some(json!({"name": "Après"})),
         )
         .await;
     assert_eq!(renamed.status(), StatusCode::OK);
     let group: Group = renamed.json().await.unwrap();
     assert_eq!(group.name, "Après");
+    // Nothing posted yet: the owner may still set its reach either way.
+    for (visibility, audience) in [("private", "patients"), ("public", "everyone")] {
+        let changed = app
+            .call(
+                Method::PATCH,
+                &path,
+                Some(&owner),
+                Some(json!({"visibility": visibility, "audience": audience})),
+            )
+            .await;
+        assert_eq!(changed.status(), StatusCode::OK);
+    }
+    // Once something was written, the reach only narrows: what was posted in a private or a
+    // reserved space is never shown to people it was not written for.
+    app.ok_json(
+        Method::PATCH,
+        &path,
+        Some(&owner),
+        Some(json!({"visibility": "private", "audience": "patients"})),
+    )
+    .await;
+    app.ok_json(
+        Method::POST,
+        &format!("{path}/posts"),
+        Some(&member),
+        Some(json!({"body": "Entre nous : mon diagnostic est tombé hier."})),
+    )
+    .await;
+    for widening in [
+        json!({"visibility": "public"}),
+        json!({"audience": "everyone"}),
+        json!({"visibility": "public", "audience": "everyone"}),
+    ] {
+        let refused = app
+            .call(Method::PATCH, &path, Some(&owner), Some(widening))
+            .await;
+        assert_problem(refused, StatusCode::CONFLICT, "would_expose_history").await;
+    }
+    let group = get_group(&app, &group, Some(&owner)).await;
     assert_eq!(serde_json::to_value(group.visibility).unwrap(), "private");
-    let audience = app
-        .call(
-            Method::PATCH,
-            &path,
-            Some(&owner),
-            Some(json!({"audience": "patients"})),
-        )
+    assert_eq!(serde_json::to_value(group.audience).unwrap(), "patients");
+    let outsider = app.member("Passante", "patient").await;
+    let hidden = app
+        .call(Method::GET, &format!("{path}/posts"), Some(&outsider), None)
         .await;
-    assert_eq!(audience.status(), StatusCode::OK);
+    assert_eq!(hidden.status(), StatusCode::FORBIDDEN);
 }
 
 #[actix_web::test]

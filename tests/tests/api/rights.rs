@@ -52,11 +52,12 @@ async fn a_pending_association_confers_nothing_and_nobody_grants_themselves() {
     let accomplice = app.member("Complice", "patient").await;
     let association = create_association(&app, &schemer, "Association Ecran", true).await;
     let association_id = id(&association).to_owned();
-    app.ok_json(
-        Method::POST,
-        &format!("/api/v1/associations/{association_id}/join"),
-        Some(&accomplice),
-        None,
+    let join = format!("/api/v1/associations/{association_id}/join");
+    // A pending association takes no members: it must not collect who lives with a disease.
+    assert_problem(
+        app.call(Method::POST, &join, Some(&accomplice), None).await,
+        StatusCode::FORBIDDEN,
+        "association_not_verified",
     )
     .await;
 
@@ -128,6 +129,8 @@ async fn a_pending_association_confers_nothing_and_nobody_grants_themselves() {
         "self_grant",
     )
     .await;
+    app.ok_json(Method::POST, &join, Some(&accomplice), None)
+        .await;
     assert_eq!(
         grant_editor(&app, &schemer, &accomplice, &association_id)
             .await

@@ -1,8 +1,8 @@
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 use chrono::Utc;
 use entraide_domain::association::{
-    AssociationMembership, AssociationMembershipStatus, AssociationRole, can_lose_admin, join,
-    member_list_view,
+    AssociationMembership, AssociationMembershipStatus, AssociationRole, accepts_members,
+    can_lose_admin, join, member_list_view,
 };
 use entraide_domain::ids::{AssociationId, MemberId};
 use entraide_openapi::associations::{
@@ -24,7 +24,8 @@ use crate::pagination::PageRequest;
 use crate::state::AppState;
 
 /// Join an association: at once when its membership is open, otherwise as a request an admin
-/// approves. Asking again changes nothing.
+/// approves. Asking again changes nothing. An association still `pending` verification takes
+/// no members (403 `association_not_verified`): it must not collect who lives with a disease.
 #[utoipa::path(
     tag = "associations",
     security(("bearer" = [])),
@@ -33,6 +34,7 @@ use crate::state::AppState;
         (status = 200, description = "`active` or `pending`", body = AssociationJoinResult),
         (status = 400, response = p::BadRequest),
         (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
         (status = 404, response = p::NotFound),
         (status = 500, response = p::InternalError),
         (status = 503, response = p::ServiceUnavailable),
@@ -47,6 +49,11 @@ pub async fn join_association(
     let id = AssociationId::from_uuid(path.into_inner());
     let status = db::write(&state, move |conn| {
         let (association, membership) = load(conn, id, Some(member.id))?;
+        if membership.is_none() && !accepts_members(association.status) {
+            return Err(ApiError::Refused {
+                code: "association_not_verified",
+            });
+        }
         match (join(association.open_membership, membership), membership) {
             (Some(status), _) => {
                 let new = AssociationMembership {

@@ -2,7 +2,7 @@ use actix_web::{patch, web};
 use chrono::Utc;
 use entraide_domain::error::{Errors, FieldError};
 use entraide_domain::group::{
-    GroupChanges, GroupDescription, GroupName, can_change_audience, can_moderate,
+    GroupChanges, GroupDescription, GroupName, ReachRefusal, can_moderate, may_change_reach,
 };
 use entraide_domain::ids::{ConditionId, GroupId};
 use entraide_openapi::groups::{Group, UpdateGroupRequest};
@@ -19,8 +19,11 @@ use crate::handlers::conditions::unknown_condition;
 use crate::json::Json;
 use crate::state::AppState;
 
-/// Change a group's name, description, condition or visibility (owners and moderators), or its
-/// audience (owners, and only to one they fit).
+/// Change a group's name, description or condition (owners and moderators), or who reads it —
+/// visibility and audience — (owners only; an audience they fit). Once anything was posted in
+/// the group, its reach may only narrow: opening a private group or changing the kind a space
+/// is reserved to is 409 `would_expose_history` (what was written under the old promise stays
+/// under it; create a new group instead).
 #[utoipa::path(
     tag = "groups",
     security(("bearer" = [])),
@@ -78,11 +81,28 @@ pub async fn update_group(
         members_can_create_events,
     };
     let (group, membership) = db::write(&state, move |conn| {
-        let (_, membership) = load(conn, id, Some(member.id))?;
-        if !can_moderate(membership)
-            || (changes.audience.is_some() && !can_change_audience(membership))
-        {
+        let (group, membership) = load(conn, id, Some(member.id))?;
+        if !can_moderate(membership) {
             return Err(ApiError::Forbidden);
+        }
+        if changes.visibility.is_some() || changes.audience.is_some() {
+            let history = groups::has_history(conn, id)?;
+            match may_change_reach(
+                membership,
+                &group,
+                changes.visibility,
+                changes.audience,
+                history,
+            ) {
+                Ok(()) => {}
+                Err(ReachRefusal::NotOwner) => return Err(ApiError::Forbidden),
+                Err(ReachRefusal::WouldExposeHistory) => {
+                    return Err(ApiError::Conflict {
+                        code: "would_expose_history",
+                        field: None,
+                    });
+                }
+            }
         }
         let group = groups::update(conn, id, &changes, Utc::now())
             .map_err(unknown_condition("condition_id"))?;
