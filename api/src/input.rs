@@ -1,11 +1,14 @@
 //! Text at the boundary: one rule for every string a request carries, on both databases.
 //!
 //! PostgreSQL refuses a NUL byte in `text` where SQLite stores it, and other control characters
-//! (escape sequences, bidirectional tricks in C1, bell...) have no business in a patient's post or
-//! in a search. So no string of a JSON body, no query parameter and no path segment may hold a
-//! control character; long texts may hold newlines and tabs (and carriage returns, which their
-//! parsers fold into newlines). Field parsers in `domain` are stricter still (single-line fields
-//! refuse newlines too).
+//! (escape sequences, C1 controls, bell...) have no business in a patient's post or in a search.
+//! Nor have the bidirectional embeddings, overrides and isolates (U+202A–U+202E,
+//! U+2066–U+2069): they make a text display in another order than it is stored ("Trojan
+//! Source"), so a link or a pseudonym can show one thing and be another. So no string of a JSON
+//! body, no query parameter and no path segment may hold one; long texts may hold newlines and
+//! tabs (and carriage returns, which their parsers fold into newlines). Right-to-left marks
+//! (U+200E, U+200F) stay allowed: Arabic and Hebrew text needs them and they reorder nothing.
+//! Field parsers in `domain` are stricter still (single-line fields refuse newlines too).
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -16,17 +19,32 @@ use serde_json::Value;
 
 use crate::error::ApiError;
 
-/// Characters no string of a request may hold.
-pub fn forbidden_in_body(c: char) -> bool {
-    c.is_control() && !matches!(c, '\n' | '\r' | '\t')
+/// The bidirectional embeddings, overrides (U+202A–U+202E) and isolates (U+2066–U+2069).
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
-/// Could these JSON bytes hold a control character inside a string? A fast, conservative scan:
-/// raw C1 characters (UTF-8 `C2 80`–`C2 9F`), DEL, or any `\u` / `\b` / `\f` escape.
+/// Characters no query parameter or path segment may hold.
+pub fn forbidden_anywhere(c: char) -> bool {
+    c.is_control() || is_bidi_control(c)
+}
+
+/// Characters no string of a request body may hold.
+pub fn forbidden_in_body(c: char) -> bool {
+    forbidden_anywhere(c) && !matches!(c, '\n' | '\r' | '\t')
+}
+
+/// Could these JSON bytes hold a forbidden character inside a string? A fast, conservative
+/// scan: raw C1 characters (UTF-8 `C2 80`–`C2 9F`), raw bidirectional controls (`E2 80 AA`–`AE`,
+/// `E2 81 A6`–`A9`), DEL, or any `\u` / `\b` / `\f` escape.
 fn may_hold_control(bytes: &[u8]) -> bool {
     bytes.windows(2).any(|pair| match pair {
         [0xC2, next] => (0x80..=0x9F).contains(next),
         [b'\\', b'u' | b'b' | b'f'] => true,
+        _ => false,
+    }) || bytes.windows(3).any(|triple| match triple {
+        [0xE2, 0x80, last] => (0xAA..=0xAE).contains(last),
+        [0xE2, 0x81, last] => (0xA6..=0xA9).contains(last),
         _ => false,
     }) || bytes.contains(&0x7F)
 }
@@ -79,7 +97,7 @@ pub fn check_json_text(bytes: &[u8]) -> Result<(), ApiError> {
                 field
             },
             "control_character",
-            "must not contain control characters (long texts may hold newlines and tabs)",
+            "must not contain control or bidirectional-override characters (long texts may hold newlines and tabs)",
         )])),
     }
 }
@@ -99,17 +117,17 @@ pub async fn middleware(
         percent_encoding::percent_decode_str(raw)
             .decode_utf8_lossy()
             .chars()
-            .any(char::is_control)
+            .any(forbidden_anywhere)
     };
     let refusal = if decoded_has_control(req.path()) {
         Some((
             "invalid_path",
-            "the path must not contain control characters",
+            "the path must not contain control or bidirectional-override characters",
         ))
     } else if decoded_has_control(&req.query_string().replace('+', " ")) {
         Some((
             "invalid_query",
-            "query parameters must not contain control characters",
+            "query parameters must not contain control or bidirectional-override characters",
         ))
     } else {
         None
@@ -160,6 +178,14 @@ mod tests {
         assert_eq!(field_of(r#"{"title": "bell\b"}"#).as_deref(), Some("title"));
         assert_eq!(field_of(r#"{"a\u0000": 1}"#).as_deref(), Some("body"));
         assert_eq!(field_of("{\"del\": \"\u{7f}\"}").as_deref(), Some("del"));
+        assert_eq!(
+            field_of("{\"title\": \"abc\u{202E}gpj.exe\"}").as_deref(),
+            Some("title")
+        );
+        assert_eq!(
+            field_of(r#"{"bio": "x\u2066y\u2069"}"#).as_deref(),
+            Some("bio")
+        );
     }
 
     #[test]
@@ -170,6 +196,11 @@ mod tests {
             None
         );
         assert_eq!(field_of(r#"{"body": "Émilie, 42 ans"}"#), None);
+        assert_eq!(
+            field_of("{\"body\": \"\u{5E9}\u{5DC}\u{5D5}\u{5DD}\u{200F} 42 \u{2014} ok\"}"),
+            None,
+            "right-to-left marks and dashes are text"
+        );
         assert_eq!(
             field_of("not json \\u0000"),
             None,

@@ -44,11 +44,35 @@ fn join(path: &str, field: &str) -> String {
 /// Deserialises a body, telling syntax errors (400) from shape errors (422 on a field).
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     crate::input::check_json_text(bytes)?;
+    // Every body is an object. Serde would read a struct from an array too (positionally:
+    // `["a@b.org", "pw", ...]`) and report a wrong array at `[0]`; refuse any other JSON value
+    // on the body itself (10,000 nested arrays included: skipping them needs no recursion).
+    // Syntax errors stay 400.
+    if bytes
+        .iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .is_some_and(|first| *first != b'{')
+    {
+        return Err(
+            match serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
+                Ok(_) => ApiError::Validation(vec![FieldError::new(
+                    "body",
+                    "invalid_value",
+                    "must be a JSON object",
+                )]),
+                Err(error) => ApiError::BadRequest {
+                    code: "malformed_json",
+                    detail: without_input(&error.to_string()),
+                },
+            },
+        );
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize::<_, T>(&mut deserializer).map_err(|error| {
         let path = error.path().to_string();
         let inner = error.into_inner();
-        if !inner.is_data() {
+        // A shape error met before a syntax error further on (`{} x`) is still a syntax error.
+        if !inner.is_data() || serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_err() {
             return ApiError::BadRequest {
                 code: "malformed_json",
                 detail: inner.to_string(),
@@ -185,15 +209,32 @@ mod tests {
             field_and_code(r#"{"name": "a", "kind": "patient", "inner": {"country": 3}}"#),
             ("inner.country".into(), "invalid_value".into())
         );
-        assert_eq!(
-            field_and_code(r#""a string""#),
-            ("body".into(), "invalid_value".into())
-        );
+        let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+        for not_an_object in [
+            r#""a string""#,
+            "[]",
+            r#"["a", "patient"]"#,
+            "5",
+            " null",
+            &deep,
+        ] {
+            assert_eq!(
+                field_and_code(not_an_object),
+                ("body".into(), "invalid_value".into()),
+                "{not_an_object}"
+            );
+        }
     }
 
     #[test]
     fn syntax_errors_are_bad_requests() {
-        for bad in ["{", "{\"name\": \"a\", \"kind\": \"patient\"} trailing", ""] {
+        for bad in [
+            "{",
+            "{\"name\": \"a\", \"kind\": \"patient\"} trailing",
+            "{} trailing",
+            "",
+            "[1, ",
+        ] {
             assert!(
                 matches!(
                     parse::<Body>(bad.as_bytes()),

@@ -1,12 +1,15 @@
 //! Opaque keyset cursors: base64url of a small JSON key. A cursor that does not decode to the
 //! expected key is a 400 `invalid_cursor`; a decodable but edited one can only move the page
-//! start, never widen what the reader may see (queries filter by permission).
+//! start, never widen what the reader may see (queries filter by permission). An instant in a
+//! cursor passes the same window as any date from a request ([`instant`]): a forged cursor at
+//! year 262142 would otherwise reach date arithmetic and the database.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Utc};
 use entraide_openapi::pagination::{Page, PageQuery};
-use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::error::ApiError;
 
@@ -62,6 +65,15 @@ impl<K: DeserializeOwned> PageRequest<K> {
     }
 }
 
+/// `#[serde(deserialize_with = "crate::pagination::instant")]` for every instant of a cursor:
+/// outside `domain::time::check_instant`'s window (years 1900–2199) the cursor is refused
+/// (400 `invalid_cursor`), like any other edited cursor.
+pub fn instant<'de, D: Deserializer<'de>>(deserializer: D) -> Result<DateTime<Utc>, D::Error> {
+    let at = DateTime::<Utc>::deserialize(deserializer)?;
+    entraide_domain::time::check_instant("cursor", at)
+        .map_err(|_| serde::de::Error::custom("instant out of range"))
+}
+
 fn encode<C: Serialize>(key: &C) -> Result<String, ApiError> {
     let json = serde_json::to_vec(key).map_err(ApiError::internal)?;
     Ok(URL_SAFE_NO_PAD.encode(json))
@@ -115,6 +127,28 @@ mod tests {
                 limit: Some(limit),
             };
             assert!(PageRequest::<Key>::parse(&query).is_err());
+        }
+    }
+
+    #[derive(Debug, Deserialize)]
+    struct TimeKey {
+        #[serde(deserialize_with = "instant")]
+        #[expect(dead_code, reason = "only deserialised")]
+        t: DateTime<Utc>,
+    }
+
+    #[test]
+    fn cursor_instants_stay_in_the_window() {
+        let at = |t: &str| URL_SAFE_NO_PAD.encode(format!(r#"{{"t":"{t}"}}"#));
+        assert!(decode::<TimeKey>(&at("2026-12-01T10:00:00Z")).is_ok());
+        for outside in [
+            "+262142-12-31T00:00:00Z",
+            "-262143-01-10T00:00:00Z",
+            "0000-01-01T00:00:00Z",
+            "1899-12-31T23:59:59Z",
+            "2200-01-01T00:00:00Z",
+        ] {
+            assert!(decode::<TimeKey>(&at(outside)).is_err(), "{outside}");
         }
     }
 

@@ -304,6 +304,9 @@ pub fn seed(database: &Database, options: &SeedOptions) -> Result<SeedReport, Pe
             id: id.clone(),
             email,
             pseudonym_key: pseudonym.to_lowercase(),
+            pseudonym_skeleton: Some(
+                entraide_domain::member::Pseudonym::from_stored(pseudonym.clone()).skeleton(),
+            ),
             pseudonym,
             password_hash: password_hash.clone(),
             kind: kind.as_str(),

@@ -4,6 +4,8 @@ use std::fmt;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
+use unicode_normalization::UnicodeNormalization;
+use unicode_security::MixedScript;
 use validator::ValidateEmail;
 
 use crate::error::ParseError;
@@ -178,7 +180,10 @@ impl Email {
 }
 
 /// A public pseudonym: 3 to 32 characters, letters (any script), digits, and `_ - .` or single
-/// inner spaces; starts with a letter or a digit. Unique case-insensitively (see [`Pseudonym::key`]).
+/// inner spaces; starts with a letter or a digit. Normalised to NFKC (`Ｐａｕｌ` is `Paul`), written
+/// in one script (`Pаul` with a Cyrillic `а` is refused: `mixed_scripts`), unique
+/// case-insensitively ([`Pseudonym::key`]) and by look ([`Pseudonym::skeleton`]: `Рере` in
+/// Cyrillic is taken when `Pepe` is), so nobody can sign as someone else.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Pseudonym(String);
 
@@ -199,7 +204,8 @@ impl Pseudonym {
     ];
 
     pub fn parse(raw: &str) -> Result<Self, ParseError> {
-        let value = raw.trim();
+        let normalised: String = raw.nfkc().collect();
+        let value = normalised.trim();
         let count = value.chars().count();
         if count < Self::MIN_CHARS {
             return Err(ParseError::single(
@@ -226,8 +232,19 @@ impl Pseudonym {
                 "may contain letters, digits, '_', '-', '.' and single spaces, and must start with a letter or digit",
             ));
         }
+        if !value.is_single_script() {
+            return Err(ParseError::single(
+                "pseudonym",
+                "mixed_scripts",
+                "must be written in one script (do not mix, e.g., Latin and Cyrillic letters)",
+            ));
+        }
         let pseudonym = Self(value.to_owned());
-        if Self::RESERVED.contains(&pseudonym.key().as_str()) {
+        let (key, skeleton) = (pseudonym.key(), pseudonym.skeleton());
+        if Self::RESERVED
+            .iter()
+            .any(|reserved| *reserved == key || confusable_key(reserved) == skeleton)
+        {
             return Err(ParseError::single(
                 "pseudonym",
                 "reserved_pseudonym",
@@ -250,6 +267,20 @@ impl Pseudonym {
     pub fn key(&self) -> String {
         self.0.to_lowercase()
     }
+
+    /// The look-alike key, also unique: the UTS #39 confusable skeleton, case-folded. Two
+    /// pseudonyms a reader could take for one another (`Paul` and `PauI` with a capital i,
+    /// `Pepe` and the Cyrillic `Рере`, `Camille` and `Carnille`) have the same skeleton.
+    pub fn skeleton(&self) -> String {
+        confusable_key(&self.0)
+    }
+}
+
+/// Skeleton, lower case, skeleton again: case and look-alikes both fold (`I` and `l` look alike
+/// in capitals, `ρ` and `p` in lower case).
+fn confusable_key(text: &str) -> String {
+    let first: String = unicode_security::skeleton(text).collect();
+    unicode_security::skeleton(&first.to_lowercase()).collect()
 }
 
 impl fmt::Display for Pseudonym {
@@ -380,6 +411,39 @@ mod tests {
             Pseudonym::parse("Admin").unwrap_err().errors()[0].code,
             "reserved_pseudonym"
         );
+        // Look-alikes of reserved names are reserved too.
+        for reserved in ["Adrnin", "AdmIn", "Моderator"] {
+            let code = Pseudonym::parse(reserved).unwrap_err().errors()[0].code;
+            assert!(
+                code == "reserved_pseudonym" || code == "mixed_scripts",
+                "{reserved}: {code}"
+            );
+        }
+    }
+
+    #[test]
+    fn pseudonyms_are_normalised_single_script_and_keyed_by_look() {
+        // NFKC: full-width letters are the ordinary ones.
+        assert_eq!(Pseudonym::parse("Ｐａｕｌ").unwrap().as_str(), "Paul");
+        // Mixed scripts: Latin with a Cyrillic а, Latin with a Greek Ρ.
+        for mixed in ["P\u{430}ul", "\u{3A1}aul", "Zo\u{435}_75"] {
+            assert_eq!(
+                Pseudonym::parse(mixed).unwrap_err().errors()[0].code,
+                "mixed_scripts",
+                "{mixed:?}"
+            );
+        }
+        // One script with digits and punctuation, in any script, is fine.
+        for fine in ["Zoé_75", "Иван-42", "Ελένη", "さくら 3", "محمد"] {
+            assert!(Pseudonym::parse(fine).is_ok(), "{fine:?}");
+        }
+        let skeleton = |p: &str| Pseudonym::parse(p).unwrap().skeleton();
+        assert_eq!(skeleton("Paul"), skeleton("PauI"));
+        assert_eq!(skeleton("Paul"), skeleton("PAUL"));
+        assert_eq!(skeleton("Pepe"), skeleton("\u{420}\u{435}\u{440}\u{435}"));
+        assert_eq!(skeleton("Camille"), skeleton("Carnille"));
+        assert_ne!(skeleton("Paul"), skeleton("Paula"));
+        assert_ne!(skeleton("Marie"), skeleton("Mario"));
     }
 
     #[test]
@@ -510,6 +574,11 @@ mod tests {
                 let again = Pseudonym::parse(p.as_str()).unwrap();
                 prop_assert_eq!(&again, &p);
                 prop_assert_eq!(again.key(), p.as_str().to_lowercase());
+                // Case never changes the look-alike key.
+                prop_assert_eq!(
+                    Pseudonym::from_stored(p.as_str().to_uppercase()).skeleton(),
+                    p.skeleton()
+                );
             }
         }
 

@@ -34,6 +34,7 @@ pub struct MemberRow {
     pub email: String,
     pub pseudonym: String,
     pub pseudonym_key: String,
+    pub pseudonym_skeleton: Option<String>,
     pub password_hash: String,
     pub kind: &'static str,
     pub role: &'static str,

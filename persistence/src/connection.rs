@@ -390,12 +390,17 @@ impl Database {
 
 /// Applies the pending migrations of the connection's backend.
 pub fn run_migrations(conn: &mut DbConnection) -> Result<Vec<String>, PersistenceError> {
-    let applied = match conn {
+    let applied: Vec<String> = match conn {
         DbConnection::Pg(pg) => pg.run_pending_migrations(POSTGRES_MIGRATIONS),
         DbConnection::Sqlite(sqlite) => sqlite.run_pending_migrations(SQLITE_MIGRATIONS),
     }
-    .map_err(|e| PersistenceError::Migration(e.to_string()))?;
-    Ok(applied.into_iter().map(|v| v.to_string()).collect())
+    .map_err(|e| PersistenceError::Migration(e.to_string()))?
+    .into_iter()
+    .map(|v| v.to_string())
+    .collect();
+    // Data that SQL cannot compute, filled in Rust once its column exists.
+    crate::members::backfill_skeletons(conn)?;
+    Ok(applied)
 }
 
 /// Reverts every applied migration (used by the up -> down -> up test).

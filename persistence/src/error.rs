@@ -26,9 +26,10 @@ pub enum PersistenceError {
 }
 
 /// Columns whose unique violations callers turn into field errors.
-const UNIQUE_FIELDS: [(&str, &str); 4] = [
+const UNIQUE_FIELDS: [(&str, &str); 5] = [
     ("email", "email"),
     ("pseudonym_key", "pseudonym"),
+    ("pseudonym_skeleton", "pseudonym"),
     ("name_key", "name"),
     ("orpha_code", "orpha_code"),
 ];

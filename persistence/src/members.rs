@@ -126,6 +126,7 @@ struct MemberInsert<'a> {
     email: &'a str,
     pseudonym: &'a str,
     pseudonym_key: String,
+    pseudonym_skeleton: String,
     password_hash: &'a str,
     kind: &'static str,
     role: &'static str,
@@ -160,6 +161,7 @@ pub fn insert(conn: &mut DbConnection, new: &NewMember<'_>) -> Result<Account, P
             email: email.as_str(),
             pseudonym: pseudonym.as_str(),
             pseudonym_key: pseudonym.key(),
+            pseudonym_skeleton: pseudonym.skeleton(),
             password_hash,
             kind: kind.as_str(),
             role: role.as_str(),
@@ -319,6 +321,7 @@ pub fn set_role_by_email(
 struct ProfileChangeset<'a> {
     pseudonym: Option<&'a str>,
     pseudonym_key: Option<String>,
+    pseudonym_skeleton: Option<String>,
     bio: Option<Option<&'a str>>,
     bio_visibility: Option<&'static str>,
     avatar_url: Option<Option<&'a str>>,
@@ -360,6 +363,7 @@ pub fn update_profile(
     let changeset = ProfileChangeset {
         pseudonym: pseudonym.as_ref().map(Pseudonym::as_str),
         pseudonym_key: pseudonym.as_ref().map(Pseudonym::key),
+        pseudonym_skeleton: pseudonym.as_ref().map(Pseudonym::skeleton),
         bio: bio.as_ref().map(|b| b.as_ref().map(Bio::as_str)),
         bio_visibility: bio_visibility.map(Visibility::as_str),
         avatar_url: avatar_url
@@ -472,4 +476,34 @@ pub fn set_listed_in_member_lists(
         .set(members::listed_in_member_lists.eq(listed))
         .execute(conn)?;
     Ok(())
+}
+
+/// Fills the look-alike key of members created before it existed (migration
+/// `2026-12-03-030000_pseudonym_skeletons`; SQL cannot compute it), oldest first. A member
+/// whose skeleton an older member already holds keeps NULL: their pseudonym stays as it is,
+/// and nobody else can take one like it. Runs after every migration pass; once filled, it
+/// reads nothing but the rows still NULL. Returns how many rows were filled.
+pub fn backfill_skeletons(conn: &mut DbConnection) -> Result<usize, PersistenceError> {
+    let pending: Vec<(String, String)> = members::table
+        .filter(members::pseudonym_skeleton.is_null())
+        .order((members::created_at, members::id))
+        .select((members::id, members::pseudonym))
+        .load(conn)?;
+    let mut filled = 0;
+    for (id, pseudonym) in pending {
+        let skeleton = Pseudonym::from_stored(pseudonym).skeleton();
+        let held: i64 = members::table
+            .filter(members::pseudonym_skeleton.eq(&skeleton))
+            .count()
+            .get_result(conn)?;
+        if held > 0 {
+            tracing::warn!(member = %id, "pseudonym looks like an older member's; left without a look-alike key");
+            continue;
+        }
+        diesel::update(members::table.filter(members::id.eq(&id)))
+            .set(members::pseudonym_skeleton.eq(&skeleton))
+            .execute(conn)?;
+        filled += 1;
+    }
+    Ok(filled)
 }

@@ -28,6 +28,7 @@ diesel::table! {
         wall_visibility -> Text,
         receive_announcements -> Bool,
         listed_in_member_lists -> Bool,
+        pseudonym_skeleton -> Nullable<Text>,
     }
 }
 

@@ -588,3 +588,56 @@ fn the_sql_read_filter_agrees_with_the_domain_policy_for_posts_and_events() {
         }
     }
 }
+
+#[test]
+fn pseudonym_skeletons_of_older_members_are_filled_after_migrating() {
+    let (_guard, db) = database();
+    let mut conn = db.writer().unwrap();
+    // Two members from before the look-alike key: "PauI" (capital i) looks like "Paul".
+    let paul = new_member(&mut conn, "paul@example.org", "Paul");
+    conn.batch_execute("UPDATE members SET pseudonym_skeleton = NULL")
+        .unwrap();
+    let lookalike = new_member(&mut conn, "pauI@example.org", "PauI");
+    let zoe = new_member(&mut conn, "zoe@example.org", "Zoé");
+    conn.batch_execute("UPDATE members SET pseudonym_skeleton = NULL")
+        .unwrap();
+    run_migrations(&mut conn).unwrap();
+    let skeleton = |conn: &mut DbConnection, id: MemberId| -> Option<String> {
+        use diesel::prelude::*;
+        use entraide_persistence::schema::members::dsl;
+        dsl::members
+            .filter(dsl::id.eq(id.to_string()))
+            .select(dsl::pseudonym_skeleton)
+            .first(conn)
+            .unwrap()
+    };
+    // The oldest keeps the key; the younger look-alike keeps its pseudonym but no key.
+    assert_eq!(
+        skeleton(&mut conn, paul),
+        Some(Pseudonym::parse("Paul").unwrap().skeleton())
+    );
+    assert_eq!(skeleton(&mut conn, lookalike), None);
+    assert_eq!(
+        skeleton(&mut conn, zoe),
+        Some(Pseudonym::parse("Zoé").unwrap().skeleton())
+    );
+    // A new member cannot take a pseudonym that looks like a held one.
+    let taken = members::insert(
+        &mut conn,
+        &NewMember {
+            id: MemberId::new(),
+            email: &Email::parse("p2@example.org").unwrap(),
+            pseudonym: &Pseudonym::parse("Pau1").unwrap(),
+            kind: MemberKind::Patient,
+            role: PlatformRole::Member,
+            password_hash: "x",
+            created_at: Utc::now(),
+        },
+    );
+    assert!(matches!(
+        taken,
+        Err(PersistenceError::UniqueViolation {
+            field: Some("pseudonym")
+        })
+    ));
+}

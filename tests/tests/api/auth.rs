@@ -3,7 +3,7 @@
 use entraide_openapi::auth::TokenResponse;
 use entraide_openapi::members::MyProfile;
 use reqwest::{Method, StatusCode};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::support::{PASSWORD, TestApp, assert_problem, fields, spawn_app, spawn_app_with};
 
@@ -47,6 +47,61 @@ async fn register_refuses_taken_email_and_pseudonym_ignoring_case() {
     let problem = assert_problem(response, StatusCode::CONFLICT, "pseudonym_taken").await;
     assert_eq!(fields(&problem), ["pseudonym"]);
     assert_eq!(app.member_count(), 1, "nothing stored");
+}
+
+#[actix_web::test]
+async fn pseudonyms_are_normalised_single_script_and_unique_by_look() {
+    let app = spawn_app().await;
+    let paul = app.member("Paul", "patient").await;
+    app.member("Pepe", "patient").await;
+    // Look-alikes of a taken pseudonym: a capital i for the l, a whole Cyrillic "Рере".
+    for (i, lookalike) in ["PauI", "Pau1", "\u{420}\u{435}\u{440}\u{435}"]
+        .iter()
+        .enumerate()
+    {
+        let response = app
+            .register(&format!("look{i}@example.org"), lookalike, "patient")
+            .await;
+        let problem = assert_problem(response, StatusCode::CONFLICT, "pseudonym_taken").await;
+        assert_eq!(fields(&problem), ["pseudonym"], "{lookalike}");
+    }
+    // Mixed scripts: a Cyrillic а or a Greek Ρ among Latin letters.
+    for (i, mixed) in ["P\u{430}ula", "\u{3A1}aula"].iter().enumerate() {
+        let response = app
+            .register(&format!("mixed{i}@example.org"), mixed, "patient")
+            .await;
+        let problem = assert_problem(
+            response,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        )
+        .await;
+        let errors = problem.errors.unwrap();
+        assert_eq!(errors[0].field, "pseudonym");
+        assert_eq!(errors[0].code, "mixed_scripts", "{mixed}");
+    }
+    assert_eq!(app.member_count(), 2, "nothing stored");
+    // NFKC: full-width letters are stored as the ordinary ones.
+    let response = app
+        .register(
+            "wide@example.org",
+            "\u{FF2D}\u{FF41}\u{FF52}\u{FF49}\u{FF45}",
+            "patient",
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let profile: Value = response.json().await.unwrap();
+    assert_eq!(profile["pseudonym"], "Marie");
+    // Renaming follows the same rules.
+    let response = app
+        .call(
+            Method::PATCH,
+            "/api/v1/members/me",
+            Some(&paul),
+            Some(json!({"pseudonym": "\u{420}\u{415}\u{420}\u{415}"})),
+        )
+        .await;
+    assert_problem(response, StatusCode::CONFLICT, "pseudonym_taken").await;
 }
 
 #[actix_web::test]

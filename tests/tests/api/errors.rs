@@ -1,9 +1,11 @@
 //! Malformed and hostile requests: each gets its 4xx problem+json, in English or French.
 
-use reqwest::StatusCode;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::support::{PASSWORD, assert_problem, spawn_app};
+use crate::support::{PASSWORD, assert_problem, fields, spawn_app};
 
 #[actix_web::test]
 async fn malformed_bodies_get_their_status() {
@@ -195,4 +197,131 @@ async fn rejected_values_are_neither_logged_nor_echoed() {
     assert!(logged.contains("validation_failed"), "{logged}");
     assert!(logged.contains("invalid_query"), "{logged}");
     assert!(!logged.contains("sclerose"), "logged: {logged}");
+}
+
+#[actix_web::test]
+async fn well_formed_json_of_the_wrong_shape_is_a_422_on_the_body_or_field() {
+    let app = spawn_app().await;
+    let post = |body: &'static str| {
+        app.client
+            .post(app.url("/api/v1/auth/register"))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
+    // 10,000 nested arrays: well-formed, the wrong shape, and no stack overflow.
+    let deep: &'static str =
+        Box::leak(format!("{}{}", "[".repeat(10_000), "]".repeat(10_000)).into_boxed_str());
+    for (body, field) in [
+        ("[]", "body"),
+        ("\"x\"", "body"),
+        ("5", "body"),
+        ("null", "body"),
+        (deep, "body"),
+        (
+            r#"["a@example.org", "lanterne verte sous la pluie", "Abc", "patient"]"#,
+            "body",
+        ),
+        (
+            r#"{"email": 5, "password": "p", "pseudonym": "Abc", "kind": "patient"}"#,
+            "email",
+        ),
+        (
+            r#"{"password": "p", "pseudonym": "Abc", "kind": "patient"}"#,
+            "email",
+        ),
+    ] {
+        let response = post(body).await.unwrap();
+        let problem = assert_problem(
+            response,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        )
+        .await;
+        assert_eq!(fields(&problem), [field], "{body}");
+    }
+    // Broken syntax stays a 400 (invalid UTF-8 too: `malformed_bodies_get_their_status`).
+    for body in ["{", "{} x", r#"{"email": "\u00"}"#, "[[[[1]]"] {
+        let response = post(body).await.unwrap();
+        assert_problem(response, StatusCode::BAD_REQUEST, "malformed_json").await;
+    }
+    assert_eq!(app.member_count(), 0);
+}
+
+#[actix_web::test]
+async fn bidirectional_overrides_are_refused_like_control_characters() {
+    let app = spawn_app().await;
+    let member = app.member("Camille", "caregiver").await;
+    let group = app
+        .create_group(&member, "Aidants", "public", "everyone")
+        .await;
+    let before = app.count("SELECT COUNT(*) AS n FROM posts");
+    for text in ["facture\u{202E}fdp.exe", "a\u{2066}b\u{2069}", "\u{202A}x"] {
+        let response = app
+            .call(
+                Method::POST,
+                &format!("/api/v1/groups/{}/posts", group.id),
+                Some(&member),
+                Some(json!({"body": text})),
+            )
+            .await;
+        let problem = assert_problem(
+            response,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        )
+        .await;
+        let errors = problem.errors.unwrap();
+        assert_eq!(errors[0].field, "body");
+        assert_eq!(errors[0].code, "control_character");
+    }
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM posts"), before);
+    let response = app.get("/api/v1/groups?q=%E2%80%AEx", None).await;
+    assert_problem(response, StatusCode::BAD_REQUEST, "invalid_query").await;
+    let response = app.get("/api/v1/groups/%E2%81%A6", None).await;
+    assert_problem(response, StatusCode::BAD_REQUEST, "invalid_path").await;
+    // Right-to-left marks are text: Hebrew and Arabic need them.
+    let response = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/groups/{}/posts", group.id),
+            Some(&member),
+            Some(json!({"body": "\u{5E9}\u{5DC}\u{5D5}\u{5DD}\u{200F} 42"})),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+}
+
+#[actix_web::test]
+async fn cursors_with_instants_outside_the_window_are_invalid_cursors() {
+    let app = spawn_app().await;
+    let member = app.member("Camille", "caregiver").await;
+    let group = app
+        .create_group(&member, "Aidants", "public", "everyone")
+        .await;
+    let id = uuid::Uuid::now_v7();
+    for instant in [
+        "+262142-12-31T00:00:00Z",
+        "-262143-01-10T00:00:00Z",
+        "0000-01-01T00:00:00Z",
+        "1899-12-31T23:59:59Z",
+    ] {
+        let time_cursor = URL_SAFE_NO_PAD.encode(json!({"t": instant, "i": id}).to_string());
+        let since_cursor = URL_SAFE_NO_PAD.encode(json!({"s": instant, "m": id}).to_string());
+        for path in [
+            format!("/api/v1/events?cursor={time_cursor}"),
+            format!("/api/v1/groups/{}/members?cursor={since_cursor}", group.id),
+            format!(
+                "/api/v1/groups/{}/join-requests?cursor={since_cursor}",
+                group.id
+            ),
+            format!(
+                "/api/v1/members/{}/followers?cursor={since_cursor}",
+                member.id
+            ),
+        ] {
+            let response = app.get(&path, Some(&member.bearer())).await;
+            assert_problem(response, StatusCode::BAD_REQUEST, "invalid_cursor").await;
+        }
+    }
 }

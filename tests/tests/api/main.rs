@@ -16,6 +16,7 @@ mod errors;
 mod events;
 mod groups;
 mod health;
+mod hostile;
 mod kind_changes;
 mod members;
 mod places;

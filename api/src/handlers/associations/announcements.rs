@@ -124,6 +124,7 @@ pub async fn create_announcement(
 
 #[derive(Serialize, Deserialize)]
 struct Cursor {
+    #[serde(deserialize_with = "crate::pagination::instant")]
     t: DateTime<Utc>,
     i: Uuid,
 }

@@ -25,6 +25,7 @@ use crate::state::AppState;
 /// Where a page of occurrences continues: after this (start, event id).
 #[derive(Serialize, Deserialize)]
 struct Cursor {
+    #[serde(deserialize_with = "crate::pagination::instant")]
     t: DateTime<Utc>,
     i: Uuid,
 }

@@ -23,6 +23,7 @@ use crate::state::AppState;
 
 #[derive(Serialize, Deserialize)]
 pub(super) struct Cursor {
+    #[serde(deserialize_with = "crate::pagination::instant")]
     s: DateTime<Utc>,
     m: Uuid,
 }

@@ -82,6 +82,7 @@ pub async fn unfollow_member(
 
 #[derive(Serialize, Deserialize)]
 struct Cursor {
+    #[serde(deserialize_with = "crate::pagination::instant")]
     s: DateTime<Utc>,
     m: Uuid,
 }
