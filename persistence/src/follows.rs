@@ -59,14 +59,20 @@ pub enum Direction {
 }
 
 /// A page of followers or followed members, newest first; keyset on (since, member id).
+/// A page of `member`'s followers or followed members, as `reader` sees it: `member` sees every
+/// entry; anyone else only the members who chose to appear in member lists
+/// (`listed_in_member_lists`), and themselves.
 pub fn list(
     conn: &mut DbConnection,
     member: MemberId,
+    reader: MemberId,
     direction: Direction,
     before: Option<(DateTime<Utc>, MemberId)>,
     limit: i64,
 ) -> Result<Vec<FollowEntry>, PersistenceError> {
     let key = member.to_string();
+    let everyone = member == reader;
+    let reader = reader.to_string();
     let rows: Vec<(String, String, String, NaiveDateTime)> = match direction {
         Direction::Followers => {
             let mut query = follows::table
@@ -81,6 +87,13 @@ pub fn list(
                 .order((follows::created_at.desc(), follows::follower_id.desc()))
                 .limit(limit)
                 .into_boxed();
+            if !everyone {
+                query = query.filter(
+                    members::listed_in_member_lists
+                        .eq(true)
+                        .or(members::id.eq(reader.clone())),
+                );
+            }
             if let Some((since, id)) = before {
                 let since = to_db_time(since);
                 query = query.filter(
@@ -104,6 +117,13 @@ pub fn list(
                 .order((follows::created_at.desc(), follows::followed_id.desc()))
                 .limit(limit)
                 .into_boxed();
+            if !everyone {
+                query = query.filter(
+                    members::listed_in_member_lists
+                        .eq(true)
+                        .or(members::id.eq(reader.clone())),
+                );
+            }
             if let Some((since, id)) = before {
                 let since = to_db_time(since);
                 query = query.filter(

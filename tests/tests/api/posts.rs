@@ -1050,3 +1050,67 @@ async fn moderators_pin_and_remove_group_posts() {
         vec![other.id]
     );
 }
+
+/// The ids in a followers / following list, as `reader` sees it.
+async fn follow_ids(app: &TestApp, path: &str, reader: &Member) -> Vec<Uuid> {
+    let page: Page<entraide_openapi::posts::FollowItem> = app
+        .call(Method::GET, path, Some(reader), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    page.items.iter().map(|f| f.member.id).collect()
+}
+
+#[actix_web::test]
+async fn the_social_graph_follows_wall_visibility_and_each_members_choice() {
+    let app = spawn_app().await;
+    let owner = app.member("Discrete", "patient").await;
+    let listed = app.member("Affichee", "caregiver").await;
+    let unlisted = app.member("Reservee", "patient").await;
+    let stranger = app.member("Curieux", "patient").await;
+    app.ok_json(
+        Method::PATCH,
+        "/api/v1/members/me/settings",
+        Some(&listed),
+        Some(json!({"listed_in_member_lists": true})),
+    )
+    .await;
+    follow(&app, &listed, &owner).await;
+    follow(&app, &unlisted, &owner).await;
+    let followers = format!("/api/v1/members/{}/followers", owner.id);
+
+    // The member sees all their followers; others only those who chose to be listed, and
+    // themselves.
+    let mut all = follow_ids(&app, &followers, &owner).await;
+    all.sort();
+    let mut expected = vec![listed.id, unlisted.id];
+    expected.sort();
+    assert_eq!(all, expected);
+    assert_eq!(
+        follow_ids(&app, &followers, &stranger).await,
+        vec![listed.id]
+    );
+    let mut seen_by_unlisted = follow_ids(&app, &followers, &unlisted).await;
+    seen_by_unlisted.sort();
+    assert_eq!(seen_by_unlisted, expected);
+    let following = format!("/api/v1/members/{}/following", unlisted.id);
+    assert!(follow_ids(&app, &following, &stranger).await.is_empty());
+
+    // A private wall keeps the graph private too.
+    app.ok_json(
+        Method::PATCH,
+        "/api/v1/members/me",
+        Some(&owner),
+        Some(json!({"visibility": {"wall": "private"}})),
+    )
+    .await;
+    for path in [
+        followers.clone(),
+        format!("/api/v1/members/{}/following", owner.id),
+    ] {
+        let refused = app.call(Method::GET, &path, Some(&stranger), None).await;
+        assert_problem(refused, StatusCode::FORBIDDEN, "wall_not_readable").await;
+    }
+    assert_eq!(follow_ids(&app, &followers, &owner).await.len(), 2);
+}

@@ -1,6 +1,7 @@
 use actix_web::{HttpResponse, delete, get, put, web};
 use chrono::{DateTime, Utc};
 use entraide_domain::ids::MemberId;
+use entraide_domain::profile::Viewer;
 use entraide_openapi::pagination::{Page, PageQuery};
 use entraide_openapi::posts::FollowItem;
 use entraide_openapi::problem as p;
@@ -89,6 +90,7 @@ struct Cursor {
 
 async fn list(
     state: &AppState,
+    reader: AuthMember,
     target: MemberId,
     direction: Direction,
     paging: &PageQuery,
@@ -97,8 +99,19 @@ async fn list(
     let before = page.after.as_ref().map(|c| (c.s, MemberId::from_uuid(c.m)));
     let fetch = page.fetch();
     let items = db::read(state, move |conn| {
-        members::find_profile(conn, target)?.ok_or(ApiError::NotFound)?;
-        Ok(follows::list(conn, target, direction, before, fetch)?)
+        // A member's social graph is shown to those who may read their wall.
+        let profile = members::find_profile(conn, target)?.ok_or(ApiError::NotFound)?;
+        if !profile
+            .wall_visibility
+            .allows(Viewer::Member(reader.id).relation_to(target))
+        {
+            return Err(ApiError::Refused {
+                code: "wall_not_readable",
+            });
+        }
+        Ok(follows::list(
+            conn, target, reader.id, direction, before, fetch,
+        )?)
     })
     .await?;
     page.page(
@@ -122,7 +135,10 @@ async fn list(
     )
 }
 
-/// Who follows a member, newest first (logged-in members only: the social graph is not public).
+/// Who follows a member, newest first. The social graph of a patient community is health data:
+/// shown to logged-in members whom the member's wall visibility admits (403
+/// `wall_not_readable` otherwise); others than the member see only the followers who chose to
+/// appear in member lists (`listed_in_member_lists`).
 #[utoipa::path(
     tag = "members",
     security(("bearer" = [])),
@@ -131,6 +147,7 @@ async fn list(
         (status = 200, description = "A page of followers", body = Page<FollowItem>),
         (status = 400, response = p::BadRequest),
         (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
         (status = 404, response = p::NotFound),
         (status = 422, response = p::UnprocessableEntity),
         (status = 500, response = p::InternalError),
@@ -140,17 +157,17 @@ async fn list(
 #[get("/members/{id}/followers")]
 pub async fn list_followers(
     state: web::Data<AppState>,
-    _member: AuthMember,
+    member: AuthMember,
     path: web::Path<Uuid>,
     paging: web::Query<PageQuery>,
 ) -> Result<web::Json<Page<FollowItem>>, ApiError> {
     let target = MemberId::from_uuid(path.into_inner());
-    list(&state, target, Direction::Followers, &paging)
+    list(&state, member, target, Direction::Followers, &paging)
         .await
         .map(web::Json)
 }
 
-/// Whom a member follows, newest first (logged-in members only).
+/// Whom a member follows, newest first; the same rules as the followers list.
 #[utoipa::path(
     tag = "members",
     security(("bearer" = [])),
@@ -159,6 +176,7 @@ pub async fn list_followers(
         (status = 200, description = "A page of followed members", body = Page<FollowItem>),
         (status = 400, response = p::BadRequest),
         (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
         (status = 404, response = p::NotFound),
         (status = 422, response = p::UnprocessableEntity),
         (status = 500, response = p::InternalError),
@@ -168,12 +186,12 @@ pub async fn list_followers(
 #[get("/members/{id}/following")]
 pub async fn list_following(
     state: web::Data<AppState>,
-    _member: AuthMember,
+    member: AuthMember,
     path: web::Path<Uuid>,
     paging: web::Query<PageQuery>,
 ) -> Result<web::Json<Page<FollowItem>>, ApiError> {
     let target = MemberId::from_uuid(path.into_inner());
-    list(&state, target, Direction::Following, &paging)
+    list(&state, member, target, Direction::Following, &paging)
         .await
         .map(web::Json)
 }
