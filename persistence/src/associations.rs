@@ -437,7 +437,8 @@ pub fn vouched(
         .unwrap_or(false))
 }
 
-/// Ends a membership (leaving, removal, refused request). Call in a transaction.
+/// Ends a membership (leaving, removal, refused request), and the editor right the association
+/// gave that member if any. Call in a transaction.
 pub fn delete_membership(
     conn: &mut DbConnection,
     association: AssociationId,
@@ -446,6 +447,13 @@ pub fn delete_membership(
     let previous = membership(conn, association, member)?;
     diesel::delete(
         association_memberships::table.find((association.to_string(), member.to_string())),
+    )
+    .execute(conn)?;
+    // A right the association conferred ends with the membership it was conferred on.
+    diesel::delete(
+        crate::schema::editors::table
+            .filter(crate::schema::editors::member_id.eq(member.to_string()))
+            .filter(crate::schema::editors::association_id.eq(association.to_string())),
     )
     .execute(conn)?;
     add_to_member_count(conn, association, -active(previous))

@@ -160,6 +160,22 @@ pub fn find_readable_many(
 
 /// A comment by id, only if `reader` may read its post (deleted ones as placeholders). Only the
 /// comment's post id is read before the post's read policy is checked.
+/// The comment if `author` wrote it, whether or not they may still read its post.
+pub fn find_authored(
+    conn: &mut DbConnection,
+    author: MemberId,
+    id: CommentId,
+) -> Result<Option<Comment>, PersistenceError> {
+    comments::table
+        .find(id.to_string())
+        .filter(comments::author_id.eq(author.to_string()))
+        .select(CommentRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(CommentRow::into_domain)
+        .transpose()
+}
+
 pub fn find_readable(
     conn: &mut DbConnection,
     reader: Reader,

@@ -179,6 +179,23 @@ pub fn find_readable(
         .transpose()
 }
 
+/// The post if `author` wrote it, whether or not they may still read where it is (an author
+/// may always withdraw what they wrote).
+pub fn find_authored(
+    conn: &mut DbConnection,
+    author: MemberId,
+    id: PostId,
+) -> Result<Option<Post>, PersistenceError> {
+    posts::table
+        .filter(posts::id.eq(id.to_string()))
+        .filter(posts::author_id.eq(author.to_string()))
+        .select(PostRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(PostRow::into_domain)
+        .transpose()
+}
+
 /// Several posts by id (in no particular order), only those `reader` may read and not deleted:
 /// one query for a page of search hits.
 pub fn find_readable_many(

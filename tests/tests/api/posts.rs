@@ -1114,3 +1114,77 @@ async fn the_social_graph_follows_wall_visibility_and_each_members_choice() {
     }
     assert_eq!(follow_ids(&app, &followers, &owner).await.len(), 2);
 }
+
+#[actix_web::test]
+async fn authors_withdraw_what_they_wrote_even_after_leaving_the_group() {
+    let app = spawn_app().await;
+    let owner = app.member("Animatrice", "patient").await;
+    let author = app.member("Partante", "patient").await;
+    let group = app
+        .create_group(&owner, "Cercle privé", "private", "everyone")
+        .await;
+    let path = format!("/api/v1/groups/{}", group.id);
+    app.ok_json(Method::POST, &format!("{path}/join"), Some(&author), None)
+        .await;
+    app.ok_json(
+        Method::POST,
+        &format!("{path}/join-requests/{}/approve", author.id),
+        Some(&owner),
+        None,
+    )
+    .await;
+    let post = app
+        .ok_json(
+            Method::POST,
+            &format!("{path}/posts"),
+            Some(&author),
+            Some(json!({"body": "Ce que je regrette d'avoir écrit"})),
+        )
+        .await;
+    let post = post["id"].as_str().unwrap().to_owned();
+    let comment = app
+        .ok_json(
+            Method::POST,
+            &format!("/api/v1/posts/{post}/comments"),
+            Some(&author),
+            Some(json!({"body": "Et ce commentaire aussi"})),
+        )
+        .await;
+    let comment = comment["id"].as_str().unwrap().to_owned();
+    app.ok_json(Method::POST, &format!("{path}/leave"), Some(&author), None)
+        .await;
+    // The author no longer reads the group...
+    assert_eq!(
+        status_of(&app, &format!("/api/v1/posts/{post}"), Some(&author)).await,
+        StatusCode::NOT_FOUND
+    );
+    // ...but still withdraws what they wrote there.
+    for target in [
+        format!("/api/v1/comments/{comment}"),
+        format!("/api/v1/posts/{post}"),
+    ] {
+        let deleted = app.call(Method::DELETE, &target, Some(&author), None).await;
+        assert_eq!(deleted.status(), StatusCode::NO_CONTENT, "{target}");
+    }
+    let seen = app
+        .ok_json(
+            Method::GET,
+            &format!("/api/v1/posts/{post}"),
+            Some(&owner),
+            None,
+        )
+        .await;
+    assert_eq!(seen["deleted"], true, "{seen}");
+    assert_ne!(seen["body"], "Ce que je regrette d'avoir écrit");
+    // Nobody else deletes what they cannot read.
+    let stranger = app.member("Intruse", "patient").await;
+    let refused = app
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/posts/{post}"),
+            Some(&stranger),
+            None,
+        )
+        .await;
+    assert_problem(refused, StatusCode::NOT_FOUND, "not_found").await;
+}

@@ -143,6 +143,25 @@ async fn a_pending_association_confers_nothing_and_nobody_grants_themselves() {
             .status(),
         StatusCode::CREATED
     );
+    // The right ends with the membership it was given on.
+    let leave = app
+        .call(Method::DELETE, &join, Some(&accomplice), None)
+        .await;
+    assert_eq!(leave.status(), StatusCode::NO_CONTENT);
+    assert_problem(
+        create_place(&app, &accomplice, place("Après départ", None)).await,
+        StatusCode::FORBIDDEN,
+        "not_an_editor",
+    )
+    .await;
+    app.ok_json(Method::POST, &join, Some(&accomplice), None)
+        .await;
+    assert_eq!(
+        grant_editor(&app, &schemer, &accomplice, &association_id)
+            .await
+            .status(),
+        StatusCode::OK
+    );
     // Platform admins neither.
     let refused = app
         .call(

@@ -240,15 +240,21 @@ pub async fn delete_comment(
     let id = CommentId::from_uuid(path.into_inner());
     let reader = member.reader();
     db::write(&state, move |conn| {
-        let comment = comments::find_readable(conn, reader, id)?.ok_or(ApiError::NotFound)?;
-        let post = readable_post(conn, reader, comment.post_id)?;
-        let membership = match post.group_id {
-            Some(group) => groups::membership(conn, group, member.id)?,
-            None => None,
+        let comment = match comments::find_readable(conn, reader, id)? {
+            Some(comment) => {
+                let post = readable_post(conn, reader, comment.post_id)?;
+                let membership = match post.group_id {
+                    Some(group) => groups::membership(conn, group, member.id)?,
+                    None => None,
+                };
+                if !can_delete(member.id, member.role, comment.author_id, membership) {
+                    return Err(ApiError::Forbidden);
+                }
+                comment
+            }
+            // Its author may withdraw it even from a space they left.
+            None => comments::find_authored(conn, member.id, id)?.ok_or(ApiError::NotFound)?,
         };
-        if !can_delete(member.id, member.role, comment.author_id, membership) {
-            return Err(ApiError::Forbidden);
-        }
         if !comment.deleted {
             comments::soft_delete(conn, &comment, Utc::now())?;
         }

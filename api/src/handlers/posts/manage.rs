@@ -62,8 +62,9 @@ pub async fn update_post(
     Ok(web::Json(item))
 }
 
-/// Delete a post (its author, the group's owners and moderators, platform moderators). It
-/// leaves every feed at once; its comments stay readable under a placeholder. Idempotent.
+/// Delete a post (its author — even after leaving the group —, the group's owners and
+/// moderators, platform moderators). It leaves every feed at once; its comments stay readable
+/// under a placeholder. Idempotent.
 #[utoipa::path(
     tag = "posts",
     security(("bearer" = [])),
@@ -86,14 +87,20 @@ pub async fn delete_post(
 ) -> Result<HttpResponse, ApiError> {
     let id = PostId::from_uuid(path.into_inner());
     db::write(&state, move |conn| {
-        let post = readable_post(conn, member.reader(), id)?;
-        let membership = match post.group_id {
-            Some(group) => groups::membership(conn, group, member.id)?,
-            None => None,
+        let post = match posts::find_readable(conn, member.reader(), id)? {
+            Some(post) => {
+                let membership = match post.group_id {
+                    Some(group) => groups::membership(conn, group, member.id)?,
+                    None => None,
+                };
+                if !can_delete(member.id, member.role, post.author_id, membership) {
+                    return Err(ApiError::Forbidden);
+                }
+                post
+            }
+            // Its author may withdraw it even from a space they left or were moved out of.
+            None => posts::find_authored(conn, member.id, id)?.ok_or(ApiError::NotFound)?,
         };
-        if !can_delete(member.id, member.role, post.author_id, membership) {
-            return Err(ApiError::Forbidden);
-        }
         if !post.deleted {
             posts::soft_delete(conn, id, Utc::now())?;
         }
