@@ -15,6 +15,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::{HttpResponse, ResponseError};
 use entraide_domain::FieldError;
+use entraide_openapi::problem::ProblemCode;
 use serde_json::Value;
 
 use crate::error::ApiError;
@@ -121,12 +122,12 @@ pub async fn middleware(
     };
     let refusal = if decoded_has_control(req.path()) {
         Some((
-            "invalid_path",
+            ProblemCode::InvalidPath,
             "the path must not contain control or bidirectional-override characters",
         ))
     } else if decoded_has_control(&req.query_string().replace('+', " ")) {
         Some((
-            "invalid_query",
+            ProblemCode::InvalidQuery,
             "query parameters must not contain control or bidirectional-override characters",
         ))
     } else {

@@ -6,6 +6,7 @@ use actix_web::dev::Payload;
 use actix_web::error::PayloadError;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use entraide_domain::FieldError;
+use entraide_openapi::problem::ProblemCode;
 use futures_util::future::LocalBoxFuture;
 use serde::de::DeserializeOwned;
 
@@ -61,7 +62,7 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
                     "must be a JSON object",
                 )]),
                 Err(error) => ApiError::BadRequest {
-                    code: "malformed_json",
+                    code: ProblemCode::MalformedJson,
                     detail: without_input(&error.to_string()),
                 },
             },
@@ -74,7 +75,7 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         // A shape error met before a syntax error further on (`{} x`) is still a syntax error.
         if !inner.is_data() || serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_err() {
             return ApiError::BadRequest {
-                code: "malformed_json",
+                code: ProblemCode::MalformedJson,
                 detail: inner.to_string(),
             };
         }
@@ -97,7 +98,7 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         ApiError::Validation(vec![FieldError::new(field, code, message)])
     })?;
     deserializer.end().map_err(|e| ApiError::BadRequest {
-        code: "malformed_json",
+        code: ProblemCode::MalformedJson,
         detail: e.to_string(),
     })?;
     Ok(value)
@@ -120,7 +121,7 @@ fn json_bytes(
                 Some(PayloadError::Overflow) => ApiError::PayloadTooLarge,
                 _ if error.error_response().status().as_u16() == 413 => ApiError::PayloadTooLarge,
                 _ => ApiError::BadRequest {
-                    code: "bad_request",
+                    code: ProblemCode::BadRequest,
                     detail: "the request body could not be read".to_owned(),
                 },
             })
@@ -239,7 +240,7 @@ mod tests {
                 matches!(
                     parse::<Body>(bad.as_bytes()),
                     Err(ApiError::BadRequest {
-                        code: "malformed_json",
+                        code: ProblemCode::MalformedJson,
                         ..
                     })
                 ),

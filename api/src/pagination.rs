@@ -8,6 +8,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use entraide_openapi::pagination::{Page, PageQuery};
+use entraide_openapi::problem::ProblemCode;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize};
 
@@ -81,7 +82,7 @@ fn encode<C: Serialize>(key: &C) -> Result<String, ApiError> {
 
 fn decode<K: DeserializeOwned>(cursor: &str) -> Result<K, ApiError> {
     let invalid = || ApiError::BadRequest {
-        code: "invalid_cursor",
+        code: ProblemCode::InvalidCursor,
         detail: "the cursor is not one this API issued; start again without it".to_owned(),
     };
     if cursor.len() > 512 {

@@ -5,6 +5,7 @@
 //! transaction left open), and [`middleware`] turns a panic anywhere in a handler into an opaque
 //! 500 problem, logged inside the request's span (which carries the request id).
 
+use entraide_openapi::problem::ProblemCode;
 use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -63,7 +64,7 @@ impl ResponseError for Panicked {
         let respond = || {
             problem_response(
                 StatusCode::INTERNAL_SERVER_ERROR,
-                "internal_error",
+                ProblemCode::InternalError,
                 None,
                 None,
             )

@@ -2,7 +2,7 @@
 //! (the editor right, committees and their seats, platform roles), and its refusals as problems.
 
 use entraide_domain::ids::{AssociationId, MemberId};
-use entraide_domain::rights::{Authority, GrantRefusal, Right, can_confer};
+use entraide_domain::rights::{Authority, Right, can_confer};
 use entraide_persistence::{DbConnection, associations};
 
 use crate::error::ApiError;
@@ -33,21 +33,6 @@ pub(crate) fn authority(
     })
 }
 
-/// A refused grant as a problem: 403 `self_grant`, `forbidden`,
-/// `association_not_verified` or `not_association_member`.
-pub(crate) fn refusal(refusal: GrantRefusal) -> ApiError {
-    match refusal {
-        GrantRefusal::SelfGrant => ApiError::Refused { code: "self_grant" },
-        GrantRefusal::NotAuthorized => ApiError::Forbidden,
-        GrantRefusal::AssociationNotVerified => ApiError::Refused {
-            code: "association_not_verified",
-        },
-        GrantRefusal::TargetNotInAssociation => ApiError::Refused {
-            code: "not_association_member",
-        },
-    }
-}
-
 /// Loads the authority and applies `domain::rights::can_confer`.
 pub(crate) fn require_confer(
     conn: &mut DbConnection,
@@ -57,5 +42,5 @@ pub(crate) fn require_confer(
     association: Option<AssociationId>,
 ) -> Result<(), ApiError> {
     let authority = authority(conn, association, actor.id, target)?;
-    can_confer(actor.id, actor.role, target, right, authority).map_err(refusal)
+    can_confer(actor.id, actor.role, target, right, authority).map_err(ApiError::from)
 }

@@ -22,8 +22,8 @@ pub struct Problem {
     pub title: String,
     /// The HTTP status code.
     pub status: u16,
-    /// A stable machine code, e.g. `validation_failed`, `invalid_token`, `rate_limited`.
-    pub code: String,
+    /// A stable machine code: clients branch on it (see [`ProblemCode`]).
+    pub code: ProblemCode,
     /// Details about this occurrence, when useful (never internal causes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
@@ -33,6 +33,202 @@ pub struct Problem {
     /// Per-field errors of a validation failure.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<FieldProblem>>,
+}
+
+macro_rules! problem_codes {
+    ($($(#[doc = $doc:literal])* $variant:ident = $code:literal, $status:literal, $en:literal, $fr:literal;)*) => {
+        /// The stable machine code of a problem: what clients branch on. Each code has one HTTP
+        /// status and a title in English and in French (`docs/API-DESIGN.md` lists them).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum ProblemCode {
+            $($(#[doc = $doc])* #[serde(rename = $code)] $variant,)*
+        }
+
+        impl ProblemCode {
+            /// Every code, in the order of the table.
+            pub const ALL: &'static [ProblemCode] = &[$(ProblemCode::$variant),*];
+
+            /// The code as sent in `Problem.code`.
+            pub const fn as_str(self) -> &'static str {
+                match self { $(ProblemCode::$variant => $code,)* }
+            }
+
+            /// The HTTP status every problem with this code carries.
+            pub const fn status(self) -> u16 {
+                match self { $(ProblemCode::$variant => $status,)* }
+            }
+
+            /// The title in English.
+            pub const fn title_en(self) -> &'static str {
+                match self { $(ProblemCode::$variant => $en,)* }
+            }
+
+            /// The title in French.
+            pub const fn title_fr(self) -> &'static str {
+                match self { $(ProblemCode::$variant => $fr,)* }
+            }
+
+            /// When a client meets this code.
+            pub fn description(self) -> &'static str {
+                match self { $(ProblemCode::$variant => concat!($($doc),*).trim_start(),)* }
+            }
+        }
+    };
+}
+
+/// Written by hand rather than derived: the schema must carry the wire codes (`malformed_json`),
+/// which the derive does not read from the `serde(rename)` a macro writes, and each code's
+/// status and meaning belong in the contract a client generator reads.
+impl utoipa::PartialSchema for ProblemCode {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use std::fmt::Write as _;
+        let mut description = String::from(
+            "The stable machine code of a problem: what clients branch on. Each code always \
+             comes with the same HTTP status.\n",
+        );
+        for code in Self::ALL {
+            // Writing into a String cannot fail.
+            let _ = write!(
+                description,
+                "\n- `{}` ({}): {}",
+                code.as_str(),
+                code.status(),
+                code.description()
+            );
+        }
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .enum_values(Some(Self::ALL.iter().map(|code| code.as_str())))
+            .description(Some(description))
+            .into()
+    }
+}
+
+impl ToSchema for ProblemCode {}
+
+problem_codes! {
+    /// The body is not JSON: a syntax error, trailing garbage, invalid UTF-8.
+    MalformedJson = "malformed_json", 400, "The request body is not valid JSON", "Le corps de la requête n'est pas du JSON valide";
+    /// A query parameter could not be read (wrong type, control character...).
+    InvalidQuery = "invalid_query", 400, "Invalid query parameters", "Paramètres de requête invalides";
+    /// A path segment could not be read (not a UUID, control character...).
+    InvalidPath = "invalid_path", 400, "Invalid path parameter", "Paramètre de chemin invalide";
+    /// The `cursor` was not issued by this server for this list, or was altered.
+    InvalidCursor = "invalid_cursor", 400, "Invalid pagination cursor", "Curseur de pagination invalide";
+    /// The request could not be read for another reason.
+    BadRequest = "bad_request", 400, "Bad request", "Requête invalide";
+    /// A webhook delivery without `X-Entraide-Timestamp` / `X-Entraide-Signature`.
+    MissingSignature = "missing_signature", 400, "The webhook signature headers are missing", "Les en-têtes de signature du webhook sont absents";
+    /// Webhook signature headers that are not a timestamp and a hex HMAC.
+    MalformedSignature = "malformed_signature", 400, "The webhook signature headers are malformed", "Les en-têtes de signature du webhook sont mal formés";
+    /// Some fields are invalid: `errors` lists each with its own code (see "Field codes").
+    ValidationFailed = "validation_failed", 422, "The request has invalid fields", "La requête contient des champs invalides";
+    /// No bearer token on a route that needs one (`WWW-Authenticate: Bearer`).
+    Unauthenticated = "unauthenticated", 401, "Authentication required", "Authentification requise";
+    /// The bearer token is malformed, forged (`alg: none` included), expired, or its session was revoked: refresh or sign in again.
+    InvalidToken = "invalid_token", 401, "Invalid or expired access token", "Jeton d'accès invalide ou expiré";
+    /// Sign-in refused (never says whether the e-mail is registered).
+    InvalidCredentials = "invalid_credentials", 401, "Wrong e-mail or password", "E-mail ou mot de passe incorrect";
+    /// The refresh token is unknown, expired, revoked or was already used (reuse revokes the session).
+    InvalidRefreshToken = "invalid_refresh_token", 401, "Invalid, expired or revoked refresh token", "Jeton de rafraîchissement invalide, expiré ou révoqué";
+    /// The webhook HMAC does not match the association's secret.
+    InvalidSignature = "invalid_signature", 401, "The webhook signature does not match", "La signature du webhook ne correspond pas";
+    /// The webhook timestamp is more than 5 minutes away from the server's clock.
+    StaleTimestamp = "stale_timestamp", 401, "The webhook timestamp is too old or too far ahead", "L'horodatage du webhook est trop ancien ou trop en avance";
+    /// Signed in, but this action needs a right the member does not hold.
+    Forbidden = "forbidden", 403, "You are not allowed to do this", "Vous n'avez pas le droit de faire cela";
+    /// The group is reserved to patients or to caregivers.
+    AudienceRestricted = "audience_restricted", 403, "This space is reserved to another kind of member", "Cet espace est réservé à un autre profil de membre";
+    /// The member is banned from this group.
+    Banned = "banned", 403, "You are banned from this group", "Vous êtes exclu de ce groupe";
+    /// The group is private and the reader is not an active member.
+    NotReadable = "not_readable", 403, "Only members of this group can see this", "Seuls les membres de ce groupe peuvent voir cela";
+    /// The member's wall (and follower lists) are not visible to this reader.
+    WallNotReadable = "wall_not_readable", 403, "This member's wall is not visible to you", "Le mur de ce membre ne vous est pas visible";
+    /// Taking part (posting, reacting, answering an event) needs active membership.
+    NotAMember = "not_a_member", 403, "Join this group to take part", "Rejoignez ce groupe pour participer";
+    /// The group lets only its moderators create events.
+    CannotCreateEvents = "cannot_create_events", 403, "Only this group's moderators may create events here", "Seuls les modérateurs de ce groupe peuvent y créer des événements";
+    /// The action needs the association's admin role.
+    NotAssociationAdmin = "not_association_admin", 403, "Only the association's admins may do this", "Seuls les administrateurs de l'association peuvent faire cela";
+    /// The action needs the association's admin or volunteer role.
+    NotAssociationStaff = "not_association_staff", 403, "Only the association's admins and volunteers may do this", "Seuls les administrateurs et bénévoles de l'association peuvent faire cela";
+    /// A pending association publishes nothing, takes no members and confers no right.
+    AssociationNotVerified = "association_not_verified", 403, "The association is not verified yet", "L'association n'est pas encore vérifiée";
+    /// A right from an association goes only to its active members.
+    NotAssociationMember = "not_association_member", 403, "The member is not an active member of the association", "La personne n'est pas membre active de l'association";
+    /// Rights are conferred by someone else.
+    SelfGrant = "self_grant", 403, "Nobody may grant a right to themselves", "Personne ne peut s'attribuer un droit à soi-même";
+    /// Writing resources and places needs the editor right.
+    NotAnEditor = "not_an_editor", 403, "Only editors may write the knowledge base", "Seuls les rédacteurs peuvent écrire dans la base de connaissances";
+    /// Reviewing needs a seat on the resource's committee.
+    NotACommitteeMember = "not_a_committee_member", 403, "Only the committee's members may do this", "Seuls les membres du comité peuvent faire cela";
+    /// An author cannot validate their own resource.
+    OwnResource = "own_resource", 403, "You cannot review your own resource", "Vous ne pouvez pas relire votre propre ressource";
+    /// No such resource, or not visible to this reader (the two are not told apart).
+    NotFound = "not_found", 404, "Not found", "Introuvable";
+    /// The path exists with other methods: see the `Allow` header.
+    MethodNotAllowed = "method_not_allowed", 405, "Method not allowed", "Méthode non autorisée";
+    /// The e-mail is already registered.
+    EmailTaken = "email_taken", 409, "This e-mail address is already registered", "Cette adresse e-mail est déjà inscrite";
+    /// The pseudonym, or one that looks the same, is taken.
+    PseudonymTaken = "pseudonym_taken", 409, "This pseudonym is taken", "Ce pseudonyme est déjà pris";
+    /// The name is taken (ignoring case).
+    NameTaken = "name_taken", 409, "This name is taken", "Ce nom est déjà pris";
+    /// Another unique value is already taken.
+    AlreadyExists = "already_exists", 409, "This already exists", "Cela existe déjà";
+    /// The invited member already belongs to the group.
+    AlreadyMember = "already_member", 409, "Already a member of this group", "Déjà membre de ce groupe";
+    /// Inviting a banned member needs the ban lifted first.
+    MemberBanned = "member_banned", 409, "This member is banned from the group; lift the ban first", "Ce membre est exclu du groupe ; levez l'exclusion d'abord";
+    /// A group keeps at least one owner.
+    LastOwner = "last_owner", 409, "The last owner must hand over before leaving", "Le dernier propriétaire doit passer la main avant de partir";
+    /// An association keeps at least one admin.
+    LastAdmin = "last_admin", 409, "The last admin must hand over first", "Le dernier administrateur doit d'abord passer la main";
+    /// Once something was posted, a group's reach only narrows.
+    WouldExposeHistory = "would_expose_history", 409, "This change would show the group's past posts to people they were not written for", "Ce changement montrerait les messages passés du groupe à des personnes pour qui ils n'ont pas été écrits";
+    /// The event is cancelled: no change or answer.
+    EventCancelled = "event_cancelled", 409, "The event is cancelled", "L'événement est annulé";
+    /// The event has ended: answers are closed.
+    EventOver = "event_over", 409, "The event is over", "L'événement est terminé";
+    /// A reviewer validates a version once.
+    AlreadyReviewed = "already_reviewed", 409, "You already validated this version", "Vous avez déjà validé cette version";
+    /// The review step does not apply to the version's current status.
+    InvalidTransition = "invalid_transition", 409, "This step does not apply to the version's status", "Cette étape ne s'applique pas au statut de la version";
+    /// A version under review is frozen.
+    UnderReview = "under_review", 409, "The version is under review and cannot change", "La version est en cours de relecture et ne peut pas changer";
+    /// The same signed webhook delivery was already received.
+    Replayed = "replayed", 409, "This webhook delivery was already received", "Cette livraison du webhook a déjà été reçue";
+    /// A donation with this payment reference is already recorded.
+    PaymentAlreadyRecorded = "payment_already_recorded", 409, "This payment is already recorded", "Ce paiement est déjà enregistré";
+    /// The body is over the server's limit (64 KiB by default).
+    PayloadTooLarge = "payload_too_large", 413, "The request body is too large", "Le corps de la requête est trop volumineux";
+    /// The body must be sent as `application/json`.
+    UnsupportedMediaType = "unsupported_media_type", 415, "The request body must be application/json", "Le corps de la requête doit être en application/json";
+    /// Too many requests or sign-in attempts: wait the seconds in `Retry-After`.
+    RateLimited = "rate_limited", 429, "Too many attempts, please wait", "Trop de tentatives, veuillez patienter";
+    /// An unexpected error; quote `request_id` when reporting it.
+    InternalError = "internal_error", 500, "Internal error", "Erreur interne";
+    /// The database cannot be reached; retry after `Retry-After` seconds.
+    ServiceUnavailable = "service_unavailable", 503, "The service is temporarily unavailable", "Le service est momentanément indisponible";
+}
+
+impl std::fmt::Display for ProblemCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<str> for ProblemCode {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for ProblemCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
 }
 
 /// One invalid field.
@@ -85,3 +281,88 @@ problem_response!(
     "Unexpected error; the body carries the request id."
 );
 problem_response!(ServiceUnavailable, "The database cannot be reached.");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_snake_case_with_distinct_titles() {
+        let mut seen = std::collections::HashSet::new();
+        for code in ProblemCode::ALL {
+            let text = code.as_str();
+            assert!(seen.insert(text), "{text} twice");
+            assert!(
+                text.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+                "{text}"
+            );
+            assert_ne!(
+                code.title_en(),
+                code.title_fr(),
+                "{text} needs a French title"
+            );
+            assert!(!code.description().is_empty(), "{text} needs a description");
+            assert!((400..600).contains(&code.status()), "{text}");
+            let wire = serde_json::to_value(code).unwrap();
+            assert_eq!(wire, serde_json::Value::from(text));
+            assert_eq!(serde_json::from_value::<ProblemCode>(wire).unwrap(), *code);
+        }
+    }
+
+    /// The published schema enumerates the wire codes, so a generated client gets a closed type.
+    #[test]
+    fn schema_enumerates_the_wire_codes() {
+        let schema =
+            serde_json::to_value(<ProblemCode as utoipa::PartialSchema>::schema()).unwrap();
+        assert_eq!(schema["type"], "string");
+        let listed: Vec<&str> = schema["enum"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|value| value.as_str().unwrap())
+            .collect();
+        let codes: Vec<&str> = ProblemCode::ALL.iter().map(|code| code.as_str()).collect();
+        assert_eq!(listed, codes);
+        let description = schema["description"].as_str().unwrap();
+        assert!(
+            description.contains("`not_readable` (403)"),
+            "{description}"
+        );
+    }
+
+    /// The table of codes in `docs/API-DESIGN.md` is this enum's: rerun with
+    /// `ENTRAIDE_DOCS_BLESS=1` to rewrite it after a change.
+    #[test]
+    fn api_design_lists_every_code() {
+        const BEGIN: &str = "<!-- problem-codes:begin (generated from ProblemCode) -->\n";
+        const END: &str = "<!-- problem-codes:end -->";
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/API-DESIGN.md");
+        let doc = std::fs::read_to_string(&path).unwrap();
+        let mut table =
+            String::from("| status | code | title (en / fr) | when |\n|---|---|---|---|\n");
+        let mut codes = ProblemCode::ALL.to_vec();
+        codes.sort_by_key(|code| code.status());
+        for code in codes {
+            table.push_str(&format!(
+                "| {} | `{}` | {} / {} | {} |\n",
+                code.status(),
+                code.as_str(),
+                code.title_en(),
+                code.title_fr(),
+                code.description()
+            ));
+        }
+        let start = doc.find(BEGIN).expect("begin marker") + BEGIN.len();
+        let end = doc.find(END).expect("end marker");
+        if doc[start..end] != table {
+            if std::env::var_os("ENTRAIDE_DOCS_BLESS").is_some() {
+                let updated = format!("{}{table}{}", &doc[..start], &doc[end..]);
+                std::fs::write(&path, updated).unwrap();
+            } else {
+                panic!(
+                    "docs/API-DESIGN.md does not list the problem codes: rerun with ENTRAIDE_DOCS_BLESS=1"
+                );
+            }
+        }
+    }
+}

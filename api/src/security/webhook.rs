@@ -4,6 +4,7 @@
 //! remembering accepted signatures for the tolerance window.
 
 use chrono::{DateTime, TimeDelta, Utc};
+use entraide_openapi::problem::ProblemCode;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
@@ -15,7 +16,7 @@ pub const SIGNATURE_HEADER: &str = "X-Entraide-Signature";
 /// How far a delivery's timestamp may be from our clock.
 pub const TOLERANCE: TimeDelta = TimeDelta::minutes(5);
 
-fn refused(code: &'static str) -> ApiError {
+fn refused(code: ProblemCode) -> ApiError {
     ApiError::InvalidSignature { code }
 }
 
@@ -37,12 +38,12 @@ pub fn verify(
 ) -> Result<Verified, ApiError> {
     let (Some(timestamp), Some(signature)) = (timestamp, signature) else {
         return Err(ApiError::BadRequest {
-            code: "missing_signature",
+            code: ProblemCode::MissingSignature,
             detail: format!("send both {TIMESTAMP_HEADER} and {SIGNATURE_HEADER}"),
         });
     };
     let malformed = |what: &str| ApiError::BadRequest {
-        code: "malformed_signature",
+        code: ProblemCode::MalformedSignature,
         detail: what.to_owned(),
     };
     let seconds: i64 = timestamp
@@ -60,10 +61,11 @@ pub fn verify(
     mac.update(body);
     // Constant-time comparison.
     mac.verify_slice(&digest)
-        .map_err(|_| refused("invalid_signature"))?;
-    let sent = DateTime::from_timestamp(seconds, 0).ok_or_else(|| refused("stale_timestamp"))?;
+        .map_err(|_| refused(ProblemCode::InvalidSignature))?;
+    let sent =
+        DateTime::from_timestamp(seconds, 0).ok_or_else(|| refused(ProblemCode::StaleTimestamp))?;
     if (now - sent).abs() > TOLERANCE {
-        return Err(refused("stale_timestamp"));
+        return Err(refused(ProblemCode::StaleTimestamp));
     }
     Ok(Verified {
         signature: hex_digest.to_ascii_lowercase(),

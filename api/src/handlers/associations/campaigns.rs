@@ -14,6 +14,7 @@ use entraide_openapi::associations::{
 };
 use entraide_openapi::pagination::{Page, PageQuery};
 use entraide_openapi::problem as p;
+use entraide_openapi::problem::ProblemCode;
 use entraide_persistence::{DbConnection, PersistenceError, associations, campaigns};
 use uuid::Uuid;
 
@@ -216,7 +217,7 @@ pub async fn get_campaign(
 pub(crate) fn duplicate_payment(error: PersistenceError) -> ApiError {
     match error {
         PersistenceError::UniqueViolation { .. } => ApiError::Conflict {
-            code: "payment_already_recorded",
+            code: ProblemCode::PaymentAlreadyRecorded,
             field: Some("payment_id".to_owned()),
         },
         other => other.into(),
@@ -351,7 +352,7 @@ pub async fn list_donations(
         let (_, membership) = load(conn, campaign.association_id, Some(member.id))?;
         if !can_administer(membership) {
             return Err(ApiError::Refused {
-                code: "not_association_admin",
+                code: ProblemCode::NotAssociationAdmin,
             });
         }
         Ok(campaigns::list_donations(conn, id, before, fetch)?)

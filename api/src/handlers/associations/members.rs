@@ -11,6 +11,7 @@ use entraide_openapi::associations::{
 };
 use entraide_openapi::pagination::{Page, PageQuery};
 use entraide_openapi::problem as p;
+use entraide_openapi::problem::ProblemCode;
 use entraide_persistence::{DbConnection, associations};
 use uuid::Uuid;
 
@@ -51,7 +52,7 @@ pub async fn join_association(
         let (association, membership) = load(conn, id, Some(member.id))?;
         if membership.is_none() && !accepts_members(association.status) {
             return Err(ApiError::Refused {
-                code: "association_not_verified",
+                code: ProblemCode::AssociationNotVerified,
             });
         }
         match (join(association.open_membership, membership), membership) {
@@ -85,7 +86,7 @@ fn end_membership(
     };
     if !can_lose_admin(membership, associations::admin_count(conn, id)?) {
         return Err(ApiError::Conflict {
-            code: "last_admin",
+            code: ProblemCode::LastAdmin,
             field: None,
         });
     }
@@ -223,7 +224,7 @@ pub async fn update_association_member(
             && !can_lose_admin(current, associations::admin_count(conn, id)?)
         {
             return Err(ApiError::Conflict {
-                code: "last_admin",
+                code: ProblemCode::LastAdmin,
                 field: None,
             });
         }

@@ -10,9 +10,10 @@ pub mod members;
 pub mod webhook;
 
 use entraide_domain::association::{
-    Association, AssociationMembership, PublishRefusal, can_administer, can_publish,
+    Association, AssociationMembership, can_administer, can_publish,
 };
 use entraide_domain::ids::{AssociationId, MemberId};
+use entraide_openapi::problem::ProblemCode;
 use entraide_persistence::{DbConnection, associations};
 
 use crate::error::ApiError;
@@ -42,7 +43,7 @@ pub(crate) fn require_admin(
     match membership {
         Some(m) if can_administer(Some(m)) => Ok((association, m)),
         _ => Err(ApiError::Refused {
-            code: "not_association_admin",
+            code: ProblemCode::NotAssociationAdmin,
         }),
     }
 }
@@ -54,13 +55,6 @@ pub(crate) fn require_publisher(
     member: MemberId,
 ) -> Result<Association, ApiError> {
     let (association, membership) = load(conn, id, Some(member))?;
-    match can_publish(association.status, membership) {
-        Ok(()) => Ok(association),
-        Err(PublishRefusal::NotAdmin) => Err(ApiError::Refused {
-            code: "not_association_admin",
-        }),
-        Err(PublishRefusal::NotVerified) => Err(ApiError::Refused {
-            code: "association_not_verified",
-        }),
-    }
+    can_publish(association.status, membership)?;
+    Ok(association)
 }

@@ -9,6 +9,7 @@ use entraide_domain::text::Label;
 use entraide_domain::time::check_instant;
 use entraide_openapi::associations::{DonationWebhook, WebhookResult};
 use entraide_openapi::problem as p;
+use entraide_openapi::problem::ProblemCode;
 use entraide_persistence::{associations, campaigns};
 use uuid::Uuid;
 
@@ -108,7 +109,7 @@ pub async fn donation_webhook(
             now - TOLERANCE * 2,
         )? {
             return Err(ApiError::Conflict {
-                code: "replayed",
+                code: ProblemCode::Replayed,
                 field: None,
             });
         }

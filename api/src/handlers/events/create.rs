@@ -10,6 +10,7 @@ use entraide_domain::ids::{AssociationId, GroupId};
 use entraide_domain::text::{Description, Title, WebUrl};
 use entraide_openapi::events::{CreateEventRequest, Event};
 use entraide_openapi::problem as p;
+use entraide_openapi::problem::ProblemCode;
 use entraide_persistence::events;
 
 use super::{event_item, host_of, parse_venue};
@@ -125,12 +126,12 @@ pub async fn create_event(
                     membership,
                 ) {
                     return Err(ApiError::Refused {
-                        code: "not_readable",
+                        code: ProblemCode::NotReadable,
                     });
                 }
                 if !can_create(host) {
                     return Err(ApiError::Refused {
-                        code: "cannot_create_events",
+                        code: ProblemCode::CannotCreateEvents,
                     });
                 }
             }
@@ -138,12 +139,12 @@ pub async fn create_event(
                 let (found, membership) = load_association(conn, association, Some(member.id))?;
                 if !can_create(Host::Association(membership)) {
                     return Err(ApiError::Refused {
-                        code: "not_association_staff",
+                        code: ProblemCode::NotAssociationStaff,
                     });
                 }
                 if found.status != AssociationStatus::Verified {
                     return Err(ApiError::Refused {
-                        code: "association_not_verified",
+                        code: ProblemCode::AssociationNotVerified,
                     });
                 }
             }

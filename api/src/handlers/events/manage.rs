@@ -6,6 +6,7 @@ use entraide_domain::ids::EventId;
 use entraide_domain::text::{Description, Title, WebUrl};
 use entraide_openapi::events::{Event, UpdateEventRequest};
 use entraide_openapi::problem as p;
+use entraide_openapi::problem::ProblemCode;
 use entraide_persistence::events;
 use uuid::Uuid;
 
@@ -108,7 +109,7 @@ pub async fn update_event(
         let event = managed_event(conn, member.reader(), member.id, id)?;
         if event.status == EventStatus::Cancelled {
             return Err(ApiError::Conflict {
-                code: "event_cancelled",
+                code: ProblemCode::EventCancelled,
                 field: None,
             });
         }

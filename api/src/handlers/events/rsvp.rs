@@ -7,6 +7,7 @@ use entraide_openapi::events::{Attendee, RsvpRequest, RsvpResult};
 use entraide_openapi::groups::MemberSummary;
 use entraide_openapi::pagination::{Page, PageQuery};
 use entraide_openapi::problem as p;
+use entraide_openapi::problem::ProblemCode;
 use entraide_persistence::{events, groups};
 use uuid::Uuid;
 
@@ -58,13 +59,13 @@ pub async fn rsvp_event(
         let event = readable_event(conn, member.reader(), id)?;
         if event.status == EventStatus::Cancelled {
             return Err(ApiError::Conflict {
-                code: "event_cancelled",
+                code: ProblemCode::EventCancelled,
                 field: None,
             });
         }
         if event.schedule.last_ends_at() <= now {
             return Err(ApiError::Conflict {
-                code: "event_over",
+                code: ProblemCode::EventOver,
                 field: None,
             });
         }
@@ -73,7 +74,7 @@ pub async fn rsvp_event(
             let membership = groups::membership(conn, group, member.id)?;
             if !can_participate(found.audience, member.reader(), membership) {
                 return Err(ApiError::Refused {
-                    code: "not_a_member",
+                    code: ProblemCode::NotAMember,
                 });
             }
         }

@@ -4,6 +4,7 @@ use entraide_domain::group::{GroupRole, Membership, MembershipStatus, can_modera
 use entraide_domain::ids::{GroupId, MemberId};
 use entraide_openapi::groups::MemberReference;
 use entraide_openapi::problem as p;
+use entraide_openapi::problem::ProblemCode;
 use entraide_persistence::{groups, members};
 use uuid::Uuid;
 
@@ -66,13 +67,13 @@ pub async fn invite_to_group(
         let status = match groups::membership(conn, id, target)?.map(|m| m.status) {
             Some(MembershipStatus::Active) => {
                 return Err(ApiError::Conflict {
-                    code: "already_member",
+                    code: ProblemCode::AlreadyMember,
                     field: Some("member_id".to_owned()),
                 });
             }
             Some(MembershipStatus::Banned) => {
                 return Err(ApiError::Conflict {
-                    code: "member_banned",
+                    code: ProblemCode::MemberBanned,
                     field: Some("member_id".to_owned()),
                 });
             }

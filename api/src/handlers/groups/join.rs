@@ -2,11 +2,12 @@ use actix_web::{HttpResponse, post, web};
 use chrono::Utc;
 use entraide_domain::association::vouches_for_groups;
 use entraide_domain::group::{
-    GroupRole, JoinOutcome, JoinRefusal, Membership, MembershipStatus, can_leave, join,
+    GroupRole, JoinOutcome, Membership, MembershipStatus, can_leave, join,
 };
 use entraide_domain::ids::GroupId;
 use entraide_openapi::groups::JoinResult;
 use entraide_openapi::problem as p;
+use entraide_openapi::problem::ProblemCode;
 use entraide_persistence::{associations, groups};
 use uuid::Uuid;
 
@@ -61,13 +62,7 @@ pub async fn join_group(
             member.kind,
             membership,
             vouched,
-        )
-        .map_err(|refusal| match refusal {
-            JoinRefusal::WrongAudience => ApiError::Refused {
-                code: "audience_restricted",
-            },
-            JoinRefusal::Banned => ApiError::Refused { code: "banned" },
-        })?;
+        )?;
         let status = match outcome {
             JoinOutcome::Unchanged(status) => return Ok(status),
             JoinOutcome::Joined => MembershipStatus::Active,
@@ -113,7 +108,7 @@ pub async fn leave_group(
             .ok_or(ApiError::NotFound)?;
         if !can_leave(membership, groups::owner_count(conn, id)?) {
             return Err(ApiError::Conflict {
-                code: "last_owner",
+                code: ProblemCode::LastOwner,
                 field: None,
             });
         }

@@ -1,13 +1,14 @@
 use actix_web::{HttpResponse, delete, get, put, web};
 use chrono::{DateTime, Utc};
 use entraide_domain::group::{
-    GroupRole, MemberListRefusal, Membership, MembershipStatus, can_change_role, can_leave,
-    can_remove, member_list_view,
+    GroupRole, Membership, MembershipStatus, can_change_role, can_leave, can_remove,
+    member_list_view,
 };
 use entraide_domain::ids::{GroupId, MemberId};
 use entraide_openapi::groups::{GroupMember, GroupRoleChange};
 use entraide_openapi::pagination::{Page, PageQuery};
 use entraide_openapi::problem as p;
+use entraide_openapi::problem::ProblemCode;
 use entraide_persistence::groups::{self, MemberKey};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -78,19 +79,10 @@ pub async fn list_group_members(
     let who = reader.reader();
     let items = db::read(&state, move |conn| {
         let (group, membership) = load(conn, id, who.member_id())?;
-        let view = member_list_view(group.visibility, group.audience, who, membership).map_err(
-            |refusal| match refusal {
-                MemberListRefusal::NotReadable => ApiError::Refused {
-                    code: "not_readable",
-                },
-                MemberListRefusal::NotAMember => ApiError::Refused {
-                    code: "not_a_member",
-                },
-            },
-        )?;
+        let view = member_list_view(group.visibility, group.audience, who, membership)?;
         // The policy admits members only: an anonymous visitor never gets here.
         let me = who.member_id().ok_or(ApiError::Refused {
-            code: "not_a_member",
+            code: ProblemCode::NotAMember,
         })?;
         Ok(groups::list_members(
             conn,
@@ -192,7 +184,7 @@ pub async fn set_group_member_role(
         let steps_down = target_membership.role == GroupRole::Owner && role != GroupRole::Owner;
         if steps_down && !can_leave(target_membership, groups::owner_count(conn, id)?) {
             return Err(ApiError::Conflict {
-                code: "last_owner",
+                code: ProblemCode::LastOwner,
                 field: None,
             });
         }

@@ -12,6 +12,7 @@ pub mod update;
 
 use entraide_domain::group::{Group, Membership, Reader, can_participate, can_read_content};
 use entraide_domain::ids::{GroupId, MemberId};
+use entraide_openapi::problem::ProblemCode;
 use entraide_persistence::{DbConnection, groups};
 
 use crate::error::ApiError;
@@ -41,7 +42,7 @@ pub(crate) fn require_readable(
         Ok((group, membership))
     } else {
         Err(ApiError::Refused {
-            code: "not_readable",
+            code: ProblemCode::NotReadable,
         })
     }
 }
@@ -58,11 +59,11 @@ pub(crate) fn require_participation(
         Ok(())
     } else if can_read_content(group.visibility, group.audience, reader, membership) {
         Err(ApiError::Refused {
-            code: "not_a_member",
+            code: ProblemCode::NotAMember,
         })
     } else {
         Err(ApiError::Refused {
-            code: "not_readable",
+            code: ProblemCode::NotReadable,
         })
     }
 }

@@ -6,6 +6,7 @@ use entraide_domain::profile::MemberListView;
 use entraide_openapi::groups::GroupMember;
 use entraide_openapi::pagination::{Page, PageQuery};
 use entraide_openapi::problem as p;
+use entraide_openapi::problem::ProblemCode;
 use entraide_persistence::groups;
 use uuid::Uuid;
 
@@ -88,7 +89,7 @@ fn decide(
         .kind;
     if !group.audience.admits(kind) {
         return Err(ApiError::Refused {
-            code: "audience_restricted",
+            code: ProblemCode::AudienceRestricted,
         });
     }
     let active = Membership {

@@ -2,7 +2,7 @@ use actix_web::{patch, web};
 use chrono::Utc;
 use entraide_domain::error::{Errors, FieldError};
 use entraide_domain::group::{
-    GroupChanges, GroupDescription, GroupName, ReachRefusal, can_moderate, may_change_reach,
+    GroupChanges, GroupDescription, GroupName, can_moderate, may_change_reach,
 };
 use entraide_domain::ids::{ConditionId, GroupId};
 use entraide_openapi::groups::{Group, UpdateGroupRequest};
@@ -87,22 +87,13 @@ pub async fn update_group(
         }
         if changes.visibility.is_some() || changes.audience.is_some() {
             let history = groups::has_history(conn, id)?;
-            match may_change_reach(
+            may_change_reach(
                 membership,
                 &group,
                 changes.visibility,
                 changes.audience,
                 history,
-            ) {
-                Ok(()) => {}
-                Err(ReachRefusal::NotOwner) => return Err(ApiError::Forbidden),
-                Err(ReachRefusal::WouldExposeHistory) => {
-                    return Err(ApiError::Conflict {
-                        code: "would_expose_history",
-                        field: None,
-                    });
-                }
-            }
+            )?;
         }
         let group = groups::update(conn, id, &changes, Utc::now())
             .map_err(unknown_condition("condition_id"))?;

@@ -5,6 +5,7 @@ use entraide_domain::profile::Viewer;
 use entraide_openapi::pagination::{Page, PageQuery};
 use entraide_openapi::posts::FollowItem;
 use entraide_openapi::problem as p;
+use entraide_openapi::problem::ProblemCode;
 use entraide_persistence::follows::{self, Direction, FollowEntry};
 use entraide_persistence::members;
 use serde::{Deserialize, Serialize};
@@ -106,7 +107,7 @@ async fn list(
             .allows(Viewer::Member(reader.id).relation_to(target))
         {
             return Err(ApiError::Refused {
-                code: "wall_not_readable",
+                code: ProblemCode::WallNotReadable,
             });
         }
         Ok(follows::list(

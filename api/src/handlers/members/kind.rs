@@ -11,7 +11,6 @@ use crate::convert;
 use crate::db;
 use crate::error::ApiError;
 use crate::extractors::AuthMember;
-use crate::rights;
 use crate::state::AppState;
 
 /// Approve a member's waiting kind change: it takes effect now instead of at the end of its
@@ -40,7 +39,7 @@ pub async fn approve_kind_change(
     path: web::Path<Uuid>,
 ) -> Result<web::Json<ApprovedKindChange>, ApiError> {
     let member = MemberId::from_uuid(path.into_inner());
-    can_approve_kind_change(actor.id, actor.role, member).map_err(rights::refusal)?;
+    can_approve_kind_change(actor.id, actor.role, member).map_err(ApiError::from)?;
     let now = Utc::now();
     let (change, kind) = db::write(&state, move |conn| {
         let change = kind_changes::pending(conn, member)?.ok_or(ApiError::NotFound)?;

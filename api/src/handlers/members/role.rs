@@ -12,7 +12,6 @@ use crate::db;
 use crate::error::ApiError;
 use crate::extractors::AuthMember;
 use crate::json::Json;
-use crate::rights;
 use crate::state::AppState;
 
 /// Give a member a platform role: `member`, `moderator` or `admin` (platform admins only: 403
@@ -53,7 +52,7 @@ pub async fn set_member_role(
         Right::PlatformRole(role),
         Authority::Platform,
     )
-    .map_err(rights::refusal)?;
+    .map_err(ApiError::from)?;
     db::write(&state, move |conn| {
         Ok(members::set_role(conn, target, role, Utc::now())?)
     })

@@ -5,6 +5,7 @@ use entraide_domain::text::Title;
 use entraide_openapi::pagination::{Page, PageQuery};
 use entraide_openapi::places::{Place, PlaceQuery};
 use entraide_openapi::problem as p;
+use entraide_openapi::problem::ProblemCode;
 use entraide_persistence::places::{self, PlaceFilter, PlaceKey};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -88,7 +89,7 @@ pub async fn list_places(
         }
         _ => {
             return Err(ApiError::BadRequest {
-                code: "invalid_cursor",
+                code: ProblemCode::InvalidCursor,
                 detail: "the cursor belongs to another search; start again without it".to_owned(),
             });
         }

@@ -8,6 +8,7 @@ use entraide_domain::association::can_administer;
 use entraide_domain::ids::{AssociationId, MemberId};
 use entraide_domain::place::{Place, PlaceKind, can_write_place};
 use entraide_openapi::places as wire;
+use entraide_openapi::problem::ProblemCode;
 use entraide_persistence::{DbConnection, associations, places};
 
 use crate::convert::groups::audience_to_wire;
@@ -32,7 +33,7 @@ pub(crate) fn require_writer(
         Ok(())
     } else {
         Err(ApiError::Refused {
-            code: "not_an_editor",
+            code: ProblemCode::NotAnEditor,
         })
     }
 }

@@ -6,6 +6,7 @@ use entraide_openapi::associations::{Announcement, AssociationRef};
 use entraide_openapi::pagination::{Page, PageQuery};
 use entraide_openapi::posts::{FeedPage, GroupPostQuery, PostItem};
 use entraide_openapi::problem as p;
+use entraide_openapi::problem::ProblemCode;
 use entraide_persistence::posts::{self, Scope};
 use entraide_persistence::{announcements, associations, members};
 use uuid::Uuid;
@@ -113,7 +114,7 @@ pub async fn get_wall(
             Ok(())
         } else {
             Err(ApiError::Refused {
-                code: "wall_not_readable",
+                code: ProblemCode::WallNotReadable,
             })
         }
     };

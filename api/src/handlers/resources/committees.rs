@@ -7,6 +7,7 @@ use entraide_domain::rights::Right;
 use entraide_domain::text::{Description, Title};
 use entraide_openapi::pagination::{Page, PageQuery};
 use entraide_openapi::problem as p;
+use entraide_openapi::problem::ProblemCode;
 use entraide_openapi::resources::{
     AddCommitteeMemberRequest, Committee as WireCommittee, CreateCommitteeRequest, Resource,
 };
@@ -245,7 +246,7 @@ pub async fn committee_queue(
         resources::find_committee(conn, id)?.ok_or(ApiError::NotFound)?;
         if resources::expertise_in(conn, id, member.id)?.is_none() {
             return Err(ApiError::Refused {
-                code: "not_a_committee_member",
+                code: ProblemCode::NotACommitteeMember,
             });
         }
         let queued = resources::queue(conn, id, now, 100)?

@@ -4,6 +4,7 @@ use entraide_domain::error::Errors;
 use entraide_domain::ids::CommitteeId;
 use entraide_domain::resource::{ResourceAudience, parse_language};
 use entraide_openapi::problem as p;
+use entraide_openapi::problem::ProblemCode;
 use entraide_openapi::resources::{CreateResourceRequest, Resource};
 use entraide_persistence::places;
 use entraide_persistence::resources::{self, NewResource};
@@ -69,7 +70,7 @@ pub async fn create_resource(
     let resource = db::write(&state, move |conn| {
         if !places::is_editor(conn, member.id)? {
             return Err(ApiError::Refused {
-                code: "not_an_editor",
+                code: ProblemCode::NotAnEditor,
             });
         }
         if resources::find_committee(conn, new.committee_id)?.is_none() {

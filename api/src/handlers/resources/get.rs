@@ -4,6 +4,7 @@ use entraide_domain::error::Errors;
 use entraide_domain::ids::ResourceId;
 use entraide_domain::resource::{EditOutcome, VersionStatus, WorkflowRefusal, edit};
 use entraide_openapi::problem as p;
+use entraide_openapi::problem::ProblemCode;
 use entraide_openapi::resources::{Resource, ResourceVersion, UpdateResourceRequest};
 use entraide_persistence::{places, resources};
 use uuid::Uuid;
@@ -122,7 +123,7 @@ pub async fn update_resource(
                     | WorkflowRefusal::OwnResource,
                 ) => {
                     return Err(ApiError::Conflict {
-                        code: "under_review",
+                        code: ProblemCode::UnderReview,
                         field: None,
                     });
                 }

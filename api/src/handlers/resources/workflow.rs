@@ -2,11 +2,12 @@ use actix_web::{post, web};
 use chrono::Utc;
 use entraide_domain::ids::ResourceId;
 use entraide_domain::resource::{
-    DEFAULT_REVIEW_MONTHS, Decision, Tally, VersionStatus, WorkflowRefusal, review, review_due,
-    review_overdue, submit,
+    DEFAULT_REVIEW_MONTHS, Decision, Tally, VersionStatus, review, review_due, review_overdue,
+    submit,
 };
 use entraide_domain::text::Description;
 use entraide_openapi::problem as p;
+use entraide_openapi::problem::ProblemCode;
 use entraide_openapi::resources::{Resource, ReviewRequest};
 use entraide_persistence::{places, resources};
 use uuid::Uuid;
@@ -17,19 +18,6 @@ use crate::error::ApiError;
 use crate::extractors::AuthMember;
 use crate::json::Json;
 use crate::state::AppState;
-
-fn refusal(error: WorkflowRefusal) -> ApiError {
-    match error {
-        WorkflowRefusal::InvalidTransition => ApiError::Conflict {
-            code: "invalid_transition",
-            field: None,
-        },
-        WorkflowRefusal::NotAllowed => ApiError::Forbidden,
-        WorkflowRefusal::OwnResource => ApiError::Refused {
-            code: "own_resource",
-        },
-    }
-}
 
 /// Submit the working version for review (its author or an editor), from `draft` or
 /// `changes_requested`; any other status is 409 `invalid_transition`.
@@ -66,8 +54,8 @@ pub async fn submit_resource(
             .next()
             .ok_or(ApiError::NotFound)?;
         let is_editor = places::is_editor(conn, member.id)?;
-        let next =
-            submit(latest.status, member.id, resource.author_id, is_editor).map_err(refusal)?;
+        let next = submit(latest.status, member.id, resource.author_id, is_editor)
+            .map_err(ApiError::from)?;
         resources::set_status(conn, latest.id, next, now)?;
         resource_to_wire(conn, resource, Some(member.id), now)
     })
@@ -162,7 +150,7 @@ pub async fn review_resource(
             && validators.contains(&member.id)
         {
             return Err(ApiError::Conflict {
-                code: "already_reviewed",
+                code: ProblemCode::AlreadyReviewed,
                 field: None,
             });
         }
@@ -181,7 +169,7 @@ pub async fn review_resource(
                 review_overdue(latest.review_due_at, now),
             ),
         )
-        .map_err(refusal)?;
+        .map_err(ApiError::from)?;
         resources::add_review(conn, latest.id, member.id, decision, comment.as_str(), now)?;
         if next == VersionStatus::Validated {
             resources::publish(conn, &latest, review_due(now, months), now)?;
