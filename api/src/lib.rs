@@ -7,6 +7,7 @@ pub mod routes;
 pub mod startup;
 pub mod telemetry;
 
+mod access;
 mod announcement_cache;
 mod context;
 mod convert;
@@ -19,9 +20,10 @@ mod input;
 mod json;
 mod pagination;
 mod panics;
-mod rights;
+mod parse;
 mod security;
 mod state;
+mod views;
 
 pub mod admin;
 pub mod seed;

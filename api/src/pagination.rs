@@ -14,6 +14,9 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::error::ApiError;
 
+mod cursors;
+pub(crate) use cursors::{IdCursor, MemberCursor};
+
 /// A validated page request; `fetch` is one more than `limit`, to learn whether a next page exists.
 pub struct PageRequest<K> {
     pub after: Option<K>,

@@ -65,6 +65,19 @@ pub struct Campaign {
 }
 
 impl Campaign {
+    /// A donation names the campaign's currency, or none (then it is the campaign's): 422
+    /// `currency_mismatch` on `currency` otherwise.
+    pub fn check_currency(&self, currency: Option<&Currency>) -> Result<(), ParseError> {
+        match currency {
+            Some(currency) if currency != &self.currency => Err(ParseError::single(
+                "currency",
+                "currency_mismatch",
+                format!("the campaign collects {}", self.currency.as_str()),
+            )),
+            _ => Ok(()),
+        }
+    }
+
     /// Raised as a whole percentage of the goal, rounded down; may pass 100.
     pub fn percent(&self) -> i64 {
         if self.goal_cents <= 0 {
@@ -195,5 +208,13 @@ mod tests {
         assert!(campaign.is_open(now));
         assert!(!campaign.is_open(now + chrono::TimeDelta::days(30)));
         assert!(check_window(now, now).is_err());
+        assert!(campaign.check_currency(None).is_ok());
+        assert!(
+            campaign
+                .check_currency(Some(&Currency::parse("eur").unwrap()))
+                .is_ok()
+        );
+        let refused = campaign.check_currency(Some(&Currency::parse("USD").unwrap()));
+        assert_eq!(refused.unwrap_err().errors()[0].code, "currency_mismatch");
     }
 }

@@ -527,6 +527,58 @@ pub fn can_manage(actor: MemberId, organizer: MemberId, host: Host) -> bool {
         }
 }
 
+/// The first `wanted` occurrences of several recurring series between `from` and `to`, in
+/// order of (start, series id), strictly after `after` (a page cursor): a k-way merge keeps
+/// each series' next occurrence in a heap, so only the occurrences that make the page are
+/// computed, not `wanted` per series.
+pub fn merge_series<'a>(
+    series: impl IntoIterator<Item = (EventId, &'a Schedule)>,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    after: Option<(DateTime<Utc>, EventId)>,
+    wanted: usize,
+) -> Vec<(Occurrence, EventId)> {
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+
+    let is_after =
+        |o: &Occurrence, id: EventId| after.is_none_or(|(t, last)| (o.starts_at, id) > (t, last));
+    let window_start = after.map_or(from, |(t, _)| t.max(from));
+    let next_from = |schedule: &Schedule, from: DateTime<Utc>| {
+        schedule.occurrences(from, to, 1).into_iter().next()
+    };
+    let schedules: Vec<(EventId, &Schedule)> = series.into_iter().collect();
+    let mut heap = BinaryHeap::new();
+    for (index, (id, schedule)) in schedules.iter().enumerate() {
+        let mut from_here = window_start;
+        while let Some(occurrence) = next_from(schedule, from_here) {
+            if is_after(&occurrence, *id) {
+                heap.push(Reverse((
+                    occurrence.starts_at,
+                    *id,
+                    occurrence.ends_at,
+                    index,
+                )));
+                break;
+            }
+            from_here = occurrence.ends_at;
+        }
+    }
+    let mut merged = Vec::with_capacity(wanted.min(1024));
+    while merged.len() < wanted {
+        let Some(Reverse((starts_at, id, ends_at, index))) = heap.pop() else {
+            break;
+        };
+        merged.push((Occurrence { starts_at, ends_at }, id));
+        if let Some((_, schedule)) = schedules.get(index)
+            && let Some(next) = next_from(schedule, ends_at)
+        {
+            heap.push(Reverse((next.starts_at, id, next.ends_at, index)));
+        }
+    }
+    merged
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -538,6 +590,54 @@ mod tests {
 
     fn utc(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn series_merge_in_start_order_after_the_cursor() {
+        let weekly = Schedule::parse(
+            utc("2026-10-06T16:00:00Z"),
+            utc("2026-10-06T18:00:00Z"),
+            paris(),
+            Some(Recurrence::Weekly),
+            None,
+        )
+        .unwrap();
+        let thursdays = Schedule::parse(
+            utc("2026-10-08T08:00:00Z"),
+            utc("2026-10-08T09:00:00Z"),
+            paris(),
+            Some(Recurrence::Weekly),
+            Some(utc("2026-10-20T00:00:00Z")),
+        )
+        .unwrap();
+        let (a, b) = (EventId::new(), EventId::new());
+        let from = utc("2026-10-07T00:00:00Z");
+        let to = utc("2026-10-31T00:00:00Z");
+        let all = merge_series([(a, &weekly), (b, &thursdays)], from, to, None, 100);
+        let starts: Vec<_> = all.iter().map(|(o, id)| (o.starts_at, *id)).collect();
+        assert_eq!(
+            starts,
+            [
+                (utc("2026-10-08T08:00:00Z"), b),
+                (utc("2026-10-13T16:00:00Z"), a),
+                (utc("2026-10-15T08:00:00Z"), b),
+                (utc("2026-10-20T16:00:00Z"), a),
+                (utc("2026-10-27T17:00:00Z"), a),
+            ]
+        );
+        // A page of two, then the next page after its last occurrence.
+        let first = merge_series([(a, &weekly), (b, &thursdays)], from, to, None, 2);
+        assert_eq!(first, all[..2]);
+        let (last, id) = first[1];
+        let next = merge_series(
+            [(a, &weekly), (b, &thursdays)],
+            from,
+            to,
+            Some((last.starts_at, id)),
+            3,
+        );
+        assert_eq!(next, all[2..5]);
+        assert!(merge_series([(a, &weekly)], from, to, None, 0).is_empty());
     }
 
     #[test]

@@ -12,35 +12,21 @@ use entraide_persistence::associations::AssociationMemberEntry;
 
 use crate::convert::kind_to_wire;
 
-pub fn status_to_wire(status: AssociationStatus) -> wire::AssociationStatus {
-    match status {
-        AssociationStatus::Pending => wire::AssociationStatus::Pending,
-        AssociationStatus::Verified => wire::AssociationStatus::Verified,
-    }
-}
+enum_conversions!(
+    status_to_wire,
+    status_from_wire,
+    AssociationStatus,
+    wire::AssociationStatus,
+    [Pending, Verified]
+);
 
-pub fn status_from_wire(status: wire::AssociationStatus) -> AssociationStatus {
-    match status {
-        wire::AssociationStatus::Pending => AssociationStatus::Pending,
-        wire::AssociationStatus::Verified => AssociationStatus::Verified,
-    }
-}
-
-pub fn role_to_wire(role: AssociationRole) -> wire::AssociationRole {
-    match role {
-        AssociationRole::Admin => wire::AssociationRole::Admin,
-        AssociationRole::Volunteer => wire::AssociationRole::Volunteer,
-        AssociationRole::Member => wire::AssociationRole::Member,
-    }
-}
-
-pub fn role_from_wire(role: wire::AssociationRole) -> AssociationRole {
-    match role {
-        wire::AssociationRole::Admin => AssociationRole::Admin,
-        wire::AssociationRole::Volunteer => AssociationRole::Volunteer,
-        wire::AssociationRole::Member => AssociationRole::Member,
-    }
-}
+enum_conversions!(
+    role_to_wire,
+    role_from_wire,
+    AssociationRole,
+    wire::AssociationRole,
+    [Admin, Volunteer, Member]
+);
 
 pub fn membership_status_to_wire(
     status: AssociationMembershipStatus,

@@ -16,28 +16,21 @@ pub fn local(at: DateTime<Utc>, zone: TimeZoneName) -> DateTime<FixedOffset> {
     at.with_timezone(&zone.tz()).fixed_offset()
 }
 
-pub fn recurrence_to_wire(recurrence: Recurrence) -> wire::Recurrence {
-    match recurrence {
-        Recurrence::Weekly => wire::Recurrence::Weekly,
-        Recurrence::MonthlyByWeekday => wire::Recurrence::MonthlyByWeekday,
-    }
-}
+enum_conversions!(
+    recurrence_to_wire,
+    recurrence_from_wire,
+    Recurrence,
+    wire::Recurrence,
+    [Weekly, MonthlyByWeekday]
+);
 
-pub fn recurrence_from_wire(recurrence: wire::Recurrence) -> Recurrence {
-    match recurrence {
-        wire::Recurrence::Weekly => Recurrence::Weekly,
-        wire::Recurrence::MonthlyByWeekday => Recurrence::MonthlyByWeekday,
-    }
-}
-
-pub fn rsvp_to_wire(status: RsvpStatus) -> wire::RsvpStatus {
-    match status {
-        RsvpStatus::Going => wire::RsvpStatus::Going,
-        RsvpStatus::Interested => wire::RsvpStatus::Interested,
-        RsvpStatus::NotGoing => wire::RsvpStatus::NotGoing,
-        RsvpStatus::Waitlisted => wire::RsvpStatus::Waitlisted,
-    }
-}
+enum_conversions!(
+    rsvp_to_wire,
+    rsvp_from_wire,
+    RsvpStatus,
+    wire::RsvpStatus,
+    [Going, Interested, NotGoing, Waitlisted]
+);
 
 pub fn answer_from_wire(answer: wire::RsvpAnswer) -> RsvpStatus {
     match answer {

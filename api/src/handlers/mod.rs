@@ -13,28 +13,60 @@ pub mod posts;
 pub mod resources;
 pub mod search;
 
-/// A "near me" query from `lat`, `lon` and `radius_km`: all three or none (422 on `radius_km`
-/// otherwise), coordinates and radius in range (422 on the field).
-pub(crate) fn near_query(
-    errors: &mut entraide_domain::error::Errors,
-    lat: Option<f64>,
-    lon: Option<f64>,
-    radius_km: Option<f64>,
-) -> Option<(entraide_domain::geo::Point, f64)> {
-    match (lat, lon, radius_km) {
-        (None, None, None) => None,
-        (Some(lat), Some(lon), Some(radius)) => {
-            let point = errors.keep(entraide_domain::geo::Point::parse(lat, lon));
-            let radius = errors.check("radius_km", entraide_domain::geo::parse_radius(radius));
-            point.zip(radius)
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    fn rust_files(dir: &Path, found: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                rust_files(&path, found);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                found.push(path);
+            }
         }
-        _ => {
-            errors.push(entraide_domain::FieldError::new(
-                "radius_km",
-                "incomplete_location",
-                "give lat, lon and radius_km together",
-            ));
-            None
+    }
+
+    /// The layering of the API crate: a handler is extract -> parse -> one call -> convert, and
+    /// what handlers share lives in `access`, `views`, `parse`, `convert` or `pagination`. So no
+    /// handler file reaches into another handler module (not even its parent's `mod.rs`, which
+    /// only declares files), and the shared layers never call a handler.
+    #[test]
+    fn no_handler_imports_another() {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = Vec::new();
+        rust_files(&src, &mut files);
+        let mut offences = Vec::new();
+        for file in files {
+            let relative = file
+                .strip_prefix(&src)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            let text = std::fs::read_to_string(&file).unwrap();
+            let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+            let in_handlers = relative.starts_with("handlers/");
+            for (number, line) in code.lines().enumerate() {
+                let reaches_handlers = line.contains("crate::handlers::")
+                    && !(relative == "routes.rs" || relative == "startup.rs");
+                let reaches_parent = in_handlers && line.contains("super::");
+                if reaches_handlers || reaches_parent {
+                    offences.push(format!("{relative}:{}: {}", number + 1, line.trim()));
+                }
+            }
+            if in_handlers && relative.ends_with("mod.rs") && relative != "handlers/mod.rs" {
+                let declares_only = code.lines().all(|line| {
+                    let line = line.trim();
+                    line.is_empty() || line.starts_with("//") || line.starts_with("pub mod ")
+                });
+                if !declares_only {
+                    offences.push(format!(
+                        "{relative}: a handler mod.rs only declares its files"
+                    ));
+                }
+            }
         }
+        assert!(offences.is_empty(), "{}", offences.join("\n"));
     }
 }

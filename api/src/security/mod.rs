@@ -3,5 +3,6 @@
 pub mod jwt;
 pub mod password;
 pub mod rate_limit;
+pub mod sessions;
 pub mod tokens;
 pub mod webhook;

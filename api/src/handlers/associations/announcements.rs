@@ -13,15 +13,14 @@ use entraide_persistence::announcements::{self, AnnouncementKey};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{load, require_publisher};
-use crate::convert::associations as convert;
-use crate::convert::kind_from_wire;
+use crate::access::associations::{load, require_publisher};
+use crate::convert::{associations as convert, kind_from_wire};
 use crate::db;
 use crate::error::ApiError;
 use crate::extractors::{AuthMember, MaybeMember};
-use crate::handlers::conditions::{condition_ids, unknown_condition};
 use crate::json::Json;
 use crate::pagination::PageRequest;
+use crate::parse::{condition_ids, unknown_condition};
 use crate::state::AppState;
 
 /// Publish a prevention announcement (admins of a verified association: 403

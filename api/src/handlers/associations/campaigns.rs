@@ -15,10 +15,10 @@ use entraide_openapi::associations::{
 use entraide_openapi::pagination::{Page, PageQuery};
 use entraide_openapi::problem as p;
 use entraide_openapi::problem::ProblemCode;
-use entraide_persistence::{DbConnection, PersistenceError, associations, campaigns};
+use entraide_persistence::{DbConnection, associations, campaigns};
 use uuid::Uuid;
 
-use super::{load, require_admin, require_publisher};
+use crate::access::associations::{load, require_admin, require_publisher};
 use crate::convert::associations as convert;
 use crate::db;
 use crate::error::ApiError;
@@ -213,32 +213,6 @@ pub async fn get_campaign(
     Ok(web::Json(convert::campaign(campaign, from, Utc::now())))
 }
 
-/// Maps the unique violation of a provider payment id already recorded.
-pub(crate) fn duplicate_payment(error: PersistenceError) -> ApiError {
-    match error {
-        PersistenceError::UniqueViolation { .. } => ApiError::Conflict {
-            code: ProblemCode::PaymentAlreadyRecorded,
-            field: Some("payment_id".to_owned()),
-        },
-        other => other.into(),
-    }
-}
-
-/// Checks a donation's currency against its campaign's.
-pub(crate) fn same_currency(
-    errors: &mut Errors,
-    campaign: &entraide_domain::campaign::Campaign,
-    currency: Option<&Currency>,
-) {
-    if currency.is_some_and(|c| c != &campaign.currency) {
-        errors.push(entraide_domain::FieldError::new(
-            "currency",
-            "currency_mismatch",
-            format!("the campaign collects {}", campaign.currency.as_str()),
-        ));
-    }
-}
-
 /// Record a donation by hand (association admins): a cheque, a transfer, a stand at an
 /// event. Leave `donor_name` out for an anonymous donor. A `payment_id` already recorded
 /// answers 409 `payment_already_recorded`.
@@ -300,7 +274,7 @@ pub async fn record_donation(
     let donation = db::write(&state, move |conn| {
         let (campaign, _) = campaign_with_association(conn, id)?;
         require_admin(conn, campaign.association_id, member.id)?;
-        same_currency(&mut errors, &campaign, currency.as_ref());
+        errors.check("currency", campaign.check_currency(currency.as_ref()));
         errors.finish()?;
         let (Some(amount_cents), Some(currency)) = (amount_cents, currency) else {
             return Err(ApiError::internal("parsed fields missing without errors"));
@@ -313,7 +287,8 @@ pub async fn record_donation(
             provider_payment_id: payment_id,
             received_at,
         };
-        campaigns::record(conn, &campaign, Some(member.id), &new, now).map_err(duplicate_payment)
+        campaigns::record(conn, &campaign, Some(member.id), &new, now)
+            .map_err(crate::parse::duplicate_payment)
     })
     .await?;
     Ok(HttpResponse::Created().json(convert::donation(donation)))

@@ -15,8 +15,8 @@ use crate::convert::associations as convert;
 use crate::db;
 use crate::error::ApiError;
 use crate::extractors::AuthMember;
-use crate::handlers::conditions::{condition_ids, unknown_condition};
 use crate::json::Json;
+use crate::parse::{condition_ids, unknown_condition};
 use crate::security::tokens::random_token;
 use crate::state::AppState;
 

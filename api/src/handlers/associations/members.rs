@@ -15,7 +15,7 @@ use entraide_openapi::problem::ProblemCode;
 use entraide_persistence::{DbConnection, associations};
 use uuid::Uuid;
 
-use super::{load, require_admin};
+use crate::access::associations::{load, require_admin};
 use crate::convert::associations as convert;
 use crate::db;
 use crate::error::ApiError;

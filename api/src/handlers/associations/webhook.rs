@@ -7,17 +7,19 @@ use entraide_domain::error::Errors;
 use entraide_domain::ids::{AssociationId, CampaignId};
 use entraide_domain::text::Label;
 use entraide_domain::time::check_instant;
-use entraide_openapi::associations::{DonationWebhook, WebhookResult};
+use entraide_openapi::associations::{DonationWebhook, WebhookResult, WebhookSecret};
 use entraide_openapi::problem as p;
 use entraide_openapi::problem::ProblemCode;
 use entraide_persistence::{associations, campaigns};
 use uuid::Uuid;
 
-use super::campaigns::{duplicate_payment, same_currency};
 use crate::convert::associations as convert;
 use crate::db;
 use crate::error::ApiError;
+use crate::extractors::AuthMember;
 use crate::json::{RawJson, parse};
+use crate::parse::duplicate_payment;
+use crate::security::tokens::random_token;
 use crate::security::webhook::{SIGNATURE_HEADER, TIMESTAMP_HEADER, TOLERANCE, verify};
 use crate::state::AppState;
 
@@ -122,7 +124,7 @@ pub async fn donation_webhook(
                     "is not a campaign of this association",
                 )
             })?;
-        same_currency(&mut errors, &campaign, currency.as_ref());
+        errors.check("currency", campaign.check_currency(currency.as_ref()));
         errors.finish()?;
         let (Some(payment_id), Some(amount_cents), Some(currency)) =
             (payment_id, amount_cents, currency)
@@ -152,4 +154,41 @@ pub async fn donation_webhook(
     })
     .await?;
     Ok(web::Json(result))
+}
+
+/// A new key for signing donation webhooks (admins of a verified association: a pending one
+/// raises no money, 403 `association_not_verified`). The previous key stops working at once;
+/// give this one to the payment provider.
+#[utoipa::path(
+    tag = "campaigns",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The association's id")),
+    responses(
+        (status = 200, description = "The new key", body = WebhookSecret),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 500, response = p::InternalError),
+        (status = 503, response = p::ServiceUnavailable),
+    )
+)]
+#[post("/associations/{id}/webhook-secret")]
+pub async fn rotate_webhook_secret(
+    state: web::Data<AppState>,
+    member: AuthMember,
+    path: web::Path<Uuid>,
+) -> Result<web::Json<WebhookSecret>, ApiError> {
+    let id = AssociationId::from_uuid(path.into_inner());
+    let secret = random_token(32);
+    let stored = secret.clone();
+    db::write(&state, move |conn| {
+        crate::access::associations::require_publisher(conn, id, member.id)?;
+        Ok(associations::set_webhook_secret(conn, id, &stored)?)
+    })
+    .await?;
+    Ok(web::Json(WebhookSecret {
+        secret,
+        webhook_path: format!("/api/v1/webhooks/donations/{id}"),
+    }))
 }

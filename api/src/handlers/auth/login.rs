@@ -8,13 +8,13 @@ use entraide_openapi::problem as p;
 use entraide_persistence::login_throttles::{self, Reservation};
 use entraide_persistence::{members, sessions};
 
-use super::{store_refresh_token, token_response};
 use crate::db;
 use crate::error::ApiError;
 use crate::extractors::ClientIp;
 use crate::json::Json;
 use crate::security::password;
 use crate::security::rate_limit::login_throttle_key;
+use crate::security::sessions::{store_refresh_token, token_response};
 use crate::state::AppState;
 
 /// Log in with e-mail and password. Wrong credentials never say whether the e-mail exists.

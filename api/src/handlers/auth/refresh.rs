@@ -5,11 +5,11 @@ use entraide_openapi::auth::{RefreshRequest, TokenResponse};
 use entraide_openapi::problem as p;
 use entraide_persistence::sessions;
 
-use super::{store_refresh_token, token_response};
 use crate::db;
 use crate::error::ApiError;
 use crate::extractors::ClientIp;
 use crate::json::Json;
+use crate::security::sessions::{store_refresh_token, token_response};
 use crate::security::tokens::hash_token;
 use crate::state::AppState;
 

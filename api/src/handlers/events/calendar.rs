@@ -9,7 +9,7 @@ use entraide_persistence::events;
 use icalendar::{Calendar, Component, EventLike, EventStatus as IcalStatus};
 use uuid::Uuid;
 
-use super::readable_event;
+use crate::access::events::readable_event;
 use crate::db;
 use crate::error::ApiError;
 use crate::extractors::{AuthMember, MaybeMember};

@@ -13,14 +13,16 @@ use entraide_openapi::problem as p;
 use entraide_openapi::problem::ProblemCode;
 use entraide_persistence::events;
 
-use super::{event_item, host_of, parse_venue};
+use crate::access::associations::load as load_association;
+use crate::access::events::host_of;
 use crate::convert::events::recurrence_from_wire;
 use crate::db;
 use crate::error::ApiError;
 use crate::extractors::AuthMember;
-use crate::handlers::associations::load as load_association;
 use crate::json::Json;
+use crate::parse::parse_venue;
 use crate::state::AppState;
+use crate::views::events::event_item;
 
 /// Create an event: in a group (its moderators, or any member when the group allows it; 403
 /// `cannot_create_events` otherwise), for a verified association (its admins and volunteers),

@@ -10,12 +10,14 @@ use entraide_openapi::problem::ProblemCode;
 use entraide_persistence::events;
 use uuid::Uuid;
 
-use super::{event_item, managed_event, parse_venue, readable_event};
+use crate::access::events::{managed_event, readable_event};
 use crate::db;
 use crate::error::ApiError;
 use crate::extractors::{AuthMember, MaybeMember};
 use crate::json::Json;
+use crate::parse::parse_venue;
 use crate::state::AppState;
+use crate::views::events::event_item;
 
 /// One event, if you may see it (404 otherwise): a group's events are seen by who may read the
 /// group. Cancelled and moved events stay readable, marked.

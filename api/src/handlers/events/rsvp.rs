@@ -11,7 +11,7 @@ use entraide_openapi::problem::ProblemCode;
 use entraide_persistence::{events, groups};
 use uuid::Uuid;
 
-use super::{managed_event, readable_event};
+use crate::access::events::{managed_event, readable_event};
 use crate::convert::events::{answer_from_wire, rsvp_to_wire};
 use crate::convert::kind_to_wire;
 use crate::db;

@@ -13,8 +13,8 @@ use crate::convert::groups as convert;
 use crate::db;
 use crate::error::ApiError;
 use crate::extractors::AuthMember;
-use crate::handlers::conditions::unknown_condition;
 use crate::json::Json;
+use crate::parse::unknown_condition;
 use crate::state::AppState;
 
 /// Create a group; you become its owner. You cannot create a space reserved to a kind of member
@@ -85,7 +85,7 @@ pub async fn create_group(
     };
     let group = db::write(&state, move |conn| {
         if let Some(association) = new.association_id {
-            crate::handlers::associations::require_publisher(conn, association, member.id)?;
+            crate::access::associations::require_publisher(conn, association, member.id)?;
         }
         groups::insert(conn, &new, member.id, Utc::now()).map_err(unknown_condition("condition_id"))
     })

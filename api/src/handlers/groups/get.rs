@@ -5,7 +5,7 @@ use entraide_openapi::groups::Group;
 use entraide_openapi::problem as p;
 use uuid::Uuid;
 
-use super::load;
+use crate::access::groups::load;
 use crate::convert::groups as convert;
 use crate::db;
 use crate::error::ApiError;

@@ -8,7 +8,7 @@ use entraide_openapi::problem::ProblemCode;
 use entraide_persistence::{groups, members};
 use uuid::Uuid;
 
-use super::load;
+use crate::access::groups::load;
 use crate::db;
 use crate::error::ApiError;
 use crate::extractors::AuthMember;

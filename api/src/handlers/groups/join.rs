@@ -11,7 +11,7 @@ use entraide_openapi::problem::ProblemCode;
 use entraide_persistence::{associations, groups};
 use uuid::Uuid;
 
-use super::load;
+use crate::access::groups::load;
 use crate::convert::groups as convert;
 use crate::db;
 use crate::error::ApiError;

@@ -1,5 +1,5 @@
 use actix_web::{HttpResponse, delete, get, put, web};
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use entraide_domain::group::{
     GroupRole, Membership, MembershipStatus, can_change_role, can_leave, can_remove,
     member_list_view,
@@ -9,41 +9,17 @@ use entraide_openapi::groups::{GroupMember, GroupRoleChange};
 use entraide_openapi::pagination::{Page, PageQuery};
 use entraide_openapi::problem as p;
 use entraide_openapi::problem::ProblemCode;
-use entraide_persistence::groups::{self, MemberKey};
-use serde::{Deserialize, Serialize};
+use entraide_persistence::groups;
 use uuid::Uuid;
 
-use super::load;
+use crate::access::groups::load;
 use crate::convert::groups as convert;
 use crate::db;
 use crate::error::ApiError;
 use crate::extractors::{AuthMember, MaybeMember};
 use crate::json::Json;
-use crate::pagination::PageRequest;
+use crate::pagination::{MemberCursor, PageRequest};
 use crate::state::AppState;
-
-#[derive(Serialize, Deserialize)]
-pub(super) struct Cursor {
-    #[serde(deserialize_with = "crate::pagination::instant")]
-    s: DateTime<Utc>,
-    m: Uuid,
-}
-
-impl Cursor {
-    pub(super) fn key(&self) -> MemberKey {
-        MemberKey {
-            since: self.s,
-            member_id: MemberId::from_uuid(self.m),
-        }
-    }
-
-    pub(super) fn of(entry: &groups::MemberEntry) -> Self {
-        Self {
-            s: entry.since,
-            m: entry.member_id.as_uuid(),
-        }
-    }
-}
 
 /// A group's active members, oldest first — for its active members only (belonging to a
 /// disease group is health data): 403 `not_readable` when you may not read the group, 403
@@ -73,8 +49,8 @@ pub async fn list_group_members(
     paging: web::Query<PageQuery>,
 ) -> Result<web::Json<Page<GroupMember>>, ApiError> {
     let id = GroupId::from_uuid(path.into_inner());
-    let page = PageRequest::<Cursor>::parse(&paging)?;
-    let after = page.after.as_ref().map(Cursor::key);
+    let page = PageRequest::<MemberCursor>::parse(&paging)?;
+    let after = page.after.as_ref().map(MemberCursor::key);
     let fetch = page.fetch();
     let who = reader.reader();
     let items = db::read(&state, move |conn| {
@@ -95,7 +71,8 @@ pub async fn list_group_members(
         )?)
     })
     .await?;
-    page.page(items, Cursor::of, convert::member).map(web::Json)
+    page.page(items, MemberCursor::of, convert::member)
+        .map(web::Json)
 }
 
 /// Remove a member from a group (owners and moderators; moderators only plain members). They

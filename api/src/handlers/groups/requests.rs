@@ -10,13 +10,12 @@ use entraide_openapi::problem::ProblemCode;
 use entraide_persistence::groups;
 use uuid::Uuid;
 
-use super::load;
-use super::members::Cursor;
+use crate::access::groups::load;
 use crate::convert::groups as convert;
 use crate::db;
 use crate::error::ApiError;
 use crate::extractors::AuthMember;
-use crate::pagination::PageRequest;
+use crate::pagination::{MemberCursor, PageRequest};
 use crate::state::AppState;
 
 /// Pending join requests of a private group, oldest first (owners and moderators).
@@ -43,8 +42,8 @@ pub async fn list_join_requests(
     paging: web::Query<PageQuery>,
 ) -> Result<web::Json<Page<GroupMember>>, ApiError> {
     let id = GroupId::from_uuid(path.into_inner());
-    let page = PageRequest::<Cursor>::parse(&paging)?;
-    let after = page.after.as_ref().map(Cursor::key);
+    let page = PageRequest::<MemberCursor>::parse(&paging)?;
+    let after = page.after.as_ref().map(MemberCursor::key);
     let fetch = page.fetch();
     let items = db::read(&state, move |conn| {
         let (_, membership) = load(conn, id, Some(actor.id))?;
@@ -62,7 +61,8 @@ pub async fn list_join_requests(
         )?)
     })
     .await?;
-    page.page(items, Cursor::of, convert::member).map(web::Json)
+    page.page(items, MemberCursor::of, convert::member)
+        .map(web::Json)
 }
 
 /// Decides a pending request: `approve` makes an active member, `refuse` deletes the request.

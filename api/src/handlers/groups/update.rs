@@ -10,13 +10,13 @@ use entraide_openapi::problem as p;
 use entraide_persistence::groups;
 use uuid::Uuid;
 
-use super::load;
+use crate::access::groups::load;
 use crate::convert::groups as convert;
 use crate::db;
 use crate::error::ApiError;
 use crate::extractors::AuthMember;
-use crate::handlers::conditions::unknown_condition;
 use crate::json::Json;
+use crate::parse::unknown_condition;
 use crate::state::AppState;
 
 /// Change a group's name, description or condition (owners and moderators), or who reads it —

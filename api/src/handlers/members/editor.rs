@@ -7,11 +7,11 @@ use entraide_openapi::problem as p;
 use entraide_persistence::{members, places};
 use uuid::Uuid;
 
+use crate::access::rights;
 use crate::db;
 use crate::error::ApiError;
 use crate::extractors::AuthMember;
 use crate::json::Json;
-use crate::rights;
 use crate::state::AppState;
 
 /// Grant the editor right (write resources and places): platform admins for anyone, admins of a

@@ -11,12 +11,11 @@ use entraide_openapi::members::{MyProfile, ProfileVisibilityChanges, UpdateProfi
 use entraide_openapi::problem as p;
 use entraide_persistence::{kind_changes, members};
 
-use crate::convert;
-use crate::db;
 use crate::error::ApiError;
 use crate::extractors::AuthMember;
 use crate::json::Json;
 use crate::state::AppState;
+use crate::{convert, db};
 
 /// Turns the wire request into domain changes, reporting every invalid field at once.
 fn parse_changes(
@@ -128,9 +127,8 @@ pub async fn update_my_profile(
     let (changes, kind) = parse_changes(body.into_inner())?;
     let now = Utc::now();
     let (account, pending) = db::write(&state, move |conn| {
-        let account = members::update_profile(conn, member.id, &changes, now).map_err(
-            crate::handlers::conditions::unknown_condition("condition_ids"),
-        )?;
+        let account = members::update_profile(conn, member.id, &changes, now)
+            .map_err(crate::parse::unknown_condition("condition_ids"))?;
         let pending = kind_changes::pending(conn, member.id)?;
         if let Some(wanted) = kind {
             let current = account.profile.kind;

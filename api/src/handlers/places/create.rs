@@ -10,13 +10,14 @@ use entraide_openapi::places::{CreatePlaceRequest, Place};
 use entraide_openapi::problem as p;
 use entraide_persistence::places;
 
-use super::{kind_from_wire, require_writer, to_wire};
+use crate::access::places::require_writer;
 use crate::convert::groups::audience_from_wire;
+use crate::convert::places::{kind_from_wire, to_wire};
 use crate::db;
 use crate::error::ApiError;
 use crate::extractors::AuthMember;
-use crate::handlers::conditions::{condition_ids, unknown_condition};
 use crate::json::Json;
+use crate::parse::{condition_ids, unknown_condition};
 use crate::state::AppState;
 
 /// Add a place (editors; association admins for their association's places: 403

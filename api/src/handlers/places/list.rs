@@ -10,8 +10,8 @@ use entraide_persistence::places::{self, PlaceFilter, PlaceKey};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{kind_from_wire, to_wire};
 use crate::convert::groups::audience_from_wire;
+use crate::convert::places::{kind_from_wire, to_wire};
 use crate::db;
 use crate::error::ApiError;
 use crate::extractors::MaybeMember;
@@ -59,7 +59,7 @@ pub async fn list_places(
         q,
     } = query.into_inner();
     let mut errors = Errors::new();
-    let near = crate::handlers::near_query(&mut errors, lat, lon, radius_km);
+    let near = crate::parse::near_query(&mut errors, lat, lon, radius_km);
     let text = q.map(|q| q.trim().to_owned()).filter(|q| !q.is_empty());
     if text
         .as_ref()

@@ -8,13 +8,14 @@ use entraide_openapi::problem as p;
 use entraide_persistence::{DbConnection, comments, groups};
 use uuid::Uuid;
 
-use super::{IdCursor, comment_items, readable_post, require_participation};
+use crate::access::posts::{readable_post, require_participation};
 use crate::db;
 use crate::error::ApiError;
 use crate::extractors::{AuthMember, MaybeMember};
 use crate::json::Json;
-use crate::pagination::PageRequest;
+use crate::pagination::{IdCursor, PageRequest};
 use crate::state::AppState;
+use crate::views::posts::comment_items;
 
 fn one(
     conn: &mut DbConnection,

@@ -7,13 +7,13 @@ use entraide_openapi::problem as p;
 use entraide_persistence::posts;
 use uuid::Uuid;
 
-use super::post_items;
+use crate::access::groups::require_participation;
 use crate::db;
 use crate::error::ApiError;
 use crate::extractors::AuthMember;
-use crate::handlers::groups::require_participation;
 use crate::json::Json;
 use crate::state::AppState;
+use crate::views::posts::post_items;
 
 fn created(item: PostItem) -> HttpResponse {
     HttpResponse::Created()

@@ -11,14 +11,15 @@ use entraide_persistence::posts::{self, Scope};
 use entraide_persistence::{announcements, associations, members};
 use uuid::Uuid;
 
-use super::{IdCursor, post_items, readable_post};
+use crate::access::groups::require_readable;
+use crate::access::posts::readable_post;
 use crate::convert::associations as convert_associations;
 use crate::db;
 use crate::error::ApiError;
 use crate::extractors::{AuthMember, MaybeMember};
-use crate::handlers::groups::require_readable;
-use crate::pagination::PageRequest;
+use crate::pagination::{IdCursor, PageRequest};
 use crate::state::AppState;
+use crate::views::posts::post_items;
 
 /// Runs one page of a post list: the visible posts, then their items in batched queries.
 async fn page_of(

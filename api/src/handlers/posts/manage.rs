@@ -8,12 +8,13 @@ use entraide_openapi::problem as p;
 use entraide_persistence::{groups, posts};
 use uuid::Uuid;
 
-use super::{post_items, readable_post};
+use crate::access::posts::readable_post;
 use crate::db;
 use crate::error::ApiError;
 use crate::extractors::AuthMember;
 use crate::json::Json;
 use crate::state::AppState;
+use crate::views::posts::post_items;
 
 /// Edit your post (author only); it then shows `edited_at`.
 #[utoipa::path(

@@ -7,7 +7,7 @@ use entraide_openapi::problem as p;
 use entraide_persistence::reactions::{self, Target};
 use entraide_persistence::{DbConnection, comments};
 
-use super::{readable_post, require_participation};
+use crate::access::posts::{readable_post, require_participation};
 use crate::convert::posts as convert;
 use crate::db;
 use crate::error::ApiError;

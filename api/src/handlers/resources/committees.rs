@@ -15,14 +15,15 @@ use entraide_persistence::{members, resources};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{expertise_from, resource_items};
+use crate::access::rights;
+use crate::convert::resources::expertise_from;
 use crate::db;
 use crate::error::ApiError;
 use crate::extractors::{AuthMember, MaybeMember};
 use crate::json::Json;
 use crate::pagination::PageRequest;
-use crate::rights;
 use crate::state::AppState;
+use crate::views::resources::resource_items;
 
 fn to_wire(committee: Committee) -> WireCommittee {
     let Committee {

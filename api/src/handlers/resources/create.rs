@@ -9,13 +9,14 @@ use entraide_openapi::resources::{CreateResourceRequest, Resource};
 use entraide_persistence::places;
 use entraide_persistence::resources::{self, NewResource};
 
-use super::{audience_from, kind_from, parse_content, resource_to_wire};
+use crate::convert::resources::{audience_from, kind_from};
 use crate::db;
 use crate::error::ApiError;
 use crate::extractors::AuthMember;
-use crate::handlers::conditions::{condition_ids, unknown_condition};
 use crate::json::Json;
+use crate::parse::{condition_ids, parse_content, unknown_condition};
 use crate::state::AppState;
+use crate::views::resources::resource_to_wire;
 
 /// Draft a resource (editors: 403 `not_an_editor` otherwise). It is reviewed by the committee
 /// named here once submitted; nobody but its author, editors and that committee sees it before.

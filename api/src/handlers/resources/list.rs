@@ -11,12 +11,13 @@ use entraide_persistence::resources::{self, ResourceFilter};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{audience_from, kind_from, resource_items};
+use crate::convert::resources::{audience_from, kind_from};
 use crate::db;
 use crate::error::ApiError;
 use crate::extractors::MaybeMember;
 use crate::pagination::PageRequest;
 use crate::state::AppState;
+use crate::views::resources::resource_items;
 
 #[derive(Serialize, Deserialize)]
 struct Cursor {

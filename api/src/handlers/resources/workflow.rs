@@ -12,12 +12,14 @@ use entraide_openapi::resources::{Resource, ReviewRequest};
 use entraide_persistence::{places, resources};
 use uuid::Uuid;
 
-use super::{decision_from, load, resource_to_wire, sees_work};
+use crate::access::resources::{load, sees_work};
+use crate::convert::resources::decision_from;
 use crate::db;
 use crate::error::ApiError;
 use crate::extractors::AuthMember;
 use crate::json::Json;
 use crate::state::AppState;
+use crate::views::resources::resource_to_wire;
 
 /// Submit the working version for review (its author or an editor), from `draft` or
 /// `changes_requested`; any other status is 409 `invalid_transition`.

@@ -1,0 +1,60 @@
+//! Events: who may see an event and who may manage it.
+
+use entraide_domain::event::{Event, Host, Place, can_manage};
+use entraide_domain::group::Reader;
+use entraide_domain::ids::{EventId, MemberId};
+use entraide_persistence::{DbConnection, associations, events, groups};
+
+use crate::error::ApiError;
+
+/// The actor's standing where the event lives.
+pub(crate) fn host_of(
+    conn: &mut DbConnection,
+    place: Place,
+    actor: Option<MemberId>,
+) -> Result<Host, ApiError> {
+    Ok(match (place, actor) {
+        (Place::Group(group), actor) => {
+            let found = groups::find(conn, group)?.ok_or(ApiError::NotFound)?;
+            let membership = match actor {
+                Some(actor) => groups::membership(conn, group, actor)?,
+                None => None,
+            };
+            Host::Group {
+                membership,
+                members_can_create: found.members_can_create_events,
+            }
+        }
+        (Place::Association(association), Some(actor)) => {
+            Host::Association(associations::membership(conn, association, actor)?)
+        }
+        (Place::Association(_), None) => Host::Association(None),
+        (Place::Personal, _) => Host::Personal,
+    })
+}
+
+/// The event if `reader` may see it; 404 otherwise (whether or not it exists).
+pub(crate) fn readable_event(
+    conn: &mut DbConnection,
+    reader: Reader,
+    id: EventId,
+) -> Result<Event, ApiError> {
+    events::find_readable(conn, reader, id)?.ok_or(ApiError::NotFound)
+}
+
+/// The event if `actor` may manage it: 404 when they may not see it, 403 when they may see
+/// but not manage it.
+pub(crate) fn managed_event(
+    conn: &mut DbConnection,
+    reader: Reader,
+    actor: MemberId,
+    id: EventId,
+) -> Result<Event, ApiError> {
+    let event = readable_event(conn, reader, id)?;
+    let host = host_of(conn, event.place, Some(actor))?;
+    if can_manage(actor, event.organizer_id, host) {
+        Ok(event)
+    } else {
+        Err(ApiError::Forbidden)
+    }
+}

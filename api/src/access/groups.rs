@@ -1,0 +1,59 @@
+//! Groups: who may read a group and who may take part in it.
+
+use entraide_domain::group::{Group, Membership, Reader, can_participate, can_read_content};
+use entraide_domain::ids::{GroupId, MemberId};
+use entraide_openapi::problem::ProblemCode;
+use entraide_persistence::{DbConnection, groups};
+
+use crate::error::ApiError;
+
+/// The group and the member's standing in it; 404 when there is no such group.
+pub(crate) fn load(
+    conn: &mut DbConnection,
+    id: GroupId,
+    member: Option<MemberId>,
+) -> Result<(Group, Option<Membership>), ApiError> {
+    let group = groups::find(conn, id)?.ok_or(ApiError::NotFound)?;
+    let membership = match member {
+        Some(member) => groups::membership(conn, id, member)?,
+        None => None,
+    };
+    Ok((group, membership))
+}
+
+/// The group, if `reader` may read its content; 403 `not_readable` otherwise.
+pub(crate) fn require_readable(
+    conn: &mut DbConnection,
+    id: GroupId,
+    reader: Reader,
+) -> Result<(Group, Option<Membership>), ApiError> {
+    let (group, membership) = load(conn, id, reader.member_id())?;
+    if can_read_content(group.visibility, group.audience, reader, membership) {
+        Ok((group, membership))
+    } else {
+        Err(ApiError::Refused {
+            code: ProblemCode::NotReadable,
+        })
+    }
+}
+
+/// May `reader` post, comment or react in the group? 403 `not_a_member` when they may read it
+/// but have not joined, `not_readable` when they may not even read it.
+pub(crate) fn require_participation(
+    conn: &mut DbConnection,
+    id: GroupId,
+    reader: Reader,
+) -> Result<(), ApiError> {
+    let (group, membership) = load(conn, id, reader.member_id())?;
+    if can_participate(group.audience, reader, membership) {
+        Ok(())
+    } else if can_read_content(group.visibility, group.audience, reader, membership) {
+        Err(ApiError::Refused {
+            code: ProblemCode::NotAMember,
+        })
+    } else {
+        Err(ApiError::Refused {
+            code: ProblemCode::NotReadable,
+        })
+    }
+}

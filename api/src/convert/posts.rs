@@ -1,0 +1,108 @@
+//! Post and comment conversions.
+
+use entraide_domain::member::{MemberKind, Pseudonym};
+use entraide_domain::post::{Comment, Post, ReactionCounts, ReactionKind};
+use entraide_openapi::groups::MemberSummary;
+use entraide_openapi::posts as wire;
+
+enum_conversions!(
+    kind_to_wire,
+    kind_from_wire,
+    ReactionKind,
+    wire::ReactionKind,
+    [Support, Thanks, SameHere, Hug]
+);
+
+pub fn counts(counts: ReactionCounts) -> wire::ReactionCounts {
+    let ReactionCounts {
+        support,
+        thanks,
+        same_here,
+        hug,
+    } = counts;
+    wire::ReactionCounts {
+        support,
+        thanks,
+        same_here,
+        hug,
+    }
+}
+
+pub fn summary(
+    id: entraide_domain::ids::MemberId,
+    pseudonym: &Pseudonym,
+    kind: MemberKind,
+) -> MemberSummary {
+    MemberSummary {
+        id: id.as_uuid(),
+        pseudonym: pseudonym.as_str().to_owned(),
+        kind: crate::convert::kind_to_wire(kind),
+    }
+}
+
+pub fn post(
+    post: Post,
+    author: MemberSummary,
+    group: Option<wire::GroupRef>,
+    mine: Vec<ReactionKind>,
+) -> wire::PostItem {
+    let Post {
+        id,
+        author_id: _,
+        group_id: _,
+        body,
+        created_at,
+        edited_at,
+        deleted,
+        pinned,
+        comment_count,
+        reactions,
+    } = post;
+    wire::PostItem {
+        id: id.as_uuid(),
+        author,
+        group,
+        body: body.source().to_owned(),
+        body_html: body.html().to_owned(),
+        created_at,
+        edited_at,
+        deleted,
+        pinned,
+        comment_count,
+        reactions: counts(reactions),
+        my_reactions: mine.into_iter().map(kind_to_wire).collect(),
+    }
+}
+
+pub fn comment(
+    comment: Comment,
+    author: MemberSummary,
+    mine: Vec<ReactionKind>,
+) -> wire::CommentItem {
+    let Comment {
+        id,
+        post_id,
+        parent_id,
+        depth,
+        author_id: _,
+        body,
+        created_at,
+        edited_at,
+        deleted,
+        reactions,
+    } = comment;
+    wire::CommentItem {
+        id: id.as_uuid(),
+        post_id: post_id.as_uuid(),
+        parent_id: parent_id.map(|p| p.as_uuid()),
+        depth,
+        author,
+        body: body.source().to_owned(),
+        body_html: body.html().to_owned(),
+        created_at,
+        edited_at,
+        deleted,
+        reactions: counts(reactions),
+        my_reactions: mine.into_iter().map(kind_to_wire).collect(),
+    }
+}

@@ -1,0 +1,51 @@
+//! Keyset cursors shared by several lists.
+
+use chrono::{DateTime, Utc};
+use entraide_domain::ids::{CommentId, MemberId, PostId};
+use entraide_persistence::groups::{self, MemberKey};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// The keyset cursor of post and comment lists: the last id of the page.
+#[derive(Serialize, Deserialize)]
+pub(crate) struct IdCursor {
+    i: Uuid,
+}
+
+impl IdCursor {
+    pub(crate) fn post(&self) -> PostId {
+        PostId::from_uuid(self.i)
+    }
+
+    pub(crate) fn comment(&self) -> CommentId {
+        CommentId::from_uuid(self.i)
+    }
+
+    pub(crate) fn of(id: Uuid) -> Self {
+        Self { i: id }
+    }
+}
+
+/// The keyset cursor of group member lists and join requests: since when, then who.
+#[derive(Serialize, Deserialize)]
+pub(crate) struct MemberCursor {
+    #[serde(deserialize_with = "crate::pagination::instant")]
+    s: DateTime<Utc>,
+    m: Uuid,
+}
+
+impl MemberCursor {
+    pub(crate) fn key(&self) -> MemberKey {
+        MemberKey {
+            since: self.s,
+            member_id: MemberId::from_uuid(self.m),
+        }
+    }
+
+    pub(crate) fn of(entry: &groups::MemberEntry) -> Self {
+        Self {
+            s: entry.since,
+            m: entry.member_id.as_uuid(),
+        }
+    }
+}

@@ -1,0 +1,217 @@
+//! Request values that several handlers read the same way: a "near me" query, condition
+//! ids, a venue, a resource's content. Each pushes field errors into [`Errors`] and returns the
+//! parsed value when it is valid. Also the database constraint violations that point at a
+//! request field (an unknown condition id, a payment id already recorded).
+
+use entraide_domain::error::Errors;
+use entraide_domain::event::Venue;
+use entraide_domain::geo::Point;
+use entraide_domain::ids::ConditionId;
+use entraide_domain::post::Body;
+use entraide_domain::resource::{Content, ResourceKind, parse_isbn};
+use entraide_domain::text::{Description, Label, Title, WebUrl};
+use entraide_openapi::problem::ProblemCode;
+use entraide_openapi::{events as wire, resources as resource_wire};
+use entraide_persistence::PersistenceError;
+use uuid::Uuid;
+
+use crate::error::ApiError;
+
+/// A venue from the wire: labels parsed; coordinates both or neither.
+pub(crate) fn parse_venue(errors: &mut Errors, venue: wire::Venue) -> Option<Venue> {
+    let wire::Venue {
+        address,
+        city,
+        lat,
+        lon,
+    } = venue;
+    let address = address.and_then(|a| errors.check("venue.address", Label::parse(&a)));
+    let city = city.and_then(|c| errors.check("venue.city", Label::parse(&c)));
+    let point = match (lat, lon) {
+        (Some(lat), Some(lon)) => match Point::parse(lat, lon) {
+            Ok(point) => Some(point),
+            Err(error) => {
+                for mut e in error.into_errors() {
+                    e.field = format!("venue.{}", e.field);
+                    errors.push(e);
+                }
+                None
+            }
+        },
+        (None, None) => None,
+        (Some(_), None) | (None, Some(_)) => {
+            errors.push(entraide_domain::FieldError::new(
+                "venue.lat",
+                "incomplete_coordinates",
+                "give both lat and lon, or neither",
+            ));
+            None
+        }
+    };
+    Some(Venue {
+        address,
+        city,
+        point,
+    })
+}
+
+/// The most tags or sources a version carries.
+const MAX_LIST: usize = 50;
+
+fn labels(errors: &mut Errors, field: &str, raw: Vec<String>) -> Vec<Label> {
+    if raw.len() > MAX_LIST {
+        errors.push(entraide_domain::FieldError::new(
+            field,
+            "too_many",
+            format!("at most {MAX_LIST}"),
+        ));
+        return Vec::new();
+    }
+    raw.iter()
+        .enumerate()
+        .filter_map(|(i, item)| errors.check(&format!("{field}[{i}]"), Label::parse(item)))
+        .collect()
+}
+
+/// Parses a version's content, field by field, then checks what its kind needs.
+pub(crate) fn parse_content(
+    errors: &mut Errors,
+    kind: ResourceKind,
+    input: resource_wire::ContentInput,
+) -> Option<Content> {
+    let resource_wire::ContentInput {
+        title,
+        summary,
+        body,
+        url,
+        provider,
+        duration_seconds,
+        book_authors,
+        publisher,
+        year,
+        isbn,
+        format,
+        tags,
+        sources,
+    } = input;
+    let prefix = |field: &str| format!("content.{field}");
+    let title = errors.check(&prefix("title"), Title::parse(&title));
+    let summary = errors.check(
+        &prefix("summary"),
+        Description::parse(summary.as_deref().unwrap_or_default()),
+    );
+    let body =
+        body.and_then(|b| errors.check(&prefix("body"), Body::parse(&b, Body::POST_MAX_CHARS)));
+    let url = url.and_then(|u| errors.check(&prefix("url"), WebUrl::parse(&u)));
+    let label = |errors: &mut Errors, field: &str, value: Option<String>| {
+        value.and_then(|v| errors.check(&prefix(field), Label::parse(&v)))
+    };
+    let provider = label(errors, "provider", provider);
+    let book_authors = label(errors, "book_authors", book_authors);
+    let publisher = label(errors, "publisher", publisher);
+    let format = label(errors, "format", format);
+    if duration_seconds.is_some_and(|d| !(1..=86_400).contains(&d)) {
+        errors.push(entraide_domain::FieldError::new(
+            prefix("duration_seconds"),
+            "out_of_range",
+            "must be between 1 and 86400",
+        ));
+    }
+    if year.is_some_and(|y| !(1450..=2100).contains(&y)) {
+        errors.push(entraide_domain::FieldError::new(
+            prefix("year"),
+            "out_of_range",
+            "must be between 1450 and 2100",
+        ));
+    }
+    let isbn = isbn.and_then(|i| errors.check(&prefix("isbn"), parse_isbn(&i)));
+    let tags = labels(errors, &prefix("tags"), tags);
+    let sources = labels(errors, &prefix("sources"), sources);
+    let content = Content {
+        title: title?,
+        summary: summary?,
+        body,
+        url,
+        provider,
+        duration_seconds,
+        book_authors,
+        publisher,
+        year,
+        isbn,
+        format,
+        tags,
+        sources,
+    };
+    match content.check(kind) {
+        Ok(()) => Some(content),
+        Err(error) => {
+            for mut e in error.into_errors() {
+                e.field = prefix(&e.field);
+                errors.push(e);
+            }
+            None
+        }
+    }
+}
+
+/// The most conditions an association, announcement, place or resource may name.
+pub const MAX_CONDITIONS: usize = 20;
+
+/// Condition ids from the wire: at most [`MAX_CONDITIONS`].
+pub(crate) fn condition_ids(errors: &mut Errors, field: &str, ids: Vec<Uuid>) -> Vec<ConditionId> {
+    if ids.len() > MAX_CONDITIONS {
+        errors.push(entraide_domain::FieldError::new(
+            field,
+            "too_many",
+            format!("at most {MAX_CONDITIONS} conditions"),
+        ));
+    }
+    ids.into_iter().map(ConditionId::from_uuid).collect()
+}
+
+/// Maps a foreign-key violation on a condition id to a field error.
+pub(crate) fn unknown_condition(field: &'static str) -> impl Fn(PersistenceError) -> ApiError {
+    move |error| match error {
+        PersistenceError::ForeignKeyViolation(_) => {
+            ApiError::field(field, "unknown_condition", "is not in GET /conditions")
+        }
+        other => other.into(),
+    }
+}
+
+/// A "near me" query from `lat`, `lon` and `radius_km`: all three or none (422 on `radius_km`
+/// otherwise), coordinates and radius in range (422 on the field).
+pub(crate) fn near_query(
+    errors: &mut entraide_domain::error::Errors,
+    lat: Option<f64>,
+    lon: Option<f64>,
+    radius_km: Option<f64>,
+) -> Option<(entraide_domain::geo::Point, f64)> {
+    match (lat, lon, radius_km) {
+        (None, None, None) => None,
+        (Some(lat), Some(lon), Some(radius)) => {
+            let point = errors.keep(entraide_domain::geo::Point::parse(lat, lon));
+            let radius = errors.check("radius_km", entraide_domain::geo::parse_radius(radius));
+            point.zip(radius)
+        }
+        _ => {
+            errors.push(entraide_domain::FieldError::new(
+                "radius_km",
+                "incomplete_location",
+                "give lat, lon and radius_km together",
+            ));
+            None
+        }
+    }
+}
+
+/// Maps the unique violation of a provider payment id already recorded.
+pub(crate) fn duplicate_payment(error: PersistenceError) -> ApiError {
+    match error {
+        PersistenceError::UniqueViolation { .. } => ApiError::Conflict {
+            code: ProblemCode::PaymentAlreadyRecorded,
+            field: Some("payment_id".to_owned()),
+        },
+        other => other.into(),
+    }
+}

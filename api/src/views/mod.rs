@@ -1,0 +1,9 @@
+//! Read models: what the wire shows of a batch of domain values to one reader, assembled in a
+//! fixed number of queries whatever the batch size (authors, group names, the reader's own
+//! reactions and answers...). Single-item forms go through the batch form, so a list and a
+//! `GET` of one item can never disagree.
+
+pub(crate) mod events;
+pub(crate) mod members;
+pub(crate) mod posts;
+pub(crate) mod resources;
