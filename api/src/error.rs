@@ -8,6 +8,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, ResponseError, error as actix_error};
 use entraide_domain::association::PublishRefusal;
 use entraide_domain::group::{JoinRefusal, MemberListRefusal, ReachRefusal};
+use entraide_domain::policy::Refusal;
 use entraide_domain::resource::WorkflowRefusal;
 use entraide_domain::rights::GrantRefusal;
 use entraide_domain::{FieldError, ParseError};
@@ -304,6 +305,21 @@ impl From<PersistenceError> for ApiError {
 }
 
 /// Domain refusals as problems: the one place a policy's typed refusal gets its code.
+impl From<Refusal> for ApiError {
+    fn from(refusal: Refusal) -> Self {
+        match refusal {
+            Refusal::Forbidden => Self::Forbidden,
+            Refusal::NotAMember => Self::refused(ProblemCode::NotAMember),
+            Refusal::NotReadable => Self::refused(ProblemCode::NotReadable),
+            Refusal::NotAnEditor => Self::refused(ProblemCode::NotAnEditor),
+            Refusal::CannotCreateEvents => Self::refused(ProblemCode::CannotCreateEvents),
+            Refusal::NotAssociationStaff => Self::refused(ProblemCode::NotAssociationStaff),
+            Refusal::LastOwner => Self::conflict(ProblemCode::LastOwner),
+            Refusal::LastAdmin => Self::conflict(ProblemCode::LastAdmin),
+        }
+    }
+}
+
 impl From<GrantRefusal> for ApiError {
     fn from(refusal: GrantRefusal) -> Self {
         match refusal {

@@ -4,7 +4,7 @@ use std::io::BufRead;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 use entraide_api::admin::{AdminOutcome, create_admin};
 use entraide_api::configuration::Settings;
 use entraide_api::seed::SeedOptions;
@@ -84,8 +84,9 @@ enum Command {
         /// Required when the account does not exist yet.
         #[arg(long)]
         pseudonym: Option<String>,
-        #[arg(long, value_enum, default_value = "professional")]
-        kind: Kind,
+        /// `patient`, `caregiver` or `professional`.
+        #[arg(long, default_value = "professional", value_parser = member_kind)]
+        kind: MemberKind,
         /// Read the new account's password from the first line of standard input (otherwise
         /// from `ENTRAIDE_ADMIN_PASSWORD`).
         #[arg(long)]
@@ -93,11 +94,9 @@ enum Command {
     },
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum Kind {
-    Patient,
-    Caregiver,
-    Professional,
+/// A member kind as the API spells it, read by the domain's own parser.
+fn member_kind(raw: &str) -> Result<MemberKind, String> {
+    MemberKind::parse(raw).map_err(|error| error.to_string())
 }
 
 fn main() -> ExitCode {
@@ -203,11 +202,6 @@ fn run(cli: Cli) -> Result<(), String> {
                 Some(line.trim_end_matches(['\r', '\n']).to_owned())
             } else {
                 std::env::var("ENTRAIDE_ADMIN_PASSWORD").ok()
-            };
-            let kind = match kind {
-                Kind::Patient => MemberKind::Patient,
-                Kind::Caregiver => MemberKind::Caregiver,
-                Kind::Professional => MemberKind::Professional,
             };
             let outcome = create_admin(
                 &settings,

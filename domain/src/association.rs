@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use crate::error::ParseError;
 use crate::ids::{AnnouncementId, AssociationId, ConditionId, MemberId};
 use crate::member::{Email, MemberKind, PlatformRole};
+use crate::policy::{Refusal, allow};
 use crate::post::Body;
 use crate::profile::Visibility;
 use crate::text::{Description, Label, Title, WebUrl};
@@ -164,8 +165,8 @@ pub fn can_publish(
 }
 
 /// Policy: who verifies associations. Platform admins.
-pub fn can_verify(role: PlatformRole) -> bool {
-    role == PlatformRole::Admin
+pub fn can_verify(role: PlatformRole) -> Result<(), Refusal> {
+    allow(role == PlatformRole::Admin, Refusal::Forbidden)
 }
 
 /// What joining does: open associations take members at once, others queue a request.
@@ -189,8 +190,11 @@ pub fn accepts_members(status: AssociationStatus) -> bool {
 
 /// Policy: may this membership end (the member leaves, or an admin removes or demotes them)?
 /// Not when it would leave the association without an active admin.
-pub fn can_lose_admin(target: AssociationMembership, active_admins: i64) -> bool {
-    !(target.is_active() && target.role == AssociationRole::Admin) || active_admins > 1
+pub fn can_lose_admin(target: AssociationMembership, active_admins: i64) -> Result<(), Refusal> {
+    allow(
+        !(target.is_active() && target.role == AssociationRole::Admin) || active_admins > 1,
+        Refusal::LastAdmin,
+    )
 }
 
 /// A prevention announcement.
@@ -347,8 +351,8 @@ mod tests {
             Err(PublishRefusal::NotAdmin)
         );
         assert!(can_publish(AssociationStatus::Verified, m(Admin, Active)).is_ok());
-        assert!(can_verify(PlatformRole::Admin));
-        assert!(!can_verify(PlatformRole::Moderator));
+        assert!(can_verify(PlatformRole::Admin).is_ok());
+        assert!(can_verify(PlatformRole::Moderator).is_err());
     }
 
     #[test]
@@ -389,13 +393,13 @@ mod tests {
             role: Admin,
             status: Active,
         };
-        assert!(!can_lose_admin(admin, 1));
-        assert!(can_lose_admin(admin, 2));
+        assert!(can_lose_admin(admin, 1).is_err());
+        assert!(can_lose_admin(admin, 2).is_ok());
         let member = AssociationMembership {
             role: Member,
             status: Active,
         };
-        assert!(can_lose_admin(member, 1));
+        assert!(can_lose_admin(member, 1).is_ok());
     }
 
     #[test]

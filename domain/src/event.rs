@@ -15,6 +15,7 @@ use crate::error::{Errors, ParseError};
 use crate::geo::Point;
 use crate::group::{GroupRole, Membership};
 use crate::ids::{AssociationId, EventId, GroupId, MemberId};
+use crate::policy::{Refusal, allow};
 use crate::text::{Description, Label, Title, WebUrl};
 use crate::time::check_instant;
 
@@ -497,34 +498,38 @@ pub enum Host {
 /// Policy: may the actor create an event there? In a group its moderators and owners, or any
 /// active member when the group allows it; for an association its admins and volunteers;
 /// anyone for themselves.
-pub fn can_create(host: Host) -> bool {
+pub fn can_create(host: Host) -> Result<(), Refusal> {
     match host {
         Host::Group {
             membership,
             members_can_create,
-        } => membership.is_some_and(|m| {
-            m.is_active() && (members_can_create || m.role >= GroupRole::Moderator)
-        }),
-        Host::Association(membership) => {
-            membership.is_some_and(|m| m.is_active() && m.role >= AssociationRole::Volunteer)
-        }
-        Host::Personal => true,
+        } => allow(
+            membership.is_some_and(|m| {
+                m.is_active() && (members_can_create || m.role >= GroupRole::Moderator)
+            }),
+            Refusal::CannotCreateEvents,
+        ),
+        Host::Association(membership) => allow(
+            membership.is_some_and(|m| m.is_active() && m.role >= AssociationRole::Volunteer),
+            Refusal::NotAssociationStaff,
+        ),
+        Host::Personal => Ok(()),
     }
 }
 
 /// Policy: may the actor change or cancel the event and see who comes? Its organiser, and the
 /// staff of where it lives (group moderators, association admins and volunteers).
-pub fn can_manage(actor: MemberId, organizer: MemberId, host: Host) -> bool {
-    actor == organizer
-        || match host {
-            Host::Group { membership, .. } => {
-                membership.is_some_and(|m| m.is_active() && m.role >= GroupRole::Moderator)
-            }
-            Host::Association(membership) => {
-                membership.is_some_and(|m| m.is_active() && m.role >= AssociationRole::Volunteer)
-            }
-            Host::Personal => false,
+pub fn can_manage(actor: MemberId, organizer: MemberId, host: Host) -> Result<(), Refusal> {
+    let staff = match host {
+        Host::Group { membership, .. } => {
+            membership.is_some_and(|m| m.is_active() && m.role >= GroupRole::Moderator)
         }
+        Host::Association(membership) => {
+            membership.is_some_and(|m| m.is_active() && m.role >= AssociationRole::Volunteer)
+        }
+        Host::Personal => false,
+    };
+    allow(actor == organizer || staff, Refusal::Forbidden)
 }
 
 /// The first `wanted` occurrences of several recurring series between `from` and `to`, in
@@ -806,46 +811,64 @@ mod tests {
             role: GroupRole::Moderator,
             status: MembershipStatus::Active,
         });
-        assert!(!can_create(Host::Group {
-            membership: member,
-            members_can_create: false
-        }));
-        assert!(can_create(Host::Group {
-            membership: member,
-            members_can_create: true
-        }));
-        assert!(can_create(Host::Group {
-            membership: moderator,
-            members_can_create: false
-        }));
-        assert!(!can_create(Host::Group {
-            membership: None,
-            members_can_create: true
-        }));
+        assert!(
+            can_create(Host::Group {
+                membership: member,
+                members_can_create: false
+            })
+            .is_err()
+        );
+        assert!(
+            can_create(Host::Group {
+                membership: member,
+                members_can_create: true
+            })
+            .is_ok()
+        );
+        assert!(
+            can_create(Host::Group {
+                membership: moderator,
+                members_can_create: false
+            })
+            .is_ok()
+        );
+        assert!(
+            can_create(Host::Group {
+                membership: None,
+                members_can_create: true
+            })
+            .is_err()
+        );
         let volunteer = Some(AssociationMembership {
             role: AssociationRole::Volunteer,
             status: crate::association::AssociationMembershipStatus::Active,
         });
-        assert!(can_create(Host::Association(volunteer)));
-        assert!(!can_create(Host::Association(None)));
+        assert!(can_create(Host::Association(volunteer)).is_ok());
+        assert!(can_create(Host::Association(None)).is_err());
         let (me, other) = (MemberId::new(), MemberId::new());
-        assert!(can_manage(me, me, Host::Personal));
-        assert!(!can_manage(me, other, Host::Personal));
-        assert!(can_manage(
-            me,
-            other,
-            Host::Group {
-                membership: moderator,
-                members_can_create: false
-            }
-        ));
-        assert!(!can_manage(
-            me,
-            other,
-            Host::Group {
-                membership: member,
-                members_can_create: true
-            }
-        ));
+        assert!(can_manage(me, me, Host::Personal).is_ok());
+        assert!(can_manage(me, other, Host::Personal).is_err());
+        assert!(
+            can_manage(
+                me,
+                other,
+                Host::Group {
+                    membership: moderator,
+                    members_can_create: false
+                }
+            )
+            .is_ok()
+        );
+        assert!(
+            can_manage(
+                me,
+                other,
+                Host::Group {
+                    membership: member,
+                    members_can_create: true
+                }
+            )
+            .is_err()
+        );
     }
 }

@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use crate::error::ParseError;
 use crate::ids::{AssociationId, ConditionId, GroupId, MemberId};
 use crate::member::MemberKind;
+use crate::policy::{Refusal, allow};
 
 /// Who can read a group's content without being a member.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -286,6 +287,38 @@ pub fn member_list_view(
     }
 }
 
+/// Policy: may `reader` read the group's content? `NotReadable` otherwise (see
+/// [`can_read_content`]).
+pub fn reading(
+    visibility: GroupVisibility,
+    audience: Audience,
+    reader: Reader,
+    membership: Option<Membership>,
+) -> Result<(), Refusal> {
+    allow(
+        can_read_content(visibility, audience, reader, membership),
+        Refusal::NotReadable,
+    )
+}
+
+/// Policy: may `reader` post, comment, react or answer an event in the group? `NotAMember`
+/// when they may read it but have not joined (or their kind does not fit), `NotReadable` when
+/// they may not even read it.
+pub fn participation(
+    visibility: GroupVisibility,
+    audience: Audience,
+    reader: Reader,
+    membership: Option<Membership>,
+) -> Result<(), Refusal> {
+    if can_participate(audience, reader, membership) {
+        Ok(())
+    } else if can_read_content(visibility, audience, reader, membership) {
+        Err(Refusal::NotAMember)
+    } else {
+        Err(Refusal::NotReadable)
+    }
+}
+
 /// Policy: may this member post (and comment, and react) in the group? Active members who fit
 /// the audience.
 pub fn can_participate(audience: Audience, reader: Reader, membership: Option<Membership>) -> bool {
@@ -339,8 +372,11 @@ pub fn join(
 
 /// Policy: may the actor moderate (approve requests, invite, remove, ban, pin, remove content,
 /// edit the group)? Active owners and moderators.
-pub fn can_moderate(actor: Option<Membership>) -> bool {
-    actor.is_some_and(Membership::is_active_staff)
+pub fn can_moderate(actor: Option<Membership>) -> Result<(), Refusal> {
+    allow(
+        actor.is_some_and(Membership::is_active_staff),
+        Refusal::Forbidden,
+    )
 }
 
 /// Policy: may the actor remove or ban the target? Staff may act on plain members; only owners on
@@ -350,26 +386,34 @@ pub fn can_remove(
     actor: Option<Membership>,
     target_id: MemberId,
     target: Membership,
-) -> bool {
-    if actor_id == target_id || !can_moderate(actor) {
-        return false;
+) -> Result<(), Refusal> {
+    if actor_id == target_id {
+        return Err(Refusal::Forbidden);
     }
-    match target.role {
+    can_moderate(actor)?;
+    let allowed = match target.role {
         GroupRole::Member => true,
         GroupRole::Moderator => actor.is_some_and(|a| a.role == GroupRole::Owner),
         GroupRole::Owner => false,
-    }
+    };
+    allow(allowed, Refusal::Forbidden)
 }
 
 /// Policy: may the actor give `new_role` to an active member? Owners only. An owner may step
 /// down only if another owner remains (see [`can_leave`]).
-pub fn can_change_role(actor: Option<Membership>, target: Membership) -> bool {
-    actor.is_some_and(|a| a.is_active() && a.role == GroupRole::Owner) && target.is_active()
+pub fn can_change_role(actor: Option<Membership>, target: Membership) -> Result<(), Refusal> {
+    allow(
+        actor.is_some_and(|a| a.is_active() && a.role == GroupRole::Owner) && target.is_active(),
+        Refusal::Forbidden,
+    )
 }
 
 /// Policy: may a member leave, or an owner step down? Not the last owner: they hand over first.
-pub fn can_leave(membership: Membership, owners: i64) -> bool {
-    membership.role != GroupRole::Owner || owners > 1
+pub fn can_leave(membership: Membership, owners: i64) -> Result<(), Refusal> {
+    allow(
+        membership.role != GroupRole::Owner || owners > 1,
+        Refusal::LastOwner,
+    )
 }
 
 /// Policy: may the actor change the audience (who the space is for)? Owners only.
@@ -681,26 +725,29 @@ mod tests {
         ];
         for (actor_membership, target_membership, expected) in table {
             assert_eq!(
-                can_remove(actor, actor_membership, target, target_membership),
+                can_remove(actor, actor_membership, target, target_membership).is_ok(),
                 expected,
                 "{actor_membership:?} on {target_membership:?}"
             );
         }
         assert!(
-            !can_remove(actor, Some(owner), actor, member),
+            can_remove(actor, Some(owner), actor, member).is_err(),
             "not oneself"
         );
-        assert!(can_moderate(Some(moderator)));
-        assert!(!can_moderate(m(Moderator, Pending)));
-        assert!(can_change_role(Some(owner), member));
-        assert!(!can_change_role(Some(moderator), member));
-        assert!(!can_change_role(
-            Some(owner),
-            Membership {
-                role: Member,
-                status: Pending
-            }
-        ));
+        assert!(can_moderate(Some(moderator)).is_ok());
+        assert!(can_moderate(m(Moderator, Pending)).is_err());
+        assert!(can_change_role(Some(owner), member).is_ok());
+        assert!(can_change_role(Some(moderator), member).is_err());
+        assert!(
+            can_change_role(
+                Some(owner),
+                Membership {
+                    role: Member,
+                    status: Pending
+                }
+            )
+            .is_err()
+        );
         assert!(can_change_audience(Some(owner)));
         assert!(!can_change_audience(Some(moderator)));
     }
@@ -715,9 +762,9 @@ mod tests {
             role: Member,
             status: Active,
         };
-        assert!(!can_leave(owner, 1));
-        assert!(can_leave(owner, 2));
-        assert!(can_leave(member, 1));
+        assert!(can_leave(owner, 1).is_err());
+        assert!(can_leave(owner, 2).is_ok());
+        assert!(can_leave(member, 1).is_ok());
     }
 
     #[test]

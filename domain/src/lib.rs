@@ -23,6 +23,7 @@ pub mod group;
 pub mod ids;
 pub mod member;
 pub mod place;
+pub mod policy;
 pub mod post;
 pub mod profile;
 pub mod resource;

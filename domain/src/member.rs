@@ -9,6 +9,7 @@ use unicode_security::MixedScript;
 use validator::ValidateEmail;
 
 use crate::error::ParseError;
+use crate::policy::{Refusal, allow};
 
 /// What a member is to the community. Spaces can be reserved to one kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -129,8 +130,8 @@ pub fn kind_change_due(effective_at: DateTime<Utc>, now: DateTime<Utc>) -> bool 
 }
 
 /// Policy: who may add conditions to the shared catalogue.
-pub fn can_manage_conditions(role: PlatformRole) -> bool {
-    role == PlatformRole::Admin
+pub fn can_manage_conditions(role: PlatformRole) -> Result<(), Refusal> {
+    allow(role == PlatformRole::Admin, Refusal::Forbidden)
 }
 
 /// A normalised e-mail address: trimmed and lower-cased, so `Ana@Example.org ` and
@@ -548,9 +549,9 @@ mod tests {
 
     #[test]
     fn only_admins_manage_conditions() {
-        assert!(can_manage_conditions(PlatformRole::Admin));
-        assert!(!can_manage_conditions(PlatformRole::Moderator));
-        assert!(!can_manage_conditions(PlatformRole::Member));
+        assert!(can_manage_conditions(PlatformRole::Admin).is_ok());
+        assert!(can_manage_conditions(PlatformRole::Moderator).is_err());
+        assert!(can_manage_conditions(PlatformRole::Member).is_err());
     }
 
     proptest! {

@@ -8,6 +8,7 @@ use crate::error::ParseError;
 use crate::geo::Point;
 use crate::group::Audience;
 use crate::ids::{AssociationId, ConditionId, MemberId, PlaceId};
+use crate::policy::{Refusal, allow};
 use crate::text::{Description, Label, Title, WebUrl};
 
 /// What a place offers.
@@ -141,8 +142,11 @@ pub fn can_write_place(
     is_editor: bool,
     admin_of_association: bool,
     association_status: Option<AssociationStatus>,
-) -> bool {
-    is_editor || (admin_of_association && crate::rights::grant_applies(association_status))
+) -> Result<(), Refusal> {
+    allow(
+        is_editor || (admin_of_association && crate::rights::grant_applies(association_status)),
+        Refusal::NotAnEditor,
+    )
 }
 
 #[cfg(test)]
@@ -177,7 +181,7 @@ mod tests {
         ];
         for (editor, admin, status, expected) in table {
             assert_eq!(
-                can_write_place(editor, admin, status),
+                can_write_place(editor, admin, status).is_ok(),
                 expected,
                 "{editor} {admin} {status:?}"
             );

@@ -4,6 +4,7 @@ use crate::error::ParseError;
 use crate::group::{Audience, GroupVisibility, Membership, Reader, can_moderate, can_read_content};
 use crate::ids::MemberId;
 use crate::member::PlatformRole;
+use crate::policy::{Refusal, allow};
 use crate::profile::{Viewer, Visibility};
 
 /// Markdown text of a post or comment: 1 to `max` characters after trimming.
@@ -217,8 +218,8 @@ pub fn can_read_post(reader: Reader, author: MemberId, place: Place) -> bool {
 }
 
 /// Policy: may the actor edit this post or comment? Its author only.
-pub fn can_edit(actor: MemberId, author: MemberId) -> bool {
-    actor == author
+pub fn can_edit(actor: MemberId, author: MemberId) -> Result<(), Refusal> {
+    allow(actor == author, Refusal::Forbidden)
 }
 
 /// Policy: may the actor delete this post or comment? Its author, the group's owners and
@@ -228,8 +229,13 @@ pub fn can_delete(
     actor_role: PlatformRole,
     author: MemberId,
     group_membership: Option<Membership>,
-) -> bool {
-    actor == author || actor_role >= PlatformRole::Moderator || can_moderate(group_membership)
+) -> Result<(), Refusal> {
+    allow(
+        actor == author
+            || actor_role >= PlatformRole::Moderator
+            || can_moderate(group_membership).is_ok(),
+        Refusal::Forbidden,
+    )
 }
 
 #[cfg(test)]
@@ -401,12 +407,12 @@ mod tests {
         ];
         for (actor, role, membership, expected) in table {
             assert_eq!(
-                can_delete(actor, role, author, membership),
+                can_delete(actor, role, author, membership).is_ok(),
                 expected,
                 "{role:?} {membership:?}"
             );
         }
-        assert!(can_edit(author, author));
-        assert!(!can_edit(other, author));
+        assert!(can_edit(author, author).is_ok());
+        assert!(can_edit(other, author).is_err());
     }
 }

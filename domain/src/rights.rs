@@ -18,6 +18,7 @@
 use crate::association::{AssociationMembership, AssociationStatus, can_administer};
 use crate::ids::MemberId;
 use crate::member::PlatformRole;
+use crate::policy::{Refusal, allow};
 
 /// A right conferred by one member, possibly on another.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,9 +106,12 @@ pub fn grant_applies(association_status: Option<AssociationStatus>) -> bool {
 /// Policy: may `actor` withdraw a right granted on behalf of `authority`? Platform admins
 /// always; an association's active admins for the rights it granted, verified or not
 /// (withdrawing never hurts).
-pub fn can_withdraw(actor_role: PlatformRole, authority: Authority) -> bool {
-    actor_role == PlatformRole::Admin
-        || matches!(authority, Authority::Association { actor, .. } if can_administer(actor))
+pub fn can_withdraw(actor_role: PlatformRole, authority: Authority) -> Result<(), Refusal> {
+    allow(
+        actor_role == PlatformRole::Admin
+            || matches!(authority, Authority::Association { actor, .. } if can_administer(actor)),
+        Refusal::Forbidden,
+    )
 }
 
 /// Policy: may `actor` make `member`'s waiting kind change take effect at once (skipping the
@@ -433,23 +437,11 @@ mod tests {
     fn withdraw_table() {
         let admin = m(Role::Admin, Status::Active);
         let volunteer = m(Role::Volunteer, Status::Active);
-        assert!(can_withdraw(PlatformRole::Admin, Authority::Platform));
-        assert!(!can_withdraw(PlatformRole::Moderator, Authority::Platform));
-        assert!(can_withdraw(
-            PlatformRole::Member,
-            asso(Pending, admin, None)
-        ));
-        assert!(can_withdraw(
-            PlatformRole::Member,
-            asso(Verified, admin, None)
-        ));
-        assert!(!can_withdraw(
-            PlatformRole::Member,
-            asso(Verified, volunteer, None)
-        ));
-        assert!(can_withdraw(
-            PlatformRole::Admin,
-            asso(Verified, None, None)
-        ));
+        assert!(can_withdraw(PlatformRole::Admin, Authority::Platform).is_ok());
+        assert!(can_withdraw(PlatformRole::Moderator, Authority::Platform).is_err());
+        assert!(can_withdraw(PlatformRole::Member, asso(Pending, admin, None)).is_ok());
+        assert!(can_withdraw(PlatformRole::Member, asso(Verified, admin, None)).is_ok());
+        assert!(can_withdraw(PlatformRole::Member, asso(Verified, volunteer, None)).is_err());
+        assert!(can_withdraw(PlatformRole::Admin, asso(Verified, None, None)).is_ok());
     }
 }

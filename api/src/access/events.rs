@@ -52,9 +52,6 @@ pub(crate) fn managed_event(
 ) -> Result<Event, ApiError> {
     let event = readable_event(conn, reader, id)?;
     let host = host_of(conn, event.place, Some(actor))?;
-    if can_manage(actor, event.organizer_id, host) {
-        Ok(event)
-    } else {
-        Err(ApiError::Forbidden)
-    }
+    can_manage(actor, event.organizer_id, host)?;
+    Ok(event)
 }

@@ -1,8 +1,7 @@
 //! Groups: who may read a group and who may take part in it.
 
-use entraide_domain::group::{Group, Membership, Reader, can_participate, can_read_content};
+use entraide_domain::group::{Group, Membership, Reader, participation, reading};
 use entraide_domain::ids::{GroupId, MemberId};
-use entraide_openapi::problem::ProblemCode;
 use entraide_persistence::{DbConnection, groups};
 
 use crate::error::ApiError;
@@ -28,13 +27,8 @@ pub(crate) fn require_readable(
     reader: Reader,
 ) -> Result<(Group, Option<Membership>), ApiError> {
     let (group, membership) = load(conn, id, reader.member_id())?;
-    if can_read_content(group.visibility, group.audience, reader, membership) {
-        Ok((group, membership))
-    } else {
-        Err(ApiError::Refused {
-            code: ProblemCode::NotReadable,
-        })
-    }
+    reading(group.visibility, group.audience, reader, membership)?;
+    Ok((group, membership))
 }
 
 /// May `reader` post, comment or react in the group? 403 `not_a_member` when they may read it
@@ -45,15 +39,10 @@ pub(crate) fn require_participation(
     reader: Reader,
 ) -> Result<(), ApiError> {
     let (group, membership) = load(conn, id, reader.member_id())?;
-    if can_participate(group.audience, reader, membership) {
-        Ok(())
-    } else if can_read_content(group.visibility, group.audience, reader, membership) {
-        Err(ApiError::Refused {
-            code: ProblemCode::NotAMember,
-        })
-    } else {
-        Err(ApiError::Refused {
-            code: ProblemCode::NotReadable,
-        })
-    }
+    Ok(participation(
+        group.visibility,
+        group.audience,
+        reader,
+        membership,
+    )?)
 }

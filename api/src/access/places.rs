@@ -3,7 +3,6 @@
 use entraide_domain::association::can_administer;
 use entraide_domain::ids::{AssociationId, MemberId};
 use entraide_domain::place::can_write_place;
-use entraide_openapi::problem::ProblemCode;
 use entraide_persistence::{DbConnection, associations, places};
 
 use crate::error::ApiError;
@@ -23,11 +22,5 @@ pub(crate) fn require_writer(
         ),
         None => (false, None),
     };
-    if can_write_place(is_editor, admin, status) {
-        Ok(())
-    } else {
-        Err(ApiError::Refused {
-            code: ProblemCode::NotAnEditor,
-        })
-    }
+    Ok(can_write_place(is_editor, admin, status)?)
 }

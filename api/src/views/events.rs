@@ -68,7 +68,7 @@ pub(crate) fn event_items(
                             host
                         }
                     };
-                    can_manage(me, event.organizer_id, host)
+                    can_manage(me, event.organizer_id, host).is_ok()
                 }
                 None => false,
             };

@@ -84,12 +84,7 @@ fn end_membership(
     let Some(membership) = associations::membership(conn, id, target)? else {
         return Err(ApiError::NotFound);
     };
-    if !can_lose_admin(membership, associations::admin_count(conn, id)?) {
-        return Err(ApiError::Conflict {
-            code: ProblemCode::LastAdmin,
-            field: None,
-        });
-    }
+    can_lose_admin(membership, associations::admin_count(conn, id)?)?;
     Ok(associations::delete_membership(conn, id, target)?)
 }
 
@@ -220,13 +215,8 @@ pub async fn update_association_member(
                 current.status
             },
         };
-        if new.role != AssociationRole::Admin
-            && !can_lose_admin(current, associations::admin_count(conn, id)?)
-        {
-            return Err(ApiError::Conflict {
-                code: ProblemCode::LastAdmin,
-                field: None,
-            });
+        if new.role != AssociationRole::Admin {
+            can_lose_admin(current, associations::admin_count(conn, id)?)?;
         }
         associations::set_membership(conn, id, target, new, Utc::now())?;
         // An admin acted on this member by name: they vouch for them (private groups).

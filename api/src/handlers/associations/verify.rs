@@ -34,9 +34,7 @@ pub async fn verify_association(
     member: AuthMember,
     path: web::Path<Uuid>,
 ) -> Result<web::Json<Association>, ApiError> {
-    if !can_verify(member.role) {
-        return Err(ApiError::Forbidden);
-    }
+    can_verify(member.role)?;
     let id = AssociationId::from_uuid(path.into_inner());
     let association = db::write(&state, move |conn| {
         associations::find(conn, id)?.ok_or(ApiError::NotFound)?;

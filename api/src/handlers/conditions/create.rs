@@ -43,9 +43,7 @@ pub async fn create_condition(
         icd10_code,
     } = body.into_inner();
     let new = NewCondition::parse(&name, orpha_code.as_deref(), icd10_code.as_deref())?;
-    if !can_manage_conditions(member.role) {
-        return Err(ApiError::Forbidden);
-    }
+    can_manage_conditions(member.role)?;
     let condition = db::write(&state, move |conn| {
         Ok(conditions::insert(conn, &new, Utc::now())?)
     })

@@ -5,7 +5,7 @@ use entraide_domain::error::Errors;
 use entraide_domain::event::{
     Host, NewEvent, Place, Schedule, TimeZoneName, can_create, parse_capacity,
 };
-use entraide_domain::group::can_read_content;
+use entraide_domain::group::reading;
 use entraide_domain::ids::{AssociationId, GroupId};
 use entraide_domain::text::{Description, Title, WebUrl};
 use entraide_openapi::events::{CreateEventRequest, Event};
@@ -121,29 +121,17 @@ pub async fn create_event(
                 let Host::Group { membership, .. } = host else {
                     return Err(ApiError::internal("group host expected"));
                 };
-                if !can_read_content(
+                reading(
                     found.visibility,
                     found.audience,
                     member.reader(),
                     membership,
-                ) {
-                    return Err(ApiError::Refused {
-                        code: ProblemCode::NotReadable,
-                    });
-                }
-                if !can_create(host) {
-                    return Err(ApiError::Refused {
-                        code: ProblemCode::CannotCreateEvents,
-                    });
-                }
+                )?;
+                can_create(host)?;
             }
             Place::Association(association) => {
                 let (found, membership) = load_association(conn, association, Some(member.id))?;
-                if !can_create(Host::Association(membership)) {
-                    return Err(ApiError::Refused {
-                        code: ProblemCode::NotAssociationStaff,
-                    });
-                }
+                can_create(Host::Association(membership))?;
                 if found.status != AssociationStatus::Verified {
                     return Err(ApiError::Refused {
                         code: ProblemCode::AssociationNotVerified,

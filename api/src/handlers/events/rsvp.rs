@@ -1,7 +1,7 @@
 use actix_web::{get, put, web};
 use chrono::Utc;
 use entraide_domain::event::{EventStatus, Place, answer};
-use entraide_domain::group::can_participate;
+use entraide_domain::group::participation;
 use entraide_domain::ids::{EventId, MemberId};
 use entraide_openapi::events::{Attendee, RsvpRequest, RsvpResult};
 use entraide_openapi::groups::MemberSummary;
@@ -72,11 +72,12 @@ pub async fn rsvp_event(
         if let Place::Group(group) = event.place {
             let found = groups::find(conn, group)?.ok_or(ApiError::NotFound)?;
             let membership = groups::membership(conn, group, member.id)?;
-            if !can_participate(found.audience, member.reader(), membership) {
-                return Err(ApiError::Refused {
-                    code: ProblemCode::NotAMember,
-                });
-            }
+            participation(
+                found.visibility,
+                found.audience,
+                member.reader(),
+                membership,
+            )?;
         }
         let current = events::rsvp_of(conn, id, member.id)?;
         let status = answer(requested, current, event.capacity, event.going_count);

@@ -57,9 +57,7 @@ pub async fn ban_from_group(
             role: GroupRole::Member,
             status: MembershipStatus::Pending,
         });
-        if !can_remove(actor.id, actor_membership, target, target_membership) {
-            return Err(ApiError::Forbidden);
-        }
+        can_remove(actor.id, actor_membership, target, target_membership)?;
         let banned = Membership {
             role: GroupRole::Member,
             status: MembershipStatus::Banned,
@@ -104,9 +102,7 @@ pub async fn unban_from_group(
     let (id, target) = (GroupId::from_uuid(id), MemberId::from_uuid(target));
     db::write(&state, move |conn| {
         let (_, membership) = load(conn, id, Some(actor.id))?;
-        if !can_moderate(membership) {
-            return Err(ApiError::Forbidden);
-        }
+        can_moderate(membership)?;
         groups::membership(conn, id, target)?
             .filter(|m| m.status == MembershipStatus::Banned)
             .ok_or(ApiError::NotFound)?;

@@ -47,9 +47,7 @@ pub async fn invite_to_group(
     let target = MemberId::from_uuid(body.into_inner().member_id);
     db::write(&state, move |conn| {
         let (group, membership) = load(conn, id, Some(actor.id))?;
-        if !can_moderate(membership) {
-            return Err(ApiError::Forbidden);
-        }
+        can_moderate(membership)?;
         let Some(profile) = members::find_profile(conn, target)? else {
             return Err(ApiError::field(
                 "member_id",

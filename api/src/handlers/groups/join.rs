@@ -7,7 +7,6 @@ use entraide_domain::group::{
 use entraide_domain::ids::GroupId;
 use entraide_openapi::groups::JoinResult;
 use entraide_openapi::problem as p;
-use entraide_openapi::problem::ProblemCode;
 use entraide_persistence::{associations, groups};
 use uuid::Uuid;
 
@@ -106,12 +105,7 @@ pub async fn leave_group(
         let membership = membership
             .filter(|m| m.status != MembershipStatus::Banned)
             .ok_or(ApiError::NotFound)?;
-        if !can_leave(membership, groups::owner_count(conn, id)?) {
-            return Err(ApiError::Conflict {
-                code: ProblemCode::LastOwner,
-                field: None,
-            });
-        }
+        can_leave(membership, groups::owner_count(conn, id)?)?;
         Ok(groups::delete_membership(conn, id, member.id)?)
     })
     .await?;

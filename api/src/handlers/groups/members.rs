@@ -107,9 +107,7 @@ pub async fn remove_group_member(
         let target_membership = groups::membership(conn, id, target)?
             .filter(|m| m.status == MembershipStatus::Active)
             .ok_or(ApiError::NotFound)?;
-        if !can_remove(actor.id, actor_membership, target, target_membership) {
-            return Err(ApiError::Forbidden);
-        }
+        can_remove(actor.id, actor_membership, target, target_membership)?;
         Ok(groups::delete_membership(conn, id, target)?)
     })
     .await?;
@@ -155,15 +153,10 @@ pub async fn set_group_member_role(
         let target_membership = groups::membership(conn, id, target)?
             .filter(|m| m.status == MembershipStatus::Active)
             .ok_or(ApiError::NotFound)?;
-        if !can_change_role(actor_membership, target_membership) {
-            return Err(ApiError::Forbidden);
-        }
+        can_change_role(actor_membership, target_membership)?;
         let steps_down = target_membership.role == GroupRole::Owner && role != GroupRole::Owner;
-        if steps_down && !can_leave(target_membership, groups::owner_count(conn, id)?) {
-            return Err(ApiError::Conflict {
-                code: ProblemCode::LastOwner,
-                field: None,
-            });
+        if steps_down {
+            can_leave(target_membership, groups::owner_count(conn, id)?)?;
         }
         let membership = Membership {
             role,

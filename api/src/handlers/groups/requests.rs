@@ -47,9 +47,7 @@ pub async fn list_join_requests(
     let fetch = page.fetch();
     let items = db::read(&state, move |conn| {
         let (_, membership) = load(conn, id, Some(actor.id))?;
-        if !can_moderate(membership) {
-            return Err(ApiError::Forbidden);
-        }
+        can_moderate(membership)?;
         Ok(groups::list_members(
             conn,
             id,
@@ -74,9 +72,7 @@ fn decide(
     approve: bool,
 ) -> Result<(), ApiError> {
     let (group, membership) = load(conn, id, Some(actor.id))?;
-    if !can_moderate(membership) {
-        return Err(ApiError::Forbidden);
-    }
+    can_moderate(membership)?;
     groups::membership(conn, id, target)?
         .filter(|m| m.status == MembershipStatus::Pending)
         .ok_or(ApiError::NotFound)?;

@@ -82,9 +82,7 @@ pub async fn update_group(
     };
     let (group, membership) = db::write(&state, move |conn| {
         let (group, membership) = load(conn, id, Some(member.id))?;
-        if !can_moderate(membership) {
-            return Err(ApiError::Forbidden);
-        }
+        can_moderate(membership)?;
         if changes.visibility.is_some() || changes.audience.is_some() {
             let history = groups::has_history(conn, id)?;
             may_change_reach(

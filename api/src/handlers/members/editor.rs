@@ -86,9 +86,7 @@ pub async fn revoke_editor(
     db::write(&state, move |conn| {
         let grant = places::editor_grant(conn, target)?.ok_or(ApiError::NotFound)?;
         let authority = rights::authority(conn, grant, actor.id, None)?;
-        if !can_withdraw(actor.role, authority) {
-            return Err(ApiError::Forbidden);
-        }
+        can_withdraw(actor.role, authority)?;
         places::revoke_editor(conn, target)?;
         Ok(())
     })

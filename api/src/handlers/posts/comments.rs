@@ -204,9 +204,7 @@ pub async fn update_comment(
         let comment = comments::find_readable(conn, reader, id)?
             .filter(|c| !c.deleted)
             .ok_or(ApiError::NotFound)?;
-        if !can_edit(member.id, comment.author_id) {
-            return Err(ApiError::Forbidden);
-        }
+        can_edit(member.id, comment.author_id)?;
         comments::update_body(conn, id, &body, Utc::now())?;
         let comment = comments::find_readable(conn, reader, id)?.ok_or(ApiError::NotFound)?;
         // A comment made a moment ago carries no reaction: no lookup of the author's.
@@ -248,9 +246,7 @@ pub async fn delete_comment(
                     Some(group) => groups::membership(conn, group, member.id)?,
                     None => None,
                 };
-                if !can_delete(member.id, member.role, comment.author_id, membership) {
-                    return Err(ApiError::Forbidden);
-                }
+                can_delete(member.id, member.role, comment.author_id, membership)?;
                 comment
             }
             // Its author may withdraw it even from a space they left.

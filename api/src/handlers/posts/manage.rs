@@ -50,9 +50,7 @@ pub async fn update_post(
         if post.deleted {
             return Err(ApiError::NotFound);
         }
-        if !can_edit(member.id, post.author_id) {
-            return Err(ApiError::Forbidden);
-        }
+        can_edit(member.id, post.author_id)?;
         posts::update_body(conn, id, &body, Utc::now())?;
         let post = readable_post(conn, reader, id)?;
         post_items(conn, Some(member.id), vec![post])?
@@ -94,9 +92,7 @@ pub async fn delete_post(
                     Some(group) => groups::membership(conn, group, member.id)?,
                     None => None,
                 };
-                if !can_delete(member.id, member.role, post.author_id, membership) {
-                    return Err(ApiError::Forbidden);
-                }
+                can_delete(member.id, member.role, post.author_id, membership)?;
                 post
             }
             // Its author may withdraw it even from a space they left or were moved out of.
@@ -126,9 +122,7 @@ async fn set_pin(
                 "only live group posts can be pinned",
             ));
         };
-        if !can_moderate(groups::membership(conn, group, member.id)?) {
-            return Err(ApiError::Forbidden);
-        }
+        can_moderate(groups::membership(conn, group, member.id)?)?;
         Ok(posts::set_pinned(conn, id, pinned, Utc::now())?)
     })
     .await?;
