@@ -374,6 +374,8 @@ impl From<ReachRefusal> for ApiError {
 impl From<WorkflowRefusal> for ApiError {
     fn from(refusal: WorkflowRefusal) -> Self {
         match refusal {
+            WorkflowRefusal::AlreadyReviewed => Self::conflict(ProblemCode::AlreadyReviewed),
+            WorkflowRefusal::UnderReview => Self::conflict(ProblemCode::UnderReview),
             WorkflowRefusal::InvalidTransition => Self::conflict(ProblemCode::InvalidTransition),
             WorkflowRefusal::NotAllowed => Self::Forbidden,
             WorkflowRefusal::OwnResource => Self::refused(ProblemCode::OwnResource),

@@ -8,7 +8,9 @@ use entraide_domain::event::Venue;
 use entraide_domain::geo::Point;
 use entraide_domain::ids::ConditionId;
 use entraide_domain::post::Body;
-use entraide_domain::resource::{Content, ResourceKind, parse_isbn};
+use entraide_domain::resource::{
+    Content, MAX_LIST, ResourceKind, parse_duration, parse_isbn, parse_year,
+};
 use entraide_domain::text::{Description, Label, Title, WebUrl};
 use entraide_openapi::problem::ProblemCode;
 use entraide_openapi::{events as wire, resources as resource_wire};
@@ -54,9 +56,6 @@ pub(crate) fn parse_venue(errors: &mut Errors, venue: wire::Venue) -> Option<Ven
         point,
     })
 }
-
-/// The most tags or sources a version carries.
-const MAX_LIST: usize = 50;
 
 fn labels(errors: &mut Errors, field: &str, raw: Vec<String>) -> Vec<Label> {
     if raw.len() > MAX_LIST {
@@ -110,19 +109,13 @@ pub(crate) fn parse_content(
     let book_authors = label(errors, "book_authors", book_authors);
     let publisher = label(errors, "publisher", publisher);
     let format = label(errors, "format", format);
-    if duration_seconds.is_some_and(|d| !(1..=86_400).contains(&d)) {
-        errors.push(entraide_domain::FieldError::new(
-            prefix("duration_seconds"),
-            "out_of_range",
-            "must be between 1 and 86400",
-        ));
+    // Out-of-range values stay in the content so that the kind's own checks do not also
+    // report them missing; the error recorded here refuses the request.
+    if let Some(seconds) = duration_seconds {
+        errors.check(&prefix("duration_seconds"), parse_duration(seconds));
     }
-    if year.is_some_and(|y| !(1450..=2100).contains(&y)) {
-        errors.push(entraide_domain::FieldError::new(
-            prefix("year"),
-            "out_of_range",
-            "must be between 1450 and 2100",
-        ));
+    if let Some(year) = year {
+        errors.check(&prefix("year"), parse_year(year));
     }
     let isbn = isbn.and_then(|i| errors.check(&prefix("isbn"), parse_isbn(&i)));
     let tags = labels(errors, &prefix("tags"), tags);

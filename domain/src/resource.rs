@@ -9,7 +9,7 @@
 
 use chrono::{DateTime, Months, Utc};
 
-use crate::error::ParseError;
+use crate::error::{Errors, FieldError, ParseError};
 use crate::ids::{AssociationId, CommitteeId, ConditionId, MemberId, ResourceId, VersionId};
 use crate::post::Body;
 use crate::text::{Description, Label, Title, WebUrl};
@@ -93,6 +93,102 @@ wire_enum!(Expertise, "expertise", "invalid_expertise",
 /// How long a validation holds before the committee must review the resource again.
 pub const DEFAULT_REVIEW_MONTHS: u32 = 24;
 
+/// The most tags, or sources, a version carries.
+pub const MAX_LIST: usize = 50;
+
+/// The range of a video's duration, in seconds (a day at most).
+pub const DURATION_SECONDS: std::ops::RangeInclusive<i32> = 1..=86_400;
+
+/// The range of a book's publication year.
+pub const PUBLICATION_YEAR: std::ops::RangeInclusive<i32> = 1450..=2100;
+
+/// A video's duration in seconds, within [`DURATION_SECONDS`].
+pub fn parse_duration(seconds: i32) -> Result<i32, ParseError> {
+    in_range(seconds, &DURATION_SECONDS, "duration_seconds")
+}
+
+/// A book's publication year, within [`PUBLICATION_YEAR`].
+pub fn parse_year(year: i32) -> Result<i32, ParseError> {
+    in_range(year, &PUBLICATION_YEAR, "year")
+}
+
+fn in_range(
+    value: i32,
+    range: &std::ops::RangeInclusive<i32>,
+    field: &str,
+) -> Result<i32, ParseError> {
+    if range.contains(&value) {
+        Ok(value)
+    } else {
+        Err(ParseError::single(
+            field,
+            "out_of_range",
+            format!("must be between {} and {}", range.start(), range.end()),
+        ))
+    }
+}
+
+/// The longest a validation may hold before re-review, in months.
+pub const MAX_REVIEW_MONTHS: u32 = 60;
+
+/// The most characters a review comment holds.
+pub const REVIEW_COMMENT_MAX_CHARS: usize = 4000;
+
+/// What a reviewer writes with a decision: a comment (required unless validating) and how long
+/// a validation holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewNote {
+    pub comment: Description,
+    pub months: u32,
+}
+
+impl ReviewNote {
+    /// 422 on `comment` (`required` unless validating, `too_long` past
+    /// [`REVIEW_COMMENT_MAX_CHARS`]) and on `review_in_months` (`out_of_range` outside
+    /// 1..=[`MAX_REVIEW_MONTHS`]; [`DEFAULT_REVIEW_MONTHS`] when absent).
+    pub fn parse(
+        decision: Decision,
+        comment: Option<&str>,
+        months: Option<u32>,
+    ) -> Result<Self, ParseError> {
+        let mut errors = Errors::new();
+        let comment = errors
+            .check("comment", Description::parse(comment.unwrap_or_default()))
+            .and_then(|comment| {
+                if comment.as_str().is_empty() && decision != Decision::Validate {
+                    errors.push(FieldError::new(
+                        "comment",
+                        "required",
+                        "say what to change or why",
+                    ));
+                    None
+                } else if comment.as_str().chars().count() > REVIEW_COMMENT_MAX_CHARS {
+                    errors.push(FieldError::new(
+                        "comment",
+                        "too_long",
+                        format!("must be at most {REVIEW_COMMENT_MAX_CHARS} characters"),
+                    ));
+                    None
+                } else {
+                    Some(comment)
+                }
+            });
+        let months = months.unwrap_or(DEFAULT_REVIEW_MONTHS);
+        if !(1..=MAX_REVIEW_MONTHS).contains(&months) {
+            errors.push(FieldError::new(
+                "review_in_months",
+                "out_of_range",
+                format!("must be between 1 and {MAX_REVIEW_MONTHS}"),
+            ));
+        }
+        errors.finish()?;
+        match comment {
+            Some(comment) => Ok(Self { comment, months }),
+            None => Err(ParseError::single("comment", "invalid", "is not valid")),
+        }
+    }
+}
+
 /// When a validation given at `validated_at` must be reviewed again.
 pub fn review_due(validated_at: DateTime<Utc>, months: u32) -> DateTime<Utc> {
     validated_at
@@ -109,6 +205,10 @@ pub enum WorkflowRefusal {
     NotAllowed,
     /// A committee member cannot review their own resource (403).
     OwnResource,
+    /// The reviewer already validated this version (409).
+    AlreadyReviewed,
+    /// A version under review cannot be edited (409).
+    UnderReview,
 }
 
 /// Policy: may `actor` submit the version? Its author, or any editor, from `draft` or
@@ -137,6 +237,8 @@ pub struct Tally {
     pub quorum: u32,
     /// The version is published and past its re-review date.
     pub overdue: bool,
+    /// The reviewer already validated this version.
+    pub reviewer_validated: bool,
 }
 
 impl Tally {
@@ -145,6 +247,16 @@ impl Tally {
             validations,
             quorum,
             overdue,
+            reviewer_validated: false,
+        }
+    }
+
+    /// The same tally, knowing whether the reviewer already validated the version.
+    #[must_use]
+    pub fn reviewer_validated(self, validated: bool) -> Self {
+        Self {
+            reviewer_validated: validated,
+            ..self
         }
     }
 }
@@ -166,7 +278,11 @@ pub fn review(
         validations,
         quorum,
         overdue,
+        reviewer_validated,
     } = tally;
+    if decision == Decision::Validate && status != VersionStatus::Published && reviewer_validated {
+        return Err(WorkflowRefusal::AlreadyReviewed);
+    }
     if !reviewer_in_committee {
         return Err(WorkflowRefusal::NotAllowed);
     }
@@ -205,7 +321,7 @@ pub fn edit(working: Option<VersionStatus>) -> Result<EditOutcome, WorkflowRefus
             Ok(EditOutcome::InPlace)
         }
         Some(VersionStatus::Submitted | VersionStatus::InReview | VersionStatus::Validated) => {
-            Err(WorkflowRefusal::InvalidTransition)
+            Err(WorkflowRefusal::UnderReview)
         }
     }
 }
@@ -393,6 +509,68 @@ mod tests {
     use VersionStatus::*;
 
     #[test]
+    fn review_notes_and_content_ranges() {
+        let note = ReviewNote::parse(Validate, None, None).unwrap();
+        assert_eq!(
+            (note.comment.as_str(), note.months),
+            ("", DEFAULT_REVIEW_MONTHS)
+        );
+        let code = |result: Result<ReviewNote, ParseError>| {
+            let error = result.unwrap_err();
+            (error.errors()[0].field.clone(), error.errors()[0].code)
+        };
+        assert_eq!(
+            code(ReviewNote::parse(RequestChanges, Some(""), None)),
+            ("comment".to_owned(), "required")
+        );
+        let long = "a".repeat(REVIEW_COMMENT_MAX_CHARS + 1);
+        assert_eq!(
+            code(ReviewNote::parse(Reject, Some(&long), None)).0,
+            "comment"
+        );
+        assert_eq!(
+            code(ReviewNote::parse(
+                Validate,
+                None,
+                Some(MAX_REVIEW_MONTHS + 1)
+            )),
+            ("review_in_months".to_owned(), "out_of_range")
+        );
+        assert!(ReviewNote::parse(Validate, None, Some(0)).is_err());
+        assert_eq!(
+            ReviewNote::parse(Reject, Some("sources manquantes"), Some(12))
+                .unwrap()
+                .months,
+            12
+        );
+        assert!(parse_duration(0).is_err());
+        assert_eq!(parse_duration(86_400).unwrap(), 86_400);
+        assert!(parse_year(1449).is_err());
+        assert_eq!(parse_year(2024).unwrap(), 2024);
+    }
+
+    #[test]
+    fn a_reviewer_validates_a_version_once() {
+        let (author, reviewer) = (MemberId::new(), MemberId::new());
+        let tally = Tally::new(2, 3, false).reviewer_validated(true);
+        assert_eq!(
+            review(InReview, Validate, reviewer, author, true, tally),
+            Err(WorkflowRefusal::AlreadyReviewed)
+        );
+        // Asking for changes after validating stays possible.
+        assert_eq!(
+            review(InReview, RequestChanges, reviewer, author, true, tally),
+            Ok(ChangesRequested)
+        );
+        // A published version past its re-review date is validated again.
+        let overdue = Tally::new(2, 1, true).reviewer_validated(true);
+        assert_eq!(
+            review(Published, Validate, reviewer, author, true, overdue),
+            Ok(Published)
+        );
+    }
+
+    #[test]
     fn the_review_workflow_and_its_forbidden_transitions() {
         let (author, reviewer) = (MemberId::new(), MemberId::new());
         assert_eq!(submit(Draft, author, author, false), Ok(Submitted));
@@ -529,10 +707,7 @@ mod tests {
         );
         assert_eq!(edit(Some(Published)), Ok(EditOutcome::NewVersion));
         assert_eq!(edit(Some(ChangesRequested)), Ok(EditOutcome::InPlace));
-        assert_eq!(
-            edit(Some(Submitted)),
-            Err(WorkflowRefusal::InvalidTransition)
-        );
+        assert_eq!(edit(Some(Submitted)), Err(WorkflowRefusal::UnderReview));
     }
 
     #[test]

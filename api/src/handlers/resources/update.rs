@@ -2,9 +2,8 @@ use actix_web::{patch, web};
 use chrono::Utc;
 use entraide_domain::error::Errors;
 use entraide_domain::ids::ResourceId;
-use entraide_domain::resource::{EditOutcome, VersionStatus, WorkflowRefusal, edit};
+use entraide_domain::resource::{EditOutcome, VersionStatus, edit};
 use entraide_openapi::problem as p;
-use entraide_openapi::problem::ProblemCode;
 use entraide_openapi::resources::{Resource, UpdateResourceRequest};
 use entraide_persistence::{places, resources};
 use uuid::Uuid;
@@ -77,25 +76,15 @@ pub async fn update_resource(
         if let Some(content) = content {
             let versions = resources::versions(conn, id)?;
             let latest = versions.first();
-            match edit(latest.map(|v| v.status)) {
-                Ok(EditOutcome::InPlace) => {
+            match edit(latest.map(|v| v.status))? {
+                EditOutcome::InPlace => {
                     if let Some(latest) = latest {
                         resources::update_version(conn, latest.id, &content, now)?;
                     }
                 }
-                Ok(EditOutcome::NewVersion) => {
+                EditOutcome::NewVersion => {
                     let number = latest.map_or(1, |v| v.number + 1);
                     resources::insert_version(conn, id, number, &content, member.id, now)?;
-                }
-                Err(
-                    WorkflowRefusal::InvalidTransition
-                    | WorkflowRefusal::NotAllowed
-                    | WorkflowRefusal::OwnResource,
-                ) => {
-                    return Err(ApiError::Conflict {
-                        code: ProblemCode::UnderReview,
-                        field: None,
-                    });
                 }
             }
         }

@@ -2,12 +2,9 @@ use actix_web::{post, web};
 use chrono::Utc;
 use entraide_domain::ids::ResourceId;
 use entraide_domain::resource::{
-    DEFAULT_REVIEW_MONTHS, Decision, Tally, VersionStatus, review, review_due, review_overdue,
-    submit,
+    Decision, ReviewNote, Tally, VersionStatus, review, review_due, review_overdue, submit,
 };
-use entraide_domain::text::Description;
 use entraide_openapi::problem as p;
-use entraide_openapi::problem::ProblemCode;
 use entraide_openapi::resources::{Resource, ReviewRequest};
 use entraide_persistence::{places, resources};
 use uuid::Uuid;
@@ -104,30 +101,8 @@ pub async fn review_resource(
         review_in_months,
     } = body.into_inner();
     let decision = decision_from(decision);
-    let comment = Description::parse(comment.as_deref().unwrap_or_default())
-        .map_err(|e| ApiError::from(e.in_field("comment")))?;
-    if comment.as_str().is_empty() && decision != Decision::Validate {
-        return Err(ApiError::field(
-            "comment",
-            "required",
-            "say what to change or why",
-        ));
-    }
-    if comment.as_str().chars().count() > 4000 {
-        return Err(ApiError::field(
-            "comment",
-            "too_long",
-            "must be at most 4000 characters",
-        ));
-    }
-    let months = review_in_months.unwrap_or(DEFAULT_REVIEW_MONTHS);
-    if !(1..=60).contains(&months) {
-        return Err(ApiError::field(
-            "review_in_months",
-            "out_of_range",
-            "must be between 1 and 60",
-        ));
-    }
+    let ReviewNote { comment, months } =
+        ReviewNote::parse(decision, comment.as_deref(), review_in_months)?;
     let now = Utc::now();
     let resource = db::write(&state, move |conn| {
         let resource = load(conn, id)?;
@@ -147,15 +122,7 @@ pub async fn review_resource(
             .filter(|r| r.decision == Decision::Validate)
             .map(|r| r.reviewer_id)
             .collect();
-        if decision == Decision::Validate
-            && latest.status != VersionStatus::Published
-            && validators.contains(&member.id)
-        {
-            return Err(ApiError::Conflict {
-                code: ProblemCode::AlreadyReviewed,
-                field: None,
-            });
-        }
+        let reviewer_validated = validators.contains(&member.id);
         if decision == Decision::Validate {
             validators.push(member.id);
         }
@@ -169,7 +136,8 @@ pub async fn review_resource(
                 u32::try_from(validators.len()).unwrap_or(u32::MAX),
                 u32::try_from(committee.quorum).unwrap_or(1),
                 review_overdue(latest.review_due_at, now),
-            ),
+            )
+            .reviewer_validated(reviewer_validated),
         )
         .map_err(ApiError::from)?;
         resources::add_review(conn, latest.id, member.id, decision, comment.as_str(), now)?;
