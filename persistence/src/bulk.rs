@@ -28,6 +28,7 @@ macro_rules! on_inner {
 const MAX_PARAMETERS: usize = 32_000;
 
 #[derive(Insertable, Clone)]
+#[cfg_attr(test, derive(Default))]
 #[diesel(table_name = members)]
 pub struct MemberRow {
     pub id: String,
@@ -57,6 +58,7 @@ pub struct MemberRow {
 }
 
 #[derive(Insertable, Clone)]
+#[cfg_attr(test, derive(Default))]
 #[diesel(table_name = discussion_groups)]
 pub struct GroupRow {
     pub id: String,
@@ -73,6 +75,7 @@ pub struct GroupRow {
 }
 
 #[derive(Insertable, Clone)]
+#[cfg_attr(test, derive(Default))]
 #[diesel(table_name = group_memberships)]
 pub struct MembershipRow {
     pub group_id: String,
@@ -84,6 +87,7 @@ pub struct MembershipRow {
 }
 
 #[derive(Insertable, Clone)]
+#[cfg_attr(test, derive(Default))]
 #[diesel(table_name = posts)]
 pub struct PostRow {
     pub id: String,
@@ -103,6 +107,7 @@ pub struct PostRow {
 }
 
 #[derive(Insertable, Clone)]
+#[cfg_attr(test, derive(Default))]
 #[diesel(table_name = comments)]
 pub struct CommentRow {
     pub id: String,
@@ -122,6 +127,7 @@ pub struct CommentRow {
 }
 
 #[derive(Insertable, Clone)]
+#[cfg_attr(test, derive(Default))]
 #[diesel(table_name = follows)]
 pub struct FollowRow {
     pub follower_id: String,
@@ -130,6 +136,7 @@ pub struct FollowRow {
 }
 
 #[derive(Insertable, Clone)]
+#[cfg_attr(test, derive(Default))]
 #[diesel(table_name = post_reactions)]
 pub struct ReactionRow {
     pub post_id: String,
@@ -139,6 +146,7 @@ pub struct ReactionRow {
 }
 
 #[derive(Insertable, Clone)]
+#[cfg_attr(test, derive(Default))]
 #[diesel(table_name = associations)]
 pub struct AssociationRow {
     pub id: String,
@@ -161,6 +169,7 @@ pub struct AssociationRow {
 }
 
 #[derive(Insertable, Clone)]
+#[cfg_attr(test, derive(Default))]
 #[diesel(table_name = association_memberships)]
 pub struct AssociationMembershipRow {
     pub association_id: String,
@@ -172,6 +181,7 @@ pub struct AssociationMembershipRow {
 }
 
 #[derive(Insertable, Clone)]
+#[cfg_attr(test, derive(Default))]
 #[diesel(table_name = association_follows)]
 pub struct AssociationFollowRow {
     pub association_id: String,
@@ -180,6 +190,7 @@ pub struct AssociationFollowRow {
 }
 
 #[derive(Insertable, Clone)]
+#[cfg_attr(test, derive(Default))]
 #[diesel(table_name = announcements)]
 pub struct AnnouncementRow {
     pub id: String,
@@ -199,6 +210,7 @@ pub struct AnnouncementRow {
 }
 
 #[derive(Insertable, Clone)]
+#[cfg_attr(test, derive(Default))]
 #[diesel(table_name = events)]
 pub struct EventRow {
     pub id: String,
@@ -232,6 +244,7 @@ pub struct EventRow {
 }
 
 #[derive(Insertable, Clone)]
+#[cfg_attr(test, derive(Default))]
 #[diesel(table_name = event_rsvps)]
 pub struct RsvpRow {
     pub event_id: String,
@@ -242,6 +255,7 @@ pub struct RsvpRow {
 }
 
 #[derive(Insertable, Clone)]
+#[cfg_attr(test, derive(Default))]
 #[diesel(table_name = search_documents)]
 pub struct SearchDocumentRow {
     pub doc_kind: &'static str,
@@ -250,6 +264,7 @@ pub struct SearchDocumentRow {
 }
 
 #[derive(Insertable, Clone)]
+#[cfg_attr(test, derive(Default))]
 #[diesel(table_name = committees)]
 pub struct CommitteeRow {
     pub id: String,
@@ -263,6 +278,7 @@ pub struct CommitteeRow {
 }
 
 #[derive(Insertable, Clone)]
+#[cfg_attr(test, derive(Default))]
 #[diesel(table_name = resources)]
 pub struct ResourceRow {
     pub id: String,
@@ -276,6 +292,7 @@ pub struct ResourceRow {
 }
 
 #[derive(Insertable, Clone)]
+#[cfg_attr(test, derive(Default))]
 #[diesel(table_name = resource_versions)]
 pub struct ResourceVersionRow {
     pub id: String,
@@ -299,6 +316,7 @@ pub struct ResourceVersionRow {
 }
 
 #[derive(Insertable, Clone)]
+#[cfg_attr(test, derive(Default))]
 #[diesel(table_name = places)]
 pub struct PlaceRow {
     pub id: String,
@@ -320,44 +338,69 @@ pub struct PlaceRow {
     pub updated_at: NaiveDateTime,
 }
 
-/// A table the loader can fill, with its column count (to size batches under the parameter
-/// limit).
+/// A table the loader can fill, with the number of columns one row binds (to size batches under
+/// the parameter limit).
 pub trait BulkRow: Sized {
     const COLUMNS: usize;
     fn insert(conn: &mut DbConnection, rows: &[Self]) -> Result<usize, PersistenceError>;
 }
 
-macro_rules! bulk_row {
-    ($row:ty, $table:path, $columns:expr) => {
-        impl BulkRow for $row {
-            const COLUMNS: usize = $columns;
-            fn insert(conn: &mut DbConnection, rows: &[Self]) -> Result<usize, PersistenceError> {
-                Ok(on_inner!(conn, |inner| diesel::insert_into($table)
-                    .values(rows)
-                    .execute(inner))?)
+/// Implements [`BulkRow`] (only ever through this macro) for each `Row => table, columns;`, where `columns` is the number of
+/// fields of the row (the columns each row binds; a row may leave some of the table's columns to
+/// their defaults). The unit test `every_bulk_row_declares_the_columns_it_binds` renders an
+/// insert of each row and compares, so a wrong number fails it.
+macro_rules! bulk_rows {
+    ($($row:ty => $table:path, $columns:expr;)+) => {
+        $(
+            impl BulkRow for $row {
+                const COLUMNS: usize = $columns;
+                fn insert(
+                    conn: &mut DbConnection,
+                    rows: &[Self],
+                ) -> Result<usize, PersistenceError> {
+                    Ok(on_inner!(conn, |inner| diesel::insert_into($table)
+                        .values(rows)
+                        .execute(inner))?)
+                }
             }
+        )+
+
+        /// Each row type with its declared column count and the SQL diesel writes to insert one
+        /// (PostgreSQL's, which names every field, `DEFAULT` ones included).
+        #[cfg(test)]
+        fn declared_and_rendered() -> Vec<(&'static str, usize, String)> {
+            vec![$((
+                stringify!($row),
+                <$row as BulkRow>::COLUMNS,
+                diesel::debug_query::<diesel::pg::Pg, _>(
+                    &diesel::insert_into($table).values(&<$row>::default()),
+                )
+                .to_string(),
+            )),+]
         }
     };
 }
 
-bulk_row!(MemberRow, members::table, 23);
-bulk_row!(GroupRow, discussion_groups::table, 11);
-bulk_row!(MembershipRow, group_memberships::table, 6);
-bulk_row!(PostRow, posts::table, 14);
-bulk_row!(CommentRow, comments::table, 14);
-bulk_row!(FollowRow, follows::table, 3);
-bulk_row!(ReactionRow, post_reactions::table, 4);
-bulk_row!(AssociationRow, associations::table, 17);
-bulk_row!(AssociationMembershipRow, association_memberships::table, 6);
-bulk_row!(AssociationFollowRow, association_follows::table, 3);
-bulk_row!(AnnouncementRow, announcements::table, 14);
-bulk_row!(EventRow, events::table, 28);
-bulk_row!(RsvpRow, event_rsvps::table, 5);
-bulk_row!(SearchDocumentRow, search_documents::table, 3);
-bulk_row!(CommitteeRow, committees::table, 8);
-bulk_row!(ResourceRow, resources::table, 8);
-bulk_row!(ResourceVersionRow, resource_versions::table, 18);
-bulk_row!(PlaceRow, places::table, 17);
+bulk_rows! {
+    MemberRow => members::table, 24;
+    GroupRow => discussion_groups::table, 11;
+    MembershipRow => group_memberships::table, 6;
+    PostRow => posts::table, 14;
+    CommentRow => comments::table, 14;
+    FollowRow => follows::table, 3;
+    ReactionRow => post_reactions::table, 4;
+    AssociationRow => associations::table, 17;
+    AssociationMembershipRow => association_memberships::table, 6;
+    AssociationFollowRow => association_follows::table, 3;
+    AnnouncementRow => announcements::table, 14;
+    EventRow => events::table, 28;
+    RsvpRow => event_rsvps::table, 5;
+    SearchDocumentRow => search_documents::table, 3;
+    CommitteeRow => committees::table, 8;
+    ResourceRow => resources::table, 8;
+    ResourceVersionRow => resource_versions::table, 18;
+    PlaceRow => places::table, 17;
+}
 
 /// Rows per statement for a table.
 pub fn batch_size<T: BulkRow>() -> usize {
@@ -396,4 +439,50 @@ pub fn finish_loading(conn: &mut DbConnection) -> Result<(), PersistenceError> {
 pub fn analyze(conn: &mut DbConnection) -> Result<(), PersistenceError> {
     conn.batch_execute("ANALYZE")?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::declared_and_rendered;
+
+    /// The columns named by `INSERT INTO "t" ("a", "b") VALUES ...`.
+    fn column_list(sql: &str) -> Vec<&str> {
+        let Some((_, rest)) = sql.split_once('(') else {
+            return Vec::new();
+        };
+        let Some((columns, _)) = rest.split_once(") VALUES") else {
+            return Vec::new();
+        };
+        columns
+            .split(',')
+            .map(|c| c.trim().trim_matches('"'))
+            .collect()
+    }
+
+    #[test]
+    fn every_bulk_row_declares_the_columns_it_binds() {
+        let rows = declared_and_rendered();
+        assert!(!rows.is_empty());
+        let wrong: Vec<String> = rows
+            .iter()
+            .filter_map(|(row, declared, sql)| {
+                let columns = column_list(sql);
+                (columns.len() != *declared).then(|| {
+                    format!(
+                        "{row}: declared {declared}, binds {} {columns:?}",
+                        columns.len()
+                    )
+                })
+            })
+            .collect();
+        assert!(wrong.is_empty(), "bulk_rows! column counts: {wrong:#?}");
+    }
+
+    #[test]
+    fn the_column_list_is_read_from_the_insert() {
+        assert_eq!(
+            column_list(r#"INSERT INTO "follows" ("a", "b") VALUES ($1, DEFAULT) -- binds: []"#),
+            ["a", "b"]
+        );
+    }
 }

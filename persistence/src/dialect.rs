@@ -60,14 +60,17 @@ diesel::define_sql_function! {
     fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
 }
 
-#[derive(diesel::QueryableByName)]
-struct SearchRow {
+/// A full-text candidate as the database returns it; `search` turns it into a typed hit.
+#[derive(diesel::QueryableByName, Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    /// The index row's id: newest highest.
     #[diesel(sql_type = diesel::sql_types::BigInt)]
-    position: i64,
+    pub position: i64,
+    /// The stored document kind (`DocumentKind::as_str`).
     #[diesel(sql_type = diesel::sql_types::Text)]
-    kind: String,
+    pub kind: String,
     #[diesel(sql_type = diesel::sql_types::Text)]
-    doc_id: String,
+    pub doc_id: String,
 }
 
 /// Full-text candidates, newest first: SQLite FTS5 `MATCH` over the terms, or PostgreSQL
@@ -81,7 +84,7 @@ pub fn search_candidates(
     kinds: &[entraide_domain::search::DocumentKind],
     before: i64,
     limit: i64,
-) -> Result<Vec<crate::search::Hit>, crate::PersistenceError> {
+) -> Result<Vec<Candidate>, crate::PersistenceError> {
     use diesel::RunQueryDsl;
     use diesel::sql_types::{BigInt, Text};
     // Kinds come from a closed enum, never from the client's text.
@@ -98,7 +101,7 @@ pub fn search_candidates(
             .collect();
         format!("({})", quoted.join(or))
     };
-    let rows: Vec<SearchRow> = match conn {
+    let rows: Vec<Candidate> = match conn {
         crate::DbConnection::Sqlite(inner) => {
             let expression = query
                 .words()
@@ -138,14 +141,5 @@ pub fn search_candidates(
                 .load(inner)?
         }
     };
-    rows.into_iter()
-        .map(|row| {
-            Ok(crate::search::Hit {
-                position: row.position,
-                kind: entraide_domain::search::DocumentKind::parse(&row.kind)
-                    .map_err(|e| crate::PersistenceError::Corrupt(e.to_string()))?,
-                id: row.doc_id,
-            })
-        })
-        .collect()
+    Ok(rows)
 }

@@ -15,6 +15,7 @@ pub mod comments;
 pub mod conditions;
 pub mod connection;
 pub mod dialect;
+pub mod editors;
 pub mod error;
 pub mod events;
 pub mod follows;

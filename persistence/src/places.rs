@@ -1,17 +1,22 @@
-//! The local resources directory, searched by distance, and the editor right.
+//! The local resources directory, searched by distance.
+//!
+//! The editor right that lets a member vouch for places lives in [`crate::editors`]; its
+//! functions are re-exported here so `places::is_editor` and the others keep working.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use entraide_domain::geo::Point;
 use entraide_domain::group::Audience;
-use entraide_domain::ids::{AssociationId, ConditionId, MemberId, PlaceId};
+use entraide_domain::ids::{ConditionId, MemberId, PlaceId};
 use entraide_domain::place::{Phone, Place, PlaceFields, PlaceKind, Postcode};
 use entraide_domain::text::{Description, Label, Title, WebUrl};
 
 use crate::connection::DbConnection;
 use crate::convert::{from_db_time, parse_enum, parse_id, to_db_time};
 use crate::error::PersistenceError;
-use crate::schema::{editors, place_conditions, places};
+use crate::schema::{place_conditions, places};
+
+pub use crate::editors::{editor_grant, grant_editor, is_editor, revoke_editor};
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = places)]
@@ -348,63 +353,6 @@ pub fn search(
         .into_iter()
         .zip(distances)
         .collect())
-}
-
-/// Grants the editor right (replacing a previous grant).
-pub fn grant_editor(
-    conn: &mut DbConnection,
-    member: MemberId,
-    association: Option<AssociationId>,
-    granted_by: MemberId,
-    now: DateTime<Utc>,
-) -> Result<(), PersistenceError> {
-    diesel::delete(editors::table.find(member.to_string())).execute(conn)?;
-    diesel::insert_into(editors::table)
-        .values((
-            editors::member_id.eq(member.to_string()),
-            editors::association_id.eq(association.map(|a| a.to_string())),
-            editors::granted_by.eq(granted_by.to_string()),
-            editors::granted_at.eq(to_db_time(now)),
-        ))
-        .execute(conn)?;
-    Ok(())
-}
-
-/// Withdraws the editor right; `false` when the member had none.
-pub fn revoke_editor(conn: &mut DbConnection, member: MemberId) -> Result<bool, PersistenceError> {
-    Ok(diesel::delete(editors::table.find(member.to_string())).execute(conn)? == 1)
-}
-
-/// Does the member hold the editor right now? A grant of the platform, or of an association
-/// that is verified (`domain::rights::grant_applies`): a grant from an association that is not
-/// verified is inert.
-pub fn is_editor(conn: &mut DbConnection, member: MemberId) -> Result<bool, PersistenceError> {
-    let found = editors::table
-        .filter(editors::member_id.eq(member.to_string()))
-        .filter(
-            editors::association_id
-                .is_null()
-                .or(editors::association_id.eq_any(verified_association_ids!())),
-        )
-        .select(editors::member_id)
-        .first::<String>(conn)
-        .optional()?;
-    Ok(found.is_some())
-}
-
-/// The editor grant of a member as stored, if any: which association granted it (`None`: the
-/// platform), whether it applies or not (to withdraw it; use [`is_editor`] to check the right).
-pub fn editor_grant(
-    conn: &mut DbConnection,
-    member: MemberId,
-) -> Result<Option<Option<AssociationId>>, PersistenceError> {
-    editors::table
-        .find(member.to_string())
-        .select(editors::association_id)
-        .first::<Option<String>>(conn)
-        .optional()?
-        .map(|a| a.as_deref().map(parse_id).transpose())
-        .transpose()
 }
 
 /// Keeps a place's name, description and address in the search index.

@@ -1,5 +1,6 @@
 // The database schema, identical on SQLite and PostgreSQL (portable column types only).
-// Kept by hand in step with migrations/{sqlite,postgres}; a test checks both trees migrate.
+// Kept by hand in step with migrations/{sqlite,postgres}; persistence/tests/schema.rs checks it
+// against a migrated database on each backend (tables, columns, nullability, types, keys).
 
 diesel::table! {
     members (id) {

@@ -88,7 +88,17 @@ pub fn candidates(
     before: Option<i64>,
     limit: i64,
 ) -> Result<Vec<Hit>, PersistenceError> {
-    crate::dialect::search_candidates(conn, query, kinds, before.unwrap_or(i64::MAX), limit)
+    crate::dialect::search_candidates(conn, query, kinds, before.unwrap_or(i64::MAX), limit)?
+        .into_iter()
+        .map(|row| {
+            Ok(Hit {
+                position: row.position,
+                kind: DocumentKind::parse(&row.kind)
+                    .map_err(|e| PersistenceError::Corrupt(e.to_string()))?,
+                id: row.doc_id,
+            })
+        })
+        .collect()
 }
 
 /// One kind's documents in id order, read in batches: `(doc_id, text)`.
