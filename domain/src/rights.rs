@@ -12,7 +12,7 @@
 //!
 //! Rights that came from an association apply only while it is verified: a grant from an
 //! association that is not (or no longer) verified is inert, whenever it was made (the SQL
-//! filters of `persistence::places::is_editor` and `persistence::resources::expertise_of` say
+//! filters of `persistence::editors::is_editor` and `persistence::resources::expertise_of` say
 //! the same).
 
 use crate::association::{AssociationMembership, AssociationStatus, can_administer};
