@@ -3,20 +3,23 @@
 //! parsed value when it is valid. Also the database constraint violations that point at a
 //! request field (an unknown condition id, a payment id already recorded).
 
+use chrono::Utc;
 use entraide_domain::error::Errors;
-use entraide_domain::event::Venue;
+use entraide_domain::event::{NewEvent, Place, Schedule, TimeZoneName, Venue, parse_capacity};
 use entraide_domain::geo::Point;
-use entraide_domain::ids::ConditionId;
+use entraide_domain::ids::{AssociationId, ConditionId, GroupId};
 use entraide_domain::post::Body;
 use entraide_domain::resource::{
     Content, MAX_LIST, ResourceKind, parse_duration, parse_isbn, parse_year,
 };
 use entraide_domain::text::{Description, Label, Title, WebUrl};
+use entraide_openapi::events::CreateEventRequest;
 use entraide_openapi::problem::ProblemCode;
 use entraide_openapi::{events as wire, resources as resource_wire};
 use entraide_persistence::PersistenceError;
 use uuid::Uuid;
 
+use crate::convert::events::recurrence_from_wire;
 use crate::error::ApiError;
 
 /// A venue from the wire: labels parsed; coordinates both or neither.
@@ -207,4 +210,70 @@ pub(crate) fn duplicate_payment(error: PersistenceError) -> ApiError {
         },
         other => other.into(),
     }
+}
+
+/// A new event from the wire: every field parsed (all errors at once), its place from
+/// `group_id` / `association_id` (not both: 422 `one_place` on `association_id`).
+pub(crate) fn parse_new_event(request: CreateEventRequest) -> Result<NewEvent, ApiError> {
+    let CreateEventRequest {
+        title,
+        description,
+        group_id,
+        association_id,
+        starts_at,
+        ends_at,
+        time_zone,
+        recurrence,
+        recurrence_until,
+        online_url,
+        venue,
+        capacity,
+    } = request;
+    let mut errors = Errors::new();
+    let title = errors.check("title", Title::parse(&title));
+    let description = errors.check(
+        "description",
+        Description::parse(description.as_deref().unwrap_or_default()),
+    );
+    let zone = errors.check("time_zone", TimeZoneName::parse(&time_zone));
+    let schedule = zone.and_then(|zone| {
+        errors.keep(Schedule::parse(
+            starts_at.with_timezone(&Utc),
+            ends_at.with_timezone(&Utc),
+            zone,
+            recurrence.map(recurrence_from_wire),
+            recurrence_until,
+        ))
+    });
+    let online_url =
+        online_url.and_then(|u| errors.check("online_url", WebUrl::parse(&u)).map(Some));
+    let venue = venue.and_then(|v| parse_venue(&mut errors, v));
+    let capacity = capacity.and_then(|c| errors.check("capacity", parse_capacity(c)).map(Some));
+    let place = match (group_id, association_id) {
+        (Some(group), None) => Place::Group(GroupId::from_uuid(group)),
+        (None, Some(association)) => Place::Association(AssociationId::from_uuid(association)),
+        (None, None) => Place::Personal,
+        (Some(_), Some(_)) => {
+            errors.push(entraide_domain::FieldError::new(
+                "association_id",
+                "one_place",
+                "an event lives in a group or belongs to an association, not both",
+            ));
+            Place::Personal
+        }
+    };
+    errors.finish()?;
+    let (Some(title), Some(description), Some(schedule)) = (title, description, schedule) else {
+        return Err(ApiError::internal("parsed fields missing without errors"));
+    };
+    let new = NewEvent {
+        title,
+        description,
+        place,
+        schedule,
+        online_url: online_url.flatten(),
+        venue,
+        capacity: capacity.flatten(),
+    };
+    Ok(new)
 }

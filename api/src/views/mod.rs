@@ -3,7 +3,9 @@
 //! reactions and answers...). Single-item forms go through the batch form, so a list and a
 //! `GET` of one item can never disagree.
 
+pub(crate) mod announcements;
 pub(crate) mod events;
 pub(crate) mod members;
 pub(crate) mod posts;
 pub(crate) mod resources;
+pub(crate) mod search;

@@ -1,5 +1,5 @@
 use actix_web::{HttpRequest, post, web};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use entraide_domain::campaign::{
     Currency, DonationSource, NewDonation, parse_amount, parse_payment_id,
 };
@@ -10,7 +10,7 @@ use entraide_domain::time::check_instant;
 use entraide_openapi::associations::{DonationWebhook, WebhookResult, WebhookSecret};
 use entraide_openapi::problem as p;
 use entraide_openapi::problem::ProblemCode;
-use entraide_persistence::{associations, campaigns};
+use entraide_persistence::{DbConnection, associations, campaigns};
 use uuid::Uuid;
 
 use crate::convert::associations as convert;
@@ -80,77 +80,10 @@ pub async fn donation_webhook(
         &bytes,
         now,
     )?;
-    let DonationWebhook {
-        campaign_id,
-        payment_id,
-        amount_cents,
-        currency,
-        donor_name,
-        anonymous,
-        paid_at,
-    } = parse(&bytes)?;
-    let mut errors = Errors::new();
-    let payment_id = errors.check("payment_id", parse_payment_id(&payment_id));
-    let amount_cents = errors.check("amount_cents", parse_amount(amount_cents));
-    let currency = errors.check("currency", Currency::parse(&currency));
-    let donor_name = if anonymous {
-        None
-    } else {
-        donor_name
-            .and_then(|n| errors.check("donor_name", Label::parse(&n)))
-            .map(|n| n.as_str().to_owned())
-    };
-    let paid_at = paid_at.and_then(|at| errors.check("paid_at", check_instant("paid_at", at)));
-    let campaign_id = CampaignId::from_uuid(campaign_id);
+    let payload: DonationWebhook = parse(&bytes)?;
+    let parsed = Parsed::read(payload);
     let result = db::write(&state, move |conn| {
-        if !campaigns::remember_delivery(
-            conn,
-            association,
-            &verified.signature,
-            now,
-            now - TOLERANCE * 2,
-        )? {
-            return Err(ApiError::Conflict {
-                code: ProblemCode::Replayed,
-                field: None,
-            });
-        }
-        let campaign = campaigns::find(conn, campaign_id)?
-            .filter(|c| c.association_id == association)
-            .ok_or_else(|| {
-                ApiError::field(
-                    "campaign_id",
-                    "unknown_campaign",
-                    "is not a campaign of this association",
-                )
-            })?;
-        errors.check("currency", campaign.check_currency(currency.as_ref()));
-        errors.finish()?;
-        let (Some(payment_id), Some(amount_cents), Some(currency)) =
-            (payment_id, amount_cents, currency)
-        else {
-            return Err(ApiError::internal("parsed fields missing without errors"));
-        };
-        if let Some(existing) = campaigns::find_by_payment(conn, association, &payment_id)? {
-            return Ok(WebhookResult {
-                recorded: false,
-                donation: convert::donation(existing),
-            });
-        }
-        let new = NewDonation {
-            amount_cents,
-            currency,
-            donor_name,
-            source: DonationSource::Webhook,
-            provider_payment_id: Some(payment_id),
-            received_at: paid_at.unwrap_or(now).min(now),
-        };
-        let donation =
-            campaigns::record(conn, &campaign, None, &new, now).map_err(duplicate_payment)?;
-        Ok(WebhookResult {
-            recorded: true,
-            donation: convert::donation(donation),
-        })
+        record(conn, association, &verified.signature, parsed, now)
     })
     .await?;
     Ok(web::Json(result))
@@ -191,4 +124,113 @@ pub async fn rotate_webhook_secret(
         secret,
         webhook_path: format!("/api/v1/webhooks/donations/{id}"),
     }))
+}
+
+/// A delivery's fields, parsed; `errors` holds what failed, reported once the campaign is
+/// known (its currency is checked too).
+struct Parsed {
+    campaign_id: CampaignId,
+    payment_id: Option<String>,
+    amount_cents: Option<i64>,
+    currency: Option<Currency>,
+    donor_name: Option<String>,
+    paid_at: Option<DateTime<Utc>>,
+    errors: Errors,
+}
+
+impl Parsed {
+    fn read(payload: DonationWebhook) -> Self {
+        let DonationWebhook {
+            campaign_id,
+            payment_id,
+            amount_cents,
+            currency,
+            donor_name,
+            anonymous,
+            paid_at,
+        } = payload;
+        let mut errors = Errors::new();
+        let payment_id = errors.check("payment_id", parse_payment_id(&payment_id));
+        let amount_cents = errors.check("amount_cents", parse_amount(amount_cents));
+        let currency = errors.check("currency", Currency::parse(&currency));
+        let donor_name = if anonymous {
+            None
+        } else {
+            donor_name
+                .and_then(|n| errors.check("donor_name", Label::parse(&n)))
+                .map(|n| n.as_str().to_owned())
+        };
+        let paid_at = paid_at.and_then(|at| errors.check("paid_at", check_instant("paid_at", at)));
+        Self {
+            campaign_id: CampaignId::from_uuid(campaign_id),
+            payment_id,
+            amount_cents,
+            currency,
+            donor_name,
+            paid_at,
+            errors,
+        }
+    }
+}
+
+/// Records a verified delivery once: a replayed signature is 409 `replayed`; a payment id
+/// already recorded answers the donation it recorded (`recorded: false`).
+fn record(
+    conn: &mut DbConnection,
+    association: AssociationId,
+    signature: &str,
+    parsed: Parsed,
+    now: DateTime<Utc>,
+) -> Result<WebhookResult, ApiError> {
+    let Parsed {
+        campaign_id,
+        payment_id,
+        amount_cents,
+        currency,
+        donor_name,
+        paid_at,
+        mut errors,
+    } = parsed;
+    if !campaigns::remember_delivery(conn, association, signature, now, now - TOLERANCE * 2)? {
+        return Err(ApiError::Conflict {
+            code: ProblemCode::Replayed,
+            field: None,
+        });
+    }
+    let campaign = campaigns::find(conn, campaign_id)?
+        .filter(|c| c.association_id == association)
+        .ok_or_else(|| {
+            ApiError::field(
+                "campaign_id",
+                "unknown_campaign",
+                "is not a campaign of this association",
+            )
+        })?;
+    errors.check("currency", campaign.check_currency(currency.as_ref()));
+    errors.finish()?;
+    let (Some(payment_id), Some(amount_cents), Some(currency)) =
+        (payment_id, amount_cents, currency)
+    else {
+        return Err(ApiError::internal("parsed fields missing without errors"));
+    };
+    if let Some(existing) = campaigns::find_by_payment(conn, association, &payment_id)? {
+        return Ok(WebhookResult {
+            recorded: false,
+            donation: convert::donation(existing),
+        });
+    }
+    let new = NewDonation {
+        amount_cents,
+        currency,
+        donor_name,
+        source: DonationSource::Webhook,
+        provider_payment_id: Some(payment_id),
+        received_at: paid_at.unwrap_or(now).min(now),
+    };
+    let donation =
+        campaigns::record(conn, &campaign, None, &new, now).map_err(duplicate_payment)?;
+    Ok(WebhookResult {
+        recorded: true,
+        donation: convert::donation(donation),
+    })
 }

@@ -2,18 +2,16 @@ use actix_web::{get, web};
 use chrono::Utc;
 use entraide_domain::ids::{GroupId, MemberId, PostId};
 use entraide_domain::profile::Viewer;
-use entraide_openapi::associations::{Announcement, AssociationRef};
 use entraide_openapi::pagination::{Page, PageQuery};
 use entraide_openapi::posts::{FeedPage, GroupPostQuery, PostItem};
 use entraide_openapi::problem as p;
 use entraide_openapi::problem::ProblemCode;
+use entraide_persistence::members;
 use entraide_persistence::posts::{self, Scope};
-use entraide_persistence::{announcements, associations, members};
 use uuid::Uuid;
 
 use crate::access::groups::require_readable;
 use crate::access::posts::readable_post;
-use crate::convert::associations as convert_associations;
 use crate::db;
 use crate::error::ApiError;
 use crate::extractors::{AuthMember, MaybeMember};
@@ -167,7 +165,7 @@ pub async fn get_feed(
         let items = post_items(conn, Some(member.id), found)?;
         let announcements = match cached {
             Some(block) => block,
-            None => feed_announcements(conn, member, now)?,
+            None => crate::views::announcements::feed_announcements(conn, member, now)?,
         };
         Ok((items, announcements))
     })
@@ -184,42 +182,6 @@ pub async fn get_feed(
         next_cursor,
         announcements,
     }))
-}
-
-/// How many announcements the first feed page carries.
-const FEED_ANNOUNCEMENTS: i64 = 5;
-
-fn feed_announcements(
-    conn: &mut entraide_persistence::DbConnection,
-    member: AuthMember,
-    now: chrono::DateTime<Utc>,
-) -> Result<Vec<Announcement>, ApiError> {
-    let found = announcements::for_member(conn, member.id, member.kind, now, FEED_ANNOUNCEMENTS)?;
-    if found.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut ids: Vec<_> = found.iter().map(|a| a.association_id).collect();
-    ids.sort();
-    ids.dedup();
-    let refs = associations::refs(conn, &ids)?;
-    found
-        .into_iter()
-        .map(|announcement| {
-            let from = refs
-                .iter()
-                .find(|r| r.id == announcement.association_id)
-                .ok_or_else(|| ApiError::internal("announcement without association"))?;
-            Ok(convert_associations::announcement(
-                announcement,
-                AssociationRef {
-                    id: from.id.as_uuid(),
-                    name: from.name.clone(),
-                    verified: from.verified,
-                },
-                now,
-            ))
-        })
-        .collect()
 }
 
 /// One post, if you may read it (404 otherwise, whether or not it exists). A deleted post
