@@ -115,3 +115,11 @@ id_type!(
     /// One version of a resource.
     VersionId
 );
+id_type!(
+    /// A research study.
+    StudyId
+);
+id_type!(
+    /// A questionnaire of a study (all its versions).
+    QuestionnaireId
+);

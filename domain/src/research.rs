@@ -1,0 +1,322 @@
+//! Research studies: when a questionnaire is due for a member, and what an aggregate may show
+//! without describing fewer than k participants.
+
+use chrono::{DateTime, Months, TimeDelta, Utc};
+
+use crate::error::{Errors, FieldError, ParseError};
+use crate::time::check_instant;
+
+/// The smallest number of participants a published figure may describe.
+pub const K_ANONYMITY: u64 = 5;
+
+/// How often a questionnaire is asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recurrence {
+    /// Once, from the day the questionnaire opens.
+    Once,
+    /// Every N days (1–366).
+    EveryDays(u32),
+    /// Every N months (1–24), ComPaRe-style follow-up.
+    EveryMonths(u32),
+}
+
+/// When a questionnaire is asked: from `opens_at`, then again by `recurrence`, each time for
+/// `window_days` (1–90, and never longer than the recurrence).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Schedule {
+    pub opens_at: DateTime<Utc>,
+    pub recurrence: Recurrence,
+    pub window_days: u32,
+}
+
+/// One answering window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+}
+
+impl Schedule {
+    /// 422 on `recurrence` (every 1–366 days or 1–24 months) and on `window_days` (1–90, and
+    /// within one recurrence for a repeated questionnaire: windows never overlap); `opens_at`
+    /// within the request date window.
+    pub fn parse(
+        opens_at: DateTime<Utc>,
+        recurrence: Recurrence,
+        window_days: u32,
+    ) -> Result<Self, ParseError> {
+        let mut errors = Errors::new();
+        errors.check("opens_at", check_instant("opens_at", opens_at));
+        let shortest_days = match recurrence {
+            Recurrence::Once => None,
+            Recurrence::EveryDays(days) => Some(days),
+            // The shortest month.
+            Recurrence::EveryMonths(months) => Some(months.saturating_mul(28)),
+        };
+        let recurrence_fits = match recurrence {
+            Recurrence::Once => true,
+            Recurrence::EveryDays(days) => (1..=366).contains(&days),
+            Recurrence::EveryMonths(months) => (1..=24).contains(&months),
+        };
+        if !recurrence_fits {
+            errors.push(FieldError::new(
+                "recurrence",
+                "out_of_range",
+                "every 1 to 366 days, or 1 to 24 months",
+            ));
+        }
+        if !(1..=90).contains(&window_days) || shortest_days.is_some_and(|d| window_days > d) {
+            errors.push(FieldError::new(
+                "window_days",
+                "out_of_range",
+                "between 1 and 90 days, and not longer than the recurrence",
+            ));
+        }
+        errors.finish()?;
+        Ok(Self {
+            opens_at,
+            recurrence,
+            window_days,
+        })
+    }
+
+    /// The start of the `index`th window, if representable.
+    fn start(&self, index: u32) -> Option<DateTime<Utc>> {
+        match self.recurrence {
+            Recurrence::Once => (index == 0).then_some(self.opens_at),
+            Recurrence::EveryDays(days) => self
+                .opens_at
+                .checked_add_signed(TimeDelta::days(i64::from(days.checked_mul(index)?))),
+            Recurrence::EveryMonths(months) => self
+                .opens_at
+                .checked_add_months(Months::new(months.checked_mul(index)?)),
+        }
+    }
+
+    /// The window `now` falls in, if any.
+    pub fn window_at(&self, now: DateTime<Utc>) -> Option<Window> {
+        if now < self.opens_at {
+            return None;
+        }
+        // The index of the last window started by `now`: computed for days, walked for months
+        // (at most a few hundred steps over a study's life).
+        let mut index = match self.recurrence {
+            Recurrence::Once => 0,
+            Recurrence::EveryDays(days) => {
+                let elapsed = now.signed_duration_since(self.opens_at).num_days();
+                u32::try_from(elapsed.checked_div(i64::from(days.max(1)))?).ok()?
+            }
+            Recurrence::EveryMonths(_) => {
+                let mut index: u32 = 0;
+                while self
+                    .start(index.checked_add(1)?)
+                    .is_some_and(|next| next <= now)
+                {
+                    index = index.checked_add(1)?;
+                }
+                index
+            }
+        };
+        if self.start(index)? > now {
+            index = index.checked_sub(1)?;
+        }
+        let opens_at = self.start(index)?;
+        let closes_at =
+            opens_at.checked_add_signed(TimeDelta::days(i64::from(self.window_days)))?;
+        (now < closes_at).then_some(Window {
+            opens_at,
+            closes_at,
+        })
+    }
+
+    /// Is the questionnaire due for a member who last answered at `last_answer`? When `now` is
+    /// in a window and they have not answered within it.
+    pub fn due(&self, last_answer: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Option<Window> {
+        let window = self.window_at(now)?;
+        let answered = last_answer.is_some_and(|at| at >= window.opens_at && at < window.closes_at);
+        (!answered).then_some(window)
+    }
+}
+
+/// Small-cell suppression of a frequency table whose total is published: a cell counting 1 to
+/// k−1 participants is hidden; when exactly one cell is hidden, the smallest other non-zero cell
+/// is hidden too (otherwise total − visible cells gives it back); when the total itself is below
+/// k, every cell is hidden. A cell of 0 describes nobody and stays visible.
+pub fn suppress(cells: &[u64], k: u64) -> Vec<Option<u64>> {
+    let total = cells.iter().fold(0_u64, |sum, c| sum.saturating_add(*c));
+    if total < k {
+        return vec![None; cells.len()];
+    }
+    let small = |c: u64| c > 0 && c < k;
+    let mut shown: Vec<Option<u64>> = cells.iter().map(|c| (!small(*c)).then_some(*c)).collect();
+    let hidden = shown.iter().filter(|c| c.is_none()).count();
+    if hidden == 1 {
+        let complement = shown
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| c.filter(|c| *c > 0).map(|c| (c, i)))
+            .min();
+        if let Some((_, index)) = complement
+            && let Some(cell) = shown.get_mut(index)
+        {
+            *cell = None;
+        }
+    }
+    shown
+}
+
+/// Summary statistics of numeric answers, published only when they describe at least k
+/// participants.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Summary {
+    pub count: u64,
+    pub mean: f64,
+    pub median: f64,
+    pub q1: f64,
+    pub q3: f64,
+}
+
+/// Mean, median and quartiles (linear interpolation between order statistics) of finite
+/// values; `None` below `k` values.
+#[allow(
+    clippy::cast_precision_loss,
+    clippy::arithmetic_side_effects,
+    reason = "floating-point statistics over at most a few million answers: no overflow, and \
+              counts far below 2^53"
+)]
+pub fn summarize(values: &[f64], k: u64) -> Option<Summary> {
+    let mut sorted: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+    let count = u64::try_from(sorted.len()).ok()?;
+    if count < k || sorted.is_empty() {
+        return None;
+    }
+    sorted.sort_by(f64::total_cmp);
+    let quantile = |q: f64| {
+        let position = q * (sorted.len() - 1) as f64;
+        let below = position.floor();
+        let low = sorted.get(below as usize).copied().unwrap_or(f64::NAN);
+        let high = sorted.get(position.ceil() as usize).copied().unwrap_or(low);
+        low + (high - low) * (position - below)
+    };
+    let mean = sorted.iter().sum::<f64>() / sorted.len() as f64;
+    Some(Summary {
+        count,
+        mean,
+        median: quantile(0.5),
+        q1: quantile(0.25),
+        q3: quantile(0.75),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(d: u32, m: u32) -> DateTime<Utc> {
+        chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, m, d, 8, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn a_questionnaire_is_due_in_its_window_until_answered() {
+        let monthly = Schedule {
+            opens_at: day(31, 1),
+            recurrence: Recurrence::EveryMonths(1),
+            window_days: 7,
+        };
+        // 31 January + 1 month is 28 February (chrono clamps to the month's end).
+        let window = monthly.due(None, day(2, 3)).unwrap();
+        assert_eq!(window.opens_at, day(28, 2));
+        assert_eq!(window.closes_at, day(7, 3));
+        assert!(monthly.due(Some(day(1, 3)), day(2, 3)).is_none());
+        // Answered last window only: due again.
+        assert!(monthly.due(Some(day(1, 2)), day(2, 3)).is_some());
+        // Between windows, and before the study opens: nothing due.
+        assert!(monthly.due(None, day(20, 3)).is_none());
+        assert!(monthly.due(None, day(1, 1)).is_none());
+
+        let fortnightly = Schedule {
+            opens_at: day(1, 3),
+            recurrence: Recurrence::EveryDays(14),
+            window_days: 3,
+        };
+        assert_eq!(
+            fortnightly.due(None, day(16, 3)).unwrap().opens_at,
+            day(15, 3)
+        );
+        assert!(fortnightly.due(None, day(18, 3)).is_none());
+
+        let once = Schedule {
+            opens_at: day(1, 3),
+            recurrence: Recurrence::Once,
+            window_days: 30,
+        };
+        assert!(once.due(None, day(30, 3)).is_some());
+        assert!(once.due(None, day(1, 5)).is_none());
+        // Far future: no overflow, nothing due.
+        let far = chrono::TimeZone::with_ymd_and_hms(&Utc, 2199, 12, 31, 0, 0, 0).unwrap();
+        assert!(once.due(None, far).is_none());
+        // The last window before it opened on 30 November 2199 and closed on 7 December.
+        assert!(monthly.due(None, far).is_none());
+        let late_november = chrono::TimeZone::with_ymd_and_hms(&Utc, 2199, 12, 1, 0, 0, 0).unwrap();
+        assert_eq!(
+            monthly.due(None, late_november).map(|w| w.opens_at),
+            Some(chrono::TimeZone::with_ymd_and_hms(&Utc, 2199, 11, 30, 8, 0, 0).unwrap())
+        );
+    }
+
+    #[test]
+    fn schedules_are_checked() {
+        let opens = day(1, 3);
+        assert!(Schedule::parse(opens, Recurrence::EveryMonths(3), 14).is_ok());
+        assert!(Schedule::parse(opens, Recurrence::Once, 90).is_ok());
+        let field =
+            |result: Result<Schedule, ParseError>| result.unwrap_err().errors()[0].field.clone();
+        assert_eq!(
+            field(Schedule::parse(opens, Recurrence::EveryDays(0), 1)),
+            "recurrence"
+        );
+        assert_eq!(
+            field(Schedule::parse(opens, Recurrence::EveryMonths(25), 1)),
+            "recurrence"
+        );
+        assert_eq!(
+            field(Schedule::parse(opens, Recurrence::EveryDays(7), 8)),
+            "window_days"
+        );
+        assert_eq!(
+            field(Schedule::parse(opens, Recurrence::Once, 0)),
+            "window_days"
+        );
+        let far = DateTime::<Utc>::MAX_UTC;
+        assert_eq!(field(Schedule::parse(far, Recurrence::Once, 1)), "opens_at");
+    }
+
+    #[test]
+    fn small_cells_and_their_complements_are_hidden() {
+        // 3 describes fewer than 5 participants; alone, it would come back as total − rest.
+        assert_eq!(
+            suppress(&[12, 3, 20, 0], K_ANONYMITY),
+            vec![None, None, Some(20), Some(0)]
+        );
+        // Two small cells hide each other.
+        assert_eq!(
+            suppress(&[12, 3, 2, 9], K_ANONYMITY),
+            vec![Some(12), None, None, Some(9)]
+        );
+        assert_eq!(suppress(&[5, 7], K_ANONYMITY), vec![Some(5), Some(7)]);
+        // A table of fewer than k participants shows nothing.
+        assert_eq!(suppress(&[1, 2], K_ANONYMITY), vec![None, None]);
+        assert_eq!(suppress(&[], K_ANONYMITY), Vec::<Option<u64>>::new());
+    }
+
+    #[test]
+    fn statistics_need_k_answers() {
+        assert!(summarize(&[1.0, 2.0, 3.0, 4.0], K_ANONYMITY).is_none());
+        let s = summarize(&[7.0, 1.0, 3.0, 5.0, 9.0, f64::NAN], K_ANONYMITY).unwrap();
+        assert_eq!(s.count, 5);
+        assert!((s.mean - 5.0).abs() < 1e-9);
+        assert!((s.median - 5.0).abs() < 1e-9);
+        assert!((s.q1 - 3.0).abs() < 1e-9);
+        assert!((s.q3 - 7.0).abs() < 1e-9);
+    }
+}
