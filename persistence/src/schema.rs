@@ -554,3 +554,62 @@ diesel::table! {
         last_attempt_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    researchers (member_id) {
+        member_id -> Text,
+        granted_by -> Nullable<Text>,
+        granted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    studies (id) {
+        id -> Text,
+        title -> Text,
+        lay_summary -> Text,
+        sponsor -> Text,
+        ethics_reference -> Text,
+        for_patients -> Bool,
+        for_caregivers -> Bool,
+        for_professionals -> Bool,
+        min_age -> Nullable<Integer>,
+        max_age -> Nullable<Integer>,
+        status -> Text,
+        pseudonym_key -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    study_conditions (study_id, condition_id) {
+        study_id -> Text,
+        condition_id -> Text,
+    }
+}
+
+diesel::table! {
+    consent_texts (purpose, version) {
+        purpose -> Text,
+        version -> Integer,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    consents (id) {
+        id -> Text,
+        member_id -> Text,
+        purpose -> Text,
+        text_version -> Integer,
+        channel -> Text,
+        given_at -> Timestamp,
+        withdrawn_at -> Nullable<Timestamp>,
+        past_answers -> Nullable<Text>,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(studies, study_conditions, consents, consent_texts);

@@ -1,0 +1,122 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a failure is a test failure"
+)]
+
+//! The consent ledger and the researcher right, on SQLite or (with
+//! `ENTRAIDE_TEST_DATABASE_URL=postgres://...`) PostgreSQL.
+
+use chrono::{TimeDelta, Utc};
+use entraide_domain::consent::{Channel, PastAnswers, Purpose, Standing, standing};
+use entraide_domain::ids::{MemberId, StudyId};
+use entraide_domain::member::{Email, MemberKind, PlatformRole, Pseudonym};
+use entraide_persistence::members::{self, NewMember};
+use entraide_persistence::testing::TestDatabase;
+use entraide_persistence::{
+    Database, DbConnection, PersistenceError, PoolOptions, consents, researchers,
+};
+
+fn database() -> (TestDatabase, Database) {
+    let test_db = TestDatabase::new();
+    let db = Database::connect(test_db.url(), &PoolOptions::default()).unwrap();
+    db.migrate().unwrap();
+    (test_db, db)
+}
+
+fn new_member(conn: &mut DbConnection, name: &str) -> MemberId {
+    let id = MemberId::new();
+    members::insert(
+        conn,
+        &NewMember {
+            id,
+            email: &Email::parse(&format!("{name}@example.org")).unwrap(),
+            pseudonym: &Pseudonym::parse(name).unwrap(),
+            kind: MemberKind::Patient,
+            role: PlatformRole::Member,
+            password_hash: "$argon2id$stub",
+            created_at: Utc::now(),
+        },
+    )
+    .unwrap();
+    id
+}
+
+#[test]
+fn the_ledger_keeps_every_consent_and_withdrawal() {
+    let (_guard, db) = database();
+    let mut conn = db.writer().unwrap();
+    let member = new_member(&mut conn, "camille");
+    let study = Purpose::Research(StudyId::new());
+    let t0 = Utc::now();
+    assert_eq!(consents::current_version(&mut conn, study).unwrap(), None);
+    assert_eq!(
+        consents::add_text(&mut conn, study, "Version 1", t0).unwrap(),
+        1
+    );
+
+    // A consent to a text that does not exist is refused by the database.
+    let refused = consents::give(&mut conn, member, study, 2, Channel::Api, t0);
+    assert!(
+        matches!(refused, Err(PersistenceError::ForeignKeyViolation(_))),
+        "{refused:?}"
+    );
+
+    consents::give(&mut conn, member, study, 1, Channel::Api, t0).unwrap();
+    let ledger = consents::ledger(&mut conn, member, Some(study)).unwrap();
+    assert_eq!(standing(&ledger, study, 1), Standing::Current);
+
+    // A new text asks again; withdrawing records the choice for past answers.
+    let t1 = t0 + TimeDelta::days(30);
+    assert_eq!(
+        consents::add_text(&mut conn, study, "Version 2", t1).unwrap(),
+        2
+    );
+    let ledger = consents::ledger(&mut conn, member, Some(study)).unwrap();
+    assert_eq!(standing(&ledger, study, 2), Standing::Outdated);
+    let t2 = t1 + TimeDelta::days(1);
+    assert!(consents::withdraw(&mut conn, member, study, Some(PastAnswers::Delete), t2).unwrap());
+    assert!(!consents::withdraw(&mut conn, member, study, None, t2).unwrap());
+    let t3 = t2 + TimeDelta::days(1);
+    consents::give(&mut conn, member, study, 2, Channel::Api, t3).unwrap();
+
+    // History is whole, newest first, and the latest entry decides.
+    let ledger = consents::ledger(&mut conn, member, None).unwrap();
+    assert_eq!(ledger.len(), 2);
+    assert_eq!(ledger[0].text_version, 2);
+    assert_eq!(ledger[0].withdrawn_at, None);
+    assert_eq!(ledger[1].text_version, 1);
+    assert!(ledger[1].withdrawn_at.is_some());
+    assert_eq!(ledger[1].past_answers, Some(PastAnswers::Delete));
+    assert_eq!(standing(&ledger, study, 2), Standing::Current);
+
+    let texts = consents::texts(&mut conn, &[(study, 1), (study, 2), (study, 3)]).unwrap();
+    let bodies: Vec<_> = texts.iter().map(|t| t.body.as_str()).collect();
+    assert_eq!(bodies, ["Version 1", "Version 2"]);
+    assert_eq!(
+        consents::current_text(&mut conn, study)
+            .unwrap()
+            .unwrap()
+            .version,
+        2
+    );
+
+    // Another member's ledger is their own.
+    let other = new_member(&mut conn, "dominique");
+    assert!(consents::ledger(&mut conn, other, None).unwrap().is_empty());
+}
+
+#[test]
+fn the_researcher_right_is_granted_and_withdrawn() {
+    let (_guard, db) = database();
+    let mut conn = db.writer().unwrap();
+    let admin = new_member(&mut conn, "alix");
+    let member = new_member(&mut conn, "chercheuse");
+    assert!(!researchers::is_researcher(&mut conn, member).unwrap());
+    researchers::grant(&mut conn, member, admin, Utc::now()).unwrap();
+    researchers::grant(&mut conn, member, admin, Utc::now()).unwrap();
+    assert!(researchers::is_researcher(&mut conn, member).unwrap());
+    assert!(researchers::revoke(&mut conn, member).unwrap());
+    assert!(!researchers::revoke(&mut conn, member).unwrap());
+    assert!(!researchers::is_researcher(&mut conn, member).unwrap());
+}
