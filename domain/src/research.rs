@@ -4,6 +4,10 @@
 use chrono::{DateTime, Months, TimeDelta, Utc};
 
 use crate::error::{Errors, FieldError, ParseError};
+use crate::ids::{ConditionId, MemberId, StudyId};
+use crate::member::{MemberKind, PlatformRole};
+use crate::policy::{Refusal, allow};
+use crate::text::{Description, Label, Title};
 use crate::time::check_instant;
 
 /// The smallest number of participants a published figure may describe.
@@ -208,6 +212,135 @@ pub fn summarize(values: &[f64], k: u64) -> Option<Summary> {
     })
 }
 
+/// Where a study stands: drafted by its researcher, open to consents and answers, or closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StudyStatus {
+    Draft,
+    Open,
+    Closed,
+}
+
+wire_enum!(StudyStatus, "status", "invalid_status",
+    Draft => "draft",
+    Open => "open",
+    Closed => "closed",
+);
+
+/// Who a study is for. Conditions: a member living with (or caring for someone with) one of
+/// them; none means any. Ages are an inclusive band in years; profiles carry no age yet, so
+/// the band is shown to members and not enforced (decided in `docs/ARCHITECTURE.md`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Eligibility {
+    pub kinds: Vec<MemberKind>,
+    pub condition_ids: Vec<ConditionId>,
+    pub min_age: Option<u8>,
+    pub max_age: Option<u8>,
+}
+
+impl Eligibility {
+    /// 422 on `eligibility.kinds` (one or more, distinct) and on `eligibility.max_age`
+    /// (ages up to 120, min not above max).
+    pub fn parse(
+        kinds: Vec<MemberKind>,
+        condition_ids: Vec<ConditionId>,
+        min_age: Option<u8>,
+        max_age: Option<u8>,
+    ) -> Result<Self, ParseError> {
+        let mut errors = Errors::new();
+        let distinct: std::collections::BTreeSet<&str> = kinds.iter().map(|k| k.as_str()).collect();
+        if kinds.is_empty() || distinct.len() != kinds.len() {
+            errors.push(FieldError::new(
+                "eligibility.kinds",
+                "invalid_kinds",
+                "one or more distinct member kinds",
+            ));
+        }
+        let within = |age: Option<u8>| age.is_none_or(|a| a <= 120);
+        let ordered = match (min_age, max_age) {
+            (Some(min), Some(max)) => min <= max,
+            _ => true,
+        };
+        if !(within(min_age) && within(max_age) && ordered) {
+            errors.push(FieldError::new(
+                "eligibility.max_age",
+                "invalid_range",
+                "ages from 0 to 120, the minimum not above the maximum",
+            ));
+        }
+        errors.finish()?;
+        Ok(Self {
+            kinds,
+            condition_ids,
+            min_age,
+            max_age,
+        })
+    }
+
+    /// Does a member of `kind` with these declared conditions fit? (Ages: see the type.)
+    pub fn admits(&self, kind: MemberKind, conditions: &[ConditionId]) -> bool {
+        self.kinds.contains(&kind)
+            && (self.condition_ids.is_empty()
+                || self.condition_ids.iter().any(|c| conditions.contains(c)))
+    }
+}
+
+/// A study as its researcher writes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewStudy {
+    pub title: Title,
+    pub lay_summary: Description,
+    pub sponsor: Label,
+    /// The ethics committee's approval reference (e.g. an IRB or CPP number).
+    pub ethics_reference: Label,
+    pub eligibility: Eligibility,
+}
+
+/// A study.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Study {
+    pub id: StudyId,
+    pub title: Title,
+    pub lay_summary: Description,
+    pub sponsor: Label,
+    pub ethics_reference: Label,
+    pub eligibility: Eligibility,
+    pub status: StudyStatus,
+    pub created_by: Option<MemberId>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Policy: who sees a study? Anyone once it is open or closed (members read it before
+/// consenting); while a draft, its researcher and platform admins.
+pub fn can_read_study(study: &Study, actor: Option<MemberId>, actor_role: PlatformRole) -> bool {
+    study.status != StudyStatus::Draft
+        || actor.is_some_and(|a| study.created_by == Some(a))
+        || actor_role == PlatformRole::Admin
+}
+
+/// Policy: who changes a study, its questionnaires and consent text, and reads its answers?
+/// Its researcher while they hold the right; platform admins.
+pub fn can_manage_study(
+    study: &Study,
+    actor: MemberId,
+    actor_role: PlatformRole,
+    actor_is_researcher: bool,
+) -> Result<(), Refusal> {
+    allow(
+        actor_role == PlatformRole::Admin
+            || (actor_is_researcher && study.created_by == Some(actor)),
+        Refusal::Forbidden,
+    )
+}
+
+/// Policy: a study moves from draft to open to closed, never back.
+pub fn can_move(from: StudyStatus, to: StudyStatus) -> bool {
+    matches!(
+        (from, to),
+        (StudyStatus::Draft, StudyStatus::Open) | (StudyStatus::Open, StudyStatus::Closed)
+    ) || from == to
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -262,6 +395,57 @@ mod tests {
             monthly.due(None, late_november).map(|w| w.opens_at),
             Some(chrono::TimeZone::with_ymd_and_hms(&Utc, 2199, 11, 30, 8, 0, 0).unwrap())
         );
+    }
+
+    #[test]
+    fn studies_have_eligibility_and_a_life_cycle() {
+        use MemberKind::*;
+        let condition = ConditionId::new();
+        let eligibility =
+            Eligibility::parse(vec![Patient, Caregiver], vec![condition], Some(18), None).unwrap();
+        assert!(eligibility.admits(Patient, &[condition]));
+        assert!(!eligibility.admits(Professional, &[condition]));
+        assert!(!eligibility.admits(Patient, &[ConditionId::new()]));
+        let any = Eligibility::parse(vec![Patient], vec![], None, None).unwrap();
+        assert!(any.admits(Patient, &[]));
+        for (kinds, min, max) in [
+            (vec![], None, None),
+            (vec![Patient, Patient], None, None),
+            (vec![Patient], Some(40), Some(30)),
+            (vec![Patient], None, Some(121)),
+        ] {
+            assert!(Eligibility::parse(kinds, vec![], min, max).is_err());
+        }
+        let researcher = MemberId::new();
+        let now = Utc::now();
+        let mut study = Study {
+            id: StudyId::new(),
+            title: Title::parse("Fatigue et sommeil").unwrap(),
+            lay_summary: Description::parse("Un questionnaire par mois.").unwrap(),
+            sponsor: Label::parse("AP-HP").unwrap(),
+            ethics_reference: Label::parse("CPP 2026-A01234-56").unwrap(),
+            eligibility: any,
+            status: StudyStatus::Draft,
+            created_by: Some(researcher),
+            created_at: now,
+            updated_at: now,
+        };
+        let member = PlatformRole::Member;
+        assert!(!can_read_study(&study, None, member));
+        assert!(!can_read_study(&study, Some(MemberId::new()), member));
+        assert!(can_read_study(&study, Some(researcher), member));
+        assert!(can_read_study(&study, None, PlatformRole::Admin));
+        study.status = StudyStatus::Open;
+        assert!(can_read_study(&study, None, member));
+        assert_eq!(can_manage_study(&study, researcher, member, true), Ok(()));
+        // A researcher who lost the right, or another researcher: refused.
+        assert!(can_manage_study(&study, researcher, member, false).is_err());
+        assert!(can_manage_study(&study, MemberId::new(), member, true).is_err());
+        assert!(can_manage_study(&study, MemberId::new(), PlatformRole::Admin, false).is_ok());
+        assert!(can_move(StudyStatus::Draft, StudyStatus::Open));
+        assert!(can_move(StudyStatus::Open, StudyStatus::Closed));
+        assert!(!can_move(StudyStatus::Closed, StudyStatus::Open));
+        assert!(!can_move(StudyStatus::Draft, StudyStatus::Closed));
     }
 
     #[test]

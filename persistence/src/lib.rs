@@ -32,6 +32,7 @@ pub mod resources;
 pub mod schema;
 pub mod search;
 pub mod sessions;
+pub mod studies;
 #[cfg(feature = "testing")]
 pub mod testing;
 

@@ -120,3 +120,74 @@ fn the_researcher_right_is_granted_and_withdrawn() {
     assert!(!researchers::revoke(&mut conn, member).unwrap());
     assert!(!researchers::is_researcher(&mut conn, member).unwrap());
 }
+
+#[test]
+fn studies_are_drafted_then_opened_and_listed_to_whom_may_read_them() {
+    use entraide_domain::research::{Eligibility, NewStudy, StudyStatus};
+    use entraide_domain::text::{Description, Label, Title};
+    use entraide_persistence::studies;
+
+    let (_guard, db) = database();
+    let mut conn = db.writer().unwrap();
+    let researcher = new_member(&mut conn, "chercheuse");
+    let outsider = new_member(&mut conn, "dominique");
+    let new = NewStudy {
+        title: Title::parse("Fatigue et sommeil").unwrap(),
+        lay_summary: Description::parse("Un questionnaire par mois, dix minutes.").unwrap(),
+        sponsor: Label::parse("AP-HP").unwrap(),
+        ethics_reference: Label::parse("CPP 2026-A01234-56").unwrap(),
+        eligibility: Eligibility::parse(
+            vec![MemberKind::Patient, MemberKind::Caregiver],
+            vec![],
+            Some(18),
+            Some(99),
+        )
+        .unwrap(),
+    };
+    let now = Utc::now();
+    let study = studies::insert(&mut conn, &new, "key-1", researcher, now).unwrap();
+    assert_eq!(study.status, StudyStatus::Draft);
+    assert_eq!(study.eligibility, new.eligibility);
+    assert_eq!(study.title, new.title);
+    assert_eq!(study.created_by, Some(researcher));
+    assert_eq!(
+        studies::pseudonym_key(&mut conn, study.id)
+            .unwrap()
+            .as_deref(),
+        Some("key-1")
+    );
+
+    let listed = |conn: &mut DbConnection, actor: Option<MemberId>, role: PlatformRole| {
+        studies::list(conn, actor, role, None, 10)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.id)
+            .collect::<Vec<_>>()
+    };
+    // A draft: its researcher and platform admins only.
+    assert!(listed(&mut conn, None, PlatformRole::Member).is_empty());
+    assert!(listed(&mut conn, Some(outsider), PlatformRole::Member).is_empty());
+    assert_eq!(
+        listed(&mut conn, Some(researcher), PlatformRole::Member),
+        [study.id]
+    );
+    assert_eq!(listed(&mut conn, None, PlatformRole::Admin), [study.id]);
+
+    studies::set_status(&mut conn, study.id, StudyStatus::Open, now).unwrap();
+    assert_eq!(listed(&mut conn, None, PlatformRole::Member), [study.id]);
+    let found = studies::find(&mut conn, study.id).unwrap().unwrap();
+    assert_eq!(found.status, StudyStatus::Open);
+
+    // Newest first, keyset pages.
+    let second = studies::insert(&mut conn, &new, "key-2", researcher, now).unwrap();
+    studies::set_status(&mut conn, second.id, StudyStatus::Open, now).unwrap();
+    assert_eq!(
+        listed(&mut conn, None, PlatformRole::Member),
+        [second.id, study.id]
+    );
+    let after = studies::list(&mut conn, None, PlatformRole::Member, Some(second.id), 10).unwrap();
+    assert_eq!(
+        after.into_iter().map(|s| s.id).collect::<Vec<_>>(),
+        [study.id]
+    );
+}
