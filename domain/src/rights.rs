@@ -31,6 +31,8 @@ pub enum Right {
     CommitteeSeat,
     /// A platform role (`member`, `moderator`, `admin`).
     PlatformRole(PlatformRole),
+    /// Run research studies and read their pseudonymous answers: the platform's alone.
+    Researcher,
 }
 
 /// On whose behalf a right is conferred, with what the policy needs to know about it.
@@ -72,8 +74,12 @@ pub fn can_confer(
     let platform_admin = actor_role == PlatformRole::Admin;
     let authorized = match authority {
         Authority::Platform => platform_admin,
-        // Platform roles are the platform's alone.
-        Authority::Association { .. } if matches!(right, Right::PlatformRole(_)) => false,
+        // Platform roles and the researcher right are the platform's alone.
+        Authority::Association { .. }
+            if matches!(right, Right::PlatformRole(_) | Right::Researcher) =>
+        {
+            false
+        }
         Authority::Association { actor, .. } => platform_admin || can_administer(actor),
     };
     if !authorized {
@@ -327,6 +333,20 @@ mod tests {
             (
                 PMember,
                 Right::PlatformRole(PModerator),
+                asso(Verified, admin, member),
+                Err(NotAuthorized),
+            ),
+            // Nor does the researcher right: platform admins only.
+            (PAdmin, Right::Researcher, Authority::Platform, Ok(())),
+            (
+                PModerator,
+                Right::Researcher,
+                Authority::Platform,
+                Err(NotAuthorized),
+            ),
+            (
+                PMember,
+                Right::Researcher,
                 asso(Verified, admin, member),
                 Err(NotAuthorized),
             ),
