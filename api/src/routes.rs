@@ -113,6 +113,8 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .service(members::settings::update_my_settings)
                 .service(members::editor::grant_editor)
                 .service(members::editor::revoke_editor)
+                .service(members::researcher::grant_researcher)
+                .service(members::researcher::revoke_researcher)
                 .service(members::follows::follow_member)
                 .service(members::follows::unfollow_member)
                 .service(members::follows::list_followers)

@@ -153,6 +153,9 @@ fn policy() -> Vec<Row> {
         row("PUT", "/api/v1/members/{fresh}/editor", "401 403 403 403 403 403 403 403 403 403 403 403 403").body(r#"{"association_id":"{pending}"}"#).fresh(Fresh::Member),
         row("PUT", "/api/v1/members/{self}/editor", "401 403 403 403 403 403 403 403 403 403 403 403 403").body("{}"),
         row("DELETE", "/api/v1/members/{fresh}/editor", "401 403 403 403 403 403 403 403 403 403 403 403 ok").fresh(Fresh::Editor),
+        row("PUT", "/api/v1/members/{fresh}/researcher", "401 403 403 403 403 403 403 403 403 403 403 403 ok").fresh(Fresh::Member),
+        row("PUT", "/api/v1/members/{self}/researcher", "401 403 403 403 403 403 403 403 403 403 403 403 403"),
+        row("DELETE", "/api/v1/members/{fresh}/researcher", "401 403 403 403 403 403 403 403 403 403 403 403 404").fresh(Fresh::Member),
         row("POST", "/api/v1/members/{fresh}/kind-change/approve", "401 403 403 403 403 403 403 403 403 403 403 ok ok").fresh(Fresh::KindChange),
         // Groups.
         row("GET", "/api/v1/groups", "ok ok ok ok ok ok ok ok ok ok ok ok ok"),

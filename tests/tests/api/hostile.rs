@@ -829,7 +829,7 @@ fn path_value(op: &str, path: &str, param: &str, fx: &Fixtures) -> String {
 }
 
 /// Operations without a JSON body (their input is their path and query).
-const NO_BODY: [&str; 68] = [
+const NO_BODY: [&str; 70] = [
     "get_openapi",
     "healthz",
     "readyz",
@@ -878,6 +878,8 @@ const NO_BODY: [&str; 68] = [
     "get_my_settings",
     "get_member",
     "revoke_editor",
+    "grant_researcher",
+    "revoke_researcher",
     "follow_member",
     "unfollow_member",
     "list_followers",

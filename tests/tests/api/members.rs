@@ -258,3 +258,69 @@ async fn admins_give_platform_roles() {
     let bad = put_role(&admin, member.id, "root").await.unwrap();
     assert_problem(bad, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
 }
+
+#[actix_web::test]
+async fn only_platform_admins_grant_the_researcher_right() {
+    use entraide_api::admin::create_admin;
+    use entraide_api::configuration::Settings;
+    use entraide_domain::member::MemberKind;
+
+    let app = spawn_app().await;
+    let admin = app.member("Admina", "professional").await;
+    let member = app.member("Chercheuse", "professional").await;
+    let send = |method: reqwest::Method, actor: &Member, target: uuid::Uuid| {
+        app.client
+            .request(
+                method,
+                app.url(&format!("/api/v1/members/{target}/researcher")),
+            )
+            .header("Authorization", actor.bearer())
+            .send()
+    };
+    use reqwest::Method;
+
+    // Not on oneself, not by a member, not anonymously.
+    let own = send(Method::PUT, &member, member.id).await.unwrap();
+    assert_problem(own, StatusCode::FORBIDDEN, "forbidden").await;
+    let by_member = send(Method::PUT, &member, admin.id).await.unwrap();
+    assert_problem(by_member, StatusCode::FORBIDDEN, "forbidden").await;
+    let anonymous = app
+        .client
+        .put(app.url(&format!("/api/v1/members/{}/researcher", member.id)))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(anonymous, StatusCode::UNAUTHORIZED, "unauthenticated").await;
+
+    let settings = Settings::with_database(app.database.url(), crate::support::JWT_SECRET);
+    create_admin(
+        &settings,
+        &admin.email,
+        None,
+        MemberKind::Professional,
+        None,
+    )
+    .unwrap();
+
+    let own = send(Method::PUT, &admin, admin.id).await.unwrap();
+    assert_problem(own, StatusCode::FORBIDDEN, "self_grant").await;
+    let unknown = send(Method::PUT, &admin, uuid::Uuid::now_v7())
+        .await
+        .unwrap();
+    assert_problem(unknown, StatusCode::NOT_FOUND, "not_found").await;
+    // Nothing to withdraw yet.
+    let none = send(Method::DELETE, &admin, member.id).await.unwrap();
+    assert_problem(none, StatusCode::NOT_FOUND, "not_found").await;
+
+    for _ in 0..2 {
+        let granted = send(Method::PUT, &admin, member.id).await.unwrap();
+        assert_eq!(granted.status(), StatusCode::NO_CONTENT);
+    }
+    // A researcher cannot withdraw the right, not even their own.
+    let by_researcher = send(Method::DELETE, &member, member.id).await.unwrap();
+    assert_problem(by_researcher, StatusCode::FORBIDDEN, "forbidden").await;
+    let withdrawn = send(Method::DELETE, &admin, member.id).await.unwrap();
+    assert_eq!(withdrawn.status(), StatusCode::NO_CONTENT);
+    let again = send(Method::DELETE, &admin, member.id).await.unwrap();
+    assert_problem(again, StatusCode::NOT_FOUND, "not_found").await;
+}

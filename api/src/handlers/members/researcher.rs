@@ -1,0 +1,80 @@
+use actix_web::{HttpResponse, delete, put, web};
+use chrono::Utc;
+use entraide_domain::ids::MemberId;
+use entraide_domain::rights::{Authority, Right, can_withdraw};
+use entraide_openapi::problem as p;
+use entraide_persistence::{members, researchers};
+use uuid::Uuid;
+
+use crate::access::rights;
+use crate::db;
+use crate::error::ApiError;
+use crate::extractors::AuthMember;
+use crate::state::AppState;
+
+/// Grant the researcher right (create studies, read their pseudonymous answers): platform
+/// admins only, never to oneself (403 `self_grant`); 403 `forbidden` for anyone else. Granting
+/// it again changes nothing.
+#[utoipa::path(
+    tag = "members",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The member's id")),
+    responses(
+        (status = 204, description = "Granted"),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 500, response = p::InternalError),
+        (status = 503, response = p::ServiceUnavailable),
+    )
+)]
+#[put("/members/{id}/researcher")]
+pub async fn grant_researcher(
+    state: web::Data<AppState>,
+    actor: AuthMember,
+    path: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let target = MemberId::from_uuid(path.into_inner());
+    db::write(&state, move |conn| {
+        members::find_profile(conn, target)?.ok_or(ApiError::NotFound)?;
+        rights::require_confer(conn, actor, Some(target), Right::Researcher, None)?;
+        researchers::grant(conn, target, actor.id, Utc::now())?;
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Withdraw the researcher right: platform admins only. 404 when the member does not hold it.
+#[utoipa::path(
+    tag = "members",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The member's id")),
+    responses(
+        (status = 204, description = "Withdrawn"),
+        (status = 400, response = p::BadRequest),
+        (status = 401, response = p::Unauthorized),
+        (status = 403, response = p::Forbidden),
+        (status = 404, response = p::NotFound),
+        (status = 500, response = p::InternalError),
+        (status = 503, response = p::ServiceUnavailable),
+    )
+)]
+#[delete("/members/{id}/researcher")]
+pub async fn revoke_researcher(
+    state: web::Data<AppState>,
+    actor: AuthMember,
+    path: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let target = MemberId::from_uuid(path.into_inner());
+    db::write(&state, move |conn| {
+        can_withdraw(actor.role, Authority::Platform)?;
+        if !researchers::revoke(conn, target)? {
+            return Err(ApiError::NotFound);
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
