@@ -27,7 +27,7 @@ pub async fn healthz() -> web::Json<Health> {
     tag = "health",
     responses(
         (status = 200, description = "Ready to serve", body = Health),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ServiceUnavailable,
     )
 )]
 #[get("/readyz")]

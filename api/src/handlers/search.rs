@@ -191,11 +191,7 @@ fn resolve(conn: &mut DbConnection, reader: Reader, hits: &[Hit]) -> Result<Reso
     params(SearchQuery, PageQuery),
     responses(
         (status = 200, description = "A page of results", body = Page<SearchResult>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ListErrors,
     )
 )]
 #[get("/search")]

@@ -34,15 +34,7 @@ use crate::state::AppState;
     request_body = CreateAnnouncementRequest,
     responses(
         (status = 201, description = "Published or scheduled", body = Announcement),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::WriteErrors,
     )
 )]
 #[post("/associations/{id}/announcements")]
@@ -136,12 +128,7 @@ struct Cursor {
     params(("id" = Uuid, Path, description = "The association's id"), PageQuery),
     responses(
         (status = 200, description = "A page of announcements", body = Page<Announcement>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 404, response = p::NotFound),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ListErrors, p::NotFound,
     )
 )]
 #[get("/associations/{id}/announcements")]

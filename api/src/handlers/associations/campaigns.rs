@@ -37,15 +37,7 @@ use crate::state::AppState;
     responses(
         (status = 201, description = "Created", body = Campaign,
             headers(("Location" = String, description = "The campaign's URL"))),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::WriteErrors,
     )
 )]
 #[post("/associations/{id}/campaigns")]
@@ -135,12 +127,7 @@ pub async fn create_campaign(
     params(("id" = Uuid, Path, description = "The association's id"), PageQuery),
     responses(
         (status = 200, description = "A page of campaigns", body = Page<Campaign>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 404, response = p::NotFound),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ListErrors, p::NotFound,
     )
 )]
 #[get("/associations/{id}/campaigns")]
@@ -193,11 +180,7 @@ fn campaign_with_association(
     params(("id" = Uuid, Path, description = "The campaign's id")),
     responses(
         (status = 200, description = "The campaign", body = Campaign),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ReadErrors,
     )
 )]
 #[get("/campaigns/{id}")]
@@ -223,16 +206,7 @@ pub async fn get_campaign(
     request_body = RecordDonationRequest,
     responses(
         (status = 201, description = "Recorded", body = Donation),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 409, response = p::Conflict),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::WriteErrors, p::Conflict,
     )
 )]
 #[post("/campaigns/{id}/donations")]
@@ -302,13 +276,7 @@ pub async fn record_donation(
     params(("id" = Uuid, Path, description = "The campaign's id"), PageQuery),
     responses(
         (status = 200, description = "A page of donations", body = Page<Donation>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ListErrors, p::NotFound, p::Forbidden,
     )
 )]
 #[get("/campaigns/{id}/donations")]

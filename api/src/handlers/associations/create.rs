@@ -30,14 +30,7 @@ use crate::state::AppState;
     responses(
         (status = 201, description = "Registered (pending)", body = Association,
             headers(("Location" = String, description = "The association's URL"))),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 409, response = p::Conflict),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::BodyErrors, p::Conflict,
     )
 )]
 #[post("/associations")]

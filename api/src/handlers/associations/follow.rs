@@ -42,11 +42,7 @@ async fn set_follow(
     params(("id" = Uuid, Path, description = "The association's id")),
     responses(
         (status = 200, description = "Following", body = FollowState),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ReadErrors,
     )
 )]
 #[put("/associations/{id}/follow")]
@@ -66,11 +62,7 @@ pub async fn follow_association(
     params(("id" = Uuid, Path, description = "The association's id")),
     responses(
         (status = 200, description = "Not following", body = FollowState),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ReadErrors,
     )
 )]
 #[delete("/associations/{id}/follow")]

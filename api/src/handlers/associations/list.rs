@@ -29,11 +29,7 @@ struct Cursor {
     params(AssociationQuery, PageQuery),
     responses(
         (status = 200, description = "A page of associations", body = Page<Association>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ListErrors,
     )
 )]
 #[get("/associations")]

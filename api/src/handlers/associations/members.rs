@@ -33,12 +33,7 @@ use crate::state::AppState;
     params(("id" = Uuid, Path, description = "The association's id")),
     responses(
         (status = 200, description = "`active` or `pending`", body = AssociationJoinResult),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ActionErrors,
     )
 )]
 #[post("/associations/{id}/join")]
@@ -96,12 +91,7 @@ fn end_membership(
     params(("id" = Uuid, Path, description = "The association's id")),
     responses(
         (status = 204, description = "Left"),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 404, response = p::NotFound),
-        (status = 409, response = p::Conflict),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ReadErrors, p::Conflict,
     )
 )]
 #[delete("/associations/{id}/join")]
@@ -126,13 +116,7 @@ pub async fn leave_association(
     params(("id" = Uuid, Path, description = "The association's id"), AssociationMemberQuery, PageQuery),
     responses(
         (status = 200, description = "A page of members", body = Page<AssociationMember>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ListErrors, p::NotFound, p::Forbidden,
     )
 )]
 #[get("/associations/{id}/members")]
@@ -173,16 +157,7 @@ pub async fn list_association_members(
     request_body = UpdateAssociationMemberRequest,
     responses(
         (status = 200, description = "The membership as changed", body = AssociationMember),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 409, response = p::Conflict),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::WriteErrors, p::Conflict,
     )
 )]
 #[patch("/associations/{id}/members/{member_id}")]
@@ -241,13 +216,7 @@ pub async fn update_association_member(
     ),
     responses(
         (status = 204, description = "Removed"),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 409, response = p::Conflict),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ActionErrors, p::Conflict,
     )
 )]
 #[delete("/associations/{id}/members/{member_id}")]

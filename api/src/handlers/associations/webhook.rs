@@ -41,15 +41,7 @@ use crate::state::AppState;
     request_body = DonationWebhook,
     responses(
         (status = 200, description = "Recorded, or already recorded", body = WebhookResult),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 404, response = p::NotFound),
-        (status = 409, response = p::Conflict),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::BodyErrors, p::NotFound, p::Conflict,
     )
 )]
 #[post("/webhooks/donations/{association_id}")]
@@ -165,12 +157,7 @@ pub async fn donation_webhook(
     params(("id" = Uuid, Path, description = "The association's id")),
     responses(
         (status = 200, description = "The new key", body = WebhookSecret),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ActionErrors,
     )
 )]
 #[post("/associations/{id}/webhook-secret")]

@@ -14,9 +14,7 @@ use crate::state::AppState;
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Logged out"),
-        (status = 401, response = p::Unauthorized),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::SessionErrors,
     )
 )]
 #[post("/auth/logout")]

@@ -23,14 +23,7 @@ use crate::state::AppState;
     responses(
         (status = 201, description = "Registered", body = MyProfile,
             headers(("Location" = String, description = "The new member's profile URL"))),
-        (status = 400, response = p::BadRequest),
-        (status = 409, response = p::Conflict),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 429, response = p::TooManyRequests),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::AnonymousBodyErrors, p::Conflict, p::TooManyRequests,
     )
 )]
 #[post("/auth/register")]

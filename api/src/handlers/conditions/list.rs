@@ -26,10 +26,7 @@ struct Cursor {
     params(ConditionQuery, PageQuery),
     responses(
         (status = 200, description = "A page of conditions", body = Page<Condition>),
-        (status = 400, response = p::BadRequest),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::BadRequest, p::UnprocessableEntity, p::ServerErrors,
     )
 )]
 #[get("/conditions")]

@@ -97,11 +97,7 @@ fn calendar_response(name: &str, events: Vec<icalendar::Event>) -> HttpResponse 
     params(("id" = Uuid, Path, description = "The event's id")),
     responses(
         (status = 200, description = "The event as iCalendar", content_type = "text/calendar", body = String),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ReadErrors,
     )
 )]
 #[get("/events/{id}/ical")]
@@ -125,9 +121,7 @@ pub async fn get_event_ical(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Your feed URL", body = CalendarFeed),
-        (status = 401, response = p::Unauthorized),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::SessionErrors,
     )
 )]
 #[post("/members/me/calendar-token")]
@@ -165,10 +159,7 @@ pub async fn create_calendar_token(
     params(("token" = String, Path, description = "The feed's token")),
     responses(
         (status = 200, description = "The calendar", content_type = "text/calendar", body = String),
-        (status = 400, response = p::BadRequest),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::BadRequest, p::NotFound, p::ServerErrors,
     )
 )]
 #[get("/calendar/{token}")]

@@ -37,11 +37,7 @@ const DEFAULT_RANGE: TimeDelta = TimeDelta::days(90);
     params(EventQuery, PageQuery),
     responses(
         (status = 200, description = "A page of occurrences", body = Page<EventOccurrence>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ListErrors,
     )
 )]
 #[get("/events")]

@@ -27,11 +27,7 @@ use crate::views::events::event_item;
     params(("id" = Uuid, Path, description = "The event's id")),
     responses(
         (status = 200, description = "The event", body = Event),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ReadErrors,
     )
 )]
 #[get("/events/{id}")]
@@ -61,16 +57,7 @@ pub async fn get_event(
     request_body = UpdateEventRequest,
     responses(
         (status = 200, description = "The event as changed", body = Event),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 409, response = p::Conflict),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::WriteErrors, p::Conflict,
     )
 )]
 #[patch("/events/{id}")]
@@ -151,12 +138,7 @@ pub async fn update_event(
     params(("id" = Uuid, Path, description = "The event's id")),
     responses(
         (status = 200, description = "The event, cancelled", body = Event),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ActionErrors,
     )
 )]
 #[delete("/events/{id}")]

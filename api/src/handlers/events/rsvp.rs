@@ -33,16 +33,7 @@ use crate::state::AppState;
     request_body = RsvpRequest,
     responses(
         (status = 200, description = "Your answer as recorded", body = RsvpResult),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 409, response = p::Conflict),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::WriteErrors, p::Conflict,
     )
 )]
 #[put("/events/{id}/rsvp")]
@@ -102,13 +93,7 @@ pub async fn rsvp_event(
     params(("id" = Uuid, Path, description = "The event's id"), PageQuery),
     responses(
         (status = 200, description = "A page of attendees", body = Page<Attendee>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ListErrors, p::NotFound, p::Forbidden,
     )
 )]
 #[get("/events/{id}/attendees")]

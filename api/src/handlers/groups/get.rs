@@ -19,11 +19,7 @@ use crate::state::AppState;
     params(("id" = Uuid, Path, description = "The group's id")),
     responses(
         (status = 200, description = "The group", body = Group),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ReadErrors,
     )
 )]
 #[get("/groups/{id}")]

@@ -27,12 +27,7 @@ use crate::state::AppState;
     params(("id" = Uuid, Path, description = "The group's id")),
     responses(
         (status = 200, description = "`active` (joined) or `pending` (request sent)", body = JoinResult),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ActionErrors,
     )
 )]
 #[post("/groups/{id}/join")]
@@ -85,12 +80,7 @@ pub async fn join_group(
     params(("id" = Uuid, Path, description = "The group's id")),
     responses(
         (status = 204, description = "Left"),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 404, response = p::NotFound),
-        (status = 409, response = p::Conflict),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ReadErrors, p::Conflict,
     )
 )]
 #[post("/groups/{id}/leave")]

@@ -32,13 +32,7 @@ use crate::state::AppState;
     params(("id" = Uuid, Path, description = "The group's id"), PageQuery),
     responses(
         (status = 200, description = "A page of members", body = Page<GroupMember>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ListErrors, p::NotFound, p::Forbidden,
     )
 )]
 #[get("/groups/{id}/members")]
@@ -86,12 +80,7 @@ pub async fn list_group_members(
     ),
     responses(
         (status = 204, description = "Removed"),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ActionErrors,
     )
 )]
 #[delete("/groups/{id}/members/{member_id}")]
@@ -126,16 +115,7 @@ pub async fn remove_group_member(
     request_body = GroupRoleChange,
     responses(
         (status = 204, description = "Role changed"),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 409, response = p::Conflict),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::WriteErrors, p::Conflict,
     )
 )]
 #[put("/groups/{id}/members/{member_id}/role")]

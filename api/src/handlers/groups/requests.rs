@@ -25,13 +25,7 @@ use crate::state::AppState;
     params(("id" = Uuid, Path, description = "The group's id"), PageQuery),
     responses(
         (status = 200, description = "A page of requests", body = Page<GroupMember>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ListErrors, p::NotFound, p::Forbidden,
     )
 )]
 #[get("/groups/{id}/join-requests")]
@@ -111,12 +105,7 @@ fn decide(
     ),
     responses(
         (status = 204, description = "Approved: now an active member"),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ActionErrors,
     )
 )]
 #[post("/groups/{id}/join-requests/{member_id}/approve")]
@@ -141,12 +130,7 @@ pub async fn approve_join_request(
     ),
     responses(
         (status = 204, description = "Refused"),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ActionErrors,
     )
 )]
 #[post("/groups/{id}/join-requests/{member_id}/refuse")]

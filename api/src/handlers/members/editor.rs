@@ -26,14 +26,7 @@ use crate::state::AppState;
     request_body = GrantEditorRequest,
     responses(
         (status = 200, description = "Granted", body = EditorGrant),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::WriteErrors,
     )
 )]
 #[put("/members/{id}/editor")]
@@ -68,12 +61,7 @@ pub async fn grant_editor(
     params(("id" = Uuid, Path, description = "The member's id")),
     responses(
         (status = 204, description = "Withdrawn"),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ActionErrors,
     )
 )]
 #[delete("/members/{id}/editor")]

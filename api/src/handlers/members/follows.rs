@@ -25,12 +25,7 @@ use crate::state::AppState;
     params(("id" = Uuid, Path, description = "The member to follow")),
     responses(
         (status = 204, description = "Following"),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 404, response = p::NotFound),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ListErrors, p::NotFound,
     )
 )]
 #[put("/members/{id}/follow")]
@@ -62,10 +57,7 @@ pub async fn follow_member(
     params(("id" = Uuid, Path, description = "The member to unfollow")),
     responses(
         (status = 204, description = "Not following"),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::BadRequest, p::SessionErrors,
     )
 )]
 #[delete("/members/{id}/follow")]
@@ -146,13 +138,7 @@ async fn list(
     params(("id" = Uuid, Path, description = "The member"), PageQuery),
     responses(
         (status = 200, description = "A page of followers", body = Page<FollowItem>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ListErrors, p::NotFound, p::Forbidden,
     )
 )]
 #[get("/members/{id}/followers")]
@@ -175,13 +161,7 @@ pub async fn list_followers(
     params(("id" = Uuid, Path, description = "The member"), PageQuery),
     responses(
         (status = 200, description = "A page of followed members", body = Page<FollowItem>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ListErrors, p::NotFound, p::Forbidden,
     )
 )]
 #[get("/members/{id}/following")]

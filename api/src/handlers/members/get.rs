@@ -19,11 +19,7 @@ use crate::state::AppState;
     params(("id" = Uuid, Path, description = "The member's id")),
     responses(
         (status = 200, description = "The profile as this reader may see it", body = MemberProfile),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ReadErrors,
     )
 )]
 #[get("/members/{id}")]

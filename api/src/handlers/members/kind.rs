@@ -24,12 +24,7 @@ use crate::state::AppState;
     params(("id" = Uuid, Path, description = "The member's id")),
     responses(
         (status = 200, description = "The change, now in effect", body = ApprovedKindChange),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ActionErrors,
     )
 )]
 #[post("/members/{id}/kind-change/approve")]

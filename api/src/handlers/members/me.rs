@@ -16,9 +16,7 @@ use crate::state::AppState;
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Your profile", body = MyProfile),
-        (status = 401, response = p::Unauthorized),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::SessionErrors,
     )
 )]
 #[get("/members/me")]

@@ -25,9 +25,7 @@ fn settings_of(conn: &mut DbConnection, member: MemberId) -> Result<MemberSettin
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Your settings", body = MemberSettings),
-        (status = 401, response = p::Unauthorized),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::SessionErrors,
     )
 )]
 #[get("/members/me/settings")]
@@ -49,13 +47,7 @@ pub async fn get_my_settings(
     request_body = UpdateMemberSettingsRequest,
     responses(
         (status = 200, description = "Your settings as changed", body = MemberSettings),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::BodyErrors,
     )
 )]
 #[patch("/members/me/settings")]

@@ -108,14 +108,7 @@ fn parse_changes(
     request_body = UpdateProfileRequest,
     responses(
         (status = 200, description = "The updated profile", body = MyProfile),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 409, response = p::Conflict),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::BodyErrors, p::Conflict,
     )
 )]
 #[patch("/members/me")]

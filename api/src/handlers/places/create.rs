@@ -29,14 +29,7 @@ use crate::state::AppState;
     responses(
         (status = 201, description = "Added", body = Place,
             headers(("Location" = String, description = "The place's URL"))),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::BodyErrors, p::Forbidden,
     )
 )]
 #[post("/places")]

@@ -18,11 +18,7 @@ use crate::state::AppState;
     params(("id" = Uuid, Path, description = "The place's id")),
     responses(
         (status = 200, description = "The place", body = Place),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ReadErrors,
     )
 )]
 #[get("/places/{id}")]

@@ -34,11 +34,7 @@ enum Cursor {
     params(PlaceQuery, PageQuery),
     responses(
         (status = 200, description = "A page of places", body = Page<Place>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ListErrors,
     )
 )]
 #[get("/places")]

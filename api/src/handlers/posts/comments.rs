@@ -36,15 +36,7 @@ fn one(
     request_body = NewCommentRequest,
     responses(
         (status = 201, description = "Commented", body = CommentItem),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::WriteErrors,
     )
 )]
 #[post("/posts/{id}/comments")]
@@ -109,12 +101,7 @@ pub async fn create_comment(
     params(("id" = Uuid, Path, description = "The post's id"), PageQuery),
     responses(
         (status = 200, description = "A page of comments", body = Page<CommentItem>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 404, response = p::NotFound),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ListErrors, p::NotFound,
     )
 )]
 #[get("/posts/{id}/comments")]
@@ -147,11 +134,7 @@ pub async fn list_comments(
     params(("id" = Uuid, Path, description = "The comment's id")),
     responses(
         (status = 200, description = "The comment", body = CommentItem),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ReadErrors,
     )
 )]
 #[get("/comments/{id}")]
@@ -179,15 +162,7 @@ pub async fn get_comment(
     request_body = EditRequest,
     responses(
         (status = 200, description = "The edited comment", body = CommentItem),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::WriteErrors,
     )
 )]
 #[patch("/comments/{id}")]
@@ -222,12 +197,7 @@ pub async fn update_comment(
     params(("id" = Uuid, Path, description = "The comment's id")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ActionErrors,
     )
 )]
 #[delete("/comments/{id}")]

@@ -33,15 +33,7 @@ fn created(item: PostItem) -> HttpResponse {
     request_body = NewPostRequest,
     responses(
         (status = 201, description = "Posted", body = PostItem),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::WriteErrors,
     )
 )]
 #[post("/groups/{id}/posts")]
@@ -74,14 +66,7 @@ pub async fn create_group_post(
     request_body = NewPostRequest,
     responses(
         (status = 201, description = "Posted", body = PostItem),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::BodyErrors, p::Forbidden,
     )
 )]
 #[post("/members/{id}/wall")]

@@ -51,13 +51,7 @@ async fn page_of(
     params(("id" = Uuid, Path, description = "The group's id"), GroupPostQuery, PageQuery),
     responses(
         (status = 200, description = "A page of posts", body = Page<PostItem>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ListErrors, p::NotFound, p::Forbidden,
     )
 )]
 #[get("/groups/{id}/posts")]
@@ -91,13 +85,7 @@ pub async fn list_group_posts(
     params(("id" = Uuid, Path, description = "The member's id"), PageQuery),
     responses(
         (status = 200, description = "A page of posts", body = Page<PostItem>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ListErrors, p::NotFound, p::Forbidden,
     )
 )]
 #[get("/members/{id}/wall")]
@@ -134,11 +122,7 @@ pub async fn get_wall(
     params(PageQuery),
     responses(
         (status = 200, description = "A page of the feed", body = FeedPage),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ListErrors,
     )
 )]
 #[get("/feed")]
@@ -230,11 +214,7 @@ fn feed_announcements(
     params(("id" = Uuid, Path, description = "The post's id")),
     responses(
         (status = 200, description = "The post", body = PostItem),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ReadErrors,
     )
 )]
 #[get("/posts/{id}")]

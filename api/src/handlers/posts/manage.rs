@@ -24,15 +24,7 @@ use crate::views::posts::post_items;
     request_body = EditRequest,
     responses(
         (status = 200, description = "The edited post", body = PostItem),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::WriteErrors,
     )
 )]
 #[patch("/posts/{id}")]
@@ -70,12 +62,7 @@ pub async fn update_post(
     params(("id" = Uuid, Path, description = "The post's id")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ActionErrors,
     )
 )]
 #[delete("/posts/{id}")]
@@ -136,13 +123,7 @@ async fn set_pin(
     params(("id" = Uuid, Path, description = "The post's id")),
     responses(
         (status = 204, description = "Pinned"),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ListErrors, p::NotFound, p::Forbidden,
     )
 )]
 #[put("/posts/{id}/pin")]
@@ -161,13 +142,7 @@ pub async fn pin_post(
     params(("id" = Uuid, Path, description = "The post's id")),
     responses(
         (status = 204, description = "Unpinned"),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ListErrors, p::NotFound, p::Forbidden,
     )
 )]
 #[delete("/posts/{id}/pin")]

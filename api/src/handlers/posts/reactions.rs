@@ -89,12 +89,7 @@ fn reaction_state(
     params(ReactionPath),
     responses(
         (status = 200, description = "The post's reactions now", body = ReactionState),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ActionErrors,
     )
 )]
 #[put("/posts/{id}/reactions/{kind}")]
@@ -115,12 +110,7 @@ pub async fn add_post_reaction(
     params(ReactionPath),
     responses(
         (status = 200, description = "The post's reactions now", body = ReactionState),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ActionErrors,
     )
 )]
 #[delete("/posts/{id}/reactions/{kind}")]
@@ -141,12 +131,7 @@ pub async fn remove_post_reaction(
     params(ReactionPath),
     responses(
         (status = 200, description = "The comment's reactions now", body = ReactionState),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ActionErrors,
     )
 )]
 #[put("/comments/{id}/reactions/{kind}")]
@@ -167,12 +152,7 @@ pub async fn add_comment_reaction(
     params(ReactionPath),
     responses(
         (status = 200, description = "The comment's reactions now", body = ReactionState),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ActionErrors,
     )
 )]
 #[delete("/comments/{id}/reactions/{kind}")]

@@ -55,16 +55,7 @@ fn to_wire(committee: Committee) -> WireCommittee {
     request_body = CreateCommitteeRequest,
     responses(
         (status = 201, description = "Created", body = WireCommittee),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 409, response = p::Conflict),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::WriteErrors, p::Conflict,
     )
 )]
 #[post("/committees")]
@@ -127,11 +118,7 @@ struct Cursor {
     params(PageQuery),
     responses(
         (status = 200, description = "A page of committees", body = Page<WireCommittee>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ListErrors,
     )
 )]
 #[get("/committees")]
@@ -172,15 +159,7 @@ pub async fn list_committees(
     request_body = AddCommitteeMemberRequest,
     responses(
         (status = 200, description = "The committee", body = WireCommittee),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::WriteErrors,
     )
 )]
 #[post("/committees/{id}/members")]
@@ -227,12 +206,7 @@ pub async fn add_committee_member(
     params(("id" = Uuid, Path, description = "The committee's id")),
     responses(
         (status = 200, description = "The queue (at most 100)", body = Vec<Resource>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ActionErrors,
     )
 )]
 #[get("/committees/{id}/queue")]

@@ -27,14 +27,7 @@ use crate::views::resources::resource_to_wire;
     responses(
         (status = 201, description = "Drafted", body = Resource,
             headers(("Location" = String, description = "The resource's URL"))),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::BodyErrors, p::Forbidden,
     )
 )]
 #[post("/resources")]

@@ -24,11 +24,7 @@ use crate::views::resources::resource_to_wire;
     params(("id" = Uuid, Path, description = "The resource's id")),
     responses(
         (status = 200, description = "The resource", body = Resource),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ReadErrors,
     )
 )]
 #[get("/resources/{id}")]
@@ -55,11 +51,7 @@ pub async fn get_resource(
     params(("id" = Uuid, Path, description = "The resource's id")),
     responses(
         (status = 200, description = "The versions", body = Vec<ResourceVersion>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ReadErrors,
     )
 )]
 #[get("/resources/{id}/versions")]

@@ -30,16 +30,7 @@ use crate::views::resources::resource_to_wire;
     request_body = UpdateResourceRequest,
     responses(
         (status = 200, description = "The resource as changed", body = Resource),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 409, response = p::Conflict),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::WriteErrors, p::Conflict,
     )
 )]
 #[patch("/resources/{id}")]

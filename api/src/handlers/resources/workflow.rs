@@ -29,13 +29,7 @@ use crate::views::resources::resource_to_wire;
     params(("id" = Uuid, Path, description = "The resource's id")),
     responses(
         (status = 200, description = "Submitted", body = Resource),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 409, response = p::Conflict),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ActionErrors, p::Conflict,
     )
 )]
 #[post("/resources/{id}/submit")]
@@ -78,16 +72,7 @@ pub async fn submit_resource(
     request_body = ReviewRequest,
     responses(
         (status = 200, description = "Reviewed", body = Resource),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 409, response = p::Conflict),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::WriteErrors, p::Conflict,
     )
 )]
 #[post("/resources/{id}/reviews")]
