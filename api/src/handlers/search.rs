@@ -180,6 +180,8 @@ fn resolve(conn: &mut DbConnection, reader: Reader, hits: &[Hit]) -> Result<Reso
     Ok(found)
 }
 
+/// Search
+///
 /// Search groups, posts, comments, resources, events and places, newest first. Every word
 /// must match; French and English forms of a word match each other ("douleurs" finds
 /// "douleur") and accents are ignored ("fatigue" finds "fatigué"). Results hold only what you

@@ -23,6 +23,8 @@ use crate::pagination::PageRequest;
 use crate::parse::{condition_ids, unknown_condition};
 use crate::state::AppState;
 
+/// Publish an announcement
+///
 /// Publish a prevention announcement (admins of a verified association: 403
 /// `not_association_admin` or `association_not_verified` otherwise). It reaches the home feed
 /// of the association's members and followers, and of members whose profile matches the
@@ -120,6 +122,8 @@ struct Cursor {
     i: Uuid,
 }
 
+/// List an association's announcements
+///
 /// An association's announcements, newest first (expired ones included, flagged by `live`).
 /// Its admins also see the scheduled ones.
 #[utoipa::path(

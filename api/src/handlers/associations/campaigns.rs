@@ -27,6 +27,8 @@ use crate::json::Json;
 use crate::pagination::PageRequest;
 use crate::state::AppState;
 
+/// Open a donation campaign
+///
 /// Open a donation campaign (admins of a verified association). Entraide never handles card
 /// data: `payment_url` is the association's own payment page.
 #[utoipa::path(
@@ -120,6 +122,8 @@ pub async fn create_campaign(
         .json(convert::campaign(campaign, from, now)))
 }
 
+/// List an association's campaigns
+///
 /// An association's campaigns with their progress, newest first.
 #[utoipa::path(
     tag = "campaigns",
@@ -173,6 +177,8 @@ fn campaign_with_association(
     Ok((campaign, association))
 }
 
+/// Get a campaign
+///
 /// A campaign and its public progress: amount raised, number of donations, percentage.
 #[utoipa::path(
     tag = "campaigns",
@@ -196,6 +202,8 @@ pub async fn get_campaign(
     Ok(web::Json(convert::campaign(campaign, from, Utc::now())))
 }
 
+/// Record a donation
+///
 /// Record a donation by hand (association admins): a cheque, a transfer, a stand at an
 /// event. Leave `donor_name` out for an anonymous donor. A `payment_id` already recorded
 /// answers 409 `payment_already_recorded`.
@@ -268,6 +276,8 @@ pub async fn record_donation(
     Ok(HttpResponse::Created().json(convert::donation(donation)))
 }
 
+/// List a campaign's donations
+///
 /// A campaign's donations, newest first (its association's admins: donor names are not
 /// public).
 #[utoipa::path(

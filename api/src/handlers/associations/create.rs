@@ -20,6 +20,8 @@ use crate::parse::{condition_ids, unknown_condition};
 use crate::security::tokens::random_token;
 use crate::state::AppState;
 
+/// Register an association
+///
 /// Register an association; you become its admin. It is `pending` until a platform admin
 /// verifies it; until then it can gather members but cannot publish announcements or open
 /// donation campaigns. A taken name is 409 `name_taken`.

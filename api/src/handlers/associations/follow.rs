@@ -34,6 +34,8 @@ async fn set_follow(
     .await
 }
 
+/// Follow an association
+///
 /// Follow an association without joining it: its announcements reach your home feed.
 /// Idempotent.
 #[utoipa::path(
@@ -55,6 +57,8 @@ pub async fn follow_association(
     set_follow(&state, member, id, true).await.map(web::Json)
 }
 
+/// Unfollow an association
+///
 /// Stop following an association. Idempotent.
 #[utoipa::path(
     tag = "associations",

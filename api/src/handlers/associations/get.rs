@@ -12,6 +12,8 @@ use crate::error::ApiError;
 use crate::extractors::MaybeMember;
 use crate::state::AppState;
 
+/// Get an association
+///
 /// An association's page; logged in, with your membership and whether you follow it.
 #[utoipa::path(
     tag = "associations",

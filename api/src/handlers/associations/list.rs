@@ -21,6 +21,8 @@ struct Cursor {
     i: Uuid,
 }
 
+/// List associations
+///
 /// The association directory, in name order: filter by name, condition, status (`verified`
 /// for the badge), or `mine=true` for those you belong to.
 #[utoipa::path(

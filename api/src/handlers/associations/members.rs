@@ -24,6 +24,8 @@ use crate::json::Json;
 use crate::pagination::PageRequest;
 use crate::state::AppState;
 
+/// Join an association
+///
 /// Join an association: at once when its membership is open, otherwise as a request an admin
 /// approves. Asking again changes nothing. An association still `pending` verification takes
 /// no members (403 `association_not_verified`): it must not collect who lives with a disease.
@@ -83,6 +85,8 @@ fn end_membership(
     Ok(associations::delete_membership(conn, id, target)?)
 }
 
+/// Leave an association
+///
 /// Leave an association or withdraw a request. The last admin hands over first (409
 /// `last_admin`).
 #[utoipa::path(
@@ -106,6 +110,8 @@ pub async fn leave_association(
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// List an association's members
+///
 /// An association's members and pending requests, by member id (its admins and volunteers:
 /// belonging to a disease association is health data, so the list is not public). Admins see
 /// everyone; volunteers see the members who chose to be listed (`listed_in_member_lists`) and
@@ -144,6 +150,8 @@ pub async fn list_association_members(
         .map(web::Json)
 }
 
+/// Update an association member
+///
 /// Approve a request (`status: active`) and/or change a member's role (admins). An admin
 /// cannot demote the last admin (409 `last_admin`). Approving or naming an active member
 /// vouches for them: they then enter the association's private groups without a request.
@@ -205,6 +213,8 @@ pub async fn update_association_member(
     Ok(web::Json(convert::member(entry)))
 }
 
+/// Remove an association member
+///
 /// Remove a member or refuse a request (admins). The last admin cannot be removed (409
 /// `last_admin`).
 #[utoipa::path(

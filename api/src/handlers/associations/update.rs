@@ -19,6 +19,8 @@ use crate::json::Json;
 use crate::parse::{condition_ids, unknown_condition};
 use crate::state::AppState;
 
+/// Update an association
+///
 /// Change an association (its admins; 403 `not_association_admin` otherwise).
 #[utoipa::path(
     tag = "associations",

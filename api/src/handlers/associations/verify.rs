@@ -13,6 +13,8 @@ use crate::error::ApiError;
 use crate::extractors::AuthMember;
 use crate::state::AppState;
 
+/// Verify an association
+///
 /// Verify an association (platform admins; 403 otherwise). Verifying again changes nothing.
 #[utoipa::path(
     tag = "associations",

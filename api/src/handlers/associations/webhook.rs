@@ -23,6 +23,8 @@ use crate::security::tokens::random_token;
 use crate::security::webhook::{SIGNATURE_HEADER, TIMESTAMP_HEADER, TOLERANCE, verify};
 use crate::state::AppState;
 
+/// Receive a donation webhook
+///
 /// The payment provider reports a donation. Signed with the association's webhook key:
 /// `X-Entraide-Timestamp` (Unix seconds) and `X-Entraide-Signature: sha256=<hex of
 /// HMAC-SHA256(key, timestamp + "." + raw body)>`. A missing or malformed header is 400; a
@@ -148,6 +150,8 @@ pub async fn donation_webhook(
     Ok(web::Json(result))
 }
 
+/// Rotate the webhook secret
+///
 /// A new key for signing donation webhooks (admins of a verified association: a pending one
 /// raises no money, 403 `association_not_verified`). The previous key stops working at once;
 /// give this one to the payment provider.

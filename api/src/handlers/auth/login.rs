@@ -17,6 +17,8 @@ use crate::security::rate_limit::login_throttle_key;
 use crate::security::sessions::{store_refresh_token, token_response};
 use crate::state::AppState;
 
+/// Log in
+///
 /// Log in with e-mail and password. Wrong credentials never say whether the e-mail exists.
 ///
 /// Failed logins are throttled per **(e-mail, client network)** pair — the client's IPv4

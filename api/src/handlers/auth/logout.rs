@@ -8,6 +8,8 @@ use crate::error::ApiError;
 use crate::extractors::AuthMember;
 use crate::state::AppState;
 
+/// Log out
+///
 /// Log out: revokes this session. Its access token and refresh tokens stop working at once.
 #[utoipa::path(
     tag = "auth",

@@ -12,6 +12,8 @@ use crate::json::Json;
 use crate::security::password;
 use crate::state::AppState;
 
+/// Change your password
+///
 /// Change your password. Every other session is logged out; this one stays. Your calendar feed
 /// URL stops working too (ask for a new one with `POST /members/me/calendar-token`).
 #[utoipa::path(

@@ -25,6 +25,8 @@ enum Outcome {
     Reused,
 }
 
+/// Refresh the tokens
+///
 /// Exchange a refresh token for a new pair. Each refresh token works once; presenting a used one
 /// revokes its whole session (the legitimate holder must log in again).
 #[utoipa::path(

@@ -16,6 +16,8 @@ use crate::json::Json;
 use crate::security::password;
 use crate::state::AppState;
 
+/// Create an account
+///
 /// Create an account. Answers the new member's own profile; log in to get tokens.
 #[utoipa::path(
     tag = "auth",

@@ -13,6 +13,8 @@ use crate::extractors::AuthMember;
 use crate::json::Json;
 use crate::state::AppState;
 
+/// Add a condition
+///
 /// Add a condition to the catalogue (platform admins). Names and ORPHA codes are unique.
 #[utoipa::path(
     tag = "conditions",

@@ -20,6 +20,8 @@ struct Cursor {
     i: Uuid,
 }
 
+/// List conditions
+///
 /// The conditions communities form around, in name order. Public.
 #[utoipa::path(
     tag = "conditions",

@@ -90,6 +90,8 @@ fn calendar_response(name: &str, events: Vec<icalendar::Event>) -> HttpResponse 
         .body(calendar.done().to_string())
 }
 
+/// Get an event as iCalendar
+///
 /// One event as an iCalendar file (`.ics`), if you may see it.
 #[utoipa::path(
     tag = "events",
@@ -113,6 +115,8 @@ pub async fn get_event_ical(
     Ok(calendar_response(&title, vec![vevent(&event, None)]))
 }
 
+/// Create your calendar feed URL
+///
 /// Your personal calendar feed URL: the events you are going to or interested in, for any
 /// calendar application (`webcal`). The token is unguessable (256 bits) and stored hashed;
 /// calling this again revokes the previous URL.
@@ -152,6 +156,8 @@ pub async fn create_calendar_token(
     }))
 }
 
+/// Get a personal calendar feed
+///
 /// A personal calendar feed (`text/calendar`), by its token: the events its owner is going to
 /// or interested in and may still see. An unknown or revoked token is 404.
 #[utoipa::path(

@@ -24,6 +24,8 @@ use crate::parse::parse_venue;
 use crate::state::AppState;
 use crate::views::events::event_item;
 
+/// Create an event
+///
 /// Create an event: in a group (its moderators, or any member when the group allows it; 403
 /// `cannot_create_events` otherwise), for a verified association (its admins and volunteers),
 /// or your own. Times carry an offset and are held in the IANA `time_zone`; a recurring series

@@ -28,6 +28,8 @@ struct Cursor {
 /// The default width of a calendar query.
 const DEFAULT_RANGE: TimeDelta = TimeDelta::days(90);
 
+/// List calendar occurrences
+///
 /// The calendar: occurrences between `from` and `to` (recurring series expanded, in order of
 /// start), that you may see — filtered by group, association, distance from a point
 /// (`lat`, `lon`, `radius_km`), or `mine=true`.

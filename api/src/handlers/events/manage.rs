@@ -19,6 +19,8 @@ use crate::parse::parse_venue;
 use crate::state::AppState;
 use crate::views::events::event_item;
 
+/// Get an event
+///
 /// One event, if you may see it (404 otherwise): a group's events are seen by who may read the
 /// group. Cancelled and moved events stay readable, marked.
 #[utoipa::path(
@@ -47,6 +49,8 @@ pub async fn get_event(
     Ok(web::Json(event))
 }
 
+/// Update an event
+///
 /// Change an event (its organiser and the staff of where it lives). A new time marks it
 /// rescheduled and keeps where it was; raising the capacity promotes the waiting list. A
 /// cancelled event cannot change (409 `event_cancelled`).
@@ -130,6 +134,8 @@ pub async fn update_event(
     Ok(web::Json(event))
 }
 
+/// Cancel an event
+///
 /// Cancel an event (its organiser and staff). It stays readable, marked `cancelled`, so
 /// attendees learn of it; answering it is then refused. Cancelling twice changes nothing.
 #[utoipa::path(

@@ -21,6 +21,8 @@ use crate::json::Json;
 use crate::pagination::PageRequest;
 use crate::state::AppState;
 
+/// Answer an event
+///
 /// Answer an event: `going` takes a place, or puts you on the waiting list when it is full
 /// (answer `waitlisted`; you are promoted in order when a place frees); `interested`;
 /// `not_going` (frees your place). A group's event is answered by its members (403
@@ -86,6 +88,8 @@ pub async fn rsvp_event(
     Ok(web::Json(result))
 }
 
+/// List an event's attendees
+///
 /// Who answered (organiser and staff only; others see the counts on the event), by member.
 #[utoipa::path(
     tag = "events",

@@ -14,6 +14,8 @@ use crate::extractors::AuthMember;
 use crate::json::Json;
 use crate::state::AppState;
 
+/// Ban a member from a group
+///
 /// Ban a member (owners and moderators; moderators only plain members): they lose access to the
 /// group's content at once and cannot join again until unbanned.
 #[utoipa::path(
@@ -66,6 +68,8 @@ pub async fn ban_from_group(
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// Lift a ban
+///
 /// Lift a ban (owners and moderators). The member may then ask to join again.
 #[utoipa::path(
     tag = "groups",

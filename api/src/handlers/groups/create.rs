@@ -17,6 +17,8 @@ use crate::json::Json;
 use crate::parse::unknown_condition;
 use crate::state::AppState;
 
+/// Create a group
+///
 /// Create a group; you become its owner. You cannot create a space reserved to a kind of member
 /// you are not (you could not enter it). With `association_id` the group belongs to that
 /// association (you must be its admin, else 403 `not_association_admin`, and it must be

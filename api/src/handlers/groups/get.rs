@@ -12,6 +12,8 @@ use crate::error::ApiError;
 use crate::extractors::MaybeMember;
 use crate::state::AppState;
 
+/// Get a group
+///
 /// A group's directory entry, with your standing in it and whether you may read its content.
 #[utoipa::path(
     tag = "groups",

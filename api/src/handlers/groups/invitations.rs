@@ -15,6 +15,8 @@ use crate::extractors::AuthMember;
 use crate::json::Json;
 use crate::state::AppState;
 
+/// Invite a member to a group
+///
 /// Invite a member (owners and moderators). They join when they call `POST /groups/{id}/join`.
 /// Inviting someone who asked to join approves them. The member must fit the group's audience.
 #[utoipa::path(

@@ -17,6 +17,8 @@ use crate::error::ApiError;
 use crate::extractors::AuthMember;
 use crate::state::AppState;
 
+/// Join a group
+///
 /// Join a group: a public group at once, a private one by request (or at once when invited, or
 /// when an admin of the verified association that owns it approved you as a member).
 /// Asking again changes nothing. A space reserved to another kind of member answers 403
@@ -72,6 +74,8 @@ pub async fn join_group(
     }))
 }
 
+/// Leave a group
+///
 /// Leave a group, withdraw a join request or decline an invitation. The last owner must hand
 /// over first (409 `last_owner`). A ban stays.
 #[utoipa::path(

@@ -22,6 +22,8 @@ struct Cursor {
     i: Uuid,
 }
 
+/// List groups
+///
 /// The group directory, in name order: filter by text, condition, audience, or your own groups.
 /// Every group is listed (names are public); reading content is another matter.
 #[utoipa::path(

@@ -21,6 +21,8 @@ use crate::json::Json;
 use crate::pagination::{MemberCursor, PageRequest};
 use crate::state::AppState;
 
+/// List a group's members
+///
 /// A group's active members, oldest first — for its active members only (belonging to a
 /// disease group is health data): 403 `not_readable` when you may not read the group, 403
 /// `not_a_member` when you may but have not joined. Owners and moderators see every member;
@@ -69,6 +71,8 @@ pub async fn list_group_members(
         .map(web::Json)
 }
 
+/// Remove a group member
+///
 /// Remove a member from a group (owners and moderators; moderators only plain members). They
 /// may ask to join again; to keep them out, ban them.
 #[utoipa::path(
@@ -103,6 +107,8 @@ pub async fn remove_group_member(
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// Set a group member's role
+///
 /// Give an active member a role (owners only). Giving `owner` hands over ownership; an owner
 /// may step down to `moderator` or `member` if another owner remains (409 `last_owner`).
 #[utoipa::path(

@@ -18,6 +18,8 @@ use crate::extractors::AuthMember;
 use crate::pagination::{MemberCursor, PageRequest};
 use crate::state::AppState;
 
+/// List join requests
+///
 /// Pending join requests of a private group, oldest first (owners and moderators).
 #[utoipa::path(
     tag = "groups",
@@ -95,6 +97,8 @@ fn decide(
     )?)
 }
 
+/// Approve a join request
+///
 /// Approve a join request (owners and moderators).
 #[utoipa::path(
     tag = "groups",
@@ -120,6 +124,8 @@ pub async fn approve_join_request(
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// Refuse a join request
+///
 /// Refuse a join request (owners and moderators). The member may ask again.
 #[utoipa::path(
     tag = "groups",

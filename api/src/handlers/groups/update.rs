@@ -19,6 +19,8 @@ use crate::json::Json;
 use crate::parse::unknown_condition;
 use crate::state::AppState;
 
+/// Update a group
+///
 /// Change a group's name, description or condition (owners and moderators), or who reads it —
 /// visibility and audience — (owners only; an audience they fit). Once anything was posted in
 /// the group, its reach may only narrow: opening a private group or changing the kind a space

@@ -14,6 +14,8 @@ use crate::extractors::AuthMember;
 use crate::json::Json;
 use crate::state::AppState;
 
+/// Grant the editor right
+///
 /// Grant the editor right (write resources and places): platform admins for anyone, admins of a
 /// verified association for an active member of it (`association_id`). Never to oneself (403
 /// `self_grant`); a pending association confers nothing (403 `association_not_verified`); the
@@ -54,6 +56,8 @@ pub async fn grant_editor(
     }))
 }
 
+/// Withdraw the editor right
+///
 /// Withdraw the editor right: platform admins, or admins of the association that granted it.
 #[utoipa::path(
     tag = "members",

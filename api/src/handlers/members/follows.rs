@@ -18,6 +18,8 @@ use crate::extractors::AuthMember;
 use crate::pagination::PageRequest;
 use crate::state::AppState;
 
+/// Follow a member
+///
 /// Follow a member: their wall posts (those you may read) join your home feed. Idempotent.
 #[utoipa::path(
     tag = "members",
@@ -50,6 +52,8 @@ pub async fn follow_member(
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// Unfollow a member
+///
 /// Stop following a member. Idempotent.
 #[utoipa::path(
     tag = "members",
@@ -128,6 +132,8 @@ async fn list(
     )
 }
 
+/// List a member's followers
+///
 /// Who follows a member, newest first. The social graph of a patient community is health data:
 /// shown to logged-in members whom the member's wall visibility admits (403
 /// `wall_not_readable` otherwise); others than the member see only the followers who chose to
@@ -154,6 +160,8 @@ pub async fn list_followers(
         .map(web::Json)
 }
 
+/// List whom a member follows
+///
 /// Whom a member follows, newest first; the same rules as the followers list.
 #[utoipa::path(
     tag = "members",

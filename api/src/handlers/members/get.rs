@@ -11,6 +11,8 @@ use crate::error::ApiError;
 use crate::extractors::MaybeMember;
 use crate::state::AppState;
 
+/// Get a member's profile
+///
 /// A member's profile, showing only the parts this reader may see: anonymous visitors see
 /// `public` parts, members also `members` parts, the owner everything. E-mail never appears.
 #[utoipa::path(

@@ -13,6 +13,8 @@ use crate::error::ApiError;
 use crate::extractors::AuthMember;
 use crate::state::AppState;
 
+/// Approve a kind change
+///
 /// Approve a member's waiting kind change: it takes effect now instead of at the end of its
 /// 7-day cool-down (the member leaves the reserved spaces their new kind may not enter).
 /// Platform moderators and admins only (403 `forbidden`), never for themselves (403

@@ -9,6 +9,8 @@ use crate::error::ApiError;
 use crate::extractors::AuthMember;
 use crate::state::AppState;
 
+/// Get your profile
+///
 /// Your own account and profile, with e-mail, role, visibility settings and the kind change
 /// you asked for, if it is still waiting.
 #[utoipa::path(

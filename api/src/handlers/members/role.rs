@@ -14,6 +14,8 @@ use crate::extractors::AuthMember;
 use crate::json::Json;
 use crate::state::AppState;
 
+/// Set a member's platform role
+///
 /// Give a member a platform role: `member`, `moderator` or `admin` (platform admins only: 403
 /// `forbidden`; not to oneself: 403 `self_grant`, so an admin cannot lock the platform out by
 /// mistake).

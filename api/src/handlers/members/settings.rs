@@ -19,6 +19,8 @@ fn settings_of(conn: &mut DbConnection, member: MemberId) -> Result<MemberSettin
     })
 }
 
+/// Get your settings
+///
 /// Your settings.
 #[utoipa::path(
     tag = "members",
@@ -37,6 +39,8 @@ pub async fn get_my_settings(
     Ok(web::Json(settings))
 }
 
+/// Update your settings
+///
 /// Change your settings; absent fields stay. `receive_announcements: false` stops the
 /// targeted announcements of associations you neither joined nor follow;
 /// `listed_in_member_lists: true` shows you in the member lists of your groups and

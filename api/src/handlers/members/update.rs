@@ -98,6 +98,8 @@ fn parse_changes(
     Ok((changes, kind.map(convert::kind_from_wire)))
 }
 
+/// Update your profile
+///
 /// Update your profile: absent fields stay, `null` clears. A taken pseudonym is a 409; an
 /// unknown condition id a 422. Nothing is changed unless everything is valid. A new `kind`
 /// waits 7 days (or a platform moderator's approval) before it takes effect: the answer shows

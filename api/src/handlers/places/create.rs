@@ -20,6 +20,8 @@ use crate::json::Json;
 use crate::parse::{condition_ids, unknown_condition};
 use crate::state::AppState;
 
+/// Add a place
+///
 /// Add a place (editors; association admins for their association's places: 403
 /// `not_an_editor` otherwise). You vouch for it: `verified_by` and `verified_at` record it.
 #[utoipa::path(

@@ -11,6 +11,8 @@ use crate::error::ApiError;
 use crate::extractors::MaybeMember;
 use crate::state::AppState;
 
+/// Get a place
+///
 /// One place of the directory (public).
 #[utoipa::path(
     tag = "places",

@@ -25,6 +25,8 @@ enum Cursor {
     Name { n: String, i: Uuid },
 }
 
+/// Search places
+///
 /// Search the directory (public): near a point (`lat`, `lon`, `radius_km`: nearest first, each
 /// with `distance_km`, great-circle), by `kind`, `condition_id`, `audience`, and by name, city
 /// or postcode (`q`). Without a point, in name order.

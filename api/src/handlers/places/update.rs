@@ -20,6 +20,8 @@ use crate::json::Json;
 use crate::parse::{condition_ids, unknown_condition};
 use crate::state::AppState;
 
+/// Update a place
+///
 /// Keep a place up to date (editors, and admins of the association it belongs to). Saving
 /// vouches for it again.
 #[utoipa::path(

@@ -27,6 +27,8 @@ fn one(
         .ok_or(ApiError::NotFound)
 }
 
+/// Comment on a post
+///
 /// Comment on a post, or reply to a comment (`parent_id`; at most 5 levels). Group posts take
 /// comments from the group's active members; wall posts from any member who may read them.
 #[utoipa::path(
@@ -93,6 +95,8 @@ pub async fn create_comment(
         .json(item))
 }
 
+/// List a post's comments
+///
 /// A post's comments in thread order (oldest first; build the tree from `parent_id`), if you
 /// may read the post. Deleted comments stay as placeholders.
 #[utoipa::path(
@@ -127,6 +131,8 @@ pub async fn list_comments(
         .map(web::Json)
 }
 
+/// Get a comment
+///
 /// One comment, if you may read its post (404 otherwise).
 #[utoipa::path(
     tag = "comments",
@@ -154,6 +160,8 @@ pub async fn get_comment(
     Ok(web::Json(item))
 }
 
+/// Edit a comment
+///
 /// Edit your comment (author only).
 #[utoipa::path(
     tag = "comments",
@@ -189,6 +197,8 @@ pub async fn update_comment(
     Ok(web::Json(item))
 }
 
+/// Delete a comment
+///
 /// Delete a comment (its author, the group's owners and moderators, platform moderators). Its
 /// replies stay under a placeholder. Idempotent.
 #[utoipa::path(

@@ -24,6 +24,8 @@ fn created(item: PostItem) -> HttpResponse {
         .json(item)
 }
 
+/// Post in a group
+///
 /// Post in a group (its active members who fit its audience). 403 `not_a_member` when you may
 /// read the group but have not joined it; `not_readable` when you may not even read it.
 #[utoipa::path(
@@ -58,6 +60,8 @@ pub async fn create_group_post(
     Ok(created(item))
 }
 
+/// Post on your wall
+///
 /// Post on your own activity wall (who reads it follows your wall visibility setting).
 #[utoipa::path(
     tag = "posts",

@@ -43,6 +43,8 @@ async fn page_of(
     page.page(items, |item| IdCursor::of(item.id), |item| item)
 }
 
+/// List a group's posts
+///
 /// A group's posts, newest first (403 `not_readable` for who may not read the group);
 /// `?pinned=true` lists the pinned ones.
 #[utoipa::path(
@@ -77,6 +79,8 @@ pub async fn list_group_posts(
         .map(web::Json)
 }
 
+/// Get a member's wall
+///
 /// A member's activity wall: their wall posts and their group posts, newest first — only those
 /// this reader may read. 403 `wall_not_readable` when the wall's visibility excludes the reader.
 #[utoipa::path(
@@ -112,6 +116,8 @@ pub async fn get_wall(
         .map(web::Json)
 }
 
+/// Get your home feed
+///
 /// Your home feed ("mur d'actualité"), newest first: posts of your groups, wall posts of the
 /// members you follow, and your own — each only if you may read it now. The first page also
 /// carries the live announcements of associations you joined or follow, and those targeted at
@@ -206,6 +212,8 @@ fn feed_announcements(
         .collect()
 }
 
+/// Get a post
+///
 /// One post, if you may read it (404 otherwise, whether or not it exists). A deleted post
 /// answers with `deleted: true` and no text, so its comments keep their context.
 #[utoipa::path(

@@ -16,6 +16,8 @@ use crate::json::Json;
 use crate::state::AppState;
 use crate::views::posts::post_items;
 
+/// Edit a post
+///
 /// Edit your post (author only); it then shows `edited_at`.
 #[utoipa::path(
     tag = "posts",
@@ -53,6 +55,8 @@ pub async fn update_post(
     Ok(web::Json(item))
 }
 
+/// Delete a post
+///
 /// Delete a post (its author — even after leaving the group —, the group's owners and
 /// moderators, platform moderators). It leaves every feed at once; its comments stay readable
 /// under a placeholder. Idempotent.
@@ -116,6 +120,8 @@ async fn set_pin(
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// Pin a post
+///
 /// Pin a group post (the group's owners and moderators).
 #[utoipa::path(
     tag = "posts",
@@ -135,6 +141,8 @@ pub async fn pin_post(
     set_pin(&state, member, PostId::from_uuid(path.into_inner()), true).await
 }
 
+/// Unpin a post
+///
 /// Unpin a group post (the group's owners and moderators).
 #[utoipa::path(
     tag = "posts",

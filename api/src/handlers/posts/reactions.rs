@@ -82,6 +82,8 @@ fn reaction_state(
     })
 }
 
+/// React to a post
+///
 /// React to a post. Idempotent: reacting twice with a kind counts once.
 #[utoipa::path(
     tag = "reactions",
@@ -103,6 +105,8 @@ pub async fn add_post_reaction(
     react(&state, member, target, path, true).await
 }
 
+/// Remove a reaction to a post
+///
 /// Take back a reaction to a post. Idempotent.
 #[utoipa::path(
     tag = "reactions",
@@ -124,6 +128,8 @@ pub async fn remove_post_reaction(
     react(&state, member, target, path, false).await
 }
 
+/// React to a comment
+///
 /// React to a comment. Idempotent.
 #[utoipa::path(
     tag = "reactions",
@@ -145,6 +151,8 @@ pub async fn add_comment_reaction(
     react(&state, member, target, path, true).await
 }
 
+/// Remove a reaction to a comment
+///
 /// Take back a reaction to a comment. Idempotent.
 #[utoipa::path(
     tag = "reactions",

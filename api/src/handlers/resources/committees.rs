@@ -46,6 +46,8 @@ fn to_wire(committee: Committee) -> WireCommittee {
     }
 }
 
+/// Create a committee
+///
 /// Create a scientific committee: platform-wide (platform admins) or of a verified association
 /// (its admins; a pending association holds no committee: 403 `association_not_verified`).
 /// Names are unique ignoring case (409 `name_taken`).
@@ -111,6 +113,8 @@ struct Cursor {
     i: Uuid,
 }
 
+/// List committees
+///
 /// The committees, in name order (public: who vouches for the information is no secret).
 #[utoipa::path(
     tag = "resources",
@@ -148,6 +152,8 @@ pub async fn list_committees(
     .map(web::Json)
 }
 
+/// Seat a committee member
+///
 /// Seat a member on a committee with their declared expertise (or change it): platform admins,
 /// or admins of the committee's association once it is verified (403
 /// `association_not_verified`). Nobody seats themselves (403 `self_grant`). Seats on a
@@ -198,6 +204,8 @@ pub async fn add_committee_member(
     Ok(web::Json(to_wire(committee)))
 }
 
+/// Get a committee's review queue
+///
 /// A committee's work (its members only): versions waiting for review, oldest first, then
 /// published resources past their re-review date (`validation.review_overdue`).
 #[utoipa::path(

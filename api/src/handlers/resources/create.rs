@@ -18,6 +18,8 @@ use crate::parse::{condition_ids, parse_content, unknown_condition};
 use crate::state::AppState;
 use crate::views::resources::resource_to_wire;
 
+/// Draft a resource
+///
 /// Draft a resource (editors: 403 `not_an_editor` otherwise). It is reviewed by the committee
 /// named here once submitted; nobody but its author, editors and that committee sees it before.
 #[utoipa::path(

@@ -15,6 +15,8 @@ use crate::extractors::MaybeMember;
 use crate::state::AppState;
 use crate::views::resources::resource_to_wire;
 
+/// Get a resource
+///
 /// A resource: its published version with "validated by … on …", and — for its author, editors
 /// and its committee — the version being worked on with its reviews. 404 when nothing of it is
 /// published and you may not see the work.
@@ -43,6 +45,8 @@ pub async fn get_resource(
     Ok(web::Json(resource))
 }
 
+/// List a resource's versions
+///
 /// A resource's version history, newest first: every version for its author, editors and
 /// committee; the published and archived ones for everyone else.
 #[utoipa::path(

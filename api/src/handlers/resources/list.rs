@@ -25,6 +25,8 @@ struct Cursor {
     i: Uuid,
 }
 
+/// List the library
+///
 /// The library: published resources only, in title order, with their validation — filtered by
 /// `kind`, `condition_id`, `audience`, `language` and title text (`q`).
 #[utoipa::path(

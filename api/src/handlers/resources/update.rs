@@ -19,6 +19,8 @@ use crate::parse::{condition_ids, parse_content, unknown_condition};
 use crate::state::AppState;
 use crate::views::resources::resource_to_wire;
 
+/// Update a resource
+///
 /// Change a resource (its author and editors). New content edits the working draft (a version
 /// sent back or refused becomes a draft again); on a published resource it starts a new draft
 /// version while the validated one stays published. A version under review cannot change (409

@@ -21,6 +21,8 @@ use crate::json::Json;
 use crate::state::AppState;
 use crate::views::resources::resource_to_wire;
 
+/// Submit a resource for review
+///
 /// Submit the working version for review (its author or an editor), from `draft` or
 /// `changes_requested`; any other status is 409 `invalid_transition`.
 #[utoipa::path(
@@ -59,6 +61,8 @@ pub async fn submit_resource(
     Ok(web::Json(resource))
 }
 
+/// Review a resource
+///
 /// Review the submitted version (members of the resource's committee, never on their own
 /// resource: 403 `own_resource`). `validate` publishes it once the committee's quorum of
 /// validations is reached (the re-review date is `review_in_months` later, 24 by default) —
