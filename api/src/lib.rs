@@ -10,6 +10,8 @@ pub mod telemetry;
 mod access;
 mod announcement_cache;
 mod context;
+#[cfg(test)]
+mod contract_limits;
 mod convert;
 mod db;
 mod error;

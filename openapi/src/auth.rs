@@ -29,9 +29,9 @@ pub struct RegisterRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
-    #[schema(example = "camille@example.org")]
+    #[schema(example = "camille@example.org", min_length = 1)]
     pub email: String,
-    #[schema(example = "lanterne verte sous la pluie")]
+    #[schema(example = "lanterne verte sous la pluie", min_length = 1)]
     pub password: String,
 }
 

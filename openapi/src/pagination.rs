@@ -56,14 +56,17 @@ impl<T: ToSchema> ToSchema for Page<T> {
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {
-    /// The `next_cursor` of the previous page.
+    /// The `next_cursor` of the previous page, as the server sent it: a cursor this server did
+    /// not issue for this list, or an edited one, is a 400 `invalid_cursor`. Absent: the first page.
     pub cursor: Option<String>,
-    /// Items per page, 1 to 100 (default 20).
-    #[param(minimum = 1, maximum = 100)]
+    /// Items per page, 1 to 100 (`PageQuery::MAX_LIMIT`); absent: 20 (`PageQuery::DEFAULT_LIMIT`).
+    #[param(minimum = 1, maximum = 100, default = 20)]
     pub limit: Option<u32>,
 }
 
 impl PageQuery {
+    /// Items per page when `limit` is absent (the spec's `default`).
     pub const DEFAULT_LIMIT: u32 = 20;
+    /// The largest `limit` (the spec's `maximum`).
     pub const MAX_LIMIT: u32 = 100;
 }

@@ -111,6 +111,7 @@ pub struct EditRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewCommentRequest {
+    #[schema(example = "Merci, je viendrai avec ma fille.", max_length = 5000)]
     pub body: String,
     pub parent_id: Option<Uuid>,
 }
