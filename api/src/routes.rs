@@ -223,7 +223,7 @@ pub fn openapi() -> OpenApiDoc {
         .openapi(ApiDoc::openapi())
         .configure(configure)
         .split_for_parts();
-    document
+    crate::contract::with_text_rules(document)
 }
 
 /// The document as served and committed: pretty JSON with a final newline.
