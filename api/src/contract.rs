@@ -12,7 +12,7 @@
 //! by schemathesis, reads the same way.
 
 use entraide_domain::group::GroupName;
-use entraide_domain::text::Title;
+use entraide_domain::text::{Label, Title};
 use serde_json::{Map, Value};
 use utoipa::openapi::OpenApi;
 
@@ -32,45 +32,108 @@ pub fn body_pattern() -> String {
     format!("^[^{FORBIDDEN_IN_BODY}]*$")
 }
 
-/// A single-line text that, once trimmed, holds `min..=max` characters (`min` ≥ 2).
+/// A single-line text that, once trimmed, holds `min..=max` characters (`min` ≥ 1).
 pub fn single_line_pattern(min: usize, max: usize) -> String {
     let edge = format!(r"[^\s{FORBIDDEN_ANYWHERE}]");
     let inner = format!("[^{FORBIDDEN_ANYWHERE}]");
-    format!(
-        r"^[ \t]*{edge}{inner}{{{},{}}}{edge}[ \t]*$",
-        min.saturating_sub(2),
-        max.saturating_sub(2)
-    )
+    let middle = if min <= 1 {
+        format!("(?:{inner}{{0,{}}}{edge})?", max.saturating_sub(2))
+    } else {
+        format!("{inner}{{{},{}}}{edge}", min - 2, max.saturating_sub(2))
+    };
+    format!(r"^[ \t]*{edge}{middle}[ \t]*$")
 }
 
-/// The single-line fields of request bodies, with their trimmed bounds.
-fn single_line_fields() -> Vec<(&'static str, &'static str, String)> {
+/// A long text (tabs and line breaks allowed) that is not blank.
+pub fn long_text_pattern() -> String {
+    format!(r"^[^{FORBIDDEN_IN_BODY}]*[^\s{FORBIDDEN_ANYWHERE}][^{FORBIDDEN_IN_BODY}]*$")
+}
+
+/// The request-body fields with a rule of their own, and its pattern: single-line names and
+/// titles with their trimmed bounds, long texts that must not be blank, and the codes the
+/// domain parses (`condition::OrphaCode`, `condition::Icd10Code`, `place::Postcode`,
+/// `place::Phone`), stated as narrowly as or more narrowly than their parsers.
+fn field_rules() -> Vec<(&'static str, &'static str, String)> {
     let title = single_line_pattern(3, Title::MAX_CHARS);
     let group_name = single_line_pattern(3, GroupName::MAX_CHARS);
-    let mut fields: Vec<(&'static str, &'static str, String)> = [
-        ("CreateEventRequest", "title"),
-        ("UpdateEventRequest", "title"),
-        ("CreatePlaceRequest", "name"),
-        ("UpdatePlaceRequest", "name"),
-        ("CreateCommitteeRequest", "name"),
-        ("CreateAnnouncementRequest", "title"),
-        ("CreateCampaignRequest", "title"),
-        ("CreateAssociationRequest", "name"),
-        ("UpdateAssociationRequest", "name"),
-        ("ContentInput", "title"),
-    ]
-    .into_iter()
-    .map(|(schema, field)| (schema, field, title.clone()))
-    .collect();
-    fields.extend(
-        [
+    let label = single_line_pattern(1, Label::MAX_CHARS);
+    let long_text = long_text_pattern();
+    let mut rules: Vec<(&'static str, &'static str, String)> = Vec::new();
+    let mut add = |fields: &[(&'static str, &'static str)], pattern: &str| {
+        for (schema, field) in fields {
+            rules.push((schema, field, pattern.to_owned()));
+        }
+    };
+    add(
+        &[
+            ("CreateEventRequest", "title"),
+            ("UpdateEventRequest", "title"),
+            ("CreatePlaceRequest", "name"),
+            ("UpdatePlaceRequest", "name"),
+            ("CreateCommitteeRequest", "name"),
+            ("CreateAnnouncementRequest", "title"),
+            ("CreateCampaignRequest", "title"),
+            ("CreateAssociationRequest", "name"),
+            ("UpdateAssociationRequest", "name"),
+            ("ContentInput", "title"),
+        ],
+        &title,
+    );
+    add(
+        &[
             ("CreateGroupRequest", "name"),
             ("UpdateGroupRequest", "name"),
-        ]
-        .into_iter()
-        .map(|(schema, field)| (schema, field, group_name.clone())),
+        ],
+        &group_name,
     );
-    fields
+    add(
+        &[
+            ("CreateAssociationRequest", "region"),
+            ("UpdateAssociationRequest", "region"),
+            ("CreatePlaceRequest", "address"),
+            ("CreatePlaceRequest", "city"),
+            ("UpdatePlaceRequest", "address"),
+            ("UpdatePlaceRequest", "city"),
+            ("Venue", "address"),
+            ("Venue", "city"),
+            ("RecordDonationRequest", "donor_name"),
+            ("Targeting", "region"),
+        ],
+        &label,
+    );
+    add(
+        &[
+            ("NewPostRequest", "body"),
+            ("NewCommentRequest", "body"),
+            ("EditRequest", "body"),
+            ("EditCommentRequest", "body"),
+            ("CreateAnnouncementRequest", "body"),
+        ],
+        &long_text,
+    );
+    add(
+        &[("CreateConditionRequest", "orpha_code")],
+        "^(?:ORPHA:|orpha:)?[0-9]{1,7}$",
+    );
+    add(
+        &[("CreateConditionRequest", "icd10_code")],
+        r"^[A-Za-z][0-9][A-Za-z0-9](?:\.[A-Za-z0-9]{1,2})?$",
+    );
+    add(
+        &[
+            ("CreatePlaceRequest", "postcode"),
+            ("UpdatePlaceRequest", "postcode"),
+        ],
+        "^[A-Za-z0-9-][A-Za-z0-9 -]{0,8}[A-Za-z0-9-]$",
+    );
+    add(
+        &[
+            ("CreatePlaceRequest", "phone"),
+            ("UpdatePlaceRequest", "phone"),
+        ],
+        r"^\+?(?:[ .()-]*[0-9]){6,20}[ .()-]*$",
+    );
+    rules
 }
 
 /// Whether a schema is a string with nothing that already constrains its characters.
@@ -162,7 +225,7 @@ fn apply(document: &mut Value) {
             constrain(schema, &body, &mut refs);
         }
     }
-    for (schema, field, pattern) in single_line_fields() {
+    for (schema, field, pattern) in field_rules() {
         if let Some(Value::Object(property)) = schemas
             .get_mut(schema)
             .and_then(|schema| schema.pointer_mut(&format!("/properties/{field}")))
@@ -187,9 +250,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_single_line_field_exists() {
+    fn every_field_rule_names_a_field() {
         let document = serde_json::to_value(crate::routes::openapi()).unwrap();
-        for (schema, field, pattern) in single_line_fields() {
+        for (schema, field, pattern) in field_rules() {
             let property = &document["components"]["schemas"][schema]["properties"][field];
             assert_eq!(property["pattern"], pattern.as_str(), "{schema}.{field}");
         }

@@ -133,6 +133,8 @@ fn numeric_limits_are_the_domain_limits() {
     let doc = document();
     let capacity = property(&doc, "CreateEventRequest", "capacity");
     assert_eq!(number(capacity, "maximum"), f64::from(MAX_CAPACITY));
+    let capacity = property(&doc, "UpdateEventRequest", "capacity");
+    assert_eq!(number(capacity, "maximum"), f64::from(MAX_CAPACITY));
     for path in ["/api/v1/events", "/api/v1/places"] {
         let radius = parameter(&doc, path, "radius_km");
         assert_eq!(number(radius, "maximum"), MAX_RADIUS_KM, "{path}");

@@ -162,7 +162,8 @@ pub struct UpdateEventRequest {
     #[schema(value_type = Option<Venue>)]
     pub venue: Option<Option<Venue>>,
     #[serde(default, deserialize_with = "crate::double_option::deserialize")]
-    #[schema(value_type = Option<i32>)]
+    /// 1 to 100,000 places; `null`: unlimited.
+    #[schema(value_type = Option<i32>, minimum = 1, maximum = 100000)]
     pub capacity: Option<Option<i32>>,
 }
 

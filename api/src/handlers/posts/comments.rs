@@ -167,7 +167,7 @@ pub async fn get_comment(
     tag = "comments",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The comment's id")),
-    request_body = EditRequest,
+    request_body = entraide_openapi::posts::EditCommentRequest,
     responses(
         (status = 200, description = "The edited comment", body = CommentItem),
         p::WriteErrors,
