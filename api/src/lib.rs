@@ -10,6 +10,9 @@ pub mod telemetry;
 mod access;
 mod announcement_cache;
 mod context;
+mod contract;
+#[cfg(test)]
+mod contract_limits;
 mod convert;
 mod db;
 mod error;

@@ -19,12 +19,25 @@ use crate::handlers::{
     info(
         title = "Entraide API",
         description = "The JSON API of Entraide, an open-source backend for online patient \
-communities: members (patients, caregivers, professionals) with pseudonymous profiles, \
-conditions, and — in later versions — groups, posts, events, resources and research \
-questionnaires.\n\nErrors are RFC 9457 `application/problem+json` with a stable `code`. Lists \
-answer `{\"items\": [...], \"next_cursor\": string|null}`. Access tokens travel as \
-`Authorization: Bearer <token>`. See docs/API-DESIGN.md in the repository.",
+communities. Members (patients, caregivers, professionals) keep pseudonymous profiles with \
+visibility settings and follow each other; they gather in discussion groups and spaces around \
+conditions, with posts, threaded comments, supportive reactions, walls and a home feed. Patient \
+associations publish prevention announcements and run donation campaigns (with a signed \
+donation webhook). The events calendar has recurring series, RSVPs and iCalendar feeds; the \
+directory of local places and services is searchable by distance; the resource library is \
+reviewed by scientific committees; full-text search covers all of it, filtered by what the \
+reader may see.\n\nErrors are RFC 9457 `application/problem+json` with a stable `code` (the \
+`ProblemCode` enum). Lists answer `{\"items\": [...], \"next_cursor\": string|null}`. Access \
+tokens travel as `Authorization: Bearer <token>`. Paths in this document are absolute: the \
+server is the host that serves it. See docs/API-DESIGN.md in the repository.",
+        contact(
+            name = "Entraide maintainers",
+            url = "https://github.com/entraide/entraide"
+        ),
         license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later"),
+    ),
+    servers(
+        (url = "/", description = "The host serving this document (every path starts with `/api` or is a health check)")
     ),
     components(schemas(
         entraide_openapi::problem::Problem,
@@ -212,7 +225,7 @@ pub fn openapi() -> OpenApiDoc {
         .openapi(ApiDoc::openapi())
         .configure(configure)
         .split_for_parts();
-    document
+    crate::contract::with_text_rules(document)
 }
 
 /// The document as served and committed: pretty JSON with a final newline.

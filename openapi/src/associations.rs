@@ -157,7 +157,16 @@ pub struct AssociationMemberQuery {
 pub struct UpdateAssociationMemberRequest {
     pub role: Option<AssociationRole>,
     /// Only `active` (approve) may be set.
+    #[schema(value_type = Option<ApproveMembership>)]
     pub status: Option<AssociationMembershipStatus>,
+}
+
+/// The one status a request may set: `active` approves a pending member. (The schema of
+/// `UpdateAssociationMemberRequest.status`; it reads as an `AssociationMembershipStatus`.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ApproveMembership {
+    Active,
 }
 
 /// Whether you follow the association, and how many do.

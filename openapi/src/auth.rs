@@ -10,7 +10,7 @@ use crate::members::MemberKind;
 #[serde(deny_unknown_fields)]
 pub struct RegisterRequest {
     /// Normalised (trimmed, lower-cased) and unique; never shown to other members.
-    #[schema(example = "camille@example.org", max_length = 254)]
+    #[schema(example = "camille@example.org", format = "email", max_length = 254)]
     pub email: String,
     /// At least 10 characters and hard to guess (a few unrelated words work well).
     #[schema(
@@ -29,9 +29,9 @@ pub struct RegisterRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
-    #[schema(example = "camille@example.org")]
+    #[schema(example = "camille@example.org", format = "email")]
     pub email: String,
-    #[schema(example = "lanterne verte sous la pluie")]
+    #[schema(example = "lanterne verte sous la pluie", min_length = 1)]
     pub password: String,
 }
 

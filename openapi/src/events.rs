@@ -162,7 +162,8 @@ pub struct UpdateEventRequest {
     #[schema(value_type = Option<Venue>)]
     pub venue: Option<Option<Venue>>,
     #[serde(default, deserialize_with = "crate::double_option::deserialize")]
-    #[schema(value_type = Option<i32>)]
+    /// 1 to 100,000 places; `null`: unlimited.
+    #[schema(value_type = Option<i32>, minimum = 1, maximum = 100000)]
     pub capacity: Option<Option<i32>>,
 }
 
@@ -170,14 +171,20 @@ pub struct UpdateEventRequest {
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct EventQuery {
+    /// Start of the range (RFC 3339). Absent: now.
     pub from: Option<DateTime<Utc>>,
+    /// End of the range, after `from` and at most 366 days later. Absent: 90 days after `from`.
     pub to: Option<DateTime<Utc>>,
     pub group_id: Option<Uuid>,
     pub association_id: Option<Uuid>,
-    /// With `lon` and `radius_km`: events within that distance.
+    /// Latitude in degrees: with `lon` and `radius_km`, events within that distance; `lat`, `lon` and `radius_km` go together (422 otherwise).
+    #[param(minimum = -90, maximum = 90)]
     pub lat: Option<f64>,
+    /// Longitude in degrees.
+    #[param(minimum = -180, maximum = 180)]
     pub lon: Option<f64>,
-    /// 0 < radius ≤ 500.
+    /// Distance from (`lat`, `lon`) in km: 0 < radius ≤ 500 (`geo::MAX_RADIUS_KM`).
+    #[param(exclusive_minimum = 0, maximum = 500)]
     pub radius_km: Option<f64>,
     /// `true`: events you organise or answered (requires login).
     pub mine: Option<bool>,

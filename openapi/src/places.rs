@@ -111,9 +111,14 @@ pub struct UpdatePlaceRequest {
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PlaceQuery {
+    /// Latitude in degrees; `lat`, `lon` and `radius_km` go together (422 otherwise).
+    #[param(minimum = -90, maximum = 90)]
     pub lat: Option<f64>,
+    /// Longitude in degrees.
+    #[param(minimum = -180, maximum = 180)]
     pub lon: Option<f64>,
-    /// 0 < radius ≤ 500.
+    /// Distance from (`lat`, `lon`) in km: 0 < radius ≤ 500 (`geo::MAX_RADIUS_KM`).
+    #[param(exclusive_minimum = 0, maximum = 500)]
     pub radius_km: Option<f64>,
     pub kind: Option<PlaceKind>,
     pub condition_id: Option<Uuid>,

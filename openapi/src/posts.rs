@@ -99,10 +99,20 @@ pub struct NewPostRequest {
     pub body: String,
 }
 
-/// New text for a post or comment.
+/// New text for a post (at most 20,000 characters).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EditRequest {
+    #[schema(max_length = 20000)]
+    pub body: String,
+}
+
+/// New text for a comment (at most 5,000 characters). The same shape as [`EditRequest`], which
+/// the server reads it as; a type of its own so the schema states the comment limit.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EditCommentRequest {
+    #[schema(max_length = 5000)]
     pub body: String,
 }
 
@@ -111,6 +121,7 @@ pub struct EditRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewCommentRequest {
+    #[schema(example = "Merci, je viendrai avec ma fille.", max_length = 5000)]
     pub body: String,
     pub parent_id: Option<Uuid>,
 }

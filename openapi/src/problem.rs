@@ -1,7 +1,7 @@
 //! RFC 9457 problem details: the body of every error response.
 
 use serde::{Deserialize, Serialize};
-use utoipa::{ToResponse, ToSchema};
+use utoipa::ToSchema;
 
 /// An error, as `application/problem+json`. Clients branch on `code` (stable, machine-readable)
 /// and show `title` (English, or French with `Accept-Language: fr`).
@@ -244,43 +244,153 @@ pub struct FieldProblem {
 }
 
 macro_rules! problem_response {
-    ($name:ident, $description:literal) => {
+    ($name:ident, $status:literal, $description:literal) => {
         #[doc = $description]
-        #[derive(ToResponse)]
-        #[response(description = $description, content_type = "application/problem+json")]
-        pub struct $name(#[to_schema] pub Problem);
+        #[doc = ""]
+        #[doc = concat!("Status ", $status, ": list it in `responses(...)` of a `#[utoipa::path]` alone or through an error set.")]
+        pub struct $name(pub Problem);
+
+        /// Written by hand: the derive inlines the `Problem` schema, a reference keeps one
+        /// `Problem` type for generated clients.
+        impl<'r> utoipa::ToResponse<'r> for $name {
+            fn response() -> (
+                &'r str,
+                utoipa::openapi::RefOr<utoipa::openapi::response::Response>,
+            ) {
+                (
+                    stringify!($name),
+                    utoipa::openapi::ResponseBuilder::new()
+                        .description($description)
+                        .content(
+                            "application/problem+json",
+                            utoipa::openapi::ContentBuilder::new()
+                                .schema(Some(utoipa::openapi::Ref::from_schema_name("Problem")))
+                                .build(),
+                        )
+                        .build()
+                        .into(),
+                )
+            }
+        }
+
+        impl utoipa::IntoResponses for $name {
+            fn responses() -> std::collections::BTreeMap<
+                String,
+                utoipa::openapi::RefOr<utoipa::openapi::response::Response>,
+            > {
+                std::collections::BTreeMap::from([(
+                    $status.to_string(),
+                    utoipa::openapi::Ref::from_response_name(stringify!($name)).into(),
+                )])
+            }
+        }
     };
 }
 
 problem_response!(
     BadRequest,
+    "400",
     "Malformed request: invalid JSON, query, path or cursor."
 );
 problem_response!(
     Unauthorized,
+    "401",
     "Missing, invalid or expired credentials (see the WWW-Authenticate header)."
 );
-problem_response!(Forbidden, "Authenticated, but not allowed to do this.");
-problem_response!(NotFound, "No such resource, or not visible to this reader.");
+problem_response!(
+    Forbidden,
+    "403",
+    "Authenticated, but not allowed to do this."
+);
+problem_response!(
+    NotFound,
+    "404",
+    "No such resource, or not visible to this reader."
+);
 problem_response!(
     Conflict,
+    "409",
     "Conflicts with existing data (e.g. an e-mail already taken)."
 );
-problem_response!(PayloadTooLarge, "The request body is too large.");
-problem_response!(UnsupportedMediaType, "The body must be application/json.");
+problem_response!(PayloadTooLarge, "413", "The request body is too large.");
+problem_response!(
+    UnsupportedMediaType,
+    "415",
+    "The body must be application/json."
+);
 problem_response!(
     UnprocessableEntity,
+    "422",
     "Well-formed, but some fields are invalid: see `errors`."
 );
 problem_response!(
     TooManyRequests,
+    "429",
     "Rate limited: wait for the number of seconds in the Retry-After header."
 );
 problem_response!(
     InternalError,
+    "500",
     "Unexpected error; the body carries the request id."
 );
-problem_response!(ServiceUnavailable, "The database cannot be reached.");
+problem_response!(ServiceUnavailable, "503", "The database cannot be reached.");
+
+/// A named set of error responses: what a kind of route can answer besides its success, so a
+/// `#[utoipa::path]` says `responses((status = 200, ...), ReadErrors)` instead of a list.
+/// A set is the union of its parts (single problems above or smaller sets).
+macro_rules! error_set {
+    ($(#[doc = $doc:literal])* $name:ident = $($part:ident)+) => {
+        $(#[doc = $doc])*
+        pub struct $name;
+
+        impl utoipa::IntoResponses for $name {
+            fn responses() -> std::collections::BTreeMap<
+                String,
+                utoipa::openapi::RefOr<utoipa::openapi::response::Response>,
+            > {
+                let mut responses = std::collections::BTreeMap::new();
+                $(responses.append(&mut <$part as utoipa::IntoResponses>::responses());)+
+                responses
+            }
+        }
+    };
+}
+
+error_set! {
+    /// What any route that touches the database may answer: 500 and 503.
+    ServerErrors = InternalError ServiceUnavailable
+}
+error_set! {
+    /// Signed in, nothing else to get wrong (`GET /members/me`): 401, 500, 503.
+    SessionErrors = Unauthorized ServerErrors
+}
+error_set! {
+    /// Reads one thing by id, login optional or required: 400 (path), 401, 404, 500, 503.
+    ReadErrors = BadRequest Unauthorized NotFound ServerErrors
+}
+error_set! {
+    /// Reads a page of a list: 400 (query, cursor), 401, 422 (`limit` out of range, filters),
+    /// 500, 503. Lists under a parent add `NotFound` (and `Forbidden` when the parent is closed).
+    ListErrors = BadRequest Unauthorized UnprocessableEntity ServerErrors
+}
+error_set! {
+    /// Acts on an existing thing without a body (join, verify, delete...): 400, 401, 403, 404,
+    /// 500, 503.
+    ActionErrors = BadRequest Unauthorized Forbidden NotFound ServerErrors
+}
+error_set! {
+    /// Sends a JSON body without being signed in (registration): 400, 413, 415, 422, 500, 503.
+    AnonymousBodyErrors = BadRequest PayloadTooLarge UnsupportedMediaType UnprocessableEntity ServerErrors
+}
+error_set! {
+    /// Sends a JSON body: 400, 401, 413, 415, 422, 500, 503.
+    BodyErrors = AnonymousBodyErrors Unauthorized
+}
+error_set! {
+    /// Changes an existing thing (or creates one under it) with a JSON body: 400, 401, 403,
+    /// 404, 413, 415, 422, 500, 503. Add `Conflict` when a rule can refuse it.
+    WriteErrors = BodyErrors Forbidden NotFound
+}
 
 #[cfg(test)]
 mod tests {

@@ -88,7 +88,8 @@ pub struct CreateCommitteeRequest {
     #[serde(default)]
     pub description: Option<String>,
     pub association_id: Option<Uuid>,
-    /// 1 to 5 (default 1).
+    /// How many validations publish a version: 1 to 5 (default 1).
+    #[schema(minimum = 1, maximum = 5)]
     pub quorum: Option<i32>,
 }
 
@@ -221,7 +222,8 @@ pub struct Resource {
 #[serde(deny_unknown_fields)]
 pub struct CreateResourceRequest {
     pub kind: ResourceKind,
-    #[schema(example = "fr")]
+    /// ISO 639 code, optionally with a region (`fr`, `fr-BE`); stored lower-case.
+    #[schema(example = "fr", pattern = "^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2})?$")]
     pub language: String,
     /// Default `everyone`.
     pub audience: Option<ResourceAudience>,
@@ -261,6 +263,8 @@ pub struct ResourceQuery {
     pub kind: Option<ResourceKind>,
     pub condition_id: Option<Uuid>,
     pub audience: Option<ResourceAudience>,
+    /// ISO 639 code, optionally with a region (`fr`, `fr-BE`).
+    #[param(pattern = "^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2})?$")]
     pub language: Option<String>,
     /// Title contains this text.
     pub q: Option<String>,

@@ -21,8 +21,14 @@ pub enum ResultType {
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SearchQuery {
-    /// The words to find (at most 10, 200 characters).
-    #[param(example = "douleurs fatigue")]
+    /// The words to find (at most 10 words, 200 characters), at least one meaningful word:
+    /// absent, blank or only stop words is a 422 `empty_query`.
+    #[param(
+        required = true,
+        example = "douleurs fatigue",
+        min_length = 1,
+        max_length = 200
+    )]
     pub q: Option<String>,
     /// Only these types, comma-separated (`post,comment`).
     #[serde(rename = "type")]

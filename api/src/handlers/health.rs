@@ -10,6 +10,8 @@ use crate::state::AppState;
 /// The OpenAPI document, computed once at start-up.
 pub struct OpenApiDocument(pub String);
 
+/// Liveness
+///
 /// Alive: the process answers. Never touches the database.
 #[utoipa::path(
     tag = "health",
@@ -22,12 +24,14 @@ pub async fn healthz() -> web::Json<Health> {
     })
 }
 
+/// Readiness
+///
 /// Ready: the database answers. 503 otherwise, so a load balancer stops sending traffic.
 #[utoipa::path(
     tag = "health",
     responses(
         (status = 200, description = "Ready to serve", body = Health),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ServiceUnavailable,
     )
 )]
 #[get("/readyz")]
@@ -39,6 +43,8 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<web::Json<Health>, Api
     }))
 }
 
+/// Get the OpenAPI document
+///
 /// This API's OpenAPI 3.1 document (the same as `openapi/openapi.json` in the repository).
 #[utoipa::path(
     tag = "health",

@@ -26,6 +26,8 @@ struct Cursor {
 /// How many candidate batches one page may read when many hits are not visible to the reader.
 const MAX_BATCHES: usize = 10;
 
+/// Search
+///
 /// Search groups, posts, comments, resources, events and places, newest first. Every word
 /// must match; French and English forms of a word match each other ("douleurs" finds
 /// "douleur") and accents are ignored ("fatigue" finds "fatigué"). Results hold only what you
@@ -37,11 +39,7 @@ const MAX_BATCHES: usize = 10;
     params(SearchQuery, PageQuery),
     responses(
         (status = 200, description = "A page of results", body = Page<SearchResult>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ListErrors,
     )
 )]
 #[get("/search")]

@@ -23,6 +23,8 @@ use crate::pagination::PageRequest;
 use crate::parse::{condition_ids, unknown_condition};
 use crate::state::AppState;
 
+/// Publish an announcement
+///
 /// Publish a prevention announcement (admins of a verified association: 403
 /// `not_association_admin` or `association_not_verified` otherwise). It reaches the home feed
 /// of the association's members and followers, and of members whose profile matches the
@@ -34,15 +36,7 @@ use crate::state::AppState;
     request_body = CreateAnnouncementRequest,
     responses(
         (status = 201, description = "Published or scheduled", body = Announcement),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::WriteErrors,
     )
 )]
 #[post("/associations/{id}/announcements")]
@@ -128,6 +122,8 @@ struct Cursor {
     i: Uuid,
 }
 
+/// List an association's announcements
+///
 /// An association's announcements, newest first (expired ones included, flagged by `live`).
 /// Its admins also see the scheduled ones.
 #[utoipa::path(
@@ -136,12 +132,7 @@ struct Cursor {
     params(("id" = Uuid, Path, description = "The association's id"), PageQuery),
     responses(
         (status = 200, description = "A page of announcements", body = Page<Announcement>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 404, response = p::NotFound),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ListErrors, p::NotFound,
     )
 )]
 #[get("/associations/{id}/announcements")]

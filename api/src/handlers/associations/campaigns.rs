@@ -27,6 +27,8 @@ use crate::json::Json;
 use crate::pagination::PageRequest;
 use crate::state::AppState;
 
+/// Open a donation campaign
+///
 /// Open a donation campaign (admins of a verified association). Entraide never handles card
 /// data: `payment_url` is the association's own payment page.
 #[utoipa::path(
@@ -37,15 +39,7 @@ use crate::state::AppState;
     responses(
         (status = 201, description = "Created", body = Campaign,
             headers(("Location" = String, description = "The campaign's URL"))),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::WriteErrors,
     )
 )]
 #[post("/associations/{id}/campaigns")]
@@ -128,6 +122,8 @@ pub async fn create_campaign(
         .json(convert::campaign(campaign, from, now)))
 }
 
+/// List an association's campaigns
+///
 /// An association's campaigns with their progress, newest first.
 #[utoipa::path(
     tag = "campaigns",
@@ -135,12 +131,7 @@ pub async fn create_campaign(
     params(("id" = Uuid, Path, description = "The association's id"), PageQuery),
     responses(
         (status = 200, description = "A page of campaigns", body = Page<Campaign>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 404, response = p::NotFound),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ListErrors, p::NotFound,
     )
 )]
 #[get("/associations/{id}/campaigns")]
@@ -186,6 +177,8 @@ fn campaign_with_association(
     Ok((campaign, association))
 }
 
+/// Get a campaign
+///
 /// A campaign and its public progress: amount raised, number of donations, percentage.
 #[utoipa::path(
     tag = "campaigns",
@@ -193,11 +186,7 @@ fn campaign_with_association(
     params(("id" = Uuid, Path, description = "The campaign's id")),
     responses(
         (status = 200, description = "The campaign", body = Campaign),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ReadErrors,
     )
 )]
 #[get("/campaigns/{id}")]
@@ -213,6 +202,8 @@ pub async fn get_campaign(
     Ok(web::Json(convert::campaign(campaign, from, Utc::now())))
 }
 
+/// Record a donation
+///
 /// Record a donation by hand (association admins): a cheque, a transfer, a stand at an
 /// event. Leave `donor_name` out for an anonymous donor. A `payment_id` already recorded
 /// answers 409 `payment_already_recorded`.
@@ -223,16 +214,7 @@ pub async fn get_campaign(
     request_body = RecordDonationRequest,
     responses(
         (status = 201, description = "Recorded", body = Donation),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 409, response = p::Conflict),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::WriteErrors, p::Conflict,
     )
 )]
 #[post("/campaigns/{id}/donations")]
@@ -294,6 +276,8 @@ pub async fn record_donation(
     Ok(HttpResponse::Created().json(convert::donation(donation)))
 }
 
+/// List a campaign's donations
+///
 /// A campaign's donations, newest first (its association's admins: donor names are not
 /// public).
 #[utoipa::path(
@@ -302,13 +286,7 @@ pub async fn record_donation(
     params(("id" = Uuid, Path, description = "The campaign's id"), PageQuery),
     responses(
         (status = 200, description = "A page of donations", body = Page<Donation>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ListErrors, p::NotFound, p::Forbidden,
     )
 )]
 #[get("/campaigns/{id}/donations")]

@@ -20,6 +20,8 @@ use crate::parse::{condition_ids, unknown_condition};
 use crate::security::tokens::random_token;
 use crate::state::AppState;
 
+/// Register an association
+///
 /// Register an association; you become its admin. It is `pending` until a platform admin
 /// verifies it; until then it can gather members but cannot publish announcements or open
 /// donation campaigns. A taken name is 409 `name_taken`.
@@ -30,14 +32,7 @@ use crate::state::AppState;
     responses(
         (status = 201, description = "Registered (pending)", body = Association,
             headers(("Location" = String, description = "The association's URL"))),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 409, response = p::Conflict),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::BodyErrors, p::Conflict,
     )
 )]
 #[post("/associations")]

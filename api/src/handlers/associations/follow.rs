@@ -34,6 +34,8 @@ async fn set_follow(
     .await
 }
 
+/// Follow an association
+///
 /// Follow an association without joining it: its announcements reach your home feed.
 /// Idempotent.
 #[utoipa::path(
@@ -42,11 +44,7 @@ async fn set_follow(
     params(("id" = Uuid, Path, description = "The association's id")),
     responses(
         (status = 200, description = "Following", body = FollowState),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ReadErrors,
     )
 )]
 #[put("/associations/{id}/follow")]
@@ -59,6 +57,8 @@ pub async fn follow_association(
     set_follow(&state, member, id, true).await.map(web::Json)
 }
 
+/// Unfollow an association
+///
 /// Stop following an association. Idempotent.
 #[utoipa::path(
     tag = "associations",
@@ -66,11 +66,7 @@ pub async fn follow_association(
     params(("id" = Uuid, Path, description = "The association's id")),
     responses(
         (status = 200, description = "Not following", body = FollowState),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ReadErrors,
     )
 )]
 #[delete("/associations/{id}/follow")]

@@ -12,6 +12,8 @@ use crate::error::ApiError;
 use crate::extractors::MaybeMember;
 use crate::state::AppState;
 
+/// Get an association
+///
 /// An association's page; logged in, with your membership and whether you follow it.
 #[utoipa::path(
     tag = "associations",
@@ -19,11 +21,7 @@ use crate::state::AppState;
     params(("id" = Uuid, Path, description = "The association's id")),
     responses(
         (status = 200, description = "The association", body = Association),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ReadErrors,
     )
 )]
 #[get("/associations/{id}")]

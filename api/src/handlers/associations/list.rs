@@ -21,6 +21,8 @@ struct Cursor {
     i: Uuid,
 }
 
+/// List associations
+///
 /// The association directory, in name order: filter by name, condition, status (`verified`
 /// for the badge), or `mine=true` for those you belong to.
 #[utoipa::path(
@@ -29,11 +31,7 @@ struct Cursor {
     params(AssociationQuery, PageQuery),
     responses(
         (status = 200, description = "A page of associations", body = Page<Association>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ListErrors,
     )
 )]
 #[get("/associations")]

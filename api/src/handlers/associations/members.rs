@@ -24,6 +24,8 @@ use crate::json::Json;
 use crate::pagination::PageRequest;
 use crate::state::AppState;
 
+/// Join an association
+///
 /// Join an association: at once when its membership is open, otherwise as a request an admin
 /// approves. Asking again changes nothing. An association still `pending` verification takes
 /// no members (403 `association_not_verified`): it must not collect who lives with a disease.
@@ -33,12 +35,7 @@ use crate::state::AppState;
     params(("id" = Uuid, Path, description = "The association's id")),
     responses(
         (status = 200, description = "`active` or `pending`", body = AssociationJoinResult),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ActionErrors,
     )
 )]
 #[post("/associations/{id}/join")]
@@ -88,6 +85,8 @@ fn end_membership(
     Ok(associations::delete_membership(conn, id, target)?)
 }
 
+/// Leave an association
+///
 /// Leave an association or withdraw a request. The last admin hands over first (409
 /// `last_admin`).
 #[utoipa::path(
@@ -96,12 +95,7 @@ fn end_membership(
     params(("id" = Uuid, Path, description = "The association's id")),
     responses(
         (status = 204, description = "Left"),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 404, response = p::NotFound),
-        (status = 409, response = p::Conflict),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ReadErrors, p::Conflict,
     )
 )]
 #[delete("/associations/{id}/join")]
@@ -116,6 +110,8 @@ pub async fn leave_association(
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// List an association's members
+///
 /// An association's members and pending requests, by member id (its admins and volunteers:
 /// belonging to a disease association is health data, so the list is not public). Admins see
 /// everyone; volunteers see the members who chose to be listed (`listed_in_member_lists`) and
@@ -126,13 +122,7 @@ pub async fn leave_association(
     params(("id" = Uuid, Path, description = "The association's id"), AssociationMemberQuery, PageQuery),
     responses(
         (status = 200, description = "A page of members", body = Page<AssociationMember>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ListErrors, p::NotFound, p::Forbidden,
     )
 )]
 #[get("/associations/{id}/members")]
@@ -160,6 +150,8 @@ pub async fn list_association_members(
         .map(web::Json)
 }
 
+/// Update an association member
+///
 /// Approve a request (`status: active`) and/or change a member's role (admins). An admin
 /// cannot demote the last admin (409 `last_admin`). Approving or naming an active member
 /// vouches for them: they then enter the association's private groups without a request.
@@ -173,16 +165,7 @@ pub async fn list_association_members(
     request_body = UpdateAssociationMemberRequest,
     responses(
         (status = 200, description = "The membership as changed", body = AssociationMember),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 409, response = p::Conflict),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::WriteErrors, p::Conflict,
     )
 )]
 #[patch("/associations/{id}/members/{member_id}")]
@@ -230,6 +213,8 @@ pub async fn update_association_member(
     Ok(web::Json(convert::member(entry)))
 }
 
+/// Remove an association member
+///
 /// Remove a member or refuse a request (admins). The last admin cannot be removed (409
 /// `last_admin`).
 #[utoipa::path(
@@ -241,13 +226,7 @@ pub async fn update_association_member(
     ),
     responses(
         (status = 204, description = "Removed"),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 409, response = p::Conflict),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ActionErrors, p::Conflict,
     )
 )]
 #[delete("/associations/{id}/members/{member_id}")]

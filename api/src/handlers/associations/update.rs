@@ -19,6 +19,8 @@ use crate::json::Json;
 use crate::parse::{condition_ids, unknown_condition};
 use crate::state::AppState;
 
+/// Update an association
+///
 /// Change an association (its admins; 403 `not_association_admin` otherwise).
 #[utoipa::path(
     tag = "associations",
@@ -27,16 +29,7 @@ use crate::state::AppState;
     request_body = UpdateAssociationRequest,
     responses(
         (status = 200, description = "The association as changed", body = Association),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 409, response = p::Conflict),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::WriteErrors, p::Conflict,
     )
 )]
 #[patch("/associations/{id}")]

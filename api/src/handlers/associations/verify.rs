@@ -13,6 +13,8 @@ use crate::error::ApiError;
 use crate::extractors::AuthMember;
 use crate::state::AppState;
 
+/// Verify an association
+///
 /// Verify an association (platform admins; 403 otherwise). Verifying again changes nothing.
 #[utoipa::path(
     tag = "associations",
@@ -20,12 +22,7 @@ use crate::state::AppState;
     params(("id" = Uuid, Path, description = "The association's id")),
     responses(
         (status = 200, description = "The association, verified", body = Association),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ActionErrors,
     )
 )]
 #[post("/associations/{id}/verify")]

@@ -23,6 +23,8 @@ use crate::security::tokens::random_token;
 use crate::security::webhook::{SIGNATURE_HEADER, TIMESTAMP_HEADER, TOLERANCE, verify};
 use crate::state::AppState;
 
+/// Receive a donation webhook
+///
 /// The payment provider reports a donation. Signed with the association's webhook key:
 /// `X-Entraide-Timestamp` (Unix seconds) and `X-Entraide-Signature: sha256=<hex of
 /// HMAC-SHA256(key, timestamp + "." + raw body)>`. A missing or malformed header is 400; a
@@ -41,15 +43,7 @@ use crate::state::AppState;
     request_body = DonationWebhook,
     responses(
         (status = 200, description = "Recorded, or already recorded", body = WebhookResult),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 404, response = p::NotFound),
-        (status = 409, response = p::Conflict),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::BodyErrors, p::NotFound, p::Conflict,
     )
 )]
 #[post("/webhooks/donations/{association_id}")]
@@ -89,6 +83,8 @@ pub async fn donation_webhook(
     Ok(web::Json(result))
 }
 
+/// Rotate the webhook secret
+///
 /// A new key for signing donation webhooks (admins of a verified association: a pending one
 /// raises no money, 403 `association_not_verified`). The previous key stops working at once;
 /// give this one to the payment provider.
@@ -98,12 +94,7 @@ pub async fn donation_webhook(
     params(("id" = Uuid, Path, description = "The association's id")),
     responses(
         (status = 200, description = "The new key", body = WebhookSecret),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ActionErrors,
     )
 )]
 #[post("/associations/{id}/webhook-secret")]

@@ -17,6 +17,8 @@ use crate::security::rate_limit::login_throttle_key;
 use crate::security::sessions::{store_refresh_token, token_response};
 use crate::state::AppState;
 
+/// Log in
+///
 /// Log in with e-mail and password. Wrong credentials never say whether the e-mail exists.
 ///
 /// Failed logins are throttled per **(e-mail, client network)** pair — the client's IPv4
@@ -30,14 +32,7 @@ use crate::state::AppState;
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Logged in", body = TokenResponse),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 429, response = p::TooManyRequests),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::BodyErrors, p::TooManyRequests,
     )
 )]
 #[post("/auth/login")]

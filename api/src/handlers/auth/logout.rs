@@ -8,15 +8,15 @@ use crate::error::ApiError;
 use crate::extractors::AuthMember;
 use crate::state::AppState;
 
+/// Log out
+///
 /// Log out: revokes this session. Its access token and refresh tokens stop working at once.
 #[utoipa::path(
     tag = "auth",
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Logged out"),
-        (status = 401, response = p::Unauthorized),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::SessionErrors,
     )
 )]
 #[post("/auth/logout")]

@@ -12,6 +12,8 @@ use crate::json::Json;
 use crate::security::password;
 use crate::state::AppState;
 
+/// Change your password
+///
 /// Change your password. Every other session is logged out; this one stays. Your calendar feed
 /// URL stops working too (ask for a new one with `POST /members/me/calendar-token`).
 #[utoipa::path(
@@ -20,14 +22,7 @@ use crate::state::AppState;
     request_body = ChangePasswordRequest,
     responses(
         (status = 204, description = "Password changed"),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 429, response = p::TooManyRequests),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::BodyErrors, p::TooManyRequests,
     )
 )]
 #[put("/members/me/password")]

@@ -25,6 +25,8 @@ enum Outcome {
     Reused,
 }
 
+/// Refresh the tokens
+///
 /// Exchange a refresh token for a new pair. Each refresh token works once; presenting a used one
 /// revokes its whole session (the legitimate holder must log in again).
 #[utoipa::path(
@@ -32,14 +34,7 @@ enum Outcome {
     request_body = RefreshRequest,
     responses(
         (status = 200, description = "New tokens", body = TokenResponse),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 429, response = p::TooManyRequests),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::BodyErrors, p::TooManyRequests,
     )
 )]
 #[post("/auth/refresh")]

@@ -16,6 +16,8 @@ use crate::json::Json;
 use crate::security::password;
 use crate::state::AppState;
 
+/// Create an account
+///
 /// Create an account. Answers the new member's own profile; log in to get tokens.
 #[utoipa::path(
     tag = "auth",
@@ -23,14 +25,7 @@ use crate::state::AppState;
     responses(
         (status = 201, description = "Registered", body = MyProfile,
             headers(("Location" = String, description = "The new member's profile URL"))),
-        (status = 400, response = p::BadRequest),
-        (status = 409, response = p::Conflict),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 429, response = p::TooManyRequests),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::AnonymousBodyErrors, p::Conflict, p::TooManyRequests,
     )
 )]
 #[post("/auth/register")]

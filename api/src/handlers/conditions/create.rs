@@ -13,6 +13,8 @@ use crate::extractors::AuthMember;
 use crate::json::Json;
 use crate::state::AppState;
 
+/// Add a condition
+///
 /// Add a condition to the catalogue (platform admins). Names and ORPHA codes are unique.
 #[utoipa::path(
     tag = "conditions",
@@ -20,15 +22,7 @@ use crate::state::AppState;
     request_body = CreateConditionRequest,
     responses(
         (status = 201, description = "Added", body = Condition),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 409, response = p::Conflict),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::BodyErrors, p::Forbidden, p::Conflict,
     )
 )]
 #[post("/conditions")]

@@ -20,16 +20,15 @@ struct Cursor {
     i: Uuid,
 }
 
+/// List conditions
+///
 /// The conditions communities form around, in name order. Public.
 #[utoipa::path(
     tag = "conditions",
     params(ConditionQuery, PageQuery),
     responses(
         (status = 200, description = "A page of conditions", body = Page<Condition>),
-        (status = 400, response = p::BadRequest),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::BadRequest, p::UnprocessableEntity, p::ServerErrors,
     )
 )]
 #[get("/conditions")]

@@ -90,6 +90,8 @@ fn calendar_response(name: &str, events: Vec<icalendar::Event>) -> HttpResponse 
         .body(calendar.done().to_string())
 }
 
+/// Get an event as iCalendar
+///
 /// One event as an iCalendar file (`.ics`), if you may see it.
 #[utoipa::path(
     tag = "events",
@@ -97,11 +99,7 @@ fn calendar_response(name: &str, events: Vec<icalendar::Event>) -> HttpResponse 
     params(("id" = Uuid, Path, description = "The event's id")),
     responses(
         (status = 200, description = "The event as iCalendar", content_type = "text/calendar", body = String),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ReadErrors,
     )
 )]
 #[get("/events/{id}/ical")]
@@ -117,6 +115,8 @@ pub async fn get_event_ical(
     Ok(calendar_response(&title, vec![vevent(&event, None)]))
 }
 
+/// Create your calendar feed URL
+///
 /// Your personal calendar feed URL: the events you are going to or interested in, for any
 /// calendar application (`webcal`). The token is unguessable (256 bits) and stored hashed;
 /// calling this again revokes the previous URL.
@@ -125,9 +125,7 @@ pub async fn get_event_ical(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Your feed URL", body = CalendarFeed),
-        (status = 401, response = p::Unauthorized),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::SessionErrors,
     )
 )]
 #[post("/members/me/calendar-token")]
@@ -158,6 +156,8 @@ pub async fn create_calendar_token(
     }))
 }
 
+/// Get a personal calendar feed
+///
 /// A personal calendar feed (`text/calendar`), by its token: the events its owner is going to
 /// or interested in and may still see. An unknown or revoked token is 404.
 #[utoipa::path(
@@ -165,10 +165,7 @@ pub async fn create_calendar_token(
     params(("token" = String, Path, description = "The feed's token")),
     responses(
         (status = 200, description = "The calendar", content_type = "text/calendar", body = String),
-        (status = 400, response = p::BadRequest),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::BadRequest, p::NotFound, p::ServerErrors,
     )
 )]
 #[get("/calendar/{token}")]

@@ -13,6 +13,8 @@ use crate::parse::parse_new_event;
 use crate::state::AppState;
 use crate::views::events::event_item;
 
+/// Create an event
+///
 /// Create an event: in a group (its moderators, or any member when the group allows it; 403
 /// `cannot_create_events` otherwise), for a verified association (its admins and volunteers),
 /// or your own. Times carry an offset and are held in the IANA `time_zone`; a recurring series
@@ -24,15 +26,7 @@ use crate::views::events::event_item;
     responses(
         (status = 201, description = "Created", body = Event,
             headers(("Location" = String, description = "The event's URL"))),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::WriteErrors,
     )
 )]
 #[post("/events")]

@@ -28,6 +28,8 @@ struct Cursor {
 /// The default width of a calendar query.
 const DEFAULT_RANGE: TimeDelta = TimeDelta::days(90);
 
+/// List calendar occurrences
+///
 /// The calendar: occurrences between `from` and `to` (recurring series expanded, in order of
 /// start), that you may see — filtered by group, association, distance from a point
 /// (`lat`, `lon`, `radius_km`), or `mine=true`.
@@ -37,11 +39,7 @@ const DEFAULT_RANGE: TimeDelta = TimeDelta::days(90);
     params(EventQuery, PageQuery),
     responses(
         (status = 200, description = "A page of occurrences", body = Page<EventOccurrence>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ListErrors,
     )
 )]
 #[get("/events")]

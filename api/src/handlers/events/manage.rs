@@ -19,6 +19,8 @@ use crate::parse::parse_venue;
 use crate::state::AppState;
 use crate::views::events::event_item;
 
+/// Get an event
+///
 /// One event, if you may see it (404 otherwise): a group's events are seen by who may read the
 /// group. Cancelled and moved events stay readable, marked.
 #[utoipa::path(
@@ -27,11 +29,7 @@ use crate::views::events::event_item;
     params(("id" = Uuid, Path, description = "The event's id")),
     responses(
         (status = 200, description = "The event", body = Event),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ReadErrors,
     )
 )]
 #[get("/events/{id}")]
@@ -51,6 +49,8 @@ pub async fn get_event(
     Ok(web::Json(event))
 }
 
+/// Update an event
+///
 /// Change an event (its organiser and the staff of where it lives). A new time marks it
 /// rescheduled and keeps where it was; raising the capacity promotes the waiting list. A
 /// cancelled event cannot change (409 `event_cancelled`).
@@ -61,16 +61,7 @@ pub async fn get_event(
     request_body = UpdateEventRequest,
     responses(
         (status = 200, description = "The event as changed", body = Event),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 409, response = p::Conflict),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::WriteErrors, p::Conflict,
     )
 )]
 #[patch("/events/{id}")]
@@ -143,6 +134,8 @@ pub async fn update_event(
     Ok(web::Json(event))
 }
 
+/// Cancel an event
+///
 /// Cancel an event (its organiser and staff). It stays readable, marked `cancelled`, so
 /// attendees learn of it; answering it is then refused. Cancelling twice changes nothing.
 #[utoipa::path(
@@ -151,12 +144,7 @@ pub async fn update_event(
     params(("id" = Uuid, Path, description = "The event's id")),
     responses(
         (status = 200, description = "The event, cancelled", body = Event),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ActionErrors,
     )
 )]
 #[delete("/events/{id}")]

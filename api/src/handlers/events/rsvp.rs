@@ -21,6 +21,8 @@ use crate::json::Json;
 use crate::pagination::PageRequest;
 use crate::state::AppState;
 
+/// Answer an event
+///
 /// Answer an event: `going` takes a place, or puts you on the waiting list when it is full
 /// (answer `waitlisted`; you are promoted in order when a place frees); `interested`;
 /// `not_going` (frees your place). A group's event is answered by its members (403
@@ -33,16 +35,7 @@ use crate::state::AppState;
     request_body = RsvpRequest,
     responses(
         (status = 200, description = "Your answer as recorded", body = RsvpResult),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 409, response = p::Conflict),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::WriteErrors, p::Conflict,
     )
 )]
 #[put("/events/{id}/rsvp")]
@@ -95,6 +88,8 @@ pub async fn rsvp_event(
     Ok(web::Json(result))
 }
 
+/// List an event's attendees
+///
 /// Who answered (organiser and staff only; others see the counts on the event), by member.
 #[utoipa::path(
     tag = "events",
@@ -102,13 +97,7 @@ pub async fn rsvp_event(
     params(("id" = Uuid, Path, description = "The event's id"), PageQuery),
     responses(
         (status = 200, description = "A page of attendees", body = Page<Attendee>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ListErrors, p::NotFound, p::Forbidden,
     )
 )]
 #[get("/events/{id}/attendees")]

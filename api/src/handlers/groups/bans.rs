@@ -14,6 +14,8 @@ use crate::extractors::AuthMember;
 use crate::json::Json;
 use crate::state::AppState;
 
+/// Ban a member from a group
+///
 /// Ban a member (owners and moderators; moderators only plain members): they lose access to the
 /// group's content at once and cannot join again until unbanned.
 #[utoipa::path(
@@ -23,15 +25,7 @@ use crate::state::AppState;
     request_body = MemberReference,
     responses(
         (status = 204, description = "Banned"),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::WriteErrors,
     )
 )]
 #[post("/groups/{id}/bans")]
@@ -74,6 +68,8 @@ pub async fn ban_from_group(
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// Lift a ban
+///
 /// Lift a ban (owners and moderators). The member may then ask to join again.
 #[utoipa::path(
     tag = "groups",
@@ -84,12 +80,7 @@ pub async fn ban_from_group(
     ),
     responses(
         (status = 204, description = "Ban lifted"),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ActionErrors,
     )
 )]
 #[delete("/groups/{id}/bans/{member_id}")]

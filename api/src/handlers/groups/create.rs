@@ -17,6 +17,8 @@ use crate::json::Json;
 use crate::parse::unknown_condition;
 use crate::state::AppState;
 
+/// Create a group
+///
 /// Create a group; you become its owner. You cannot create a space reserved to a kind of member
 /// you are not (you could not enter it). With `association_id` the group belongs to that
 /// association (you must be its admin, else 403 `not_association_admin`, and it must be
@@ -29,16 +31,7 @@ use crate::state::AppState;
     responses(
         (status = 201, description = "Created", body = Group,
             headers(("Location" = String, description = "The group's URL"))),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 409, response = p::Conflict),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::WriteErrors, p::Conflict,
     )
 )]
 #[post("/groups")]

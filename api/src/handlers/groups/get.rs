@@ -12,6 +12,8 @@ use crate::error::ApiError;
 use crate::extractors::MaybeMember;
 use crate::state::AppState;
 
+/// Get a group
+///
 /// A group's directory entry, with your standing in it and whether you may read its content.
 #[utoipa::path(
     tag = "groups",
@@ -19,11 +21,7 @@ use crate::state::AppState;
     params(("id" = Uuid, Path, description = "The group's id")),
     responses(
         (status = 200, description = "The group", body = Group),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ReadErrors,
     )
 )]
 #[get("/groups/{id}")]

@@ -15,6 +15,8 @@ use crate::extractors::AuthMember;
 use crate::json::Json;
 use crate::state::AppState;
 
+/// Invite a member to a group
+///
 /// Invite a member (owners and moderators). They join when they call `POST /groups/{id}/join`.
 /// Inviting someone who asked to join approves them. The member must fit the group's audience.
 #[utoipa::path(
@@ -24,16 +26,7 @@ use crate::state::AppState;
     request_body = MemberReference,
     responses(
         (status = 204, description = "Invited (or approved)"),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 409, response = p::Conflict),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::WriteErrors, p::Conflict,
     )
 )]
 #[post("/groups/{id}/invitations")]

@@ -17,6 +17,8 @@ use crate::error::ApiError;
 use crate::extractors::AuthMember;
 use crate::state::AppState;
 
+/// Join a group
+///
 /// Join a group: a public group at once, a private one by request (or at once when invited, or
 /// when an admin of the verified association that owns it approved you as a member).
 /// Asking again changes nothing. A space reserved to another kind of member answers 403
@@ -27,12 +29,7 @@ use crate::state::AppState;
     params(("id" = Uuid, Path, description = "The group's id")),
     responses(
         (status = 200, description = "`active` (joined) or `pending` (request sent)", body = JoinResult),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ActionErrors,
     )
 )]
 #[post("/groups/{id}/join")]
@@ -77,6 +74,8 @@ pub async fn join_group(
     }))
 }
 
+/// Leave a group
+///
 /// Leave a group, withdraw a join request or decline an invitation. The last owner must hand
 /// over first (409 `last_owner`). A ban stays.
 #[utoipa::path(
@@ -85,12 +84,7 @@ pub async fn join_group(
     params(("id" = Uuid, Path, description = "The group's id")),
     responses(
         (status = 204, description = "Left"),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 404, response = p::NotFound),
-        (status = 409, response = p::Conflict),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ReadErrors, p::Conflict,
     )
 )]
 #[post("/groups/{id}/leave")]

@@ -22,6 +22,8 @@ struct Cursor {
     i: Uuid,
 }
 
+/// List groups
+///
 /// The group directory, in name order: filter by text, condition, audience, or your own groups.
 /// Every group is listed (names are public); reading content is another matter.
 #[utoipa::path(
@@ -30,11 +32,7 @@ struct Cursor {
     params(GroupQuery, PageQuery),
     responses(
         (status = 200, description = "A page of groups", body = Page<Group>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ListErrors,
     )
 )]
 #[get("/groups")]

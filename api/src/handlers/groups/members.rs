@@ -21,6 +21,8 @@ use crate::json::Json;
 use crate::pagination::{MemberCursor, PageRequest};
 use crate::state::AppState;
 
+/// List a group's members
+///
 /// A group's active members, oldest first — for its active members only (belonging to a
 /// disease group is health data): 403 `not_readable` when you may not read the group, 403
 /// `not_a_member` when you may but have not joined. Owners and moderators see every member;
@@ -32,13 +34,7 @@ use crate::state::AppState;
     params(("id" = Uuid, Path, description = "The group's id"), PageQuery),
     responses(
         (status = 200, description = "A page of members", body = Page<GroupMember>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ListErrors, p::NotFound, p::Forbidden,
     )
 )]
 #[get("/groups/{id}/members")]
@@ -75,6 +71,8 @@ pub async fn list_group_members(
         .map(web::Json)
 }
 
+/// Remove a group member
+///
 /// Remove a member from a group (owners and moderators; moderators only plain members). They
 /// may ask to join again; to keep them out, ban them.
 #[utoipa::path(
@@ -86,12 +84,7 @@ pub async fn list_group_members(
     ),
     responses(
         (status = 204, description = "Removed"),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ActionErrors,
     )
 )]
 #[delete("/groups/{id}/members/{member_id}")]
@@ -114,6 +107,8 @@ pub async fn remove_group_member(
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// Set a group member's role
+///
 /// Give an active member a role (owners only). Giving `owner` hands over ownership; an owner
 /// may step down to `moderator` or `member` if another owner remains (409 `last_owner`).
 #[utoipa::path(
@@ -126,16 +121,7 @@ pub async fn remove_group_member(
     request_body = GroupRoleChange,
     responses(
         (status = 204, description = "Role changed"),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 409, response = p::Conflict),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::WriteErrors, p::Conflict,
     )
 )]
 #[put("/groups/{id}/members/{member_id}/role")]

@@ -18,6 +18,8 @@ use crate::extractors::AuthMember;
 use crate::pagination::{MemberCursor, PageRequest};
 use crate::state::AppState;
 
+/// List join requests
+///
 /// Pending join requests of a private group, oldest first (owners and moderators).
 #[utoipa::path(
     tag = "groups",
@@ -25,13 +27,7 @@ use crate::state::AppState;
     params(("id" = Uuid, Path, description = "The group's id"), PageQuery),
     responses(
         (status = 200, description = "A page of requests", body = Page<GroupMember>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ListErrors, p::NotFound, p::Forbidden,
     )
 )]
 #[get("/groups/{id}/join-requests")]
@@ -101,6 +97,8 @@ fn decide(
     )?)
 }
 
+/// Approve a join request
+///
 /// Approve a join request (owners and moderators).
 #[utoipa::path(
     tag = "groups",
@@ -111,12 +109,7 @@ fn decide(
     ),
     responses(
         (status = 204, description = "Approved: now an active member"),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ActionErrors,
     )
 )]
 #[post("/groups/{id}/join-requests/{member_id}/approve")]
@@ -131,6 +124,8 @@ pub async fn approve_join_request(
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// Refuse a join request
+///
 /// Refuse a join request (owners and moderators). The member may ask again.
 #[utoipa::path(
     tag = "groups",
@@ -141,12 +136,7 @@ pub async fn approve_join_request(
     ),
     responses(
         (status = 204, description = "Refused"),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ActionErrors,
     )
 )]
 #[post("/groups/{id}/join-requests/{member_id}/refuse")]

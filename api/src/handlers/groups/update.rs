@@ -19,6 +19,8 @@ use crate::json::Json;
 use crate::parse::unknown_condition;
 use crate::state::AppState;
 
+/// Update a group
+///
 /// Change a group's name, description or condition (owners and moderators), or who reads it —
 /// visibility and audience — (owners only; an audience they fit). Once anything was posted in
 /// the group, its reach may only narrow: opening a private group or changing the kind a space
@@ -31,16 +33,7 @@ use crate::state::AppState;
     request_body = UpdateGroupRequest,
     responses(
         (status = 200, description = "The updated group", body = Group),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 409, response = p::Conflict),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::WriteErrors, p::Conflict,
     )
 )]
 #[patch("/groups/{id}")]

@@ -14,6 +14,8 @@ use crate::extractors::AuthMember;
 use crate::json::Json;
 use crate::state::AppState;
 
+/// Grant the editor right
+///
 /// Grant the editor right (write resources and places): platform admins for anyone, admins of a
 /// verified association for an active member of it (`association_id`). Never to oneself (403
 /// `self_grant`); a pending association confers nothing (403 `association_not_verified`); the
@@ -26,14 +28,7 @@ use crate::state::AppState;
     request_body = GrantEditorRequest,
     responses(
         (status = 200, description = "Granted", body = EditorGrant),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::WriteErrors,
     )
 )]
 #[put("/members/{id}/editor")]
@@ -61,6 +56,8 @@ pub async fn grant_editor(
     }))
 }
 
+/// Withdraw the editor right
+///
 /// Withdraw the editor right: platform admins, or admins of the association that granted it.
 #[utoipa::path(
     tag = "members",
@@ -68,12 +65,7 @@ pub async fn grant_editor(
     params(("id" = Uuid, Path, description = "The member's id")),
     responses(
         (status = 204, description = "Withdrawn"),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ActionErrors,
     )
 )]
 #[delete("/members/{id}/editor")]

@@ -18,6 +18,8 @@ use crate::extractors::AuthMember;
 use crate::pagination::PageRequest;
 use crate::state::AppState;
 
+/// Follow a member
+///
 /// Follow a member: their wall posts (those you may read) join your home feed. Idempotent.
 #[utoipa::path(
     tag = "members",
@@ -25,12 +27,7 @@ use crate::state::AppState;
     params(("id" = Uuid, Path, description = "The member to follow")),
     responses(
         (status = 204, description = "Following"),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 404, response = p::NotFound),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ListErrors, p::NotFound,
     )
 )]
 #[put("/members/{id}/follow")]
@@ -55,6 +52,8 @@ pub async fn follow_member(
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// Unfollow a member
+///
 /// Stop following a member. Idempotent.
 #[utoipa::path(
     tag = "members",
@@ -62,10 +61,7 @@ pub async fn follow_member(
     params(("id" = Uuid, Path, description = "The member to unfollow")),
     responses(
         (status = 204, description = "Not following"),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::BadRequest, p::SessionErrors,
     )
 )]
 #[delete("/members/{id}/follow")]
@@ -136,6 +132,8 @@ async fn list(
     )
 }
 
+/// List a member's followers
+///
 /// Who follows a member, newest first. The social graph of a patient community is health data:
 /// shown to logged-in members whom the member's wall visibility admits (403
 /// `wall_not_readable` otherwise); others than the member see only the followers who chose to
@@ -146,13 +144,7 @@ async fn list(
     params(("id" = Uuid, Path, description = "The member"), PageQuery),
     responses(
         (status = 200, description = "A page of followers", body = Page<FollowItem>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ListErrors, p::NotFound, p::Forbidden,
     )
 )]
 #[get("/members/{id}/followers")]
@@ -168,6 +160,8 @@ pub async fn list_followers(
         .map(web::Json)
 }
 
+/// List whom a member follows
+///
 /// Whom a member follows, newest first; the same rules as the followers list.
 #[utoipa::path(
     tag = "members",
@@ -175,13 +169,7 @@ pub async fn list_followers(
     params(("id" = Uuid, Path, description = "The member"), PageQuery),
     responses(
         (status = 200, description = "A page of followed members", body = Page<FollowItem>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ListErrors, p::NotFound, p::Forbidden,
     )
 )]
 #[get("/members/{id}/following")]

@@ -11,6 +11,8 @@ use crate::error::ApiError;
 use crate::extractors::MaybeMember;
 use crate::state::AppState;
 
+/// Get a member's profile
+///
 /// A member's profile, showing only the parts this reader may see: anonymous visitors see
 /// `public` parts, members also `members` parts, the owner everything. E-mail never appears.
 #[utoipa::path(
@@ -19,11 +21,7 @@ use crate::state::AppState;
     params(("id" = Uuid, Path, description = "The member's id")),
     responses(
         (status = 200, description = "The profile as this reader may see it", body = MemberProfile),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ReadErrors,
     )
 )]
 #[get("/members/{id}")]

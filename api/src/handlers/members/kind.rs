@@ -13,6 +13,8 @@ use crate::error::ApiError;
 use crate::extractors::AuthMember;
 use crate::state::AppState;
 
+/// Approve a kind change
+///
 /// Approve a member's waiting kind change: it takes effect now instead of at the end of its
 /// 7-day cool-down (the member leaves the reserved spaces their new kind may not enter).
 /// Platform moderators and admins only (403 `forbidden`), never for themselves (403
@@ -24,12 +26,7 @@ use crate::state::AppState;
     params(("id" = Uuid, Path, description = "The member's id")),
     responses(
         (status = 200, description = "The change, now in effect", body = ApprovedKindChange),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ActionErrors,
     )
 )]
 #[post("/members/{id}/kind-change/approve")]

@@ -9,6 +9,8 @@ use crate::error::ApiError;
 use crate::extractors::AuthMember;
 use crate::state::AppState;
 
+/// Get your profile
+///
 /// Your own account and profile, with e-mail, role, visibility settings and the kind change
 /// you asked for, if it is still waiting.
 #[utoipa::path(
@@ -16,9 +18,7 @@ use crate::state::AppState;
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Your profile", body = MyProfile),
-        (status = 401, response = p::Unauthorized),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::SessionErrors,
     )
 )]
 #[get("/members/me")]

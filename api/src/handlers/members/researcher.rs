@@ -12,21 +12,18 @@ use crate::error::ApiError;
 use crate::extractors::AuthMember;
 use crate::state::AppState;
 
-/// Grant the researcher right (create studies, read their pseudonymous answers): platform
-/// admins only, never to oneself (403 `self_grant`); 403 `forbidden` for anyone else. Granting
-/// it again changes nothing.
+/// Grant the researcher right
+///
+/// The researcher right lets a member create studies and read their pseudonymous answers.
+/// Platform admins only, never to oneself (403 `self_grant`); 403 `forbidden` for anyone else.
+/// Granting it again changes nothing.
 #[utoipa::path(
     tag = "members",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The member's id")),
     responses(
         (status = 204, description = "Granted"),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ActionErrors,
     )
 )]
 #[put("/members/{id}/researcher")]
@@ -46,19 +43,17 @@ pub async fn grant_researcher(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// Withdraw the researcher right: platform admins only. 404 when the member does not hold it.
+/// Withdraw the researcher right
+///
+/// Platform admins only (403 `forbidden` for anyone else, the researcher included); 404 when
+/// the member does not hold the right.
 #[utoipa::path(
     tag = "members",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The member's id")),
     responses(
         (status = 204, description = "Withdrawn"),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ActionErrors,
     )
 )]
 #[delete("/members/{id}/researcher")]

@@ -14,6 +14,8 @@ use crate::extractors::AuthMember;
 use crate::json::Json;
 use crate::state::AppState;
 
+/// Set a member's platform role
+///
 /// Give a member a platform role: `member`, `moderator` or `admin` (platform admins only: 403
 /// `forbidden`; not to oneself: 403 `self_grant`, so an admin cannot lock the platform out by
 /// mistake).
@@ -24,15 +26,7 @@ use crate::state::AppState;
     request_body = RoleChange,
     responses(
         (status = 200, description = "The member's new role", body = MemberRole),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::WriteErrors,
     )
 )]
 #[put("/members/{id}/role")]

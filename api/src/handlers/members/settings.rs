@@ -19,15 +19,15 @@ fn settings_of(conn: &mut DbConnection, member: MemberId) -> Result<MemberSettin
     })
 }
 
+/// Get your settings
+///
 /// Your settings.
 #[utoipa::path(
     tag = "members",
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Your settings", body = MemberSettings),
-        (status = 401, response = p::Unauthorized),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::SessionErrors,
     )
 )]
 #[get("/members/me/settings")]
@@ -39,6 +39,8 @@ pub async fn get_my_settings(
     Ok(web::Json(settings))
 }
 
+/// Update your settings
+///
 /// Change your settings; absent fields stay. `receive_announcements: false` stops the
 /// targeted announcements of associations you neither joined nor follow;
 /// `listed_in_member_lists: true` shows you in the member lists of your groups and
@@ -49,13 +51,7 @@ pub async fn get_my_settings(
     request_body = UpdateMemberSettingsRequest,
     responses(
         (status = 200, description = "Your settings as changed", body = MemberSettings),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::BodyErrors,
     )
 )]
 #[patch("/members/me/settings")]

@@ -98,6 +98,8 @@ fn parse_changes(
     Ok((changes, kind.map(convert::kind_from_wire)))
 }
 
+/// Update your profile
+///
 /// Update your profile: absent fields stay, `null` clears. A taken pseudonym is a 409; an
 /// unknown condition id a 422. Nothing is changed unless everything is valid. A new `kind`
 /// waits 7 days (or a platform moderator's approval) before it takes effect: the answer shows
@@ -108,14 +110,7 @@ fn parse_changes(
     request_body = UpdateProfileRequest,
     responses(
         (status = 200, description = "The updated profile", body = MyProfile),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 409, response = p::Conflict),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::BodyErrors, p::Conflict,
     )
 )]
 #[patch("/members/me")]

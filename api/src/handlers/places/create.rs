@@ -20,6 +20,8 @@ use crate::json::Json;
 use crate::parse::{condition_ids, unknown_condition};
 use crate::state::AppState;
 
+/// Add a place
+///
 /// Add a place (editors; association admins for their association's places: 403
 /// `not_an_editor` otherwise). You vouch for it: `verified_by` and `verified_at` record it.
 #[utoipa::path(
@@ -29,14 +31,7 @@ use crate::state::AppState;
     responses(
         (status = 201, description = "Added", body = Place,
             headers(("Location" = String, description = "The place's URL"))),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::BodyErrors, p::Forbidden,
     )
 )]
 #[post("/places")]

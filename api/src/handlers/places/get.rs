@@ -11,6 +11,8 @@ use crate::error::ApiError;
 use crate::extractors::MaybeMember;
 use crate::state::AppState;
 
+/// Get a place
+///
 /// One place of the directory (public).
 #[utoipa::path(
     tag = "places",
@@ -18,11 +20,7 @@ use crate::state::AppState;
     params(("id" = Uuid, Path, description = "The place's id")),
     responses(
         (status = 200, description = "The place", body = Place),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ReadErrors,
     )
 )]
 #[get("/places/{id}")]

@@ -25,6 +25,8 @@ enum Cursor {
     Name { n: String, i: Uuid },
 }
 
+/// Search places
+///
 /// Search the directory (public): near a point (`lat`, `lon`, `radius_km`: nearest first, each
 /// with `distance_km`, great-circle), by `kind`, `condition_id`, `audience`, and by name, city
 /// or postcode (`q`). Without a point, in name order.
@@ -34,11 +36,7 @@ enum Cursor {
     params(PlaceQuery, PageQuery),
     responses(
         (status = 200, description = "A page of places", body = Page<Place>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ListErrors,
     )
 )]
 #[get("/places")]

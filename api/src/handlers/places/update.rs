@@ -20,6 +20,8 @@ use crate::json::Json;
 use crate::parse::{condition_ids, unknown_condition};
 use crate::state::AppState;
 
+/// Update a place
+///
 /// Keep a place up to date (editors, and admins of the association it belongs to). Saving
 /// vouches for it again.
 #[utoipa::path(
@@ -29,15 +31,7 @@ use crate::state::AppState;
     request_body = UpdatePlaceRequest,
     responses(
         (status = 200, description = "The place as changed", body = Place),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::WriteErrors,
     )
 )]
 #[patch("/places/{id}")]

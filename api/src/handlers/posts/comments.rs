@@ -27,6 +27,8 @@ fn one(
         .ok_or(ApiError::NotFound)
 }
 
+/// Comment on a post
+///
 /// Comment on a post, or reply to a comment (`parent_id`; at most 5 levels). Group posts take
 /// comments from the group's active members; wall posts from any member who may read them.
 #[utoipa::path(
@@ -36,15 +38,7 @@ fn one(
     request_body = NewCommentRequest,
     responses(
         (status = 201, description = "Commented", body = CommentItem),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::WriteErrors,
     )
 )]
 #[post("/posts/{id}/comments")]
@@ -101,6 +95,8 @@ pub async fn create_comment(
         .json(item))
 }
 
+/// List a post's comments
+///
 /// A post's comments in thread order (oldest first; build the tree from `parent_id`), if you
 /// may read the post. Deleted comments stay as placeholders.
 #[utoipa::path(
@@ -109,12 +105,7 @@ pub async fn create_comment(
     params(("id" = Uuid, Path, description = "The post's id"), PageQuery),
     responses(
         (status = 200, description = "A page of comments", body = Page<CommentItem>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 404, response = p::NotFound),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ListErrors, p::NotFound,
     )
 )]
 #[get("/posts/{id}/comments")]
@@ -140,6 +131,8 @@ pub async fn list_comments(
         .map(web::Json)
 }
 
+/// Get a comment
+///
 /// One comment, if you may read its post (404 otherwise).
 #[utoipa::path(
     tag = "comments",
@@ -147,11 +140,7 @@ pub async fn list_comments(
     params(("id" = Uuid, Path, description = "The comment's id")),
     responses(
         (status = 200, description = "The comment", body = CommentItem),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ReadErrors,
     )
 )]
 #[get("/comments/{id}")]
@@ -171,23 +160,17 @@ pub async fn get_comment(
     Ok(web::Json(item))
 }
 
+/// Edit a comment
+///
 /// Edit your comment (author only).
 #[utoipa::path(
     tag = "comments",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The comment's id")),
-    request_body = EditRequest,
+    request_body = entraide_openapi::posts::EditCommentRequest,
     responses(
         (status = 200, description = "The edited comment", body = CommentItem),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::WriteErrors,
     )
 )]
 #[patch("/comments/{id}")]
@@ -214,6 +197,8 @@ pub async fn update_comment(
     Ok(web::Json(item))
 }
 
+/// Delete a comment
+///
 /// Delete a comment (its author, the group's owners and moderators, platform moderators). Its
 /// replies stay under a placeholder. Idempotent.
 #[utoipa::path(
@@ -222,12 +207,7 @@ pub async fn update_comment(
     params(("id" = Uuid, Path, description = "The comment's id")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ActionErrors,
     )
 )]
 #[delete("/comments/{id}")]

@@ -24,6 +24,8 @@ fn created(item: PostItem) -> HttpResponse {
         .json(item)
 }
 
+/// Post in a group
+///
 /// Post in a group (its active members who fit its audience). 403 `not_a_member` when you may
 /// read the group but have not joined it; `not_readable` when you may not even read it.
 #[utoipa::path(
@@ -33,15 +35,7 @@ fn created(item: PostItem) -> HttpResponse {
     request_body = NewPostRequest,
     responses(
         (status = 201, description = "Posted", body = PostItem),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::WriteErrors,
     )
 )]
 #[post("/groups/{id}/posts")]
@@ -66,6 +60,8 @@ pub async fn create_group_post(
     Ok(created(item))
 }
 
+/// Post on your wall
+///
 /// Post on your own activity wall (who reads it follows your wall visibility setting).
 #[utoipa::path(
     tag = "posts",
@@ -74,14 +70,7 @@ pub async fn create_group_post(
     request_body = NewPostRequest,
     responses(
         (status = 201, description = "Posted", body = PostItem),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::BodyErrors, p::Forbidden,
     )
 )]
 #[post("/members/{id}/wall")]

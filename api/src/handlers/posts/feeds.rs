@@ -41,6 +41,8 @@ async fn page_of(
     page.page(items, |item| IdCursor::of(item.id), |item| item)
 }
 
+/// List a group's posts
+///
 /// A group's posts, newest first (403 `not_readable` for who may not read the group);
 /// `?pinned=true` lists the pinned ones.
 #[utoipa::path(
@@ -49,13 +51,7 @@ async fn page_of(
     params(("id" = Uuid, Path, description = "The group's id"), GroupPostQuery, PageQuery),
     responses(
         (status = 200, description = "A page of posts", body = Page<PostItem>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ListErrors, p::NotFound, p::Forbidden,
     )
 )]
 #[get("/groups/{id}/posts")]
@@ -81,6 +77,8 @@ pub async fn list_group_posts(
         .map(web::Json)
 }
 
+/// Get a member's wall
+///
 /// A member's activity wall: their wall posts and their group posts, newest first — only those
 /// this reader may read. 403 `wall_not_readable` when the wall's visibility excludes the reader.
 #[utoipa::path(
@@ -89,13 +87,7 @@ pub async fn list_group_posts(
     params(("id" = Uuid, Path, description = "The member's id"), PageQuery),
     responses(
         (status = 200, description = "A page of posts", body = Page<PostItem>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ListErrors, p::NotFound, p::Forbidden,
     )
 )]
 #[get("/members/{id}/wall")]
@@ -122,6 +114,8 @@ pub async fn get_wall(
         .map(web::Json)
 }
 
+/// Get your home feed
+///
 /// Your home feed ("mur d'actualité"), newest first: posts of your groups, wall posts of the
 /// members you follow, and your own — each only if you may read it now. The first page also
 /// carries the live announcements of associations you joined or follow, and those targeted at
@@ -132,11 +126,7 @@ pub async fn get_wall(
     params(PageQuery),
     responses(
         (status = 200, description = "A page of the feed", body = FeedPage),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ListErrors,
     )
 )]
 #[get("/feed")]
@@ -184,6 +174,8 @@ pub async fn get_feed(
     }))
 }
 
+/// Get a post
+///
 /// One post, if you may read it (404 otherwise, whether or not it exists). A deleted post
 /// answers with `deleted: true` and no text, so its comments keep their context.
 #[utoipa::path(
@@ -192,11 +184,7 @@ pub async fn get_feed(
     params(("id" = Uuid, Path, description = "The post's id")),
     responses(
         (status = 200, description = "The post", body = PostItem),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ReadErrors,
     )
 )]
 #[get("/posts/{id}")]

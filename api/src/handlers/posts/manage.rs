@@ -16,6 +16,8 @@ use crate::json::Json;
 use crate::state::AppState;
 use crate::views::posts::post_items;
 
+/// Edit a post
+///
 /// Edit your post (author only); it then shows `edited_at`.
 #[utoipa::path(
     tag = "posts",
@@ -24,15 +26,7 @@ use crate::views::posts::post_items;
     request_body = EditRequest,
     responses(
         (status = 200, description = "The edited post", body = PostItem),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::WriteErrors,
     )
 )]
 #[patch("/posts/{id}")]
@@ -61,6 +55,8 @@ pub async fn update_post(
     Ok(web::Json(item))
 }
 
+/// Delete a post
+///
 /// Delete a post (its author — even after leaving the group —, the group's owners and
 /// moderators, platform moderators). It leaves every feed at once; its comments stay readable
 /// under a placeholder. Idempotent.
@@ -70,12 +66,7 @@ pub async fn update_post(
     params(("id" = Uuid, Path, description = "The post's id")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ActionErrors,
     )
 )]
 #[delete("/posts/{id}")]
@@ -129,6 +120,8 @@ async fn set_pin(
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// Pin a post
+///
 /// Pin a group post (the group's owners and moderators).
 #[utoipa::path(
     tag = "posts",
@@ -136,13 +129,7 @@ async fn set_pin(
     params(("id" = Uuid, Path, description = "The post's id")),
     responses(
         (status = 204, description = "Pinned"),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ListErrors, p::NotFound, p::Forbidden,
     )
 )]
 #[put("/posts/{id}/pin")]
@@ -154,6 +141,8 @@ pub async fn pin_post(
     set_pin(&state, member, PostId::from_uuid(path.into_inner()), true).await
 }
 
+/// Unpin a post
+///
 /// Unpin a group post (the group's owners and moderators).
 #[utoipa::path(
     tag = "posts",
@@ -161,13 +150,7 @@ pub async fn pin_post(
     params(("id" = Uuid, Path, description = "The post's id")),
     responses(
         (status = 204, description = "Unpinned"),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ListErrors, p::NotFound, p::Forbidden,
     )
 )]
 #[delete("/posts/{id}/pin")]

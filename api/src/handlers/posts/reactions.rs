@@ -82,6 +82,8 @@ fn reaction_state(
     })
 }
 
+/// React to a post
+///
 /// React to a post. Idempotent: reacting twice with a kind counts once.
 #[utoipa::path(
     tag = "reactions",
@@ -89,12 +91,7 @@ fn reaction_state(
     params(ReactionPath),
     responses(
         (status = 200, description = "The post's reactions now", body = ReactionState),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ActionErrors,
     )
 )]
 #[put("/posts/{id}/reactions/{kind}")]
@@ -108,6 +105,8 @@ pub async fn add_post_reaction(
     react(&state, member, target, path, true).await
 }
 
+/// Remove a reaction to a post
+///
 /// Take back a reaction to a post. Idempotent.
 #[utoipa::path(
     tag = "reactions",
@@ -115,12 +114,7 @@ pub async fn add_post_reaction(
     params(ReactionPath),
     responses(
         (status = 200, description = "The post's reactions now", body = ReactionState),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ActionErrors,
     )
 )]
 #[delete("/posts/{id}/reactions/{kind}")]
@@ -134,6 +128,8 @@ pub async fn remove_post_reaction(
     react(&state, member, target, path, false).await
 }
 
+/// React to a comment
+///
 /// React to a comment. Idempotent.
 #[utoipa::path(
     tag = "reactions",
@@ -141,12 +137,7 @@ pub async fn remove_post_reaction(
     params(ReactionPath),
     responses(
         (status = 200, description = "The comment's reactions now", body = ReactionState),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ActionErrors,
     )
 )]
 #[put("/comments/{id}/reactions/{kind}")]
@@ -160,6 +151,8 @@ pub async fn add_comment_reaction(
     react(&state, member, target, path, true).await
 }
 
+/// Remove a reaction to a comment
+///
 /// Take back a reaction to a comment. Idempotent.
 #[utoipa::path(
     tag = "reactions",
@@ -167,12 +160,7 @@ pub async fn add_comment_reaction(
     params(ReactionPath),
     responses(
         (status = 200, description = "The comment's reactions now", body = ReactionState),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ActionErrors,
     )
 )]
 #[delete("/comments/{id}/reactions/{kind}")]

@@ -46,6 +46,8 @@ fn to_wire(committee: Committee) -> WireCommittee {
     }
 }
 
+/// Create a committee
+///
 /// Create a scientific committee: platform-wide (platform admins) or of a verified association
 /// (its admins; a pending association holds no committee: 403 `association_not_verified`).
 /// Names are unique ignoring case (409 `name_taken`).
@@ -55,16 +57,7 @@ fn to_wire(committee: Committee) -> WireCommittee {
     request_body = CreateCommitteeRequest,
     responses(
         (status = 201, description = "Created", body = WireCommittee),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 409, response = p::Conflict),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::WriteErrors, p::Conflict,
     )
 )]
 #[post("/committees")]
@@ -120,6 +113,8 @@ struct Cursor {
     i: Uuid,
 }
 
+/// List committees
+///
 /// The committees, in name order (public: who vouches for the information is no secret).
 #[utoipa::path(
     tag = "resources",
@@ -127,11 +122,7 @@ struct Cursor {
     params(PageQuery),
     responses(
         (status = 200, description = "A page of committees", body = Page<WireCommittee>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ListErrors,
     )
 )]
 #[get("/committees")]
@@ -161,6 +152,8 @@ pub async fn list_committees(
     .map(web::Json)
 }
 
+/// Seat a committee member
+///
 /// Seat a member on a committee with their declared expertise (or change it): platform admins,
 /// or admins of the committee's association once it is verified (403
 /// `association_not_verified`). Nobody seats themselves (403 `self_grant`). Seats on a
@@ -172,15 +165,7 @@ pub async fn list_committees(
     request_body = AddCommitteeMemberRequest,
     responses(
         (status = 200, description = "The committee", body = WireCommittee),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::WriteErrors,
     )
 )]
 #[post("/committees/{id}/members")]
@@ -219,6 +204,8 @@ pub async fn add_committee_member(
     Ok(web::Json(to_wire(committee)))
 }
 
+/// Get a committee's review queue
+///
 /// A committee's work (its members only): versions waiting for review, oldest first, then
 /// published resources past their re-review date (`validation.review_overdue`).
 #[utoipa::path(
@@ -227,12 +214,7 @@ pub async fn add_committee_member(
     params(("id" = Uuid, Path, description = "The committee's id")),
     responses(
         (status = 200, description = "The queue (at most 100)", body = Vec<Resource>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ActionErrors,
     )
 )]
 #[get("/committees/{id}/queue")]

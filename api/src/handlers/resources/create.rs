@@ -18,6 +18,8 @@ use crate::parse::{condition_ids, parse_content, unknown_condition};
 use crate::state::AppState;
 use crate::views::resources::resource_to_wire;
 
+/// Draft a resource
+///
 /// Draft a resource (editors: 403 `not_an_editor` otherwise). It is reviewed by the committee
 /// named here once submitted; nobody but its author, editors and that committee sees it before.
 #[utoipa::path(
@@ -27,14 +29,7 @@ use crate::views::resources::resource_to_wire;
     responses(
         (status = 201, description = "Drafted", body = Resource,
             headers(("Location" = String, description = "The resource's URL"))),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::BodyErrors, p::Forbidden,
     )
 )]
 #[post("/resources")]

@@ -15,6 +15,8 @@ use crate::extractors::MaybeMember;
 use crate::state::AppState;
 use crate::views::resources::resource_to_wire;
 
+/// Get a resource
+///
 /// A resource: its published version with "validated by … on …", and — for its author, editors
 /// and its committee — the version being worked on with its reviews. 404 when nothing of it is
 /// published and you may not see the work.
@@ -24,11 +26,7 @@ use crate::views::resources::resource_to_wire;
     params(("id" = Uuid, Path, description = "The resource's id")),
     responses(
         (status = 200, description = "The resource", body = Resource),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ReadErrors,
     )
 )]
 #[get("/resources/{id}")]
@@ -47,6 +45,8 @@ pub async fn get_resource(
     Ok(web::Json(resource))
 }
 
+/// List a resource's versions
+///
 /// A resource's version history, newest first: every version for its author, editors and
 /// committee; the published and archived ones for everyone else.
 #[utoipa::path(
@@ -55,11 +55,7 @@ pub async fn get_resource(
     params(("id" = Uuid, Path, description = "The resource's id")),
     responses(
         (status = 200, description = "The versions", body = Vec<ResourceVersion>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 404, response = p::NotFound),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ReadErrors,
     )
 )]
 #[get("/resources/{id}/versions")]

@@ -25,6 +25,8 @@ struct Cursor {
     i: Uuid,
 }
 
+/// List the library
+///
 /// The library: published resources only, in title order, with their validation — filtered by
 /// `kind`, `condition_id`, `audience`, `language` and title text (`q`).
 #[utoipa::path(
@@ -33,11 +35,7 @@ struct Cursor {
     params(ResourceQuery, PageQuery),
     responses(
         (status = 200, description = "A page of resources", body = Page<Resource>),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ListErrors,
     )
 )]
 #[get("/resources")]

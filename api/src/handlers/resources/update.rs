@@ -18,6 +18,8 @@ use crate::parse::{condition_ids, parse_content, unknown_condition};
 use crate::state::AppState;
 use crate::views::resources::resource_to_wire;
 
+/// Update a resource
+///
 /// Change a resource (its author and editors). New content edits the working draft (a version
 /// sent back or refused becomes a draft again); on a published resource it starts a new draft
 /// version while the validated one stays published. A version under review cannot change (409
@@ -29,16 +31,7 @@ use crate::views::resources::resource_to_wire;
     request_body = UpdateResourceRequest,
     responses(
         (status = 200, description = "The resource as changed", body = Resource),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 409, response = p::Conflict),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::WriteErrors, p::Conflict,
     )
 )]
 #[patch("/resources/{id}")]

@@ -18,6 +18,8 @@ use crate::json::Json;
 use crate::state::AppState;
 use crate::views::resources::resource_to_wire;
 
+/// Submit a resource for review
+///
 /// Submit the working version for review (its author or an editor), from `draft` or
 /// `changes_requested`; any other status is 409 `invalid_transition`.
 #[utoipa::path(
@@ -26,13 +28,7 @@ use crate::views::resources::resource_to_wire;
     params(("id" = Uuid, Path, description = "The resource's id")),
     responses(
         (status = 200, description = "Submitted", body = Resource),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 409, response = p::Conflict),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::ActionErrors, p::Conflict,
     )
 )]
 #[post("/resources/{id}/submit")]
@@ -62,6 +58,8 @@ pub async fn submit_resource(
     Ok(web::Json(resource))
 }
 
+/// Review a resource
+///
 /// Review the submitted version (members of the resource's committee, never on their own
 /// resource: 403 `own_resource`). `validate` publishes it once the committee's quorum of
 /// validations is reached (the re-review date is `review_in_months` later, 24 by default) —
@@ -75,16 +73,7 @@ pub async fn submit_resource(
     request_body = ReviewRequest,
     responses(
         (status = 200, description = "Reviewed", body = Resource),
-        (status = 400, response = p::BadRequest),
-        (status = 401, response = p::Unauthorized),
-        (status = 403, response = p::Forbidden),
-        (status = 404, response = p::NotFound),
-        (status = 409, response = p::Conflict),
-        (status = 413, response = p::PayloadTooLarge),
-        (status = 415, response = p::UnsupportedMediaType),
-        (status = 422, response = p::UnprocessableEntity),
-        (status = 500, response = p::InternalError),
-        (status = 503, response = p::ServiceUnavailable),
+        p::WriteErrors, p::Conflict,
     )
 )]
 #[post("/resources/{id}/reviews")]
