@@ -123,3 +123,7 @@ id_type!(
     /// A questionnaire of a study (all its versions).
     QuestionnaireId
 );
+id_type!(
+    /// One answer set to a questionnaire.
+    ResponseId
+);

@@ -3,10 +3,13 @@
 
 use chrono::{DateTime, Months, TimeDelta, Utc};
 
+use std::collections::BTreeMap;
+
 use crate::error::{Errors, FieldError, ParseError};
-use crate::ids::{ConditionId, MemberId, StudyId};
+use crate::ids::{ConditionId, MemberId, QuestionnaireId, ResponseId, StudyId};
 use crate::member::{MemberKind, PlatformRole};
 use crate::policy::{Refusal, allow};
+use crate::questionnaire::{AnswerValue, Code, Definition, ItemKind};
 use crate::text::{Description, Label, Title};
 use crate::time::check_instant;
 
@@ -212,6 +215,166 @@ pub fn summarize(values: &[f64], k: u64) -> Option<Summary> {
     })
 }
 
+/// A questionnaire as its researcher writes it (or rewrites it: a new version).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewQuestionnaire {
+    pub title: Title,
+    pub schedule: Schedule,
+    pub definition: Definition,
+}
+
+/// A questionnaire at its current version.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Questionnaire {
+    pub id: QuestionnaireId,
+    pub study_id: StudyId,
+    pub title: Title,
+    pub schedule: Schedule,
+    /// The version members answer now (1 for the first).
+    pub version: u32,
+    pub definition: Definition,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// One answer set, on the version it was given on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    pub id: ResponseId,
+    pub questionnaire_id: QuestionnaireId,
+    pub study_id: StudyId,
+    pub version: u32,
+    pub answers: BTreeMap<Code, AnswerValue>,
+    pub answered_at: DateTime<Utc>,
+}
+
+/// Policy: may a free-text answer leave the platform in an export? Only when the consent
+/// text the participant agreed to says so.
+pub fn exports_free_text(kind: &ItemKind, text_shares_free_text: bool) -> bool {
+    !matches!(kind, ItemKind::Text { .. }) || text_shares_free_text
+}
+
+/// What an aggregate shows of one item, every figure describing at least k participants.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ItemAggregate {
+    /// Choices and yes/no: participants per answer, and those who gave none (skipped or
+    /// optional), small cells and their complements hidden (`None`).
+    Counts {
+        cells: Vec<(String, Option<u64>)>,
+        unanswered: Option<u64>,
+    },
+    /// Scales and numbers: how many answered (hidden with its complement when small), and
+    /// statistics when at least k did.
+    Statistics {
+        answered: Option<u64>,
+        unanswered: Option<u64>,
+        summary: Option<Summary>,
+    },
+    /// Dates and free text: how many answered, nothing of what.
+    Answered {
+        answered: Option<u64>,
+        unanswered: Option<u64>,
+    },
+}
+
+/// Aggregates of one questionnaire version over one answer set per participant (their latest
+/// on that version). With fewer than k participants, every figure is hidden.
+#[allow(
+    clippy::cast_precision_loss,
+    reason = "scale answers are within ±1e9, exact in an f64"
+)]
+pub fn aggregate(
+    definition: &Definition,
+    answer_sets: &[&BTreeMap<Code, AnswerValue>],
+    k: u64,
+) -> Vec<(Code, ItemAggregate)> {
+    let total = u64::try_from(answer_sets.len()).unwrap_or(u64::MAX);
+    let count = |predicate: &dyn Fn(&AnswerValue) -> bool, code: &Code| -> u64 {
+        let hits = answer_sets
+            .iter()
+            .filter(|set| set.get(code).is_some_and(predicate))
+            .count();
+        u64::try_from(hits).unwrap_or(u64::MAX)
+    };
+    definition
+        .items()
+        .iter()
+        .map(|item| {
+            let code = &item.link_id;
+            let answered = count(&|_| true, code);
+            let unanswered = total.saturating_sub(answered);
+            let pair = suppress(&[answered, unanswered], k);
+            let (answered_shown, unanswered_shown) = (
+                pair.first().copied().flatten(),
+                pair.get(1).copied().flatten(),
+            );
+            let aggregate = match &item.kind {
+                ItemKind::Choice { options } | ItemKind::MultipleChoice { options } => {
+                    let mut cells: Vec<u64> = options
+                        .iter()
+                        .map(|option| {
+                            count(
+                                &|value| match value {
+                                    AnswerValue::Code(given) => given == &option.code,
+                                    AnswerValue::Codes(given) => given.contains(&option.code),
+                                    _ => false,
+                                },
+                                code,
+                            )
+                        })
+                        .collect();
+                    cells.push(unanswered);
+                    let shown = suppress(&cells, k);
+                    ItemAggregate::Counts {
+                        cells: options
+                            .iter()
+                            .map(|o| o.code.as_str().to_owned())
+                            .zip(shown.iter().copied())
+                            .collect(),
+                        unanswered: shown.last().copied().flatten(),
+                    }
+                }
+                ItemKind::Boolean => {
+                    let yes = count(&|v| v == &AnswerValue::Boolean(true), code);
+                    let no = count(&|v| v == &AnswerValue::Boolean(false), code);
+                    let shown = suppress(&[yes, no, unanswered], k);
+                    ItemAggregate::Counts {
+                        cells: vec![
+                            ("true".to_owned(), shown.first().copied().flatten()),
+                            ("false".to_owned(), shown.get(1).copied().flatten()),
+                        ],
+                        unanswered: shown.get(2).copied().flatten(),
+                    }
+                }
+                ItemKind::Scale { .. } | ItemKind::Number { .. } => {
+                    let values: Vec<f64> = answer_sets
+                        .iter()
+                        .filter_map(|set| match set.get(code) {
+                            Some(AnswerValue::Integer(n)) => Some(*n as f64),
+                            Some(AnswerValue::Number(n)) => Some(*n),
+                            _ => None,
+                        })
+                        .collect();
+                    ItemAggregate::Statistics {
+                        answered: answered_shown,
+                        unanswered: unanswered_shown,
+                        summary: if total < k {
+                            None
+                        } else {
+                            summarize(&values, k)
+                        },
+                    }
+                }
+                ItemKind::Date | ItemKind::Text { .. } => ItemAggregate::Answered {
+                    answered: answered_shown,
+                    unanswered: unanswered_shown,
+                },
+            };
+            (code.clone(), aggregate)
+        })
+        .collect()
+}
+
 /// Where a study stands: drafted by its researcher, open to consents and answers, or closed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StudyStatus {
@@ -333,12 +496,60 @@ pub fn can_manage_study(
     )
 }
 
-/// Policy: a study moves from draft to open to closed, never back.
-pub fn can_move(from: StudyStatus, to: StudyStatus) -> bool {
-    matches!(
+/// Why a step on a study is refused by where the study stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum StudyRefusal {
+    /// A study moves from draft to open to closed, never back (409).
+    #[error("a study moves from draft to open to closed, never back")]
+    InvalidStatus,
+    /// Who a study is for is settled once it opens: members consented to it (409).
+    #[error("the study is no longer a draft")]
+    NotDraft,
+    /// Consents and answers are taken while the study is open (409).
+    #[error("the study is not open")]
+    NotOpen,
+    /// A closed study changes no more (409).
+    #[error("the study is closed")]
+    Closed,
+}
+
+/// Policy: a study moves from draft to open to closed, never back (staying put is no move).
+pub fn can_move(from: StudyStatus, to: StudyStatus) -> Result<(), StudyRefusal> {
+    let allowed = matches!(
         (from, to),
         (StudyStatus::Draft, StudyStatus::Open) | (StudyStatus::Open, StudyStatus::Closed)
-    ) || from == to
+    ) || from == to;
+    if allowed {
+        Ok(())
+    } else {
+        Err(StudyRefusal::InvalidStatus)
+    }
+}
+
+/// Policy: the eligibility and the description of a study change while it is a draft; once
+/// open, members consented to what they read.
+pub fn can_edit_details(status: StudyStatus) -> Result<(), StudyRefusal> {
+    match status {
+        StudyStatus::Draft => Ok(()),
+        StudyStatus::Open | StudyStatus::Closed => Err(StudyRefusal::NotDraft),
+    }
+}
+
+/// Policy: questionnaires and consent texts are added or changed until the study closes.
+pub fn can_change_protocol(status: StudyStatus) -> Result<(), StudyRefusal> {
+    match status {
+        StudyStatus::Draft | StudyStatus::Open => Ok(()),
+        StudyStatus::Closed => Err(StudyRefusal::Closed),
+    }
+}
+
+/// Policy: members consent to and answer a study while it is open. (Withdrawing is always
+/// possible: see `consent::can_withdraw`.)
+pub fn can_take_part(status: StudyStatus) -> Result<(), StudyRefusal> {
+    match status {
+        StudyStatus::Open => Ok(()),
+        StudyStatus::Draft | StudyStatus::Closed => Err(StudyRefusal::NotOpen),
+    }
 }
 
 #[cfg(test)]
@@ -442,10 +653,27 @@ mod tests {
         assert!(can_manage_study(&study, researcher, member, false).is_err());
         assert!(can_manage_study(&study, MemberId::new(), member, true).is_err());
         assert!(can_manage_study(&study, MemberId::new(), PlatformRole::Admin, false).is_ok());
-        assert!(can_move(StudyStatus::Draft, StudyStatus::Open));
-        assert!(can_move(StudyStatus::Open, StudyStatus::Closed));
-        assert!(!can_move(StudyStatus::Closed, StudyStatus::Open));
-        assert!(!can_move(StudyStatus::Draft, StudyStatus::Closed));
+        assert!(can_move(StudyStatus::Draft, StudyStatus::Open).is_ok());
+        assert!(can_move(StudyStatus::Open, StudyStatus::Closed).is_ok());
+        assert_eq!(
+            can_move(StudyStatus::Closed, StudyStatus::Open),
+            Err(StudyRefusal::InvalidStatus)
+        );
+        assert!(can_move(StudyStatus::Draft, StudyStatus::Closed).is_err());
+        assert_eq!(
+            can_edit_details(StudyStatus::Open),
+            Err(StudyRefusal::NotDraft)
+        );
+        assert!(can_change_protocol(StudyStatus::Open).is_ok());
+        assert_eq!(
+            can_change_protocol(StudyStatus::Closed),
+            Err(StudyRefusal::Closed)
+        );
+        assert!(can_take_part(StudyStatus::Open).is_ok());
+        assert_eq!(
+            can_take_part(StudyStatus::Draft),
+            Err(StudyRefusal::NotOpen)
+        );
     }
 
     #[test]
@@ -502,5 +730,102 @@ mod tests {
         assert!((s.median - 5.0).abs() < 1e-9);
         assert!((s.q1 - 3.0).abs() < 1e-9);
         assert!((s.q3 - 7.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn aggregates_hide_small_cells_and_need_k_participants() {
+        use crate::questionnaire::{AnswerOption, Item};
+        let code = |c: &str| Code::parse(c).unwrap();
+        let label = |l: &str| Label::parse(l).unwrap();
+        let definition = Definition::parse(vec![
+            Item {
+                link_id: code("sleep"),
+                text: label("Sommeil"),
+                kind: ItemKind::Choice {
+                    options: ["good", "poor", "bad"]
+                        .iter()
+                        .map(|c| AnswerOption {
+                            code: code(c),
+                            display: label(c),
+                        })
+                        .collect(),
+                },
+                required: true,
+                enable_when: None,
+            },
+            Item {
+                link_id: code("pain"),
+                text: label("Douleur"),
+                kind: ItemKind::Scale {
+                    min: 0,
+                    max: 10,
+                    min_label: None,
+                    max_label: None,
+                },
+                required: false,
+                enable_when: None,
+            },
+        ])
+        .unwrap();
+        let set = |sleep: &str, pain: Option<i64>| {
+            let mut answers = BTreeMap::from([(code("sleep"), AnswerValue::Code(code(sleep)))]);
+            if let Some(pain) = pain {
+                answers.insert(code("pain"), AnswerValue::Integer(pain));
+            }
+            answers
+        };
+        // 7 "good", 2 "poor", 0 "bad"; pain given by 7 of 9.
+        let mut sets: Vec<BTreeMap<Code, AnswerValue>> =
+            (0..7).map(|i| set("good", Some(i))).collect();
+        sets.push(set("poor", None));
+        sets.push(set("poor", None));
+        let refs: Vec<&BTreeMap<Code, AnswerValue>> = sets.iter().collect();
+        let result = aggregate(&definition, &refs, K_ANONYMITY);
+        let ItemAggregate::Counts { cells, unanswered } = &result[0].1 else {
+            panic!("counts expected");
+        };
+        // "poor" (2) is hidden, and so is its complement: the smallest other non-zero cell.
+        assert_eq!(
+            cells,
+            &vec![
+                ("good".to_owned(), None),
+                ("poor".to_owned(), None),
+                ("bad".to_owned(), Some(0)),
+            ]
+        );
+        assert_eq!(*unanswered, Some(0));
+        let ItemAggregate::Statistics {
+            answered,
+            unanswered,
+            summary,
+        } = &result[1].1
+        else {
+            panic!("statistics expected");
+        };
+        // 2 skipped: hidden with its complement.
+        assert_eq!((*answered, *unanswered), (None, None));
+        assert_eq!(summary.map(|s| (s.count, s.median)), Some((7, 3.0)));
+        // Four participants: nothing at all.
+        let few = aggregate(&definition, &refs[..4], K_ANONYMITY);
+        assert!(matches!(
+            &few[1].1,
+            ItemAggregate::Statistics {
+                answered: None,
+                unanswered: None,
+                summary: None
+            }
+        ));
+        let ItemAggregate::Counts { cells, .. } = &few[0].1 else {
+            panic!("counts expected");
+        };
+        assert!(cells.iter().all(|(_, c)| c.is_none()));
+    }
+
+    #[test]
+    fn free_text_leaves_only_when_the_consent_text_says_so() {
+        let text = ItemKind::Text { max_chars: 100 };
+        assert!(!exports_free_text(&text, false));
+        assert!(exports_free_text(&text, true));
+        assert!(exports_free_text(&ItemKind::Boolean, false));
     }
 }

@@ -17,6 +17,8 @@ pub struct ConsentText {
     pub purpose: Purpose,
     pub version: u32,
     pub body: String,
+    /// Does this text tell participants that their free-text answers reach the researchers?
+    pub shares_free_text: bool,
     pub created_at: DateTime<Utc>,
 }
 
@@ -33,6 +35,7 @@ pub fn add_text(
     conn: &mut DbConnection,
     purpose: Purpose,
     body: &str,
+    shares_free_text: bool,
     now: DateTime<Utc>,
 ) -> Result<u32, PersistenceError> {
     let next = current_version(conn, purpose)?.map_or(Some(1), |v| v.checked_add(1));
@@ -42,6 +45,7 @@ pub fn add_text(
             consent_texts::purpose.eq(purpose.to_string()),
             consent_texts::version.eq(version_to_db(next)?),
             consent_texts::body.eq(body),
+            consent_texts::shares_free_text.eq(shares_free_text),
             consent_texts::created_at.eq(to_db_time(now)),
         ))
         .execute(conn)?;
@@ -82,14 +86,19 @@ pub fn texts(
     for (purpose, version) in wanted {
         let row = consent_texts::table
             .find((purpose.to_string(), version_to_db(*version)?))
-            .select((consent_texts::body, consent_texts::created_at))
-            .first::<(String, NaiveDateTime)>(conn)
+            .select((
+                consent_texts::body,
+                consent_texts::shares_free_text,
+                consent_texts::created_at,
+            ))
+            .first::<(String, bool, NaiveDateTime)>(conn)
             .optional()?;
-        if let Some((body, created_at)) = row {
+        if let Some((body, shares_free_text, created_at)) = row {
             found.push(ConsentText {
                 purpose: *purpose,
                 version: *version,
                 body,
+                shares_free_text,
                 created_at: from_db_time(created_at),
             });
         }

@@ -596,6 +596,7 @@ diesel::table! {
         version -> Integer,
         body -> Text,
         created_at -> Timestamp,
+        shares_free_text -> Bool,
     }
 }
 
@@ -612,4 +613,66 @@ diesel::table! {
     }
 }
 
-diesel::allow_tables_to_appear_in_same_query!(studies, study_conditions, consents, consent_texts);
+diesel::table! {
+    questionnaires (id) {
+        id -> Text,
+        study_id -> Text,
+        title -> Text,
+        opens_at -> Timestamp,
+        recurrence -> Text,
+        every_n -> Nullable<Integer>,
+        window_days -> Integer,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    questionnaire_versions (questionnaire_id, version) {
+        questionnaire_id -> Text,
+        version -> Integer,
+        items -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    responses (id) {
+        id -> Text,
+        questionnaire_id -> Text,
+        version -> Integer,
+        study_id -> Text,
+        member_id -> Nullable<Text>,
+        participant -> Text,
+        consent_version -> Integer,
+        answers -> Text,
+        answered_at -> Timestamp,
+        excluded_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    research_audit (id) {
+        id -> Text,
+        study_id -> Text,
+        actor_id -> Text,
+        action -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::joinable!(questionnaires -> studies (study_id));
+diesel::joinable!(questionnaire_versions -> questionnaires (questionnaire_id));
+diesel::joinable!(research_audit -> studies (study_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    studies,
+    study_conditions,
+    consents,
+    consent_texts,
+    questionnaires,
+    questionnaire_versions,
+    responses,
+    research_audit,
+);

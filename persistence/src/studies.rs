@@ -209,3 +209,37 @@ pub fn pseudonym_key(
         .first::<String>(conn)
         .optional()?)
 }
+
+/// Rewrites what a study says and who it is for (while a draft: the caller applies
+/// `research::can_edit_details`). Unknown conditions are a foreign-key violation. Call in a
+/// transaction.
+pub fn update_details(
+    conn: &mut DbConnection,
+    id: StudyId,
+    details: &NewStudy,
+    now: DateTime<Utc>,
+) -> Result<(), PersistenceError> {
+    let NewStudy {
+        title,
+        lay_summary,
+        sponsor,
+        ethics_reference,
+        eligibility,
+    } = details;
+    let for_kind = |kind: MemberKind| eligibility.kinds.contains(&kind);
+    diesel::update(studies::table.find(id.to_string()))
+        .set((
+            studies::title.eq(title.as_str()),
+            studies::lay_summary.eq(lay_summary.as_str()),
+            studies::sponsor.eq(sponsor.as_str()),
+            studies::ethics_reference.eq(ethics_reference.as_str()),
+            studies::for_patients.eq(for_kind(MemberKind::Patient)),
+            studies::for_caregivers.eq(for_kind(MemberKind::Caregiver)),
+            studies::for_professionals.eq(for_kind(MemberKind::Professional)),
+            studies::min_age.eq(eligibility.min_age.map(i32::from)),
+            studies::max_age.eq(eligibility.max_age.map(i32::from)),
+            studies::updated_at.eq(to_db_time(now)),
+        ))
+        .execute(conn)?;
+    replace_condition_links(conn, &id.to_string(), &eligibility.condition_ids)
+}

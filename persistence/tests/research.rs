@@ -51,7 +51,7 @@ fn the_ledger_keeps_every_consent_and_withdrawal() {
     let t0 = Utc::now();
     assert_eq!(consents::current_version(&mut conn, study).unwrap(), None);
     assert_eq!(
-        consents::add_text(&mut conn, study, "Version 1", t0).unwrap(),
+        consents::add_text(&mut conn, study, "Version 1", false, t0).unwrap(),
         1
     );
 
@@ -69,7 +69,7 @@ fn the_ledger_keeps_every_consent_and_withdrawal() {
     // A new text asks again; withdrawing records the choice for past answers.
     let t1 = t0 + TimeDelta::days(30);
     assert_eq!(
-        consents::add_text(&mut conn, study, "Version 2", t1).unwrap(),
+        consents::add_text(&mut conn, study, "Version 2", true, t1).unwrap(),
         2
     );
     let ledger = consents::ledger(&mut conn, member, Some(study)).unwrap();
@@ -189,5 +189,160 @@ fn studies_are_drafted_then_opened_and_listed_to_whom_may_read_them() {
     assert_eq!(
         after.into_iter().map(|s| s.id).collect::<Vec<_>>(),
         [study.id]
+    );
+}
+
+#[test]
+fn questionnaires_are_versioned_once_answered_and_withdrawals_reach_the_answers() {
+    use std::collections::BTreeMap;
+
+    use entraide_domain::questionnaire::{AnswerValue, Code, Definition, Item, ItemKind};
+    use entraide_domain::research::{
+        Eligibility, NewQuestionnaire, NewStudy, Recurrence, Schedule,
+    };
+    use entraide_domain::text::{Description, Label, Title};
+    use entraide_persistence::responses::{self, NewResponse};
+    use entraide_persistence::{questionnaires, research_audit, studies};
+
+    let (_guard, db) = database();
+    let mut conn = db.writer().unwrap();
+    let researcher = new_member(&mut conn, "chercheuse");
+    let camille = new_member(&mut conn, "camille");
+    let dominique = new_member(&mut conn, "dominique");
+    let now = Utc::now();
+    let study = studies::insert(
+        &mut conn,
+        &NewStudy {
+            title: Title::parse("Douleur au quotidien").unwrap(),
+            lay_summary: Description::parse("Une échelle par semaine.").unwrap(),
+            sponsor: Label::parse("AP-HP").unwrap(),
+            ethics_reference: Label::parse("CPP 2026-A01234-56").unwrap(),
+            eligibility: Eligibility::parse(vec![MemberKind::Patient], vec![], None, None).unwrap(),
+        },
+        "key",
+        researcher,
+        now,
+    )
+    .unwrap();
+    let scale = |max: i64| {
+        Definition::parse(vec![Item {
+            link_id: Code::parse("pain").unwrap(),
+            text: Label::parse("Douleur").unwrap(),
+            kind: ItemKind::Scale {
+                min: 0,
+                max,
+                min_label: Some(Label::parse("aucune").unwrap()),
+                max_label: None,
+            },
+            required: true,
+            enable_when: None,
+        }])
+        .unwrap()
+    };
+    let new = |max: i64| NewQuestionnaire {
+        title: Title::parse("Douleur").unwrap(),
+        schedule: Schedule::parse(now, Recurrence::EveryDays(7), 3).unwrap(),
+        definition: scale(max),
+    };
+    let q = questionnaires::insert(&mut conn, study.id, &new(10), now).unwrap();
+    assert_eq!(q.version, 1);
+    assert_eq!(q.definition, scale(10));
+    assert_eq!(q.schedule.recurrence, Recurrence::EveryDays(7));
+    // No answer yet: corrected in place.
+    let q = questionnaires::replace(&mut conn, q.id, &new(5), now).unwrap();
+    assert_eq!((q.version, q.definition.clone()), (1, scale(5)));
+
+    let answer =
+        |value: i64| BTreeMap::from([(Code::parse("pain").unwrap(), AnswerValue::Integer(value))]);
+    for (member, participant, value) in [(camille, "p_c", 3), (dominique, "p_d", 4)] {
+        let answers = answer(value);
+        responses::insert(
+            &mut conn,
+            &NewResponse {
+                questionnaire: q.id,
+                version: 1,
+                study: study.id,
+                member,
+                participant,
+                consent_version: 1,
+                answers: &answers,
+            },
+            now,
+        )
+        .unwrap();
+    }
+    // Answered: a change makes version 2, version 1 stays as answered.
+    let q2 = questionnaires::replace(&mut conn, q.id, &new(10), now).unwrap();
+    assert_eq!(q2.version, 2);
+    assert_eq!(
+        questionnaires::version(&mut conn, q.id, 1).unwrap(),
+        Some(scale(5))
+    );
+    assert_eq!(
+        questionnaires::version(&mut conn, q.id, 2).unwrap(),
+        Some(scale(10))
+    );
+    assert_eq!(
+        questionnaires::of_studies(&mut conn, &[study.id]).unwrap(),
+        vec![q2]
+    );
+
+    let mine = responses::of_member(&mut conn, camille, Some(q.id), None, 10).unwrap();
+    assert_eq!(mine.len(), 1);
+    assert_eq!((mine[0].version, mine[0].answers.clone()), (1, answer(3)));
+    assert!(
+        responses::last_answers(&mut conn, camille, &[q.id])
+            .unwrap()
+            .contains_key(&q.id)
+    );
+
+    let exported = |conn: &mut DbConnection| {
+        let mut p: Vec<String> = responses::for_export(conn, study.id)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.participant)
+            .collect();
+        p.sort();
+        p
+    };
+    assert_eq!(exported(&mut conn), ["p_c", "p_d"]);
+    // Kept pseudonymous: unlinked from the account, out of the export.
+    assert_eq!(
+        responses::withdraw(
+            &mut conn,
+            camille,
+            study.id,
+            PastAnswers::KeepPseudonymous,
+            now
+        )
+        .unwrap(),
+        1
+    );
+    assert!(
+        responses::of_member(&mut conn, camille, None, None, 10)
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(exported(&mut conn), ["p_d"]);
+    // Deleted.
+    assert_eq!(
+        responses::withdraw(&mut conn, dominique, study.id, PastAnswers::Delete, now).unwrap(),
+        1
+    );
+    assert!(exported(&mut conn).is_empty());
+
+    research_audit::record(
+        &mut conn,
+        study.id,
+        researcher,
+        research_audit::AuditAction::ExportCsv,
+        now,
+    )
+    .unwrap();
+    let log = research_audit::of_study(&mut conn, study.id, None, 10).unwrap();
+    assert_eq!(log.len(), 1);
+    assert_eq!(
+        (log[0].actor, log[0].action),
+        (researcher, research_audit::AuditAction::ExportCsv)
     );
 }
