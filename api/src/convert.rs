@@ -24,6 +24,7 @@ pub mod events;
 pub mod groups;
 pub mod places;
 pub mod posts;
+pub mod research;
 pub mod resources;
 
 use entraide_domain::condition::Condition;

@@ -7,8 +7,10 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, ResponseError, error as actix_error};
 use entraide_domain::association::PublishRefusal;
+use entraide_domain::consent::ConsentRefusal;
 use entraide_domain::group::{JoinRefusal, MemberListRefusal, ReachRefusal};
 use entraide_domain::policy::Refusal;
+use entraide_domain::research::StudyRefusal;
 use entraide_domain::resource::WorkflowRefusal;
 use entraide_domain::rights::GrantRefusal;
 use entraide_domain::{FieldError, ParseError};
@@ -316,6 +318,29 @@ impl From<Refusal> for ApiError {
             Refusal::NotAssociationStaff => Self::refused(ProblemCode::NotAssociationStaff),
             Refusal::LastOwner => Self::conflict(ProblemCode::LastOwner),
             Refusal::LastAdmin => Self::conflict(ProblemCode::LastAdmin),
+            Refusal::NotAResearcher => Self::refused(ProblemCode::NotAResearcher),
+            Refusal::NotEligible => Self::refused(ProblemCode::NotEligible),
+        }
+    }
+}
+
+impl From<StudyRefusal> for ApiError {
+    fn from(refusal: StudyRefusal) -> Self {
+        match refusal {
+            StudyRefusal::InvalidStatus => Self::conflict(ProblemCode::InvalidStudyStatus),
+            StudyRefusal::NotDraft => Self::conflict(ProblemCode::StudyNotDraft),
+            StudyRefusal::NotOpen => Self::conflict(ProblemCode::StudyNotOpen),
+            StudyRefusal::Closed => Self::conflict(ProblemCode::StudyClosed),
+        }
+    }
+}
+
+impl From<ConsentRefusal> for ApiError {
+    fn from(refusal: ConsentRefusal) -> Self {
+        match refusal {
+            ConsentRefusal::AlreadyGiven => Self::conflict(ProblemCode::AlreadyConsented),
+            ConsentRefusal::NotGiven => Self::conflict(ProblemCode::NoConsent),
+            ConsentRefusal::ConsentRequired => Self::refused(ProblemCode::ConsentRequired),
         }
     }
 }

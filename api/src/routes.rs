@@ -10,8 +10,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_actix_web::{AppExt, scope};
 
 use crate::handlers::{
-    associations, auth, conditions, events, groups, health, members, places, posts, resources,
-    search,
+    associations, auth, conditions, events, groups, health, members, places, posts, questionnaires,
+    resources, search, studies,
 };
 
 #[derive(OpenApi)]
@@ -26,7 +26,9 @@ associations publish prevention announcements and run donation campaigns (with a
 donation webhook). The events calendar has recurring series, RSVPs and iCalendar feeds; the \
 directory of local places and services is searchable by distance; the resource library is \
 reviewed by scientific committees; full-text search covers all of it, filtered by what the \
-reader may see.\n\nErrors are RFC 9457 `application/problem+json` with a stable `code` (the \
+reader may see. Research studies ask members questionnaires (HL7 FHIR vocabulary) under an \
+explicit, revocable consent ledger; researchers get pseudonymous exports and aggregates with \
+small-cell suppression, every access audited.\n\nErrors are RFC 9457 `application/problem+json` with a stable `code` (the \
 `ProblemCode` enum). Lists answer `{\"items\": [...], \"next_cursor\": string|null}`. Access \
 tokens travel as `Authorization: Bearer <token>`. Paths in this document are absolute: the \
 server is the host that serves it. See docs/API-DESIGN.md in the repository.",
@@ -70,6 +72,7 @@ server is the host that serves it. See docs/API-DESIGN.md in the repository.",
         (name = "places", description = "Local resources: places and services near members"),
         (name = "resources", description = "The resource library, scientific committees and the review workflow"),
         (name = "search", description = "Full-text search, filtered by what you may see"),
+        (name = "research", description = "Research studies, questionnaires (patient-reported outcomes), the consent ledger, pseudonymous exports and aggregates"),
         (name = "health", description = "Liveness, readiness and this document"),
     )
 )]
@@ -128,6 +131,25 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .service(members::editor::revoke_editor)
                 .service(members::researcher::grant_researcher)
                 .service(members::researcher::revoke_researcher)
+                .service(members::research::my_consents)
+                .service(members::research::my_due_questionnaires)
+                .service(members::research::my_responses)
+                .service(members::research::my_responses_fhir)
+                .service(studies::create::create_study)
+                .service(studies::list::list_studies)
+                .service(studies::get::get_study)
+                .service(studies::update::update_study)
+                .service(studies::consent::give_consent)
+                .service(studies::consent::withdraw_consent)
+                .service(studies::answers::export_study)
+                .service(studies::answers::study_aggregates)
+                .service(studies::answers::study_audit)
+                .service(questionnaires::create::create_questionnaire)
+                .service(questionnaires::create::list_questionnaires)
+                .service(questionnaires::get::get_questionnaire)
+                .service(questionnaires::get::get_questionnaire_fhir)
+                .service(questionnaires::get::replace_questionnaire)
+                .service(questionnaires::respond::submit_response)
                 .service(members::follows::follow_member)
                 .service(members::follows::unfollow_member)
                 .service(members::follows::list_followers)

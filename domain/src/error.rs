@@ -51,6 +51,14 @@ impl ParseError {
 
     /// Renames the field of every error (a value parser does not know which field it parses).
     #[must_use]
+    /// Puts every error under `prefix` (`opens_at` becomes `schedule.opens_at`).
+    pub fn prefixed(mut self, prefix: &str) -> Self {
+        for error in &mut self.errors {
+            error.field = format!("{prefix}.{}", error.field);
+        }
+        self
+    }
+
     pub fn in_field(mut self, field: &str) -> Self {
         for error in &mut self.errors {
             error.field = field.to_owned();

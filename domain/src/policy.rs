@@ -30,6 +30,12 @@ pub enum Refusal {
     /// The association's last active admin hands over before leaving or being demoted.
     #[error("the last admin")]
     LastAdmin,
+    /// Only members holding the researcher right create studies.
+    #[error("not a researcher")]
+    NotAResearcher,
+    /// The study is not for the member's kind or conditions.
+    #[error("not eligible")]
+    NotEligible,
 }
 
 /// `Ok` when `allowed`, the refusal otherwise.

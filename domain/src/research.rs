@@ -513,6 +513,22 @@ pub enum StudyRefusal {
     Closed,
 }
 
+/// Policy: who creates a study? A member holding the researcher right (granted by a platform
+/// admin, never by oneself).
+pub fn can_create_study(actor_is_researcher: bool) -> Result<(), Refusal> {
+    allow(actor_is_researcher, Refusal::NotAResearcher)
+}
+
+/// Policy: may a member consent to a study? When its eligibility admits their kind and
+/// declared conditions (their own data: nothing private is read for anyone else).
+pub fn can_enrol(
+    eligibility: &Eligibility,
+    kind: MemberKind,
+    conditions: &[ConditionId],
+) -> Result<(), Refusal> {
+    allow(eligibility.admits(kind, conditions), Refusal::NotEligible)
+}
+
 /// Policy: a study moves from draft to open to closed, never back (staying put is no move).
 pub fn can_move(from: StudyStatus, to: StudyStatus) -> Result<(), StudyRefusal> {
     let allowed = matches!(

@@ -16,6 +16,7 @@ pub mod pagination;
 pub mod places;
 pub mod posts;
 pub mod problem;
+pub mod research;
 pub mod resources;
 pub mod search;
 

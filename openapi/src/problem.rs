@@ -165,6 +165,12 @@ problem_codes! {
     NotACommitteeMember = "not_a_committee_member", 403, "Only the committee's members may do this", "Seuls les membres du comité peuvent faire cela";
     /// An author cannot validate their own resource.
     OwnResource = "own_resource", 403, "You cannot review your own resource", "Vous ne pouvez pas relire votre propre ressource";
+    /// Creating a study needs the researcher right (granted by a platform admin).
+    NotAResearcher = "not_a_researcher", 403, "Only researchers may do this", "Seuls les chercheurs peuvent faire cela";
+    /// The study's eligibility does not admit the member's kind or declared conditions.
+    NotEligible = "not_eligible", 403, "This study is not open to your profile", "Cette étude n'est pas ouverte à votre profil";
+    /// Answering needs a consent to the study's current consent text: none, withdrawn, or given to an older version.
+    ConsentRequired = "consent_required", 403, "Consent to this study's current text first", "Consentez d'abord au texte actuel de cette étude";
     /// No such resource, or not visible to this reader (the two are not told apart).
     NotFound = "not_found", 404, "Not found", "Introuvable";
     /// The path exists with other methods: see the `Allow` header.
@@ -201,6 +207,22 @@ problem_codes! {
     Replayed = "replayed", 409, "This webhook delivery was already received", "Cette livraison du webhook a déjà été reçue";
     /// A donation with this payment reference is already recorded.
     PaymentAlreadyRecorded = "payment_already_recorded", 409, "This payment is already recorded", "Ce paiement est déjà enregistré";
+    /// Consenting again to the consent text already agreed to.
+    AlreadyConsented = "already_consented", 409, "You already consented to this text", "Vous avez déjà consenti à ce texte";
+    /// Withdrawing a consent that is not in force.
+    NoConsent = "no_consent", 409, "No consent in force", "Aucun consentement en vigueur";
+    /// The consent text version given is not the current one: read the new text, then consent to it.
+    ConsentTextChanged = "consent_text_changed", 409, "The consent text changed: read the new version", "Le texte de consentement a changé : lisez la nouvelle version";
+    /// The study opened: what it says and whom it is for no longer change.
+    StudyNotDraft = "study_not_draft", 409, "The study is no longer a draft", "L'étude n'est plus un brouillon";
+    /// Consents and answers are taken while the study is open.
+    StudyNotOpen = "study_not_open", 409, "The study is not open", "L'étude n'est pas ouverte";
+    /// A closed study changes no more.
+    StudyClosed = "study_closed", 409, "The study is closed", "L'étude est close";
+    /// A study moves from draft to open to closed, never back.
+    InvalidStudyStatus = "invalid_study_status", 409, "A study moves from draft to open to closed, never back", "Une étude passe de brouillon à ouverte puis close, jamais en arrière";
+    /// The questionnaire is not due for the member now: outside its answering windows, or already answered in this one.
+    NotDue = "not_due", 409, "This questionnaire is not due for you now", "Ce questionnaire ne vous est pas demandé en ce moment";
     /// The body is over the server's limit (64 KiB by default).
     PayloadTooLarge = "payload_too_large", 413, "The request body is too large", "Le corps de la requête est trop volumineux";
     /// The body must be sent as `application/json`.

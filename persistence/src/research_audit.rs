@@ -39,7 +39,7 @@ impl AuditAction {
 /// One entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditEntry {
-    pub id: String,
+    pub id: uuid::Uuid,
     pub actor: MemberId,
     pub action: AuditAction,
     pub at: DateTime<Utc>,
@@ -70,7 +70,7 @@ pub fn record(
 pub fn of_study(
     conn: &mut DbConnection,
     study: StudyId,
-    before: Option<&str>,
+    before: Option<uuid::Uuid>,
     limit: i64,
 ) -> Result<Vec<AuditEntry>, PersistenceError> {
     let mut query = research_audit::table
@@ -85,14 +85,14 @@ pub fn of_study(
         .limit(limit)
         .into_boxed();
     if let Some(before) = before {
-        query = query.filter(research_audit::id.lt(before.to_owned()));
+        query = query.filter(research_audit::id.lt(before.to_string()));
     }
     query
         .load::<(String, String, String, NaiveDateTime)>(conn)?
         .into_iter()
         .map(|(id, actor, action, at)| {
             Ok(AuditEntry {
-                id,
+                id: parse_id(&id)?,
                 actor: parse_id(&actor)?,
                 action: AuditAction::parse(&action)?,
                 at: from_db_time(at),

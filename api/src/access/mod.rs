@@ -8,5 +8,6 @@ pub(crate) mod events;
 pub(crate) mod groups;
 pub(crate) mod places;
 pub(crate) mod posts;
+pub(crate) mod research;
 pub(crate) mod resources;
 pub(crate) mod rights;

@@ -10,8 +10,10 @@ pub mod health;
 pub mod members;
 pub mod places;
 pub mod posts;
+pub mod questionnaires;
 pub mod resources;
 pub mod search;
+pub mod studies;
 
 #[cfg(test)]
 mod tests {

@@ -24,6 +24,11 @@ impl IdCursor {
     pub(crate) fn of(id: Uuid) -> Self {
         Self { i: id }
     }
+
+    /// The id, for lists keyed by an id of another type.
+    pub(crate) fn id(&self) -> Uuid {
+        self.i
+    }
 }
 
 /// The keyset cursor of group member lists and join requests: since when, then who.

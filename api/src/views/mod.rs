@@ -7,5 +7,6 @@ pub(crate) mod announcements;
 pub(crate) mod events;
 pub(crate) mod members;
 pub(crate) mod posts;
+pub(crate) mod research;
 pub(crate) mod resources;
 pub(crate) mod search;

@@ -46,7 +46,7 @@ const ROLES: [(&str, &str); 13] = [
     ("committee", "seated on the scientific committee"),
     (
         "editor",
-        "holds the editor right (author of the fixture resources and place)",
+        "holds the editor right (author of the fixture resources and place) and the researcher right (author of the fixture studies)",
     ),
     ("moderator", "platform moderator"),
     ("admin", "platform admin"),
@@ -287,6 +287,38 @@ fn policy() -> Vec<Row> {
         row("GET", "/api/v1/resources/{published}/versions", "ok ok ok ok ok ok ok ok ok ok ok ok ok"),
         row("POST", "/api/v1/resources/{fresh}/submit", "401 404 404 404 404 404 404 404 404 403 ok 404 404").fresh(Fresh::Draft),
         row("POST", "/api/v1/resources/{fresh}/reviews", "401 404 404 404 404 404 404 404 404 ok 403 404 404").body(r#"{"decision":"validate"}"#).fresh(Fresh::Submitted),
+        // Research: studies, consent, questionnaires, answers, what researchers get.
+        row("GET", "/api/v1/studies", "ok ok ok ok ok ok ok ok ok ok ok ok ok"),
+        row("POST", "/api/v1/studies", "401 403 403 403 403 403 403 403 403 403 ok 403 403").body(r#"{"title":"Sommeil {unique}","sponsor":"AP-HP","ethics_reference":"CPP 2026-2","eligibility":{"kinds":["patient","caregiver"]},"consent_text":{"body":"J'accepte."}}"#),
+        row("GET", "/api/v1/studies/{study}", "ok ok ok ok ok ok ok ok ok ok ok ok ok"),
+        row("GET", "/api/v1/studies/{draft_study}", "404 404 404 404 404 404 404 404 404 404 ok 404 ok"),
+        row("PATCH", "/api/v1/studies/{study}", "401 403 403 403 403 403 403 403 403 403 ok 403 ok").body(r#"{"status":"open"}"#),
+        row("PATCH", "/api/v1/studies/{draft_study}", "401 404 404 404 404 404 404 404 404 404 ok 404 ok").body(r#"{"lay_summary":"Un questionnaire par mois."}"#),
+        row("GET", "/api/v1/studies/{study}/questionnaires", "ok ok ok ok ok ok ok ok ok ok ok ok ok"),
+        row("GET", "/api/v1/studies/{draft_study}/questionnaires", "404 404 404 404 404 404 404 404 404 404 ok 404 ok"),
+        row("POST", "/api/v1/studies/{study}/questionnaires", "401 403 403 403 403 403 403 403 403 403 ok 403 ok").body(r#"{"title":"Sommeil","schedule":{"opens_at":"{opens_at}","recurrence":"days","every":30,"window_days":7},"items":[{"link_id":"woke","text":"Réveillé(e) ?","type":"boolean"}]}"#),
+        row("POST", "/api/v1/studies/{draft_study}/questionnaires", "401 404 404 404 404 404 404 404 404 404 ok 404 ok").body(r#"{"title":"Sommeil","schedule":{"opens_at":"{opens_at}","recurrence":"once","window_days":7},"items":[{"link_id":"woke","text":"Réveillé(e) ?","type":"boolean"}]}"#),
+        row("GET", "/api/v1/questionnaires/{questionnaire}", "ok ok ok ok ok ok ok ok ok ok ok ok ok"),
+        row("GET", "/api/v1/questionnaires/{draft_questionnaire}", "404 404 404 404 404 404 404 404 404 404 ok 404 ok"),
+        row("GET", "/api/v1/questionnaires/{questionnaire}/fhir", "ok ok ok ok ok ok ok ok ok ok ok ok ok"),
+        row("GET", "/api/v1/questionnaires/{draft_questionnaire}/fhir", "404 404 404 404 404 404 404 404 404 404 ok 404 ok"),
+        row("PUT", "/api/v1/questionnaires/{questionnaire}", "401 403 403 403 403 403 403 403 403 403 ok 403 ok").body(r#"{"title":"Douleur","schedule":{"opens_at":"{opens_at}","recurrence":"once","window_days":90},"items":[{"link_id":"pain","text":"Douleur","type":"scale","required":true,"min":0,"max":10}]}"#),
+        row("PUT", "/api/v1/questionnaires/{draft_questionnaire}", "401 404 404 404 404 404 404 404 404 404 ok 404 ok").body(r#"{"title":"Douleur","schedule":{"opens_at":"{opens_at}","recurrence":"once","window_days":90},"items":[{"link_id":"pain","text":"Douleur","type":"scale","required":true,"min":0,"max":10}]}"#),
+        row("POST", "/api/v1/studies/{study}/consent", "401 409 ok ok 403 403 ok 403 403 403 403 403 403").body(r#"{"text_version":1}"#),
+        row("POST", "/api/v1/studies/{draft_study}/consent", "401 404 404 404 404 404 404 404 404 404 409 404 409").body(r#"{"text_version":1}"#),
+        row("POST", "/api/v1/questionnaires/{questionnaire}/responses", "401 ok ok ok 403 403 ok 403 403 403 403 403 403").body(r#"{"answers":{"pain":3}}"#),
+        row("POST", "/api/v1/questionnaires/{draft_questionnaire}/responses", "401 404 404 404 404 404 404 404 404 404 409 404 409").body(r#"{"answers":{"pain":3}}"#),
+        row("GET", "/api/v1/members/me/consents", "401 ok ok ok ok ok ok ok ok ok ok ok ok"),
+        row("GET", "/api/v1/members/me/questionnaires/due", "401 ok ok ok ok ok ok ok ok ok ok ok ok"),
+        row("GET", "/api/v1/members/me/responses", "401 ok ok ok ok ok ok ok ok ok ok ok ok"),
+        row("GET", "/api/v1/members/me/responses/fhir", "401 ok ok ok ok ok ok ok ok ok ok ok ok"),
+        row("GET", "/api/v1/studies/{study}/export", "401 403 403 403 403 403 403 403 403 403 ok 403 ok"),
+        row("GET", "/api/v1/studies/{study}/export?format=csv", "401 403 403 403 403 403 403 403 403 403 ok 403 ok"),
+        row("GET", "/api/v1/studies/{draft_study}/export", "401 404 404 404 404 404 404 404 404 404 ok 404 ok"),
+        row("GET", "/api/v1/studies/{study}/aggregates", "401 403 403 403 403 403 403 403 403 403 ok 403 ok"),
+        row("GET", "/api/v1/studies/{study}/audit", "401 403 403 403 403 403 403 403 403 403 ok 403 ok"),
+        row("DELETE", "/api/v1/studies/{study}/consent?past_answers=keep_pseudonymous", "401 ok ok ok 409 409 ok 409 409 409 409 409 409"),
+        row("DELETE", "/api/v1/studies/{draft_study}/consent?past_answers=delete", "401 404 404 404 404 404 404 404 404 404 409 404 409"),
         row("GET", "/api/v1/search?q=fixture", "ok ok ok ok ok ok ok ok ok ok ok ok ok"),
         row("GET", "/api/v1/search?q=reunion", "ok ok ok ok ok ok ok ok ok ok ok ok ok"),
         row("GET", "/api/v1/search?q=fiche", "ok ok ok ok ok ok ok ok ok ok ok ok ok"),
@@ -784,6 +816,74 @@ async fn world() -> World {
     world.ids.insert("draft", draft);
     world.ids.insert("published", published);
     world.ids.insert("place", id_of(&place));
+
+    // Research: the editor is also a researcher, with an open study for patients (that
+    // `member` consented to) and a draft, each with a questionnaire.
+    // Questionnaires open yesterday, whatever day the test runs.
+    world.ids.insert(
+        "opens_at",
+        (chrono::Utc::now() - chrono::TimeDelta::days(1)).to_rfc3339(),
+    );
+    let researcher = world.actor("editor");
+    world
+        .ok(
+            Method::PUT,
+            &format!("/api/v1/members/{}/researcher", researcher.id),
+            world.actor("admin"),
+            None,
+        )
+        .await;
+    let mut studies = Vec::new();
+    for title in ["Fatigue au quotidien", "Brouillon d'étude"] {
+        let study = world
+            .ok(
+                Method::POST,
+                "/api/v1/studies",
+                researcher,
+                Some(
+                    json!({"title": title, "sponsor": "AP-HP", "ethics_reference": "CPP 2026-1",
+                    "eligibility": {"kinds": ["patient"]},
+                    "consent_text": {"body": "J'accepte de répondre."}}),
+                ),
+            )
+            .await;
+        let study = id_of(&study);
+        let questionnaire = world
+            .ok(
+                Method::POST,
+                &format!("/api/v1/studies/{study}/questionnaires"),
+                researcher,
+                Some(
+                    json!({"title": "Douleur", "schedule": {"opens_at": world.ids["opens_at"],
+                    "recurrence": "once", "window_days": 90},
+                    "items": [{"link_id": "pain", "text": "Douleur", "type": "scale",
+                        "required": true, "min": 0, "max": 10}]}),
+                ),
+            )
+            .await;
+        studies.push((study, id_of(&questionnaire)));
+    }
+    let [(study, questionnaire), (draft_study, draft_questionnaire)] = studies.try_into().unwrap();
+    world
+        .ok(
+            Method::PATCH,
+            &format!("/api/v1/studies/{study}"),
+            researcher,
+            Some(json!({"status": "open"})),
+        )
+        .await;
+    world
+        .ok(
+            Method::POST,
+            &format!("/api/v1/studies/{study}/consent"),
+            world.actor("member"),
+            Some(json!({"text_version": 1})),
+        )
+        .await;
+    world.ids.insert("study", study);
+    world.ids.insert("questionnaire", questionnaire);
+    world.ids.insert("draft_study", draft_study);
+    world.ids.insert("draft_questionnaire", draft_questionnaire);
     world
 }
 

@@ -543,6 +543,13 @@ struct Fixtures {
     campaign: String,
     secret: String,
     token: String,
+    /// Open, the admin consented: for questionnaires and answers.
+    study: String,
+    questionnaire: String,
+    /// Open, no consent yet: for consenting and withdrawing.
+    consent_study: String,
+    /// A draft: for study edits.
+    draft_study: String,
 }
 
 fn id_of(value: &Value) -> String {
@@ -744,7 +751,66 @@ async fn fixtures(app: &TestApp) -> Fixtures {
         .next()
         .unwrap()
         .to_owned();
+    // Research: the admin is made a researcher by the other admin (nobody grants themself).
+    call(
+        Method::PUT,
+        format!("/api/v1/members/{}/researcher", admin.id),
+        &staff,
+        None,
+    )
+    .await;
+    let mut studies = Vec::new();
+    for (title, status) in [
+        ("Étude Hostile", "open"),
+        ("Consentement Hostile", "open"),
+        ("Brouillon Hostile", "draft"),
+    ] {
+        let study = id_of(
+            &call(
+                Method::POST,
+                "/api/v1/studies".into(),
+                &admin,
+                Some(
+                    json!({"title": title, "sponsor": "AP-HP", "ethics_reference": "CPP 1",
+                    "eligibility": {"kinds": ["patient", "caregiver", "professional"]},
+                    "consent_text": {"body": "J'accepte."}}),
+                ),
+            )
+            .await,
+        );
+        if status == "open" {
+            call(
+                Method::PATCH,
+                format!("/api/v1/studies/{study}"),
+                &admin,
+                Some(json!({"status": "open"})),
+            )
+            .await;
+        }
+        studies.push(study);
+    }
+    let [study, consent_study, draft_study] = studies.try_into().unwrap();
+    let questionnaire = id_of(
+        &call(
+            Method::POST,
+            format!("/api/v1/studies/{study}/questionnaires"),
+            &admin,
+            Some(research_questionnaire()),
+        )
+        .await,
+    );
+    call(
+        Method::POST,
+        format!("/api/v1/studies/{study}/consent"),
+        &admin,
+        Some(json!({"text_version": 1})),
+    )
+    .await;
     Fixtures {
+        study,
+        questionnaire,
+        consent_study,
+        draft_study,
         admin,
         other,
         banned,
@@ -767,6 +833,28 @@ async fn fixtures(app: &TestApp) -> Fixtures {
         secret,
         token,
     }
+}
+
+/// The research questionnaire of the fixtures and of the questionnaire examples: every item type,
+/// skip logic.
+fn research_questionnaire() -> Value {
+    // Open since yesterday, whatever day the test runs.
+    let opens_at = (chrono::Utc::now() - chrono::TimeDelta::days(1)).to_rfc3339();
+    json!({"title": "Suivi {n}", "schedule": {"opens_at": opens_at,
+    "recurrence": "once", "window_days": 90},
+    "items": [
+        {"link_id": "pain", "text": "Douleur", "type": "scale", "required": true,
+         "min": 0, "max": 10, "min_label": "aucune", "max_label": "maximale"},
+        {"link_id": "sleep", "text": "Sommeil", "type": "single_choice",
+         "answer_option": [{"code": "good", "display": "Bon"}, {"code": "bad", "display": "Mauvais"}]},
+        {"link_id": "symptoms", "text": "Symptômes", "type": "multiple_choice",
+         "answer_option": [{"code": "fatigue", "display": "Fatigue"}, {"code": "fever", "display": "Fièvre"}]},
+        {"link_id": "woke", "text": "Réveillé(e) ?", "type": "boolean"},
+        {"link_id": "nights", "text": "Nuits", "type": "number", "unit": "nuits", "min": 0,
+         "max": 31, "enable_when": {"question": "woke", "answer": true}},
+        {"link_id": "since", "text": "Depuis", "type": "date"},
+        {"link_id": "notes", "text": "Remarques", "type": "text", "max_chars": 500}
+    ]})
 }
 
 // --- the plan: who sends each operation, where, and a valid example body --------------------
@@ -822,6 +910,12 @@ fn path_value(op: &str, path: &str, param: &str, fx: &Fixtures) -> String {
                     fx.draft.clone()
                 }
                 "resources" => fx.resource.clone(),
+                "studies" if matches!(op, "give_consent" | "withdraw_consent") => {
+                    fx.consent_study.clone()
+                }
+                "studies" if op == "update_study" => fx.draft_study.clone(),
+                "studies" => fx.study.clone(),
+                "questionnaires" => fx.questionnaire.clone(),
                 other => panic!("no fixture for /{other}/{{{param}}}"),
             }
         }
@@ -829,7 +923,20 @@ fn path_value(op: &str, path: &str, param: &str, fx: &Fixtures) -> String {
 }
 
 /// Operations without a JSON body (their input is their path and query).
-const NO_BODY: [&str; 70] = [
+const NO_BODY: [&str; 83] = [
+    "list_studies",
+    "get_study",
+    "withdraw_consent",
+    "export_study",
+    "study_aggregates",
+    "study_audit",
+    "list_questionnaires",
+    "get_questionnaire",
+    "get_questionnaire_fhir",
+    "my_consents",
+    "my_due_questionnaires",
+    "my_responses",
+    "my_responses_fhir",
     "get_openapi",
     "healthz",
     "readyz",
@@ -988,6 +1095,22 @@ fn example(op: &str, fx: &Fixtures) -> Option<Value> {
             "condition_ids": [c]}),
         "review_resource" => json!({"decision": "request_changes", "comment": "À revoir",
             "review_in_months": 24}),
+        "create_study" => json!({"title": "Étude {n}", "lay_summary": "Un questionnaire par mois.",
+            "sponsor": "AP-HP", "ethics_reference": "CPP 2026-A01234-56",
+            "eligibility": {"kinds": ["patient", "caregiver"], "condition_ids": [c],
+                "min_age": 18, "max_age": 99},
+            "consent_text": {"body": "J'accepte de répondre.", "shares_free_text": false}}),
+        "update_study" => json!({"title": "Brouillon Hostile", "lay_summary": "Chaque mois.",
+            "sponsor": "AP-HP", "ethics_reference": "CPP 2",
+            "eligibility": {"kinds": ["patient"], "condition_ids": [c], "min_age": 18,
+                "max_age": 99},
+            "consent_text": {"body": "J'accepte.", "shares_free_text": true},
+            "status": "draft"}),
+        "give_consent" => json!({"text_version": 1}),
+        "create_questionnaire" | "replace_questionnaire" => research_questionnaire(),
+        "submit_response" => json!({"answers": {"pain": 3, "sleep": "good",
+            "symptoms": ["fatigue"], "woke": true, "nights": 4, "since": "2024-05-01",
+            "notes": "Plus fatiguée le soir"}}),
         "donation_webhook" => json!({"campaign_id": fx.campaign, "payment_id": "pay-{n}",
             "amount_cents": 1000, "currency": "EUR", "donor_name": "Famille",
             "anonymous": false, "paid_at": "2025-01-02T00:00:00Z"}),

@@ -5,6 +5,7 @@ pub mod follows;
 pub mod get;
 pub mod kind;
 pub mod me;
+pub mod research;
 pub mod researcher;
 pub mod role;
 pub mod settings;
