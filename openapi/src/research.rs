@@ -284,7 +284,8 @@ impl utoipa::PartialSchema for AnswerValue {
             .description(Some(
                 "An answer: an option code, a date (YYYY-MM-DD) or a text (string); several \
                  option codes (array); a scale value or a number (number); yes/no (boolean). \
-                 Which one an item takes depends on its `type`.",
+                 Which one an item takes depends on its `type`. In an answer set, `null` is no \
+                 answer (as if the item were absent).",
             ))
             .item(
                 ObjectBuilder::new()
@@ -303,6 +304,7 @@ impl utoipa::PartialSchema for AnswerValue {
             )
             .item(ObjectBuilder::new().schema_type(Type::Number))
             .item(ObjectBuilder::new().schema_type(Type::Boolean))
+            .item(ObjectBuilder::new().schema_type(Type::Null))
             .into()
     }
 }
@@ -438,7 +440,8 @@ pub struct DueList {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"answers": {"pain": 4, "woke": true, "nights": 3}}))]
 pub struct SubmitResponseRequest {
-    /// From `link_id` to the answer. Items skipped by `enable_when` must be absent.
+    /// From `link_id` to the answer. Items skipped by `enable_when` must be absent (or
+    /// `null`: no answer).
     pub answers: BTreeMap<String, AnswerValue>,
 }
 

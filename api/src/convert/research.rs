@@ -287,7 +287,9 @@ pub(crate) fn parse_answers(
 ) -> Result<BTreeMap<Code, AnswerValue>, ApiError> {
     let mut errors = Errors::new();
     let mut parsed = BTreeMap::new();
-    for (link_id, value) in answers {
+    // `null` is no answer (as if the key were absent): a form may send every item.
+    let given = answers.into_iter().filter(|(_, value)| !value.0.is_null());
+    for (link_id, value) in given {
         // The key is named only once it is a valid code: never echo arbitrary input.
         let Ok(code) = Code::parse(&link_id) else {
             errors.push(FieldError::new(

@@ -22,6 +22,7 @@ mod members;
 mod places;
 mod posts;
 mod reliability;
+mod research;
 mod resources;
 mod rights;
 mod search;
