@@ -10,8 +10,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_actix_web::{AppExt, scope};
 
 use crate::handlers::{
-    associations, auth, conditions, events, groups, health, members, places, posts, questionnaires,
-    resources, search, studies,
+    associations, auth, conditions, consents, events, groups, health, members, places, posts,
+    questionnaires, resources, search, studies,
 };
 
 #[derive(OpenApi)]
@@ -132,6 +132,10 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .service(members::researcher::grant_researcher)
                 .service(members::researcher::revoke_researcher)
                 .service(members::research::my_consents)
+                .service(consents::announcements::get_announcements_text)
+                .service(consents::announcements::publish_announcements_text)
+                .service(consents::announcements::consent_to_announcements)
+                .service(consents::announcements::withdraw_announcements_consent)
                 .service(members::research::my_due_questionnaires)
                 .service(members::research::my_responses)
                 .service(members::research::my_responses_fhir)

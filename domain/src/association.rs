@@ -241,14 +241,18 @@ pub struct Recipient<'a> {
     pub condition_ids: &'a [ConditionId],
     /// Who may see the member's conditions: see [`conditions_targetable`].
     pub conditions_visibility: Visibility,
+    /// A current consent to the purpose `announcements`.
+    pub consented_to_announcements: bool,
     pub receives_announcements: bool,
 }
 
-/// Policy: may an announcement be targeted by this member's conditions? Only when the member
-/// shows them to other members: otherwise an author who targets a condition (and learns, by
-/// any channel, who read the announcement) would learn who has it.
-pub fn conditions_targetable(visibility: Visibility) -> bool {
-    visibility != Visibility::Private
+/// Policy: may an announcement be targeted by this member's conditions? When the member shows
+/// them to other members, or gave a current consent to the purpose `announcements` (whose text
+/// says their conditions, even private, select the prevention messages they receive, and that
+/// no association learns who received one). Otherwise an author who targets a condition (and
+/// learns, by any channel, who read the announcement) would learn who has it.
+pub fn conditions_targetable(visibility: Visibility, consented_to_announcements: bool) -> bool {
+    visibility != Visibility::Private || consented_to_announcements
 }
 
 impl Targeting {
@@ -261,11 +265,13 @@ impl Targeting {
                 .is_some_and(|region| region.to_lowercase() == wanted.key())
         });
         let condition = self.condition_ids.is_empty()
-            || (conditions_targetable(recipient.conditions_visibility)
-                && self
-                    .condition_ids
-                    .iter()
-                    .any(|c| recipient.condition_ids.contains(c)));
+            || (conditions_targetable(
+                recipient.conditions_visibility,
+                recipient.consented_to_announcements,
+            ) && self
+                .condition_ids
+                .iter()
+                .any(|c| recipient.condition_ids.contains(c)));
         kind && region && condition
     }
 }
@@ -416,6 +422,7 @@ mod tests {
             region: Some("bretagne"),
             condition_ids: &[sep],
             conditions_visibility: Visibility::Members,
+            consented_to_announcements: false,
             receives_announcements: true,
         };
         assert!(targeting.matches(&base));
@@ -429,6 +436,14 @@ mod tests {
                 ..base
             }),
             "a private condition never matches"
+        );
+        assert!(
+            targeting.matches(&Recipient {
+                conditions_visibility: Visibility::Private,
+                consented_to_announcements: true,
+                ..base
+            }),
+            "unless the member consented to targeted announcements"
         );
         assert!(
             Targeting {

@@ -114,6 +114,17 @@ pub fn standing(records: &[ConsentRecord], purpose: Purpose, current_version: u3
     }
 }
 
+/// Policy: who publishes a new version of a platform-wide consent text (`announcements`)?
+/// Platform admins: the platform, not an association, asks for this consent.
+pub fn can_publish_platform_text(
+    actor_role: crate::member::PlatformRole,
+) -> Result<(), crate::policy::Refusal> {
+    crate::policy::allow(
+        actor_role == crate::member::PlatformRole::Admin,
+        crate::policy::Refusal::Forbidden,
+    )
+}
+
 /// Why a consent step is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum ConsentRefusal {

@@ -201,7 +201,8 @@ pub fn list_for_association(
 /// The live announcements that reach this member's home feed, newest first — the SQL form of
 /// `domain::association::reaches`: from associations they joined or follow, or targeted at
 /// their profile (kind, region, any of their conditions — only when they show their conditions
-/// to other members, `domain::association::conditions_targetable`) unless they opted out.
+/// to other members or consented to the purpose `announcements`,
+/// `domain::association::conditions_targetable`) unless they opted out.
 pub fn for_member(
     conn: &mut DbConnection,
     member: MemberId,
@@ -222,8 +223,19 @@ pub fn for_member(
     else {
         return Ok(Vec::new());
     };
-    let conditions_targetable =
-        conditions_targetable(parse_enum(&conditions_visibility, Visibility::parse)?);
+    let purpose = entraide_domain::consent::Purpose::Announcements;
+    let consented = match crate::consents::current_version(conn, purpose)? {
+        Some(current) => {
+            let ledger = crate::consents::ledger(conn, member, Some(purpose))?;
+            entraide_domain::consent::standing(&ledger, purpose, current)
+                == entraide_domain::consent::Standing::Current
+        }
+        None => false,
+    };
+    let conditions_targetable = conditions_targetable(
+        parse_enum(&conditions_visibility, Visibility::parse)?,
+        consented,
+    );
     let at = to_db_time(now);
     let joined = association_memberships::table
         .filter(association_memberships::member_id.eq(me.clone()))

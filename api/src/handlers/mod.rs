@@ -4,6 +4,7 @@
 pub mod associations;
 pub mod auth;
 pub mod conditions;
+pub mod consents;
 pub mod events;
 pub mod groups;
 pub mod health;

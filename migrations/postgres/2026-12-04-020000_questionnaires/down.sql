@@ -1,3 +1,5 @@
+DELETE FROM consents WHERE purpose = 'announcements';
+DELETE FROM consent_texts WHERE purpose = 'announcements';
 DROP TABLE research_audit;
 DROP TABLE responses;
 DROP TABLE questionnaire_versions;

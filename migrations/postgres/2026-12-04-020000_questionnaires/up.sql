@@ -55,3 +55,14 @@ CREATE TABLE research_audit (
     at TIMESTAMP NOT NULL
 );
 CREATE INDEX research_audit_study_idx ON research_audit (study_id, at);
+
+-- The platform's first text for the purpose `announcements` (platform admins publish the next
+-- versions): a member who agrees lets their conditions, even private, select the targeted
+-- prevention announcements they receive.
+INSERT INTO consent_texts (purpose, version, body, shares_free_text, created_at) VALUES (
+    'announcements', 1,
+    'J''accepte que mes pathologies, même si je les garde privées sur mon profil, servent à m''adresser les messages de prévention ciblés des associations. Aucune association ne voit à qui un message est adressé ni qui l''a lu. Je peux retirer ce consentement à tout moment.
+
+I agree that my conditions, even those I keep private on my profile, are used to send me the associations'' targeted prevention messages. No association sees whom a message is sent to or who read it. I can withdraw this consent at any time.',
+    FALSE, '2026-12-04 00:00:00'
+);

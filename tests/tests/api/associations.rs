@@ -707,6 +707,92 @@ async fn announcements_never_reach_members_through_a_private_condition_nor_carry
         feed_announcements(&app, &private).await.is_empty(),
         "a private condition never matches a targeting rule"
     );
+    // Unless the member consents to the purpose `announcements`, to its current text.
+    let text = app
+        .ok_json(
+            Method::GET,
+            "/api/v1/consent-texts/announcements",
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(text["version"], 1);
+    let consent = |version: u32| {
+        app.call(
+            Method::POST,
+            "/api/v1/members/me/consents/announcements",
+            Some(&private),
+            Some(json!({ "text_version": version })),
+        )
+    };
+    let stale = consent(2).await;
+    crate::support::assert_problem(stale, reqwest::StatusCode::CONFLICT, "consent_text_changed")
+        .await;
+    assert_eq!(consent(1).await.status(), reqwest::StatusCode::NO_CONTENT);
+    assert_eq!(
+        feed_announcements(&app, &private).await,
+        ["Nouvel essai clinique"],
+        "consented: the private condition selects it"
+    );
+    // A new text asks again: until then, the private condition selects nothing.
+    let platform_admin = app.member("Plateforme", "professional").await;
+    app.make_admin(&platform_admin);
+    let refused = app
+        .call(
+            Method::PUT,
+            "/api/v1/consent-texts/announcements",
+            Some(&admin),
+            Some(json!({"body": "Texte 2"})),
+        )
+        .await;
+    crate::support::assert_problem(refused, reqwest::StatusCode::FORBIDDEN, "forbidden").await;
+    let text = app
+        .ok_json(
+            Method::PUT,
+            "/api/v1/consent-texts/announcements",
+            Some(&platform_admin),
+            Some(json!({"body": "Texte 2 : vos pathologies privées ciblent les messages."})),
+        )
+        .await;
+    assert_eq!(text["version"], 2);
+    assert!(feed_announcements(&app, &private).await.is_empty());
+    assert_eq!(consent(2).await.status(), reqwest::StatusCode::NO_CONTENT);
+    assert_eq!(
+        feed_announcements(&app, &private).await,
+        ["Nouvel essai clinique"]
+    );
+    // Withdrawn: at once.
+    let withdraw = || {
+        app.call(
+            Method::DELETE,
+            "/api/v1/members/me/consents/announcements",
+            Some(&private),
+            None,
+        )
+    };
+    assert_eq!(withdraw().await.status(), reqwest::StatusCode::NO_CONTENT);
+    assert!(feed_announcements(&app, &private).await.is_empty());
+    crate::support::assert_problem(
+        withdraw().await,
+        reqwest::StatusCode::CONFLICT,
+        "no_consent",
+    )
+    .await;
+    let ledger = app
+        .ok_json(
+            Method::GET,
+            "/api/v1/members/me/consents",
+            Some(&private),
+            None,
+        )
+        .await;
+    let purposes: Vec<&str> = ledger["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["purpose"].as_str().unwrap())
+        .collect();
+    assert_eq!(purposes, ["announcements", "announcements"]);
     // The member's choice applies at once: showing the condition brings it in.
     app.ok_json(
         Method::PATCH,

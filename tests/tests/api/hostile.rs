@@ -923,7 +923,9 @@ fn path_value(op: &str, path: &str, param: &str, fx: &Fixtures) -> String {
 }
 
 /// Operations without a JSON body (their input is their path and query).
-const NO_BODY: [&str; 83] = [
+const NO_BODY: [&str; 85] = [
+    "get_announcements_text",
+    "withdraw_announcements_consent",
     "list_studies",
     "get_study",
     "withdraw_consent",
@@ -1106,7 +1108,9 @@ fn example(op: &str, fx: &Fixtures) -> Option<Value> {
                 "max_age": 99},
             "consent_text": {"body": "J'accepte.", "shares_free_text": true},
             "status": "draft"}),
-        "give_consent" => json!({"text_version": 1}),
+        "give_consent" | "consent_to_announcements" => json!({"text_version": 1}),
+        "publish_announcements_text" => json!({"body": "Nouveau texte {n}.",
+            "shares_free_text": false}),
         "create_questionnaire" | "replace_questionnaire" => research_questionnaire(),
         "submit_response" => json!({"answers": {"pain": 3, "sleep": "good",
             "symptoms": ["fatigue"], "woke": true, "nights": 4, "since": "2024-05-01",
@@ -1442,7 +1446,22 @@ async fn run_operation(corpus: &mut Corpus<'_>, op: &Operation, part: Part) {
         path
     };
     let path = path_with(None);
-    let example = example(&op.id, fx);
+    let mut example = example(&op.id, fx);
+    if op.id == "consent_to_announcements"
+        && let Some(example) = example.as_mut()
+    {
+        // `publish_announcements_text` moves the version on: consent to the current one.
+        let text = corpus
+            .app
+            .ok_json(
+                Method::GET,
+                "/api/v1/consent-texts/announcements",
+                None,
+                None,
+            )
+            .await;
+        example["text_version"] = text["version"].clone();
+    }
     match part {
         Part::PathsAndQueries => {
             paths_and_queries(corpus, op, actor, &values, &path_with, example).await
