@@ -123,7 +123,7 @@ pub fn my_profile(account: &Account, pending: Option<&PendingKindChange>) -> wir
 }
 
 /// What one reader may see, as decided by `Profile::view_for`.
-pub fn member_profile(view: ProfileView<'_>) -> wire::MemberProfile {
+pub fn member_profile(view: ProfileView<'_>, researcher: bool) -> wire::MemberProfile {
     let ProfileView {
         id,
         pseudonym,
@@ -145,6 +145,7 @@ pub fn member_profile(view: ProfileView<'_>) -> wire::MemberProfile {
         language: language.map(|l| l.as_str().to_owned()),
         condition_ids: conditions.map(|ids| ids.iter().map(|c| c.as_uuid()).collect()),
         member_since: created_at,
+        researcher,
     }
 }
 

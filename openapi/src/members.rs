@@ -68,6 +68,10 @@ pub struct MemberProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub condition_ids: Option<Vec<Uuid>>,
     pub member_since: DateTime<Utc>,
+    /// Holds the researcher right (granted by a platform admin): runs studies on the platform.
+    /// Public, so members know who asks them questions.
+    #[serde(default)]
+    pub researcher: bool,
 }
 
 /// Who may see each optional part of your profile.

@@ -952,6 +952,27 @@ async fn only_researchers_draft_studies_and_drafts_stay_theirs() {
     );
     assert_eq!(study["consent_text"]["version"], 1);
     assert_eq!(study["researcher_id"], lab.researcher.id.to_string());
+    // The right shows on the researcher's profile, to anyone.
+    let profile = lab
+        .app
+        .ok_json(
+            Method::GET,
+            &format!("/api/v1/members/{}", lab.researcher.id),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(profile["researcher"], true);
+    let profile = lab
+        .app
+        .ok_json(
+            Method::GET,
+            &format!("/api/v1/members/{}", member.id),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(profile["researcher"], false);
     // A draft: 404 to others, listed to its researcher only.
     let hidden = lab
         .app

@@ -24,10 +24,9 @@ const PURPOSE: Purpose = Purpose::Announcements;
 /// association learns who received one). Public: read before consenting.
 #[utoipa::path(
     tag = "research",
-    security((), ("bearer" = [])),
     responses(
         (status = 200, description = "The current text", body = ConsentText),
-        p::ServerErrors,
+        p::NotFound, p::ServerErrors,
     )
 )]
 #[get("/consent-texts/announcements")]

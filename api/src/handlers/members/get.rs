@@ -2,7 +2,7 @@ use actix_web::{get, web};
 use entraide_domain::ids::MemberId;
 use entraide_openapi::members::MemberProfile;
 use entraide_openapi::problem as p;
-use entraide_persistence::members;
+use entraide_persistence::{members, researchers};
 use uuid::Uuid;
 
 use crate::convert;
@@ -31,11 +31,13 @@ pub async fn get_member(
     path: web::Path<Uuid>,
 ) -> Result<web::Json<MemberProfile>, ApiError> {
     let id = MemberId::from_uuid(path.into_inner());
-    let profile = db::read(&state, move |conn| {
-        members::find_profile(conn, id)?.ok_or(ApiError::NotFound)
+    let (profile, researcher) = db::read(&state, move |conn| {
+        let profile = members::find_profile(conn, id)?.ok_or(ApiError::NotFound)?;
+        Ok((profile, researchers::is_researcher(conn, id)?))
     })
     .await?;
     Ok(web::Json(convert::member_profile(
         profile.view_for(reader.viewer()),
+        researcher,
     )))
 }
