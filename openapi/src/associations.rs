@@ -296,6 +296,7 @@ pub struct CreateCampaignRequest {
     pub title: String,
     #[serde(default)]
     pub description: Option<String>,
+    #[serde(deserialize_with = "crate::integer::deserialize")]
     #[schema(minimum = 1)]
     pub goal_cents: i64,
     #[schema(example = "EUR")]
@@ -331,6 +332,7 @@ pub struct Donation {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RecordDonationRequest {
+    #[serde(deserialize_with = "crate::integer::deserialize")]
     #[schema(minimum = 1)]
     pub amount_cents: i64,
     /// Must be the campaign's currency.
@@ -352,6 +354,7 @@ pub struct DonationWebhook {
     pub campaign_id: Uuid,
     /// The provider's payment id: the same id is recorded once.
     pub payment_id: String,
+    #[serde(deserialize_with = "crate::integer::deserialize")]
     #[schema(minimum = 1)]
     pub amount_cents: i64,
     pub currency: String,

@@ -139,6 +139,7 @@ pub struct CreateEventRequest {
     #[schema(format = "uri")]
     pub online_url: Option<String>,
     pub venue: Option<Venue>,
+    #[serde(default, deserialize_with = "crate::integer::option")]
     #[schema(minimum = 1, maximum = 100000)]
     pub capacity: Option<i32>,
 }
@@ -161,7 +162,7 @@ pub struct UpdateEventRequest {
     #[serde(default, deserialize_with = "crate::double_option::deserialize")]
     #[schema(value_type = Option<Venue>)]
     pub venue: Option<Option<Venue>>,
-    #[serde(default, deserialize_with = "crate::double_option::deserialize")]
+    #[serde(default, deserialize_with = "crate::integer::double_option")]
     /// 1 to 100,000 places; `null`: unlimited.
     #[schema(value_type = Option<i32>, minimum = 1, maximum = 100000)]
     pub capacity: Option<Option<i32>>,

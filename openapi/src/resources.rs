@@ -89,6 +89,7 @@ pub struct CreateCommitteeRequest {
     pub description: Option<String>,
     pub association_id: Option<Uuid>,
     /// How many validations publish a version: 1 to 5 (default 1).
+    #[serde(default, deserialize_with = "crate::integer::option")]
     #[schema(minimum = 1, maximum = 5)]
     pub quorum: Option<i32>,
 }
@@ -115,9 +116,11 @@ pub struct ContentInput {
     #[schema(format = "uri")]
     pub url: Option<String>,
     pub provider: Option<String>,
+    #[serde(default, deserialize_with = "crate::integer::option")]
     pub duration_seconds: Option<i32>,
     pub book_authors: Option<String>,
     pub publisher: Option<String>,
+    #[serde(default, deserialize_with = "crate::integer::option")]
     pub year: Option<i32>,
     pub isbn: Option<String>,
     pub format: Option<String>,
@@ -253,6 +256,7 @@ pub struct ReviewRequest {
     #[serde(default)]
     pub comment: Option<String>,
     /// For a validation: months before the next review (1 to 60, default 24).
+    #[serde(default, deserialize_with = "crate::integer::option")]
     pub review_in_months: Option<u32>,
 }
 
