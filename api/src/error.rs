@@ -316,6 +316,7 @@ impl From<Refusal> for ApiError {
             Refusal::NotAssociationStaff => Self::refused(ProblemCode::NotAssociationStaff),
             Refusal::LastOwner => Self::conflict(ProblemCode::LastOwner),
             Refusal::LastAdmin => Self::conflict(ProblemCode::LastAdmin),
+            Refusal::SelfFollow => Self::refused(ProblemCode::SelfFollow),
         }
     }
 }

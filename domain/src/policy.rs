@@ -30,6 +30,9 @@ pub enum Refusal {
     /// The association's last active admin hands over before leaving or being demoted.
     #[error("the last admin")]
     LastAdmin,
+    /// A member does not follow themselves.
+    #[error("following oneself")]
+    SelfFollow,
 }
 
 /// `Ok` when `allowed`, the refusal otherwise.
