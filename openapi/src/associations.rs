@@ -123,6 +123,7 @@ pub struct CreateAssociationRequest {
     /// `true`: members join at once; `false` (the default): an admin approves each request.
     /// Either way, only members an admin approved (or gave a role) enter the association's
     /// private groups without a request.
+    #[schema(default = false)]
     pub open_membership: Option<bool>,
 }
 

@@ -119,6 +119,7 @@ pub struct CreateGroupRequest {
     /// Create the group in an association's name (you must be its admin).
     pub association_id: Option<Uuid>,
     /// Default `false`: only moderators create events.
+    #[schema(default = false)]
     pub members_can_create_events: Option<bool>,
 }
 

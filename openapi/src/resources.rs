@@ -105,7 +105,7 @@ pub struct CreateCommitteeRequest {
     pub association_id: Option<Uuid>,
     /// How many validations publish a version: 1 to 5 (default 1).
     #[serde(default, deserialize_with = "crate::integer::option")]
-    #[schema(minimum = 1, maximum = 5)]
+    #[schema(minimum = 1, maximum = 5, default = 1)]
     pub quorum: Option<i32>,
 }
 
@@ -412,6 +412,7 @@ pub struct ReviewRequest {
     pub comment: Option<String>,
     /// For a validation: months before the next review (1 to 60, default 24).
     #[serde(default, deserialize_with = "crate::integer::option")]
+    #[schema(minimum = 1, maximum = 60, default = 24)]
     pub review_in_months: Option<u32>,
 }
 
