@@ -3,13 +3,15 @@
 //! depend on `domain`, so this test, which sees both, keeps each literal equal to its constant.
 //! A new limit: add the attribute in `openapi/src`, then a line here.
 
+use entraide_domain::association::DEFAULT_OPEN_MEMBERSHIP;
 use entraide_domain::condition::ConditionName;
-use entraide_domain::event::MAX_CAPACITY;
+use entraide_domain::event::{DEFAULT_QUERY_RANGE, MAX_CAPACITY, MAX_QUERY_RANGE};
 use entraide_domain::geo::MAX_RADIUS_KM;
 use entraide_domain::group::{GroupDescription, GroupName};
 use entraide_domain::member::{Email, Password, Pseudonym};
 use entraide_domain::post::Body;
 use entraide_domain::profile::{Bio, Location};
+use entraide_domain::resource::{DEFAULT_QUORUM, DEFAULT_REVIEW_MONTHS, MAX_REVIEW_MONTHS};
 use entraide_domain::search::MAX_QUERY_CHARS;
 use entraide_domain::text::{Description, Title};
 use entraide_openapi::pagination::PageQuery;
@@ -147,5 +149,76 @@ fn numeric_limits_are_the_domain_limits() {
     assert_eq!(
         number(limit, "default"),
         f64::from(PageQuery::DEFAULT_LIMIT)
+    );
+}
+
+/// Defaults the server applies are in the document: as `default` where a value says it, in the
+/// descriptions where it depends on the request (the calendar's range starts now and ends
+/// [`DEFAULT_QUERY_RANGE`] later), each from the constant the server applies.
+#[test]
+fn defaults_are_the_servers() {
+    let doc = document();
+    let defaults: [(&str, &str, Value); 4] = [
+        (
+            "CreateCommitteeRequest",
+            "quorum",
+            Value::from(DEFAULT_QUORUM),
+        ),
+        (
+            "ReviewRequest",
+            "review_in_months",
+            Value::from(DEFAULT_REVIEW_MONTHS),
+        ),
+        (
+            "CreateAssociationRequest",
+            "open_membership",
+            Value::from(DEFAULT_OPEN_MEMBERSHIP),
+        ),
+        (
+            "CreateGroupRequest",
+            "members_can_create_events",
+            Value::from(false),
+        ),
+    ];
+    for (schema, field, default) in defaults {
+        assert_eq!(
+            property(&doc, schema, field)["default"],
+            default,
+            "{schema}.{field}"
+        );
+    }
+    let months = property(&doc, "ReviewRequest", "review_in_months");
+    assert_eq!(number(months, "maximum"), f64::from(MAX_REVIEW_MONTHS));
+
+    let days = |range: chrono::TimeDelta| format!("{} days", range.num_days());
+    let description = |name: &str| -> String {
+        let parameters = doc["paths"]["/api/v1/events"]["get"]["parameters"]
+            .as_array()
+            .unwrap();
+        let parameter = parameters.iter().find(|p| p["name"] == name).unwrap();
+        parameter["description"].as_str().unwrap().to_owned()
+    };
+    assert!(description("from").contains("Absent: now"));
+    let to = description("to");
+    assert!(
+        to.contains(&format!(
+            "Absent: {} after `from`",
+            days(DEFAULT_QUERY_RANGE)
+        )),
+        "{to}"
+    );
+    assert!(
+        to.contains(&format!("at most {} later", days(MAX_QUERY_RANGE))),
+        "{to}"
+    );
+    let operation = doc["paths"]["/api/v1/events"]["get"]["description"]
+        .as_str()
+        .unwrap();
+    assert!(
+        operation.contains(&format!(
+            "it ends {} after `from`",
+            days(DEFAULT_QUERY_RANGE)
+        )) && operation.contains(&format!("at most {}", days(MAX_QUERY_RANGE))),
+        "{operation}"
     );
 }

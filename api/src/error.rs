@@ -318,6 +318,7 @@ impl From<Refusal> for ApiError {
             Refusal::NotAssociationStaff => Self::refused(ProblemCode::NotAssociationStaff),
             Refusal::LastOwner => Self::conflict(ProblemCode::LastOwner),
             Refusal::LastAdmin => Self::conflict(ProblemCode::LastAdmin),
+            Refusal::SelfFollow => Self::refused(ProblemCode::SelfFollow),
             Refusal::NotAResearcher => Self::refused(ProblemCode::NotAResearcher),
             Refusal::NotEligible => Self::refused(ProblemCode::NotEligible),
         }

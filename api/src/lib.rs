@@ -12,6 +12,8 @@ mod announcement_cache;
 mod context;
 mod contract;
 #[cfg(test)]
+mod contract_examples;
+#[cfg(test)]
 mod contract_limits;
 mod convert;
 mod db;

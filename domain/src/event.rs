@@ -85,6 +85,8 @@ pub const MAX_DURATION: TimeDelta = TimeDelta::days(31);
 pub const MAX_RECURRING_DURATION: TimeDelta = TimeDelta::days(1);
 /// The widest date range a calendar query may ask for.
 pub const MAX_QUERY_RANGE: TimeDelta = TimeDelta::days(366);
+/// The range a calendar query covers when it names no end: this long after its start.
+pub const DEFAULT_QUERY_RANGE: TimeDelta = TimeDelta::days(90);
 /// The largest capacity.
 pub const MAX_CAPACITY: i32 = 100_000;
 

@@ -344,6 +344,16 @@ pub enum JoinRefusal {
     Banned,
 }
 
+/// Policy: nobody reserves a space (on creation, or by changing its audience) to a kind of member
+/// they are not: they could not enter it.
+pub fn can_reserve(audience: Audience, kind: MemberKind) -> Result<(), JoinRefusal> {
+    if audience.admits(kind) {
+        Ok(())
+    } else {
+        Err(JoinRefusal::WrongAudience)
+    }
+}
+
 /// Policy: what happens when `kind` asks to join a group where they stand at `membership`.
 /// `vouched` is true when the member belongs to the association that owns the group: they
 /// join its private spaces at once, as if invited.
@@ -612,6 +622,33 @@ mod tests {
                 can_participate(audience, reader, membership),
                 expected,
                 "{audience:?} {membership:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn nobody_reserves_a_space_to_another_kind() {
+        use Audience::*;
+        use MemberKind::*;
+        for (audience, kind, allowed) in [
+            (Everyone, Patient, true),
+            (Everyone, Professional, true),
+            (Patients, Patient, true),
+            (Patients, Caregiver, false),
+            (Caregivers, Caregiver, true),
+            (Caregivers, Professional, false),
+            (Professionals, Professional, true),
+            (Professionals, Patient, false),
+        ] {
+            let expected = if allowed {
+                Ok(())
+            } else {
+                Err(JoinRefusal::WrongAudience)
+            };
+            assert_eq!(
+                can_reserve(audience, kind),
+                expected,
+                "{audience:?} {kind:?}"
             );
         }
     }

@@ -9,6 +9,7 @@ use unicode_security::MixedScript;
 use validator::ValidateEmail;
 
 use crate::error::ParseError;
+use crate::ids::MemberId;
 use crate::policy::{Refusal, allow};
 
 /// What a member is to the community. Spaces can be reserved to one kind.
@@ -127,6 +128,11 @@ pub fn request_kind(
 /// Policy: has a waiting change reached its time?
 pub fn kind_change_due(effective_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
     effective_at <= now
+}
+
+/// Policy: a member follows others, never themselves (their own posts are in their feed anyway).
+pub fn can_follow(follower: MemberId, followed: MemberId) -> Result<(), Refusal> {
+    allow(follower != followed, Refusal::SelfFollow)
 }
 
 /// Policy: who may add conditions to the shared catalogue.
@@ -363,6 +369,13 @@ impl Password {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn nobody_follows_themselves() {
+        let (me, other) = (MemberId::new(), MemberId::new());
+        assert_eq!(can_follow(me, other), Ok(()));
+        assert_eq!(can_follow(me, me), Err(Refusal::SelfFollow));
+    }
 
     #[test]
     fn email_is_trimmed_and_lowercased() {

@@ -36,6 +36,9 @@ pub enum Refusal {
     /// The study is not for the member's kind or conditions.
     #[error("not eligible")]
     NotEligible,
+    /// A member does not follow themselves.
+    #[error("following oneself")]
+    SelfFollow,
 }
 
 /// `Ok` when `allowed`, the refusal otherwise.

@@ -92,6 +92,8 @@ wire_enum!(Expertise, "expertise", "invalid_expertise",
 
 /// How long a validation holds before the committee must review the resource again.
 pub const DEFAULT_REVIEW_MONTHS: u32 = 24;
+/// Validations that publish a version when a committee is created without a `quorum`.
+pub const DEFAULT_QUORUM: i32 = 1;
 
 /// The most tags, or sources, a version carries.
 pub const MAX_LIST: usize = 50;

@@ -45,6 +45,25 @@ pub struct MyAssociationMembership {
 
 /// An association, as its public page shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01939a4e-3333-7cc3-9a51-3c1f0e2b6d11",
+    "name": "Association Bretonne contre la Mucoviscidose",
+    "description": "Soutien aux familles et information sur la mucoviscidose en Bretagne.",
+    "region": "Bretagne",
+    "website": "https://abcm.example.org",
+    "contact_email": "contact@abcm.example.org",
+    "condition_ids": [
+        "01939a4e-4444-7cc3-9a51-3c1f0e2b6d11"
+    ],
+    "open_membership": true,
+    "status": "verified",
+    "verified_at": "2026-03-01T12:00:00Z",
+    "member_count": 42,
+    "follower_count": 310,
+    "created_at": "2026-02-20T09:00:00Z",
+    "following": true,
+    "membership": null
+}))]
 pub struct Association {
     pub id: Uuid,
     #[schema(example = "Association Bretonne contre la Mucoviscidose")]
@@ -76,6 +95,17 @@ pub struct Association {
 /// Register an association; you become its admin. It stays `pending` until verified.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "name": "Association Bretonne contre la Mucoviscidose",
+    "description": "Soutien aux familles et information sur la mucoviscidose en Bretagne.",
+    "region": "Bretagne",
+    "website": "https://abcm.example.org",
+    "contact_email": "contact@abcm.example.org",
+    "condition_ids": [
+        "01939a4e-4444-7cc3-9a51-3c1f0e2b6d11"
+    ],
+    "open_membership": true
+}))]
 pub struct CreateAssociationRequest {
     #[schema(min_length = 3, max_length = 120)]
     pub name: String,
@@ -93,12 +123,17 @@ pub struct CreateAssociationRequest {
     /// `true`: members join at once; `false` (the default): an admin approves each request.
     /// Either way, only members an admin approved (or gave a role) enter the association's
     /// private groups without a request.
+    #[schema(default = false)]
     pub open_membership: Option<bool>,
 }
 
 /// Changes (admins). Absent fields stay; `null` clears an optional one.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "website": "https://abcm.example.org/accueil",
+    "open_membership": false
+}))]
 pub struct UpdateAssociationRequest {
     pub name: Option<String>,
     pub description: Option<String>,
@@ -130,12 +165,25 @@ pub struct AssociationQuery {
 
 /// The result of joining: `active`, or `pending` when an admin approves members.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "status": "pending"
+}))]
 pub struct AssociationJoinResult {
     pub status: AssociationMembershipStatus,
 }
 
 /// A line of an association's member list (admins and volunteers only).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "member": {
+        "id": "01939a4e-1112-7cc3-9a51-3c1f0e2b6d11",
+        "pseudonym": "Lou",
+        "kind": "patient"
+    },
+    "role": "volunteer",
+    "status": "active",
+    "since": "2026-04-02T14:00:00Z"
+}))]
 pub struct AssociationMember {
     pub member: MemberSummary,
     pub role: AssociationRole,
@@ -154,6 +202,10 @@ pub struct AssociationMemberQuery {
 /// An admin's decision on a member: approve a request (`status: active`) and/or set the role.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "role": "volunteer",
+    "status": "active"
+}))]
 pub struct UpdateAssociationMemberRequest {
     pub role: Option<AssociationRole>,
     /// Only `active` (approve) may be set.
@@ -171,6 +223,10 @@ pub enum ApproveMembership {
 
 /// Whether you follow the association, and how many do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "following": true,
+    "follower_count": 12
+}))]
 pub struct FollowState {
     pub following: bool,
     pub follower_count: i64,
@@ -179,6 +235,10 @@ pub struct FollowState {
 /// The key the payment provider signs donation webhooks with. Keep it secret; asking for a new
 /// one revokes this one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "secret": "whsec_9d3e7f2b4c5f1c3b9e0a7d4e2f8b6c1a",
+    "webhook_path": "/api/v1/webhooks/donations/01939a4e-3333-7cc3-9a51-3c1f0e2b6d11"
+}))]
 pub struct WebhookSecret {
     pub secret: String,
     /// Where the provider sends the webhook.
@@ -208,6 +268,32 @@ pub struct AssociationRef {
 
 /// A prevention announcement.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01939a4e-cccc-7cc3-9a51-3c1f0e2b6d11",
+    "association": {
+        "id": "01939a4e-3333-7cc3-9a51-3c1f0e2b6d11",
+        "name": "Association Bretonne contre la Mucoviscidose",
+        "verified": true
+    },
+    "title": "Journée de dépistage le 12 mars",
+    "body": "Dépistage **gratuit** au CHU de Rennes, sans rendez-vous.",
+    "body_html": "<p>Dépistage <strong>gratuit</strong> au CHU de Rennes, sans rendez-vous.</p>",
+    "link": "https://abcm.example.org/depistage",
+    "targeting": {
+        "condition_ids": [
+            "01939a4e-4444-7cc3-9a51-3c1f0e2b6d11"
+        ],
+        "kinds": [
+            "patient",
+            "caregiver"
+        ],
+        "region": "Bretagne"
+    },
+    "publish_at": "2027-02-20T08:00:00Z",
+    "expires_at": "2027-03-13T00:00:00Z",
+    "live": false,
+    "created_at": "2027-02-10T16:30:00Z"
+}))]
 pub struct Announcement {
     pub id: Uuid,
     pub association: AssociationRef,
@@ -228,6 +314,20 @@ pub struct Announcement {
 /// A new announcement (admins of a verified association).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "title": "Journée de dépistage le 12 mars",
+    "body": "Dépistage **gratuit** au CHU de Rennes, sans rendez-vous.",
+    "link": "https://abcm.example.org/depistage",
+    "targeting": {
+        "kinds": [
+            "patient",
+            "caregiver"
+        ],
+        "region": "Bretagne"
+    },
+    "publish_at": "2027-02-20T08:00:00Z",
+    "expires_at": "2027-03-13T00:00:00Z"
+}))]
 pub struct CreateAnnouncementRequest {
     #[schema(min_length = 3, max_length = 120)]
     pub title: String,
@@ -245,6 +345,10 @@ pub struct CreateAnnouncementRequest {
 
 /// Your settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "receive_announcements": true,
+    "listed_in_member_lists": false
+}))]
 pub struct MemberSettings {
     /// Receive, in your home feed, announcements targeted at your profile from associations you
     /// neither joined nor follow. Those you joined or follow always reach you.
@@ -258,6 +362,9 @@ pub struct MemberSettings {
 /// Changes to your settings; absent fields stay.
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "listed_in_member_lists": false
+}))]
 pub struct UpdateMemberSettingsRequest {
     pub receive_announcements: Option<bool>,
     pub listed_in_member_lists: Option<bool>,
@@ -265,6 +372,26 @@ pub struct UpdateMemberSettingsRequest {
 
 /// A donation campaign and its public progress.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01939a4e-6666-7cc3-9a51-3c1f0e2b6d11",
+    "association": {
+        "id": "01939a4e-3333-7cc3-9a51-3c1f0e2b6d11",
+        "name": "Association Bretonne contre la Mucoviscidose",
+        "verified": true
+    },
+    "title": "Un répit pour les aidants",
+    "description": "Financer des séjours de répit pour les familles.",
+    "goal_cents": 1500000,
+    "currency": "EUR",
+    "starts_at": "2026-11-01T00:00:00Z",
+    "ends_at": "2027-01-31T23:59:59Z",
+    "payment_url": "https://pay.example.org/abcm/repit",
+    "raised_cents": 487500,
+    "donor_count": 61,
+    "percent": 32,
+    "open": true,
+    "created_at": "2026-10-20T10:00:00Z"
+}))]
 pub struct Campaign {
     pub id: Uuid,
     pub association: AssociationRef,
@@ -291,11 +418,21 @@ pub struct Campaign {
 /// A new campaign (admins of a verified association).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "title": "Un répit pour les aidants",
+    "description": "Financer des séjours de répit pour les familles.",
+    "goal_cents": 1500000,
+    "currency": "EUR",
+    "starts_at": "2026-11-01T00:00:00Z",
+    "ends_at": "2027-01-31T23:59:59Z",
+    "payment_url": "https://pay.example.org/abcm/repit"
+}))]
 pub struct CreateCampaignRequest {
     #[schema(min_length = 3, max_length = 120)]
     pub title: String,
     #[serde(default)]
     pub description: Option<String>,
+    #[serde(deserialize_with = "crate::integer::deserialize")]
     #[schema(minimum = 1)]
     pub goal_cents: i64,
     #[schema(example = "EUR")]
@@ -317,6 +454,14 @@ pub enum DonationSource {
 
 /// A recorded donation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01939a4e-bbbb-7cc3-9a51-3c1f0e2b6d11",
+    "campaign_id": "01939a4e-6666-7cc3-9a51-3c1f0e2b6d11",
+    "amount_cents": 5000,
+    "donor_name": "Famille Le Goff",
+    "source": "manual",
+    "received_at": "2026-11-12T15:20:00Z"
+}))]
 pub struct Donation {
     pub id: Uuid,
     pub campaign_id: Uuid,
@@ -330,7 +475,15 @@ pub struct Donation {
 /// A donation an association admin records by hand (a cheque, a transfer...).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "amount_cents": 5000,
+    "currency": "EUR",
+    "donor_name": "Famille Le Goff",
+    "received_at": "2026-11-12T15:20:00Z",
+    "payment_id": "cheque-2026-0042"
+}))]
 pub struct RecordDonationRequest {
+    #[serde(deserialize_with = "crate::integer::deserialize")]
     #[schema(minimum = 1)]
     pub amount_cents: i64,
     /// Must be the campaign's currency.
@@ -348,10 +501,20 @@ pub struct RecordDonationRequest {
 /// sha256=<hex HMAC-SHA256(secret, timestamp + "." + raw body)>`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "campaign_id": "01939a4e-6666-7cc3-9a51-3c1f0e2b6d11",
+    "payment_id": "pi_3Q8x2LkT9",
+    "amount_cents": 2500,
+    "currency": "EUR",
+    "donor_name": null,
+    "anonymous": true,
+    "paid_at": "2026-11-13T08:45:00Z"
+}))]
 pub struct DonationWebhook {
     pub campaign_id: Uuid,
     /// The provider's payment id: the same id is recorded once.
     pub payment_id: String,
+    #[serde(deserialize_with = "crate::integer::deserialize")]
     #[schema(minimum = 1)]
     pub amount_cents: i64,
     pub currency: String,
@@ -366,6 +529,17 @@ pub struct DonationWebhook {
 /// The webhook's answer: `recorded: false` when this payment id was already recorded (the
 /// existing donation is returned).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "recorded": true,
+    "donation": {
+        "id": "01939a4e-bbbb-7cc3-9a51-3c1f0e2b6d11",
+        "campaign_id": "01939a4e-6666-7cc3-9a51-3c1f0e2b6d11",
+        "amount_cents": 2500,
+        "donor_name": null,
+        "source": "webhook",
+        "received_at": "2026-11-13T08:45:00Z"
+    }
+}))]
 pub struct WebhookResult {
     pub recorded: bool,
     pub donation: Donation,

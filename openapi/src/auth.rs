@@ -8,6 +8,12 @@ use crate::members::MemberKind;
 /// A new account. The e-mail is private; the pseudonym is how others know you.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "email": "camille@example.org",
+    "password": "lanterne verte sous la pluie",
+    "pseudonym": "Camille",
+    "kind": "caregiver"
+}))]
 pub struct RegisterRequest {
     /// Normalised (trimmed, lower-cased) and unique; never shown to other members.
     #[schema(example = "camille@example.org", format = "email", max_length = 254)]
@@ -28,6 +34,10 @@ pub struct RegisterRequest {
 /// Credentials to log in with.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "email": "camille@example.org",
+    "password": "lanterne verte sous la pluie"
+}))]
 pub struct LoginRequest {
     #[schema(example = "camille@example.org", format = "email")]
     pub email: String,
@@ -38,6 +48,9 @@ pub struct LoginRequest {
 /// A refresh token to exchange for a new pair.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "refresh_token": "rt_5f1c3b9e0a7d4e2f8b6c1a9d3e7f2b4c"
+}))]
 pub struct RefreshRequest {
     pub refresh_token: String,
 }
@@ -46,6 +59,12 @@ pub struct RefreshRequest {
 /// before it expires (`expires_in` seconds), exchange `refresh_token` at `/auth/refresh`.
 /// Each refresh token works once: using one twice ends the whole session.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "access_token": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIwMTkzOWE0ZSJ9.c2lnbmF0dXJl",
+    "refresh_token": "rt_5f1c3b9e0a7d4e2f8b6c1a9d3e7f2b4c",
+    "token_type": "Bearer",
+    "expires_in": 900
+}))]
 pub struct TokenResponse {
     pub access_token: String,
     pub refresh_token: String,
@@ -60,6 +79,10 @@ pub struct TokenResponse {
 /// A password change. Other sessions are logged out; this one stays.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "current_password": "lanterne verte sous la pluie",
+    "new_password": "un ciel de traîne sur Brest"
+}))]
 pub struct ChangePasswordRequest {
     pub current_password: String,
     pub new_password: String,

@@ -6,6 +6,12 @@ use uuid::Uuid;
 
 /// A condition, with its Orphanet number (rare diseases) and ICD-10 code when it has them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01939a4e-4444-7cc3-9a51-3c1f0e2b6d11",
+    "name": "Multiple sclerosis",
+    "orpha_code": "802",
+    "icd10_code": "G35"
+}))]
 pub struct Condition {
     pub id: Uuid,
     #[schema(example = "Multiple sclerosis")]
@@ -20,6 +26,11 @@ pub struct Condition {
 /// A condition to add (platform admins).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "name": "Fabry disease",
+    "orpha_code": "ORPHA:324",
+    "icd10_code": "E75.2"
+}))]
 pub struct CreateConditionRequest {
     #[schema(example = "Fabry disease", min_length = 2, max_length = 120)]
     pub name: String,

@@ -63,6 +63,45 @@ pub struct Venue {
 
 /// An event. Times are in the event's time zone, RFC 3339 with offset.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01939a4e-5555-7cc3-9a51-3c1f0e2b6d11",
+    "title": "Café des aidants",
+    "description": "Un moment d'échange autour d'un café.",
+    "organizer": {
+        "id": "01939a4e-1111-7cc3-9a51-3c1f0e2b6d11",
+        "pseudonym": "Camille",
+        "kind": "caregiver"
+    },
+    "group": {
+        "id": "01939a4e-2222-7cc3-9a51-3c1f0e2b6d11",
+        "name": "Aidants Alzheimer Lyon"
+    },
+    "association": null,
+    "starts_at": "2026-12-08T18:00:00+01:00",
+    "ends_at": "2026-12-08T20:00:00+01:00",
+    "time_zone": "Europe/Paris",
+    "recurrence": "monthly_by_weekday",
+    "recurrence_until": "2027-06-30T22:00:00Z",
+    "online_url": null,
+    "venue": {
+        "address": "12 rue de la Santé",
+        "city": "Lyon",
+        "lat": 45.7485,
+        "lon": 4.8467
+    },
+    "capacity": 12,
+    "places_left": 4,
+    "status": "scheduled",
+    "cancelled_at": null,
+    "rescheduled_at": null,
+    "previous_starts_at": null,
+    "going_count": 8,
+    "interested_count": 3,
+    "waitlist_count": 0,
+    "my_rsvp": "going",
+    "can_manage": false,
+    "created_at": "2026-11-20T09:00:00Z"
+}))]
 pub struct Event {
     pub id: Uuid,
     pub title: String,
@@ -105,6 +144,50 @@ pub struct Event {
 
 /// One occurrence in a calendar query (the event itself for a single event).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "starts_at": "2026-12-08T17:00:00Z",
+    "ends_at": "2026-12-08T19:00:00Z",
+    "distance_km": null,
+    "event": {
+        "id": "01939a4e-5555-7cc3-9a51-3c1f0e2b6d11",
+        "title": "Café des aidants",
+        "description": "Un moment d'échange autour d'un café.",
+        "organizer": {
+            "id": "01939a4e-1111-7cc3-9a51-3c1f0e2b6d11",
+            "pseudonym": "Camille",
+            "kind": "caregiver"
+        },
+        "group": {
+            "id": "01939a4e-2222-7cc3-9a51-3c1f0e2b6d11",
+            "name": "Aidants Alzheimer Lyon"
+        },
+        "association": null,
+        "starts_at": "2026-12-08T18:00:00+01:00",
+        "ends_at": "2026-12-08T20:00:00+01:00",
+        "time_zone": "Europe/Paris",
+        "recurrence": "monthly_by_weekday",
+        "recurrence_until": "2027-06-30T22:00:00Z",
+        "online_url": null,
+        "venue": {
+            "address": "12 rue de la Santé",
+            "city": "Lyon",
+            "lat": 45.7485,
+            "lon": 4.8467
+        },
+        "capacity": 12,
+        "places_left": 4,
+        "status": "scheduled",
+        "cancelled_at": null,
+        "rescheduled_at": null,
+        "previous_starts_at": null,
+        "going_count": 8,
+        "interested_count": 3,
+        "waitlist_count": 0,
+        "my_rsvp": "going",
+        "can_manage": false,
+        "created_at": "2026-11-20T09:00:00Z"
+    }
+}))]
 pub struct EventOccurrence {
     #[schema(value_type = String, format = DateTime)]
     pub starts_at: DateTime<FixedOffset>,
@@ -119,6 +202,23 @@ pub struct EventOccurrence {
 /// an association (`association_id`: its admins and volunteers, once verified), or your own.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "title": "Café des aidants",
+    "description": "Un moment d'échange autour d'un café.",
+    "group_id": "01939a4e-2222-7cc3-9a51-3c1f0e2b6d11",
+    "starts_at": "2026-12-08T18:00:00+01:00",
+    "ends_at": "2026-12-08T20:00:00+01:00",
+    "time_zone": "Europe/Paris",
+    "recurrence": "monthly_by_weekday",
+    "recurrence_until": "2027-06-30T22:00:00Z",
+    "venue": {
+        "address": "12 rue de la Santé",
+        "city": "Lyon",
+        "lat": 45.7485,
+        "lon": 4.8467
+    },
+    "capacity": 12
+}))]
 pub struct CreateEventRequest {
     #[schema(min_length = 3, max_length = 120)]
     pub title: String,
@@ -139,6 +239,7 @@ pub struct CreateEventRequest {
     #[schema(format = "uri")]
     pub online_url: Option<String>,
     pub venue: Option<Venue>,
+    #[serde(default, deserialize_with = "crate::integer::option")]
     #[schema(minimum = 1, maximum = 100000)]
     pub capacity: Option<i32>,
 }
@@ -147,6 +248,11 @@ pub struct CreateEventRequest {
 /// `null` clears an optional one.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "starts_at": "2026-12-08T18:30:00+01:00",
+    "ends_at": "2026-12-08T20:30:00+01:00",
+    "capacity": null
+}))]
 pub struct UpdateEventRequest {
     pub title: Option<String>,
     pub description: Option<String>,
@@ -161,7 +267,7 @@ pub struct UpdateEventRequest {
     #[serde(default, deserialize_with = "crate::double_option::deserialize")]
     #[schema(value_type = Option<Venue>)]
     pub venue: Option<Option<Venue>>,
-    #[serde(default, deserialize_with = "crate::double_option::deserialize")]
+    #[serde(default, deserialize_with = "crate::integer::double_option")]
     /// 1 to 100,000 places; `null`: unlimited.
     #[schema(value_type = Option<i32>, minimum = 1, maximum = 100000)]
     pub capacity: Option<Option<i32>>,
@@ -192,12 +298,21 @@ pub struct EventQuery {
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "status": "going"
+}))]
 pub struct RsvpRequest {
     pub status: RsvpAnswer,
 }
 
 /// Your answer as recorded (`waitlisted` when full) and the event's counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "status": "waitlisted",
+    "going_count": 12,
+    "interested_count": 3,
+    "waitlist_count": 1
+}))]
 pub struct RsvpResult {
     pub status: RsvpStatus,
     pub going_count: i64,
@@ -207,6 +322,15 @@ pub struct RsvpResult {
 
 /// A line of the attendee list (organisers only).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "member": {
+        "id": "01939a4e-1112-7cc3-9a51-3c1f0e2b6d11",
+        "pseudonym": "Lou",
+        "kind": "patient"
+    },
+    "status": "going",
+    "since": "2026-11-21T18:04:00Z"
+}))]
 pub struct Attendee {
     pub member: MemberSummary,
     pub status: RsvpStatus,
@@ -216,6 +340,10 @@ pub struct Attendee {
 /// Your personal calendar feed: subscribe to `webcal_url` in a calendar application. Anyone
 /// with the URL reads your events: asking again revokes it and gives a new one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "webcal_url": "webcal://entraide.example.org/api/v1/calendar/cal_3b9e0a7d4e2f8b6c",
+    "https_url": "https://entraide.example.org/api/v1/calendar/cal_3b9e0a7d4e2f8b6c"
+}))]
 pub struct CalendarFeed {
     pub webcal_url: String,
     pub https_url: String,

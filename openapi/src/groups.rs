@@ -56,6 +56,23 @@ pub struct MyMembership {
 /// A group as the directory shows it. Every group's directory entry is public — a private
 /// group's name and description may be listed; its content never.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01939a4e-2222-7cc3-9a51-3c1f0e2b6d11",
+    "name": "Sclérose en plaques — Bretagne",
+    "description": "Partager le quotidien avec la SEP, entre personnes concernées.",
+    "condition_id": "01939a4e-4444-7cc3-9a51-3c1f0e2b6d11",
+    "visibility": "public",
+    "audience": "everyone",
+    "association_id": null,
+    "member_count": 128,
+    "members_can_create_events": false,
+    "created_at": "2026-02-01T08:00:00Z",
+    "can_read": true,
+    "membership": {
+        "role": "member",
+        "status": "active"
+    }
+}))]
 pub struct Group {
     pub id: Uuid,
     #[schema(example = "Sclérose en plaques — Bretagne")]
@@ -82,6 +99,12 @@ pub struct Group {
 /// A new group; you become its owner.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "name": "Aidants Alzheimer Lyon",
+    "description": "Un espace entre aidants de proches atteints de la maladie d'Alzheimer.",
+    "visibility": "private",
+    "audience": "caregivers"
+}))]
 pub struct CreateGroupRequest {
     #[schema(example = "Aidants Alzheimer Lyon", min_length = 3, max_length = 80)]
     pub name: String,
@@ -96,12 +119,17 @@ pub struct CreateGroupRequest {
     /// Create the group in an association's name (you must be its admin).
     pub association_id: Option<Uuid>,
     /// Default `false`: only moderators create events.
+    #[schema(default = false)]
     pub members_can_create_events: Option<bool>,
 }
 
 /// Changes to a group (owners and moderators; `audience` owners only). Absent fields stay.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "description": "Rencontres mensuelles et entraide au quotidien.",
+    "members_can_create_events": true
+}))]
 pub struct UpdateGroupRequest {
     pub name: Option<String>,
     pub description: Option<String>,
@@ -129,6 +157,9 @@ pub struct GroupQuery {
 
 /// The result of asking to join: `active` (joined) or `pending` (a moderator will decide).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "status": "active"
+}))]
 pub struct JoinResult {
     pub status: MembershipStatus,
 }
@@ -143,6 +174,16 @@ pub struct MemberSummary {
 
 /// A line of a group's member list or join-request queue.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "member": {
+        "id": "01939a4e-1112-7cc3-9a51-3c1f0e2b6d11",
+        "pseudonym": "Lou",
+        "kind": "patient"
+    },
+    "role": "moderator",
+    "status": "active",
+    "since": "2026-02-03T11:00:00Z"
+}))]
 pub struct GroupMember {
     pub member: MemberSummary,
     pub role: GroupRole,
@@ -154,6 +195,9 @@ pub struct GroupMember {
 /// Names a member to invite or ban.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "member_id": "01939a4e-1112-7cc3-9a51-3c1f0e2b6d11"
+}))]
 pub struct MemberReference {
     pub member_id: Uuid,
 }
@@ -162,6 +206,9 @@ pub struct MemberReference {
 /// may then step down.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "role": "moderator"
+}))]
 pub struct GroupRoleChange {
     pub role: GroupRole,
 }

@@ -50,6 +50,14 @@ pub struct Location {
 /// A profile as another member or a visitor sees it. Optional parts are absent when empty
 /// *or* hidden from this reader: the two cannot be told apart.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01939a4e-1111-7cc3-9a51-3c1f0e2b6d11",
+    "pseudonym": "Camille",
+    "kind": "caregiver",
+    "bio": "Aidante de ma mère depuis 2021.",
+    "language": "fr",
+    "member_since": "2026-01-15T10:00:00Z"
+}))]
 pub struct MemberProfile {
     pub id: Uuid,
     #[schema(example = "Camille")]
@@ -100,6 +108,34 @@ pub struct ProfileVisibilityChanges {
 
 /// Your own account and profile, everything included.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01939a4e-1111-7cc3-9a51-3c1f0e2b6d11",
+    "email": "camille@example.org",
+    "pseudonym": "Camille",
+    "kind": "caregiver",
+    "role": "member",
+    "bio": "Aidante de ma mère depuis 2021.",
+    "avatar_url": null,
+    "location": {
+        "city": "Lyon",
+        "region": "Auvergne-Rhône-Alpes",
+        "country": "FR"
+    },
+    "language": "fr",
+    "condition_ids": [
+        "01939a4e-4444-7cc3-9a51-3c1f0e2b6d11"
+    ],
+    "visibility": {
+        "bio": "members",
+        "avatar_url": "public",
+        "location": "private",
+        "language": "members",
+        "conditions": "private",
+        "wall": "members"
+    },
+    "pending_kind_change": null,
+    "member_since": "2026-01-15T10:00:00Z"
+}))]
 pub struct MyProfile {
     pub id: Uuid,
     /// Private: shown to you only.
@@ -131,6 +167,13 @@ pub struct PendingKindChange {
 
 /// A kind change a platform moderator approved: in effect now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "member_id": "01939a4e-1112-7cc3-9a51-3c1f0e2b6d11",
+    "from": "caregiver",
+    "kind": "patient",
+    "effective_at": "2026-12-02T09:30:00Z",
+    "approved_by": "01939a4e-1113-7cc3-9a51-3c1f0e2b6d11"
+}))]
 pub struct ApprovedKindChange {
     pub member_id: Uuid,
     pub from: MemberKind,
@@ -143,6 +186,20 @@ pub struct ApprovedKindChange {
 /// `null` clears an optional part.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "bio": "Aidante de ma mère depuis 2021.",
+    "location": {
+        "city": "Lyon",
+        "region": "Auvergne-Rhône-Alpes",
+        "country": "FR"
+    },
+    "condition_ids": [
+        "01939a4e-4444-7cc3-9a51-3c1f0e2b6d11"
+    ],
+    "visibility": {
+        "location": "members"
+    }
+}))]
 pub struct UpdateProfileRequest {
     #[schema(example = "Camille L")]
     pub pseudonym: Option<String>,
@@ -172,12 +229,19 @@ pub struct UpdateProfileRequest {
 /// A platform role to give a member (platform admins).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "role": "moderator"
+}))]
 pub struct RoleChange {
     pub role: PlatformRole,
 }
 
 /// A member's platform role.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01939a4e-1112-7cc3-9a51-3c1f0e2b6d11",
+    "role": "moderator"
+}))]
 pub struct MemberRole {
     pub id: Uuid,
     pub role: PlatformRole,

@@ -19,10 +19,21 @@ the next page; `null` means this was the last page. Cursors are opaque: do not b
 /// The schema of `Page<T>`, written by hand: utoipa's derive inlines a generic's schema, so
 /// `Page_Attendee` would repeat `Attendee` instead of referring to it, and a generated client
 /// would get an anonymous item type. Here `items` refers to `#/components/schemas/<T>`.
+/// Its example is a page of one item, `T`'s own example, so each example is written once.
 impl<T: ToSchema> utoipa::__dev::ComposeSchema for Page<T> {
     fn compose(_generics: Vec<RefOr<Schema>>) -> RefOr<Schema> {
-        ObjectBuilder::new()
-            .description(Some(PAGE_DESCRIPTION))
+        let item_example = match T::schema() {
+            RefOr::T(Schema::Object(object)) => object.example,
+            _ => None,
+        };
+        let page = ObjectBuilder::new();
+        // `example` (not 3.1's `examples`): Spectral's `oas3-valid-schema-example` checks it.
+        #[expect(deprecated, reason = "the example Spectral validates")]
+        let page =
+            page.example(item_example.map(
+                |item| serde_json::json!({"items": [item], "next_cursor": Self::EXAMPLE_CURSOR}),
+            ));
+        page.description(Some(PAGE_DESCRIPTION))
             .property(
                 "items",
                 ArrayBuilder::new().items(Ref::from_schema_name(T::name())),
@@ -39,6 +50,11 @@ impl<T: ToSchema> utoipa::__dev::ComposeSchema for Page<T> {
             .required("next_cursor")
             .into()
     }
+}
+
+impl<T> Page<T> {
+    /// The `next_cursor` of the examples (an opaque string, as the server's).
+    const EXAMPLE_CURSOR: &'static str = "eyJrIjpbIjIwMjYtMTEtMzBUMDk6MTI6MDBaIl19";
 }
 
 impl<T: ToSchema> ToSchema for Page<T> {

@@ -21,6 +21,30 @@ pub enum PlaceKind {
 
 /// A place of the directory, with who vouched for it and when.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01939a4e-9999-7cc3-9a51-3c1f0e2b6d11",
+    "name": "Service de neurologie — CHU de Rennes",
+    "kind": "hospital_department",
+    "description": "Consultations SEP et hôpital de jour.",
+    "address": "2 rue Henri Le Guilloux",
+    "postcode": "35000",
+    "city": "Rennes",
+    "lat": 48.1173,
+    "lon": -1.6778,
+    "phone": "+33 2 99 28 43 21",
+    "website": "https://chu.example.org/neurologie",
+    "opening_hours": "Lun–ven 8 h 30–17 h",
+    "audience": "everyone",
+    "condition_ids": [
+        "01939a4e-4444-7cc3-9a51-3c1f0e2b6d11"
+    ],
+    "association_id": null,
+    "verified_at": "2026-09-01T08:00:00Z",
+    "verified_by": "01939a4e-1113-7cc3-9a51-3c1f0e2b6d11",
+    "distance_km": 2.4,
+    "created_at": "2026-08-30T08:00:00Z",
+    "updated_at": "2026-09-01T08:00:00Z"
+}))]
 pub struct Place {
     pub id: Uuid,
     #[schema(example = "Service de neurologie — CHU de Rennes")]
@@ -53,6 +77,22 @@ pub struct Place {
 /// each optional).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "name": "Service de neurologie — CHU de Rennes",
+    "kind": "hospital_department",
+    "description": "Consultations SEP et hôpital de jour.",
+    "address": "2 rue Henri Le Guilloux",
+    "postcode": "35000",
+    "city": "Rennes",
+    "lat": 48.1173,
+    "lon": -1.6778,
+    "phone": "+33 2 99 28 43 21",
+    "website": "https://chu.example.org/neurologie",
+    "opening_hours": "Lun–ven 8 h 30–17 h",
+    "condition_ids": [
+        "01939a4e-4444-7cc3-9a51-3c1f0e2b6d11"
+    ]
+}))]
 pub struct CreatePlaceRequest {
     #[schema(min_length = 3, max_length = 120)]
     pub name: String,
@@ -82,6 +122,10 @@ pub struct CreatePlaceRequest {
 /// the entry again (`verified_by`, `verified_at`).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "phone": "+33 2 99 28 43 22",
+    "opening_hours": "Lun–ven 8 h–18 h"
+}))]
 pub struct UpdatePlaceRequest {
     pub name: Option<String>,
     pub kind: Option<PlaceKind>,
@@ -130,6 +174,10 @@ pub struct PlaceQuery {
 
 /// Who holds the editor right.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "member_id": "01939a4e-1113-7cc3-9a51-3c1f0e2b6d11",
+    "association_id": "01939a4e-3333-7cc3-9a51-3c1f0e2b6d11"
+}))]
 pub struct EditorGrant {
     pub member_id: Uuid,
     /// The association that granted it; `null`: a platform admin.
@@ -140,6 +188,9 @@ pub struct EditorGrant {
 /// admins for a member of their association (`association_id` required).
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "association_id": "01939a4e-3333-7cc3-9a51-3c1f0e2b6d11"
+}))]
 pub struct GrantEditorRequest {
     pub association_id: Option<Uuid>,
 }

@@ -73,6 +73,29 @@ pub struct PostItem {
 /// A comment. `parent_id` is the comment answered (`null`: answers the post); `depth` counts
 /// from 0. Lists give comments oldest first: build the tree from `parent_id`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01939a4e-aaaa-7cc3-9a51-3c1f0e2b6d11",
+    "post_id": "01939a4e-8f7a-7cc3-9a51-3c1f0e2b6d11",
+    "parent_id": null,
+    "depth": 0,
+    "author": {
+        "id": "01939a4e-1112-7cc3-9a51-3c1f0e2b6d11",
+        "pseudonym": "Lou",
+        "kind": "patient"
+    },
+    "body": "Merci, je viendrai avec ma fille.",
+    "body_html": "<p>Merci, je viendrai avec ma fille.</p>",
+    "created_at": "2026-11-30T10:02:00Z",
+    "edited_at": null,
+    "deleted": false,
+    "reactions": {
+        "support": 1,
+        "thanks": 0,
+        "same_here": 0,
+        "hug": 2
+    },
+    "my_reactions": []
+}))]
 pub struct CommentItem {
     pub id: Uuid,
     pub post_id: Uuid,
@@ -91,6 +114,9 @@ pub struct CommentItem {
 /// A new post, in Markdown (at most 20,000 characters).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "body": "Bonjour à tous, **première** réunion jeudi ?"
+}))]
 pub struct NewPostRequest {
     #[schema(
         example = "Bonjour à tous, **première** réunion jeudi ?",
@@ -102,6 +128,9 @@ pub struct NewPostRequest {
 /// New text for a post (at most 20,000 characters).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "body": "Bonjour à tous, **première** réunion jeudi à 18 h ?"
+}))]
 pub struct EditRequest {
     #[schema(max_length = 20000)]
     pub body: String,
@@ -111,6 +140,9 @@ pub struct EditRequest {
 /// the server reads it as; a type of its own so the schema states the comment limit.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "body": "Merci, je viendrai avec ma fille et mon fils."
+}))]
 pub struct EditCommentRequest {
     #[schema(max_length = 5000)]
     pub body: String,
@@ -120,6 +152,10 @@ pub struct EditCommentRequest {
 /// are at most 5 levels deep.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "body": "Merci, je viendrai avec ma fille.",
+    "parent_id": null
+}))]
 pub struct NewCommentRequest {
     #[schema(example = "Merci, je viendrai avec ma fille.", max_length = 5000)]
     pub body: String,
@@ -128,6 +164,18 @@ pub struct NewCommentRequest {
 
 /// A target's reactions after a change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "reactions": {
+        "support": 4,
+        "thanks": 1,
+        "same_here": 2,
+        "hug": 0
+    },
+    "my_reactions": [
+        "support",
+        "same_here"
+    ]
+}))]
 pub struct ReactionState {
     pub reactions: ReactionCounts,
     pub my_reactions: Vec<ReactionKind>,
@@ -152,6 +200,14 @@ pub struct ReactionPath {
 
 /// A follower or followed member.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "member": {
+        "id": "01939a4e-1112-7cc3-9a51-3c1f0e2b6d11",
+        "pseudonym": "Lou",
+        "kind": "patient"
+    },
+    "since": "2026-06-14T20:11:00Z"
+}))]
 pub struct FollowItem {
     pub member: MemberSummary,
     pub since: DateTime<Utc>,
@@ -160,6 +216,67 @@ pub struct FollowItem {
 /// A page of the home feed. The first page (no cursor) also carries the live prevention
 /// announcements that reach you (at most 5, newest first); later pages carry none.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "items": [
+        {
+            "id": "01939a4e-8f7a-7cc3-9a51-3c1f0e2b6d11",
+            "author": {
+                "id": "01939a4e-1111-7cc3-9a51-3c1f0e2b6d11",
+                "pseudonym": "Camille",
+                "kind": "caregiver"
+            },
+            "group": {
+                "id": "01939a4e-2222-7cc3-9a51-3c1f0e2b6d11",
+                "name": "Aidants Alzheimer Lyon"
+            },
+            "body": "Merci pour vos conseils **hier** !",
+            "body_html": "<p>Merci pour vos conseils <strong>hier</strong> !</p>",
+            "created_at": "2026-11-30T09:12:00Z",
+            "edited_at": null,
+            "deleted": false,
+            "pinned": false,
+            "comment_count": 3,
+            "reactions": {
+                "support": 4,
+                "thanks": 1,
+                "same_here": 2,
+                "hug": 0
+            },
+            "my_reactions": [
+                "support"
+            ]
+        }
+    ],
+    "announcements": [
+        {
+            "id": "01939a4e-cccc-7cc3-9a51-3c1f0e2b6d11",
+            "association": {
+                "id": "01939a4e-3333-7cc3-9a51-3c1f0e2b6d11",
+                "name": "Association Bretonne contre la Mucoviscidose",
+                "verified": true
+            },
+            "title": "Journée de dépistage le 12 mars",
+            "body": "Dépistage **gratuit** au CHU de Rennes, sans rendez-vous.",
+            "body_html": "<p>Dépistage <strong>gratuit</strong> au CHU de Rennes, sans rendez-vous.</p>",
+            "link": "https://abcm.example.org/depistage",
+            "targeting": {
+                "condition_ids": [
+                    "01939a4e-4444-7cc3-9a51-3c1f0e2b6d11"
+                ],
+                "kinds": [
+                    "patient",
+                    "caregiver"
+                ],
+                "region": "Bretagne"
+            },
+            "publish_at": "2027-02-20T08:00:00Z",
+            "expires_at": "2027-03-13T00:00:00Z",
+            "live": false,
+            "created_at": "2027-02-10T16:30:00Z"
+        }
+    ],
+    "next_cursor": "eyJrIjoiMjAyNi0xMS0zMFQwOToxMjowMFoifQ"
+}))]
 pub struct FeedPage {
     pub items: Vec<PostItem>,
     pub next_cursor: Option<String>,

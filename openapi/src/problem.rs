@@ -157,6 +157,8 @@ problem_codes! {
     AssociationNotVerified = "association_not_verified", 403, "The association is not verified yet", "L'association n'est pas encore vérifiée";
     /// A right from an association goes only to its active members.
     NotAssociationMember = "not_association_member", 403, "The member is not an active member of the association", "La personne n'est pas membre active de l'association";
+    /// A member follows others, never themselves.
+    SelfFollow = "self_follow", 403, "You cannot follow yourself", "Vous ne pouvez pas vous suivre vous-même";
     /// Rights are conferred by someone else.
     SelfGrant = "self_grant", 403, "Nobody may grant a right to themselves", "Personne ne peut s'attribuer un droit à soi-même";
     /// Writing resources and places needs the editor right.

@@ -35,10 +35,10 @@ pub struct Eligibility {
     pub kinds: Vec<MemberKind>,
     #[serde(default)]
     pub condition_ids: Vec<Uuid>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::integer::option")]
     #[schema(minimum = 0, maximum = 120)]
     pub min_age: Option<u8>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::integer::option")]
     #[schema(minimum = 0, maximum = 120)]
     pub max_age: Option<u8>,
 }
@@ -162,6 +162,7 @@ pub struct Study {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"text_version": 1}))]
 pub struct GiveConsentRequest {
+    #[serde(deserialize_with = "crate::integer::deserialize")]
     #[schema(minimum = 1)]
     pub text_version: u32,
 }
@@ -214,6 +215,16 @@ pub struct Consent {
 
 /// Everything a member agreed to, newest first, with the texts. History is never rewritten.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"items": [{
+    "purpose": "research:01939a4e-8f7a-7cc3-9a51-3c1f0e2b6d11",
+    "study_id": "01939a4e-8f7a-7cc3-9a51-3c1f0e2b6d11",
+    "study_title": "Fatigue et sommeil dans le lupus",
+    "text": {"version": 1, "body": "Vos réponses sont utilisées pour étudier la fatigue.", "shares_free_text": false, "created_at": "2026-12-01T09:00:00Z"},
+    "channel": "api",
+    "given_at": "2026-12-02T10:00:00Z",
+    "withdrawn_at": null,
+    "past_answers": null
+}]}))]
 pub struct ConsentLedger {
     pub items: Vec<Consent>,
 }
@@ -237,9 +248,10 @@ pub struct Schedule {
     pub opens_at: DateTime<Utc>,
     pub recurrence: Recurrence,
     /// The period for `days` (1–366) or `months` (1–24); absent for `once`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::integer::option")]
     #[schema(minimum = 1, maximum = 366)]
     pub every: Option<u32>,
+    #[serde(deserialize_with = "crate::integer::deserialize")]
     #[schema(minimum = 1, maximum = 90)]
     pub window_days: u32,
 }
@@ -354,7 +366,11 @@ pub struct QuestionnaireItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(min_length = 1, max_length = 200)]
     pub unit: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::integer::option"
+    )]
     #[schema(minimum = 1, maximum = 4000)]
     pub max_chars: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -431,6 +447,15 @@ pub struct DueQuestionnaire {
 /// The questionnaires due for the member: in open studies they consented to (current text),
 /// in an answering window they have not answered yet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"items": [{
+    "questionnaire_id": "01939a4e-8f7a-7cc3-9a51-3c1f0e2b6d13",
+    "title": "Douleur et fatigue",
+    "study_id": "01939a4e-8f7a-7cc3-9a51-3c1f0e2b6d11",
+    "study_title": "Fatigue et sommeil dans le lupus",
+    "version": 1,
+    "window_opens_at": "2026-12-01T08:00:00Z",
+    "window_closes_at": "2026-12-08T08:00:00Z"
+}]}))]
 pub struct DueList {
     pub items: Vec<DueQuestionnaire>,
 }
@@ -498,6 +523,17 @@ pub struct ExportedResponse {
 
 /// A study's export as JSON.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "study_id": "01939a4e-8f7a-7cc3-9a51-3c1f0e2b6d11",
+    "items": [{
+        "participant": "p_3f9a0c1e5b7d2a4f6e8c0b1d3f5a7c9e",
+        "questionnaire_id": "01939a4e-8f7a-7cc3-9a51-3c1f0e2b6d13",
+        "questionnaire_version": 1,
+        "consent_version": 1,
+        "answered_on": "2026-12-02",
+        "answers": {"pain": 4, "woke": true, "nights": 3}
+    }]
+}))]
 pub struct StudyExport {
     pub study_id: Uuid,
     pub items: Vec<ExportedResponse>,

@@ -67,6 +67,15 @@ pub enum Expertise {
 
 /// A scientific committee.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01939a4e-7777-7cc3-9a51-3c1f0e2b6d11",
+    "name": "Comité scientifique SEP",
+    "description": "Neurologues, infirmières et patients experts.",
+    "association_id": "01939a4e-3333-7cc3-9a51-3c1f0e2b6d11",
+    "quorum": 2,
+    "member_count": 5,
+    "created_at": "2026-04-01T09:00:00Z"
+}))]
 pub struct Committee {
     pub id: Uuid,
     #[schema(example = "Comité scientifique SEP")]
@@ -83,19 +92,30 @@ pub struct Committee {
 /// A new committee: platform admins, or association admins for their association.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "name": "Comité scientifique SEP",
+    "description": "Neurologues, infirmières et patients experts.",
+    "association_id": "01939a4e-3333-7cc3-9a51-3c1f0e2b6d11",
+    "quorum": 2
+}))]
 pub struct CreateCommitteeRequest {
     pub name: String,
     #[serde(default)]
     pub description: Option<String>,
     pub association_id: Option<Uuid>,
     /// How many validations publish a version: 1 to 5 (default 1).
-    #[schema(minimum = 1, maximum = 5)]
+    #[serde(default, deserialize_with = "crate::integer::option")]
+    #[schema(minimum = 1, maximum = 5, default = 1)]
     pub quorum: Option<i32>,
 }
 
 /// Seat a member on a committee (or change their expertise).
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "member_id": "01939a4e-1113-7cc3-9a51-3c1f0e2b6d11",
+    "expertise": "physician"
+}))]
 pub struct AddCommitteeMemberRequest {
     pub member_id: Uuid,
     pub expertise: Expertise,
@@ -115,9 +135,11 @@ pub struct ContentInput {
     #[schema(format = "uri")]
     pub url: Option<String>,
     pub provider: Option<String>,
+    #[serde(default, deserialize_with = "crate::integer::option")]
     pub duration_seconds: Option<i32>,
     pub book_authors: Option<String>,
     pub publisher: Option<String>,
+    #[serde(default, deserialize_with = "crate::integer::option")]
     pub year: Option<i32>,
     pub isbn: Option<String>,
     pub format: Option<String>,
@@ -150,6 +172,36 @@ pub struct ContentOutput {
 
 /// One version of a resource.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "number": 2,
+    "status": "published",
+    "content": {
+        "title": "Vivre avec la SEP : la fatigue",
+        "summary": "Comprendre et gérer la fatigue liée à la SEP.",
+        "body": "## Pourquoi la fatigue ?\n\nLa fatigue touche 80 % des personnes.",
+        "body_html": "<h2>Pourquoi la fatigue ?</h2>\n<p>La fatigue touche 80 % des personnes.</p>",
+        "url": null,
+        "provider": null,
+        "duration_seconds": null,
+        "book_authors": null,
+        "publisher": null,
+        "year": null,
+        "isbn": null,
+        "format": null,
+        "tags": [
+            "fatigue",
+            "quotidien"
+        ],
+        "sources": [
+            "HAS, Sclérose en plaques, guide du parcours de soins, 2024"
+        ]
+    },
+    "created_at": "2026-05-02T10:00:00Z",
+    "submitted_at": "2026-05-03T09:00:00Z",
+    "validated_at": "2026-05-10T16:00:00Z",
+    "published_at": "2026-05-10T16:00:00Z",
+    "review_due_at": "2028-05-10T16:00:00Z"
+}))]
 pub struct ResourceVersion {
     pub number: i32,
     pub status: VersionStatus,
@@ -199,6 +251,71 @@ pub struct ReviewItem {
 /// A resource. Everyone sees its published version with its validation; its author, editors
 /// and its committee also see the version being worked on and its reviews.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01939a4e-8888-7cc3-9a51-3c1f0e2b6d11",
+    "kind": "fact_sheet",
+    "language": "fr",
+    "audience": "everyone",
+    "condition_ids": [
+        "01939a4e-4444-7cc3-9a51-3c1f0e2b6d11"
+    ],
+    "committee": {
+        "id": "01939a4e-7777-7cc3-9a51-3c1f0e2b6d11",
+        "name": "Comité scientifique SEP"
+    },
+    "published": {
+        "number": 2,
+        "status": "published",
+        "content": {
+            "title": "Vivre avec la SEP : la fatigue",
+            "summary": "Comprendre et gérer la fatigue liée à la SEP.",
+            "body": "## Pourquoi la fatigue ?\n\nLa fatigue touche 80 % des personnes.",
+            "body_html": "<h2>Pourquoi la fatigue ?</h2>\n<p>La fatigue touche 80 % des personnes.</p>",
+            "url": null,
+            "provider": null,
+            "duration_seconds": null,
+            "book_authors": null,
+            "publisher": null,
+            "year": null,
+            "isbn": null,
+            "format": null,
+            "tags": [
+                "fatigue",
+                "quotidien"
+            ],
+            "sources": [
+                "HAS, Sclérose en plaques, guide du parcours de soins, 2024"
+            ]
+        },
+        "created_at": "2026-05-02T10:00:00Z",
+        "submitted_at": "2026-05-03T09:00:00Z",
+        "validated_at": "2026-05-10T16:00:00Z",
+        "published_at": "2026-05-10T16:00:00Z",
+        "review_due_at": "2028-05-10T16:00:00Z"
+    },
+    "working": null,
+    "validation": {
+        "committee": {
+            "id": "01939a4e-7777-7cc3-9a51-3c1f0e2b6d11",
+            "name": "Comité scientifique SEP"
+        },
+        "reviewers": [
+            {
+                "member": {
+                    "id": "01939a4e-1113-7cc3-9a51-3c1f0e2b6d11",
+                    "pseudonym": "Dr Martin",
+                    "kind": "professional"
+                },
+                "expertise": "physician"
+            }
+        ],
+        "validated_at": "2026-05-10T16:00:00Z",
+        "review_due_at": "2028-05-10T16:00:00Z",
+        "review_overdue": false
+    },
+    "reviews": null,
+    "created_at": "2026-04-28T10:00:00Z"
+}))]
 pub struct Resource {
     pub id: Uuid,
     pub kind: ResourceKind,
@@ -220,6 +337,27 @@ pub struct Resource {
 /// A new resource (editors): its first version is a draft.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "kind": "fact_sheet",
+    "language": "fr",
+    "audience": "everyone",
+    "condition_ids": [
+        "01939a4e-4444-7cc3-9a51-3c1f0e2b6d11"
+    ],
+    "committee_id": "01939a4e-7777-7cc3-9a51-3c1f0e2b6d11",
+    "content": {
+        "title": "Vivre avec la SEP : la fatigue",
+        "summary": "Comprendre et gérer la fatigue liée à la SEP.",
+        "body": "## Pourquoi la fatigue ?\n\nLa fatigue touche 80 % des personnes.",
+        "tags": [
+            "fatigue",
+            "quotidien"
+        ],
+        "sources": [
+            "HAS, Sclérose en plaques, guide du parcours de soins, 2024"
+        ]
+    }
+}))]
 pub struct CreateResourceRequest {
     pub kind: ResourceKind,
     /// ISO 639 code, optionally with a region (`fr`, `fr-BE`); stored lower-case.
@@ -238,6 +376,21 @@ pub struct CreateResourceRequest {
 /// draft version; the published one stays); `audience` and `condition_ids` apply at once.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "audience": "patients",
+    "content": {
+        "title": "Vivre avec la SEP : la fatigue",
+        "summary": "Comprendre et gérer la fatigue liée à la SEP.",
+        "body": "## Pourquoi la fatigue ?\n\nLa fatigue touche 80 % des personnes.",
+        "tags": [
+            "fatigue",
+            "quotidien"
+        ],
+        "sources": [
+            "HAS, Sclérose en plaques, guide du parcours de soins, 2024"
+        ]
+    }
+}))]
 pub struct UpdateResourceRequest {
     pub content: Option<ContentInput>,
     pub audience: Option<ResourceAudience>,
@@ -247,12 +400,19 @@ pub struct UpdateResourceRequest {
 /// A committee member's decision on the submitted version.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "decision": "validate",
+    "comment": null,
+    "review_in_months": 24
+}))]
 pub struct ReviewRequest {
     pub decision: Decision,
     /// Required unless validating; at most 4,000 characters.
     #[serde(default)]
     pub comment: Option<String>,
     /// For a validation: months before the next review (1 to 60, default 24).
+    #[serde(default, deserialize_with = "crate::integer::option")]
+    #[schema(minimum = 1, maximum = 60, default = 24)]
     pub review_in_months: Option<u32>,
 }
 

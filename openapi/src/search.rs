@@ -38,6 +38,14 @@ pub struct SearchQuery {
 
 /// A result: enough to show it in a list and link to it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "type": "post",
+    "id": "01939a4e-8f7a-7cc3-9a51-3c1f0e2b6d11",
+    "post_id": null,
+    "title": null,
+    "excerpt": "… première réunion jeudi …",
+    "created_at": "2026-11-30T09:12:00Z"
+}))]
 pub struct SearchResult {
     #[serde(rename = "type")]
     pub result_type: ResultType,

@@ -48,7 +48,8 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<web::Json<Health>, Api
 /// This API's OpenAPI 3.1 document (the same as `openapi/openapi.json` in the repository).
 #[utoipa::path(
     tag = "health",
-    responses((status = 200, description = "The OpenAPI document", content_type = "application/json", body = Object))
+    responses((status = 200, description = "The OpenAPI document", content_type = "application/json", body = Object,
+        example = json!({"openapi": "3.1.0", "info": {"title": "Entraide API", "version": "0.1.0"}, "paths": {}})))
 )]
 #[get("/api/openapi.json")]
 pub async fn get_openapi(document: web::Data<OpenApiDocument>) -> HttpResponse {

@@ -141,7 +141,7 @@ fn policy() -> Vec<Row> {
         row("GET", "/api/v1/members/{member}/wall", "403 ok ok ok ok ok ok ok ok ok ok ok ok"),
         row("POST", "/api/v1/members/{member}/wall", "401 ok 403 403 403 403 403 403 403 403 403 403 403").body(r#"{"body":"Un mot sur ton mur"}"#),
         row("POST", "/api/v1/members/{self}/wall", "401 ok ok ok ok ok ok ok ok ok ok ok ok").body(r#"{"body":"Sur mon propre mur"}"#),
-        row("PUT", "/api/v1/members/{member}/follow", "401 422 ok ok ok ok ok ok ok ok ok ok ok"),
+        row("PUT", "/api/v1/members/{member}/follow", "401 403 ok ok ok ok ok ok ok ok ok ok ok"),
         row("DELETE", "/api/v1/members/{member}/follow", "401 ok ok ok ok ok ok ok ok ok ok ok ok"),
         row("GET", "/api/v1/members/{member}/followers", "401 ok ok ok ok ok ok ok ok ok ok ok ok"),
         row("GET", "/api/v1/members/{member}/following", "401 ok ok ok ok ok ok ok ok ok ok ok ok"),

@@ -797,3 +797,52 @@ async fn carriage_returns_are_stored_as_line_feeds_and_never_reach_icalendar() {
         "ligne 1\\nATTENDEE:mailto:x@evil.example\\nligne 3"
     );
 }
+
+/// `type: integer` in the spec admits `2.0` (JSON Schema counts any number with a zero fraction
+/// as an integer, and JavaScript clients write them so); `2.5` stays refused.
+#[actix_web::test]
+async fn integer_fields_take_integral_floats() {
+    let app = spawn_app().await;
+    let organizer = app.member("Organisatrice", "caregiver").await;
+    let ev = create_event(
+        &app,
+        &organizer,
+        event("Groupe de parole", json!({"capacity": 2.0})),
+    )
+    .await;
+    assert_eq!(ev["capacity"], 2);
+    let path = format!("/api/v1/events/{}", id(&ev));
+    let raised = app
+        .ok_json(
+            Method::PATCH,
+            &path,
+            Some(&organizer),
+            Some(json!({"capacity": 3e0})),
+        )
+        .await;
+    assert_eq!(raised["capacity"], 3);
+    let refused = app
+        .call(
+            Method::PATCH,
+            &path,
+            Some(&organizer),
+            Some(json!({"capacity": 2.5})),
+        )
+        .await;
+    let problem = assert_problem(
+        refused,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(fields(&problem), ["capacity"]);
+    let cleared = app
+        .ok_json(
+            Method::PATCH,
+            &path,
+            Some(&organizer),
+            Some(json!({"capacity": null})),
+        )
+        .await;
+    assert_eq!(cleared["capacity"], Value::Null);
+}

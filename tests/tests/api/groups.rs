@@ -361,7 +361,7 @@ async fn spaces_are_reserved_to_their_kind_even_after_a_kind_change() {
         Some(false)
     );
 
-    // Nobody creates a space they could not enter.
+    // Nobody creates a space they could not enter: a rule about who asks, so 403.
     let response = app
         .call(
             Method::POST,
@@ -370,13 +370,26 @@ async fn spaces_are_reserved_to_their_kind_even_after_a_kind_change() {
             Some(json!({"name": "Pour patients", "visibility": "public", "audience": "patients"})),
         )
         .await;
+    assert_problem(response, StatusCode::FORBIDDEN, "audience_restricted").await;
+    // The fields are read first: an invalid name is still a 422 on the name.
+    let response = app
+        .call(
+            Method::POST,
+            "/api/v1/groups",
+            Some(&caregiver),
+            Some(json!({"name": "P", "visibility": "public", "audience": "patients"})),
+        )
+        .await;
     let problem = assert_problem(
         response,
         StatusCode::UNPROCESSABLE_ENTITY,
         "validation_failed",
     )
     .await;
-    assert_eq!(fields(&problem), ["audience"]);
+    assert_eq!(fields(&problem), ["name"]);
+    let listed = app.get("/api/v1/groups?q=Pour%20patients", None).await;
+    let listed: serde_json::Value = listed.json().await.unwrap();
+    assert_eq!(listed["items"], json!([]), "nothing was created");
 }
 
 #[actix_web::test]

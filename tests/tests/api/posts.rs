@@ -901,12 +901,8 @@ async fn bad_posts_and_follows_store_nothing() {
             None,
         )
         .await;
-    assert_problem(
-        myself,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
-    )
-    .await;
+    // A rule about who asks (docs/API-DESIGN.md, "Which status a refusal gets").
+    assert_problem(myself, StatusCode::FORBIDDEN, "self_follow").await;
     let nobody = app
         .call(
             Method::PUT,

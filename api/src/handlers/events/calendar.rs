@@ -98,7 +98,8 @@ fn calendar_response(name: &str, events: Vec<icalendar::Event>) -> HttpResponse 
     security((), ("bearer" = [])),
     params(("id" = Uuid, Path, description = "The event's id")),
     responses(
-        (status = 200, description = "The event as iCalendar", content_type = "text/calendar", body = String),
+        (status = 200, description = "The event as iCalendar", content_type = "text/calendar", body = String,
+            example = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Entraide//Entraide API//FR\r\nBEGIN:VEVENT\r\nUID:01939a4e-5555-7cc3-9a51-3c1f0e2b6d11@entraide\r\nDTSTAMP:20261120T090000Z\r\nDTSTART;TZID=Europe/Paris:20261208T180000\r\nDTEND;TZID=Europe/Paris:20261208T200000\r\nSUMMARY:Café des aidants\r\nLOCATION:12 rue de la Santé\\, Lyon\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"),
         p::ReadErrors,
     )
 )]
@@ -164,7 +165,8 @@ pub async fn create_calendar_token(
     tag = "events",
     params(("token" = String, Path, description = "The feed's token")),
     responses(
-        (status = 200, description = "The calendar", content_type = "text/calendar", body = String),
+        (status = 200, description = "The calendar", content_type = "text/calendar", body = String,
+            example = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Entraide//Entraide API//FR\r\nBEGIN:VEVENT\r\nUID:01939a4e-5555-7cc3-9a51-3c1f0e2b6d11@entraide\r\nDTSTAMP:20261120T090000Z\r\nDTSTART;TZID=Europe/Paris:20261208T180000\r\nDTEND;TZID=Europe/Paris:20261208T200000\r\nSUMMARY:Café des aidants\r\nLOCATION:12 rue de la Santé\\, Lyon\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"),
         p::BadRequest, p::NotFound, p::ServerErrors,
     )
 )]

@@ -1,7 +1,7 @@
 use actix_web::{get, web};
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Utc};
 use entraide_domain::error::Errors;
-use entraide_domain::event::check_range;
+use entraide_domain::event::{DEFAULT_QUERY_RANGE, check_range};
 use entraide_domain::ids::{AssociationId, EventId, GroupId};
 use entraide_openapi::events::{EventOccurrence, EventQuery};
 use entraide_openapi::pagination::{Page, PageQuery};
@@ -25,14 +25,12 @@ struct Cursor {
     i: Uuid,
 }
 
-/// The default width of a calendar query.
-const DEFAULT_RANGE: TimeDelta = TimeDelta::days(90);
-
 /// List calendar occurrences
 ///
 /// The calendar: occurrences between `from` and `to` (recurring series expanded, in order of
 /// start), that you may see — filtered by group, association, distance from a point
-/// (`lat`, `lon`, `radius_km`), or `mine=true`.
+/// (`lat`, `lon`, `radius_km`), or `mine=true`. Without `from`, the range starts now; without
+/// `to`, it ends 90 days after `from`; it spans at most 366 days.
 #[utoipa::path(
     tag = "events",
     security((), ("bearer" = [])),
@@ -63,7 +61,7 @@ pub async fn list_events(
     let mut errors = Errors::new();
     let from = from.unwrap_or_else(Utc::now);
     let to = to.unwrap_or_else(|| {
-        from.checked_add_signed(DEFAULT_RANGE)
+        from.checked_add_signed(DEFAULT_QUERY_RANGE)
             .unwrap_or(chrono::DateTime::<Utc>::MAX_UTC)
     });
     // Keeps the field names of the errors (`from` out of range, `to` before `from`...).

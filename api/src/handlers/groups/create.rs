@@ -2,7 +2,7 @@ use actix_web::{HttpResponse, post, web};
 use chrono::Utc;
 use entraide_domain::error::Errors;
 use entraide_domain::group::{
-    Audience, GroupDescription, GroupName, GroupRole, Membership, MembershipStatus, NewGroup,
+    self, Audience, GroupDescription, GroupName, GroupRole, Membership, MembershipStatus, NewGroup,
 };
 use entraide_domain::ids::{AssociationId, ConditionId};
 use entraide_openapi::groups::{CreateGroupRequest, Group};
@@ -20,7 +20,7 @@ use crate::state::AppState;
 /// Create a group
 ///
 /// Create a group; you become its owner. You cannot create a space reserved to a kind of member
-/// you are not (you could not enter it). With `association_id` the group belongs to that
+/// you are not (you could not enter it): 403 `audience_restricted`. With `association_id` the group belongs to that
 /// association (you must be its admin, else 403 `not_association_admin`, and it must be
 /// verified, else 403 `association_not_verified`: a pending association speaks for nobody); its
 /// active members then join the group at once even when it is private.
@@ -56,14 +56,8 @@ pub async fn create_group(
         "description",
         GroupDescription::parse(description.as_deref().unwrap_or_default()),
     );
-    if !audience.admits(member.kind) {
-        errors.push(entraide_domain::FieldError::new(
-            "audience",
-            "not_your_audience",
-            "you could not enter a space reserved to another kind of member",
-        ));
-    }
     errors.finish()?;
+    group::can_reserve(audience, member.kind)?;
     let (Some(name), Some(description)) = (name, description) else {
         return Err(ApiError::internal("parsed fields missing without errors"));
     };

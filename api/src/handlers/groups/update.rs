@@ -1,8 +1,8 @@
 use actix_web::{patch, web};
 use chrono::Utc;
-use entraide_domain::error::{Errors, FieldError};
+use entraide_domain::error::Errors;
 use entraide_domain::group::{
-    GroupChanges, GroupDescription, GroupName, can_moderate, may_change_reach,
+    GroupChanges, GroupDescription, GroupName, can_moderate, can_reserve, may_change_reach,
 };
 use entraide_domain::ids::{ConditionId, GroupId};
 use entraide_openapi::groups::{Group, UpdateGroupRequest};
@@ -22,7 +22,7 @@ use crate::state::AppState;
 /// Update a group
 ///
 /// Change a group's name, description or condition (owners and moderators), or who reads it —
-/// visibility and audience — (owners only; an audience they fit). Once anything was posted in
+/// visibility and audience — (owners only; an audience they fit, else 403 `audience_restricted`). Once anything was posted in
 /// the group, its reach may only narrow: opening a private group or changing the kind a space
 /// is reserved to is 409 `would_expose_history` (what was written under the old promise stays
 /// under it; create a new group instead).
@@ -57,14 +57,10 @@ pub async fn update_group(
     let description =
         description.and_then(|d| errors.check("description", GroupDescription::parse(&d)));
     let audience = audience.map(convert::audience_from_wire);
-    if audience.is_some_and(|a| !a.admits(member.kind)) {
-        errors.push(FieldError::new(
-            "audience",
-            "not_your_audience",
-            "you could not enter a space reserved to another kind of member",
-        ));
-    }
     errors.finish()?;
+    if let Some(audience) = audience {
+        can_reserve(audience, member.kind)?;
+    }
     let changes = GroupChanges {
         name,
         description,

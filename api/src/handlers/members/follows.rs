@@ -1,6 +1,7 @@
 use actix_web::{HttpResponse, delete, get, put, web};
 use chrono::{DateTime, Utc};
 use entraide_domain::ids::MemberId;
+use entraide_domain::member;
 use entraide_domain::profile::Viewer;
 use entraide_openapi::pagination::{Page, PageQuery};
 use entraide_openapi::posts::FollowItem;
@@ -21,13 +22,14 @@ use crate::state::AppState;
 /// Follow a member
 ///
 /// Follow a member: their wall posts (those you may read) join your home feed. Idempotent.
+/// Following yourself is 403 `self_follow`.
 #[utoipa::path(
     tag = "members",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The member to follow")),
     responses(
         (status = 204, description = "Following"),
-        p::ListErrors, p::NotFound,
+        p::ActionErrors,
     )
 )]
 #[put("/members/{id}/follow")]
@@ -37,13 +39,7 @@ pub async fn follow_member(
     path: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let target = MemberId::from_uuid(path.into_inner());
-    if target == member.id {
-        return Err(ApiError::field(
-            "id",
-            "self_follow",
-            "you cannot follow yourself",
-        ));
-    }
+    member::can_follow(member.id, target)?;
     db::write(&state, move |conn| {
         members::find_profile(conn, target)?.ok_or(ApiError::NotFound)?;
         Ok(follows::follow(conn, member.id, target, Utc::now())?)

@@ -2,7 +2,7 @@ use actix_web::{HttpResponse, get, post, web};
 use chrono::Utc;
 use entraide_domain::error::Errors;
 use entraide_domain::ids::{AssociationId, CommitteeId, MemberId};
-use entraide_domain::resource::Committee;
+use entraide_domain::resource::{Committee, DEFAULT_QUORUM};
 use entraide_domain::rights::Right;
 use entraide_domain::text::{Description, Title};
 use entraide_openapi::pagination::{Page, PageQuery};
@@ -78,7 +78,7 @@ pub async fn create_committee(
         "description",
         Description::parse(description.as_deref().unwrap_or_default()),
     );
-    let quorum = quorum.unwrap_or(1);
+    let quorum = quorum.unwrap_or(DEFAULT_QUORUM);
     if !(1..=5).contains(&quorum) {
         errors.push(entraide_domain::FieldError::new(
             "quorum",
