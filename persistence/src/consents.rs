@@ -153,9 +153,10 @@ pub fn ledger(
     query.load::<Row>(conn)?.into_iter().map(record).collect()
 }
 
-/// Records a consent to a text version. The text must exist (a foreign key refuses others).
+/// Records a consent to a text version, under `id` (ledger order among equal times). The text must exist (a foreign key refuses others).
 pub fn give(
     conn: &mut DbConnection,
+    id: uuid::Uuid,
     member: MemberId,
     purpose: Purpose,
     text_version: u32,
@@ -164,7 +165,7 @@ pub fn give(
 ) -> Result<(), PersistenceError> {
     diesel::insert_into(consents::table)
         .values((
-            consents::id.eq(uuid::Uuid::now_v7().to_string()),
+            consents::id.eq(id.to_string()),
             consents::member_id.eq(member.to_string()),
             consents::purpose.eq(purpose.to_string()),
             consents::text_version.eq(version_to_db(text_version)?),

@@ -341,14 +341,14 @@ fn with_items(
         .collect()
 }
 
-/// Stores a new questionnaire of `study` at version 1. Call in a transaction.
+/// Stores a new questionnaire of `study` at version 1, under `id`. Call in a transaction.
 pub fn insert(
     conn: &mut DbConnection,
+    id: QuestionnaireId,
     study: StudyId,
     new: &NewQuestionnaire,
     now: DateTime<Utc>,
 ) -> Result<Questionnaire, PersistenceError> {
-    let id = QuestionnaireId::new();
     let (recurrence, every) = recurrence_to_db(new.schedule.recurrence);
     let window_days =
         i32::try_from(new.schedule.window_days).map_err(|_| corrupt("window_days"))?;

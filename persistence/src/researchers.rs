@@ -14,14 +14,14 @@ use crate::schema::researchers;
 pub fn grant(
     conn: &mut DbConnection,
     member: MemberId,
-    granted_by: MemberId,
+    granted_by: Option<MemberId>,
     now: DateTime<Utc>,
 ) -> Result<(), PersistenceError> {
     diesel::delete(researchers::table.find(member.to_string())).execute(conn)?;
     diesel::insert_into(researchers::table)
         .values((
             researchers::member_id.eq(member.to_string()),
-            researchers::granted_by.eq(granted_by.to_string()),
+            researchers::granted_by.eq(granted_by.map(|m| m.to_string())),
             researchers::granted_at.eq(to_db_time(now)),
         ))
         .execute(conn)?;

@@ -19,6 +19,7 @@ use crate::schema::responses;
 
 /// A response to store.
 pub struct NewResponse<'a> {
+    pub id: ResponseId,
     pub questionnaire: QuestionnaireId,
     pub version: u32,
     pub study: StudyId,
@@ -50,7 +51,7 @@ pub fn insert(
     new: &NewResponse<'_>,
     now: DateTime<Utc>,
 ) -> Result<Response, PersistenceError> {
-    let id = ResponseId::new();
+    let id = new.id;
     diesel::insert_into(responses::table)
         .values((
             responses::id.eq(id.to_string()),

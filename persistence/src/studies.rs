@@ -102,10 +102,12 @@ fn with_conditions(
         .collect()
 }
 
-/// Stores a new study as a draft, with its pseudonym key. Unknown conditions are a
+/// Stores a new study as a draft under `id` (the caller's, so a seed is deterministic), with its
+/// pseudonym key. Unknown conditions are a
 /// foreign-key violation. Call in a transaction.
 pub fn insert(
     conn: &mut DbConnection,
+    id: StudyId,
     new: &NewStudy,
     pseudonym_key: &str,
     created_by: MemberId,
@@ -118,7 +120,6 @@ pub fn insert(
         ethics_reference,
         eligibility,
     } = new;
-    let id = StudyId::new();
     let for_kind = |kind: MemberKind| eligibility.kinds.contains(&kind);
     diesel::insert_into(studies::table)
         .values((

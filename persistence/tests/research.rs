@@ -56,13 +56,30 @@ fn the_ledger_keeps_every_consent_and_withdrawal() {
     );
 
     // A consent to a text that does not exist is refused by the database.
-    let refused = consents::give(&mut conn, member, study, 2, Channel::Api, t0);
+    let refused = consents::give(
+        &mut conn,
+        uuid::Uuid::now_v7(),
+        member,
+        study,
+        2,
+        Channel::Api,
+        t0,
+    );
     assert!(
         matches!(refused, Err(PersistenceError::ForeignKeyViolation(_))),
         "{refused:?}"
     );
 
-    consents::give(&mut conn, member, study, 1, Channel::Api, t0).unwrap();
+    consents::give(
+        &mut conn,
+        uuid::Uuid::now_v7(),
+        member,
+        study,
+        1,
+        Channel::Api,
+        t0,
+    )
+    .unwrap();
     let ledger = consents::ledger(&mut conn, member, Some(study)).unwrap();
     assert_eq!(standing(&ledger, study, 1), Standing::Current);
 
@@ -78,7 +95,16 @@ fn the_ledger_keeps_every_consent_and_withdrawal() {
     assert!(consents::withdraw(&mut conn, member, study, Some(PastAnswers::Delete), t2).unwrap());
     assert!(!consents::withdraw(&mut conn, member, study, None, t2).unwrap());
     let t3 = t2 + TimeDelta::days(1);
-    consents::give(&mut conn, member, study, 2, Channel::Api, t3).unwrap();
+    consents::give(
+        &mut conn,
+        uuid::Uuid::now_v7(),
+        member,
+        study,
+        2,
+        Channel::Api,
+        t3,
+    )
+    .unwrap();
 
     // History is whole, newest first, and the latest entry decides.
     let ledger = consents::ledger(&mut conn, member, None).unwrap();
@@ -113,8 +139,8 @@ fn the_researcher_right_is_granted_and_withdrawn() {
     let admin = new_member(&mut conn, "alix");
     let member = new_member(&mut conn, "chercheuse");
     assert!(!researchers::is_researcher(&mut conn, member).unwrap());
-    researchers::grant(&mut conn, member, admin, Utc::now()).unwrap();
-    researchers::grant(&mut conn, member, admin, Utc::now()).unwrap();
+    researchers::grant(&mut conn, member, Some(admin), Utc::now()).unwrap();
+    researchers::grant(&mut conn, member, Some(admin), Utc::now()).unwrap();
     assert!(researchers::is_researcher(&mut conn, member).unwrap());
     assert!(researchers::revoke(&mut conn, member).unwrap());
     assert!(!researchers::revoke(&mut conn, member).unwrap());
@@ -145,7 +171,7 @@ fn studies_are_drafted_then_opened_and_listed_to_whom_may_read_them() {
         .unwrap(),
     };
     let now = Utc::now();
-    let study = studies::insert(&mut conn, &new, "key-1", researcher, now).unwrap();
+    let study = studies::insert(&mut conn, StudyId::new(), &new, "key-1", researcher, now).unwrap();
     assert_eq!(study.status, StudyStatus::Draft);
     assert_eq!(study.eligibility, new.eligibility);
     assert_eq!(study.title, new.title);
@@ -179,7 +205,8 @@ fn studies_are_drafted_then_opened_and_listed_to_whom_may_read_them() {
     assert_eq!(found.status, StudyStatus::Open);
 
     // Newest first, keyset pages.
-    let second = studies::insert(&mut conn, &new, "key-2", researcher, now).unwrap();
+    let second =
+        studies::insert(&mut conn, StudyId::new(), &new, "key-2", researcher, now).unwrap();
     studies::set_status(&mut conn, second.id, StudyStatus::Open, now).unwrap();
     assert_eq!(
         listed(&mut conn, None, PlatformRole::Member),
@@ -212,6 +239,7 @@ fn questionnaires_are_versioned_once_answered_and_withdrawals_reach_the_answers(
     let now = Utc::now();
     let study = studies::insert(
         &mut conn,
+        StudyId::new(),
         &NewStudy {
             title: Title::parse("Douleur au quotidien").unwrap(),
             lay_summary: Description::parse("Une échelle par semaine.").unwrap(),
@@ -244,7 +272,14 @@ fn questionnaires_are_versioned_once_answered_and_withdrawals_reach_the_answers(
         schedule: Schedule::parse(now, Recurrence::EveryDays(7), 3).unwrap(),
         definition: scale(max),
     };
-    let q = questionnaires::insert(&mut conn, study.id, &new(10), now).unwrap();
+    let q = questionnaires::insert(
+        &mut conn,
+        entraide_domain::ids::QuestionnaireId::new(),
+        study.id,
+        &new(10),
+        now,
+    )
+    .unwrap();
     assert_eq!(q.version, 1);
     assert_eq!(q.definition, scale(10));
     assert_eq!(q.schedule.recurrence, Recurrence::EveryDays(7));
@@ -259,6 +294,7 @@ fn questionnaires_are_versioned_once_answered_and_withdrawals_reach_the_answers(
         responses::insert(
             &mut conn,
             &NewResponse {
+                id: entraide_domain::ids::ResponseId::new(),
                 questionnaire: q.id,
                 version: 1,
                 study: study.id,

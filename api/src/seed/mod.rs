@@ -6,7 +6,7 @@
 //!
 //! [`seed`] runs one generator per entity in a fixed order — members, groups with their
 //! memberships, follows, posts with comments and reactions, associations, events, resources,
-//! places — each drawing from the one seeded generator, so the order of the calls (and of the
+//! places, a research study — each drawing from the one seeded generator, so the order of the calls (and of the
 //! draws inside each) is what makes the output deterministic: keep it when changing one. The
 //! rows go through `persistence::bulk`, one transaction per table.
 
@@ -18,6 +18,7 @@ mod members;
 mod places;
 mod posts;
 mod progress;
+mod research;
 mod resources;
 mod text;
 
@@ -117,6 +118,12 @@ fn id_at(rng: &mut StdRng, at: DateTime<Utc>) -> String {
 
 fn naive(at: DateTime<Utc>) -> NaiveDateTime {
     at.naive_utc()
+}
+
+/// A seeded member id (a UUID this module wrote) as the domain's id.
+fn parse_member(raw: &str) -> Result<entraide_domain::ids::MemberId, PersistenceError> {
+    raw.parse()
+        .map_err(|_| PersistenceError::Config(format!("seed member id {raw:?}")))
 }
 
 /// Loads a dataset into an empty database.
@@ -229,6 +236,20 @@ pub fn seed(database: &Database, options: &SeedOptions) -> Result<SeedReport, Pe
         clock.elapsed().as_secs_f64(),
     ));
     rows.push(("places", places.len(), 0.0));
+
+    // A researcher runs a study that the first patients and caregivers answer.
+    progress.bar.set_message("research");
+    let clock = Instant::now();
+    let researcher = &member_ids[rng.random_range(BENCH_MEMBERS..member_ids.len())];
+    let answered = research::write(
+        &mut conn,
+        &mut rng,
+        &time,
+        member_ids,
+        &members.kinds,
+        researcher,
+    )?;
+    rows.push(("responses", answered, clock.elapsed().as_secs_f64()));
 
     progress.bar.set_message("search index");
     let clock = Instant::now();

@@ -56,6 +56,8 @@ fn fingerprint(database: &Database) -> Vec<String> {
         "SELECT id || ' ' || name AS line FROM associations ORDER BY id",
         "SELECT resource_id || ' ' || title AS line FROM resource_versions ORDER BY id",
         "SELECT id || ' ' || name AS line FROM places ORDER BY id",
+        "SELECT id || ' ' || participant || ' ' || answers AS line FROM responses ORDER BY id",
+        "SELECT id || ' ' || member_id || ' ' || purpose AS line FROM consents ORDER BY id",
     ] {
         lines.extend(
             diesel::sql_query(sql)
@@ -154,6 +156,20 @@ async fn the_seed_is_deterministic_consistent_and_usable() {
         assert_eq!(
             mismatched("SELECT COUNT(*) AS n FROM events", &mut conn),
             40
+        );
+        // Every seeded answer was given under a consent in force, by an eligible member.
+        assert!(rows["responses"] > 0);
+        assert_eq!(
+            mismatched("SELECT COUNT(*) AS n FROM responses", &mut conn),
+            i64::try_from(rows["responses"]).unwrap()
+        );
+        assert_eq!(
+            mismatched(
+                "SELECT COUNT(*) AS n FROM responses r WHERE NOT EXISTS (SELECT 1 FROM consents c              WHERE c.member_id = r.member_id AND c.purpose = 'research:' || r.study_id              AND c.withdrawn_at IS NULL AND c.given_at <= r.answered_at)              OR EXISTS (SELECT 1 FROM members m WHERE m.id = r.member_id AND m.kind = 'professional')",
+                &mut conn
+            ),
+            0,
+            "answers under consent"
         );
     }
 

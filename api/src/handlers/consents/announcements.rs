@@ -113,7 +113,15 @@ pub async fn consent_to_announcements(
         }
         let ledger = consents::ledger(conn, member.id, Some(PURPOSE))?;
         can_give(standing(&ledger, PURPOSE, current))?;
-        consents::give(conn, member.id, PURPOSE, current, Channel::Api, Utc::now())?;
+        consents::give(
+            conn,
+            uuid::Uuid::now_v7(),
+            member.id,
+            PURPOSE,
+            current,
+            Channel::Api,
+            Utc::now(),
+        )?;
         Ok(())
     })
     .await?;

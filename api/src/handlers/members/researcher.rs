@@ -36,7 +36,7 @@ pub async fn grant_researcher(
     db::write(&state, move |conn| {
         members::find_profile(conn, target)?.ok_or(ApiError::NotFound)?;
         rights::require_confer(conn, actor, Some(target), Right::Researcher, None)?;
-        researchers::grant(conn, target, actor.id, Utc::now())?;
+        researchers::grant(conn, target, Some(actor.id), Utc::now())?;
         Ok(())
     })
     .await?;

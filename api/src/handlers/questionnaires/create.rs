@@ -47,7 +47,13 @@ pub async fn create_questionnaire(
     let created = db::write(&state, move |conn| {
         let study = managed_study(conn, study, actor)?;
         can_change_protocol(study.status)?;
-        Ok(questionnaires::insert(conn, study.id, &new, Utc::now())?)
+        Ok(questionnaires::insert(
+            conn,
+            QuestionnaireId::new(),
+            study.id,
+            &new,
+            Utc::now(),
+        )?)
     })
     .await?;
     Ok(HttpResponse::Created()

@@ -1,7 +1,7 @@
 use actix_web::{HttpResponse, post, web};
 use chrono::Utc;
 use entraide_domain::consent::can_answer;
-use entraide_domain::ids::QuestionnaireId;
+use entraide_domain::ids::{QuestionnaireId, ResponseId};
 use entraide_domain::research::can_take_part;
 use entraide_openapi::problem as p;
 use entraide_openapi::problem::ProblemCode;
@@ -70,6 +70,7 @@ pub async fn submit_response(
         Ok(responses::insert(
             conn,
             &NewResponse {
+                id: ResponseId::new(),
                 questionnaire: id,
                 version: questionnaire.version,
                 study: study.id,

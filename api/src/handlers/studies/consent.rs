@@ -60,6 +60,7 @@ pub async fn give_consent(
         can_give(standing)?;
         consents::give(
             conn,
+            Uuid::now_v7(),
             member.id,
             Purpose::Research(id),
             current,

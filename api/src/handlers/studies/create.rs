@@ -2,6 +2,7 @@ use actix_web::{HttpResponse, post, web};
 use chrono::Utc;
 use entraide_domain::consent::Purpose;
 use entraide_domain::error::Errors;
+use entraide_domain::ids::StudyId;
 use entraide_openapi::problem as p;
 use entraide_openapi::research::{CreateStudyRequest, Study as WireStudy};
 use entraide_persistence::{consents, studies};
@@ -67,7 +68,7 @@ pub async fn create_study(
     let study = db::write(&state, move |conn| {
         require_researcher(conn, actor)?;
         let now = Utc::now();
-        let study = studies::insert(conn, &new, &new_study_key(), actor.id, now)
+        let study = studies::insert(conn, StudyId::new(), &new, &new_study_key(), actor.id, now)
             .map_err(unknown_condition("eligibility.condition_ids"))?;
         consents::add_text(
             conn,
