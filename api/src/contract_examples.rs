@@ -248,7 +248,7 @@ fn examples_read_back_as_their_types() {
         research::ConsentLedger,
         research::Questionnaire,
         research::DueList,
-        research::Response,
+        research::QuestionnaireResponse,
         research::StudyExport,
         research::StudyAggregates,
         research::AuditEntry,

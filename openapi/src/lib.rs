@@ -211,3 +211,47 @@ pub mod integer {
         }
     }
 }
+
+#[cfg(test)]
+mod schema_names {
+    /// utoipa names a component after its Rust type: two types of one name in two modules
+    /// would silently become one schema (a questionnaire's `Recurrence` once replaced the
+    /// events' one in the document). Every public type here has its own name.
+    #[test]
+    fn every_wire_type_has_its_own_name() {
+        let sources = [
+            include_str!("associations.rs"),
+            include_str!("auth.rs"),
+            include_str!("conditions.rs"),
+            include_str!("events.rs"),
+            include_str!("groups.rs"),
+            include_str!("health.rs"),
+            include_str!("members.rs"),
+            include_str!("pagination.rs"),
+            include_str!("places.rs"),
+            include_str!("posts.rs"),
+            include_str!("problem.rs"),
+            include_str!("research.rs"),
+            include_str!("resources.rs"),
+            include_str!("search.rs"),
+        ];
+        let mut seen = std::collections::BTreeMap::new();
+        for (index, source) in sources.iter().enumerate() {
+            for line in source.lines() {
+                let name = line
+                    .strip_prefix("pub struct ")
+                    .or_else(|| line.strip_prefix("pub enum "))
+                    .and_then(|rest| {
+                        rest.split(|c: char| !c.is_alphanumeric() && c != '_')
+                            .next()
+                    });
+                if let Some(name) = name {
+                    if let Some(other) = seen.insert(name.to_owned(), index) {
+                        panic!("{name} is defined in two wire modules ({other} and {index})");
+                    }
+                }
+            }
+        }
+        assert!(seen.len() > 100, "{}", seen.len());
+    }
+}

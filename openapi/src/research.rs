@@ -233,7 +233,7 @@ pub struct ConsentLedger {
 /// (1–24).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum Recurrence {
+pub enum QuestionnaireRecurrence {
     Once,
     Days,
     Months,
@@ -246,7 +246,7 @@ pub enum Recurrence {
 #[schema(example = json!({"opens_at": "2026-12-01T08:00:00Z", "recurrence": "months", "every": 1, "window_days": 7}))]
 pub struct Schedule {
     pub opens_at: DateTime<Utc>,
-    pub recurrence: Recurrence,
+    pub recurrence: QuestionnaireRecurrence,
     /// The period for `days` (1–366) or `months` (1–24); absent for `once`.
     #[serde(default, deserialize_with = "crate::integer::option")]
     #[schema(minimum = 1, maximum = 366)]
@@ -470,7 +470,7 @@ pub struct SubmitResponseRequest {
     pub answers: BTreeMap<String, AnswerValue>,
 }
 
-/// A member's own response.
+/// A member's own response (an answer set, FHIR `QuestionnaireResponse`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({
     "id": "01939a4e-8f7a-7cc3-9a51-3c1f0e2b6d14",
@@ -480,7 +480,7 @@ pub struct SubmitResponseRequest {
     "answers": {"pain": 4, "woke": true, "nights": 3},
     "answered_at": "2026-12-02T10:00:00Z"
 }))]
-pub struct Response {
+pub struct QuestionnaireResponse {
     pub id: Uuid,
     pub questionnaire_id: Uuid,
     pub study_id: Uuid,

@@ -164,10 +164,10 @@ pub(crate) fn parse_schedule(schedule: wire::Schedule) -> Result<Schedule, Parse
         window_days,
     } = schedule;
     let recurrence = match (recurrence, every) {
-        (wire::Recurrence::Once, None) => Recurrence::Once,
-        (wire::Recurrence::Days, Some(n)) => Recurrence::EveryDays(n),
-        (wire::Recurrence::Months, Some(n)) => Recurrence::EveryMonths(n),
-        (wire::Recurrence::Once, Some(_)) => {
+        (wire::QuestionnaireRecurrence::Once, None) => Recurrence::Once,
+        (wire::QuestionnaireRecurrence::Days, Some(n)) => Recurrence::EveryDays(n),
+        (wire::QuestionnaireRecurrence::Months, Some(n)) => Recurrence::EveryMonths(n),
+        (wire::QuestionnaireRecurrence::Once, Some(_)) => {
             return Err(ParseError::single(
                 "every",
                 "not_applicable",
@@ -187,9 +187,9 @@ pub(crate) fn parse_schedule(schedule: wire::Schedule) -> Result<Schedule, Parse
 
 pub(crate) fn schedule_to_wire(schedule: &Schedule) -> wire::Schedule {
     let (recurrence, every) = match schedule.recurrence {
-        Recurrence::Once => (wire::Recurrence::Once, None),
-        Recurrence::EveryDays(n) => (wire::Recurrence::Days, Some(n)),
-        Recurrence::EveryMonths(n) => (wire::Recurrence::Months, Some(n)),
+        Recurrence::Once => (wire::QuestionnaireRecurrence::Once, None),
+        Recurrence::EveryDays(n) => (wire::QuestionnaireRecurrence::Days, Some(n)),
+        Recurrence::EveryMonths(n) => (wire::QuestionnaireRecurrence::Months, Some(n)),
     };
     wire::Schedule {
         opens_at: schedule.opens_at,

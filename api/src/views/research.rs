@@ -394,8 +394,8 @@ pub(crate) fn aggregates(
 }
 
 /// A member's own response as the wire shows it.
-pub(crate) fn response_to_wire(response: &Response) -> wire::Response {
-    wire::Response {
+pub(crate) fn response_to_wire(response: &Response) -> wire::QuestionnaireResponse {
+    wire::QuestionnaireResponse {
         id: response.id.as_uuid(),
         questionnaire_id: response.questionnaire_id.as_uuid(),
         study_id: response.study_id.as_uuid(),

@@ -3,7 +3,9 @@ use chrono::Utc;
 use entraide_domain::ids::{QuestionnaireId, ResponseId};
 use entraide_openapi::pagination::{Page, PageQuery};
 use entraide_openapi::problem as p;
-use entraide_openapi::research::{ConsentLedger, DueList, FhirResource, Response as WireResponse};
+use entraide_openapi::research::{
+    ConsentLedger, DueList, FhirResource, QuestionnaireResponse as WireResponse,
+};
 use entraide_persistence::responses;
 use serde::Deserialize;
 use utoipa::IntoParams;

@@ -5,7 +5,7 @@ use entraide_domain::ids::{QuestionnaireId, ResponseId};
 use entraide_domain::research::can_take_part;
 use entraide_openapi::problem as p;
 use entraide_openapi::problem::ProblemCode;
-use entraide_openapi::research::{Response as WireResponse, SubmitResponseRequest};
+use entraide_openapi::research::{QuestionnaireResponse as WireResponse, SubmitResponseRequest};
 use entraide_persistence::responses::{self, NewResponse};
 use entraide_persistence::studies;
 use uuid::Uuid;
