@@ -143,3 +143,22 @@ pub fn search_candidates(
     };
     Ok(rows)
 }
+
+/// Serialises the transactions that name the same `key` (a member's consent to a study, a
+/// questionnaire's current version) until the calling transaction ends: on PostgreSQL a
+/// transaction-level advisory lock, so a read-then-write (consent checked, then an answer
+/// stored) cannot interleave with another on the same key under READ COMMITTED. SQLite has
+/// one writer connection, which already serialises writes: nothing to do. Call first in the
+/// transaction, before reading what the write depends on.
+pub fn lock_key(conn: &mut crate::DbConnection, key: &str) -> Result<(), crate::PersistenceError> {
+    use diesel::RunQueryDsl;
+    match conn {
+        crate::DbConnection::Pg(inner) => {
+            diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+                .bind::<diesel::sql_types::Text, _>(key)
+                .execute(inner)?;
+        }
+        crate::DbConnection::Sqlite(_) => {}
+    }
+    Ok(())
+}

@@ -74,3 +74,28 @@ pub(crate) fn consent_standing(
     let ledger = consents::ledger(conn, member, Some(purpose))?;
     Ok((standing(&ledger, purpose, current), current))
 }
+
+/// Serialises the steps on one member's consent to one purpose (consent, withdrawal, answers)
+/// across server processes: call first in the transaction.
+pub(crate) fn lock_consent(
+    conn: &mut DbConnection,
+    member: MemberId,
+    purpose: Purpose,
+) -> Result<(), ApiError> {
+    Ok(entraide_persistence::dialect::lock_key(
+        conn,
+        &format!("consent:{purpose}:{member}"),
+    )?)
+}
+
+/// Serialises a questionnaire's rewrites with the answers given to it (a version is corrected
+/// in place only while nobody answered it): call first in the transaction.
+pub(crate) fn lock_questionnaire(
+    conn: &mut DbConnection,
+    id: QuestionnaireId,
+) -> Result<(), ApiError> {
+    Ok(entraide_persistence::dialect::lock_key(
+        conn,
+        &format!("questionnaire:{id}"),
+    )?)
+}

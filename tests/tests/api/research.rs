@@ -1011,3 +1011,106 @@ async fn only_researchers_draft_studies_and_drafts_stay_theirs() {
     let public = lab.app.ok_json(Method::GET, &location, None, None).await;
     assert_eq!(public["eligibility"]["kinds"], json!(["patient"]));
 }
+
+/// On PostgreSQL (READ COMMITTED, a connection pool), steps on one member's consent and one
+/// questionnaire run concurrently; each reads what it depends on under an advisory lock, so the
+/// outcomes are those of some serial order. (SQLite's single writer serialises them anyway.)
+#[actix_web::test]
+async fn concurrent_steps_on_one_consent_or_questionnaire_are_serialised() {
+    use futures_util::future::join_all;
+
+    let lab = Lab::new().await;
+    let (study, questionnaire) = lab.study("Concurrence", false).await;
+    let answer = json!({"pain": 2, "woke": false});
+
+    // Consents sent at once: one is recorded, the others are 409.
+    let member = lab.app.member("Simultanee", "patient").await;
+    let consents = join_all((0..4).map(|_| lab.consent(&member, &study, 1))).await;
+    let given = consents
+        .iter()
+        .filter(|r| r.status() == StatusCode::NO_CONTENT)
+        .count();
+    assert_eq!(
+        given,
+        1,
+        "{:?}",
+        consents
+            .iter()
+            .map(reqwest::Response::status)
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(
+        lab.app.count(&format!(
+            "SELECT COUNT(*) AS n FROM consents WHERE withdrawn_at IS NULL AND member_id = '{}'",
+            member.id
+        )),
+        1
+    );
+    // Answers sent at once, in one window: one is stored.
+    let answers =
+        join_all((0..3).map(|_| lab.answer(&member, &questionnaire, answer.clone()))).await;
+    let stored = answers
+        .iter()
+        .filter(|r| r.status() == StatusCode::CREATED)
+        .count();
+    assert_eq!(stored, 1);
+    assert_eq!(lab.responses(), 1);
+
+    // An answer racing a withdrawal: never exported after it.
+    for round in 0..4 {
+        let (study, questionnaire) = lab.study(&format!("Retrait {round}"), false).await;
+        let racer = lab.app.member(&format!("Course {round}"), "patient").await;
+        assert_eq!(
+            lab.consent(&racer, &study, 1).await.status(),
+            StatusCode::NO_CONTENT
+        );
+        let withdraw = format!("/api/v1/studies/{study}/consent?past_answers=keep_pseudonymous");
+        let (withdrawn, _) = tokio::join!(
+            lab.app.call(Method::DELETE, &withdraw, Some(&racer), None),
+            lab.answer(&racer, &questionnaire, answer.clone())
+        );
+        assert_eq!(withdrawn.status(), StatusCode::NO_CONTENT);
+        let export = lab
+            .app
+            .ok_json(
+                Method::GET,
+                &format!("/api/v1/studies/{study}/export"),
+                Some(&lab.researcher),
+                None,
+            )
+            .await;
+        assert_eq!(export["items"], json!([]), "round {round}");
+    }
+
+    // A correction in place racing the first answer: the answer is on the version it was
+    // checked against (a correction after it makes a new version).
+    for round in 0..4 {
+        let (study, questionnaire) = lab.study(&format!("Version {round}"), false).await;
+        let racer = lab
+            .app
+            .member(&format!("Versionne {round}"), "patient")
+            .await;
+        assert_eq!(
+            lab.consent(&racer, &study, 1).await.status(),
+            StatusCode::NO_CONTENT
+        );
+        let mut changed = questionnaire_body();
+        changed["items"][0]["max"] = json!(1);
+        let path = format!("/api/v1/questionnaires/{questionnaire}");
+        let (replaced, answered) = tokio::join!(
+            lab.app
+                .call(Method::PUT, &path, Some(&lab.researcher), Some(changed)),
+            lab.answer(&racer, &questionnaire, json!({"pain": 7, "woke": false}))
+        );
+        assert_eq!(replaced.status(), StatusCode::OK);
+        let current = lab.app.ok_json(Method::GET, &path, None, None).await;
+        if answered.status() == StatusCode::CREATED {
+            // Answered first (pain 7 fits 0–10): the correction made version 2.
+            assert_eq!(current["version"], 2, "round {round}");
+        } else {
+            // Corrected first: 7 no longer fits 0–1.
+            assert_eq!(answered.status(), StatusCode::UNPROCESSABLE_ENTITY);
+            assert_eq!(current["version"], 1);
+        }
+    }
+}

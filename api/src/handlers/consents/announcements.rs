@@ -8,6 +8,7 @@ use entraide_openapi::problem::ProblemCode;
 use entraide_openapi::research::{ConsentText, ConsentTextInput, GiveConsentRequest};
 use entraide_persistence::consents;
 
+use crate::access::research::lock_consent;
 use crate::convert::research::{consent_text_to_wire, parse_consent_body};
 use crate::db;
 use crate::error::ApiError;
@@ -107,6 +108,7 @@ pub async fn consent_to_announcements(
 ) -> Result<HttpResponse, ApiError> {
     let GiveConsentRequest { text_version } = body.into_inner();
     db::write(&state, move |conn| {
+        lock_consent(conn, member.id, PURPOSE)?;
         let current = consents::current_version(conn, PURPOSE)?.ok_or(ApiError::NotFound)?;
         if text_version != current {
             return Err(ApiError::conflict(ProblemCode::ConsentTextChanged));
@@ -147,6 +149,7 @@ pub async fn withdraw_announcements_consent(
     member: AuthMember,
 ) -> Result<HttpResponse, ApiError> {
     db::write(&state, move |conn| {
+        lock_consent(conn, member.id, PURPOSE)?;
         let current = consents::current_version(conn, PURPOSE)?.ok_or(ApiError::NotFound)?;
         let ledger = consents::ledger(conn, member.id, Some(PURPOSE))?;
         can_withdraw(standing(&ledger, PURPOSE, current))?;

@@ -9,7 +9,7 @@ use entraide_openapi::research::{
 use entraide_persistence::questionnaires;
 use uuid::Uuid;
 
-use crate::access::research::{managed_study, readable_questionnaire};
+use crate::access::research::{lock_questionnaire, managed_study, readable_questionnaire};
 use crate::convert::research::{parse_questionnaire, questionnaire_to_wire};
 use crate::db;
 use crate::error::ApiError;
@@ -99,6 +99,7 @@ pub async fn replace_questionnaire(
     let id = QuestionnaireId::from_uuid(path.into_inner());
     let new = parse_questionnaire(body.into_inner())?;
     let replaced = db::write(&state, move |conn| {
+        lock_questionnaire(conn, id)?;
         let (questionnaire, _) = readable_questionnaire(conn, id, Some(actor))?;
         let study = managed_study(conn, questionnaire.study_id, actor)?;
         can_change_protocol(study.status)?;

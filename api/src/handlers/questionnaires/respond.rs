@@ -1,6 +1,6 @@
 use actix_web::{HttpResponse, post, web};
 use chrono::Utc;
-use entraide_domain::consent::can_answer;
+use entraide_domain::consent::{Purpose, can_answer};
 use entraide_domain::ids::{QuestionnaireId, ResponseId};
 use entraide_domain::research::can_take_part;
 use entraide_openapi::problem as p;
@@ -10,7 +10,9 @@ use entraide_persistence::responses::{self, NewResponse};
 use entraide_persistence::studies;
 use uuid::Uuid;
 
-use crate::access::research::{consent_standing, readable_questionnaire};
+use crate::access::research::{
+    consent_standing, lock_consent, lock_questionnaire, readable_questionnaire,
+};
 use crate::convert::research::parse_answers;
 use crate::db;
 use crate::error::ApiError;
@@ -48,7 +50,11 @@ pub async fn submit_response(
     let id = QuestionnaireId::from_uuid(path.into_inner());
     let SubmitResponseRequest { answers } = body.into_inner();
     let stored = db::write(&state, move |conn| {
+        // The version answered, the consent and the window are read under these locks: a
+        // concurrent rewrite, withdrawal or second answer waits for this transaction.
+        lock_questionnaire(conn, id)?;
         let (questionnaire, study) = readable_questionnaire(conn, id, Some(member))?;
+        lock_consent(conn, member.id, Purpose::Research(study.id))?;
         can_take_part(study.status)?;
         let (standing, consent_version) = consent_standing(conn, member.id, study.id)?;
         can_answer(standing)?;

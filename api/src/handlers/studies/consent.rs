@@ -11,7 +11,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use crate::access::research::{consent_standing, readable_study};
+use crate::access::research::{consent_standing, lock_consent, readable_study};
 use crate::convert::research::past_answers_from_wire;
 use crate::db;
 use crate::error::ApiError;
@@ -46,6 +46,7 @@ pub async fn give_consent(
     let id = StudyId::from_uuid(path.into_inner());
     let GiveConsentRequest { text_version } = body.into_inner();
     db::write(&state, move |conn| {
+        lock_consent(conn, member.id, Purpose::Research(id))?;
         let study = readable_study(conn, id, Some(member))?;
         can_take_part(study.status)?;
         let conditions = members::find_profile(conn, member.id)?
@@ -108,6 +109,7 @@ pub async fn withdraw_consent(
     let id = StudyId::from_uuid(path.into_inner());
     let past_answers = past_answers_from_wire(query.into_inner().past_answers);
     db::write(&state, move |conn| {
+        lock_consent(conn, member.id, Purpose::Research(id))?;
         readable_study(conn, id, Some(member))?;
         let (standing, _) = consent_standing(conn, member.id, id)?;
         can_withdraw(standing)?;
