@@ -124,7 +124,8 @@ pub enum AnswerValue {
 }
 
 /// Skip logic (FHIR `enableWhen` with operator `=`): the item is shown only when an earlier
-/// item was answered with this value (for a multiple choice: when it includes this code).
+/// item was answered with this value (for a multiple choice: one code, and the item is shown
+/// when the answer includes it).
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnableWhen {
     pub question: Code,
@@ -178,7 +179,7 @@ impl Definition {
                         "must name an earlier item",
                     )),
                     Some(earlier) => {
-                        if check_value(&earlier.kind, &condition.answer).is_err() {
+                        if !condition_fits(&earlier.kind, &condition.answer) {
                             errors.push(FieldError::new(
                                 field("enable_when"),
                                 "invalid_answer",
@@ -243,6 +244,19 @@ impl Definition {
         }
         errors.finish()?;
         Ok(answers)
+    }
+}
+
+/// Can an earlier item's answer meet this condition? A multiple-choice item is tested for one
+/// option (the item is shown when the answer includes it); any other item for a value it can
+/// take.
+fn condition_fits(kind: &ItemKind, answer: &AnswerValue) -> bool {
+    match (kind, answer) {
+        (ItemKind::MultipleChoice { options }, AnswerValue::Code(code)) => {
+            options.iter().any(|o| &o.code == code)
+        }
+        (ItemKind::MultipleChoice { .. }, _) => false,
+        (kind, answer) => check_value(kind, answer).is_ok(),
     }
 }
 
@@ -656,5 +670,66 @@ mod tests {
             .fhir_type(),
             "quantity"
         );
+    }
+
+    #[test]
+    fn a_multiple_choice_condition_names_one_option() {
+        let items = vec![
+            Item {
+                link_id: code("s"),
+                text: label("Symptômes"),
+                kind: ItemKind::MultipleChoice {
+                    options: options(&["fatigue", "fever"]),
+                },
+                required: true,
+                enable_when: None,
+            },
+            Item {
+                link_id: code("d"),
+                text: label("Depuis longtemps ?"),
+                kind: ItemKind::Boolean,
+                required: true,
+                enable_when: Some(EnableWhen {
+                    question: code("s"),
+                    answer: AnswerValue::Code(code("fatigue")),
+                }),
+            },
+        ];
+        let definition = Definition::parse(items.clone()).unwrap();
+        let given = |symptoms: &[&str], d: bool| {
+            let mut answers = BTreeMap::from([(
+                code("s"),
+                AnswerValue::Codes(symptoms.iter().map(|c| code(c)).collect()),
+            )]);
+            if d {
+                answers.insert(code("d"), AnswerValue::Boolean(true));
+            }
+            answers
+        };
+        // Shown when the answer includes the option, in any order; required then.
+        assert!(
+            definition
+                .validate(given(&["fever", "fatigue"], true))
+                .is_ok()
+        );
+        assert!(
+            definition
+                .validate(given(&["fever", "fatigue"], false))
+                .is_err()
+        );
+        assert!(definition.validate(given(&["fever"], false)).is_ok());
+        assert!(definition.validate(given(&["fever"], true)).is_err());
+        // A set of codes, or an option the item does not offer: refused.
+        for answer in [
+            AnswerValue::Codes(vec![code("fatigue")]),
+            AnswerValue::Code(code("cough")),
+        ] {
+            let mut bad = items.clone();
+            bad[1].enable_when = Some(EnableWhen {
+                question: code("s"),
+                answer,
+            });
+            assert!(Definition::parse(bad).is_err());
+        }
     }
 }

@@ -13,6 +13,9 @@ use crate::questionnaire::{AnswerValue, Code, Definition, ItemKind};
 use crate::text::{Description, Label, Title};
 use crate::time::check_instant;
 
+/// The most questionnaires a study holds (each is loaded for the due list and the study page).
+pub const MAX_QUESTIONNAIRES: usize = 20;
+
 /// The smallest number of participants a published figure may describe.
 pub const K_ANONYMITY: u64 = 5;
 
@@ -146,9 +149,10 @@ impl Schedule {
 }
 
 /// Small-cell suppression of a frequency table whose total is published: a cell counting 1 to
-/// k−1 participants is hidden; when exactly one cell is hidden, the smallest other non-zero cell
-/// is hidden too (otherwise total − visible cells gives it back); when the total itself is below
-/// k, every cell is hidden. A cell of 0 describes nobody and stays visible.
+/// k−1 participants is hidden; once any cell is hidden, the zero cells are hidden too (a shown
+/// zero would pin the hidden ones down), and more cells — the smallest non-zero ones first —
+/// until the hidden cells add up to at least k (otherwise total − visible cells tells how few
+/// the hidden ones describe). When the total itself is below k, every cell is hidden.
 pub fn suppress(cells: &[u64], k: u64) -> Vec<Option<u64>> {
     let total = cells.iter().fold(0_u64, |sum, c| sum.saturating_add(*c));
     if total < k {
@@ -156,17 +160,31 @@ pub fn suppress(cells: &[u64], k: u64) -> Vec<Option<u64>> {
     }
     let small = |c: u64| c > 0 && c < k;
     let mut shown: Vec<Option<u64>> = cells.iter().map(|c| (!small(*c)).then_some(*c)).collect();
-    let hidden = shown.iter().filter(|c| c.is_none()).count();
-    if hidden == 1 {
-        let complement = shown
+    if shown.iter().all(Option::is_some) {
+        return shown;
+    }
+    for cell in &mut shown {
+        if *cell == Some(0) {
+            *cell = None;
+        }
+    }
+    loop {
+        let hidden = cells
+            .iter()
+            .zip(&shown)
+            .filter(|(_, s)| s.is_none())
+            .fold(0_u64, |sum, (c, _)| sum.saturating_add(*c));
+        if hidden >= k {
+            break;
+        }
+        let smallest = shown
             .iter()
             .enumerate()
-            .filter_map(|(i, c)| c.filter(|c| *c > 0).map(|c| (c, i)))
+            .filter_map(|(i, c)| c.map(|c| (c, i)))
             .min();
-        if let Some((_, index)) = complement
-            && let Some(cell) = shown.get_mut(index)
-        {
-            *cell = None;
+        match smallest.and_then(|(_, index)| shown.get_mut(index)) {
+            Some(cell) => *cell = None,
+            None => break,
         }
     }
     shown
@@ -355,14 +373,13 @@ pub fn aggregate(
                             _ => None,
                         })
                         .collect();
+                    // Statistics describe the answered: only when that count is itself shown,
+                    // and from 2k answers (quartiles of fewer are nearly individual answers).
                     ItemAggregate::Statistics {
                         answered: answered_shown,
                         unanswered: unanswered_shown,
-                        summary: if total < k {
-                            None
-                        } else {
-                            summarize(&values, k)
-                        },
+                        summary: answered_shown
+                            .and_then(|_| summarize(&values, k.saturating_mul(2))),
                     }
                 }
                 ItemKind::Date | ItemKind::Text { .. } => ItemAggregate::Answered {
@@ -721,10 +738,20 @@ mod tests {
 
     #[test]
     fn small_cells_and_their_complements_are_hidden() {
-        // 3 describes fewer than 5 participants; alone, it would come back as total − rest.
+        // 3 describes fewer than 5 participants; alone, it would come back as total − rest, so
+        // the smallest other cell goes too, and the zero (which would pin them down).
         assert_eq!(
             suppress(&[12, 3, 20, 0], K_ANONYMITY),
-            vec![None, None, Some(20), Some(0)]
+            vec![None, None, Some(20), None]
+        );
+        // Two small cells adding up to less than k: more are hidden until they reach k.
+        assert_eq!(
+            suppress(&[1, 1, 5, 0], K_ANONYMITY),
+            vec![None, None, None, None]
+        );
+        assert_eq!(
+            suppress(&[1, 1, 6, 9], K_ANONYMITY),
+            vec![None, None, None, Some(9)]
         );
         // Two small cells hide each other.
         assert_eq!(
@@ -800,16 +827,16 @@ mod tests {
         let ItemAggregate::Counts { cells, unanswered } = &result[0].1 else {
             panic!("counts expected");
         };
-        // "poor" (2) is hidden, and so is its complement: the smallest other non-zero cell.
+        // "poor" (2) is hidden; the zeros too; then "good", until the hidden cells reach k.
         assert_eq!(
             cells,
             &vec![
                 ("good".to_owned(), None),
                 ("poor".to_owned(), None),
-                ("bad".to_owned(), Some(0)),
+                ("bad".to_owned(), None),
             ]
         );
-        assert_eq!(*unanswered, Some(0));
+        assert_eq!(*unanswered, None);
         let ItemAggregate::Statistics {
             answered,
             unanswered,
@@ -818,9 +845,34 @@ mod tests {
         else {
             panic!("statistics expected");
         };
-        // 2 skipped: hidden with its complement.
+        // 2 skipped: hidden with its complement, and no statistics to give them back.
         assert_eq!((*answered, *unanswered), (None, None));
-        assert_eq!(summary.map(|s| (s.count, s.median)), Some((7, 3.0)));
+        assert_eq!(*summary, None);
+        // Twelve participants who all gave a pain score, ten of them sleeping well: the pain
+        // statistics show (12 ≥ 2k), the sleep cells of 10 and 2 do not.
+        let many: Vec<BTreeMap<Code, AnswerValue>> = (0..12)
+            .map(|i| set(if i < 10 { "good" } else { "poor" }, Some(i % 11)))
+            .collect();
+        let refs_many: Vec<&BTreeMap<Code, AnswerValue>> = many.iter().collect();
+        let result = aggregate(&definition, &refs_many, K_ANONYMITY);
+        let ItemAggregate::Statistics {
+            answered, summary, ..
+        } = &result[1].1
+        else {
+            panic!("statistics expected");
+        };
+        assert_eq!(*answered, Some(12));
+        assert_eq!(summary.map(|s| s.count), Some(12));
+        // With nine, the count shows but not the statistics (below 2k).
+        let nine = aggregate(&definition, &refs_many[..9], K_ANONYMITY);
+        assert!(matches!(
+            &nine[1].1,
+            ItemAggregate::Statistics {
+                answered: Some(9),
+                summary: None,
+                ..
+            }
+        ));
         // Four participants: nothing at all.
         let few = aggregate(&definition, &refs[..4], K_ANONYMITY);
         assert!(matches!(

@@ -221,6 +221,8 @@ problem_codes! {
     StudyNotOpen = "study_not_open", 409, "The study is not open", "L'étude n'est pas ouverte";
     /// A closed study changes no more.
     StudyClosed = "study_closed", 409, "The study is closed", "L'étude est close";
+    /// A study holds at most 20 questionnaires.
+    TooManyQuestionnaires = "too_many_questionnaires", 409, "This study has as many questionnaires as it may hold", "Cette étude a déjà autant de questionnaires que possible";
     /// A study moves from draft to open to closed, never back.
     InvalidStudyStatus = "invalid_study_status", 409, "A study moves from draft to open to closed, never back", "Une étude passe de brouillon à ouverte puis close, jamais en arrière";
     /// The questionnaire is not due for the member now: outside its answering windows, or already answered in this one.

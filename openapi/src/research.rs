@@ -324,7 +324,8 @@ impl utoipa::PartialSchema for AnswerValue {
 impl ToSchema for AnswerValue {}
 
 /// Skip logic (FHIR `enableWhen`, operator `=`): the item is shown only when the earlier item
-/// `question` was answered `answer` (for a multiple choice: when its answer includes it).
+/// `question` was answered `answer` (for a multiple choice: `answer` is one option code, and
+/// the item is shown when the answer includes it).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EnableWhen {
@@ -547,7 +548,8 @@ pub struct AggregateCell {
     pub count: Option<u64>,
 }
 
-/// Statistics of a scale or number item (at least 5 answers).
+/// Statistics of a scale or number item: from 10 answers (2k), and only when the number who
+/// answered is itself shown.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct AggregateStatistics {
     pub count: u64,

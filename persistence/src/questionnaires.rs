@@ -462,6 +462,15 @@ pub fn of_studies(
     with_items(conn, rows)
 }
 
+/// How many questionnaires a study holds.
+pub fn count_of_study(conn: &mut DbConnection, study: StudyId) -> Result<usize, PersistenceError> {
+    let n: i64 = questionnaires::table
+        .filter(questionnaires::study_id.eq(study.to_string()))
+        .count()
+        .get_result(conn)?;
+    usize::try_from(n).map_err(|_| corrupt("count"))
+}
+
 /// The items of one version of a questionnaire, if it exists.
 pub fn version(
     conn: &mut DbConnection,

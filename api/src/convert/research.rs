@@ -438,10 +438,19 @@ fn item_from(
             ));
             return None;
         };
-        let answer = errors.check(
-            &format!("{field}.answer"),
-            answer_for(&earlier.kind, &condition.answer.0),
-        )?;
+        // A multiple-choice item is tested for one option: a single code.
+        let read = match (&earlier.kind, &condition.answer.0) {
+            (ItemKind::MultipleChoice { .. }, Value::String(code)) => {
+                Code::parse(code).map(AnswerValue::Code)
+            }
+            (ItemKind::MultipleChoice { .. }, _) => Err(ParseError::single(
+                "",
+                "wrong_type",
+                "a multiple-choice condition names one option code",
+            )),
+            (kind, value) => answer_for(kind, value),
+        };
+        let answer = errors.check(&format!("{field}.answer"), read)?;
         Some(EnableWhen { question, answer })
     });
     Some(Item {

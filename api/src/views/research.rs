@@ -234,6 +234,14 @@ pub(crate) fn export_rows(
             answers,
         });
     }
+    // By day, then pseudonym: the order of answers within a day would tell more than the day.
+    exported.sort_by(|a, b| {
+        (a.answered_on, &a.participant, a.questionnaire_id).cmp(&(
+            b.answered_on,
+            &b.participant,
+            b.questionnaire_id,
+        ))
+    });
     Ok(exported)
 }
 

@@ -402,6 +402,31 @@ async fn questionnaires_are_checked_and_versioned_once_answered() {
     );
     assert_eq!(response["item"][0]["answer"][0]["valueInteger"], 5);
     assert_eq!(response["item"][1]["answer"][0]["valueBoolean"], false);
+
+    // At most 20 questionnaires a study.
+    for _ in 1..20 {
+        let created = lab
+            .app
+            .call(
+                Method::POST,
+                &post,
+                Some(&lab.researcher),
+                Some(questionnaire_body()),
+            )
+            .await;
+        assert_eq!(created.status(), StatusCode::CREATED);
+    }
+    let refused = lab
+        .app
+        .call(
+            Method::POST,
+            &post,
+            Some(&lab.researcher),
+            Some(questionnaire_body()),
+        )
+        .await;
+    assert_problem(refused, StatusCode::CONFLICT, "too_many_questionnaires").await;
+    assert_eq!(lab.app.count(count), 20);
 }
 
 #[actix_web::test]
@@ -594,8 +619,8 @@ async fn exports_are_pseudonymous_and_aggregates_hide_small_cells() {
     let (study, questionnaire) = lab.study("Fatigue", false).await;
     let (other_study, other_questionnaire) = lab.study("Sommeil", true).await;
     let mut members = Vec::new();
-    // Seven participants: six sleep well, one badly; pain 0 to 6; notes from all.
-    for i in 0..7 {
+    // Ten participants: nine sleep well, one badly; pain 0 to 9; five woke; notes from all.
+    for i in 0..10 {
         let member = lab.app.member(&format!("Participant {i}"), "patient").await;
         assert_eq!(
             lab.consent(&member, &study, 1).await.status(),
@@ -637,12 +662,12 @@ async fn exports_are_pseudonymous_and_aggregates_hide_small_cells() {
         .ok_json(Method::GET, &export_path, Some(&lab.researcher), None)
         .await;
     let rows = export["items"].as_array().unwrap();
-    assert_eq!(rows.len(), 7);
+    assert_eq!(rows.len(), 10);
     let participants: BTreeSet<&str> = rows
         .iter()
         .map(|r| r["participant"].as_str().unwrap())
         .collect();
-    assert_eq!(participants.len(), 7, "one pseudonym per participant");
+    assert_eq!(participants.len(), 10, "one pseudonym per participant");
     for row in rows {
         let id = row["participant"].as_str().unwrap();
         assert!(id.starts_with("p_") && id.len() == 34, "{id}");
@@ -673,7 +698,7 @@ async fn exports_are_pseudonymous_and_aggregates_hide_small_cells() {
     assert!(csv.starts_with(
         "participant,questionnaire_id,questionnaire_version,consent_version,answered_on,"
     ));
-    assert_eq!(csv.lines().count(), 8);
+    assert_eq!(csv.lines().count(), 11);
     assert!(!csv.contains("notes") && !csv.contains("Note de"));
 
     // No identity anywhere: e-mails, pseudonyms, member ids.
@@ -737,7 +762,8 @@ async fn exports_are_pseudonymous_and_aggregates_hide_small_cells() {
         .unwrap();
     assert_eq!(first["participant"], later["participant"]);
 
-    // Aggregates, k = 5: "bad" (1) is hidden, and so is "good" (6), which would give it back.
+    // Aggregates, k = 5: "bad" (1) is hidden, the zero "unanswered" too, and "good" (9), which
+    // would give it back.
     let aggregates = lab
         .app
         .ok_json(
@@ -754,7 +780,7 @@ async fn exports_are_pseudonymous_and_aggregates_hide_small_cells() {
         .iter()
         .find(|q| q["questionnaire_id"] == questionnaire.as_str())
         .unwrap();
-    assert_eq!(first_q["participants"], 7);
+    assert_eq!(first_q["participants"], 10);
     let item = |id: &str| {
         first_q["items"]
             .as_array()
@@ -768,18 +794,27 @@ async fn exports_are_pseudonymous_and_aggregates_hide_small_cells() {
         item("sleep")["cells"],
         json!([{"code": "good", "count": null}, {"code": "bad", "count": null}])
     );
-    assert_eq!(item("sleep")["unanswered"], 0);
+    assert!(item("sleep")["unanswered"].is_null());
+    // Ten answers: statistics (from 2k).
     let pain = item("pain");
-    assert_eq!(pain["statistics"]["count"], 7);
-    assert_eq!(pain["statistics"]["median"], 3.0);
-    assert_eq!(pain["answered"], 7);
-    // woke: 5 yes, 2 no → "no" hidden, and "yes" with it.
+    assert_eq!(pain["answered"], 10);
+    assert_eq!(pain["statistics"]["count"], 10);
+    assert_eq!(pain["statistics"]["median"], 4.5);
+    // woke: 5 yes, 5 no: both shown. nights: 5 answered, 5 skipped: counts, no statistics.
     assert_eq!(
         item("woke")["cells"],
-        json!([{"code": "true", "count": null}, {"code": "false", "count": null}])
+        json!([{"code": "true", "count": 5}, {"code": "false", "count": 5}])
     );
-    // Free text: counted, never shown; 7 answered.
-    assert_eq!(item("notes")["answered"], 7);
+    assert_eq!(
+        (
+            item("nights")["answered"].clone(),
+            item("nights")["unanswered"].clone()
+        ),
+        (json!(5), json!(5))
+    );
+    assert!(item("nights")["statistics"].is_null());
+    // Free text: counted, never shown.
+    assert_eq!(item("notes")["answered"], 10);
     assert!(item("notes")["cells"].is_null());
     // The second questionnaire: one participant, nothing shown.
     let second_q = aggregates["questionnaires"]

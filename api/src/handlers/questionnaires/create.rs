@@ -1,9 +1,10 @@
 use actix_web::{HttpResponse, get, post, web};
 use chrono::Utc;
 use entraide_domain::ids::{QuestionnaireId, StudyId};
-use entraide_domain::research::can_change_protocol;
+use entraide_domain::research::{MAX_QUESTIONNAIRES, can_change_protocol};
 use entraide_openapi::pagination::{Page, PageQuery};
 use entraide_openapi::problem as p;
+use entraide_openapi::problem::ProblemCode;
 use entraide_openapi::research::{Questionnaire as WireQuestionnaire, QuestionnaireInput};
 use entraide_persistence::questionnaires;
 use uuid::Uuid;
@@ -21,7 +22,7 @@ use crate::state::AppState;
 /// Add a questionnaire to a study
 ///
 /// The study's researcher (while they hold the right) or a platform admin, until the study
-/// closes (409 `study_closed`). Items in the FHIR vocabulary: `link_id`, `type`,
+/// closes (409 `study_closed`), at most 20 per study (409 `too_many_questionnaires`). Items in the FHIR vocabulary: `link_id`, `type`,
 /// `answer_option`, `enable_when` (skip logic on an earlier item). Every invalid field is
 /// reported at once (`items[2].max`...).
 #[utoipa::path(
@@ -45,8 +46,13 @@ pub async fn create_questionnaire(
     let study = StudyId::from_uuid(path.into_inner());
     let new = parse_questionnaire(body.into_inner())?;
     let created = db::write(&state, move |conn| {
+        // One at a time per study, so that the cap holds on PostgreSQL too.
+        entraide_persistence::dialect::lock_key(conn, &format!("study:{study}"))?;
         let study = managed_study(conn, study, actor)?;
         can_change_protocol(study.status)?;
+        if questionnaires::count_of_study(conn, study.id)? >= MAX_QUESTIONNAIRES {
+            return Err(ApiError::conflict(ProblemCode::TooManyQuestionnaires));
+        }
         Ok(questionnaires::insert(
             conn,
             QuestionnaireId::new(),

@@ -28,6 +28,7 @@ use crate::views::research::{aggregates, export_csv, export_rows};
 #[into_params(parameter_in = Query)]
 pub struct ExportQuery {
     /// `csv` or `json` (the default).
+    #[param(inline)]
     pub format: Option<ExportFormat>,
 }
 
