@@ -245,10 +245,10 @@ mod schema_names {
                         rest.split(|c: char| !c.is_alphanumeric() && c != '_')
                             .next()
                     });
-                if let Some(name) = name {
-                    if let Some(other) = seen.insert(name.to_owned(), index) {
-                        panic!("{name} is defined in two wire modules ({other} and {index})");
-                    }
+                if let Some(name) = name
+                    && let Some(other) = seen.insert(name.to_owned(), index)
+                {
+                    panic!("{name} is defined in two wire modules ({other} and {index})");
                 }
             }
         }
