@@ -283,10 +283,12 @@ impl Pseudonym {
     }
 }
 
-/// Skeleton, lower case, skeleton again: case and look-alikes both fold (`I` and `l` look alike
-/// in capitals, `ρ` and `p` in lower case).
+/// Upper case, skeleton, lower case, skeleton again: case and look-alikes both fold (`I` and
+/// `l` look alike in capitals, `ρ` and `p` in lower case). Starting from the upper case makes
+/// the key the same whatever the case of the input (`pauli` and `PAULI` are one key; a key taken
+/// from the text as typed would fold the capital `I` to `l` but not the small `i`).
 fn confusable_key(text: &str) -> String {
-    let first: String = unicode_security::skeleton(text).collect();
+    let first: String = unicode_security::skeleton(&text.to_uppercase()).collect();
     unicode_security::skeleton(&first.to_lowercase()).collect()
 }
 
@@ -456,6 +458,9 @@ mod tests {
         assert_eq!(skeleton("Paul"), skeleton("PAUL"));
         assert_eq!(skeleton("Pepe"), skeleton("\u{420}\u{435}\u{440}\u{435}"));
         assert_eq!(skeleton("Camille"), skeleton("Carnille"));
+        // Found by the property test: a small `i` and a capital `I` are one key.
+        assert_eq!(skeleton("iaÀ"), skeleton("IAÀ"));
+        assert_eq!(skeleton("pauli"), skeleton("PAULI"));
         assert_ne!(skeleton("Paul"), skeleton("Paula"));
         assert_ne!(skeleton("Marie"), skeleton("Mario"));
     }
