@@ -207,6 +207,7 @@ fn examples_read_back_as_their_types() {
     );
     answers!(
         auth::TokenResponse,
+        auth::SessionItem,
         members::MyProfile,
         members::MemberProfile,
         associations::MemberSettings,

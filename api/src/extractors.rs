@@ -210,6 +210,24 @@ impl FromRequest for ClientIp {
     }
 }
 
+/// The client's `User-Agent`, cleaned into a label a member can recognise their sessions by
+/// (`domain::text::device_label`); `None` when absent or not printable.
+pub struct DeviceLabel(pub Option<String>);
+
+impl FromRequest for DeviceLabel {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let label = req
+            .headers()
+            .get(header::USER_AGENT)
+            .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
+            .and_then(|raw| entraide_domain::text::device_label(&raw));
+        ready(Ok(Self(label)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

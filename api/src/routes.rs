@@ -125,6 +125,8 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .service(members::get::get_member)
                 .service(members::role::set_member_role)
                 .service(members::kind::approve_kind_change)
+                .service(members::sessions::list_my_sessions)
+                .service(members::sessions::revoke_my_session)
                 .service(members::settings::get_my_settings)
                 .service(members::settings::update_my_settings)
                 .service(members::editor::grant_editor)

@@ -163,9 +163,43 @@ impl WebUrl {
     }
 }
 
+/// What a member is shown to tell their sessions apart: the client's `User-Agent` as sent,
+/// with control characters dropped, blanks collapsed and cut to [`DEVICE_LABEL_MAX_CHARS`].
+/// `None` when nothing printable is left. Never an error: a client may send anything there.
+pub fn device_label(raw: &str) -> Option<String> {
+    let cleaned: String = raw
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .take(DEVICE_LABEL_MAX_CHARS)
+        .collect();
+    (!cleaned.is_empty()).then_some(cleaned)
+}
+
+/// The longest device label kept.
+pub const DEVICE_LABEL_MAX_CHARS: usize = 200;
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn device_labels_are_cleaned_and_bounded() {
+        assert_eq!(
+            device_label("  Firefox/133\0 on\n Android ").as_deref(),
+            Some("Firefox/133 on Android")
+        );
+        assert_eq!(device_label("\u{7}\t "), None);
+        let long = "é".repeat(1000);
+        assert_eq!(
+            device_label(&long).map(|l| l.chars().count()),
+            Some(DEVICE_LABEL_MAX_CHARS)
+        );
+    }
 
     #[test]
     fn bounded_texts() {

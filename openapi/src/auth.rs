@@ -87,3 +87,27 @@ pub struct ChangePasswordRequest {
     pub current_password: String,
     pub new_password: String,
 }
+
+/// One of your live sessions (a login on one device), newest first. Revoking it logs that
+/// device out at once.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "id": "0193a0b2-5c1e-7d3f-9a41-6b2e8c0d4f17",
+    "created_at": "2026-12-01T08:30:00Z",
+    "last_used_at": "2026-12-04T19:05:12Z",
+    "device": "Mozilla/5.0 (Android 15; Mobile; rv:133.0) Gecko/133.0 Firefox/133.0",
+    "current": true
+}))]
+pub struct SessionItem {
+    pub id: uuid::Uuid,
+    /// When you logged in.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// The last login or token refresh of this session.
+    pub last_used_at: chrono::DateTime<chrono::Utc>,
+    /// The client's `User-Agent` at login, cleaned and cut to 200 characters; `null` when the
+    /// client sent none. No IP address is kept.
+    #[schema(max_length = 200)]
+    pub device: Option<String>,
+    /// The session this request was made with.
+    pub current: bool,
+}

@@ -54,6 +54,7 @@ diesel::table! {
         created_at -> Timestamp,
         last_used_at -> Timestamp,
         revoked_at -> Nullable<Timestamp>,
+        user_agent -> Nullable<Text>,
     }
 }
 

@@ -20,10 +20,12 @@ pub struct RefreshTokenRecord {
     pub session_revoked_at: Option<DateTime<Utc>>,
 }
 
+/// Opens a session; `device` is the cleaned label of the client (`domain::text::device_label`).
 pub fn create_session(
     conn: &mut DbConnection,
     id: SessionId,
     member_id: MemberId,
+    device: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<(), PersistenceError> {
     let now = to_db_time(now);
@@ -33,6 +35,7 @@ pub fn create_session(
             sessions::member_id.eq(member_id.to_string()),
             sessions::created_at.eq(now),
             sessions::last_used_at.eq(now),
+            sessions::user_agent.eq(device),
         ))
         .execute(conn)?;
     Ok(())
@@ -151,6 +154,86 @@ pub fn revoke_other_sessions(
     .set(sessions::revoked_at.eq(to_db_time(now)))
     .execute(conn)?;
     Ok(revoked)
+}
+
+/// One of a member's sessions, as they see it in their list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionEntry {
+    pub id: SessionId,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: DateTime<Utc>,
+    pub device: Option<String>,
+}
+
+/// A member's live sessions — not revoked, and used (logged in or refreshed) since
+/// `used_since`, so that a session whose refresh token has expired is not listed — newest
+/// first, after the cursor `(created_at, id)`.
+pub fn list_live(
+    conn: &mut DbConnection,
+    member_id: MemberId,
+    used_since: DateTime<Utc>,
+    before: Option<(DateTime<Utc>, SessionId)>,
+    limit: i64,
+) -> Result<Vec<SessionEntry>, PersistenceError> {
+    let mut query = sessions::table
+        .filter(sessions::member_id.eq(member_id.to_string()))
+        .filter(sessions::revoked_at.is_null())
+        .filter(sessions::last_used_at.gt(to_db_time(used_since)))
+        .into_boxed();
+    if let Some((at, id)) = before {
+        let at = to_db_time(at);
+        query = query.filter(
+            sessions::created_at.lt(at).or(sessions::created_at
+                .eq(at)
+                .and(sessions::id.lt(id.to_string()))),
+        );
+    }
+    query
+        .order((sessions::created_at.desc(), sessions::id.desc()))
+        .limit(limit)
+        .select((
+            sessions::id,
+            sessions::created_at,
+            sessions::last_used_at,
+            sessions::user_agent,
+        ))
+        .load::<(
+            String,
+            chrono::NaiveDateTime,
+            chrono::NaiveDateTime,
+            Option<String>,
+        )>(conn)?
+        .into_iter()
+        .map(|(id, created_at, last_used_at, device)| {
+            Ok(SessionEntry {
+                id: parse_id(&id)?,
+                created_at: from_db_time(created_at),
+                last_used_at: from_db_time(last_used_at),
+                device,
+            })
+        })
+        .collect()
+}
+
+/// Revokes one session of this member. `false` when the member has no such session (another
+/// member's session is not theirs to see, so it is answered the same as a missing one). A
+/// session already revoked is still theirs: `true`, nothing changes.
+pub fn revoke_own_session(
+    conn: &mut DbConnection,
+    member_id: MemberId,
+    id: SessionId,
+    now: DateTime<Utc>,
+) -> Result<bool, PersistenceError> {
+    let owned = sessions::table
+        .filter(sessions::id.eq(id.to_string()))
+        .filter(sessions::member_id.eq(member_id.to_string()))
+        .count()
+        .get_result::<i64>(conn)?
+        > 0;
+    if owned {
+        revoke_session(conn, id, now)?;
+    }
+    Ok(owned)
 }
 
 /// The member behind a live session, as one authenticated request needs them.

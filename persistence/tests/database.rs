@@ -189,7 +189,7 @@ fn refresh_tokens_rotate_once() {
     let member = new_member(&mut conn, "cy@example.org", "Cyrielle");
     let session = SessionId::new();
     let now = Utc::now();
-    sessions::create_session(&mut conn, session, member, now).unwrap();
+    sessions::create_session(&mut conn, session, member, None, now).unwrap();
     sessions::insert_refresh_token(&mut conn, "hash-1", session, now, now + Duration::days(30))
         .unwrap();
     let record = sessions::find_refresh_token(&mut conn, "hash-1")
@@ -217,7 +217,7 @@ fn other_sessions_are_revoked_but_the_current_one() {
     let member = new_member(&mut conn, "dan@example.org", "Dan");
     let (keep, other1, other2) = (SessionId::new(), SessionId::new(), SessionId::new());
     for s in [keep, other1, other2] {
-        sessions::create_session(&mut conn, s, member, Utc::now()).unwrap();
+        sessions::create_session(&mut conn, s, member, None, Utc::now()).unwrap();
     }
     let revoked =
         sessions::revoke_other_sessions(&mut conn, member, Some(keep), Utc::now()).unwrap();
@@ -275,7 +275,13 @@ fn conditions_are_seeded_listed_by_keyset_and_unique() {
 fn foreign_keys_are_enforced() {
     let (_guard, db) = database();
     let mut conn = db.writer().unwrap();
-    let result = sessions::create_session(&mut conn, SessionId::new(), MemberId::new(), Utc::now());
+    let result = sessions::create_session(
+        &mut conn,
+        SessionId::new(),
+        MemberId::new(),
+        None,
+        Utc::now(),
+    );
     assert!(matches!(
         result,
         Err(PersistenceError::ForeignKeyViolation(_))

@@ -272,6 +272,144 @@ async fn logout_revokes_access_and_refresh_tokens() {
 }
 
 #[actix_web::test]
+async fn members_list_their_sessions_and_revoke_one_at_a_time() {
+    let app = spawn_app().await;
+    let here = app.member("Rose", "patient").await;
+    let other = app.member("Rosalie", "patient").await;
+    // A second session, from a phone: its User-Agent is kept cleaned (control characters out).
+    let phone: TokenResponse = app
+        .client
+        .post(app.url("/api/v1/auth/login"))
+        .header("User-Agent", "Firefox/133.0   (Android\t15)")
+        .json(&json!({"email": here.email, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let phone_bearer = format!("Bearer {}", phone.access_token);
+    let page = app
+        .ok_json(
+            Method::GET,
+            "/api/v1/members/me/sessions",
+            Some(&here),
+            None,
+        )
+        .await;
+    let items = page["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "{page}");
+    assert_eq!(
+        items[0]["device"],
+        json!("Firefox/133.0 (Android 15)"),
+        "newest first"
+    );
+    assert_eq!(items[0]["current"], json!(false));
+    assert_eq!(items[1]["current"], json!(true));
+    let phone_id = items[0]["id"].as_str().unwrap().to_owned();
+    let here_id = items[1]["id"].as_str().unwrap().to_owned();
+    // Pages of one.
+    let first = app
+        .ok_json(
+            Method::GET,
+            "/api/v1/members/me/sessions?limit=1",
+            Some(&here),
+            None,
+        )
+        .await;
+    assert_eq!(first["items"][0]["id"], json!(phone_id));
+    let cursor = first["next_cursor"].as_str().unwrap();
+    let second = app
+        .ok_json(
+            Method::GET,
+            &format!("/api/v1/members/me/sessions?limit=1&cursor={cursor}"),
+            Some(&here),
+            None,
+        )
+        .await;
+    assert_eq!(second["items"][0]["id"], json!(here_id));
+    assert_eq!(second["next_cursor"], Value::Null);
+
+    // Another member cannot revoke it, nor learn that it exists.
+    let theirs = app
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/members/me/sessions/{phone_id}"),
+            Some(&other),
+            None,
+        )
+        .await;
+    assert_problem(theirs, StatusCode::NOT_FOUND, "not_found").await;
+    assert_eq!(
+        app.get("/api/v1/members/me", Some(&phone_bearer))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    // The owner revokes it: refused on its very next request, its refresh token too.
+    let revoke = app
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/members/me/sessions/{phone_id}"),
+            Some(&here),
+            None,
+        )
+        .await;
+    assert_eq!(revoke.status(), StatusCode::NO_CONTENT);
+    let me = app.get("/api/v1/members/me", Some(&phone_bearer)).await;
+    assert_problem(me, StatusCode::UNAUTHORIZED, "invalid_token").await;
+    let refresh = app
+        .post_json(
+            "/api/v1/auth/refresh",
+            &json!({"refresh_token": phone.refresh_token}),
+        )
+        .await;
+    assert_problem(refresh, StatusCode::UNAUTHORIZED, "invalid_refresh_token").await;
+    // Idempotent; the list no longer shows it; this session is untouched.
+    let again = app
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/members/me/sessions/{phone_id}"),
+            Some(&here),
+            None,
+        )
+        .await;
+    assert_eq!(again.status(), StatusCode::NO_CONTENT);
+    let page = app
+        .ok_json(
+            Method::GET,
+            "/api/v1/members/me/sessions",
+            Some(&here),
+            None,
+        )
+        .await;
+    assert_eq!(page["items"].as_array().unwrap().len(), 1);
+    assert_eq!(page["items"][0]["id"], json!(here_id));
+    // A malformed id is a 400, not a 404.
+    let bad = app
+        .call(
+            Method::DELETE,
+            "/api/v1/members/me/sessions/not-a-uuid",
+            Some(&here),
+            None,
+        )
+        .await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    // Revoking the current session is a logout.
+    let logout = app
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/members/me/sessions/{here_id}"),
+            Some(&here),
+            None,
+        )
+        .await;
+    assert_eq!(logout.status(), StatusCode::NO_CONTENT);
+    let me = app.get("/api/v1/members/me", Some(&here.bearer())).await;
+    assert_problem(me, StatusCode::UNAUTHORIZED, "invalid_token").await;
+}
+
+#[actix_web::test]
 async fn changing_the_password_logs_out_other_sessions_only() {
     let app = spawn_app().await;
     let here = app.member("Ines", "patient").await;

@@ -86,6 +86,8 @@ enum Fresh {
     Submitted,
     /// A refresh token of a new session of `member`.
     RefreshToken,
+    /// The id of a new session of `member`.
+    Session,
 }
 
 struct Row {
@@ -328,6 +330,8 @@ fn policy() -> Vec<Row> {
         row("GET", "/api/v1/search?q=fiche", "ok ok ok ok ok ok ok ok ok ok ok ok ok"),
         row("GET", "/api/v1/search?q=fatigue", "ok ok ok ok ok ok ok ok ok ok ok ok ok"),
         // Last: rows that change the callers' own accounts.
+        row("GET", "/api/v1/members/me/sessions", "401 ok ok ok ok ok ok ok ok ok ok ok ok"),
+        row("DELETE", "/api/v1/members/me/sessions/{fresh}", "401 ok 404 404 404 404 404 404 404 404 404 404 404").fresh(Fresh::Session),
         row("GET", "/api/v1/members/me/settings", "401 ok ok ok ok ok ok ok ok ok ok ok ok"),
         row("PATCH", "/api/v1/members/me/settings", "401 ok ok ok ok ok ok ok ok ok ok ok ok").body(r#"{"receive_announcements":false}"#),
         row("POST", "/api/v1/members/me/calendar-token", "401 ok ok ok ok ok ok ok ok ok ok ok ok"),
@@ -607,6 +611,32 @@ impl World {
                 let response = self.app.login(&member.email, PASSWORD).await;
                 let tokens: Value = response.json().await.unwrap();
                 tokens["refresh_token"].as_str().unwrap().to_owned()
+            }
+            Fresh::Session => {
+                let member = self.actor("member");
+                let response = self.app.login(&member.email, PASSWORD).await;
+                let tokens: Value = response.json().await.unwrap();
+                let access = tokens["access_token"].as_str().unwrap();
+                let sessions: Value = self
+                    .app
+                    .client
+                    .get(self.app.url("/api/v1/members/me/sessions"))
+                    .bearer_auth(access)
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                sessions["items"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|s| s["current"] == json!(true))
+                    .unwrap()["id"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
             }
         }
     }

@@ -923,7 +923,9 @@ fn path_value(op: &str, path: &str, param: &str, fx: &Fixtures) -> String {
 }
 
 /// Operations without a JSON body (their input is their path and query).
-const NO_BODY: [&str; 85] = [
+const NO_BODY: [&str; 87] = [
+    "list_my_sessions",
+    "revoke_my_session",
     "get_announcements_text",
     "withdraw_announcements_consent",
     "list_studies",

@@ -10,7 +10,7 @@ use entraide_persistence::{members, sessions};
 
 use crate::db;
 use crate::error::ApiError;
-use crate::extractors::ClientIp;
+use crate::extractors::{ClientIp, DeviceLabel};
 use crate::json::Json;
 use crate::security::password;
 use crate::security::rate_limit::login_throttle_key;
@@ -39,6 +39,7 @@ use crate::state::AppState;
 pub async fn login(
     state: web::Data<AppState>,
     ip: ClientIp,
+    device: DeviceLabel,
     body: Json<LoginRequest>,
 ) -> Result<web::Json<TokenResponse>, ApiError> {
     state.auth_limiter.check(ip.0)?;
@@ -87,7 +88,7 @@ pub async fn login(
     let refresh_token = db::write(&state, move |conn| {
         login_throttles::clear(conn, &throttle_key)?;
         login_throttles::prune(conn, now - TimeDelta::days(1))?;
-        sessions::create_session(conn, session_id, member_id, now)?;
+        sessions::create_session(conn, session_id, member_id, device.0.as_deref(), now)?;
         store_refresh_token(conn, session_id, now, ttl_days)
     })
     .await?;

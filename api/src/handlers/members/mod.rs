@@ -8,5 +8,6 @@ pub mod me;
 pub mod research;
 pub mod researcher;
 pub mod role;
+pub mod sessions;
 pub mod settings;
 pub mod update;
