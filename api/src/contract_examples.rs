@@ -225,6 +225,7 @@ fn examples_read_back_as_their_types() {
         posts::ReactionState,
         posts::FeedPage,
         posts::FollowItem,
+        posts::BlockItem,
         associations::Association,
         associations::AssociationJoinResult,
         associations::AssociationMember,

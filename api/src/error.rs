@@ -319,6 +319,7 @@ impl From<Refusal> for ApiError {
             Refusal::LastOwner => Self::conflict(ProblemCode::LastOwner),
             Refusal::LastAdmin => Self::conflict(ProblemCode::LastAdmin),
             Refusal::SelfFollow => Self::refused(ProblemCode::SelfFollow),
+            Refusal::SelfBlock => Self::refused(ProblemCode::SelfBlock),
             Refusal::NotAResearcher => Self::refused(ProblemCode::NotAResearcher),
             Refusal::NotEligible => Self::refused(ProblemCode::NotEligible),
         }

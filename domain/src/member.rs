@@ -135,6 +135,12 @@ pub fn can_follow(follower: MemberId, followed: MemberId) -> Result<(), Refusal>
     allow(follower != followed, Refusal::SelfFollow)
 }
 
+/// Policy: may `blocker` block `blocked`? Anyone but themself. A block hides each member's
+/// posts, comments and profile from the other and ends their follows both ways.
+pub fn can_block(blocker: MemberId, blocked: MemberId) -> Result<(), Refusal> {
+    allow(blocker != blocked, Refusal::SelfBlock)
+}
+
 /// Policy: who may add conditions to the shared catalogue.
 pub fn can_manage_conditions(role: PlatformRole) -> Result<(), Refusal> {
     allow(role == PlatformRole::Admin, Refusal::Forbidden)
@@ -377,6 +383,8 @@ mod tests {
         let (me, other) = (MemberId::new(), MemberId::new());
         assert_eq!(can_follow(me, other), Ok(()));
         assert_eq!(can_follow(me, me), Err(Refusal::SelfFollow));
+        assert_eq!(can_block(me, me), Err(Refusal::SelfBlock));
+        assert!(can_block(me, MemberId::new()).is_ok());
     }
 
     #[test]

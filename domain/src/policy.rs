@@ -39,6 +39,9 @@ pub enum Refusal {
     /// A member does not follow themselves.
     #[error("following oneself")]
     SelfFollow,
+    /// A member does not block themselves.
+    #[error("blocking oneself")]
+    SelfBlock,
 }
 
 /// `Ok` when `allowed`, the refusal otherwise.

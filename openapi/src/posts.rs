@@ -213,6 +213,21 @@ pub struct FollowItem {
     pub since: DateTime<Utc>,
 }
 
+/// A member you block, and since when.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "member": {
+        "id": "01939a4e-1112-7cc3-9a51-3c1f0e2b6d11",
+        "pseudonym": "Lou",
+        "kind": "patient"
+    },
+    "since": "2026-11-02T09:40:00Z"
+}))]
+pub struct BlockItem {
+    pub member: MemberSummary,
+    pub since: DateTime<Utc>,
+}
+
 /// A page of the home feed. The first page (no cursor) also carries the live prevention
 /// announcements that reach you (at most 5, newest first); later pages carry none.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]

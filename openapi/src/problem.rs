@@ -159,6 +159,8 @@ problem_codes! {
     NotAssociationMember = "not_association_member", 403, "The member is not an active member of the association", "La personne n'est pas membre active de l'association";
     /// A member follows others, never themselves.
     SelfFollow = "self_follow", 403, "You cannot follow yourself", "Vous ne pouvez pas vous suivre vous-même";
+    /// A member blocks others, never themselves.
+    SelfBlock = "self_block", 403, "You cannot block yourself", "Vous ne pouvez pas vous bloquer vous-même";
     /// Rights are conferred by someone else.
     SelfGrant = "self_grant", 403, "Nobody may grant a right to themselves", "Personne ne peut s'attribuer un droit à soi-même";
     /// Writing resources and places needs the editor right.

@@ -147,11 +147,17 @@ pub fn find_readable_many(
         .filter(readable_by(reader))
         .select(posts::id)
         .load(conn)?;
-    comments::table
+    let mut query = comments::table
         .filter(comments::id.eq_any(&keys))
         .filter(comments::post_id.eq_any(&readable))
         .filter(comments::deleted_at.is_null())
         .select(CommentRow::as_select())
+        .into_boxed();
+    if let Reader::Member { id, .. } = reader {
+        let me = id.to_string();
+        query = query.filter(not_blocked!(comments::author_id, me));
+    }
+    query
         .load::<CommentRow>(conn)?
         .into_iter()
         .map(CommentRow::into_domain)
@@ -193,9 +199,15 @@ pub fn find_readable(
     if !post_is_readable(conn, reader, &post)? {
         return Ok(None);
     }
-    comments::table
+    let mut query = comments::table
         .find(&key)
         .select(CommentRow::as_select())
+        .into_boxed();
+    if let Reader::Member { id, .. } = reader {
+        let me = id.to_string();
+        query = query.filter(not_blocked!(comments::author_id, me));
+    }
+    query
         .first(conn)
         .optional()?
         .map(CommentRow::into_domain)
@@ -203,7 +215,7 @@ pub fn find_readable(
 }
 
 /// A page of a post's comments in thread order (oldest first), if `reader` may read the post
-/// (`None` otherwise). Deleted comments stay as placeholders so replies keep their context.
+/// (`None` otherwise), without those by a member the reader blocked or who blocked them. Deleted comments stay as placeholders so replies keep their context.
 pub fn list_readable(
     conn: &mut DbConnection,
     reader: Reader,
@@ -221,6 +233,12 @@ pub fn list_readable(
         .order(comments::id.asc())
         .limit(limit)
         .into_boxed();
+    if let Reader::Member { id, .. } = reader {
+        // What a blocked member (either way) wrote is left out; replies to it stay, with their
+        // parent id.
+        let me = id.to_string();
+        query = query.filter(not_blocked!(comments::author_id, me));
+    }
     if let Some(after) = after {
         query = query.filter(comments::id.gt(after.to_string()));
     }

@@ -9,6 +9,7 @@ mod visibility;
 
 pub mod announcements;
 pub mod associations;
+pub mod blocks;
 pub mod bulk;
 pub mod campaigns;
 pub mod comments;

@@ -22,7 +22,8 @@ type PostFilter = Box<dyn BoxableExpression<posts::table, MultiBackend, SqlType 
 
 /// The read policy as SQL: group posts of groups the reader may read (audience first, then
 /// public-and-not-banned or active membership); wall posts of members whose wall the reader may
-/// read (their own always). Deleted posts are not excluded here.
+/// read (their own always); for a member, never a post by someone they blocked or who blocked
+/// them. Deleted posts are not excluded here.
 ///
 /// Plan shape: the filter is written so that no index can serve it (`COALESCE(group_id, '')`,
 /// correlated `EXISTS` on the author), so it never drives a query. Lists are then driven by
@@ -53,6 +54,7 @@ pub(crate) fn readable_by(reader: Reader) -> PostFilter {
         Reader::Member { id, kind } => {
             let me = id.to_string();
             let readable_groups = readable_group_ids!(me, kind);
+            let unblocked = not_blocked!(posts::author_id, me);
             let closed_wall = diesel::dsl::exists(
                 members::table
                     .filter(members::id.eq(posts::author_id))
@@ -62,7 +64,8 @@ pub(crate) fn readable_by(reader: Reader) -> PostFilter {
             Box::new(
                 group_key
                     .eq_any(readable_groups)
-                    .or(posts::group_id.is_null().and(diesel::dsl::not(closed_wall))),
+                    .or(posts::group_id.is_null().and(diesel::dsl::not(closed_wall)))
+                    .and(unblocked),
             )
         }
     }

@@ -143,6 +143,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    blocks (blocker_id, blocked_id) {
+        blocker_id -> Text,
+        blocked_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     follows (follower_id, followed_id) {
         follower_id -> Text,
         followed_id -> Text,
@@ -522,6 +530,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     comments,
     post_reactions,
     comment_reactions,
+    blocks,
     follows,
     associations,
     association_conditions,

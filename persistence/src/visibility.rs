@@ -49,6 +49,25 @@ macro_rules! readable_group_ids {
     }};
 }
 
+/// Content by `$author` (a text column) that member `$me` (a `String` id) may see as far as
+/// blocks go: neither of them blocked the other (`domain::member::can_block`). Two uncorrelated
+/// `NOT IN` subqueries, each served by an index of `blocks` and computed once per query; they
+/// cannot drive a plan.
+macro_rules! not_blocked {
+    ($author:expr, $me:expr) => {{
+        use crate::schema::blocks;
+        let blocked_by_me = blocks::table
+            .filter(blocks::blocker_id.eq($me.clone()))
+            .select(blocks::blocked_id);
+        let blocking_me = blocks::table
+            .filter(blocks::blocked_id.eq($me.clone()))
+            .select(blocks::blocker_id);
+        $author
+            .ne_all(blocked_by_me)
+            .and($author.ne_all(blocking_me))
+    }};
+}
+
 /// Ids of the verified associations, as nullable text to compare with a nullable
 /// `association_id`: rights that came from an association apply only while it is verified
 /// (`domain::rights::grant_applies`).

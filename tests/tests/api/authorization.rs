@@ -145,6 +145,9 @@ fn policy() -> Vec<Row> {
         row("POST", "/api/v1/members/{self}/wall", "401 ok ok ok ok ok ok ok ok ok ok ok ok").body(r#"{"body":"Sur mon propre mur"}"#),
         row("PUT", "/api/v1/members/{member}/follow", "401 403 ok ok ok ok ok ok ok ok ok ok ok"),
         row("DELETE", "/api/v1/members/{member}/follow", "401 ok ok ok ok ok ok ok ok ok ok ok ok"),
+        row("PUT", "/api/v1/members/{fresh}/block", "401 ok ok ok ok ok ok ok ok ok ok ok ok").fresh(Fresh::Member),
+        row("DELETE", "/api/v1/members/{fresh}/block", "401 ok ok ok ok ok ok ok ok ok ok ok ok").fresh(Fresh::Member),
+        row("GET", "/api/v1/members/me/blocks", "401 ok ok ok ok ok ok ok ok ok ok ok ok"),
         row("GET", "/api/v1/members/{member}/followers", "401 ok ok ok ok ok ok ok ok ok ok ok ok"),
         row("GET", "/api/v1/members/{member}/following", "401 ok ok ok ok ok ok ok ok ok ok ok ok"),
         // Platform rights.

@@ -923,7 +923,10 @@ fn path_value(op: &str, path: &str, param: &str, fx: &Fixtures) -> String {
 }
 
 /// Operations without a JSON body (their input is their path and query).
-const NO_BODY: [&str; 87] = [
+const NO_BODY: [&str; 90] = [
+    "block_member",
+    "unblock_member",
+    "list_my_blocks",
     "list_my_sessions",
     "revoke_my_session",
     "get_announcements_text",

@@ -1184,3 +1184,233 @@ async fn authors_withdraw_what_they_wrote_even_after_leaving_the_group() {
         .await;
     assert_problem(refused, StatusCode::NOT_FOUND, "not_found").await;
 }
+
+async fn comment_ids(app: &TestApp, post: Uuid, who: &Member) -> Vec<Uuid> {
+    let response = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/posts/{post}/comments?limit=100"),
+            Some(who),
+            None,
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let page: Page<CommentItem> = response.json().await.unwrap();
+    page.items.into_iter().map(|c| c.id).collect()
+}
+
+async fn search_ids(app: &TestApp, query: &str, who: &Member) -> Vec<String> {
+    let page = app
+        .ok_json(
+            Method::GET,
+            &format!("/api/v1/search?q={query}&limit=50"),
+            Some(who),
+            None,
+        )
+        .await;
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|hit| hit["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[actix_web::test]
+async fn a_block_hides_each_members_content_and_profile_from_the_other() {
+    let app = spawn_app().await;
+    let ana = app.member("Ana", "patient").await;
+    let bruno = app.member("Bruno", "patient").await;
+    let chloe = app.member("Chloe", "patient").await;
+    let group = app
+        .create_group(&chloe, "Fatigue au quotidien", "private", "everyone")
+        .await;
+    admit(&app, &group, &chloe, &ana).await;
+    admit(&app, &group, &chloe, &bruno).await;
+    follow(&app, &ana, &bruno).await;
+    follow(&app, &bruno, &ana).await;
+    let by_ana = post_in(&app, &group, &ana, "Ma sieste quotidienne").await;
+    let by_bruno = post_in(&app, &group, &bruno, "Ma sieste hebdomadaire").await;
+    let bruno_wall = post_on_wall(&app, &bruno, "Sieste sur mon mur").await;
+    let response = comment(&app, by_ana.id, &bruno, "Sieste aussi pour moi", None).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let bruno_comment: CommentItem = response.json().await.unwrap();
+    let response = comment(&app, by_bruno.id, &chloe, "Courage", None).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    assert!(
+        feed(&app, &ana).await.contains(&bruno_wall.id),
+        "followed wall"
+    );
+
+    // Blocking oneself is refused; an unknown member is 404.
+    let own = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/members/{}/block", ana.id),
+            Some(&ana),
+            None,
+        )
+        .await;
+    assert_problem(own, StatusCode::FORBIDDEN, "self_block").await;
+    let unknown = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/members/{}/block", Uuid::now_v7()),
+            Some(&ana),
+            None,
+        )
+        .await;
+    assert_problem(unknown, StatusCode::NOT_FOUND, "not_found").await;
+
+    let block = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/members/{}/block", bruno.id),
+            Some(&ana),
+            None,
+        )
+        .await;
+    assert_eq!(block.status(), StatusCode::NO_CONTENT);
+
+    // Neither sees the other's posts: home feed, group, wall, by id, search.
+    let group_posts = format!("/api/v1/groups/{}/posts?limit=100", group.id);
+    let ana_sees = ids(&app, &group_posts, Some(&ana)).await;
+    assert!(ana_sees.contains(&by_ana.id) && !ana_sees.contains(&by_bruno.id));
+    let bruno_sees = ids(&app, &group_posts, Some(&bruno)).await;
+    assert!(bruno_sees.contains(&by_bruno.id) && !bruno_sees.contains(&by_ana.id));
+    let ana_feed = feed(&app, &ana).await;
+    assert!(!ana_feed.contains(&by_bruno.id) && !ana_feed.contains(&bruno_wall.id));
+    assert!(!feed(&app, &bruno).await.contains(&by_ana.id));
+    let wall = format!("/api/v1/members/{}/wall", bruno.id);
+    assert!(ids(&app, &wall, Some(&ana)).await.is_empty());
+    for (who, post) in [
+        (&ana, by_bruno.id),
+        (&ana, bruno_wall.id),
+        (&bruno, by_ana.id),
+    ] {
+        let path = format!("/api/v1/posts/{post}");
+        assert_problem(
+            app.call(Method::GET, &path, Some(who), None).await,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        )
+        .await;
+        let path = format!("/api/v1/posts/{post}/comments");
+        assert_eq!(
+            status_of(&app, &path, Some(who)).await,
+            StatusCode::NOT_FOUND
+        );
+    }
+    let ana_search = search_ids(&app, "sieste", &ana).await;
+    assert!(ana_search.contains(&by_ana.id.to_string()));
+    for hidden in [by_bruno.id, bruno_wall.id, bruno_comment.id] {
+        assert!(
+            !ana_search.contains(&hidden.to_string()),
+            "{hidden} leaked into search"
+        );
+    }
+    assert!(
+        !search_ids(&app, "sieste", &bruno)
+            .await
+            .contains(&by_ana.id.to_string())
+    );
+    // Bruno's comment under Ana's post is gone for her, by list and by id.
+    assert!(
+        !comment_ids(&app, by_ana.id, &ana)
+            .await
+            .contains(&bruno_comment.id)
+    );
+    let path = format!("/api/v1/comments/{}", bruno_comment.id);
+    assert_eq!(
+        status_of(&app, &path, Some(&ana)).await,
+        StatusCode::NOT_FOUND
+    );
+    // Profiles are 404 both ways; follows ended both ways and cannot start again.
+    for (who, whom) in [(&ana, &bruno), (&bruno, &ana)] {
+        let path = format!("/api/v1/members/{}", whom.id);
+        assert_problem(
+            app.call(Method::GET, &path, Some(who), None).await,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        )
+        .await;
+        let path = format!("/api/v1/members/{}/follow", whom.id);
+        assert_problem(
+            app.call(Method::PUT, &path, Some(who), None).await,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        )
+        .await;
+    }
+    let following = app
+        .ok_json(
+            Method::GET,
+            &format!("/api/v1/members/{}/following", ana.id),
+            Some(&ana),
+            None,
+        )
+        .await;
+    assert_eq!(following["items"], json!([]));
+
+    // Others see everything as before.
+    let chloe_sees = ids(&app, &group_posts, Some(&chloe)).await;
+    assert!(chloe_sees.contains(&by_ana.id) && chloe_sees.contains(&by_bruno.id));
+    assert!(
+        comment_ids(&app, by_ana.id, &chloe)
+            .await
+            .contains(&bruno_comment.id)
+    );
+
+    // Only Ana's list shows the block; Bruno cannot learn who blocks him.
+    let mine = app
+        .ok_json(Method::GET, "/api/v1/members/me/blocks", Some(&ana), None)
+        .await;
+    assert_eq!(mine["items"][0]["member"]["id"], json!(bruno.id));
+    assert_eq!(mine["items"].as_array().unwrap().len(), 1);
+    let his = app
+        .ok_json(Method::GET, "/api/v1/members/me/blocks", Some(&bruno), None)
+        .await;
+    assert_eq!(his["items"], json!([]));
+
+    // Idempotent both ways; after unblocking, content is back (follows are not).
+    for _ in 0..2 {
+        let again = app
+            .call(
+                Method::PUT,
+                &format!("/api/v1/members/{}/block", bruno.id),
+                Some(&ana),
+                None,
+            )
+            .await;
+        assert_eq!(again.status(), StatusCode::NO_CONTENT);
+    }
+    for _ in 0..2 {
+        let unblock = app
+            .call(
+                Method::DELETE,
+                &format!("/api/v1/members/{}/block", bruno.id),
+                Some(&ana),
+                None,
+            )
+            .await;
+        assert_eq!(unblock.status(), StatusCode::NO_CONTENT);
+    }
+    assert!(
+        ids(&app, &group_posts, Some(&ana))
+            .await
+            .contains(&by_bruno.id)
+    );
+    assert!(
+        comment_ids(&app, by_ana.id, &ana)
+            .await
+            .contains(&bruno_comment.id)
+    );
+    assert!(
+        !feed(&app, &ana).await.contains(&bruno_wall.id),
+        "the follow did not come back"
+    );
+    let unblocked = app
+        .ok_json(Method::GET, "/api/v1/members/me/blocks", Some(&ana), None)
+        .await;
+    assert_eq!(unblocked["items"], json!([]));
+}

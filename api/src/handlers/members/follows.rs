@@ -8,7 +8,7 @@ use entraide_openapi::posts::FollowItem;
 use entraide_openapi::problem as p;
 use entraide_openapi::problem::ProblemCode;
 use entraide_persistence::follows::{self, Direction, FollowEntry};
-use entraide_persistence::members;
+use entraide_persistence::{blocks, members};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -22,7 +22,7 @@ use crate::state::AppState;
 /// Follow a member
 ///
 /// Follow a member: their wall posts (those you may read) join your home feed. Idempotent.
-/// Following yourself is 403 `self_follow`.
+/// Following yourself is 403 `self_follow`; a member you blocked, or who blocked you, is 404.
 #[utoipa::path(
     tag = "members",
     security(("bearer" = [])),
@@ -41,7 +41,11 @@ pub async fn follow_member(
     let target = MemberId::from_uuid(path.into_inner());
     member::can_follow(member.id, target)?;
     db::write(&state, move |conn| {
+        blocks::lock_pair(conn, member.id, target)?;
         members::find_profile(conn, target)?.ok_or(ApiError::NotFound)?;
+        if blocks::blocked_either_way(conn, member.id, target)? {
+            return Err(ApiError::NotFound);
+        }
         Ok(follows::follow(conn, member.id, target, Utc::now())?)
     })
     .await?;

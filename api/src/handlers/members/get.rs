@@ -2,7 +2,7 @@ use actix_web::{get, web};
 use entraide_domain::ids::MemberId;
 use entraide_openapi::members::MemberProfile;
 use entraide_openapi::problem as p;
-use entraide_persistence::{members, researchers};
+use entraide_persistence::{blocks, members, researchers};
 use uuid::Uuid;
 
 use crate::convert;
@@ -15,6 +15,8 @@ use crate::state::AppState;
 ///
 /// A member's profile, showing only the parts this reader may see: anonymous visitors see
 /// `public` parts, members also `members` parts, the owner everything. E-mail never appears.
+/// Between two members one of whom blocked the other, the profile is 404 (as if it did not
+/// exist) — to the blocker and to the blocked alike.
 #[utoipa::path(
     tag = "members",
     security((), ("bearer" = [])),
@@ -31,7 +33,13 @@ pub async fn get_member(
     path: web::Path<Uuid>,
 ) -> Result<web::Json<MemberProfile>, ApiError> {
     let id = MemberId::from_uuid(path.into_inner());
+    let reader_id = reader.0.map(|m| m.id);
     let (profile, researcher) = db::read(&state, move |conn| {
+        if let Some(me) = reader_id
+            && blocks::blocked_either_way(conn, me, id)?
+        {
+            return Err(ApiError::NotFound);
+        }
         let profile = members::find_profile(conn, id)?.ok_or(ApiError::NotFound)?;
         Ok((profile, researchers::is_researcher(conn, id)?))
     })

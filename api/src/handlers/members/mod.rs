@@ -1,5 +1,6 @@
 //! Members and their profiles.
 
+pub mod blocks;
 pub mod editor;
 pub mod follows;
 pub mod get;
