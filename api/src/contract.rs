@@ -12,6 +12,7 @@
 //! by schemathesis, reads the same way.
 
 use entraide_domain::group::GroupName;
+use entraide_domain::post::ContentWarning;
 use entraide_domain::text::{Label, Title};
 use serde_json::{Map, Value};
 use utoipa::openapi::OpenApi;
@@ -57,6 +58,7 @@ fn field_rules() -> Vec<(&'static str, &'static str, String)> {
     let title = single_line_pattern(3, Title::MAX_CHARS);
     let group_name = single_line_pattern(3, GroupName::MAX_CHARS);
     let label = single_line_pattern(1, Label::MAX_CHARS);
+    let warning = single_line_pattern(1, ContentWarning::MAX_CHARS);
     let long_text = long_text_pattern();
     let mut rules: Vec<(&'static str, &'static str, String)> = Vec::new();
     let mut add = |fields: &[(&'static str, &'static str)], pattern: &str| {
@@ -100,6 +102,13 @@ fn field_rules() -> Vec<(&'static str, &'static str, String)> {
             ("Targeting", "region"),
         ],
         &label,
+    );
+    add(
+        &[
+            ("NewPostRequest", "content_warning"),
+            ("EditRequest", "content_warning"),
+        ],
+        &warning,
     );
     add(
         &[

@@ -110,6 +110,58 @@ pub fn render_markdown(source: &str) -> String {
         .to_string()
 }
 
+/// A content warning an author puts on a post so readers choose whether to open it ("annonce
+/// d'un décès", "photos d'opération"): 1 to 80 characters on one line. Clients blur the post
+/// behind it; the server only carries it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContentWarning(String);
+
+impl ContentWarning {
+    pub const MAX_CHARS: usize = 80;
+
+    pub fn parse(raw: &str) -> Result<Self, ParseError> {
+        crate::text::bounded(raw, 1, Self::MAX_CHARS, false).map(Self)
+    }
+
+    /// A value read back from storage, where it was parsed when written.
+    pub fn from_stored(value: String) -> Self {
+        Self(value)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// What a member writes to make a post: its text and, if they want one, a content warning.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Draft {
+    pub body: Body,
+    pub content_warning: Option<ContentWarning>,
+}
+
+impl Draft {
+    /// Parses both fields, reporting every invalid one at once.
+    pub fn parse(body: &str, content_warning: Option<&str>) -> Result<Self, ParseError> {
+        let mut errors = crate::error::Errors::new();
+        let body = errors.keep(Body::parse(body, Body::POST_MAX_CHARS));
+        let content_warning = match content_warning {
+            Some(raw) => errors
+                .check("content_warning", ContentWarning::parse(raw))
+                .map(Some),
+            None => Some(None),
+        };
+        errors.finish()?;
+        match (body, content_warning) {
+            (Some(body), Some(content_warning)) => Ok(Self {
+                body,
+                content_warning,
+            }),
+            _ => Err(ParseError::single("body", "invalid", "could not be read")),
+        }
+    }
+}
+
 /// Supportive reactions: a support community says "I support you", "thank you", "same here",
 /// or sends a hug — there is no "dislike".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -162,6 +214,8 @@ pub struct Post {
     pub author_id: MemberId,
     pub group_id: Option<crate::ids::GroupId>,
     pub body: Body,
+    /// Set by the author; cleared when the post is deleted.
+    pub content_warning: Option<ContentWarning>,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub edited_at: Option<chrono::DateTime<chrono::Utc>>,
     pub deleted: bool,
@@ -243,6 +297,36 @@ mod tests {
     use super::*;
     use crate::group::{GroupRole, MembershipStatus};
     use crate::member::MemberKind;
+
+    #[test]
+    fn a_draft_reports_every_invalid_field_and_keeps_a_trimmed_warning() {
+        let draft = Draft::parse(
+            "Ma mère est partie cette nuit.",
+            Some("  annonce d'un décès "),
+        )
+        .unwrap();
+        assert_eq!(
+            draft.content_warning.as_ref().map(ContentWarning::as_str),
+            Some("annonce d'un décès")
+        );
+        assert_eq!(Draft::parse("texte", None).unwrap().content_warning, None);
+        let error =
+            Draft::parse("  ", Some(&"x".repeat(ContentWarning::MAX_CHARS + 1))).unwrap_err();
+        let fields: Vec<(&str, &str)> = error
+            .errors()
+            .iter()
+            .map(|e| (e.field.as_str(), e.code))
+            .collect();
+        assert_eq!(
+            fields,
+            [("body", "required"), ("content_warning", "too_long")]
+        );
+        for bad in ["", "   ", "deuil\nphotos", "nul\u{0}"] {
+            let error = Draft::parse("texte", Some(bad)).unwrap_err();
+            assert_eq!(error.errors()[0].field, "content_warning", "{bad:?}");
+        }
+        assert!(ContentWarning::parse(&"é".repeat(ContentWarning::MAX_CHARS)).is_ok());
+    }
 
     #[test]
     fn markdown_is_rendered_and_sanitised() {

@@ -41,6 +41,8 @@ pub struct GroupRef {
     "group": {"id": "01939a4e-2222-7cc3-9a51-3c1f0e2b6d11", "name": "Aidants Alzheimer Lyon"},
     "body": "Merci pour vos conseils **hier** !",
     "body_html": "<p>Merci pour vos conseils <strong>hier</strong> !</p>",
+    "content_warning": null,
+    "sensitive": false,
     "created_at": "2026-11-30T09:12:00Z",
     "edited_at": null,
     "deleted": false,
@@ -58,6 +60,12 @@ pub struct PostItem {
     pub body: String,
     /// Sanitised HTML rendering of `body`: safe to insert as is.
     pub body_html: String,
+    /// The author's content warning ("annonce d'un décès"), or `null`. Show it in place of the
+    /// post and let the reader choose to open it.
+    #[schema(max_length = 80)]
+    pub content_warning: Option<String>,
+    /// `true` when the post carries a content warning: blur it until the reader opens it.
+    pub sensitive: bool,
     pub created_at: DateTime<Utc>,
     pub edited_at: Option<DateTime<Utc>>,
     /// Deleted posts are only ever seen by id (threads stay readable); feeds leave them out.
@@ -115,7 +123,8 @@ pub struct CommentItem {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
-    "body": "Bonjour à tous, **première** réunion jeudi ?"
+    "body": "Bonjour à tous, **première** réunion jeudi ?",
+    "content_warning": null
 }))]
 pub struct NewPostRequest {
     #[schema(
@@ -123,21 +132,30 @@ pub struct NewPostRequest {
         max_length = 20000
     )]
     pub body: String,
+    /// A content warning readers see before the post ("annonce d'un décès"), 1 to 80
+    /// characters on one line; the post is then returned with `sensitive: true`.
+    #[serde(default)]
+    #[schema(example = "annonce d'un décès", min_length = 1, max_length = 80)]
+    pub content_warning: Option<String>,
 }
 
 /// New text for a post (at most 20,000 characters).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
-    "body": "Bonjour à tous, **première** réunion jeudi à 18 h ?"
+    "body": "Bonjour à tous, **première** réunion jeudi à 18 h ?",
+    "content_warning": "annonce d'un décès"
 }))]
 pub struct EditRequest {
     #[schema(max_length = 20000)]
     pub body: String,
+    /// Replaces the content warning; `null` removes it; left out, it stays as it is.
+    #[serde(default, deserialize_with = "crate::double_option::deserialize")]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 80)]
+    pub content_warning: Option<Option<String>>,
 }
 
-/// New text for a comment (at most 5,000 characters). The same shape as [`EditRequest`], which
-/// the server reads it as; a type of its own so the schema states the comment limit.
+/// New text for a comment (at most 5,000 characters). Comments carry no content warning.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
@@ -246,6 +264,8 @@ pub struct BlockItem {
             },
             "body": "Merci pour vos conseils **hier** !",
             "body_html": "<p>Merci pour vos conseils <strong>hier</strong> !</p>",
+            "content_warning": null,
+            "sensitive": false,
             "created_at": "2026-11-30T09:12:00Z",
             "edited_at": null,
             "deleted": false,

@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use diesel::sql_types::Bool;
 use entraide_domain::group::{MembershipStatus, Reader};
 use entraide_domain::ids::{GroupId, MemberId, PostId};
-use entraide_domain::post::{Body, Post, ReactionCounts, ReactionKind};
+use entraide_domain::post::{Body, ContentWarning, Draft, Post, ReactionCounts, ReactionKind};
 use entraide_domain::profile::Visibility;
 
 use crate::connection::{DbConnection, MultiBackend};
@@ -88,6 +88,7 @@ struct PostRow {
     thanks_count: i64,
     same_here_count: i64,
     hug_count: i64,
+    content_warning: Option<String>,
 }
 
 impl PostRow {
@@ -107,12 +108,14 @@ impl PostRow {
             thanks_count,
             same_here_count,
             hug_count,
+            content_warning,
         } = self;
         Ok(Post {
             id: parse_id(&id)?,
             author_id: parse_id(&author_id)?,
             group_id: group_id.as_deref().map(parse_id).transpose()?,
             body: Body::from_stored(body, body_html),
+            content_warning: content_warning.map(ContentWarning::from_stored),
             created_at: from_db_time(created_at),
             edited_at: edited_at.map(from_db_time),
             deleted: deleted_at.is_some(),
@@ -132,9 +135,13 @@ pub fn insert(
     conn: &mut DbConnection,
     author: MemberId,
     group: Option<GroupId>,
-    body: &Body,
+    draft: &Draft,
     now: DateTime<Utc>,
 ) -> Result<Post, PersistenceError> {
+    let Draft {
+        body,
+        content_warning,
+    } = draft;
     let id = PostId::new();
     diesel::insert_into(posts::table)
         .values((
@@ -143,6 +150,7 @@ pub fn insert(
             posts::group_id.eq(group.map(|g| g.to_string())),
             posts::body.eq(body.source()),
             posts::body_html.eq(body.html()),
+            posts::content_warning.eq(content_warning.as_ref().map(ContentWarning::as_str)),
             posts::created_at.eq(to_db_time(now)),
         ))
         .execute(conn)?;
@@ -157,6 +165,7 @@ pub fn insert(
         author_id: author,
         group_id: group,
         body: body.clone(),
+        content_warning: content_warning.clone(),
         created_at: now,
         edited_at: None,
         deleted: false,
@@ -300,19 +309,30 @@ pub fn list_readable(
         .collect()
 }
 
+/// New text for a post; its content warning is replaced too when `content_warning` is given
+/// (`Some(None)` removes it), kept otherwise.
 pub fn update_body(
     conn: &mut DbConnection,
     id: PostId,
     body: &Body,
+    content_warning: Option<Option<&ContentWarning>>,
     now: DateTime<Utc>,
 ) -> Result<(), PersistenceError> {
-    diesel::update(posts::table.find(id.to_string()))
-        .set((
-            posts::body.eq(body.source()),
-            posts::body_html.eq(body.html()),
-            posts::edited_at.eq(Some(to_db_time(now))),
-        ))
-        .execute(conn)?;
+    let target = posts::table.find(id.to_string());
+    let text = (
+        posts::body.eq(body.source()),
+        posts::body_html.eq(body.html()),
+        posts::edited_at.eq(Some(to_db_time(now))),
+    );
+    match content_warning {
+        Some(warning) => diesel::update(target)
+            .set((
+                text,
+                posts::content_warning.eq(warning.map(ContentWarning::as_str)),
+            ))
+            .execute(conn)?,
+        None => diesel::update(target).set(text).execute(conn)?,
+    };
     crate::search::index(
         conn,
         entraide_domain::search::DocumentKind::Post,
@@ -332,6 +352,7 @@ pub fn soft_delete(
             posts::deleted_at.eq(Some(to_db_time(now))),
             posts::body.eq(""),
             posts::body_html.eq(""),
+            posts::content_warning.eq(None::<String>),
             posts::pinned_at.eq(None::<NaiveDateTime>),
         ))
         .execute(conn)?;

@@ -102,6 +102,7 @@ diesel::table! {
         thanks_count -> BigInt,
         same_here_count -> BigInt,
         hug_count -> BigInt,
+        content_warning -> Nullable<Text>,
     }
 }
 

@@ -418,7 +418,7 @@ fn the_sql_read_filter_agrees_with_the_domain_policy_for_posts_and_events() {
         Audience, GroupDescription, GroupName, GroupRole, GroupVisibility, Membership,
         MembershipStatus, NewGroup, Reader,
     };
-    use entraide_domain::post::{Body, Place, can_read_post};
+    use entraide_domain::post::{Draft, Place, can_read_post};
     use entraide_domain::text::{Description, Title};
     use entraide_persistence::events;
     use entraide_persistence::groups;
@@ -486,8 +486,8 @@ fn the_sql_read_filter_agrees_with_the_domain_policy_for_posts_and_events() {
                 now,
             )
             .unwrap();
-            let body = Body::parse("contenu", Body::POST_MAX_CHARS).unwrap();
-            let post = posts::insert(&mut conn, owner, Some(group.id), &body, now).unwrap();
+            let draft = Draft::parse("contenu", None).unwrap();
+            let post = posts::insert(&mut conn, owner, Some(group.id), &draft, now).unwrap();
             let event = events::insert(
                 &mut conn,
                 owner,
@@ -574,8 +574,8 @@ fn the_sql_read_filter_agrees_with_the_domain_policy_for_posts_and_events() {
             now,
         )
         .unwrap();
-        let body = Body::parse("sur mon mur", Body::POST_MAX_CHARS).unwrap();
-        let post = posts::insert(&mut conn, owner, None, &body, now).unwrap();
+        let draft = Draft::parse("sur mon mur", None).unwrap();
+        let post = posts::insert(&mut conn, owner, None, &draft, now).unwrap();
         let owner_reader = Reader::Member {
             id: owner,
             kind: MemberKind::Patient,

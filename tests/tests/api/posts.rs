@@ -1414,3 +1414,164 @@ async fn a_block_hides_each_members_content_and_profile_from_the_other() {
         .await;
     assert_eq!(unblocked["items"], json!([]));
 }
+
+#[actix_web::test]
+async fn content_warnings_are_set_kept_changed_and_cleared_by_their_author_only() {
+    let app = spawn_app().await;
+    let author = app.member("Author", "caregiver").await;
+    let reader = app.member("Reader", "caregiver").await;
+    let public = app
+        .create_group(&author, "Deuils", "public", "everyone")
+        .await;
+    let plain = post_in(&app, &public, &author, "Une bonne nouvelle.").await;
+    assert_eq!(plain.content_warning, None);
+    assert!(!plain.sensitive);
+
+    let response = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/groups/{}/posts", public.id),
+            Some(&author),
+            Some(json!({"body": "Maman est partie cette nuit.", "content_warning": " annonce d'un décès "})),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let sad: PostItem = response.json().await.unwrap();
+    assert_eq!(sad.content_warning.as_deref(), Some("annonce d'un décès"));
+    assert!(sad.sensitive);
+    // Every reader, in every list, sees the flag.
+    let path = format!("/api/v1/posts/{}", sad.id);
+    let seen: PostItem =
+        serde_json::from_value(app.ok_json(Method::GET, &path, Some(&reader), None).await).unwrap();
+    assert!(seen.sensitive);
+    let page: Page<PostItem> = serde_json::from_value(
+        app.ok_json(
+            Method::GET,
+            &format!("/api/v1/groups/{}/posts", public.id),
+            None,
+            None,
+        )
+        .await,
+    )
+    .unwrap();
+    let flags: Vec<(Uuid, bool)> = page.items.iter().map(|p| (p.id, p.sensitive)).collect();
+    assert_eq!(flags, [(sad.id, true), (plain.id, false)]);
+
+    // Bad warnings are refused whole, with the body's own error beside them; nothing changes.
+    let posts_before = app.count("SELECT COUNT(*) AS n FROM posts");
+    for (bad, code) in [
+        (json!(""), "required"),
+        (json!("deuil\nphotos"), "invalid_text"),
+        (json!("x".repeat(81)), "too_long"),
+        (json!(42), "any"),
+    ] {
+        let response = app
+            .call(
+                Method::POST,
+                &format!("/api/v1/members/{}/wall", author.id),
+                Some(&author),
+                Some(json!({"body": "texte", "content_warning": bad})),
+            )
+            .await;
+        let problem = assert_problem(
+            response,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        )
+        .await;
+        assert_eq!(fields(&problem), ["content_warning"], "{bad}");
+        if code != "any" {
+            let errors = problem.errors.unwrap_or_default();
+            assert_eq!(errors[0].code, code, "{bad}");
+        }
+    }
+    let response = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/members/{}/wall", author.id),
+            Some(&author),
+            Some(json!({"body": " ", "content_warning": ""})),
+        )
+        .await;
+    let problem = assert_problem(
+        response,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(fields(&problem), ["body", "content_warning"]);
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM posts"), posts_before);
+
+    // An edit without the field keeps the warning; a new one replaces it; null removes it.
+    let kept: PostItem = serde_json::from_value(
+        app.ok_json(
+            Method::PATCH,
+            &path,
+            Some(&author),
+            Some(json!({"body": "Maman est partie cette nuit, paisiblement."})),
+        )
+        .await,
+    )
+    .unwrap();
+    assert_eq!(kept.content_warning.as_deref(), Some("annonce d'un décès"));
+    let refused = app
+        .call(
+            Method::PATCH,
+            &path,
+            Some(&reader),
+            Some(json!({"body": "x", "content_warning": null})),
+        )
+        .await;
+    assert_problem(refused, StatusCode::FORBIDDEN, "forbidden").await;
+    let changed: PostItem = serde_json::from_value(
+        app.ok_json(
+            Method::PATCH,
+            &path,
+            Some(&author),
+            Some(json!({"body": "Obsèques jeudi.", "content_warning": "deuil"})),
+        )
+        .await,
+    )
+    .unwrap();
+    assert_eq!(changed.content_warning.as_deref(), Some("deuil"));
+    let cleared: PostItem = serde_json::from_value(
+        app.ok_json(
+            Method::PATCH,
+            &path,
+            Some(&author),
+            Some(json!({"body": "Obsèques jeudi.", "content_warning": null})),
+        )
+        .await,
+    )
+    .unwrap();
+    assert_eq!(cleared.content_warning, None);
+    assert!(!cleared.sensitive);
+
+    // Comments take no warning; a deleted post keeps none of the author's words.
+    let response = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/posts/{}/comments", sad.id),
+            Some(&reader),
+            Some(json!({"body": "Toutes mes pensées.", "content_warning": "deuil"})),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    app.ok_json(
+        Method::PATCH,
+        &path,
+        Some(&author),
+        Some(json!({"body": "Obsèques jeudi.", "content_warning": "deuil"})),
+    )
+    .await;
+    let deleted = app.call(Method::DELETE, &path, Some(&author), None).await;
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+    let gone: PostItem =
+        serde_json::from_value(app.ok_json(Method::GET, &path, Some(&author), None).await).unwrap();
+    assert!(gone.deleted);
+    assert_eq!(gone.content_warning, None);
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM posts WHERE content_warning IS NOT NULL"),
+        0
+    );
+}

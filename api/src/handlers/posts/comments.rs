@@ -3,7 +3,7 @@ use chrono::Utc;
 use entraide_domain::ids::{CommentId, PostId};
 use entraide_domain::post::{Body, MAX_COMMENT_DEPTH, can_delete, can_edit};
 use entraide_openapi::pagination::{Page, PageQuery};
-use entraide_openapi::posts::{CommentItem, EditRequest, NewCommentRequest};
+use entraide_openapi::posts::{CommentItem, EditCommentRequest, NewCommentRequest};
 use entraide_openapi::problem as p;
 use entraide_persistence::{DbConnection, comments, groups};
 use uuid::Uuid;
@@ -167,7 +167,7 @@ pub async fn get_comment(
     tag = "comments",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The comment's id")),
-    request_body = entraide_openapi::posts::EditCommentRequest,
+    request_body = EditCommentRequest,
     responses(
         (status = 200, description = "The edited comment", body = CommentItem),
         p::WriteErrors,
@@ -178,7 +178,7 @@ pub async fn update_comment(
     state: web::Data<AppState>,
     member: AuthMember,
     path: web::Path<Uuid>,
-    body: Json<EditRequest>,
+    body: Json<EditCommentRequest>,
 ) -> Result<web::Json<CommentItem>, ApiError> {
     let id = CommentId::from_uuid(path.into_inner());
     let body = Body::parse(&body.into_inner().body, Body::COMMENT_MAX_CHARS)?;

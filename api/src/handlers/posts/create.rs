@@ -1,7 +1,7 @@
 use actix_web::{HttpResponse, post, web};
 use chrono::Utc;
 use entraide_domain::ids::{GroupId, MemberId};
-use entraide_domain::post::Body;
+use entraide_domain::post::Draft;
 use entraide_openapi::posts::{NewPostRequest, PostItem};
 use entraide_openapi::problem as p;
 use entraide_persistence::posts;
@@ -46,11 +46,12 @@ pub async fn create_group_post(
     body: Json<NewPostRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let group_id = GroupId::from_uuid(path.into_inner());
-    let body = Body::parse(&body.into_inner().body, Body::POST_MAX_CHARS)?;
+    let request = body.into_inner();
+    let draft = Draft::parse(&request.body, request.content_warning.as_deref())?;
     let reader = member.reader();
     let item = db::write(&state, move |conn| {
         require_participation(conn, group_id, reader)?;
-        let post = posts::insert(conn, member.id, Some(group_id), &body, Utc::now())?;
+        let post = posts::insert(conn, member.id, Some(group_id), &draft, Utc::now())?;
         // A post made a moment ago carries no reaction of anyone's: no lookup of yours.
         post_items(conn, None, vec![post])?
             .pop()
@@ -83,9 +84,10 @@ pub async fn create_wall_post(
     if MemberId::from_uuid(path.into_inner()) != member.id {
         return Err(ApiError::Forbidden);
     }
-    let body = Body::parse(&body.into_inner().body, Body::POST_MAX_CHARS)?;
+    let request = body.into_inner();
+    let draft = Draft::parse(&request.body, request.content_warning.as_deref())?;
     let item = db::write(&state, move |conn| {
-        let post = posts::insert(conn, member.id, None, &body, Utc::now())?;
+        let post = posts::insert(conn, member.id, None, &draft, Utc::now())?;
         // A post made a moment ago carries no reaction of anyone's: no lookup of yours.
         post_items(conn, None, vec![post])?
             .pop()

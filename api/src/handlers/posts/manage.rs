@@ -1,8 +1,9 @@
 use actix_web::{HttpResponse, delete, patch, put, web};
 use chrono::Utc;
+use entraide_domain::error::Errors;
 use entraide_domain::group::can_moderate;
 use entraide_domain::ids::PostId;
-use entraide_domain::post::{Body, can_delete, can_edit};
+use entraide_domain::post::{Body, ContentWarning, can_delete, can_edit};
 use entraide_openapi::posts::{EditRequest, PostItem};
 use entraide_openapi::problem as p;
 use entraide_persistence::{groups, posts};
@@ -18,7 +19,8 @@ use crate::views::posts::post_items;
 
 /// Edit a post
 ///
-/// Edit your post (author only); it then shows `edited_at`.
+/// Edit your post (author only); it then shows `edited_at`. `content_warning` replaces the
+/// warning when given (`null` removes it) and keeps it when left out.
 #[utoipa::path(
     tag = "posts",
     security(("bearer" = [])),
@@ -37,7 +39,14 @@ pub async fn update_post(
     body: Json<EditRequest>,
 ) -> Result<web::Json<PostItem>, ApiError> {
     let id = PostId::from_uuid(path.into_inner());
-    let body = Body::parse(&body.into_inner().body, Body::POST_MAX_CHARS)?;
+    let request = body.into_inner();
+    let mut errors = Errors::new();
+    let body = errors.keep(Body::parse(&request.body, Body::POST_MAX_CHARS));
+    let warning = errors.check_patch("content_warning", request.content_warning, |raw| {
+        ContentWarning::parse(raw)
+    });
+    errors.finish()?;
+    let body = body.ok_or_else(|| ApiError::internal("a parsed body went missing"))?;
     let reader = member.reader();
     let item = db::write(&state, move |conn| {
         let post = readable_post(conn, reader, id)?;
@@ -45,7 +54,8 @@ pub async fn update_post(
             return Err(ApiError::NotFound);
         }
         can_edit(member.id, post.author_id)?;
-        posts::update_body(conn, id, &body, Utc::now())?;
+        let warning = warning.as_ref().map(Option::as_ref);
+        posts::update_body(conn, id, &body, warning, Utc::now())?;
         let post = readable_post(conn, reader, id)?;
         post_items(conn, Some(member.id), vec![post])?
             .pop()
