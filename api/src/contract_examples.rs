@@ -125,8 +125,8 @@ fn the_check_sees_a_missing_example() {
 #[test]
 fn examples_read_back_as_their_types() {
     use entraide_openapi::{
-        associations, auth, conditions, events, groups, health, members, places, posts, research,
-        resources, search,
+        associations, auth, conditions, events, groups, health, members, moderation, places, posts,
+        research, resources, search,
     };
     use serde::de::DeserializeOwned;
 
@@ -204,6 +204,8 @@ fn examples_read_back_as_their_types() {
         research::GiveConsentRequest,
         research::QuestionnaireInput,
         research::SubmitResponseRequest,
+        moderation::NewReportRequest,
+        moderation::DecisionRequest,
     );
     answers!(
         auth::TokenResponse,
@@ -226,6 +228,10 @@ fn examples_read_back_as_their_types() {
         posts::FeedPage,
         posts::FollowItem,
         posts::BlockItem,
+        moderation::MyReport,
+        moderation::QueuedReport,
+        moderation::ModerationLogEntry,
+        moderation::ModerationNotice,
         associations::Association,
         associations::AssociationJoinResult,
         associations::AssociationMember,

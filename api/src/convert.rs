@@ -22,6 +22,7 @@ macro_rules! enum_conversions {
 pub mod associations;
 pub mod events;
 pub mod groups;
+pub mod moderation;
 pub mod places;
 pub mod posts;
 pub mod research;

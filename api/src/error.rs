@@ -320,6 +320,7 @@ impl From<Refusal> for ApiError {
             Refusal::LastAdmin => Self::conflict(ProblemCode::LastAdmin),
             Refusal::SelfFollow => Self::refused(ProblemCode::SelfFollow),
             Refusal::SelfBlock => Self::refused(ProblemCode::SelfBlock),
+            Refusal::SelfReport => Self::refused(ProblemCode::SelfReport),
             Refusal::NotAResearcher => Self::refused(ProblemCode::NotAResearcher),
             Refusal::NotEligible => Self::refused(ProblemCode::NotEligible),
         }

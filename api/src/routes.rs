@@ -10,8 +10,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_actix_web::{AppExt, scope};
 
 use crate::handlers::{
-    associations, auth, conditions, consents, events, groups, health, members, places, posts,
-    questionnaires, resources, search, studies,
+    associations, auth, conditions, consents, events, groups, health, members, moderation, places,
+    posts, questionnaires, resources, search, studies,
 };
 
 #[derive(OpenApi)]
@@ -72,6 +72,7 @@ server is the host that serves it. See docs/API-DESIGN.md in the repository.",
         (name = "places", description = "Local resources: places and services near members"),
         (name = "resources", description = "The resource library, scientific committees and the review workflow"),
         (name = "search", description = "Full-text search, filtered by what you may see"),
+        (name = "moderation", description = "Reports, moderation queues and decisions, the moderation log"),
         (name = "research", description = "Research studies, questionnaires (patient-reported outcomes), the consent ledger, pseudonymous exports and aggregates"),
         (name = "health", description = "Liveness, readiness and this document"),
     )
@@ -126,6 +127,12 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .service(members::role::set_member_role)
                 .service(members::kind::approve_kind_change)
                 .service(members::blocks::list_my_blocks)
+                .service(moderation::reports::list_my_reports)
+                .service(moderation::reports::list_my_notices)
+                .service(moderation::reports::file_report)
+                .service(moderation::review::read_queue)
+                .service(moderation::review::read_log)
+                .service(moderation::decide::decide_report)
                 .service(members::sessions::list_my_sessions)
                 .service(members::sessions::revoke_my_session)
                 .service(members::settings::get_my_settings)

@@ -127,3 +127,11 @@ id_type!(
     /// One answer set to a questionnaire.
     ResponseId
 );
+id_type!(
+    /// A member's report of something they read.
+    ReportId
+);
+id_type!(
+    /// One entry of the moderation log.
+    ModerationActionId
+);

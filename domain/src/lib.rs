@@ -23,6 +23,7 @@ pub mod geo;
 pub mod group;
 pub mod ids;
 pub mod member;
+pub mod moderation;
 pub mod place;
 pub mod policy;
 pub mod post;

@@ -42,6 +42,9 @@ pub enum Refusal {
     /// A member does not block themselves.
     #[error("blocking oneself")]
     SelfBlock,
+    /// A member does not report themselves or what they wrote.
+    #[error("reporting oneself")]
+    SelfReport,
 }
 
 /// `Ok` when `allowed`, the refusal otherwise.

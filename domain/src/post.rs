@@ -219,6 +219,8 @@ pub struct Post {
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub edited_at: Option<chrono::DateTime<chrono::Utc>>,
     pub deleted: bool,
+    /// Hidden by moderators: only its author (and moderators) still see it.
+    pub hidden: bool,
     pub pinned: bool,
     pub comment_count: i64,
     pub reactions: ReactionCounts,
@@ -236,6 +238,8 @@ pub struct Comment {
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub edited_at: Option<chrono::DateTime<chrono::Utc>>,
     pub deleted: bool,
+    /// Hidden by moderators: only its author (and moderators) still see it.
+    pub hidden: bool,
     pub reactions: ReactionCounts,
 }
 

@@ -12,6 +12,7 @@ pub mod events;
 pub mod groups;
 pub mod health;
 pub mod members;
+pub mod moderation;
 pub mod pagination;
 pub mod places;
 pub mod posts;

@@ -46,6 +46,7 @@ pub struct GroupRef {
     "created_at": "2026-11-30T09:12:00Z",
     "edited_at": null,
     "deleted": false,
+    "hidden": false,
     "pinned": false,
     "comment_count": 3,
     "reactions": {"support": 4, "thanks": 1, "same_here": 2, "hug": 0},
@@ -70,6 +71,9 @@ pub struct PostItem {
     pub edited_at: Option<DateTime<Utc>>,
     /// Deleted posts are only ever seen by id (threads stay readable); feeds leave them out.
     pub deleted: bool,
+    /// Hidden by moderators: only you, its author, still see it (`GET
+    /// /members/me/moderation` says why).
+    pub hidden: bool,
     /// Pinned by the group's moderators.
     pub pinned: bool,
     pub comment_count: i64,
@@ -96,6 +100,7 @@ pub struct PostItem {
     "created_at": "2026-11-30T10:02:00Z",
     "edited_at": null,
     "deleted": false,
+    "hidden": false,
     "reactions": {
         "support": 1,
         "thanks": 0,
@@ -115,6 +120,9 @@ pub struct CommentItem {
     pub created_at: DateTime<Utc>,
     pub edited_at: Option<DateTime<Utc>>,
     pub deleted: bool,
+    /// Hidden by moderators: only you, its author, still see it (`GET
+    /// /members/me/moderation` says why).
+    pub hidden: bool,
     pub reactions: ReactionCounts,
     pub my_reactions: Vec<ReactionKind>,
 }
@@ -266,6 +274,7 @@ pub struct BlockItem {
             "body_html": "<p>Merci pour vos conseils <strong>hier</strong> !</p>",
             "content_warning": null,
             "sensitive": false,
+            "hidden": false,
             "created_at": "2026-11-30T09:12:00Z",
             "edited_at": null,
             "deleted": false,

@@ -161,6 +161,10 @@ problem_codes! {
     SelfFollow = "self_follow", 403, "You cannot follow yourself", "Vous ne pouvez pas vous suivre vous-même";
     /// A member blocks others, never themselves.
     SelfBlock = "self_block", 403, "You cannot block yourself", "Vous ne pouvez pas vous bloquer vous-même";
+    /// A member reports others' content, never their own or themselves.
+    SelfReport = "self_report", 403, "You cannot report yourself or what you wrote", "Vous ne pouvez pas signaler votre propre contenu ni vous-même";
+    /// The report was already decided.
+    ReportClosed = "report_closed", 409, "This report was already decided", "Ce signalement a déjà été traité";
     /// Rights are conferred by someone else.
     SelfGrant = "self_grant", 403, "Nobody may grant a right to themselves", "Personne ne peut s'attribuer un droit à soi-même";
     /// Writing resources and places needs the editor right.

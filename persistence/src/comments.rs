@@ -6,7 +6,7 @@ use entraide_domain::group::Reader;
 use entraide_domain::ids::{CommentId, MemberId, PostId};
 use entraide_domain::post::{Body, Comment, ReactionCounts, ReactionKind};
 
-use crate::connection::DbConnection;
+use crate::connection::{DbConnection, MultiBackend};
 use crate::convert::{from_db_time, parse_id, to_db_time};
 use crate::error::PersistenceError;
 use crate::posts::readable_by;
@@ -29,6 +29,7 @@ struct CommentRow {
     thanks_count: i64,
     same_here_count: i64,
     hug_count: i64,
+    hidden_at: Option<NaiveDateTime>,
 }
 
 impl CommentRow {
@@ -48,6 +49,7 @@ impl CommentRow {
             thanks_count,
             same_here_count,
             hug_count,
+            hidden_at,
         } = self;
         Ok(Comment {
             id: parse_id(&id)?,
@@ -59,6 +61,7 @@ impl CommentRow {
             created_at: from_db_time(created_at),
             edited_at: edited_at.map(from_db_time),
             deleted: deleted_at.is_some(),
+            hidden: hidden_at.is_some(),
             reactions: ReactionCounts {
                 support: support_count,
                 thanks: thanks_count,
@@ -108,6 +111,7 @@ pub fn insert(
         created_at: now,
         edited_at: None,
         deleted: false,
+        hidden: false,
         reactions: ReactionCounts::default(),
     })
 }
@@ -124,6 +128,27 @@ fn post_is_readable(
         .count()
         .get_result(conn)?;
     Ok(count == 1)
+}
+
+type CommentFilter =
+    Box<dyn BoxableExpression<comments::table, MultiBackend, SqlType = diesel::sql_types::Bool>>;
+
+/// Which comments of a readable post a reader sees: not those by a member they blocked or who
+/// blocked them, and not those moderators hid (except by their own author).
+fn visible_to(reader: Reader) -> CommentFilter {
+    match reader {
+        Reader::Anonymous => Box::new(comments::hidden_at.is_null()),
+        Reader::Member { id, .. } => {
+            let me = id.to_string();
+            Box::new(
+                not_blocked!(comments::author_id, me).and(
+                    comments::hidden_at
+                        .is_null()
+                        .or(comments::author_id.eq(me.clone())),
+                ),
+            )
+        }
+    }
 }
 
 /// Several comments by id, only those whose post `reader` may read and not deleted: two
@@ -153,10 +178,7 @@ pub fn find_readable_many(
         .filter(comments::deleted_at.is_null())
         .select(CommentRow::as_select())
         .into_boxed();
-    if let Reader::Member { id, .. } = reader {
-        let me = id.to_string();
-        query = query.filter(not_blocked!(comments::author_id, me));
-    }
+    query = query.filter(visible_to(reader));
     query
         .load::<CommentRow>(conn)?
         .into_iter()
@@ -166,6 +188,21 @@ pub fn find_readable_many(
 
 /// A comment by id, only if `reader` may read its post (deleted ones as placeholders). Only the
 /// comment's post id is read before the post's read policy is checked.
+/// A comment by id whoever may read it: for moderators looking at what was reported (hidden
+/// comments included). Never use it to answer a member.
+pub fn find_any(
+    conn: &mut DbConnection,
+    id: CommentId,
+) -> Result<Option<Comment>, PersistenceError> {
+    comments::table
+        .find(id.to_string())
+        .select(CommentRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(CommentRow::into_domain)
+        .transpose()
+}
+
 /// The comment if `author` wrote it, whether or not they may still read its post.
 pub fn find_authored(
     conn: &mut DbConnection,
@@ -203,10 +240,7 @@ pub fn find_readable(
         .find(&key)
         .select(CommentRow::as_select())
         .into_boxed();
-    if let Reader::Member { id, .. } = reader {
-        let me = id.to_string();
-        query = query.filter(not_blocked!(comments::author_id, me));
-    }
+    query = query.filter(visible_to(reader));
     query
         .first(conn)
         .optional()?
@@ -233,12 +267,9 @@ pub fn list_readable(
         .order(comments::id.asc())
         .limit(limit)
         .into_boxed();
-    if let Reader::Member { id, .. } = reader {
-        // What a blocked member (either way) wrote is left out; replies to it stay, with their
-        // parent id.
-        let me = id.to_string();
-        query = query.filter(not_blocked!(comments::author_id, me));
-    }
+    // What a blocked member (either way) wrote and hidden comments are left out; replies to
+    // them stay, with their parent id.
+    query = query.filter(visible_to(reader));
     if let Some(after) = after {
         query = query.filter(comments::id.gt(after.to_string()));
     }

@@ -25,6 +25,7 @@ pub mod groups;
 pub mod kind_changes;
 pub mod login_throttles;
 pub mod members;
+pub mod moderation;
 pub mod places;
 pub mod posts;
 pub mod questionnaires;

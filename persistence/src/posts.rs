@@ -23,7 +23,7 @@ type PostFilter = Box<dyn BoxableExpression<posts::table, MultiBackend, SqlType 
 /// The read policy as SQL: group posts of groups the reader may read (audience first, then
 /// public-and-not-banned or active membership); wall posts of members whose wall the reader may
 /// read (their own always); for a member, never a post by someone they blocked or who blocked
-/// them. Deleted posts are not excluded here.
+/// them; never a post moderators hid, except to its author. Deleted posts are not excluded here.
 ///
 /// Plan shape: the filter is written so that no index can serve it (`COALESCE(group_id, '')`,
 /// correlated `EXISTS` on the author), so it never drives a query. Lists are then driven by
@@ -48,7 +48,8 @@ pub(crate) fn readable_by(reader: Reader) -> PostFilter {
             Box::new(
                 group_key
                     .eq_any(open_group_ids!())
-                    .or(posts::group_id.is_null().and(diesel::dsl::not(closed_wall))),
+                    .or(posts::group_id.is_null().and(diesel::dsl::not(closed_wall)))
+                    .and(posts::hidden_at.is_null()),
             )
         }
         Reader::Member { id, kind } => {
@@ -59,13 +60,17 @@ pub(crate) fn readable_by(reader: Reader) -> PostFilter {
                 members::table
                     .filter(members::id.eq(posts::author_id))
                     .filter(members::wall_visibility.eq(Visibility::Private.as_str()))
-                    .filter(members::id.ne(me)),
+                    .filter(members::id.ne(me.clone())),
             );
+            let not_hidden = posts::hidden_at
+                .is_null()
+                .or(posts::author_id.eq(me.clone()));
             Box::new(
                 group_key
                     .eq_any(readable_groups)
                     .or(posts::group_id.is_null().and(diesel::dsl::not(closed_wall)))
-                    .and(unblocked),
+                    .and(unblocked)
+                    .and(not_hidden),
             )
         }
     }
@@ -89,6 +94,7 @@ struct PostRow {
     same_here_count: i64,
     hug_count: i64,
     content_warning: Option<String>,
+    hidden_at: Option<NaiveDateTime>,
 }
 
 impl PostRow {
@@ -109,6 +115,7 @@ impl PostRow {
             same_here_count,
             hug_count,
             content_warning,
+            hidden_at,
         } = self;
         Ok(Post {
             id: parse_id(&id)?,
@@ -119,6 +126,7 @@ impl PostRow {
             created_at: from_db_time(created_at),
             edited_at: edited_at.map(from_db_time),
             deleted: deleted_at.is_some(),
+            hidden: hidden_at.is_some(),
             pinned: pinned_at.is_some(),
             comment_count,
             reactions: ReactionCounts {
@@ -169,6 +177,7 @@ pub fn insert(
         created_at: now,
         edited_at: None,
         deleted: false,
+        hidden: false,
         pinned: false,
         comment_count: 0,
         reactions: ReactionCounts::default(),
@@ -184,6 +193,18 @@ pub fn find_readable(
     posts::table
         .filter(posts::id.eq(id.to_string()))
         .filter(readable_by(reader))
+        .select(PostRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(PostRow::into_domain)
+        .transpose()
+}
+
+/// A post by id whoever may read it: for moderators looking at what was reported (hidden
+/// posts included). Never use it to answer a member.
+pub fn find_any(conn: &mut DbConnection, id: PostId) -> Result<Option<Post>, PersistenceError> {
+    posts::table
+        .find(id.to_string())
         .select(PostRow::as_select())
         .first(conn)
         .optional()?

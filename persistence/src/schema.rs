@@ -103,6 +103,7 @@ diesel::table! {
         same_here_count -> BigInt,
         hug_count -> BigInt,
         content_warning -> Nullable<Text>,
+        hidden_at -> Nullable<Timestamp>,
     }
 }
 
@@ -122,6 +123,7 @@ diesel::table! {
         thanks_count -> BigInt,
         same_here_count -> BigInt,
         hug_count -> BigInt,
+        hidden_at -> Nullable<Timestamp>,
     }
 }
 
@@ -687,3 +689,37 @@ diesel::allow_tables_to_appear_in_same_query!(
     responses,
     research_audit,
 );
+
+diesel::table! {
+    reports (id) {
+        id -> Text,
+        reporter_id -> Nullable<Text>,
+        target_kind -> Text,
+        target_id -> Text,
+        target_author_id -> Nullable<Text>,
+        group_id -> Nullable<Text>,
+        reason -> Text,
+        urgent -> Bool,
+        note -> Text,
+        created_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+        decision -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    moderation_actions (id) {
+        id -> Text,
+        report_id -> Nullable<Text>,
+        moderator_id -> Nullable<Text>,
+        target_kind -> Text,
+        target_id -> Text,
+        target_author_id -> Nullable<Text>,
+        group_id -> Nullable<Text>,
+        action -> Text,
+        reason -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(reports, moderation_actions);

@@ -6,6 +6,7 @@
 pub(crate) mod associations;
 pub(crate) mod events;
 pub(crate) mod groups;
+pub(crate) mod moderation;
 pub(crate) mod places;
 pub(crate) mod posts;
 pub(crate) mod research;

@@ -55,6 +55,7 @@ pub fn post(
         created_at,
         edited_at,
         deleted,
+        hidden,
         pinned,
         comment_count,
         reactions,
@@ -67,6 +68,7 @@ pub fn post(
         body_html: body.html().to_owned(),
         sensitive: content_warning.is_some(),
         content_warning: content_warning.map(|w| w.as_str().to_owned()),
+        hidden,
         created_at,
         edited_at,
         deleted,
@@ -92,6 +94,7 @@ pub fn comment(
         created_at,
         edited_at,
         deleted,
+        hidden,
         reactions,
     } = comment;
     wire::CommentItem {
@@ -105,6 +108,7 @@ pub fn comment(
         created_at,
         edited_at,
         deleted,
+        hidden,
         reactions: counts(reactions),
         my_reactions: mine.into_iter().map(kind_to_wire).collect(),
     }

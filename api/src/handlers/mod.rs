@@ -9,6 +9,7 @@ pub mod events;
 pub mod groups;
 pub mod health;
 pub mod members;
+pub mod moderation;
 pub mod places;
 pub mod posts;
 pub mod questionnaires;

@@ -6,6 +6,7 @@
 pub(crate) mod announcements;
 pub(crate) mod events;
 pub(crate) mod members;
+pub(crate) mod moderation;
 pub(crate) mod posts;
 pub(crate) mod research;
 pub(crate) mod resources;

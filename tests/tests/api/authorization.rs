@@ -88,6 +88,11 @@ enum Fresh {
     RefreshToken,
     /// The id of a new session of `member`.
     Session,
+    /// A report by `outsider` of a new comment by `member` under the public post (the group's
+    /// queue).
+    Report,
+    /// An urgent (`self_harm`) report by `outsider` of such a comment (the platform queue).
+    UrgentReport,
 }
 
 struct Row {
@@ -148,6 +153,18 @@ fn policy() -> Vec<Row> {
         row("PUT", "/api/v1/members/{fresh}/block", "401 ok ok ok ok ok ok ok ok ok ok ok ok").fresh(Fresh::Member),
         row("DELETE", "/api/v1/members/{fresh}/block", "401 ok ok ok ok ok ok ok ok ok ok ok ok").fresh(Fresh::Member),
         row("GET", "/api/v1/members/me/blocks", "401 ok ok ok ok ok ok ok ok ok ok ok ok"),
+        // Reports and moderation.
+        row("POST", "/api/v1/reports", "401 403 ok ok ok ok ok ok ok ok ok ok ok").body(r#"{"target_kind":"post","target_id":"{public_post}","reason":"spam"}"#),
+        row("POST", "/api/v1/reports", "401 403 404 404 404 404 ok 404 404 404 404 404 404").body(r#"{"target_kind":"post","target_id":"{private_post}","reason":"harassment"}"#),
+        row("POST", "/api/v1/reports", "401 403 ok ok ok ok ok ok ok ok ok ok ok").body(r#"{"target_kind":"member","target_id":"{member}","reason":"privacy"}"#),
+        row("GET", "/api/v1/members/me/reports", "401 ok ok ok ok ok ok ok ok ok ok ok ok"),
+        row("GET", "/api/v1/members/me/moderation", "401 ok ok ok ok ok ok ok ok ok ok ok ok"),
+        row("GET", "/api/v1/moderation/reports", "401 403 403 403 403 403 403 403 403 403 403 ok ok"),
+        row("GET", "/api/v1/moderation/reports?group_id={public_group}", "401 403 403 403 403 403 ok 403 403 403 403 ok ok"),
+        row("GET", "/api/v1/moderation/log", "401 403 403 403 403 403 403 403 403 403 403 ok ok"),
+        row("GET", "/api/v1/moderation/log?group_id={private_group}", "401 403 403 403 403 403 ok 403 403 403 403 ok ok"),
+        row("POST", "/api/v1/moderation/reports/{fresh}/decision", "401 404 404 404 404 404 ok 404 404 404 404 ok ok").body(r#"{"action":"hide","reason":"Hors sujet"}"#).fresh(Fresh::Report),
+        row("POST", "/api/v1/moderation/reports/{fresh}/decision", "401 404 404 404 404 404 404 404 404 404 404 ok ok").body(r#"{"action":"dismiss","reason":"Pas de danger"}"#).fresh(Fresh::UrgentReport),
         row("GET", "/api/v1/members/{member}/followers", "401 ok ok ok ok ok ok ok ok ok ok ok ok"),
         row("GET", "/api/v1/members/{member}/following", "401 ok ok ok ok ok ok ok ok ok ok ok ok"),
         // Platform rights.
@@ -614,6 +631,37 @@ impl World {
                 let response = self.app.login(&member.email, PASSWORD).await;
                 let tokens: Value = response.json().await.unwrap();
                 tokens["refresh_token"].as_str().unwrap().to_owned()
+            }
+            Fresh::Report | Fresh::UrgentReport => {
+                // A comment, not a post: new posts would push fixtures off the feed's first page.
+                // Its words match no search row's query.
+                let comment = id_of(
+                    &self
+                        .ok(
+                            Method::POST,
+                            &format!("/api/v1/posts/{}/comments", self.ids["public_post"]),
+                            self.actor("member"),
+                            Some(json!({"body": "Un avis à signaler"})),
+                        )
+                        .await,
+                );
+                let reason = if matches!(fresh, Fresh::UrgentReport) {
+                    "self_harm"
+                } else {
+                    "spam"
+                };
+                id_of(
+                    &self
+                        .ok(
+                            Method::POST,
+                            "/api/v1/reports",
+                            self.actor("outsider"),
+                            Some(
+                                json!({"target_kind": "comment", "target_id": comment, "reason": reason}),
+                            ),
+                        )
+                        .await,
+                )
             }
             Fresh::Session => {
                 let member = self.actor("member");

@@ -550,6 +550,8 @@ struct Fixtures {
     consent_study: String,
     /// A draft: for study edits.
     draft_study: String,
+    /// An open report in the platform queue, by `other` about `banned`.
+    report: String,
 }
 
 fn id_of(value: &Value) -> String {
@@ -806,7 +808,18 @@ async fn fixtures(app: &TestApp) -> Fixtures {
         Some(json!({"text_version": 1})),
     )
     .await;
+    // A report by another member (the admin decides it; nobody decides what they reported).
+    let report = id_of(
+        &call(
+            Method::POST,
+            "/api/v1/reports".into(),
+            &other,
+            Some(json!({"target_kind": "member", "target_id": banned.id, "reason": "spam"})),
+        )
+        .await,
+    );
     Fixtures {
+        report,
         study,
         questionnaire,
         consent_study,
@@ -916,6 +929,7 @@ fn path_value(op: &str, path: &str, param: &str, fx: &Fixtures) -> String {
                 "studies" if op == "update_study" => fx.draft_study.clone(),
                 "studies" => fx.study.clone(),
                 "questionnaires" => fx.questionnaire.clone(),
+                "moderation" => fx.report.clone(),
                 other => panic!("no fixture for /{other}/{{{param}}}"),
             }
         }
@@ -923,7 +937,11 @@ fn path_value(op: &str, path: &str, param: &str, fx: &Fixtures) -> String {
 }
 
 /// Operations without a JSON body (their input is their path and query).
-const NO_BODY: [&str; 90] = [
+const NO_BODY: [&str; 94] = [
+    "list_my_reports",
+    "list_my_notices",
+    "read_queue",
+    "read_log",
     "block_member",
     "unblock_member",
     "list_my_blocks",
@@ -1047,6 +1065,9 @@ fn example(op: &str, fx: &Fixtures) -> Option<Value> {
             "donor_name": "Famille Martin", "received_at": "2025-01-02T00:00:00Z",
             "payment_id": "chq-{n}"}),
         "update_comment" | "update_post" => json!({"body": "Modifié"}),
+        "file_report" => json!({"target_kind": "member", "target_id": fx.other.id,
+            "reason": "spam", "note": "Publicité répétée"}),
+        "decide_report" => json!({"action": "warn", "reason": "Merci de rester courtois"}),
         "create_committee" => json!({"name": "Comité {n}", "description": "Relecture",
             "association_id": fx.association, "quorum": 1}),
         "add_committee_member" => json!({"member_id": fx.profiler.id, "expertise": "nurse"}),

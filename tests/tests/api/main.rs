@@ -19,6 +19,7 @@ mod health;
 mod hostile;
 mod kind_changes;
 mod members;
+mod moderation;
 mod places;
 mod posts;
 mod reliability;

@@ -1,0 +1,106 @@
+//! Moderation: what a member may report (only what they can read) and who works on a queue.
+
+use entraide_domain::event::Place as EventPlace;
+use entraide_domain::group::Reader;
+use entraide_domain::ids::{CommentId, EventId, GroupId, MemberId, PostId, ResourceId};
+use entraide_domain::moderation::{Queue, TargetKind, can_moderate_queue};
+use entraide_domain::resource::VersionStatus;
+use entraide_persistence::{DbConnection, blocks, comments, groups, members, posts, resources};
+use uuid::Uuid;
+
+use crate::access::events::readable_event;
+use crate::access::resources::{load as load_resource, sees_work};
+use crate::error::ApiError;
+use crate::extractors::AuthMember;
+
+/// Who is answerable for a reported target, and where it lives.
+pub(crate) struct Reported {
+    pub author: MemberId,
+    pub group: Option<GroupId>,
+}
+
+/// The target if `reporter` may read it (404 otherwise, whether or not it exists: a report
+/// must not tell what is there), with its author and group.
+pub(crate) fn reportable(
+    conn: &mut DbConnection,
+    reporter: &AuthMember,
+    kind: TargetKind,
+    id: Uuid,
+) -> Result<Reported, ApiError> {
+    let reader: Reader = reporter.reader();
+    match kind {
+        TargetKind::Post => {
+            let post = posts::find_readable(conn, reader, PostId::from_uuid(id))?
+                .filter(|p| !p.deleted)
+                .ok_or(ApiError::NotFound)?;
+            Ok(Reported {
+                author: post.author_id,
+                group: post.group_id,
+            })
+        }
+        TargetKind::Comment => {
+            let comment = comments::find_readable(conn, reader, CommentId::from_uuid(id))?
+                .filter(|c| !c.deleted)
+                .ok_or(ApiError::NotFound)?;
+            let post =
+                posts::find_readable(conn, reader, comment.post_id)?.ok_or(ApiError::NotFound)?;
+            Ok(Reported {
+                author: comment.author_id,
+                group: post.group_id,
+            })
+        }
+        TargetKind::Event => {
+            let event = readable_event(conn, reader, EventId::from_uuid(id))?;
+            Ok(Reported {
+                author: event.organizer_id,
+                group: match event.place {
+                    EventPlace::Group(group) => Some(group),
+                    _ => None,
+                },
+            })
+        }
+        TargetKind::Resource => {
+            let resource = load_resource(conn, ResourceId::from_uuid(id))?;
+            let work = sees_work(conn, &resource, Some(reporter.id))?;
+            let visible = work
+                || resources::versions(conn, resource.id)?.iter().any(|v| {
+                    matches!(v.status, VersionStatus::Published | VersionStatus::Archived)
+                });
+            if !visible {
+                return Err(ApiError::NotFound);
+            }
+            Ok(Reported {
+                author: resource.author_id,
+                group: None,
+            })
+        }
+        TargetKind::Member => {
+            let member = MemberId::from_uuid(id);
+            if blocks::blocked_either_way(conn, reporter.id, member)? {
+                return Err(ApiError::NotFound);
+            }
+            members::find_profile(conn, member)?.ok_or(ApiError::NotFound)?;
+            Ok(Reported {
+                author: member,
+                group: None,
+            })
+        }
+    }
+}
+
+/// 403 unless `actor` works on `queue` (platform moderators on every queue, a group's owners
+/// and moderators on theirs); a group queue of a group that does not exist is 404.
+pub(crate) fn require_moderator(
+    conn: &mut DbConnection,
+    actor: &AuthMember,
+    queue: Queue,
+) -> Result<(), ApiError> {
+    let membership = match queue {
+        Queue::Group(group) => {
+            groups::find(conn, group)?.ok_or(ApiError::NotFound)?;
+            groups::membership(conn, group, actor.id)?
+        }
+        Queue::Platform => None,
+    };
+    Ok(can_moderate_queue(actor.role, queue, membership)?)
+}

@@ -1,0 +1,70 @@
+//! Moderation values between the domain and the wire.
+
+use entraide_domain::moderation::{Decision, ReportReason, TargetKind};
+use entraide_openapi::moderation as wire;
+use entraide_persistence::moderation::{LogEntry, Report};
+use uuid::Uuid;
+
+use crate::error::ApiError;
+
+enum_conversions!(
+    reason_to_wire,
+    reason_from_wire,
+    ReportReason,
+    wire::ReportReason,
+    [
+        Spam,
+        Harassment,
+        MedicalMisinformation,
+        SelfHarm,
+        MinorAtRisk,
+        Privacy,
+        Other
+    ]
+);
+
+enum_conversions!(
+    target_to_wire,
+    target_from_wire,
+    TargetKind,
+    wire::ReportTargetKind,
+    [Post, Comment, Event, Resource, Member]
+);
+
+enum_conversions!(
+    decision_to_wire,
+    decision_from_wire,
+    Decision,
+    wire::ModerationDecision,
+    [Dismiss, Hide, Remove, Warn]
+);
+
+/// Target ids are stored as text; every one was a UUID when written.
+pub(crate) fn target_uuid(raw: &str) -> Result<Uuid, ApiError> {
+    raw.parse()
+        .map_err(|_| ApiError::internal(format!("a stored target id is not a UUID: {raw:?}")))
+}
+
+pub(crate) fn my_report(report: Report) -> Result<wire::MyReport, ApiError> {
+    Ok(wire::MyReport {
+        id: report.id.as_uuid(),
+        target_kind: target_to_wire(report.target_kind),
+        target_id: target_uuid(&report.target_id)?,
+        reason: reason_to_wire(report.reason),
+        urgent: report.urgent,
+        created_at: report.created_at,
+        decided_at: report.decided_at,
+        decision: report.decision.map(decision_to_wire),
+    })
+}
+
+pub(crate) fn notice(entry: LogEntry) -> Result<wire::ModerationNotice, ApiError> {
+    Ok(wire::ModerationNotice {
+        id: entry.id.as_uuid(),
+        target_kind: target_to_wire(entry.target_kind),
+        target_id: target_uuid(&entry.target_id)?,
+        action: decision_to_wire(entry.decision),
+        reason: entry.reason,
+        at: entry.at,
+    })
+}

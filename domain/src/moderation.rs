@@ -1,0 +1,256 @@
+//! Reports, the queues they go to, what moderators may decide, and the crisis safety net.
+
+use crate::error::ParseError;
+use crate::group::{Membership, can_moderate};
+use crate::ids::GroupId;
+use crate::member::PlatformRole;
+use crate::policy::{Refusal, allow};
+
+/// Why a member reports something.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ReportReason {
+    Spam,
+    Harassment,
+    MedicalMisinformation,
+    SelfHarm,
+    MinorAtRisk,
+    Privacy,
+    Other,
+}
+
+wire_enum!(ReportReason, "reason", "invalid_reason",
+    Spam => "spam", Harassment => "harassment",
+    MedicalMisinformation => "medical_misinformation", SelfHarm => "self_harm",
+    MinorAtRisk => "minor_at_risk", Privacy => "privacy", Other => "other");
+
+impl ReportReason {
+    /// A life or a child may be at stake: platform moderators see it first, whatever the space.
+    pub fn is_urgent(self) -> bool {
+        matches!(self, Self::SelfHarm | Self::MinorAtRisk)
+    }
+}
+
+/// What a report is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TargetKind {
+    Post,
+    Comment,
+    Event,
+    Resource,
+    Member,
+}
+
+wire_enum!(TargetKind, "target_kind", "invalid_target_kind",
+    Post => "post", Comment => "comment", Event => "event", Resource => "resource",
+    Member => "member");
+
+/// Which moderators see a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Queue {
+    /// Platform moderators: everything outside groups, and every urgent report.
+    Platform,
+    /// The group's owners and moderators (platform moderators may step in).
+    Group(GroupId),
+}
+
+/// Where a report goes: urgent reports to platform moderators, group content to its group's
+/// moderators, the rest to platform moderators.
+pub fn queue_for(reason: ReportReason, group: Option<GroupId>) -> Queue {
+    match group {
+        Some(group) if !reason.is_urgent() => Queue::Group(group),
+        _ => Queue::Platform,
+    }
+}
+
+/// Policy: may the actor work on this queue (read it, decide its reports, read its log)?
+/// Platform moderators and admins work on every queue; a group's owners and moderators on
+/// their group's.
+pub fn can_moderate_queue(
+    role: PlatformRole,
+    queue: Queue,
+    group_membership: Option<Membership>,
+) -> Result<(), Refusal> {
+    if role >= PlatformRole::Moderator {
+        return Ok(());
+    }
+    match queue {
+        Queue::Platform => Err(Refusal::Forbidden),
+        Queue::Group(_) => can_moderate(group_membership),
+    }
+}
+
+/// Policy: a member reports others, not themselves or what they wrote.
+pub fn can_report(
+    reporter: crate::ids::MemberId,
+    author: crate::ids::MemberId,
+) -> Result<(), Refusal> {
+    allow(reporter != author, Refusal::SelfReport)
+}
+
+/// What a moderator decides about a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Decision {
+    /// Nothing wrong: the report is closed.
+    Dismiss,
+    /// The content stays stored (for an appeal) but only its author and moderators see it.
+    Hide,
+    /// The content is deleted, as its author would delete it.
+    Remove,
+    /// The author is told what was wrong; nothing else changes.
+    Warn,
+}
+
+wire_enum!(Decision, "action", "invalid_action",
+    Dismiss => "dismiss", Hide => "hide", Remove => "remove", Warn => "warn");
+
+impl Decision {
+    /// Hiding and removing act on posts and comments; events, resources and profiles have
+    /// their own owners' tools (and suspensions, for members).
+    pub fn applies_to(self, target: TargetKind) -> bool {
+        match self {
+            Self::Dismiss | Self::Warn => true,
+            Self::Hide | Self::Remove => matches!(target, TargetKind::Post | TargetKind::Comment),
+        }
+    }
+}
+
+/// What a reporter adds to a report: at most 1,000 characters, may be empty.
+pub fn parse_note(raw: &str) -> Result<String, ParseError> {
+    crate::text::bounded(raw, 0, 1000, true)
+}
+
+/// Why a moderator decided: 3 to 1,000 characters, shown to the author for a hide, a removal or
+/// a warning.
+pub fn parse_decision_reason(raw: &str) -> Result<String, ParseError> {
+    crate::text::bounded(raw, 3, 1000, true)
+}
+
+/// Folds text for crisis matching: lower case, accents and apostrophe variants removed,
+/// whitespace runs made one space. "J'ai ENVIE  d’en finir" → "j'ai envie d'en finir".
+pub fn fold(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let mut out = String::with_capacity(text.len());
+    let mut space = false;
+    for c in text.nfkd().flat_map(char::to_lowercase) {
+        if unicode_normalization::char::is_combining_mark(c) {
+            continue;
+        }
+        if c.is_whitespace() {
+            space = true;
+            continue;
+        }
+        if space && !out.is_empty() {
+            out.push(' ');
+        }
+        space = false;
+        out.push(match c {
+            '\u{2019}' | '\u{2018}' | '\u{02bc}' | '`' | '\u{00b4}' => '\'',
+            other => other,
+        });
+    }
+    out
+}
+
+/// Does `text` hold one of the crisis `expressions` (already folded with [`fold`])? Matched on
+/// word boundaries, so "fin" does not match "enfin".
+pub fn expresses_crisis(text: &str, expressions: &[String]) -> bool {
+    let folded = fold(text);
+    expressions.iter().any(|expression| {
+        !expression.is_empty()
+            && folded
+                .match_indices(expression.as_str())
+                .any(|(start, found)| {
+                    let before = folded[..start].chars().next_back();
+                    let after = folded[start.saturating_add(found.len())..].chars().next();
+                    !before.is_some_and(char::is_alphanumeric)
+                        && !after.is_some_and(char::is_alphanumeric)
+                })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::group::{GroupRole, MembershipStatus};
+    use crate::ids::MemberId;
+
+    #[test]
+    fn urgent_reports_go_to_the_platform_and_the_rest_to_their_space() {
+        let group = GroupId::new();
+        assert_eq!(
+            queue_for(ReportReason::Spam, Some(group)),
+            Queue::Group(group)
+        );
+        assert_eq!(queue_for(ReportReason::Spam, None), Queue::Platform);
+        for urgent in [ReportReason::SelfHarm, ReportReason::MinorAtRisk] {
+            assert!(urgent.is_urgent());
+            assert_eq!(queue_for(urgent, Some(group)), Queue::Platform);
+        }
+        let urgent: Vec<_> = ReportReason::ALL.iter().filter(|r| r.is_urgent()).collect();
+        assert_eq!(urgent.len(), 2);
+    }
+
+    #[test]
+    fn who_works_on_which_queue() {
+        let group = Queue::Group(GroupId::new());
+        let moderator = Membership {
+            role: GroupRole::Moderator,
+            status: MembershipStatus::Active,
+        };
+        let member = Membership {
+            role: GroupRole::Member,
+            status: MembershipStatus::Active,
+        };
+        let banned_moderator = Membership {
+            role: GroupRole::Moderator,
+            status: MembershipStatus::Banned,
+        };
+        assert!(can_moderate_queue(PlatformRole::Moderator, Queue::Platform, None).is_ok());
+        assert!(can_moderate_queue(PlatformRole::Admin, group, None).is_ok());
+        assert!(
+            can_moderate_queue(PlatformRole::Member, Queue::Platform, Some(moderator)).is_err()
+        );
+        assert!(can_moderate_queue(PlatformRole::Member, group, Some(moderator)).is_ok());
+        assert!(can_moderate_queue(PlatformRole::Member, group, Some(member)).is_err());
+        assert!(can_moderate_queue(PlatformRole::Member, group, Some(banned_moderator)).is_err());
+        assert!(can_moderate_queue(PlatformRole::Member, group, None).is_err());
+        let me = MemberId::new();
+        assert_eq!(can_report(me, me), Err(Refusal::SelfReport));
+        assert!(can_report(me, MemberId::new()).is_ok());
+    }
+
+    #[test]
+    fn hiding_and_removing_act_on_posts_and_comments_only() {
+        for target in TargetKind::ALL {
+            assert!(Decision::Dismiss.applies_to(*target));
+            assert!(Decision::Warn.applies_to(*target));
+            let content = matches!(target, TargetKind::Post | TargetKind::Comment);
+            assert_eq!(Decision::Hide.applies_to(*target), content);
+            assert_eq!(Decision::Remove.applies_to(*target), content);
+        }
+    }
+
+    #[test]
+    fn crisis_expressions_match_whatever_the_case_accents_and_apostrophes() {
+        let expressions: Vec<String> = ["envie d'en finir", "suicide", "je veux mourir"]
+            .iter()
+            .map(|e| fold(e))
+            .collect();
+        for text in [
+            "Parfois j'ai ENVIE  D\u{2019}EN FINIR.",
+            "je pense au suicide",
+            "Je veux mourir, voilà.",
+            "JE VEUX MOURIR",
+        ] {
+            assert!(expresses_crisis(text, &expressions), "{text}");
+        }
+        assert!(!expresses_crisis("Enfin une bonne nouvelle", &expressions));
+        assert!(!expresses_crisis(
+            "c'est suicidaire comme plan",
+            &expressions
+        ));
+        assert!(!expresses_crisis("", &expressions));
+        assert!(!expresses_crisis("rien", &[String::new()]));
+        assert_eq!(fold("Élodie  \t Zoé"), "elodie zoe");
+    }
+}

@@ -1,0 +1,205 @@
+//! Reports, moderation queues and the moderation log.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::groups::MemberSummary;
+use crate::posts::GroupRef;
+
+/// Why you report something. `self_harm` (someone may hurt themselves) and `minor_at_risk` go
+/// straight to platform moderators, first in their queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportReason {
+    Spam,
+    Harassment,
+    MedicalMisinformation,
+    SelfHarm,
+    MinorAtRisk,
+    Privacy,
+    Other,
+}
+
+/// What a report is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportTargetKind {
+    Post,
+    Comment,
+    Event,
+    Resource,
+    Member,
+}
+
+/// A moderator's decision: `dismiss` (nothing wrong), `hide` (kept for an appeal, seen only by
+/// its author and moderators), `remove` (deleted), `warn` (the author is told). `hide` and
+/// `remove` apply to posts and comments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ModerationDecision {
+    Dismiss,
+    Hide,
+    Remove,
+    Warn,
+}
+
+/// Report something you can read. Reporting the same thing again while it waits answers your
+/// first report.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "target_kind": "post",
+    "target_id": "01939a4e-8f7a-7cc3-9a51-3c1f0e2b6d11",
+    "reason": "medical_misinformation",
+    "note": "Conseille d'arrêter un traitement sans avis médical."
+}))]
+pub struct NewReportRequest {
+    pub target_kind: ReportTargetKind,
+    pub target_id: Uuid,
+    pub reason: ReportReason,
+    /// What moderators should know (at most 1,000 characters).
+    #[serde(default)]
+    #[schema(max_length = 1000)]
+    pub note: Option<String>,
+}
+
+/// A report you made, and what became of it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01939a4e-eeee-7cc3-9a51-3c1f0e2b6d11",
+    "target_kind": "post",
+    "target_id": "01939a4e-8f7a-7cc3-9a51-3c1f0e2b6d11",
+    "reason": "medical_misinformation",
+    "urgent": false,
+    "created_at": "2026-12-05T08:00:00Z",
+    "decided_at": null,
+    "decision": null
+}))]
+pub struct MyReport {
+    pub id: Uuid,
+    pub target_kind: ReportTargetKind,
+    pub target_id: Uuid,
+    pub reason: ReportReason,
+    /// Sent to platform moderators first (`self_harm`, `minor_at_risk`).
+    pub urgent: bool,
+    pub created_at: DateTime<Utc>,
+    /// `null` while it waits.
+    pub decided_at: Option<DateTime<Utc>>,
+    pub decision: Option<ModerationDecision>,
+}
+
+/// What was reported, as moderators see it now (hidden content included).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ReportedTarget {
+    pub kind: ReportTargetKind,
+    pub id: Uuid,
+    /// Who wrote or organised it (the member, for a member report); `null` once erased.
+    pub author: Option<MemberSummary>,
+    /// The group it lives in.
+    pub group: Option<GroupRef>,
+    /// The first 500 characters of its text (a title for events and resources, the pseudonym
+    /// for a member); `null` once deleted.
+    pub excerpt: Option<String>,
+    pub hidden: bool,
+    pub deleted: bool,
+}
+
+/// A report waiting in a moderation queue. Who reported is not shown.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01939a4e-eeee-7cc3-9a51-3c1f0e2b6d11",
+    "target": {
+        "kind": "post",
+        "id": "01939a4e-8f7a-7cc3-9a51-3c1f0e2b6d11",
+        "author": {"id": "01939a4e-1112-7cc3-9a51-3c1f0e2b6d11", "pseudonym": "Lou", "kind": "patient"},
+        "group": {"id": "01939a4e-2222-7cc3-9a51-3c1f0e2b6d11", "name": "Aidants Alzheimer Lyon"},
+        "excerpt": "Arrêtez tous la lévothyroxine, c'est du poison.",
+        "hidden": false,
+        "deleted": false
+    },
+    "reason": "medical_misinformation",
+    "urgent": false,
+    "note": "Conseille d'arrêter un traitement sans avis médical.",
+    "created_at": "2026-12-05T08:00:00Z"
+}))]
+pub struct QueuedReport {
+    pub id: Uuid,
+    pub target: ReportedTarget,
+    pub reason: ReportReason,
+    pub urgent: bool,
+    pub note: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Decide a report. One decision answers every open report of the same target in the queue.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "action": "hide",
+    "reason": "Conseil médical dangereux : arrêter un traitement sans avis médical."
+}))]
+pub struct DecisionRequest {
+    pub action: ModerationDecision,
+    /// Why (3 to 1,000 characters). The author reads it for `hide`, `remove` and `warn`.
+    #[schema(min_length = 3, max_length = 1000)]
+    pub reason: String,
+}
+
+/// One entry of the moderation log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01939a4e-ffff-7cc3-9a51-3c1f0e2b6d11",
+    "report_id": "01939a4e-eeee-7cc3-9a51-3c1f0e2b6d11",
+    "moderator": {"id": "01939a4e-1113-7cc3-9a51-3c1f0e2b6d11", "pseudonym": "Modé", "kind": "professional"},
+    "target_kind": "post",
+    "target_id": "01939a4e-8f7a-7cc3-9a51-3c1f0e2b6d11",
+    "target_author": {"id": "01939a4e-1112-7cc3-9a51-3c1f0e2b6d11", "pseudonym": "Lou", "kind": "patient"},
+    "group": {"id": "01939a4e-2222-7cc3-9a51-3c1f0e2b6d11", "name": "Aidants Alzheimer Lyon"},
+    "action": "hide",
+    "reason": "Conseil médical dangereux : arrêter un traitement sans avis médical.",
+    "at": "2026-12-05T09:00:00Z"
+}))]
+pub struct ModerationLogEntry {
+    pub id: Uuid,
+    pub report_id: Option<Uuid>,
+    /// `null` once the moderator's account is erased.
+    pub moderator: Option<MemberSummary>,
+    pub target_kind: ReportTargetKind,
+    pub target_id: Uuid,
+    pub target_author: Option<MemberSummary>,
+    pub group: Option<GroupRef>,
+    pub action: ModerationDecision,
+    pub reason: String,
+    pub at: DateTime<Utc>,
+}
+
+/// A moderation decision about something you wrote (or about you): what, and why. Which
+/// moderator decided and who reported are not shown.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01939a4e-ffff-7cc3-9a51-3c1f0e2b6d11",
+    "target_kind": "post",
+    "target_id": "01939a4e-8f7a-7cc3-9a51-3c1f0e2b6d11",
+    "action": "hide",
+    "reason": "Conseil médical dangereux : arrêter un traitement sans avis médical.",
+    "at": "2026-12-05T09:00:00Z"
+}))]
+pub struct ModerationNotice {
+    pub id: Uuid,
+    pub target_kind: ReportTargetKind,
+    pub target_id: Uuid,
+    pub action: ModerationDecision,
+    pub reason: String,
+    pub at: DateTime<Utc>,
+}
+
+/// Which queue or log to read: a group's (its owners and moderators), or the platform's
+/// (platform moderators) when absent.
+#[derive(Debug, Clone, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct QueueQuery {
+    /// The group whose queue or log to read.
+    pub group_id: Option<Uuid>,
+}

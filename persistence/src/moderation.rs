@@ -1,0 +1,414 @@
+//! Reports, the moderation queues and the moderation log (`domain::moderation`).
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use entraide_domain::ids::{GroupId, MemberId, ModerationActionId, ReportId};
+use entraide_domain::moderation::{Decision, Queue, ReportReason, TargetKind};
+
+use crate::connection::DbConnection;
+use crate::convert::{from_db_time, parse_enum, parse_id, to_db_time};
+use crate::error::PersistenceError;
+use crate::schema::{comments, moderation_actions, posts, reports};
+
+/// What a member reports, with where it lives (resolved by the caller from what the reporter
+/// may read).
+#[derive(Debug, Clone)]
+pub struct NewReport {
+    pub reporter: MemberId,
+    pub target_kind: TargetKind,
+    pub target_id: String,
+    pub target_author: Option<MemberId>,
+    pub group: Option<GroupId>,
+    pub reason: ReportReason,
+    pub note: String,
+}
+
+/// A report as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    pub id: ReportId,
+    pub reporter: Option<MemberId>,
+    pub target_kind: TargetKind,
+    pub target_id: String,
+    pub target_author: Option<MemberId>,
+    pub group: Option<GroupId>,
+    pub reason: ReportReason,
+    pub urgent: bool,
+    pub note: String,
+    pub created_at: DateTime<Utc>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub decision: Option<Decision>,
+}
+
+impl Report {
+    /// The queue the report waits in.
+    pub fn queue(&self) -> Queue {
+        entraide_domain::moderation::queue_for(self.reason, self.group)
+    }
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = reports)]
+struct ReportRow {
+    id: String,
+    reporter_id: Option<String>,
+    target_kind: String,
+    target_id: String,
+    target_author_id: Option<String>,
+    group_id: Option<String>,
+    reason: String,
+    urgent: bool,
+    note: String,
+    created_at: NaiveDateTime,
+    decided_at: Option<NaiveDateTime>,
+    decision: Option<String>,
+}
+
+impl ReportRow {
+    fn into_domain(self) -> Result<Report, PersistenceError> {
+        Ok(Report {
+            id: parse_id(&self.id)?,
+            reporter: self.reporter_id.as_deref().map(parse_id).transpose()?,
+            target_kind: parse_enum(&self.target_kind, TargetKind::parse)?,
+            target_id: self.target_id,
+            target_author: self.target_author_id.as_deref().map(parse_id).transpose()?,
+            group: self.group_id.as_deref().map(parse_id).transpose()?,
+            reason: parse_enum(&self.reason, ReportReason::parse)?,
+            urgent: self.urgent,
+            note: self.note,
+            created_at: from_db_time(self.created_at),
+            decided_at: self.decided_at.map(from_db_time),
+            decision: self
+                .decision
+                .as_deref()
+                .map(|raw| parse_enum(raw, Decision::parse))
+                .transpose()?,
+        })
+    }
+}
+
+/// Files a report, or answers the reporter's report of the same target still waiting for a
+/// decision (`false`: nothing new was stored). Serialised per reporter and target.
+pub fn file(
+    conn: &mut DbConnection,
+    report: &NewReport,
+    now: DateTime<Utc>,
+) -> Result<(Report, bool), PersistenceError> {
+    let reporter = report.reporter.to_string();
+    crate::dialect::lock_key(
+        conn,
+        &format!(
+            "report:{reporter}:{}:{}",
+            report.target_kind.as_str(),
+            report.target_id
+        ),
+    )?;
+    let open = reports::table
+        .filter(reports::reporter_id.eq(&reporter))
+        .filter(reports::target_kind.eq(report.target_kind.as_str()))
+        .filter(reports::target_id.eq(&report.target_id))
+        .filter(reports::decided_at.is_null())
+        .select(ReportRow::as_select())
+        .first(conn)
+        .optional()?;
+    if let Some(open) = open {
+        return Ok((open.into_domain()?, false));
+    }
+    let id = ReportId::new();
+    diesel::insert_into(reports::table)
+        .values((
+            reports::id.eq(id.to_string()),
+            reports::reporter_id.eq(Some(&reporter)),
+            reports::target_kind.eq(report.target_kind.as_str()),
+            reports::target_id.eq(&report.target_id),
+            reports::target_author_id.eq(report.target_author.map(|a| a.to_string())),
+            reports::group_id.eq(report.group.map(|g| g.to_string())),
+            reports::reason.eq(report.reason.as_str()),
+            reports::urgent.eq(report.reason.is_urgent()),
+            reports::note.eq(&report.note),
+            reports::created_at.eq(to_db_time(now)),
+        ))
+        .execute(conn)?;
+    let stored = find(conn, id)?.ok_or(PersistenceError::NotFound)?;
+    Ok((stored, true))
+}
+
+pub fn find(conn: &mut DbConnection, id: ReportId) -> Result<Option<Report>, PersistenceError> {
+    reports::table
+        .find(id.to_string())
+        .select(ReportRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(ReportRow::into_domain)
+        .transpose()
+}
+
+/// Where a queue page starts: after this report (urgent ones come first).
+#[derive(Debug, Clone, Copy)]
+pub struct QueuePosition {
+    pub urgent: bool,
+    pub id: ReportId,
+}
+
+/// A page of a queue's open reports: urgent first, then oldest first.
+pub fn queue(
+    conn: &mut DbConnection,
+    queue: Queue,
+    after: Option<QueuePosition>,
+    limit: i64,
+) -> Result<Vec<Report>, PersistenceError> {
+    let mut query = reports::table
+        .filter(reports::decided_at.is_null())
+        .select(ReportRow::as_select())
+        .order((reports::urgent.desc(), reports::id.asc()))
+        .limit(limit)
+        .into_boxed();
+    query = match queue {
+        Queue::Platform => query.filter(reports::group_id.is_null().or(reports::urgent.eq(true))),
+        Queue::Group(group) => query
+            .filter(reports::group_id.eq(group.to_string()))
+            .filter(reports::urgent.eq(false)),
+    };
+    if let Some(after) = after {
+        let id = after.id.to_string();
+        query = if after.urgent {
+            query.filter(reports::urgent.eq(false).or(reports::id.gt(id)))
+        } else {
+            query
+                .filter(reports::urgent.eq(false))
+                .filter(reports::id.gt(id))
+        };
+    }
+    query
+        .load::<ReportRow>(conn)?
+        .into_iter()
+        .map(ReportRow::into_domain)
+        .collect()
+}
+
+/// A page of the reports a member made, newest first.
+pub fn by_reporter(
+    conn: &mut DbConnection,
+    reporter: MemberId,
+    before: Option<ReportId>,
+    limit: i64,
+) -> Result<Vec<Report>, PersistenceError> {
+    let mut query = reports::table
+        .filter(reports::reporter_id.eq(reporter.to_string()))
+        .select(ReportRow::as_select())
+        .order(reports::id.desc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(before) = before {
+        query = query.filter(reports::id.lt(before.to_string()));
+    }
+    query
+        .load::<ReportRow>(conn)?
+        .into_iter()
+        .map(ReportRow::into_domain)
+        .collect()
+}
+
+/// One entry of the moderation log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogEntry {
+    pub id: ModerationActionId,
+    pub report: Option<ReportId>,
+    pub moderator: Option<MemberId>,
+    pub target_kind: TargetKind,
+    pub target_id: String,
+    pub target_author: Option<MemberId>,
+    pub group: Option<GroupId>,
+    pub decision: Decision,
+    pub reason: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = moderation_actions)]
+struct LogRow {
+    id: String,
+    report_id: Option<String>,
+    moderator_id: Option<String>,
+    target_kind: String,
+    target_id: String,
+    target_author_id: Option<String>,
+    group_id: Option<String>,
+    action: String,
+    reason: String,
+    created_at: NaiveDateTime,
+}
+
+impl LogRow {
+    fn into_domain(self) -> Result<LogEntry, PersistenceError> {
+        Ok(LogEntry {
+            id: parse_id(&self.id)?,
+            report: self.report_id.as_deref().map(parse_id).transpose()?,
+            moderator: self.moderator_id.as_deref().map(parse_id).transpose()?,
+            target_kind: parse_enum(&self.target_kind, TargetKind::parse)?,
+            target_id: self.target_id,
+            target_author: self.target_author_id.as_deref().map(parse_id).transpose()?,
+            group: self.group_id.as_deref().map(parse_id).transpose()?,
+            decision: parse_enum(&self.action, Decision::parse)?,
+            reason: self.reason,
+            at: from_db_time(self.created_at),
+        })
+    }
+}
+
+/// Serialises decisions about one target until the transaction ends (two moderators deciding
+/// reports of the same post at once). First in the transaction after the rights check.
+pub fn lock_target(
+    conn: &mut DbConnection,
+    kind: TargetKind,
+    id: &str,
+) -> Result<(), PersistenceError> {
+    crate::dialect::lock_key(conn, &format!("moderation:{}:{id}", kind.as_str()))
+}
+
+/// Decides `report` and every other open report of the same target in the same queue (one
+/// decision answers them all), applies the decision to the content and writes the log entry.
+/// The caller checked the moderator's right and that the decision applies to the target.
+pub fn decide(
+    conn: &mut DbConnection,
+    report: &Report,
+    decision: Decision,
+    moderator: MemberId,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<LogEntry, PersistenceError> {
+    let at = to_db_time(now);
+    let same_target = reports::table
+        .filter(reports::target_kind.eq(report.target_kind.as_str()))
+        .filter(reports::target_id.eq(&report.target_id))
+        .filter(reports::decided_at.is_null());
+    let decided = match report.queue() {
+        Queue::Platform => diesel::update(
+            same_target.filter(reports::group_id.is_null().or(reports::urgent.eq(true))),
+        )
+        .set((
+            reports::decided_at.eq(Some(at)),
+            reports::decision.eq(Some(decision.as_str())),
+        ))
+        .execute(conn)?,
+        Queue::Group(group) => diesel::update(
+            same_target
+                .filter(reports::group_id.eq(group.to_string()))
+                .filter(reports::urgent.eq(false)),
+        )
+        .set((
+            reports::decided_at.eq(Some(at)),
+            reports::decision.eq(Some(decision.as_str())),
+        ))
+        .execute(conn)?,
+    };
+    if decided == 0 {
+        // Decided meanwhile: the caller read it open in this transaction, so this is a bug.
+        return Err(PersistenceError::NotFound);
+    }
+    apply(conn, report, decision, now)?;
+    let id = ModerationActionId::new();
+    diesel::insert_into(moderation_actions::table)
+        .values((
+            moderation_actions::id.eq(id.to_string()),
+            moderation_actions::report_id.eq(Some(report.id.to_string())),
+            moderation_actions::moderator_id.eq(Some(moderator.to_string())),
+            moderation_actions::target_kind.eq(report.target_kind.as_str()),
+            moderation_actions::target_id.eq(&report.target_id),
+            moderation_actions::target_author_id.eq(report.target_author.map(|a| a.to_string())),
+            moderation_actions::group_id.eq(report.group.map(|g| g.to_string())),
+            moderation_actions::action.eq(decision.as_str()),
+            moderation_actions::reason.eq(reason),
+            moderation_actions::created_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(LogEntry {
+        id,
+        report: Some(report.id),
+        moderator: Some(moderator),
+        target_kind: report.target_kind,
+        target_id: report.target_id.clone(),
+        target_author: report.target_author,
+        group: report.group,
+        decision,
+        reason: reason.to_owned(),
+        at: now,
+    })
+}
+
+/// What a decision does to the content: hiding sets `hidden_at`, removing deletes it as its
+/// author would. Dismissals and warnings change nothing.
+fn apply(
+    conn: &mut DbConnection,
+    report: &Report,
+    decision: Decision,
+    now: DateTime<Utc>,
+) -> Result<(), PersistenceError> {
+    let at = Some(to_db_time(now));
+    match (decision, report.target_kind) {
+        (Decision::Hide, TargetKind::Post) => {
+            diesel::update(posts::table.find(&report.target_id))
+                .set(posts::hidden_at.eq(at))
+                .execute(conn)?;
+        }
+        (Decision::Hide, TargetKind::Comment) => {
+            diesel::update(comments::table.find(&report.target_id))
+                .set(comments::hidden_at.eq(at))
+                .execute(conn)?;
+        }
+        (Decision::Remove, TargetKind::Post) => {
+            let id = parse_id(&report.target_id)?;
+            crate::posts::soft_delete(conn, id, now)?;
+        }
+        (Decision::Remove, TargetKind::Comment) => {
+            let id = parse_id(&report.target_id)?;
+            if let Some(comment) = crate::comments::find_any(conn, id)?
+                && !comment.deleted
+            {
+                crate::comments::soft_delete(conn, &comment, now)?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Which part of the log a page shows.
+#[derive(Debug, Clone, Copy)]
+pub enum LogScope {
+    /// Everything (platform moderators).
+    All,
+    /// One group's entries.
+    Group(GroupId),
+    /// Hides, removals and warnings about what a member wrote (what they are told).
+    About(MemberId),
+}
+
+/// A page of the moderation log, newest first.
+pub fn log(
+    conn: &mut DbConnection,
+    scope: LogScope,
+    before: Option<ModerationActionId>,
+    limit: i64,
+) -> Result<Vec<LogEntry>, PersistenceError> {
+    let mut query = moderation_actions::table
+        .select(LogRow::as_select())
+        .order(moderation_actions::id.desc())
+        .limit(limit)
+        .into_boxed();
+    query = match scope {
+        LogScope::All => query,
+        LogScope::Group(group) => query.filter(moderation_actions::group_id.eq(group.to_string())),
+        LogScope::About(member) => query
+            .filter(moderation_actions::target_author_id.eq(member.to_string()))
+            .filter(moderation_actions::action.ne(Decision::Dismiss.as_str())),
+    };
+    if let Some(before) = before {
+        query = query.filter(moderation_actions::id.lt(before.to_string()));
+    }
+    query
+        .load::<LogRow>(conn)?
+        .into_iter()
+        .map(LogRow::into_domain)
+        .collect()
+}

@@ -1,0 +1,382 @@
+//! Reports, queues, decisions and the moderation log — and that hidden content is gone for
+//! everyone but its author.
+
+use entraide_openapi::groups::Group;
+use entraide_openapi::moderation::{ModerationLogEntry, ModerationNotice, MyReport, QueuedReport};
+use entraide_openapi::pagination::Page;
+use entraide_openapi::posts::{CommentItem, PostItem};
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::support::{Member, TestApp, assert_problem, fields, spawn_app};
+
+async fn get<T: DeserializeOwned>(app: &TestApp, path: &str, who: Option<&Member>) -> T {
+    serde_json::from_value(app.ok_json(Method::GET, path, who, None).await).unwrap()
+}
+
+async fn join(app: &TestApp, group: &Group, who: &Member) {
+    let response = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/groups/{}/join", group.id),
+            Some(who),
+            None,
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+}
+
+async fn post(app: &TestApp, group: &Group, who: &Member, body: &str) -> PostItem {
+    serde_json::from_value(
+        app.ok_json(
+            Method::POST,
+            &format!("/api/v1/groups/{}/posts", group.id),
+            Some(who),
+            Some(json!({"body": body})),
+        )
+        .await,
+    )
+    .unwrap()
+}
+
+async fn report(
+    app: &TestApp,
+    who: &Member,
+    kind: &str,
+    target: Uuid,
+    reason: &str,
+) -> (StatusCode, Value) {
+    let response = app
+        .call(
+            Method::POST,
+            "/api/v1/reports",
+            Some(who),
+            Some(json!({"target_kind": kind, "target_id": target, "reason": reason, "note": "À vérifier"})),
+        )
+        .await;
+    let status = response.status();
+    (status, response.json().await.unwrap())
+}
+
+async fn decide(app: &TestApp, who: &Member, report: Uuid, action: &str) -> reqwest::Response {
+    app.call(
+        Method::POST,
+        &format!("/api/v1/moderation/reports/{report}/decision"),
+        Some(who),
+        Some(json!({"action": action, "reason": "Conseil médical dangereux"})),
+    )
+    .await
+}
+
+fn report_count(app: &TestApp) -> i64 {
+    app.count("SELECT COUNT(*) AS n FROM reports")
+}
+
+#[actix_web::test]
+async fn reports_reach_their_queue_and_a_decision_hides_content_from_all_but_its_author() {
+    let app = spawn_app().await;
+    let owner = app.member("Owner", "caregiver").await;
+    let group_mod = app.member("Camille", "caregiver").await;
+    let author = app.member("Auteur", "patient").await;
+    let reader = app.member("Lectrice", "patient").await;
+    let platform = app.member("Sacha", "professional").await;
+    app.make_admin(&platform);
+    let group = app
+        .create_group(&owner, "Thyroïde", "public", "everyone")
+        .await;
+    for who in [&group_mod, &author, &reader] {
+        join(&app, &group, who).await;
+    }
+    let promoted = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/groups/{}/members/{}/role", group.id, group_mod.id),
+            Some(&owner),
+            Some(json!({"role": "moderator"})),
+        )
+        .await;
+    assert!(promoted.status().is_success());
+
+    let misinformation = post(
+        &app,
+        &group,
+        &author,
+        "Arrêtez la lévothyroxine, c'est du poison.",
+    )
+    .await;
+    let distress = post(&app, &group, &author, "Je n'en peux plus.").await;
+    let (status, first) = report(
+        &app,
+        &reader,
+        "post",
+        misinformation.id,
+        "medical_misinformation",
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(first["urgent"], json!(false));
+    // The same report again answers the waiting one; nothing new is stored.
+    let stored = report_count(&app);
+    let (status, again) = report(&app, &reader, "post", misinformation.id, "spam").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(again["id"], first["id"]);
+    assert_eq!(report_count(&app), stored);
+    let (status, urgent) = report(&app, &reader, "post", distress.id, "self_harm").await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(urgent["urgent"], json!(true));
+    let (_, about_member) = report(&app, &reader, "member", author.id, "harassment").await;
+
+    // The group's queue holds its content, not the urgent report; the platform queue holds the
+    // urgent report first, then what lives outside groups. Nobody sees who reported.
+    let group_queue = format!("/api/v1/moderation/reports?group_id={}", group.id);
+    let page: Page<QueuedReport> = get(&app, &group_queue, Some(&group_mod)).await;
+    let ids: Vec<Uuid> = page.items.iter().map(|r| r.id).collect();
+    assert_eq!(
+        ids,
+        [serde_json::from_value::<Uuid>(first["id"].clone()).unwrap()]
+    );
+    let item = &page.items[0];
+    assert_eq!(
+        item.target.excerpt.as_deref(),
+        Some("Arrêtez la lévothyroxine, c'est du poison.")
+    );
+    assert_eq!(item.target.author.as_ref().unwrap().id, author.id);
+    assert_eq!(item.target.group.as_ref().unwrap().id, group.id);
+    assert_eq!(item.note, "À vérifier");
+    let raw = app
+        .ok_json(Method::GET, &group_queue, Some(&group_mod), None)
+        .await
+        .to_string();
+    assert!(
+        !raw.contains(&reader.id.to_string()),
+        "the reporter is never shown: {raw}"
+    );
+    let page: Page<QueuedReport> = get(&app, "/api/v1/moderation/reports", Some(&platform)).await;
+    let ids: Vec<Value> = page.items.iter().map(|r| json!(r.id)).collect();
+    assert_eq!(ids, [urgent["id"].clone(), about_member["id"].clone()]);
+    assert!(page.items[0].urgent);
+    // Members and group moderators do not read the platform queue; members not a group's.
+    for (who, path) in [
+        (&group_mod, "/api/v1/moderation/reports"),
+        (&reader, "/api/v1/moderation/reports"),
+        (&reader, group_queue.as_str()),
+        (&author, "/api/v1/moderation/log"),
+    ] {
+        let response = app.call(Method::GET, path, Some(who), None).await;
+        assert_problem(response, StatusCode::FORBIDDEN, "forbidden").await;
+    }
+    // A group moderator cannot decide an urgent report (not their queue: 404).
+    let urgent_id: Uuid = serde_json::from_value(urgent["id"].clone()).unwrap();
+    let refused = decide(&app, &group_mod, urgent_id, "dismiss").await;
+    assert_problem(refused, StatusCode::NOT_FOUND, "not_found").await;
+
+    // The group moderator hides the post: gone for everyone but its author.
+    let first_id: Uuid = serde_json::from_value(first["id"].clone()).unwrap();
+    let response = decide(&app, &group_mod, first_id, "hide").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let entry: ModerationLogEntry = response.json().await.unwrap();
+    assert_eq!(entry.moderator.as_ref().unwrap().id, group_mod.id);
+    let again = decide(&app, &group_mod, first_id, "remove").await;
+    assert_problem(again, StatusCode::CONFLICT, "report_closed").await;
+    let post_path = format!("/api/v1/posts/{}", misinformation.id);
+    for who in [Some(&reader), Some(&owner), None] {
+        let response = app.call(Method::GET, &post_path, who, None).await;
+        assert_problem(response, StatusCode::NOT_FOUND, "not_found").await;
+        let feed: Page<PostItem> =
+            get(&app, &format!("/api/v1/groups/{}/posts", group.id), who).await;
+        assert!(feed.items.iter().all(|p| p.id != misinformation.id));
+    }
+    let wall: Page<PostItem> = get(
+        &app,
+        &format!("/api/v1/members/{}/wall", author.id),
+        Some(&reader),
+    )
+    .await;
+    assert!(wall.items.iter().all(|p| p.id != misinformation.id));
+    let search: Value = app
+        .ok_json(
+            Method::GET,
+            "/api/v1/search?q=l%C3%A9vothyroxine",
+            Some(&reader),
+            None,
+        )
+        .await;
+    assert_eq!(search["items"], json!([]), "{search}");
+    let mine: PostItem = get(&app, &post_path, Some(&author)).await;
+    assert!(mine.hidden);
+    // The author is told what and why; the reporter sees the outcome.
+    let notices: Page<ModerationNotice> =
+        get(&app, "/api/v1/members/me/moderation", Some(&author)).await;
+    assert_eq!(notices.items.len(), 1);
+    assert_eq!(notices.items[0].target_id, misinformation.id);
+    assert_eq!(notices.items[0].reason, "Conseil médical dangereux");
+    let raw = app
+        .ok_json(
+            Method::GET,
+            "/api/v1/members/me/moderation",
+            Some(&author),
+            None,
+        )
+        .await
+        .to_string();
+    assert!(
+        !raw.contains(&group_mod.id.to_string()),
+        "which moderator is not shown"
+    );
+    let reports: Page<MyReport> = get(&app, "/api/v1/members/me/reports", Some(&reader)).await;
+    let decided = reports.items.iter().find(|r| r.id == first_id).unwrap();
+    assert!(decided.decided_at.is_some());
+    assert_eq!(json!(decided.decision), json!("hide"));
+
+    // Hiding applies to posts and comments only; the platform removes the urgent post.
+    let member_report: Uuid = serde_json::from_value(about_member["id"].clone()).unwrap();
+    let response = decide(&app, &platform, member_report, "hide").await;
+    let problem = assert_problem(
+        response,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(fields(&problem), ["action"]);
+    let response = decide(&app, &platform, member_report, "warn").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let response = decide(&app, &platform, urgent_id, "remove").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let removed: PostItem = get(
+        &app,
+        &format!("/api/v1/posts/{}", distress.id),
+        Some(&author),
+    )
+    .await;
+    assert!(removed.deleted);
+    assert_eq!(removed.body, "");
+
+    // The group's log shows its decisions to its moderators; the whole log to the platform.
+    let log: Page<ModerationLogEntry> = get(
+        &app,
+        &format!("/api/v1/moderation/log?group_id={}", group.id),
+        Some(&group_mod),
+    )
+    .await;
+    let actions: Vec<Value> = log.items.iter().map(|e| json!(e.action)).collect();
+    assert_eq!(actions, [json!("remove"), json!("hide")]);
+    let log: Page<ModerationLogEntry> = get(&app, "/api/v1/moderation/log", Some(&platform)).await;
+    assert_eq!(log.items.len(), 3);
+    let notices: Page<ModerationNotice> =
+        get(&app, "/api/v1/members/me/moderation", Some(&author)).await;
+    assert_eq!(notices.items.len(), 3, "hide, warn and remove");
+}
+
+#[actix_web::test]
+async fn hidden_comments_leave_threads_and_bad_reports_store_nothing() {
+    let app = spawn_app().await;
+    let owner = app.member("Owner", "caregiver").await;
+    let author = app.member("Auteur", "patient").await;
+    let reader = app.member("Lectrice", "patient").await;
+    let group = app
+        .create_group(&owner, "Aidants", "public", "everyone")
+        .await;
+    let secret = app
+        .create_group(&owner, "Cercle", "private", "everyone")
+        .await;
+    for who in [&author, &reader] {
+        join(&app, &group, who).await;
+    }
+    let thread = post(&app, &group, &owner, "Comment allez-vous ?").await;
+    let comment: CommentItem = serde_json::from_value(
+        app.ok_json(
+            Method::POST,
+            &format!("/api/v1/posts/{}/comments", thread.id),
+            Some(&author),
+            Some(json!({"body": "Achetez mes gélules miracles"})),
+        )
+        .await,
+    )
+    .unwrap();
+    let (status, filed) = report(&app, &reader, "comment", comment.id, "spam").await;
+    assert_eq!(status, StatusCode::CREATED);
+    let id: Uuid = serde_json::from_value(filed["id"].clone()).unwrap();
+    // The owner moderates the group's queue.
+    let response = decide(&app, &owner, id, "hide").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let comments_path = format!("/api/v1/posts/{}/comments", thread.id);
+    let seen: Page<CommentItem> = get(&app, &comments_path, Some(&reader)).await;
+    assert!(seen.items.is_empty());
+    let seen: Page<CommentItem> = get(&app, &comments_path, None).await;
+    assert!(seen.items.is_empty());
+    let own: Page<CommentItem> = get(&app, &comments_path, Some(&author)).await;
+    assert_eq!(own.items.len(), 1);
+    assert!(own.items[0].hidden);
+
+    // What a member may not read, they cannot report (nor learn it exists); themselves and
+    // their own content neither; malformed reports are refused whole.
+    let private_post = post(&app, &secret, &owner, "Entre nous").await;
+    let before = report_count(&app);
+    let (status, _) = report(&app, &reader, "post", private_post.id, "spam").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = report(&app, &reader, "post", Uuid::now_v7(), "spam").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, body) = report(&app, &reader, "member", reader.id, "spam").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(body["code"], json!("self_report"));
+    let (status, body) = report(&app, &owner, "post", thread.id, "spam").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(body["code"], json!("self_report"));
+    for bad in [
+        json!({"target_kind": "post", "target_id": thread.id, "reason": "boring"}),
+        json!({"target_kind": "group", "target_id": thread.id, "reason": "spam"}),
+        json!({"target_kind": "post", "target_id": "x", "reason": "spam"}),
+        json!({"target_kind": "post", "target_id": thread.id, "reason": "spam", "note": "x".repeat(1001)}),
+        json!({"target_kind": "post", "target_id": thread.id, "reason": "spam", "note": "a\u{0}b"}),
+        json!({"target_kind": "post", "target_id": thread.id, "reason": "spam", "extra": 1}),
+    ] {
+        let response = app
+            .call(
+                Method::POST,
+                "/api/v1/reports",
+                Some(&reader),
+                Some(bad.clone()),
+            )
+            .await;
+        assert!(response.status().is_client_error(), "{bad}");
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/problem+json",
+            "{bad}"
+        );
+    }
+    let anonymous = app
+        .call(
+            Method::POST,
+            "/api/v1/reports",
+            None,
+            Some(json!({"target_kind": "post", "target_id": thread.id, "reason": "spam"})),
+        )
+        .await;
+    assert_problem(anonymous, StatusCode::UNAUTHORIZED, "unauthenticated").await;
+    assert_eq!(report_count(&app), before);
+
+    // A moderator does not decide a report about what they wrote: another moderator does.
+    let (status, filed) = report(&app, &reader, "post", thread.id, "spam").await;
+    assert_eq!(status, StatusCode::CREATED);
+    let id: Uuid = serde_json::from_value(filed["id"].clone()).unwrap();
+    let response = decide(&app, &owner, id, "dismiss").await;
+    assert_problem(response, StatusCode::FORBIDDEN, "forbidden").await;
+    let response = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/moderation/reports/{id}/decision"),
+            Some(&owner),
+            Some(json!({"action": "dismiss", "reason": "ok"})),
+        )
+        .await;
+    let problem = assert_problem(
+        response,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(fields(&problem), ["reason"]);
+}
