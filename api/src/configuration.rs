@@ -56,6 +56,9 @@ pub struct Settings {
     /// Never taken from request headers (`Host`, `X-Forwarded-Host/Proto`), which a client
     /// controls. Defaults to `http://` + the bind address (`127.0.0.1` for an unspecified host).
     pub public_url: Option<String>,
+    /// `[safety]`: the crisis safety net (expressions of distress and the helplines shown).
+    #[serde(default)]
+    pub safety: crate::safety::SafetySettings,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -117,6 +120,7 @@ impl Settings {
             log_format: None,
             workers: Some(1),
             public_url: None,
+            safety: crate::safety::SafetySettings::default(),
         }
     }
 

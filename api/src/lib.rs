@@ -4,6 +4,7 @@
 
 pub mod configuration;
 pub mod routes;
+pub mod safety;
 pub mod startup;
 pub mod telemetry;
 

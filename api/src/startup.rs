@@ -54,6 +54,7 @@ pub fn build_state(settings: Settings, database: Database) -> Result<AppState, S
         db: database,
         jwt: JwtKeys::new(&secret, settings.access_token_ttl_secs)?,
         auth_limiter: AuthRateLimiter::new(settings.auth_rate_limit),
+        safety: crate::safety::SafetyNet::new(&settings.safety),
         settings,
         announcements: Default::default(),
         faults: Default::default(),

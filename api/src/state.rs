@@ -13,4 +13,5 @@ pub struct AppState {
     pub settings: Settings,
     pub announcements: crate::announcement_cache::AnnouncementCache,
     pub faults: std::sync::Arc<crate::faults::Faults>,
+    pub safety: crate::safety::SafetyNet,
 }

@@ -203,3 +203,25 @@ pub struct QueueQuery {
     /// The group whose queue or log to read.
     pub group_id: Option<Uuid>,
 }
+
+/// A helpline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct HelplineItem {
+    pub name: String,
+    pub phone: Option<String>,
+    pub url: Option<String>,
+    pub hours: Option<String>,
+}
+
+/// Sent back to an author whose words express distress: helplines to reach now. The post or
+/// comment is published as written; platform moderators are asked to look at it first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "message": "Vous n'êtes pas seul·e. Des personnes formées peuvent vous écouter dès maintenant.",
+    "helplines": [{"name": "3114 — numéro national de prévention du suicide", "phone": "3114",
+        "url": "https://3114.fr", "hours": "24 h/24, 7 j/7, gratuit"}]
+}))]
+pub struct SafetyNotice {
+    pub message: String,
+    pub helplines: Vec<HelplineItem>,
+}

@@ -80,6 +80,10 @@ pub struct PostItem {
     pub reactions: ReactionCounts,
     /// Your own reactions (empty when not logged in).
     pub my_reactions: Vec<ReactionKind>,
+    /// Only in the answer to its author's create or edit, when the text expresses distress:
+    /// helplines to show them at once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub safety: Option<crate::moderation::SafetyNotice>,
 }
 
 /// A comment. `parent_id` is the comment answered (`null`: answers the post); `depth` counts
@@ -125,6 +129,10 @@ pub struct CommentItem {
     pub hidden: bool,
     pub reactions: ReactionCounts,
     pub my_reactions: Vec<ReactionKind>,
+    /// Only in the answer to its author's create or edit, when the text expresses distress:
+    /// helplines to show them at once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub safety: Option<crate::moderation::SafetyNotice>,
 }
 
 /// A new post, in Markdown (at most 20,000 characters).

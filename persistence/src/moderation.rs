@@ -143,6 +143,48 @@ pub fn find(conn: &mut DbConnection, id: ReportId) -> Result<Option<Report>, Per
         .transpose()
 }
 
+/// Queues content whose words express distress as an urgent report with no reporter (the
+/// platform noticed it), unless such a report of it already waits. `true` when one was filed.
+pub fn flag_distress(
+    conn: &mut DbConnection,
+    kind: TargetKind,
+    target: &str,
+    author: MemberId,
+    group: Option<GroupId>,
+    now: DateTime<Utc>,
+) -> Result<bool, PersistenceError> {
+    crate::dialect::lock_key(conn, &format!("report:system:{}:{target}", kind.as_str()))?;
+    let waiting: i64 = reports::table
+        .filter(reports::reporter_id.is_null())
+        .filter(reports::target_kind.eq(kind.as_str()))
+        .filter(reports::target_id.eq(target))
+        .filter(reports::decided_at.is_null())
+        .count()
+        .get_result(conn)?;
+    if waiting > 0 {
+        return Ok(false);
+    }
+    diesel::insert_into(reports::table)
+        .values((
+            reports::id.eq(ReportId::new().to_string()),
+            reports::reporter_id.eq(None::<String>),
+            reports::target_kind.eq(kind.as_str()),
+            reports::target_id.eq(target),
+            reports::target_author_id.eq(Some(author.to_string())),
+            reports::group_id.eq(group.map(|g| g.to_string())),
+            reports::reason.eq(ReportReason::SelfHarm.as_str()),
+            reports::urgent.eq(true),
+            reports::note.eq(DISTRESS_NOTE),
+            reports::created_at.eq(to_db_time(now)),
+        ))
+        .execute(conn)?;
+    Ok(true)
+}
+
+/// The note of a report the safety net filed.
+pub const DISTRESS_NOTE: &str =
+    "Signalement automatique : le texte contient une expression de détresse (filet de sécurité).";
+
 /// Where a queue page starts: after this report (urgent ones come first).
 #[derive(Debug, Clone, Copy)]
 pub struct QueuePosition {

@@ -76,6 +76,7 @@ pub fn post(
         comment_count,
         reactions: counts(reactions),
         my_reactions: mine.into_iter().map(kind_to_wire).collect(),
+        safety: None,
     }
 }
 
@@ -111,5 +112,6 @@ pub fn comment(
         hidden,
         reactions: counts(reactions),
         my_reactions: mine.into_iter().map(kind_to_wire).collect(),
+        safety: None,
     }
 }

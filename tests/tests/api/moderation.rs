@@ -380,3 +380,125 @@ async fn hidden_comments_leave_threads_and_bad_reports_store_nothing() {
     .await;
     assert_eq!(fields(&problem), ["reason"]);
 }
+
+#[actix_web::test]
+async fn distress_is_published_answered_with_helplines_and_queued_first_for_the_platform() {
+    let app = spawn_app().await;
+    let owner = app.member("Owner", "caregiver").await;
+    let author = app.member("Auteur", "patient").await;
+    let reader = app.member("Lectrice", "patient").await;
+    let platform = app.member("Sacha", "professional").await;
+    app.make_admin(&platform);
+    let group = app
+        .create_group(&owner, "Douleurs", "public", "everyone")
+        .await;
+    for who in [&author, &reader] {
+        join(&app, &group, who).await;
+    }
+    let plain = app
+        .ok_json(
+            Method::POST,
+            &format!("/api/v1/groups/{}/posts", group.id),
+            Some(&author),
+            Some(json!({"body": "Bonne journée à tous"})),
+        )
+        .await;
+    assert!(plain.get("safety").is_none(), "{plain}");
+
+    let response = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/groups/{}/posts", group.id),
+            Some(&author),
+            Some(json!({"body": "Ce soir j'ai vraiment ENVIE D’EN FINIR."})),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let distress: Value = response.json().await.unwrap();
+    let phones: Vec<&str> = distress["safety"]["helplines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|h| h["phone"].as_str())
+        .collect();
+    assert!(phones.contains(&"3114"), "{distress}");
+    let post_id: Uuid = serde_json::from_value(distress["id"].clone()).unwrap();
+    // Published as written: others read it, without the notice.
+    let seen = app
+        .ok_json(
+            Method::GET,
+            &format!("/api/v1/posts/{post_id}"),
+            Some(&reader),
+            None,
+        )
+        .await;
+    assert_eq!(seen["body"], distress["body"]);
+    assert!(seen.get("safety").is_none());
+    // Queued urgent for platform moderators, with no reporter; not in the group's queue.
+    let queue: Page<QueuedReport> = get(&app, "/api/v1/moderation/reports", Some(&platform)).await;
+    assert_eq!(queue.items.len(), 1);
+    assert!(queue.items[0].urgent);
+    assert_eq!(queue.items[0].target.id, post_id);
+    assert_eq!(json!(queue.items[0].reason), json!("self_harm"));
+    let group_queue: Page<QueuedReport> = get(
+        &app,
+        &format!("/api/v1/moderation/reports?group_id={}", group.id),
+        Some(&owner),
+    )
+    .await;
+    assert!(group_queue.items.is_empty());
+    // An edit that still says it answers again but does not queue it twice.
+    let edited = app
+        .ok_json(
+            Method::PATCH,
+            &format!("/api/v1/posts/{post_id}"),
+            Some(&author),
+            Some(json!({"body": "J'ai envie d'en finir, vraiment."})),
+        )
+        .await;
+    assert!(edited["safety"]["helplines"].is_array());
+    assert_eq!(report_count(&app), 1);
+    // Comments too, in English.
+    let comment = app
+        .ok_json(
+            Method::POST,
+            &format!("/api/v1/posts/{post_id}/comments"),
+            Some(&reader),
+            Some(json!({"body": "Sometimes I want to die too."})),
+        )
+        .await;
+    assert!(comment["safety"]["helplines"].is_array(), "{comment}");
+    assert_eq!(report_count(&app), 2);
+}
+
+#[actix_web::test]
+async fn the_safety_net_follows_its_configuration() {
+    let app = crate::support::spawn_app_with(|settings| {
+        settings.safety.crisis_expressions = vec!["au bout du rouleau".to_owned()];
+    })
+    .await;
+    let author = app.member("Auteur", "patient").await;
+    let wall = format!("/api/v1/members/{}/wall", author.id);
+    let answer = app
+        .ok_json(
+            Method::POST,
+            &wall,
+            Some(&author),
+            Some(json!({"body": "J'ai envie d'en finir"})),
+        )
+        .await;
+    assert!(
+        answer.get("safety").is_none(),
+        "only configured expressions match"
+    );
+    let answer = app
+        .ok_json(
+            Method::POST,
+            &wall,
+            Some(&author),
+            Some(json!({"body": "Je suis AU BOUT du rouleau"})),
+        )
+        .await;
+    assert!(answer["safety"]["helplines"].is_array(), "{answer}");
+    assert_eq!(report_count(&app), 1);
+}

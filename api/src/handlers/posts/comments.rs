@@ -1,10 +1,12 @@
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 use chrono::Utc;
 use entraide_domain::ids::{CommentId, PostId};
+use entraide_domain::moderation::TargetKind;
 use entraide_domain::post::{Body, MAX_COMMENT_DEPTH, can_delete, can_edit};
 use entraide_openapi::pagination::{Page, PageQuery};
 use entraide_openapi::posts::{CommentItem, EditCommentRequest, NewCommentRequest};
 use entraide_openapi::problem as p;
+use entraide_persistence::moderation::flag_distress;
 use entraide_persistence::{DbConnection, comments, groups};
 use uuid::Uuid;
 
@@ -51,8 +53,10 @@ pub async fn create_comment(
     let post_id = PostId::from_uuid(path.into_inner());
     let NewCommentRequest { body, parent_id } = body.into_inner();
     let body = Body::parse(&body, Body::COMMENT_MAX_CHARS)?;
+    let safety = state.safety.check(body.source());
+    let distressed = safety.is_some();
     let reader = member.reader();
-    let item = db::write(&state, move |conn| {
+    let mut item = db::write(&state, move |conn| {
         let post = readable_post(conn, reader, post_id)?;
         if post.deleted {
             return Err(ApiError::NotFound);
@@ -83,10 +87,22 @@ pub async fn create_comment(
         };
         let comment =
             comments::insert(conn, post_id, parent.as_ref(), member.id, &body, Utc::now())?;
+        if distressed {
+            let target = comment.id.to_string();
+            flag_distress(
+                conn,
+                TargetKind::Comment,
+                &target,
+                member.id,
+                post.group_id,
+                Utc::now(),
+            )?;
+        }
         // A comment made a moment ago carries no reaction: no lookup of the author's.
         one(conn, None, comment)
     })
     .await?;
+    item.safety = safety;
     Ok(HttpResponse::Created()
         .insert_header((
             actix_web::http::header::LOCATION,
@@ -182,18 +198,32 @@ pub async fn update_comment(
 ) -> Result<web::Json<CommentItem>, ApiError> {
     let id = CommentId::from_uuid(path.into_inner());
     let body = Body::parse(&body.into_inner().body, Body::COMMENT_MAX_CHARS)?;
+    let safety = state.safety.check(body.source());
+    let distressed = safety.is_some();
     let reader = member.reader();
-    let item = db::write(&state, move |conn| {
+    let mut item = db::write(&state, move |conn| {
         let comment = comments::find_readable(conn, reader, id)?
             .filter(|c| !c.deleted)
             .ok_or(ApiError::NotFound)?;
         can_edit(member.id, comment.author_id)?;
         comments::update_body(conn, id, &body, Utc::now())?;
+        if distressed {
+            let group = readable_post(conn, reader, comment.post_id)?.group_id;
+            flag_distress(
+                conn,
+                TargetKind::Comment,
+                &id.to_string(),
+                member.id,
+                group,
+                Utc::now(),
+            )?;
+        }
         let comment = comments::find_readable(conn, reader, id)?.ok_or(ApiError::NotFound)?;
         // A comment made a moment ago carries no reaction: no lookup of the author's.
         one(conn, None, comment)
     })
     .await?;
+    item.safety = safety;
     Ok(web::Json(item))
 }
 

@@ -1,9 +1,11 @@
 use actix_web::{HttpResponse, post, web};
 use chrono::Utc;
 use entraide_domain::ids::{GroupId, MemberId};
+use entraide_domain::moderation::TargetKind;
 use entraide_domain::post::Draft;
 use entraide_openapi::posts::{NewPostRequest, PostItem};
 use entraide_openapi::problem as p;
+use entraide_persistence::moderation::flag_distress;
 use entraide_persistence::posts;
 use uuid::Uuid;
 
@@ -48,16 +50,29 @@ pub async fn create_group_post(
     let group_id = GroupId::from_uuid(path.into_inner());
     let request = body.into_inner();
     let draft = Draft::parse(&request.body, request.content_warning.as_deref())?;
+    let safety = state.safety.check(draft.body.source());
     let reader = member.reader();
-    let item = db::write(&state, move |conn| {
+    let distressed = safety.is_some();
+    let mut item = db::write(&state, move |conn| {
         require_participation(conn, group_id, reader)?;
         let post = posts::insert(conn, member.id, Some(group_id), &draft, Utc::now())?;
+        if distressed {
+            flag_distress(
+                conn,
+                TargetKind::Post,
+                &post.id.to_string(),
+                member.id,
+                Some(group_id),
+                Utc::now(),
+            )?;
+        }
         // A post made a moment ago carries no reaction of anyone's: no lookup of yours.
         post_items(conn, None, vec![post])?
             .pop()
             .ok_or_else(|| ApiError::internal("the new post vanished"))
     })
     .await?;
+    item.safety = safety;
     Ok(created(item))
 }
 
@@ -86,13 +101,26 @@ pub async fn create_wall_post(
     }
     let request = body.into_inner();
     let draft = Draft::parse(&request.body, request.content_warning.as_deref())?;
-    let item = db::write(&state, move |conn| {
+    let safety = state.safety.check(draft.body.source());
+    let distressed = safety.is_some();
+    let mut item = db::write(&state, move |conn| {
         let post = posts::insert(conn, member.id, None, &draft, Utc::now())?;
+        if distressed {
+            flag_distress(
+                conn,
+                TargetKind::Post,
+                &post.id.to_string(),
+                member.id,
+                None,
+                Utc::now(),
+            )?;
+        }
         // A post made a moment ago carries no reaction of anyone's: no lookup of yours.
         post_items(conn, None, vec![post])?
             .pop()
             .ok_or_else(|| ApiError::internal("the new post vanished"))
     })
     .await?;
+    item.safety = safety;
     Ok(created(item))
 }

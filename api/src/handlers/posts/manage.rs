@@ -3,9 +3,11 @@ use chrono::Utc;
 use entraide_domain::error::Errors;
 use entraide_domain::group::can_moderate;
 use entraide_domain::ids::PostId;
+use entraide_domain::moderation::TargetKind;
 use entraide_domain::post::{Body, ContentWarning, can_delete, can_edit};
 use entraide_openapi::posts::{EditRequest, PostItem};
 use entraide_openapi::problem as p;
+use entraide_persistence::moderation::flag_distress;
 use entraide_persistence::{groups, posts};
 use uuid::Uuid;
 
@@ -47,8 +49,10 @@ pub async fn update_post(
     });
     errors.finish()?;
     let body = body.ok_or_else(|| ApiError::internal("a parsed body went missing"))?;
+    let safety = state.safety.check(body.source());
+    let distressed = safety.is_some();
     let reader = member.reader();
-    let item = db::write(&state, move |conn| {
+    let mut item = db::write(&state, move |conn| {
         let post = readable_post(conn, reader, id)?;
         if post.deleted {
             return Err(ApiError::NotFound);
@@ -56,12 +60,23 @@ pub async fn update_post(
         can_edit(member.id, post.author_id)?;
         let warning = warning.as_ref().map(Option::as_ref);
         posts::update_body(conn, id, &body, warning, Utc::now())?;
+        if distressed {
+            flag_distress(
+                conn,
+                TargetKind::Post,
+                &id.to_string(),
+                member.id,
+                post.group_id,
+                Utc::now(),
+            )?;
+        }
         let post = readable_post(conn, reader, id)?;
         post_items(conn, Some(member.id), vec![post])?
             .pop()
             .ok_or(ApiError::NotFound)
     })
     .await?;
+    item.safety = safety;
     Ok(web::Json(item))
 }
 
