@@ -206,6 +206,7 @@ fn examples_read_back_as_their_types() {
         research::SubmitResponseRequest,
         moderation::NewReportRequest,
         moderation::DecisionRequest,
+        moderation::ReinstateRequest,
     );
     answers!(
         auth::TokenResponse,

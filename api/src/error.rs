@@ -41,6 +41,10 @@ pub enum ApiError {
     Forbidden,
     /// 403 with a more precise code (`audience_restricted`, `banned`...).
     Refused { code: ProblemCode },
+    /// 403 `account_suspended`: moderators suspended the account until then.
+    Suspended {
+        until: chrono::DateTime<chrono::Utc>,
+    },
     /// 404.
     NotFound,
     /// 409: e.g. an e-mail or pseudonym already taken.
@@ -82,6 +86,7 @@ impl ApiError {
             Self::InvalidCredentials => ProblemCode::InvalidCredentials,
             Self::InvalidRefreshToken => ProblemCode::InvalidRefreshToken,
             Self::Forbidden => ProblemCode::Forbidden,
+            Self::Suspended { .. } => ProblemCode::AccountSuspended,
             Self::NotFound => ProblemCode::NotFound,
             Self::PayloadTooLarge => ProblemCode::PayloadTooLarge,
             Self::UnsupportedMediaType => ProblemCode::UnsupportedMediaType,
@@ -213,6 +218,13 @@ impl ResponseError for ApiError {
         let status = self.status_code();
         let (detail, errors) = match self {
             Self::BadRequest { detail, .. } => (Some(detail.clone()), None),
+            Self::Suspended { until } => (
+                Some(format!(
+                    "suspended until {}",
+                    until.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                )),
+                None,
+            ),
             Self::Validation(errors) => (
                 None,
                 Some(

@@ -92,6 +92,9 @@ async fn authenticate(
     let active = active.ok_or(ApiError::InvalidToken)?;
     let member = subject.member_id;
     let now = Utc::now();
+    if let Some(until) = active.suspended_until.filter(|until| *until > now) {
+        return Err(ApiError::Suspended { until });
+    }
     // A waiting kind change takes effect at the member's first request once it is due: the
     // kind, the spaces it may not enter, the log — in one write, before anything is authorized.
     let kind = match active.kind_change_at {

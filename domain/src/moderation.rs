@@ -1,5 +1,7 @@
 //! Reports, the queues they go to, what moderators may decide, and the crisis safety net.
 
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+
 use crate::error::ParseError;
 use crate::group::{Membership, can_moderate};
 use crate::ids::GroupId;
@@ -87,7 +89,7 @@ pub fn can_report(
     allow(reporter != author, Refusal::SelfReport)
 }
 
-/// What a moderator decides about a report.
+/// What a moderator decides about a report (or, for `Reinstate`, about a sanctioned member).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Decision {
     /// Nothing wrong: the report is closed.
@@ -98,20 +100,93 @@ pub enum Decision {
     Remove,
     /// The author is told what was wrong; nothing else changes.
     Warn,
+    /// The author (or reported member) cannot log in for a number of days; their sessions end.
+    Suspend,
+    /// From the platform queue: suspended until lifted. From a group's queue: banned from the
+    /// group.
+    Ban,
+    /// A suspension or ban lifted (not a decision on a report).
+    Reinstate,
 }
 
 wire_enum!(Decision, "action", "invalid_action",
-    Dismiss => "dismiss", Hide => "hide", Remove => "remove", Warn => "warn");
+    Dismiss => "dismiss", Hide => "hide", Remove => "remove", Warn => "warn",
+    Suspend => "suspend", Ban => "ban", Reinstate => "reinstate");
+
+/// The longest suspension; longer is a ban.
+pub const MAX_SUSPENSION_DAYS: i64 = 365;
+
+/// The end a platform ban is stored with: it holds until a moderator lifts it.
+pub fn banned_until() -> DateTime<Utc> {
+    NaiveDate::from_ymd_opt(9999, 12, 31)
+        .and_then(|day| day.and_hms_opt(0, 0, 0))
+        .map_or(DateTime::<Utc>::MAX_UTC, |at| at.and_utc())
+}
 
 impl Decision {
-    /// Hiding and removing act on posts and comments; events, resources and profiles have
-    /// their own owners' tools (and suspensions, for members).
-    pub fn applies_to(self, target: TargetKind) -> bool {
+    /// May a report of `target` in `queue` take this decision? Hiding and removing act on
+    /// posts and comments; suspensions are platform-wide (a group bans instead); reinstating
+    /// is not a decision on a report.
+    pub fn applies(self, target: TargetKind, queue: Queue) -> Result<(), ParseError> {
+        let refuse = |message: &str| Err(ParseError::single("action", "not_applicable", message));
         match self {
-            Self::Dismiss | Self::Warn => true,
-            Self::Hide | Self::Remove => matches!(target, TargetKind::Post | TargetKind::Comment),
+            Self::Dismiss | Self::Warn | Self::Ban => Ok(()),
+            Self::Hide | Self::Remove
+                if matches!(target, TargetKind::Post | TargetKind::Comment) =>
+            {
+                Ok(())
+            }
+            Self::Hide | Self::Remove => refuse("hide and remove apply to posts and comments"),
+            Self::Suspend if queue == Queue::Platform => Ok(()),
+            Self::Suspend => refuse("suspensions are platform-wide: a group bans instead"),
+            Self::Reinstate => refuse("reinstate a member at /members/{id}/reinstate"),
         }
     }
+
+    /// Does it sanction the author (or the reported member)?
+    pub fn sanctions(self) -> bool {
+        matches!(self, Self::Suspend | Self::Ban)
+    }
+
+    /// Until when a platform sanction holds: `duration_days` (1 to 365) for a suspension,
+    /// none for anything else. A platform ban holds until lifted ([`banned_until`]).
+    pub fn until(
+        self,
+        duration_days: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>, ParseError> {
+        match (self, duration_days) {
+            (Self::Suspend, Some(days)) if (1..=MAX_SUSPENSION_DAYS).contains(&days) => {
+                Ok(now.checked_add_signed(TimeDelta::days(days)))
+            }
+            (Self::Suspend, _) => Err(ParseError::single(
+                "duration_days",
+                "out_of_range",
+                format!("a suspension lasts 1 to {MAX_SUSPENSION_DAYS} days"),
+            )),
+            (Self::Ban, None) => Ok(Some(banned_until())),
+            (_, None) => Ok(None),
+            (_, Some(_)) => Err(ParseError::single(
+                "duration_days",
+                "not_applicable",
+                "only suspensions have a duration",
+            )),
+        }
+    }
+}
+
+/// Policy: platform sanctions (suspend, ban, reinstate) go down the roles: moderators sanction
+/// members, admins also moderators, nobody an admin or themselves.
+pub fn can_sanction(
+    actor: crate::ids::MemberId,
+    actor_role: PlatformRole,
+    target: crate::ids::MemberId,
+    target_role: PlatformRole,
+) -> Result<(), Refusal> {
+    allow(
+        actor != target && actor_role >= PlatformRole::Moderator && target_role < actor_role,
+        Refusal::Forbidden,
+    )
 }
 
 /// What a reporter adds to a report: at most 1,000 characters, may be empty.
@@ -220,14 +295,56 @@ mod tests {
     }
 
     #[test]
-    fn hiding_and_removing_act_on_posts_and_comments_only() {
+    fn which_decision_applies_where() {
+        let group = Queue::Group(GroupId::new());
         for target in TargetKind::ALL {
-            assert!(Decision::Dismiss.applies_to(*target));
-            assert!(Decision::Warn.applies_to(*target));
-            let content = matches!(target, TargetKind::Post | TargetKind::Comment);
-            assert_eq!(Decision::Hide.applies_to(*target), content);
-            assert_eq!(Decision::Remove.applies_to(*target), content);
+            for queue in [Queue::Platform, group] {
+                assert!(Decision::Dismiss.applies(*target, queue).is_ok());
+                assert!(Decision::Warn.applies(*target, queue).is_ok());
+                assert!(Decision::Ban.applies(*target, queue).is_ok());
+                assert!(Decision::Reinstate.applies(*target, queue).is_err());
+                let content = matches!(target, TargetKind::Post | TargetKind::Comment);
+                assert_eq!(Decision::Hide.applies(*target, queue).is_ok(), content);
+                assert_eq!(Decision::Remove.applies(*target, queue).is_ok(), content);
+                assert_eq!(
+                    Decision::Suspend.applies(*target, queue).is_ok(),
+                    queue == Queue::Platform
+                );
+            }
         }
+    }
+
+    #[test]
+    fn suspensions_last_1_to_365_days_and_bans_until_lifted() {
+        let now = Utc::now();
+        assert_eq!(
+            Decision::Suspend.until(Some(7), now).unwrap(),
+            Some(now + TimeDelta::days(7))
+        );
+        for bad in [None, Some(0), Some(-1), Some(366), Some(i64::MAX)] {
+            let error = Decision::Suspend.until(bad, now).unwrap_err();
+            assert_eq!(error.errors()[0].field, "duration_days");
+        }
+        assert_eq!(
+            Decision::Ban.until(None, now).unwrap(),
+            Some(banned_until())
+        );
+        assert!(Decision::Ban.until(Some(3), now).is_err());
+        assert_eq!(Decision::Warn.until(None, now).unwrap(), None);
+        assert!(Decision::Hide.until(Some(1), now).is_err());
+        assert_eq!(banned_until().format("%Y-%m-%d").to_string(), "9999-12-31");
+    }
+
+    #[test]
+    fn sanctions_go_down_the_roles() {
+        let (a, b) = (MemberId::new(), MemberId::new());
+        use PlatformRole::{Admin, Member, Moderator};
+        assert!(can_sanction(a, Moderator, b, Member).is_ok());
+        assert!(can_sanction(a, Admin, b, Moderator).is_ok());
+        assert!(can_sanction(a, Moderator, b, Moderator).is_err());
+        assert!(can_sanction(a, Admin, b, Admin).is_err());
+        assert!(can_sanction(a, Member, b, Member).is_err());
+        assert!(can_sanction(a, Admin, a, Member).is_err());
     }
 
     #[test]

@@ -34,8 +34,10 @@ pub enum ReportTargetKind {
 }
 
 /// A moderator's decision: `dismiss` (nothing wrong), `hide` (kept for an appeal, seen only by
-/// its author and moderators), `remove` (deleted), `warn` (the author is told). `hide` and
-/// `remove` apply to posts and comments.
+/// its author and moderators), `remove` (deleted), `warn` (the author is told), `suspend` (the
+/// author cannot log in for `duration_days`; platform queue), `ban` (platform queue: suspended
+/// until reinstated; a group's queue: banned from the group). `hide` and `remove` apply to posts
+/// and comments. `reinstate` appears in the log when a suspension or ban is lifted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ModerationDecision {
@@ -43,6 +45,9 @@ pub enum ModerationDecision {
     Hide,
     Remove,
     Warn,
+    Suspend,
+    Ban,
+    Reinstate,
 }
 
 /// Report something you can read. Reporting the same thing again while it waits answers your
@@ -142,7 +147,21 @@ pub struct QueuedReport {
 }))]
 pub struct DecisionRequest {
     pub action: ModerationDecision,
-    /// Why (3 to 1,000 characters). The author reads it for `hide`, `remove` and `warn`.
+    /// Why (3 to 1,000 characters). The author reads it for every action but `dismiss`.
+    #[schema(min_length = 3, max_length = 1000)]
+    pub reason: String,
+    /// For `suspend` only: 1 to 365 days.
+    #[serde(default)]
+    #[schema(minimum = 1, maximum = 365)]
+    pub duration_days: Option<i64>,
+}
+
+/// Lift a member's platform suspension or ban.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"reason": "Recours accepté après échange avec le membre."}))]
+pub struct ReinstateRequest {
+    /// Why (3 to 1,000 characters); the member reads it.
     #[schema(min_length = 3, max_length = 1000)]
     pub reason: String,
 }
@@ -159,7 +178,8 @@ pub struct DecisionRequest {
     "group": {"id": "01939a4e-2222-7cc3-9a51-3c1f0e2b6d11", "name": "Aidants Alzheimer Lyon"},
     "action": "hide",
     "reason": "Conseil médical dangereux : arrêter un traitement sans avis médical.",
-    "at": "2026-12-05T09:00:00Z"
+    "at": "2026-12-05T09:00:00Z",
+    "until": null
 }))]
 pub struct ModerationLogEntry {
     pub id: Uuid,
@@ -173,6 +193,8 @@ pub struct ModerationLogEntry {
     pub action: ModerationDecision,
     pub reason: String,
     pub at: DateTime<Utc>,
+    /// Until when a suspension or ban holds (a ban: 9999-12-31, until reinstated).
+    pub until: Option<DateTime<Utc>>,
 }
 
 /// A moderation decision about something you wrote (or about you): what, and why. Which
@@ -184,7 +206,8 @@ pub struct ModerationLogEntry {
     "target_id": "01939a4e-8f7a-7cc3-9a51-3c1f0e2b6d11",
     "action": "hide",
     "reason": "Conseil médical dangereux : arrêter un traitement sans avis médical.",
-    "at": "2026-12-05T09:00:00Z"
+    "at": "2026-12-05T09:00:00Z",
+    "until": null
 }))]
 pub struct ModerationNotice {
     pub id: Uuid,
@@ -193,6 +216,8 @@ pub struct ModerationNotice {
     pub action: ModerationDecision,
     pub reason: String,
     pub at: DateTime<Utc>,
+    /// Until when a suspension or ban holds (a ban: 9999-12-31, until reinstated).
+    pub until: Option<DateTime<Utc>>,
 }
 
 /// Which queue or log to read: a group's (its owners and moderators), or the platform's

@@ -163,6 +163,9 @@ problem_codes! {
     SelfBlock = "self_block", 403, "You cannot block yourself", "Vous ne pouvez pas vous bloquer vous-même";
     /// A member reports others' content, never their own or themselves.
     SelfReport = "self_report", 403, "You cannot report yourself or what you wrote", "Vous ne pouvez pas signaler votre propre contenu ni vous-même";
+    /// Moderators suspended or banned the account: no login, no session, until the date in
+    /// `detail`.
+    AccountSuspended = "account_suspended", 403, "This account is suspended", "Ce compte est suspendu";
     /// The report was already decided.
     ReportClosed = "report_closed", 409, "This report was already decided", "Ce signalement a déjà été traité";
     /// Rights are conferred by someone else.

@@ -1,6 +1,6 @@
 //! Members: accounts, credentials and profiles.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use entraide_domain::ids::{ConditionId, MemberId};
 use entraide_domain::member::{Email, MemberKind, PlatformRole, Pseudonym};
@@ -26,6 +26,8 @@ pub struct Credentials {
     pub id: MemberId,
     pub password_hash: String,
     pub role: PlatformRole,
+    /// Suspended or banned by moderators until then (`None`: never, or lifted).
+    pub suspended_until: Option<DateTime<Utc>>,
 }
 
 /// A member to create; the password is already hashed.
@@ -220,21 +222,54 @@ fn condition_ids(
         .collect()
 }
 
-type CredentialsRow = (String, String, String);
+type CredentialsRow = (String, String, String, Option<NaiveDateTime>);
 
 fn into_credentials(row: CredentialsRow) -> Result<Credentials, PersistenceError> {
-    let (id, password_hash, role) = row;
+    let (id, password_hash, role, suspended_until) = row;
     Ok(Credentials {
         id: parse_id(&id)?,
         password_hash,
         role: parse_enum(&role, PlatformRole::parse)?,
+        suspended_until: suspended_until.map(from_db_time),
     })
 }
 
 /// Failed logins are counted in `login_throttles` (per e-mail and client), not in the
 /// `members.failed_logins` / `login_locked_until` columns, which are no longer used.
-const CREDENTIALS_COLUMNS: (members::id, members::password_hash, members::role) =
-    (members::id, members::password_hash, members::role);
+const CREDENTIALS_COLUMNS: (
+    members::id,
+    members::password_hash,
+    members::role,
+    members::suspended_until,
+) = (
+    members::id,
+    members::password_hash,
+    members::role,
+    members::suspended_until,
+);
+
+/// Suspends (until `until`) or reinstates (`None`) a member. A suspension ends every session
+/// at once.
+pub fn set_suspension(
+    conn: &mut DbConnection,
+    id: MemberId,
+    until: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<(), PersistenceError> {
+    let updated = diesel::update(members::table.find(id.to_string()))
+        .set((
+            members::suspended_until.eq(until.map(to_db_time)),
+            members::updated_at.eq(to_db_time(now)),
+        ))
+        .execute(conn)?;
+    if updated == 0 {
+        return Err(PersistenceError::NotFound);
+    }
+    if until.is_some() {
+        crate::sessions::revoke_other_sessions(conn, id, None, now)?;
+    }
+    Ok(())
+}
 
 pub fn find_credentials_by_email(
     conn: &mut DbConnection,

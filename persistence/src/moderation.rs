@@ -264,6 +264,8 @@ pub struct LogEntry {
     pub decision: Decision,
     pub reason: String,
     pub at: DateTime<Utc>,
+    /// Until when a suspension or ban holds.
+    pub until: Option<DateTime<Utc>>,
 }
 
 #[derive(Queryable, Selectable)]
@@ -279,6 +281,7 @@ struct LogRow {
     action: String,
     reason: String,
     created_at: NaiveDateTime,
+    until_at: Option<NaiveDateTime>,
 }
 
 impl LogRow {
@@ -294,6 +297,7 @@ impl LogRow {
             decision: parse_enum(&self.action, Decision::parse)?,
             reason: self.reason,
             at: from_db_time(self.created_at),
+            until: self.until_at.map(from_db_time),
         })
     }
 }
@@ -317,6 +321,7 @@ pub fn decide(
     decision: Decision,
     moderator: MemberId,
     reason: &str,
+    until: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> Result<LogEntry, PersistenceError> {
     let at = to_db_time(now);
@@ -348,34 +353,70 @@ pub fn decide(
         // Decided meanwhile: the caller read it open in this transaction, so this is a bug.
         return Err(PersistenceError::NotFound);
     }
-    apply(conn, report, decision, now)?;
-    let id = ModerationActionId::new();
+    apply(conn, report, decision, until, now)?;
+    record(
+        conn,
+        LogEntry {
+            id: ModerationActionId::new(),
+            report: Some(report.id),
+            moderator: Some(moderator),
+            target_kind: report.target_kind,
+            target_id: report.target_id.clone(),
+            target_author: report.target_author,
+            group: report.group,
+            decision,
+            reason: reason.to_owned(),
+            at: now,
+            until,
+        },
+    )
+}
+
+/// Writes a log entry.
+fn record(conn: &mut DbConnection, entry: LogEntry) -> Result<LogEntry, PersistenceError> {
     diesel::insert_into(moderation_actions::table)
         .values((
-            moderation_actions::id.eq(id.to_string()),
-            moderation_actions::report_id.eq(Some(report.id.to_string())),
-            moderation_actions::moderator_id.eq(Some(moderator.to_string())),
-            moderation_actions::target_kind.eq(report.target_kind.as_str()),
-            moderation_actions::target_id.eq(&report.target_id),
-            moderation_actions::target_author_id.eq(report.target_author.map(|a| a.to_string())),
-            moderation_actions::group_id.eq(report.group.map(|g| g.to_string())),
-            moderation_actions::action.eq(decision.as_str()),
-            moderation_actions::reason.eq(reason),
-            moderation_actions::created_at.eq(at),
+            moderation_actions::id.eq(entry.id.to_string()),
+            moderation_actions::report_id.eq(entry.report.map(|r| r.to_string())),
+            moderation_actions::moderator_id.eq(entry.moderator.map(|m| m.to_string())),
+            moderation_actions::target_kind.eq(entry.target_kind.as_str()),
+            moderation_actions::target_id.eq(&entry.target_id),
+            moderation_actions::target_author_id.eq(entry.target_author.map(|a| a.to_string())),
+            moderation_actions::group_id.eq(entry.group.map(|g| g.to_string())),
+            moderation_actions::action.eq(entry.decision.as_str()),
+            moderation_actions::reason.eq(&entry.reason),
+            moderation_actions::created_at.eq(to_db_time(entry.at)),
+            moderation_actions::until_at.eq(entry.until.map(to_db_time)),
         ))
         .execute(conn)?;
-    Ok(LogEntry {
-        id,
-        report: Some(report.id),
-        moderator: Some(moderator),
-        target_kind: report.target_kind,
-        target_id: report.target_id.clone(),
-        target_author: report.target_author,
-        group: report.group,
-        decision,
-        reason: reason.to_owned(),
-        at: now,
-    })
+    Ok(entry)
+}
+
+/// Lifts a member's platform suspension or ban and logs it.
+pub fn reinstate(
+    conn: &mut DbConnection,
+    member: MemberId,
+    moderator: MemberId,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<LogEntry, PersistenceError> {
+    crate::members::set_suspension(conn, member, None, now)?;
+    record(
+        conn,
+        LogEntry {
+            id: ModerationActionId::new(),
+            report: None,
+            moderator: Some(moderator),
+            target_kind: TargetKind::Member,
+            target_id: member.to_string(),
+            target_author: Some(member),
+            group: None,
+            decision: Decision::Reinstate,
+            reason: reason.to_owned(),
+            at: now,
+            until: None,
+        },
+    )
 }
 
 /// What a decision does to the content: hiding sets `hidden_at`, removing deletes it as its
@@ -384,9 +425,29 @@ fn apply(
     conn: &mut DbConnection,
     report: &Report,
     decision: Decision,
+    until: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> Result<(), PersistenceError> {
     let at = Some(to_db_time(now));
+    if decision.sanctions() {
+        let Some(member) = report.target_author else {
+            return Ok(());
+        };
+        match report.queue() {
+            Queue::Platform => crate::members::set_suspension(conn, member, until, now)?,
+            Queue::Group(group) => crate::groups::set_membership(
+                conn,
+                group,
+                member,
+                entraide_domain::group::Membership {
+                    role: entraide_domain::group::GroupRole::Member,
+                    status: entraide_domain::group::MembershipStatus::Banned,
+                },
+                now,
+            )?,
+        }
+        return Ok(());
+    }
     match (decision, report.target_kind) {
         (Decision::Hide, TargetKind::Post) => {
             diesel::update(posts::table.find(&report.target_id))

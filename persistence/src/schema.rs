@@ -30,6 +30,7 @@ diesel::table! {
         receive_announcements -> Bool,
         listed_in_member_lists -> Bool,
         pseudonym_skeleton -> Nullable<Text>,
+        suspended_until -> Nullable<Timestamp>,
     }
 }
 
@@ -719,6 +720,7 @@ diesel::table! {
         action -> Text,
         reason -> Text,
         created_at -> Timestamp,
+        until_at -> Nullable<Timestamp>,
     }
 }
 

@@ -245,6 +245,9 @@ pub struct ActiveMember {
     /// When the member's waiting kind change takes effect, if they have one: the caller applies
     /// it (`kind_changes::apply`) once it is due.
     pub kind_change_at: Option<DateTime<Utc>>,
+    /// Suspended or banned until then (sessions are revoked when it starts; this closes the
+    /// race with a login that was under way).
+    pub suspended_until: Option<DateTime<Utc>>,
 }
 
 /// The member behind a live (not revoked) session, with their kind and role as they are now
@@ -268,14 +271,21 @@ pub fn active_member(
             members::kind,
             members::role,
             kind_changes::effective_at.nullable(),
+            members::suspended_until,
         ))
-        .first::<(String, String, Option<chrono::NaiveDateTime>)>(conn)
+        .first::<(
+            String,
+            String,
+            Option<chrono::NaiveDateTime>,
+            Option<chrono::NaiveDateTime>,
+        )>(conn)
         .optional()?;
-    row.map(|(kind, role, kind_change_at)| {
+    row.map(|(kind, role, kind_change_at, suspended_until)| {
         Ok(ActiveMember {
             kind: parse_enum(&kind, MemberKind::parse)?,
             role: parse_enum(&role, PlatformRole::parse)?,
             kind_change_at: kind_change_at.map(from_db_time),
+            suspended_until: suspended_until.map(from_db_time),
         })
     })
     .transpose()

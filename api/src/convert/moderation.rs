@@ -36,7 +36,7 @@ enum_conversions!(
     decision_from_wire,
     Decision,
     wire::ModerationDecision,
-    [Dismiss, Hide, Remove, Warn]
+    [Dismiss, Hide, Remove, Warn, Suspend, Ban, Reinstate]
 );
 
 /// Target ids are stored as text; every one was a UUID when written.
@@ -66,5 +66,6 @@ pub(crate) fn notice(entry: LogEntry) -> Result<wire::ModerationNotice, ApiError
         action: decision_to_wire(entry.decision),
         reason: entry.reason,
         at: entry.at,
+        until: entry.until,
     })
 }

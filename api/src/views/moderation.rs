@@ -168,6 +168,7 @@ pub(crate) fn log_entries(
                 action: decision_to_wire(entry.decision),
                 reason: entry.reason,
                 at: entry.at,
+                until: entry.until,
             })
         })
         .collect()

@@ -165,6 +165,8 @@ fn policy() -> Vec<Row> {
         row("GET", "/api/v1/moderation/log?group_id={private_group}", "401 403 403 403 403 403 ok 403 403 403 403 ok ok"),
         row("POST", "/api/v1/moderation/reports/{fresh}/decision", "401 404 404 404 404 404 ok 404 404 404 404 ok ok").body(r#"{"action":"hide","reason":"Hors sujet"}"#).fresh(Fresh::Report),
         row("POST", "/api/v1/moderation/reports/{fresh}/decision", "401 404 404 404 404 404 404 404 404 404 404 ok ok").body(r#"{"action":"dismiss","reason":"Pas de danger"}"#).fresh(Fresh::UrgentReport),
+        row("POST", "/api/v1/members/{fresh}/reinstate", "401 403 403 403 403 403 403 403 403 403 403 ok ok").body(r#"{"reason":"Recours accepté"}"#).fresh(Fresh::Member),
+        row("POST", "/api/v1/members/{member}/reinstate", "401 403 403 403 403 403 403 403 403 403 403 ok ok").body(r#"{"reason":"Recours accepté"}"#),
         row("GET", "/api/v1/members/{member}/followers", "401 ok ok ok ok ok ok ok ok ok ok ok ok"),
         row("GET", "/api/v1/members/{member}/following", "401 ok ok ok ok ok ok ok ok ok ok ok ok"),
         // Platform rights.

@@ -1068,6 +1068,7 @@ fn example(op: &str, fx: &Fixtures) -> Option<Value> {
         "file_report" => json!({"target_kind": "member", "target_id": fx.other.id,
             "reason": "spam", "note": "Publicité répétée"}),
         "decide_report" => json!({"action": "warn", "reason": "Merci de rester courtois"}),
+        "reinstate_member" => json!({"reason": "Recours accepté"}),
         "create_committee" => json!({"name": "Comité {n}", "description": "Relecture",
             "association_id": fx.association, "quorum": 1}),
         "add_committee_member" => json!({"member_id": fx.profiler.id, "expertise": "nurse"}),

@@ -502,3 +502,189 @@ async fn the_safety_net_follows_its_configuration() {
     assert!(answer["safety"]["helplines"].is_array(), "{answer}");
     assert_eq!(report_count(&app), 1);
 }
+
+#[actix_web::test]
+async fn suspensions_end_sessions_refuse_logins_go_down_the_roles_and_are_lifted() {
+    use crate::support::PASSWORD;
+    let app = spawn_app().await;
+    let admin = app.member("Sacha", "professional").await;
+    app.make_admin(&admin);
+    let moderator = app.member("Camille", "professional").await;
+    let promoted = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/members/{}/role", moderator.id),
+            Some(&admin),
+            Some(json!({"role": "moderator"})),
+        )
+        .await;
+    assert!(promoted.status().is_success());
+    let troll = app.member("Troll", "patient").await;
+    let reader = app.member("Lectrice", "patient").await;
+
+    let (_, filed) = report(&app, &reader, "member", troll.id, "harassment").await;
+    let id: Uuid = serde_json::from_value(filed["id"].clone()).unwrap();
+    let path = format!("/api/v1/moderation/reports/{id}/decision");
+    for (body, field) in [
+        (
+            json!({"action": "suspend", "reason": "Insultes répétées"}),
+            "duration_days",
+        ),
+        (
+            json!({"action": "suspend", "reason": "Insultes", "duration_days": 366}),
+            "duration_days",
+        ),
+        (
+            json!({"action": "suspend", "reason": "Insultes", "duration_days": 0}),
+            "duration_days",
+        ),
+        (
+            json!({"action": "warn", "reason": "Insultes", "duration_days": 3}),
+            "duration_days",
+        ),
+        (
+            json!({"action": "suspend", "reason": "Insultes", "duration_days": 1.5}),
+            "duration_days",
+        ),
+        (
+            json!({"action": "reinstate", "reason": "Insultes"}),
+            "action",
+        ),
+    ] {
+        let response = app
+            .call(Method::POST, &path, Some(&moderator), Some(body.clone()))
+            .await;
+        let problem = assert_problem(
+            response,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        )
+        .await;
+        assert_eq!(fields(&problem), [field], "{body}");
+    }
+    let response = app
+        .call(
+            Method::POST,
+            &path,
+            Some(&moderator),
+            Some(json!({"action": "suspend", "reason": "Insultes répétées", "duration_days": 7})),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let entry: ModerationLogEntry = response.json().await.unwrap();
+    let until = entry.until.unwrap();
+    let days = (until - chrono::Utc::now()).num_hours();
+    assert!((167..=168).contains(&days), "{until}");
+    // The session in use ends at once; a login is refused, but only to whoever knows the
+    // password.
+    let me = app
+        .call(Method::GET, "/api/v1/members/me", Some(&troll), None)
+        .await;
+    assert_problem(me, StatusCode::UNAUTHORIZED, "invalid_token").await;
+    let login = app.login(&troll.email, PASSWORD).await;
+    let problem = assert_problem(login, StatusCode::FORBIDDEN, "account_suspended").await;
+    assert!(problem.detail.unwrap().contains("suspended until"));
+    let login = app.login(&troll.email, "pas le bon mot de passe").await;
+    assert_problem(login, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
+    let refresh = app
+        .post_json(
+            "/api/v1/auth/refresh",
+            &json!({"refresh_token": troll.tokens.refresh_token}),
+        )
+        .await;
+    assert_eq!(refresh.status(), StatusCode::UNAUTHORIZED);
+
+    // Sanctions go down the roles: a moderator does not ban an admin.
+    let (_, filed) = report(&app, &reader, "member", admin.id, "spam").await;
+    let about_admin: Uuid = serde_json::from_value(filed["id"].clone()).unwrap();
+    let response = decide(&app, &moderator, about_admin, "ban").await;
+    assert_problem(response, StatusCode::FORBIDDEN, "forbidden").await;
+    let response = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/members/{}/reinstate", admin.id),
+            Some(&moderator),
+            Some(json!({"reason": "Levée"})),
+        )
+        .await;
+    assert_problem(response, StatusCode::FORBIDDEN, "forbidden").await;
+
+    // Lifted: the member logs in again and reads both decisions.
+    let response = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/members/{}/reinstate", troll.id),
+            Some(&moderator),
+            Some(json!({"reason": "Recours accepté"})),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let login = app.login(&troll.email, PASSWORD).await;
+    assert_eq!(login.status(), StatusCode::OK);
+    let tokens: Value = login.json().await.unwrap();
+    let notices: Value = app
+        .client
+        .get(app.url("/api/v1/members/me/moderation"))
+        .bearer_auth(tokens["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let actions: Vec<&str> = notices["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|n| n["action"].as_str())
+        .collect();
+    assert_eq!(actions, ["reinstate", "suspend"]);
+}
+
+#[actix_web::test]
+async fn a_group_bans_from_its_queue_and_does_not_suspend() {
+    let app = spawn_app().await;
+    let owner = app.member("Owner", "caregiver").await;
+    let troll = app.member("Troll", "patient").await;
+    let reader = app.member("Lectrice", "patient").await;
+    let group = app
+        .create_group(&owner, "Entraide", "public", "everyone")
+        .await;
+    for who in [&troll, &reader] {
+        join(&app, &group, who).await;
+    }
+    let spam = post(&app, &group, &troll, "Achetez mes gélules").await;
+    let (_, filed) = report(&app, &reader, "post", spam.id, "spam").await;
+    let id: Uuid = serde_json::from_value(filed["id"].clone()).unwrap();
+    let response = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/moderation/reports/{id}/decision"),
+            Some(&owner),
+            Some(json!({"action": "suspend", "reason": "Spam", "duration_days": 3})),
+        )
+        .await;
+    let problem = assert_problem(
+        response,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(fields(&problem), ["action"]);
+    let response = decide(&app, &owner, id, "ban").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let response = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/groups/{}/posts", group.id),
+            Some(&troll),
+            Some(json!({"body": "Encore moi"})),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    // Banned from the group only: the account still works.
+    let me = app
+        .call(Method::GET, "/api/v1/members/me", Some(&troll), None)
+        .await;
+    assert_eq!(me.status(), StatusCode::OK);
+}

@@ -82,6 +82,10 @@ pub async fn login(
         // Already counted by the reservation.
         return Err(ApiError::InvalidCredentials);
     }
+    // Told only to whoever knows the password.
+    if let Some(until) = credentials.suspended_until.filter(|until| *until > now) {
+        return Err(ApiError::Suspended { until });
+    }
 
     let session_id = SessionId::new();
     let ttl_days = state.settings.refresh_token_ttl_days;

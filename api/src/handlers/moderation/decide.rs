@@ -1,10 +1,13 @@
 use actix_web::{post, web};
 use chrono::Utc;
-use entraide_domain::ids::ReportId;
-use entraide_domain::moderation::parse_decision_reason;
-use entraide_openapi::moderation::{DecisionRequest, ModerationLogEntry};
+use entraide_domain::group::{GroupRole, Membership, MembershipStatus, can_remove};
+use entraide_domain::ids::{MemberId, ReportId};
+use entraide_domain::member::PlatformRole;
+use entraide_domain::moderation::{Queue, can_sanction, parse_decision_reason};
+use entraide_openapi::moderation::{DecisionRequest, ModerationLogEntry, ReinstateRequest};
 use entraide_openapi::problem::{self as p, ProblemCode};
-use entraide_persistence::moderation;
+use entraide_persistence::moderation::{self, Report};
+use entraide_persistence::{DbConnection, groups, members};
 use uuid::Uuid;
 
 use crate::access::moderation::require_moderator;
@@ -16,15 +19,58 @@ use crate::json::Json;
 use crate::state::AppState;
 use crate::views::moderation::log_entries;
 
+/// Policy check for a sanction of the report's author: platform sanctions go down the roles
+/// (`can_sanction`); a group ban follows the group's removal rule (platform moderators may ban
+/// from any group).
+fn require_sanction(
+    conn: &mut DbConnection,
+    actor: &AuthMember,
+    report: &Report,
+) -> Result<(), ApiError> {
+    let Some(target) = report.target_author else {
+        return Err(ApiError::field(
+            "action",
+            "not_applicable",
+            "the author's account no longer exists",
+        ));
+    };
+    match report.queue() {
+        Queue::Platform => {
+            let role =
+                members::find_profile(conn, target)?.map_or(PlatformRole::Member, |p| p.role);
+            Ok(can_sanction(actor.id, actor.role, target, role)?)
+        }
+        Queue::Group(_) if actor.role >= PlatformRole::Moderator => Ok(()),
+        Queue::Group(group) => {
+            let actor_membership = groups::membership(conn, group, actor.id)?;
+            let target_membership =
+                groups::membership(conn, group, target)?.unwrap_or(Membership {
+                    role: GroupRole::Member,
+                    status: MembershipStatus::Pending,
+                });
+            Ok(can_remove(
+                actor.id,
+                actor_membership,
+                target,
+                target_membership,
+            )?)
+        }
+    }
+}
+
 /// Decide a report
 ///
-/// Decide a report from your queue: `dismiss`, `hide` (the content stays stored for an appeal
-/// but only its author and moderators see it), `remove` (deleted) or `warn`, with a reason the
-/// author reads (`GET /members/me/moderation`) for all but a dismissal. `hide` and `remove`
-/// apply to posts and comments (422 on `action` otherwise). One decision answers every open
-/// report of the same target in the queue, and is written to the moderation log. A report
-/// you may not work on is 404; one already decided is 409 `report_closed`; you do not decide
-/// reports about yourself or what you wrote (403: another moderator does).
+/// Decide a report from your queue, with a reason its author reads
+/// (`GET /members/me/moderation`) for all but a dismissal: `dismiss`; `hide` (the content stays
+/// stored for an appeal but only its author and moderators see it); `remove` (deleted);
+/// `warn`; `suspend` (platform queue: the author cannot log in for `duration_days`, 1 to 365,
+/// and every session ends); `ban` (platform queue: suspended until reinstated; a group's queue:
+/// banned from the group). `hide` and `remove` apply to posts and comments, `suspend` to the
+/// platform queue (422 on `action` otherwise). Moderators sanction members, admins also
+/// moderators (403 otherwise). One decision answers every open report of the same target in
+/// the queue, and is written to the moderation log. A report you may not work on is 404; one
+/// already decided is 409 `report_closed`; you do not decide reports about yourself or what you
+/// wrote (403: another moderator does).
 #[utoipa::path(
     tag = "moderation",
     security(("bearer" = [])),
@@ -45,7 +91,14 @@ pub async fn decide_report(
     let id = ReportId::from_uuid(path.into_inner());
     let request = body.into_inner();
     let decision = decision_from_wire(request.action);
-    let reason = parse_decision_reason(&request.reason).map_err(|e| e.in_field("reason"))?;
+    let mut errors = entraide_domain::error::Errors::new();
+    let reason = errors.check("reason", parse_decision_reason(&request.reason));
+    let now = Utc::now();
+    let until = errors.keep(decision.until(request.duration_days, now));
+    errors.finish()?;
+    let (Some(reason), Some(until)) = (reason, until) else {
+        return Err(ApiError::internal("a parsed decision went missing"));
+    };
     let entry = db::write(&state, move |conn| {
         let report = moderation::find(conn, id)?.ok_or(ApiError::NotFound)?;
         // Who may not work on the report's queue learns nothing of it.
@@ -59,14 +112,51 @@ pub async fn decide_report(
         if report.target_author == Some(member.id) {
             return Err(ApiError::Forbidden);
         }
-        if !decision.applies_to(report.target_kind) {
-            return Err(ApiError::field(
-                "action",
-                "not_applicable",
-                "hide and remove apply to posts and comments",
-            ));
+        decision.applies(report.target_kind, report.queue())?;
+        if decision.sanctions() {
+            require_sanction(conn, &member, &report)?;
         }
-        let entry = moderation::decide(conn, &report, decision, member.id, &reason, Utc::now())?;
+        let entry = moderation::decide(conn, &report, decision, member.id, &reason, until, now)?;
+        log_entries(conn, vec![entry])?
+            .pop()
+            .ok_or_else(|| ApiError::internal("the log entry vanished"))
+    })
+    .await?;
+    Ok(web::Json(entry))
+}
+
+/// Reinstate a member
+///
+/// Lift a member's platform suspension or ban (platform moderators for members, admins also
+/// for moderators), with a reason the member reads; logged. Idempotent: a member who is not
+/// suspended stays so, and the lifting is still logged.
+#[utoipa::path(
+    tag = "moderation",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The member's id")),
+    request_body = ReinstateRequest,
+    responses(
+        (status = 200, description = "Reinstated; the log entry", body = ModerationLogEntry),
+        p::WriteErrors,
+    )
+)]
+#[post("/members/{id}/reinstate")]
+pub async fn reinstate_member(
+    state: web::Data<AppState>,
+    member: AuthMember,
+    path: web::Path<Uuid>,
+    body: Json<ReinstateRequest>,
+) -> Result<web::Json<ModerationLogEntry>, ApiError> {
+    let target = MemberId::from_uuid(path.into_inner());
+    let reason =
+        parse_decision_reason(&body.into_inner().reason).map_err(|e| e.in_field("reason"))?;
+    let entry = db::write(&state, move |conn| {
+        if member.role < PlatformRole::Moderator {
+            return Err(ApiError::Forbidden);
+        }
+        let profile = members::find_profile(conn, target)?.ok_or(ApiError::NotFound)?;
+        can_sanction(member.id, member.role, target, profile.role)?;
+        let entry = moderation::reinstate(conn, target, member.id, &reason, Utc::now())?;
         log_entries(conn, vec![entry])?
             .pop()
             .ok_or_else(|| ApiError::internal("the log entry vanished"))
