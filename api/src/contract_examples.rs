@@ -207,6 +207,7 @@ fn examples_read_back_as_their_types() {
         moderation::NewReportRequest,
         moderation::DecisionRequest,
         moderation::ReinstateRequest,
+        members::EraseAccountRequest,
     );
     answers!(
         auth::TokenResponse,

@@ -123,6 +123,7 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .service(auth::password::change_password)
                 .service(members::me::get_my_profile)
                 .service(members::update::update_my_profile)
+                .service(members::erase::erase_my_account)
                 .service(members::get::get_member)
                 .service(members::role::set_member_role)
                 .service(members::kind::approve_kind_change)
@@ -362,7 +363,7 @@ mod tests {
     fn allowed_methods_come_from_the_route_table() {
         assert_eq!(
             allowed_methods("/api/v1/members/me").as_deref(),
-            Some("GET, PATCH")
+            Some("GET, PATCH, DELETE")
         );
         assert_eq!(
             allowed_methods("/api/v1/events/0190c1a2-0000-7000-8000-000000000000").as_deref(),

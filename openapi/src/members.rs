@@ -246,3 +246,30 @@ pub struct MemberRole {
     pub id: Uuid,
     pub role: PlatformRole,
 }
+
+/// What becomes of your posts and comments when you erase your account: `delete` (their text
+/// is deleted; placeholders keep threads whole) or `anonymise` (kept, signed "Ancien membre").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ContentChoice {
+    Delete,
+    Anonymise,
+}
+
+/// Erase your account, confirmed with your password.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "password": "lanterne verte sous la pluie",
+    "content": "anonymise",
+    "research_answers": "delete"
+}))]
+pub struct EraseAccountRequest {
+    pub password: String,
+    pub content: ContentChoice,
+    /// Your answers to research questionnaires under a consent still in force: `delete` (the
+    /// default) or `keep_pseudonymous` (kept under the study's pseudonymous id only, unlinked
+    /// from anyone, excluded from later exports), as withdrawing a consent does.
+    #[serde(default)]
+    pub research_answers: Option<crate::research::PastAnswers>,
+}

@@ -18,6 +18,7 @@ pub mod connection;
 pub mod consents;
 pub mod dialect;
 pub mod editors;
+pub mod erasure;
 pub mod error;
 pub mod events;
 pub mod follows;

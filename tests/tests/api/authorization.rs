@@ -358,6 +358,8 @@ fn policy() -> Vec<Row> {
         row("PATCH", "/api/v1/members/me/settings", "401 ok ok ok ok ok ok ok ok ok ok ok ok").body(r#"{"receive_announcements":false}"#),
         row("POST", "/api/v1/members/me/calendar-token", "401 ok ok ok ok ok ok ok ok ok ok ok ok"),
         row("PUT", "/api/v1/members/me/password", "401 ok ok ok ok ok ok ok ok ok ok ok ok").body(r#"{"current_password":"lanterne verte sous la pluie","new_password":"lanterne verte sous la pluie"}"#),
+        // Erasure needs the caller's own password; with a wrong one nothing is erased.
+        row("DELETE", "/api/v1/members/me", "401 422 422 422 422 422 422 422 422 422 422 422 422").body(r#"{"password":"pas le bon mot de passe","content":"delete"}"#),
         row("POST", "/api/v1/auth/logout", "401 ok ok ok ok ok ok ok ok ok ok ok ok"),
     ]
 }

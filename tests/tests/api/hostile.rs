@@ -515,6 +515,7 @@ enum Actor {
     Other,
     Changer,
     Leaver,
+    Eraser,
     Profiler,
     Webhook,
 }
@@ -525,6 +526,8 @@ struct Fixtures {
     banned: Member,
     changer: Member,
     leaver: Member,
+    /// Erases their own account.
+    eraser: Member,
     profiler: Member,
     refresher: Member,
     condition: String,
@@ -567,6 +570,7 @@ async fn fixtures(app: &TestApp) -> Fixtures {
     let banned = app.member("Banni Hostile", "patient").await;
     let changer = app.member("Changer Hostile", "caregiver").await;
     let leaver = app.member("Leaver Hostile", "caregiver").await;
+    let eraser = app.member("Eraser Hostile", "caregiver").await;
     let profiler = app.member("Profil Hostile", "caregiver").await;
     let refresher = app.member("Refresh Hostile", "caregiver").await;
     let condition = app.condition(0).await.to_string();
@@ -829,6 +833,7 @@ async fn fixtures(app: &TestApp) -> Fixtures {
         banned,
         changer,
         leaver,
+        eraser,
         profiler,
         refresher,
         condition,
@@ -878,6 +883,7 @@ fn actor_of(op: &str) -> Actor {
         | "get_calendar_feed" => Actor::Anonymous,
         "change_password" => Actor::Changer,
         "logout" => Actor::Leaver,
+        "erase_my_account" => Actor::Eraser,
         "update_my_profile" => Actor::Profiler,
         "review_resource" => Actor::Other,
         "donation_webhook" => Actor::Webhook,
@@ -1069,6 +1075,8 @@ fn example(op: &str, fx: &Fixtures) -> Option<Value> {
             "reason": "spam", "note": "Publicité répétée"}),
         "decide_report" => json!({"action": "warn", "reason": "Merci de rester courtois"}),
         "reinstate_member" => json!({"reason": "Recours accepté"}),
+        "erase_my_account" => json!({"password": PASSWORD, "content": "anonymise",
+            "research_answers": "delete"}),
         "create_committee" => json!({"name": "Comité {n}", "description": "Relecture",
             "association_id": fx.association, "quorum": 1}),
         "add_committee_member" => json!({"member_id": fx.profiler.id, "expertise": "nurse"}),
@@ -1249,6 +1257,7 @@ impl<'a> Corpus<'a> {
             Actor::Other => &fx.other,
             Actor::Changer => &fx.changer,
             Actor::Leaver => &fx.leaver,
+            Actor::Eraser => &fx.eraser,
             Actor::Profiler => &fx.profiler,
         };
         Some(member.bearer())
@@ -1554,15 +1563,13 @@ async fn paths_and_queries(
     }
 }
 
-async fn bodies(
+async fn send_example(
     corpus: &mut Corpus<'_>,
     op: &Operation,
     actor: Actor,
     path: &str,
-    fields: &[Field],
-    mut example: Value,
+    example: &Value,
 ) {
-    // The example answers 2xx: the hostile values below reach the parsers, not a refusal.
     let label = format!("{} example", op.id);
     if corpus
         .send(
@@ -1577,6 +1584,22 @@ async fn bodies(
     {
         let why = corpus.last_refusal.clone();
         corpus.fail(&label, format!("the valid example was refused: {why}"));
+    }
+}
+
+async fn bodies(
+    corpus: &mut Corpus<'_>,
+    op: &Operation,
+    actor: Actor,
+    path: &str,
+    fields: &[Field],
+    mut example: Value,
+) {
+    // The example answers 2xx: the hostile values below reach the parsers, not a refusal. An
+    // erasure's example ends its caller's account: it is sent last.
+    let erases = op.id == "erase_my_account";
+    if !erases {
+        send_example(corpus, op, actor, path, &example).await;
     }
     // A password change moves the current password on.
     let follow = |example: &mut Value, sent: &Value| {
@@ -1708,6 +1731,9 @@ async fn bodies(
                 )
                 .await;
         }
+    }
+    if erases {
+        send_example(corpus, op, actor, path, &example).await;
     }
 }
 

@@ -12,6 +12,7 @@ mod authorization;
 mod campaigns;
 mod conditions;
 mod contract;
+mod erasure;
 mod errors;
 mod events;
 mod groups;

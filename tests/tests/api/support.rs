@@ -52,6 +52,9 @@ async fn start(
         address,
         client: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            // The server closes a keep-alive connection idle for 5 s: a test that pauses longer
+            // (scanning the database) must not send its next request on a closed connection.
+            .pool_idle_timeout(std::time::Duration::from_secs(2))
             .build()
             .unwrap(),
         database,
