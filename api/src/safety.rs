@@ -48,7 +48,6 @@ impl Default for SafetySettings {
             "plus envie de vivre",
             "mettre fin a mes jours",
             "me foutre en l'air",
-            "me tuer",
             "disparaitre pour toujours",
             // English.
             "kill myself",

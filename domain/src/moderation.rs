@@ -156,9 +156,12 @@ impl Decision {
         now: DateTime<Utc>,
     ) -> Result<Option<DateTime<Utc>>, ParseError> {
         match (self, duration_days) {
-            (Self::Suspend, Some(days)) if (1..=MAX_SUSPENSION_DAYS).contains(&days) => {
-                Ok(now.checked_add_signed(TimeDelta::days(days)))
-            }
+            (Self::Suspend, Some(days)) if (1..=MAX_SUSPENSION_DAYS).contains(&days) => now
+                .checked_add_signed(TimeDelta::days(days))
+                .map(Some)
+                .ok_or_else(|| {
+                    ParseError::single("duration_days", "out_of_range", "ends too late")
+                }),
             (Self::Suspend, _) => Err(ParseError::single(
                 "duration_days",
                 "out_of_range",

@@ -80,7 +80,7 @@ pub struct NewReportRequest {
     "urgent": false,
     "created_at": "2026-12-05T08:00:00Z",
     "decided_at": null,
-    "decision": null
+    "outcome": null
 }))]
 pub struct MyReport {
     pub id: Uuid,
@@ -92,7 +92,17 @@ pub struct MyReport {
     pub created_at: DateTime<Utc>,
     /// `null` while it waits.
     pub decided_at: Option<DateTime<Utc>>,
-    pub decision: Option<ModerationDecision>,
+    /// `dismissed` or `action_taken` once decided (which action, and any sanction, is between
+    /// moderators and the author).
+    pub outcome: Option<ReportOutcome>,
+}
+
+/// What became of a report, as its reporter learns it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportOutcome {
+    Dismissed,
+    ActionTaken,
 }
 
 /// What was reported, as moderators see it now (hidden content included).
@@ -104,9 +114,11 @@ pub struct ReportedTarget {
     pub author: Option<MemberSummary>,
     /// The group it lives in.
     pub group: Option<GroupRef>,
-    /// The first 500 characters of its text (a title for events and resources, the pseudonym
-    /// for a member); `null` once deleted.
+    /// The first 500 characters of its text now (a title for events and resources, the
+    /// pseudonym for a member); `null` once deleted.
     pub excerpt: Option<String>,
+    /// The same when it was reported: an author may edit between the report and the decision.
+    pub reported_excerpt: Option<String>,
     pub hidden: bool,
     pub deleted: bool,
 }
@@ -121,6 +133,7 @@ pub struct ReportedTarget {
         "author": {"id": "01939a4e-1112-7cc3-9a51-3c1f0e2b6d11", "pseudonym": "Lou", "kind": "patient"},
         "group": {"id": "01939a4e-2222-7cc3-9a51-3c1f0e2b6d11", "name": "Aidants Alzheimer Lyon"},
         "excerpt": "Arrêtez tous la lévothyroxine, c'est du poison.",
+        "reported_excerpt": "Arrêtez tous la lévothyroxine, c'est du poison.",
         "hidden": false,
         "deleted": false
     },

@@ -166,6 +166,8 @@ problem_codes! {
     /// Moderators suspended or banned the account: no login, no session, until the date in
     /// `detail`.
     AccountSuspended = "account_suspended", 403, "This account is suspended", "Ce compte est suspendu";
+    /// Moderators hid this post or comment: it stays as it was, for an appeal.
+    ContentHidden = "content_hidden", 403, "Hidden by moderators: it cannot be edited", "Masqué par la modération : il ne peut plus être modifié";
     /// The report was already decided.
     ReportClosed = "report_closed", 409, "This report was already decided", "Ce signalement a déjà été traité";
     /// Rights are conferred by someone else.

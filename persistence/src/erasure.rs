@@ -226,14 +226,18 @@ pub fn erase(
         .set(resource_reviews::reviewer_id.eq(&former))
         .execute(conn)?;
 
-    // Ids held as plain text.
-    diesel::update(
+    // Reports about the member themselves have nothing left to decide; reports of what they
+    // wrote keep no copy of it.
+    diesel::delete(
         reports::table
             .filter(reports::target_kind.eq(TargetKind::Member.as_str()))
             .filter(reports::target_id.eq(&me)),
     )
-    .set(reports::target_id.eq(&former))
     .execute(conn)?;
+    diesel::update(reports::table.filter(reports::target_author_id.eq(&me)))
+        .set(reports::excerpt.eq(None::<String>))
+        .execute(conn)?;
+    // Ids held as plain text.
     diesel::update(
         moderation_actions::table
             .filter(moderation_actions::target_kind.eq(TargetKind::Member.as_str()))

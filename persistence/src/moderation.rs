@@ -21,7 +21,13 @@ pub struct NewReport {
     pub group: Option<GroupId>,
     pub reason: ReportReason,
     pub note: String,
+    /// What the content said when reported (its first 500 characters).
+    pub excerpt: Option<String>,
 }
+
+/// How many reports one member may file in an hour: beyond, 429 (urgent queues must not be
+/// flooded).
+pub const REPORTS_PER_HOUR: i64 = 30;
 
 /// A report as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,6 +44,10 @@ pub struct Report {
     pub created_at: DateTime<Utc>,
     pub decided_at: Option<DateTime<Utc>>,
     pub decision: Option<Decision>,
+    /// Filed by the safety net.
+    pub automatic: bool,
+    /// What the content said when reported.
+    pub excerpt: Option<String>,
 }
 
 impl Report {
@@ -62,6 +72,8 @@ struct ReportRow {
     created_at: NaiveDateTime,
     decided_at: Option<NaiveDateTime>,
     decision: Option<String>,
+    automatic: bool,
+    excerpt: Option<String>,
 }
 
 impl ReportRow {
@@ -83,6 +95,8 @@ impl ReportRow {
                 .as_deref()
                 .map(|raw| parse_enum(raw, Decision::parse))
                 .transpose()?,
+            automatic: self.automatic,
+            excerpt: self.excerpt,
         })
     }
 }
@@ -112,7 +126,20 @@ pub fn file(
         .first(conn)
         .optional()?;
     if let Some(open) = open {
-        return Ok((open.into_domain()?, false));
+        let open = open.into_domain()?;
+        // Reported again as urgent: the waiting report becomes urgent (and moves to platform
+        // moderators) rather than the urgency being lost.
+        if report.reason.is_urgent() && !open.urgent {
+            diesel::update(reports::table.find(open.id.to_string()))
+                .set((
+                    reports::reason.eq(report.reason.as_str()),
+                    reports::urgent.eq(true),
+                ))
+                .execute(conn)?;
+            let upgraded = find(conn, open.id)?.ok_or(PersistenceError::NotFound)?;
+            return Ok((upgraded, false));
+        }
+        return Ok((open, false));
     }
     let id = ReportId::new();
     diesel::insert_into(reports::table)
@@ -127,10 +154,24 @@ pub fn file(
             reports::urgent.eq(report.reason.is_urgent()),
             reports::note.eq(&report.note),
             reports::created_at.eq(to_db_time(now)),
+            reports::excerpt.eq(&report.excerpt),
         ))
         .execute(conn)?;
     let stored = find(conn, id)?.ok_or(PersistenceError::NotFound)?;
     Ok((stored, true))
+}
+
+/// How many reports `reporter` filed since `since`.
+pub fn filed_since(
+    conn: &mut DbConnection,
+    reporter: MemberId,
+    since: DateTime<Utc>,
+) -> Result<i64, PersistenceError> {
+    Ok(reports::table
+        .filter(reports::reporter_id.eq(reporter.to_string()))
+        .filter(reports::created_at.ge(to_db_time(since)))
+        .count()
+        .get_result(conn)?)
 }
 
 pub fn find(conn: &mut DbConnection, id: ReportId) -> Result<Option<Report>, PersistenceError> {
@@ -144,20 +185,22 @@ pub fn find(conn: &mut DbConnection, id: ReportId) -> Result<Option<Report>, Per
 }
 
 /// Queues content whose words express distress as an urgent report with no reporter (the
-/// platform noticed it), unless such a report of it already waits. `true` when one was filed.
+/// platform noticed it), unless one for the same author already waits: one is enough to
+/// draw moderators to them, and repeating the words cannot flood the urgent queue. `true`
+/// when one was filed.
 pub fn flag_distress(
     conn: &mut DbConnection,
     kind: TargetKind,
     target: &str,
     author: MemberId,
     group: Option<GroupId>,
+    excerpt: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, PersistenceError> {
-    crate::dialect::lock_key(conn, &format!("report:system:{}:{target}", kind.as_str()))?;
+    crate::dialect::lock_key(conn, &format!("report:system:{author}"))?;
     let waiting: i64 = reports::table
-        .filter(reports::reporter_id.is_null())
-        .filter(reports::target_kind.eq(kind.as_str()))
-        .filter(reports::target_id.eq(target))
+        .filter(reports::automatic.eq(true))
+        .filter(reports::target_author_id.eq(author.to_string()))
         .filter(reports::decided_at.is_null())
         .count()
         .get_result(conn)?;
@@ -176,6 +219,8 @@ pub fn flag_distress(
             reports::urgent.eq(true),
             reports::note.eq(DISTRESS_NOTE),
             reports::created_at.eq(to_db_time(now)),
+            reports::automatic.eq(true),
+            reports::excerpt.eq(Some(excerpt_of(excerpt))),
         ))
         .execute(conn)?;
     Ok(true)
@@ -192,15 +237,27 @@ pub struct QueuePosition {
     pub id: ReportId,
 }
 
-/// A page of a queue's open reports: urgent first, then oldest first.
+/// The first 500 characters of a reported text, as reports keep it.
+pub fn excerpt_of(text: &str) -> String {
+    text.chars().take(500).collect()
+}
+
+/// A page of a queue's open reports: urgent first, then oldest first; never those about
+/// `reader` (another moderator decides them).
 pub fn queue(
     conn: &mut DbConnection,
     queue: Queue,
+    reader: MemberId,
     after: Option<QueuePosition>,
     limit: i64,
 ) -> Result<Vec<Report>, PersistenceError> {
     let mut query = reports::table
         .filter(reports::decided_at.is_null())
+        .filter(
+            reports::target_author_id
+                .is_null()
+                .or(reports::target_author_id.ne(reader.to_string())),
+        )
         .select(ReportRow::as_select())
         .order((reports::urgent.desc(), reports::id.asc()))
         .limit(limit)
@@ -266,6 +323,8 @@ pub struct LogEntry {
     pub at: DateTime<Utc>,
     /// Until when a suspension or ban holds.
     pub until: Option<DateTime<Utc>>,
+    /// It answered an urgent report: platform moderators only.
+    pub urgent: bool,
 }
 
 #[derive(Queryable, Selectable)]
@@ -282,6 +341,7 @@ struct LogRow {
     reason: String,
     created_at: NaiveDateTime,
     until_at: Option<NaiveDateTime>,
+    urgent: bool,
 }
 
 impl LogRow {
@@ -298,6 +358,7 @@ impl LogRow {
             reason: self.reason,
             at: from_db_time(self.created_at),
             until: self.until_at.map(from_db_time),
+            urgent: self.urgent,
         })
     }
 }
@@ -368,6 +429,7 @@ pub fn decide(
             reason: reason.to_owned(),
             at: now,
             until,
+            urgent: report.urgent,
         },
     )
 }
@@ -387,6 +449,7 @@ fn record(conn: &mut DbConnection, entry: LogEntry) -> Result<LogEntry, Persiste
             moderation_actions::reason.eq(&entry.reason),
             moderation_actions::created_at.eq(to_db_time(entry.at)),
             moderation_actions::until_at.eq(entry.until.map(to_db_time)),
+            moderation_actions::urgent.eq(entry.urgent),
         ))
         .execute(conn)?;
     Ok(entry)
@@ -415,6 +478,7 @@ pub fn reinstate(
             reason: reason.to_owned(),
             at: now,
             until: None,
+            urgent: false,
         },
     )
 }
@@ -434,7 +498,17 @@ fn apply(
             return Ok(());
         };
         match report.queue() {
-            Queue::Platform => crate::members::set_suspension(conn, member, until, now)?,
+            Queue::Platform => {
+                // A shorter suspension never cuts a longer one (or a ban) short.
+                let current = crate::members::find_credentials(conn, member)?
+                    .and_then(|c| c.suspended_until)
+                    .filter(|end| *end > now);
+                let until = match (current, until) {
+                    (Some(current), Some(new)) => Some(current.max(new)),
+                    (current, new) => new.or(current),
+                };
+                crate::members::set_suspension(conn, member, until, now)?
+            }
             Queue::Group(group) => crate::groups::set_membership(
                 conn,
                 group,
@@ -501,7 +575,9 @@ pub fn log(
         .into_boxed();
     query = match scope {
         LogScope::All => query,
-        LogScope::Group(group) => query.filter(moderation_actions::group_id.eq(group.to_string())),
+        LogScope::Group(group) => query
+            .filter(moderation_actions::group_id.eq(group.to_string()))
+            .filter(moderation_actions::urgent.eq(false)),
         LogScope::About(member) => query
             .filter(moderation_actions::target_author_id.eq(member.to_string()))
             .filter(moderation_actions::action.ne(Decision::Dismiss.as_str())),

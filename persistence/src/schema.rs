@@ -705,6 +705,8 @@ diesel::table! {
         created_at -> Timestamp,
         decided_at -> Nullable<Timestamp>,
         decision -> Nullable<Text>,
+        automatic -> Bool,
+        excerpt -> Nullable<Text>,
     }
 }
 
@@ -721,6 +723,7 @@ diesel::table! {
         reason -> Text,
         created_at -> Timestamp,
         until_at -> Nullable<Timestamp>,
+        urgent -> Bool,
     }
 }
 

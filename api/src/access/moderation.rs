@@ -13,10 +13,11 @@ use crate::access::resources::{load as load_resource, sees_work};
 use crate::error::ApiError;
 use crate::extractors::AuthMember;
 
-/// Who is answerable for a reported target, and where it lives.
+/// Who is answerable for a reported target, where it lives, and what it says now.
 pub(crate) struct Reported {
     pub author: MemberId,
     pub group: Option<GroupId>,
+    pub text: Option<String>,
 }
 
 /// The target if `reporter` may read it (404 otherwise, whether or not it exists: a report
@@ -36,6 +37,7 @@ pub(crate) fn reportable(
             Ok(Reported {
                 author: post.author_id,
                 group: post.group_id,
+                text: Some(post.body.source().to_owned()),
             })
         }
         TargetKind::Comment => {
@@ -47,6 +49,7 @@ pub(crate) fn reportable(
             Ok(Reported {
                 author: comment.author_id,
                 group: post.group_id,
+                text: Some(comment.body.source().to_owned()),
             })
         }
         TargetKind::Event => {
@@ -57,21 +60,23 @@ pub(crate) fn reportable(
                     EventPlace::Group(group) => Some(group),
                     _ => None,
                 },
+                text: Some(event.title.as_str().to_owned()),
             })
         }
         TargetKind::Resource => {
             let resource = load_resource(conn, ResourceId::from_uuid(id))?;
             let work = sees_work(conn, &resource, Some(reporter.id))?;
-            let visible = work
-                || resources::versions(conn, resource.id)?.iter().any(|v| {
-                    matches!(v.status, VersionStatus::Published | VersionStatus::Archived)
-                });
-            if !visible {
+            let versions = resources::versions(conn, resource.id)?;
+            let shown = versions.iter().find(|v| {
+                work || matches!(v.status, VersionStatus::Published | VersionStatus::Archived)
+            });
+            let Some(shown) = shown else {
                 return Err(ApiError::NotFound);
-            }
+            };
             Ok(Reported {
                 author: resource.author_id,
                 group: None,
+                text: Some(shown.content.title.as_str().to_owned()),
             })
         }
         TargetKind::Member => {
@@ -79,10 +84,11 @@ pub(crate) fn reportable(
             if blocks::blocked_either_way(conn, reporter.id, member)? {
                 return Err(ApiError::NotFound);
             }
-            members::find_profile(conn, member)?.ok_or(ApiError::NotFound)?;
+            let profile = members::find_profile(conn, member)?.ok_or(ApiError::NotFound)?;
             Ok(Reported {
                 author: member,
                 group: None,
+                text: Some(profile.pseudonym.as_str().to_owned()),
             })
         }
     }

@@ -54,7 +54,10 @@ pub(crate) fn my_report(report: Report) -> Result<wire::MyReport, ApiError> {
         urgent: report.urgent,
         created_at: report.created_at,
         decided_at: report.decided_at,
-        decision: report.decision.map(decision_to_wire),
+        outcome: report.decision.map(|d| match d {
+            Decision::Dismiss => wire::ReportOutcome::Dismissed,
+            _ => wire::ReportOutcome::ActionTaken,
+        }),
     })
 }
 

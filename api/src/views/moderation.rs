@@ -129,6 +129,7 @@ pub(crate) fn queue_items(
                     author: report.target_author.and_then(|a| authors.get(&a).cloned()),
                     group: report.group.and_then(|g| groups.get(&g).cloned()),
                     excerpt: snapshot.excerpt,
+                    reported_excerpt: report.excerpt,
                     hidden: snapshot.hidden,
                     deleted: snapshot.deleted,
                 },

@@ -69,11 +69,11 @@ async fn unknown_routes_and_methods_are_problems_too() {
     // A path that exists, with a method it does not take: 405 and the methods it takes.
     let response = app
         .client
-        .delete(app.url("/api/v1/members/me"))
+        .put(app.url("/api/v1/members/me"))
         .send()
         .await
         .unwrap();
-    assert_eq!(response.headers()["allow"], "GET, PATCH");
+    assert_eq!(response.headers()["allow"], "GET, PATCH, DELETE");
     assert_problem(
         response,
         StatusCode::METHOD_NOT_ALLOWED,

@@ -228,7 +228,17 @@ async fn reports_reach_their_queue_and_a_decision_hides_content_from_all_but_its
     let reports: Page<MyReport> = get(&app, "/api/v1/members/me/reports", Some(&reader)).await;
     let decided = reports.items.iter().find(|r| r.id == first_id).unwrap();
     assert!(decided.decided_at.is_some());
-    assert_eq!(json!(decided.decision), json!("hide"));
+    assert_eq!(json!(decided.outcome), json!("action_taken"));
+    // Hidden content is frozen for the appeal: its author cannot edit it.
+    let frozen = app
+        .call(
+            Method::PATCH,
+            &post_path,
+            Some(&author),
+            Some(json!({"body": "Je n'ai rien dit"})),
+        )
+        .await;
+    assert_problem(frozen, StatusCode::FORBIDDEN, "content_hidden").await;
 
     // Hiding applies to posts and comments only; the platform removes the urgent post.
     let member_report: Uuid = serde_json::from_value(about_member["id"].clone()).unwrap();
@@ -260,8 +270,9 @@ async fn reports_reach_their_queue_and_a_decision_hides_content_from_all_but_its
         Some(&group_mod),
     )
     .await;
+    // The removal answered an urgent report: platform moderators only, not in the group's log.
     let actions: Vec<Value> = log.items.iter().map(|e| json!(e.action)).collect();
-    assert_eq!(actions, [json!("remove"), json!("hide")]);
+    assert_eq!(actions, [json!("hide")]);
     let log: Page<ModerationLogEntry> = get(&app, "/api/v1/moderation/log", Some(&platform)).await;
     assert_eq!(log.items.len(), 3);
     let notices: Page<ModerationNotice> =
@@ -594,6 +605,33 @@ async fn suspensions_end_sessions_refuse_logins_go_down_the_roles_and_are_lifted
         .await;
     assert_eq!(refresh.status(), StatusCode::UNAUTHORIZED);
 
+    // A ban, then a shorter suspension: the ban holds.
+    for (action, days) in [("ban", None), ("suspend", Some(1))] {
+        let (status, filed) = report(&app, &reader, "member", troll.id, "harassment").await;
+        assert_eq!(status, StatusCode::CREATED);
+        let mut body = json!({"action": action, "reason": "Récidive"});
+        if let Some(days) = days {
+            body["duration_days"] = json!(days);
+        }
+        let response = app
+            .call(
+                Method::POST,
+                &format!(
+                    "/api/v1/moderation/reports/{}/decision",
+                    filed["id"].as_str().unwrap()
+                ),
+                Some(&moderator),
+                Some(body),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+    let banned = app.count(&format!(
+        "SELECT COUNT(*) AS n FROM members WHERE id = '{}' AND suspended_until > '9000-01-01'",
+        troll.id
+    ));
+    assert_eq!(banned, 1, "a one-day suspension does not cut a ban short");
+
     // Sanctions go down the roles: a moderator does not ban an admin.
     let (_, filed) = report(&app, &reader, "member", admin.id, "spam").await;
     let about_admin: Uuid = serde_json::from_value(filed["id"].clone()).unwrap();
@@ -638,7 +676,7 @@ async fn suspensions_end_sessions_refuse_logins_go_down_the_roles_and_are_lifted
         .iter()
         .filter_map(|n| n["action"].as_str())
         .collect();
-    assert_eq!(actions, ["reinstate", "suspend"]);
+    assert_eq!(actions, ["reinstate", "suspend", "ban", "suspend"]);
 }
 
 #[actix_web::test]
@@ -687,4 +725,74 @@ async fn a_group_bans_from_its_queue_and_does_not_suspend() {
         .call(Method::GET, "/api/v1/members/me", Some(&troll), None)
         .await;
     assert_eq!(me.status(), StatusCode::OK);
+}
+
+#[actix_web::test]
+async fn reports_keep_what_was_said_become_urgent_skip_their_subject_and_are_rate_limited() {
+    let app = spawn_app().await;
+    let owner = app.member("Owner", "caregiver").await;
+    let author = app.member("Auteur", "patient").await;
+    let reader = app.member("Lectrice", "patient").await;
+    let group = app
+        .create_group(&owner, "Entraide", "public", "everyone")
+        .await;
+    for who in [&author, &reader] {
+        join(&app, &group, who).await;
+    }
+    let insult = post(&app, &group, &author, "Tu es une idiote").await;
+    let (status, first) = report(&app, &reader, "post", insult.id, "harassment").await;
+    assert_eq!(status, StatusCode::CREATED);
+    // The author edits it before a decision: moderators see both.
+    app.ok_json(
+        Method::PATCH,
+        &format!("/api/v1/posts/{}", insult.id),
+        Some(&author),
+        Some(json!({"body": "Bonne journée"})),
+    )
+    .await;
+    let group_queue = format!("/api/v1/moderation/reports?group_id={}", group.id);
+    let page: Page<QueuedReport> = get(&app, &group_queue, Some(&owner)).await;
+    assert_eq!(
+        page.items[0].target.excerpt.as_deref(),
+        Some("Bonne journée")
+    );
+    assert_eq!(
+        page.items[0].target.reported_excerpt.as_deref(),
+        Some("Tu es une idiote")
+    );
+    // Reported again as urgent: the same report, now urgent, in the platform queue.
+    let (status, again) = report(&app, &reader, "post", insult.id, "self_harm").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(again["id"], first["id"]);
+    assert_eq!(again["urgent"], json!(true));
+    let page: Page<QueuedReport> = get(&app, &group_queue, Some(&owner)).await;
+    assert!(page.items.is_empty());
+
+    // A moderator never sees reports about themselves in their queue.
+    let own = post(&app, &group, &owner, "Règles du groupe").await;
+    report(&app, &reader, "post", own.id, "spam").await;
+    let page: Page<QueuedReport> = get(&app, &group_queue, Some(&owner)).await;
+    assert!(
+        page.items.is_empty(),
+        "the owner does not see the report about them"
+    );
+
+    // At most 30 reports an hour per member.
+    let mut targets = Vec::new();
+    for n in 0..29 {
+        targets.push(
+            post(&app, &group, &author, &format!("Message {n}"))
+                .await
+                .id,
+        );
+    }
+    for (n, target) in targets.iter().enumerate() {
+        let (status, _) = report(&app, &reader, "post", *target, "spam").await;
+        let expected = if n < 28 {
+            StatusCode::CREATED
+        } else {
+            StatusCode::TOO_MANY_REQUESTS
+        };
+        assert_eq!(status, expected, "report {n}");
+    }
 }

@@ -40,14 +40,24 @@ fn require_sanction(
                 members::find_profile(conn, target)?.map_or(PlatformRole::Member, |p| p.role);
             Ok(can_sanction(actor.id, actor.role, target, role)?)
         }
-        Queue::Group(_) if actor.role >= PlatformRole::Moderator => Ok(()),
         Queue::Group(group) => {
-            let actor_membership = groups::membership(conn, group, actor.id)?;
             let target_membership =
                 groups::membership(conn, group, target)?.unwrap_or(Membership {
                     role: GroupRole::Member,
                     status: MembershipStatus::Pending,
                 });
+            if actor.role >= PlatformRole::Moderator {
+                // Platform moderators ban from any group, but never its owners, nor anyone
+                // their platform role does not reach.
+                let role =
+                    members::find_profile(conn, target)?.map_or(PlatformRole::Member, |p| p.role);
+                can_sanction(actor.id, actor.role, target, role)?;
+                if target_membership.role == GroupRole::Owner {
+                    return Err(ApiError::Forbidden);
+                }
+                return Ok(());
+            }
+            let actor_membership = groups::membership(conn, group, actor.id)?;
             Ok(can_remove(
                 actor.id,
                 actor_membership,
@@ -102,7 +112,10 @@ pub async fn decide_report(
     let entry = db::write(&state, move |conn| {
         let report = moderation::find(conn, id)?.ok_or(ApiError::NotFound)?;
         // Who may not work on the report's queue learns nothing of it.
-        require_moderator(conn, &member, report.queue()).map_err(|_| ApiError::NotFound)?;
+        require_moderator(conn, &member, report.queue()).map_err(|e| match e {
+            ApiError::Forbidden | ApiError::Refused { .. } => ApiError::NotFound,
+            other => other,
+        })?;
         moderation::lock_target(conn, report.target_kind, &report.target_id)?;
         // Read again under the lock: another moderator may have decided it meanwhile.
         let report = moderation::find(conn, id)?.ok_or(ApiError::NotFound)?;

@@ -5,7 +5,7 @@ use entraide_domain::moderation::{can_report, parse_note};
 use entraide_openapi::moderation::{ModerationNotice, MyReport, NewReportRequest};
 use entraide_openapi::pagination::{Page, PageQuery};
 use entraide_openapi::problem as p;
-use entraide_persistence::moderation::{self, LogScope, NewReport};
+use entraide_persistence::moderation::{self, LogScope, NewReport, REPORTS_PER_HOUR};
 
 use crate::access::moderation::reportable;
 use crate::convert::moderation::{my_report, notice, reason_from_wire, target_from_wire};
@@ -23,7 +23,9 @@ use crate::state::AppState;
 /// else, and every `self_harm` or `minor_at_risk` report, to platform moderators — those two
 /// first in their queue. Reporting the same thing again while your report waits answers 200
 /// with it (nothing new is stored); a new report is 201. You cannot report yourself or what
-/// you wrote (403 `self_report`). The author is never told who reported.
+/// you wrote (403 `self_report`). The author is never told who reported. Reporting the same
+/// thing again as `self_harm` or `minor_at_risk` makes the waiting report urgent. At most 30
+/// reports an hour (429).
 #[utoipa::path(
     tag = "moderation",
     security(("bearer" = [])),
@@ -31,7 +33,7 @@ use crate::state::AppState;
     responses(
         (status = 201, description = "Reported", body = MyReport),
         (status = 200, description = "Already reported, waiting for a decision", body = MyReport),
-        p::WriteErrors,
+        p::WriteErrors, p::TooManyRequests,
     )
 )]
 #[post("/reports")]
@@ -49,6 +51,13 @@ pub async fn file_report(
     };
     let target = request.target_id;
     let (report, created) = db::write(&state, move |conn| {
+        let now = Utc::now();
+        let hour_ago = now - chrono::TimeDelta::hours(1);
+        if moderation::filed_since(conn, member.id, hour_ago)? >= REPORTS_PER_HOUR {
+            return Err(ApiError::RateLimited {
+                retry_after_secs: 600,
+            });
+        }
         let reported = reportable(conn, &member, kind, target)?;
         can_report(member.id, reported.author)?;
         let new = NewReport {
@@ -59,8 +68,9 @@ pub async fn file_report(
             group: reported.group,
             reason,
             note,
+            excerpt: reported.text.as_deref().map(moderation::excerpt_of),
         };
-        Ok(moderation::file(conn, &new, Utc::now())?)
+        Ok(moderation::file(conn, &new, now)?)
     })
     .await?;
     let item = my_report(report)?;

@@ -61,7 +61,7 @@ pub async fn read_queue(
     let fetch = page.fetch();
     let items = db::read(&state, move |conn| {
         require_moderator(conn, &member, queue)?;
-        let reports = moderation::queue(conn, queue, after, fetch)?;
+        let reports = moderation::queue(conn, queue, member.id, after, fetch)?;
         queue_items(conn, reports)
     })
     .await?;

@@ -5,7 +5,7 @@ use entraide_domain::moderation::TargetKind;
 use entraide_domain::post::{Body, MAX_COMMENT_DEPTH, can_delete, can_edit};
 use entraide_openapi::pagination::{Page, PageQuery};
 use entraide_openapi::posts::{CommentItem, EditCommentRequest, NewCommentRequest};
-use entraide_openapi::problem as p;
+use entraide_openapi::problem::{self as p, ProblemCode};
 use entraide_persistence::moderation::flag_distress;
 use entraide_persistence::{DbConnection, comments, groups};
 use uuid::Uuid;
@@ -95,6 +95,7 @@ pub async fn create_comment(
                 &target,
                 member.id,
                 post.group_id,
+                body.source(),
                 Utc::now(),
             )?;
         }
@@ -206,6 +207,9 @@ pub async fn update_comment(
             .filter(|c| !c.deleted)
             .ok_or(ApiError::NotFound)?;
         can_edit(member.id, comment.author_id)?;
+        if comment.hidden {
+            return Err(ApiError::refused(ProblemCode::ContentHidden));
+        }
         comments::update_body(conn, id, &body, Utc::now())?;
         if distressed {
             let group = readable_post(conn, reader, comment.post_id)?.group_id;
@@ -215,6 +219,7 @@ pub async fn update_comment(
                 &id.to_string(),
                 member.id,
                 group,
+                body.source(),
                 Utc::now(),
             )?;
         }

@@ -63,6 +63,7 @@ pub async fn create_group_post(
                 &post.id.to_string(),
                 member.id,
                 Some(group_id),
+                draft.body.source(),
                 Utc::now(),
             )?;
         }
@@ -112,6 +113,7 @@ pub async fn create_wall_post(
                 &post.id.to_string(),
                 member.id,
                 None,
+                draft.body.source(),
                 Utc::now(),
             )?;
         }

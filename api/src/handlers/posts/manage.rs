@@ -6,7 +6,7 @@ use entraide_domain::ids::PostId;
 use entraide_domain::moderation::TargetKind;
 use entraide_domain::post::{Body, ContentWarning, can_delete, can_edit};
 use entraide_openapi::posts::{EditRequest, PostItem};
-use entraide_openapi::problem as p;
+use entraide_openapi::problem::{self as p, ProblemCode};
 use entraide_persistence::moderation::flag_distress;
 use entraide_persistence::{groups, posts};
 use uuid::Uuid;
@@ -58,6 +58,9 @@ pub async fn update_post(
             return Err(ApiError::NotFound);
         }
         can_edit(member.id, post.author_id)?;
+        if post.hidden {
+            return Err(ApiError::refused(ProblemCode::ContentHidden));
+        }
         let warning = warning.as_ref().map(Option::as_ref);
         posts::update_body(conn, id, &body, warning, Utc::now())?;
         if distressed {
@@ -67,6 +70,7 @@ pub async fn update_post(
                 &id.to_string(),
                 member.id,
                 post.group_id,
+                body.source(),
                 Utc::now(),
             )?;
         }
