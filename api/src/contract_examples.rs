@@ -234,6 +234,7 @@ fn examples_read_back_as_their_types() {
         moderation::QueuedReport,
         moderation::ModerationLogEntry,
         moderation::ModerationNotice,
+        moderation::AdminAuditEntry,
         associations::Association,
         associations::AssociationJoinResult,
         associations::AssociationMember,

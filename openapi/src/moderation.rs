@@ -263,3 +263,37 @@ pub struct SafetyNotice {
     pub message: String,
     pub helplines: Vec<HelplineItem>,
 }
+
+/// What a platform admin or moderator did to a member's rights or standing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AdminAuditAction {
+    RoleChanged,
+    EditorGranted,
+    EditorRevoked,
+    ResearcherGranted,
+    ResearcherRevoked,
+    KindChangeApproved,
+}
+
+/// One entry of the administration audit log. Moderation decisions and sanctions are in the
+/// moderation log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01939a4e-abcd-7cc3-9a51-3c1f0e2b6d11",
+    "actor": {"id": "01939a4e-1113-7cc3-9a51-3c1f0e2b6d11", "pseudonym": "Sacha", "kind": "professional"},
+    "action": "role_changed",
+    "member": {"id": "01939a4e-1112-7cc3-9a51-3c1f0e2b6d11", "pseudonym": "Camille", "kind": "caregiver"},
+    "detail": "member -> moderator",
+    "at": "2026-12-05T10:00:00Z"
+}))]
+pub struct AdminAuditEntry {
+    pub id: Uuid,
+    /// `null` once their account is erased.
+    pub actor: Option<MemberSummary>,
+    pub action: AdminAuditAction,
+    /// `null` once their account is erased.
+    pub member: Option<MemberSummary>,
+    pub detail: String,
+    pub at: DateTime<Utc>,
+}

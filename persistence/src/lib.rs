@@ -7,6 +7,7 @@
 #[macro_use]
 mod visibility;
 
+pub mod admin_audit;
 pub mod announcements;
 pub mod associations;
 pub mod blocks;

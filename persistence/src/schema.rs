@@ -728,3 +728,14 @@ diesel::table! {
 }
 
 diesel::allow_tables_to_appear_in_same_query!(reports, moderation_actions);
+
+diesel::table! {
+    admin_audit (id) {
+        id -> Text,
+        actor_id -> Nullable<Text>,
+        action -> Text,
+        member_id -> Nullable<Text>,
+        detail -> Text,
+        at -> Timestamp,
+    }
+}

@@ -94,6 +94,30 @@ pub(crate) fn reportable(
     }
 }
 
+/// A post hidden by moderators, for those who moderate where it lives (platform moderators,
+/// and its group's owners and moderators): they read it by id, for an appeal. `None` for
+/// anything else (the caller answers 404).
+pub(crate) fn hidden_post_for_moderator(
+    conn: &mut DbConnection,
+    actor: &AuthMember,
+    id: entraide_domain::ids::PostId,
+) -> Result<Option<entraide_domain::post::Post>, ApiError> {
+    let Some(post) = posts::find_any(conn, id)?.filter(|p| p.hidden && !p.deleted) else {
+        return Ok(None);
+    };
+    let queue = match post.group_id {
+        Some(group) => Queue::Group(group),
+        None => Queue::Platform,
+    };
+    let membership = match post.group_id {
+        Some(group) => groups::membership(conn, group, actor.id)?,
+        None => None,
+    };
+    Ok(can_moderate_queue(actor.role, queue, membership)
+        .is_ok()
+        .then_some(post))
+}
+
 /// 403 unless `actor` works on `queue` (platform moderators on every queue, a group's owners
 /// and moderators on theirs); a group queue of a group that does not exist is 404.
 pub(crate) fn require_moderator(

@@ -943,7 +943,8 @@ fn path_value(op: &str, path: &str, param: &str, fx: &Fixtures) -> String {
 }
 
 /// Operations without a JSON body (their input is their path and query).
-const NO_BODY: [&str; 94] = [
+const NO_BODY: [&str; 95] = [
+    "read_admin_audit",
     "list_my_reports",
     "list_my_notices",
     "read_queue",

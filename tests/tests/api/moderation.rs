@@ -63,7 +63,7 @@ async fn report(
 async fn decide(app: &TestApp, who: &Member, report: Uuid, action: &str) -> reqwest::Response {
     app.call(
         Method::POST,
-        &format!("/api/v1/moderation/reports/{report}/decision"),
+        &format!("/api/v1/moderation/reports/{report}/actions"),
         Some(who),
         Some(json!({"action": action, "reason": "Conseil médical dangereux"})),
     )
@@ -130,7 +130,7 @@ async fn reports_reach_their_queue_and_a_decision_hides_content_from_all_but_its
 
     // The group's queue holds its content, not the urgent report; the platform queue holds the
     // urgent report first, then what lives outside groups. Nobody sees who reported.
-    let group_queue = format!("/api/v1/moderation/reports?group_id={}", group.id);
+    let group_queue = format!("/api/v1/moderation/queue?group_id={}", group.id);
     let page: Page<QueuedReport> = get(&app, &group_queue, Some(&group_mod)).await;
     let ids: Vec<Uuid> = page.items.iter().map(|r| r.id).collect();
     assert_eq!(
@@ -153,14 +153,14 @@ async fn reports_reach_their_queue_and_a_decision_hides_content_from_all_but_its
         !raw.contains(&reader.id.to_string()),
         "the reporter is never shown: {raw}"
     );
-    let page: Page<QueuedReport> = get(&app, "/api/v1/moderation/reports", Some(&platform)).await;
+    let page: Page<QueuedReport> = get(&app, "/api/v1/moderation/queue", Some(&platform)).await;
     let ids: Vec<Value> = page.items.iter().map(|r| json!(r.id)).collect();
     assert_eq!(ids, [urgent["id"].clone(), about_member["id"].clone()]);
     assert!(page.items[0].urgent);
     // Members and group moderators do not read the platform queue; members not a group's.
     for (who, path) in [
-        (&group_mod, "/api/v1/moderation/reports"),
-        (&reader, "/api/v1/moderation/reports"),
+        (&group_mod, "/api/v1/moderation/queue"),
+        (&reader, "/api/v1/moderation/queue"),
         (&reader, group_queue.as_str()),
         (&author, "/api/v1/moderation/log"),
     ] {
@@ -181,7 +181,7 @@ async fn reports_reach_their_queue_and_a_decision_hides_content_from_all_but_its
     let again = decide(&app, &group_mod, first_id, "remove").await;
     assert_problem(again, StatusCode::CONFLICT, "report_closed").await;
     let post_path = format!("/api/v1/posts/{}", misinformation.id);
-    for who in [Some(&reader), Some(&owner), None] {
+    for who in [Some(&reader), None] {
         let response = app.call(Method::GET, &post_path, who, None).await;
         assert_problem(response, StatusCode::NOT_FOUND, "not_found").await;
         let feed: Page<PostItem> =
@@ -206,6 +206,12 @@ async fn reports_reach_their_queue_and_a_decision_hides_content_from_all_but_its
     assert_eq!(search["items"], json!([]), "{search}");
     let mine: PostItem = get(&app, &post_path, Some(&author)).await;
     assert!(mine.hidden);
+    // Those who moderate it still read it by id, for an appeal.
+    for moderator in [&group_mod, &platform] {
+        let seen: PostItem = get(&app, &post_path, Some(moderator)).await;
+        assert!(seen.hidden);
+        assert_eq!(seen.body, "Arrêtez la lévothyroxine, c'est du poison.");
+    }
     // The author is told what and why; the reporter sees the outcome.
     let notices: Page<ModerationNotice> =
         get(&app, "/api/v1/members/me/moderation", Some(&author)).await;
@@ -378,7 +384,7 @@ async fn hidden_comments_leave_threads_and_bad_reports_store_nothing() {
     let response = app
         .call(
             Method::POST,
-            &format!("/api/v1/moderation/reports/{id}/decision"),
+            &format!("/api/v1/moderation/reports/{id}/actions"),
             Some(&owner),
             Some(json!({"action": "dismiss", "reason": "ok"})),
         )
@@ -446,14 +452,14 @@ async fn distress_is_published_answered_with_helplines_and_queued_first_for_the_
     assert_eq!(seen["body"], distress["body"]);
     assert!(seen.get("safety").is_none());
     // Queued urgent for platform moderators, with no reporter; not in the group's queue.
-    let queue: Page<QueuedReport> = get(&app, "/api/v1/moderation/reports", Some(&platform)).await;
+    let queue: Page<QueuedReport> = get(&app, "/api/v1/moderation/queue", Some(&platform)).await;
     assert_eq!(queue.items.len(), 1);
     assert!(queue.items[0].urgent);
     assert_eq!(queue.items[0].target.id, post_id);
     assert_eq!(json!(queue.items[0].reason), json!("self_harm"));
     let group_queue: Page<QueuedReport> = get(
         &app,
-        &format!("/api/v1/moderation/reports?group_id={}", group.id),
+        &format!("/api/v1/moderation/queue?group_id={}", group.id),
         Some(&owner),
     )
     .await;
@@ -535,7 +541,7 @@ async fn suspensions_end_sessions_refuse_logins_go_down_the_roles_and_are_lifted
 
     let (_, filed) = report(&app, &reader, "member", troll.id, "harassment").await;
     let id: Uuid = serde_json::from_value(filed["id"].clone()).unwrap();
-    let path = format!("/api/v1/moderation/reports/{id}/decision");
+    let path = format!("/api/v1/moderation/reports/{id}/actions");
     for (body, field) in [
         (
             json!({"action": "suspend", "reason": "Insultes répétées"}),
@@ -617,7 +623,7 @@ async fn suspensions_end_sessions_refuse_logins_go_down_the_roles_and_are_lifted
             .call(
                 Method::POST,
                 &format!(
-                    "/api/v1/moderation/reports/{}/decision",
+                    "/api/v1/moderation/reports/{}/actions",
                     filed["id"].as_str().unwrap()
                 ),
                 Some(&moderator),
@@ -677,6 +683,20 @@ async fn suspensions_end_sessions_refuse_logins_go_down_the_roles_and_are_lifted
         .filter_map(|n| n["action"].as_str())
         .collect();
     assert_eq!(actions, ["reinstate", "suspend", "ban", "suspend"]);
+
+    // Naming the moderator is in the administration audit log, for platform admins only.
+    let audit = app
+        .ok_json(Method::GET, "/api/v1/admin/audit", Some(&admin), None)
+        .await;
+    let entry = &audit["items"][0];
+    assert_eq!(entry["action"], json!("role_changed"));
+    assert_eq!(entry["detail"], json!("member -> moderator"));
+    assert_eq!(entry["actor"]["id"], json!(admin.id));
+    assert_eq!(entry["member"]["id"], json!(moderator.id));
+    let refused = app
+        .call(Method::GET, "/api/v1/admin/audit", Some(&moderator), None)
+        .await;
+    assert_problem(refused, StatusCode::FORBIDDEN, "forbidden").await;
 }
 
 #[actix_web::test]
@@ -697,7 +717,7 @@ async fn a_group_bans_from_its_queue_and_does_not_suspend() {
     let response = app
         .call(
             Method::POST,
-            &format!("/api/v1/moderation/reports/{id}/decision"),
+            &format!("/api/v1/moderation/reports/{id}/actions"),
             Some(&owner),
             Some(json!({"action": "suspend", "reason": "Spam", "duration_days": 3})),
         )
@@ -750,7 +770,7 @@ async fn reports_keep_what_was_said_become_urgent_skip_their_subject_and_are_rat
         Some(json!({"body": "Bonne journée"})),
     )
     .await;
-    let group_queue = format!("/api/v1/moderation/reports?group_id={}", group.id);
+    let group_queue = format!("/api/v1/moderation/queue?group_id={}", group.id);
     let page: Page<QueuedReport> = get(&app, &group_queue, Some(&owner)).await;
     assert_eq!(
         page.items[0].target.excerpt.as_deref(),

@@ -4,6 +4,7 @@ use entraide_domain::ids::{AssociationId, MemberId};
 use entraide_domain::rights::{Right, can_withdraw};
 use entraide_openapi::places::{EditorGrant, GrantEditorRequest};
 use entraide_openapi::problem as p;
+use entraide_persistence::admin_audit::{self, AdminAction};
 use entraide_persistence::{members, places};
 use uuid::Uuid;
 
@@ -46,8 +47,20 @@ pub async fn grant_editor(
     db::write(&state, move |conn| {
         members::find_profile(conn, target)?.ok_or(ApiError::NotFound)?;
         rights::require_confer(conn, actor, Some(target), Right::Editor, association)?;
-        places::grant_editor(conn, target, association, actor.id, Utc::now())?;
-        Ok(())
+        let now = Utc::now();
+        places::grant_editor(conn, target, association, actor.id, now)?;
+        let detail = match association {
+            Some(association) => format!("for association {association}"),
+            None => "platform".to_owned(),
+        };
+        Ok(admin_audit::record(
+            conn,
+            actor.id,
+            AdminAction::EditorGranted,
+            target,
+            &detail,
+            now,
+        )?)
     })
     .await?;
     Ok(web::Json(EditorGrant {
@@ -80,7 +93,15 @@ pub async fn revoke_editor(
         let authority = rights::authority(conn, grant, actor.id, None)?;
         can_withdraw(actor.role, authority)?;
         places::revoke_editor(conn, target)?;
-        Ok(())
+        let action = AdminAction::EditorRevoked;
+        Ok(admin_audit::record(
+            conn,
+            actor.id,
+            action,
+            target,
+            "",
+            Utc::now(),
+        )?)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

@@ -4,6 +4,7 @@ use entraide_domain::ids::MemberId;
 use entraide_domain::rights::can_approve_kind_change;
 use entraide_openapi::members::ApprovedKindChange;
 use entraide_openapi::problem as p;
+use entraide_persistence::admin_audit::{self, AdminAction};
 use entraide_persistence::kind_changes;
 use uuid::Uuid;
 
@@ -42,6 +43,9 @@ pub async fn approve_kind_change(
         let change = kind_changes::pending(conn, member)?.ok_or(ApiError::NotFound)?;
         let kind =
             kind_changes::apply(conn, member, now, Some(actor.id))?.ok_or(ApiError::NotFound)?;
+        let detail = format!("{} -> {}", change.from.as_str(), kind.as_str());
+        let action = AdminAction::KindChangeApproved;
+        admin_audit::record(conn, actor.id, action, member, &detail, now)?;
         Ok((change, kind))
     })
     .await?;

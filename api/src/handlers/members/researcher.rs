@@ -3,6 +3,7 @@ use chrono::Utc;
 use entraide_domain::ids::MemberId;
 use entraide_domain::rights::{Authority, Right, can_withdraw};
 use entraide_openapi::problem as p;
+use entraide_persistence::admin_audit::{self, AdminAction};
 use entraide_persistence::{members, researchers};
 use uuid::Uuid;
 
@@ -36,8 +37,12 @@ pub async fn grant_researcher(
     db::write(&state, move |conn| {
         members::find_profile(conn, target)?.ok_or(ApiError::NotFound)?;
         rights::require_confer(conn, actor, Some(target), Right::Researcher, None)?;
-        researchers::grant(conn, target, Some(actor.id), Utc::now())?;
-        Ok(())
+        let now = Utc::now();
+        researchers::grant(conn, target, Some(actor.id), now)?;
+        let action = AdminAction::ResearcherGranted;
+        Ok(admin_audit::record(
+            conn, actor.id, action, target, "", now,
+        )?)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -68,7 +73,15 @@ pub async fn revoke_researcher(
         if !researchers::revoke(conn, target)? {
             return Err(ApiError::NotFound);
         }
-        Ok(())
+        let action = AdminAction::ResearcherRevoked;
+        Ok(admin_audit::record(
+            conn,
+            actor.id,
+            action,
+            target,
+            "",
+            Utc::now(),
+        )?)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

@@ -4,6 +4,7 @@ use entraide_domain::ids::MemberId;
 use entraide_domain::rights::{Authority, Right, can_confer};
 use entraide_openapi::members::{MemberRole, RoleChange};
 use entraide_openapi::problem as p;
+use entraide_persistence::admin_audit::{self, AdminAction};
 use entraide_persistence::members;
 use uuid::Uuid;
 
@@ -48,7 +49,20 @@ pub async fn set_member_role(
     )
     .map_err(ApiError::from)?;
     db::write(&state, move |conn| {
-        Ok(members::set_role(conn, target, role, Utc::now())?)
+        let now = Utc::now();
+        let before = members::find_profile(conn, target)?
+            .ok_or(ApiError::NotFound)?
+            .role;
+        members::set_role(conn, target, role, now)?;
+        let detail = format!("{} -> {}", before.as_str(), role.as_str());
+        Ok(admin_audit::record(
+            conn,
+            actor.id,
+            AdminAction::RoleChanged,
+            target,
+            &detail,
+            now,
+        )?)
     })
     .await?;
     Ok(web::Json(MemberRole {

@@ -91,7 +91,7 @@ fn require_sanction(
         p::WriteErrors,
     )
 )]
-#[post("/moderation/reports/{id}/decision")]
+#[post("/moderation/reports/{id}/actions")]
 pub async fn decide_report(
     state: web::Data<AppState>,
     member: AuthMember,

@@ -45,7 +45,7 @@ struct QueueCursor {
         p::ListErrors, p::Forbidden, p::NotFound,
     )
 )]
-#[get("/moderation/reports")]
+#[get("/moderation/queue")]
 pub async fn read_queue(
     state: web::Data<AppState>,
     member: AuthMember,

@@ -11,7 +11,7 @@ use entraide_persistence::posts::{self, Scope};
 use uuid::Uuid;
 
 use crate::access::groups::require_readable;
-use crate::access::posts::readable_post;
+use crate::access::moderation::hidden_post_for_moderator;
 use crate::db;
 use crate::error::ApiError;
 use crate::extractors::{AuthMember, MaybeMember};
@@ -196,8 +196,17 @@ pub async fn get_post(
     let id = PostId::from_uuid(path.into_inner());
     let who = reader.reader();
     let viewer = reader.0.map(|m| m.id);
+    let moderator = reader.0;
     let item = db::read(&state, move |conn| {
-        let post = readable_post(conn, who, id)?;
+        let post = match posts::find_readable(conn, who, id)? {
+            Some(post) => post,
+            // Hidden content stays readable, by id, to those who moderate it.
+            None => match moderator {
+                Some(actor) => hidden_post_for_moderator(conn, &actor, id)?,
+                None => None,
+            }
+            .ok_or(ApiError::NotFound)?,
+        };
         post_items(conn, viewer, vec![post])?
             .pop()
             .ok_or(ApiError::NotFound)
