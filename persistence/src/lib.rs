@@ -20,6 +20,7 @@ pub mod dialect;
 pub mod editors;
 pub mod error;
 pub mod events;
+pub mod export;
 pub mod follows;
 pub mod groups;
 pub mod kind_changes;
