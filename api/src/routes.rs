@@ -126,6 +126,7 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .service(members::role::set_member_role)
                 .service(members::kind::approve_kind_change)
                 .service(members::blocks::list_my_blocks)
+                .service(members::export::export_my_data)
                 .service(members::sessions::list_my_sessions)
                 .service(members::sessions::revoke_my_session)
                 .service(members::settings::get_my_settings)

@@ -9,6 +9,7 @@ pub mod associations;
 pub mod auth;
 pub mod conditions;
 pub mod events;
+pub mod export;
 pub mod groups;
 pub mod health;
 pub mod members;
@@ -224,6 +225,7 @@ mod schema_names {
             include_str!("auth.rs"),
             include_str!("conditions.rs"),
             include_str!("events.rs"),
+            include_str!("export.rs"),
             include_str!("groups.rs"),
             include_str!("health.rs"),
             include_str!("members.rs"),

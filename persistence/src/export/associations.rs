@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use entraide_domain::association::{AssociationMembershipStatus, AssociationRole};
 use entraide_domain::ids::{AnnouncementId, AssociationId, CampaignId, DonationId, MemberId};
 
-use super::community::{CreatedRecord, created};
+use super::community::{NamedRecord, created};
 use crate::connection::DbConnection;
 use crate::convert::{from_db_time, parse_enum, parse_id};
 use crate::error::PersistenceError;
@@ -77,7 +77,7 @@ pub fn association_memberships(
 pub fn association_follows(
     conn: &mut DbConnection,
     member: MemberId,
-) -> Result<Vec<CreatedRecord>, PersistenceError> {
+) -> Result<Vec<NamedRecord>, PersistenceError> {
     let rows = association_follows::table
         .inner_join(
             associations::table.on(associations::id.eq(association_follows::association_id)),
@@ -100,7 +100,7 @@ pub fn association_follows(
 pub fn associations_created(
     conn: &mut DbConnection,
     member: MemberId,
-) -> Result<Vec<CreatedRecord>, PersistenceError> {
+) -> Result<Vec<NamedRecord>, PersistenceError> {
     let rows = associations::table
         .filter(associations::created_by.eq(member.to_string()))
         .select((
@@ -246,7 +246,7 @@ pub fn campaigns(
 pub fn associations_verified(
     conn: &mut DbConnection,
     member: MemberId,
-) -> Result<Vec<CreatedRecord>, PersistenceError> {
+) -> Result<Vec<NamedRecord>, PersistenceError> {
     let rows = associations::table
         .filter(associations::verified_by.eq(member.to_string()))
         // Verification sets both columns together.

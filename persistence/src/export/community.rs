@@ -60,24 +60,24 @@ pub fn group_memberships(
         .collect()
 }
 
-/// Something the member created that others share (a group, an association, a committee...):
-/// its id, name and creation time; its content is the community's.
+/// Something shared the member created, followed or verified (a group, an association, a
+/// committee...): its id, its name and when; its content is the community's.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CreatedRecord {
+pub struct NamedRecord {
     pub id: uuid::Uuid,
     pub name: String,
-    pub created_at: DateTime<Utc>,
+    pub at: DateTime<Utc>,
 }
 
 pub(crate) fn created(
     rows: Vec<(String, String, NaiveDateTime)>,
-) -> Result<Vec<CreatedRecord>, PersistenceError> {
+) -> Result<Vec<NamedRecord>, PersistenceError> {
     rows.into_iter()
-        .map(|(id, name, created_at)| {
-            Ok(CreatedRecord {
+        .map(|(id, name, at)| {
+            Ok(NamedRecord {
                 id: parse_id(&id)?,
                 name,
-                created_at: from_db_time(created_at),
+                at: from_db_time(at),
             })
         })
         .collect()
@@ -87,7 +87,7 @@ pub(crate) fn created(
 pub fn groups_created(
     conn: &mut DbConnection,
     member: MemberId,
-) -> Result<Vec<CreatedRecord>, PersistenceError> {
+) -> Result<Vec<NamedRecord>, PersistenceError> {
     let rows = discussion_groups::table
         .filter(discussion_groups::created_by.eq(member.to_string()))
         .select((

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use entraide_domain::ids::{AssociationId, CommitteeId, MemberId, PlaceId, ResourceId, VersionId};
 use entraide_domain::resource::{Decision, Expertise, ResourceKind, VersionStatus};
 
-use super::community::{CreatedRecord, created};
+use super::community::{NamedRecord, created};
 use crate::connection::DbConnection;
 use crate::convert::{from_db_time, parse_enum, parse_id};
 use crate::error::PersistenceError;
@@ -128,7 +128,7 @@ pub fn committee_seats(
 pub fn committees_created(
     conn: &mut DbConnection,
     member: MemberId,
-) -> Result<Vec<CreatedRecord>, PersistenceError> {
+) -> Result<Vec<NamedRecord>, PersistenceError> {
     let rows = committees::table
         .filter(committees::created_by.eq(member.to_string()))
         .select((committees::id, committees::name, committees::created_at))

@@ -23,7 +23,7 @@ pub use associations::{
     campaigns, donations_recorded,
 };
 pub use community::{
-    CommentRecord, CreatedRecord, GroupMembershipRecord, MemberChoice, PostRecord, ReactionRecord,
+    CommentRecord, GroupMembershipRecord, MemberChoice, NamedRecord, PostRecord, ReactionRecord,
     ReactionTarget, blocking, comments, follower_count, following, group_memberships,
     groups_created, posts, reactions,
 };

@@ -923,7 +923,8 @@ fn path_value(op: &str, path: &str, param: &str, fx: &Fixtures) -> String {
 }
 
 /// Operations without a JSON body (their input is their path and query).
-const NO_BODY: [&str; 90] = [
+const NO_BODY: [&str; 91] = [
+    "export_my_data",
     "block_member",
     "unblock_member",
     "list_my_blocks",
