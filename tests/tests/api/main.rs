@@ -14,6 +14,7 @@ mod conditions;
 mod contract;
 mod errors;
 mod events;
+mod export;
 mod groups;
 mod health;
 mod hostile;
