@@ -125,8 +125,8 @@ fn the_check_sees_a_missing_example() {
 #[test]
 fn examples_read_back_as_their_types() {
     use entraide_openapi::{
-        associations, auth, conditions, events, groups, health, members, moderation, places, posts,
-        research, resources, search,
+        associations, auth, conditions, events, export, groups, health, members, moderation,
+        places, posts, research, resources, search,
     };
     use serde::de::DeserializeOwned;
 
@@ -212,6 +212,7 @@ fn examples_read_back_as_their_types() {
     answers!(
         auth::TokenResponse,
         auth::SessionItem,
+        export::MemberExport,
         members::MyProfile,
         members::MemberProfile,
         associations::MemberSettings,

@@ -21,6 +21,7 @@ macro_rules! enum_conversions {
 
 pub mod associations;
 pub mod events;
+pub mod export;
 pub mod groups;
 pub mod moderation;
 pub mod places;

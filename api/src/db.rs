@@ -7,7 +7,7 @@
 use actix_web::web;
 use entraide_persistence::DbConnection;
 use entraide_persistence::connection::PooledConnection;
-use entraide_persistence::connection::in_transaction;
+use entraide_persistence::connection::{in_read_transaction, in_transaction};
 
 use crate::error::ApiError;
 use crate::panics::contain;
@@ -23,6 +23,23 @@ where
     web::block(move || {
         let mut conn = db.reader()?;
         let result = contain(|| f(&mut conn));
+        discard_if_gone(&mut conn, &result);
+        result
+    })
+    .await?
+}
+
+/// Runs `f` on a read connection inside one read-only transaction over a single snapshot
+/// (`in_read_transaction`): a document read with many queries is consistent, as of one instant.
+pub async fn read_snapshot<T, F>(state: &AppState, f: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+{
+    let db = state.db.clone();
+    web::block(move || {
+        let mut conn = db.reader()?;
+        let result = contain(|| in_read_transaction(&mut conn, f));
         discard_if_gone(&mut conn, &result);
         result
     })

@@ -136,6 +136,7 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .service(moderation::decide::decide_report)
                 .service(moderation::decide::reinstate_member)
                 .service(moderation::audit::read_admin_audit)
+                .service(members::export::export_my_data)
                 .service(members::sessions::list_my_sessions)
                 .service(members::sessions::revoke_my_session)
                 .service(members::settings::get_my_settings)

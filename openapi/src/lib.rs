@@ -9,6 +9,7 @@ pub mod associations;
 pub mod auth;
 pub mod conditions;
 pub mod events;
+pub mod export;
 pub mod groups;
 pub mod health;
 pub mod members;
@@ -225,6 +226,7 @@ mod schema_names {
             include_str!("auth.rs"),
             include_str!("conditions.rs"),
             include_str!("events.rs"),
+            include_str!("export.rs"),
             include_str!("groups.rs"),
             include_str!("health.rs"),
             include_str!("members.rs"),

@@ -93,9 +93,20 @@ type Row = (
     NaiveDateTime,
 );
 
+/// Which entries a page shows.
+#[derive(Debug, Clone, Copy)]
+pub enum AuditScope {
+    All,
+    /// What was done to this member.
+    About(MemberId),
+    /// What this member did.
+    By(MemberId),
+}
+
 /// A page of the log, newest first.
 pub fn list(
     conn: &mut DbConnection,
+    scope: AuditScope,
     before: Option<Uuid>,
     limit: i64,
 ) -> Result<Vec<AuditEntry>, PersistenceError> {
@@ -111,6 +122,11 @@ pub fn list(
         .order(admin_audit::id.desc())
         .limit(limit)
         .into_boxed();
+    query = match scope {
+        AuditScope::All => query,
+        AuditScope::About(member) => query.filter(admin_audit::member_id.eq(member.to_string())),
+        AuditScope::By(member) => query.filter(admin_audit::actor_id.eq(member.to_string())),
+    };
     if let Some(before) = before {
         query = query.filter(admin_audit::id.lt(before.to_string()));
     }

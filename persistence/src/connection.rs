@@ -449,6 +449,42 @@ where
         })
 }
 
+/// Runs `f` in one read-only transaction that sees a single snapshot of the database, for a
+/// document assembled from many queries (the member's data export). PostgreSQL: `REPEATABLE
+/// READ, READ ONLY` — every query sees the data as of the first one, and any write is refused.
+/// SQLite: a deferred transaction, whose first read fixes the snapshot (WAL) for the rest; the
+/// caller uses a read connection. Always rolled back: nothing it did can be kept.
+pub fn in_read_transaction<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+where
+    E: From<PersistenceError>,
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+{
+    enum Outcome<T, E> {
+        Done(Result<T, E>),
+        Database(diesel::result::Error),
+    }
+    impl<T, E> From<diesel::result::Error> for Outcome<T, E> {
+        fn from(error: diesel::result::Error) -> Self {
+            Self::Database(error)
+        }
+    }
+    // The work's result rides out in the `Err` arm so that diesel rolls the transaction back.
+    let outcome = conn.transaction::<(), Outcome<T, E>, _>(|conn| {
+        if let DbConnection::Pg(pg) = conn {
+            // Must be the transaction's first statement.
+            pg.batch_execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")?;
+        }
+        Err(Outcome::Done(f(conn)))
+    });
+    match outcome {
+        Ok(()) => Err(E::from(PersistenceError::Corrupt(
+            "a read transaction ended without a result".to_owned(),
+        ))),
+        Err(Outcome::Done(result)) => result,
+        Err(Outcome::Database(error)) => Err(E::from(PersistenceError::from(error))),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -162,3 +162,63 @@ pub fn lock_key(conn: &mut crate::DbConnection, key: &str) -> Result<(), crate::
     }
     Ok(())
 }
+
+/// A column of the live schema: `(table, column)`.
+#[derive(diesel::QueryableByName, Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SchemaColumn {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub table_name: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub column_name: String,
+}
+
+/// What the live schema says about references to members: the columns under a foreign key to
+/// `members`, and every column of every table (for the names that hold member ids without a
+/// key). SQLite: `pragma_foreign_key_list` and `pragma_table_info` over `sqlite_master`;
+/// PostgreSQL: `pg_constraint` and `information_schema.columns`, in the current schema.
+pub fn schema_columns(
+    conn: &mut crate::DbConnection,
+) -> Result<(Vec<SchemaColumn>, Vec<SchemaColumn>), crate::PersistenceError> {
+    use diesel::RunQueryDsl;
+    Ok(match conn {
+        crate::DbConnection::Pg(inner) => {
+            let keys = diesel::sql_query(
+                "SELECT cl.relname::text AS table_name, att.attname::text AS column_name \
+                 FROM pg_constraint con \
+                 JOIN pg_class cl ON cl.oid = con.conrelid \
+                 JOIN pg_class ref ON ref.oid = con.confrelid \
+                 JOIN pg_attribute att ON att.attrelid = con.conrelid \
+                   AND att.attnum = ANY (con.conkey) \
+                 WHERE con.contype = 'f' AND ref.relname = 'members' \
+                   AND cl.relnamespace = current_schema()::regnamespace \
+                   AND ref.relnamespace = cl.relnamespace \
+                 ORDER BY 1, 2",
+            )
+            .load(inner)?;
+            let columns = diesel::sql_query(
+                "SELECT table_name::text AS table_name, column_name::text AS column_name \
+                 FROM information_schema.columns WHERE table_schema = current_schema() \
+                 ORDER BY 1, 2",
+            )
+            .load(inner)?;
+            (keys, columns)
+        }
+        crate::DbConnection::Sqlite(inner) => {
+            let keys = diesel::sql_query(
+                "SELECT m.name AS table_name, f.\"from\" AS column_name \
+                 FROM sqlite_master AS m JOIN pragma_foreign_key_list(m.name) AS f \
+                 WHERE m.type = 'table' AND f.\"table\" = 'members' \
+                 ORDER BY 1, 2",
+            )
+            .load(inner)?;
+            let columns = diesel::sql_query(
+                "SELECT m.name AS table_name, c.name AS column_name \
+                 FROM sqlite_master AS m JOIN pragma_table_info(m.name) AS c \
+                 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' \
+                 ORDER BY 1, 2",
+            )
+            .load(inner)?;
+            (keys, columns)
+        }
+    })
+}

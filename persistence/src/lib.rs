@@ -22,6 +22,7 @@ pub mod editors;
 pub mod erasure;
 pub mod error;
 pub mod events;
+pub mod export;
 pub mod follows;
 pub mod groups;
 pub mod kind_changes;

@@ -559,6 +559,8 @@ pub enum LogScope {
     Group(GroupId),
     /// Hides, removals and warnings about what a member wrote (what they are told).
     About(MemberId),
+    /// The decisions a moderator took.
+    By(MemberId),
 }
 
 /// A page of the moderation log, newest first.
@@ -581,6 +583,9 @@ pub fn log(
         LogScope::About(member) => query
             .filter(moderation_actions::target_author_id.eq(member.to_string()))
             .filter(moderation_actions::action.ne(Decision::Dismiss.as_str())),
+        LogScope::By(member) => {
+            query.filter(moderation_actions::moderator_id.eq(member.to_string()))
+        }
     };
     if let Some(before) = before {
         query = query.filter(moderation_actions::id.lt(before.to_string()));

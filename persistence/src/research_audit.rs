@@ -26,7 +26,7 @@ impl AuditAction {
         }
     }
 
-    fn parse(raw: &str) -> Result<Self, PersistenceError> {
+    pub(crate) fn parse(raw: &str) -> Result<Self, PersistenceError> {
         match raw {
             "export_csv" => Ok(Self::ExportCsv),
             "export_json" => Ok(Self::ExportJson),

@@ -25,6 +25,14 @@ enum_conversions!(
 );
 
 enum_conversions!(
+    status_to_wire,
+    status_from_wire,
+    EventStatus,
+    wire::EventStatus,
+    [Scheduled, Cancelled]
+);
+
+enum_conversions!(
     rsvp_to_wire,
     rsvp_from_wire,
     RsvpStatus,
@@ -115,10 +123,7 @@ pub fn event(event: Event, context: Context) -> wire::Event {
         venue: venue.as_ref().map(venue_to_wire),
         capacity,
         places_left: capacity.map(|c| i64::from(c).saturating_sub(going_count).max(0)),
-        status: match status {
-            EventStatus::Scheduled => wire::EventStatus::Scheduled,
-            EventStatus::Cancelled => wire::EventStatus::Cancelled,
-        },
+        status: status_to_wire(status),
         cancelled_at,
         rescheduled_at,
         previous_starts_at,

@@ -72,3 +72,28 @@ pub(crate) fn notice(entry: LogEntry) -> Result<wire::ModerationNotice, ApiError
         until: entry.until,
     })
 }
+
+pub(crate) fn action_to_wire(
+    action: entraide_persistence::admin_audit::AdminAction,
+) -> wire::AdminAuditAction {
+    match action {
+        entraide_persistence::admin_audit::AdminAction::RoleChanged => {
+            wire::AdminAuditAction::RoleChanged
+        }
+        entraide_persistence::admin_audit::AdminAction::EditorGranted => {
+            wire::AdminAuditAction::EditorGranted
+        }
+        entraide_persistence::admin_audit::AdminAction::EditorRevoked => {
+            wire::AdminAuditAction::EditorRevoked
+        }
+        entraide_persistence::admin_audit::AdminAction::ResearcherGranted => {
+            wire::AdminAuditAction::ResearcherGranted
+        }
+        entraide_persistence::admin_audit::AdminAction::ResearcherRevoked => {
+            wire::AdminAuditAction::ResearcherRevoked
+        }
+        entraide_persistence::admin_audit::AdminAction::KindChangeApproved => {
+            wire::AdminAuditAction::KindChangeApproved
+        }
+    }
+}

@@ -5,6 +5,7 @@
 
 pub(crate) mod announcements;
 pub(crate) mod events;
+pub(crate) mod export;
 pub(crate) mod members;
 pub(crate) mod moderation;
 pub(crate) mod posts;

@@ -353,6 +353,7 @@ fn policy() -> Vec<Row> {
         row("GET", "/api/v1/search?q=fiche", "ok ok ok ok ok ok ok ok ok ok ok ok ok"),
         row("GET", "/api/v1/search?q=fatigue", "ok ok ok ok ok ok ok ok ok ok ok ok ok"),
         // Last: rows that change the callers' own accounts.
+        row("GET", "/api/v1/members/me/export", "401 ok ok ok ok ok ok ok ok ok ok ok ok"),
         row("GET", "/api/v1/members/me/sessions", "401 ok ok ok ok ok ok ok ok ok ok ok ok"),
         row("DELETE", "/api/v1/members/me/sessions/{fresh}", "401 ok 404 404 404 404 404 404 404 404 404 404 404").fresh(Fresh::Session),
         row("GET", "/api/v1/members/me/settings", "401 ok ok ok ok ok ok ok ok ok ok ok ok"),

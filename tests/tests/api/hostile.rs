@@ -943,12 +943,13 @@ fn path_value(op: &str, path: &str, param: &str, fx: &Fixtures) -> String {
 }
 
 /// Operations without a JSON body (their input is their path and query).
-const NO_BODY: [&str; 95] = [
+const NO_BODY: [&str; 96] = [
     "read_admin_audit",
     "list_my_reports",
     "list_my_notices",
     "read_queue",
     "read_log",
+    "export_my_data",
     "block_member",
     "unblock_member",
     "list_my_blocks",

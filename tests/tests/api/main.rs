@@ -15,6 +15,7 @@ mod contract;
 mod erasure;
 mod errors;
 mod events;
+mod export;
 mod groups;
 mod health;
 mod hostile;

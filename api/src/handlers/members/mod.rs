@@ -3,6 +3,7 @@
 pub mod blocks;
 pub mod editor;
 pub mod erase;
+pub mod export;
 pub mod follows;
 pub mod get;
 pub mod kind;

@@ -1,27 +1,17 @@
 use actix_web::{get, web};
 use entraide_domain::member::PlatformRole;
-use entraide_openapi::moderation::{AdminAuditAction, AdminAuditEntry};
+use entraide_openapi::moderation::AdminAuditEntry;
 use entraide_openapi::pagination::{Page, PageQuery};
 use entraide_openapi::problem as p;
-use entraide_persistence::admin_audit::{self, AdminAction};
+use entraide_persistence::admin_audit::{self, AuditScope};
 
+use crate::convert::moderation::action_to_wire;
 use crate::db;
 use crate::error::ApiError;
 use crate::extractors::AuthMember;
 use crate::pagination::{IdCursor, PageRequest};
 use crate::state::AppState;
 use crate::views::members::authors;
-
-fn action_to_wire(action: AdminAction) -> AdminAuditAction {
-    match action {
-        AdminAction::RoleChanged => AdminAuditAction::RoleChanged,
-        AdminAction::EditorGranted => AdminAuditAction::EditorGranted,
-        AdminAction::EditorRevoked => AdminAuditAction::EditorRevoked,
-        AdminAction::ResearcherGranted => AdminAuditAction::ResearcherGranted,
-        AdminAction::ResearcherRevoked => AdminAuditAction::ResearcherRevoked,
-        AdminAction::KindChangeApproved => AdminAuditAction::KindChangeApproved,
-    }
-}
 
 /// Read the administration audit log
 ///
@@ -50,7 +40,7 @@ pub async fn read_admin_audit(
     let before = page.after.as_ref().map(IdCursor::id);
     let fetch = page.fetch();
     let items = db::read(&state, move |conn| {
-        let entries = admin_audit::list(conn, before, fetch)?;
+        let entries = admin_audit::list(conn, AuditScope::All, before, fetch)?;
         let people = authors(
             conn,
             entries.iter().flat_map(|e| [e.actor, e.member]).flatten(),
