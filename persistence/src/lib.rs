@@ -7,6 +7,7 @@
 #[macro_use]
 mod visibility;
 
+pub mod account_tokens;
 pub mod announcements;
 pub mod associations;
 pub mod blocks;
@@ -26,6 +27,7 @@ pub mod kind_changes;
 pub mod login_throttles;
 pub mod members;
 pub mod moderation;
+pub mod outbox;
 pub mod places;
 pub mod posts;
 pub mod questionnaires;

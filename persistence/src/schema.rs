@@ -30,6 +30,7 @@ diesel::table! {
         receive_announcements -> Bool,
         listed_in_member_lists -> Bool,
         pseudonym_skeleton -> Nullable<Text>,
+        email_verified_at -> Nullable<Timestamp>,
     }
 }
 
@@ -723,3 +724,29 @@ diesel::table! {
 }
 
 diesel::allow_tables_to_appear_in_same_query!(reports, moderation_actions);
+
+diesel::table! {
+    account_tokens (id) {
+        id -> Text,
+        member_id -> Text,
+        purpose -> Text,
+        token_hash -> Text,
+        new_email -> Nullable<Text>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    outbox_emails (id) {
+        id -> Text,
+        recipient -> Text,
+        subject -> Text,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(account_tokens -> members (member_id));
+diesel::allow_tables_to_appear_in_same_query!(account_tokens, members);
