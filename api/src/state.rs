@@ -13,4 +13,6 @@ pub struct AppState {
     pub settings: Settings,
     pub announcements: crate::announcement_cache::AnnouncementCache,
     pub faults: std::sync::Arc<crate::faults::Faults>,
+    /// Account mail (SMTP or the outbox), sent after the answer with `mail::send_later`.
+    pub mailer: std::sync::Arc<dyn crate::mail::Mailer>,
 }
