@@ -206,6 +206,10 @@ fn examples_read_back_as_their_types() {
         research::SubmitResponseRequest,
         moderation::NewReportRequest,
         moderation::DecisionRequest,
+        auth::VerifyEmailRequest,
+        auth::PasswordResetRequest,
+        auth::ConfirmPasswordResetRequest,
+        auth::ChangeEmailRequest,
     );
     answers!(
         auth::TokenResponse,
@@ -260,6 +264,7 @@ fn examples_read_back_as_their_types() {
         research::StudyExport,
         research::StudyAggregates,
         research::AuditEntry,
+        auth::MailAccepted,
     );
     assert!(checked >= 70, "{checked}");
 }

@@ -2,6 +2,7 @@
 
 pub mod blocks;
 pub mod editor;
+pub mod email;
 pub mod follows;
 pub mod get;
 pub mod kind;
