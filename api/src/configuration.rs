@@ -22,6 +22,23 @@ pub enum LogFormat {
     Json,
 }
 
+/// Where mail goes (`ENTRAIDE_MAILER`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MailerKind {
+    /// An SMTP server (`ENTRAIDE_SMTP_URL`).
+    Smtp,
+    /// The `outbox_emails` table and a log line: nothing is sent.
+    Outbox,
+}
+
+/// The mail transport the settings resolve to.
+#[derive(Debug, Clone)]
+pub enum MailTransport {
+    Smtp { url: SecretString, from: String },
+    Outbox { from: String },
+}
+
 #[derive(Debug, Clone, Deserialize)]
 pub struct Settings {
     /// `ENTRAIDE_BIND`: address to listen on.
@@ -59,6 +76,23 @@ pub struct Settings {
     /// `[safety]`: the crisis safety net (expressions of distress and the helplines shown).
     #[serde(default)]
     pub safety: crate::safety::SafetySettings,
+    /// `ENTRAIDE_SMTP_URL`: the SMTP server mail goes through: `smtp://host:port` (plain, for
+    /// a relay on the same host or network), `smtp://host:587?tls=required` (STARTTLS) or
+    /// `smtps://user:password@host` (TLS from the start, port 465). Unset: mail goes to the
+    /// outbox (development only, unless `ENTRAIDE_MAILER=outbox`).
+    pub smtp_url: Option<SecretString>,
+    /// `ENTRAIDE_MAIL_FROM`: the sender, `Entraide <no-reply@entraide.example.org>`. Required
+    /// with SMTP in production.
+    pub mail_from: Option<String>,
+    /// `ENTRAIDE_MAILER`: `smtp` or `outbox`; by default SMTP when `ENTRAIDE_SMTP_URL` is set,
+    /// otherwise the outbox — which production refuses unless it is asked for explicitly.
+    pub mailer: Option<MailerKind>,
+    /// `ENTRAIDE_VERIFY_EMAIL_PATH`: the client route that verification links open, after the
+    /// public URL: `{public_url}{path}?token=...` (default `/verify-email`).
+    pub verify_email_path: String,
+    /// `ENTRAIDE_RESET_PASSWORD_PATH`: the client route of password reset links (default
+    /// `/reset-password`).
+    pub reset_password_path: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -78,6 +112,10 @@ impl Settings {
     pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
     pub const DEFAULT_DATABASE_URL: &str = "sqlite://entraide.db";
     pub const MIN_JWT_SECRET_BYTES: usize = 32;
+    pub const DEFAULT_VERIFY_EMAIL_PATH: &str = "/verify-email";
+    pub const DEFAULT_RESET_PASSWORD_PATH: &str = "/reset-password";
+    /// The sender when `ENTRAIDE_MAIL_FROM` is not set (development and the outbox).
+    pub const DEFAULT_MAIL_FROM: &str = "Entraide <no-reply@localhost>";
 
     /// Loads defaults, then `file` (or `entraide.toml` in the working directory when it exists),
     /// then the environment.
@@ -91,7 +129,9 @@ impl Settings {
             .set_default("access_token_ttl_secs", 900)?
             .set_default("refresh_token_ttl_days", 30)?
             .set_default("max_body_bytes", 64 * 1024)?
-            .set_default("trust_forwarded_for", false)?;
+            .set_default("trust_forwarded_for", false)?
+            .set_default("verify_email_path", Self::DEFAULT_VERIFY_EMAIL_PATH)?
+            .set_default("reset_password_path", Self::DEFAULT_RESET_PASSWORD_PATH)?;
         builder = match file {
             Some(path) => builder.add_source(config::File::from(path).required(true)),
             None => builder.add_source(config::File::with_name("entraide").required(false)),
@@ -121,6 +161,11 @@ impl Settings {
             workers: Some(1),
             public_url: None,
             safety: crate::safety::SafetySettings::default(),
+            smtp_url: None,
+            mail_from: None,
+            mailer: None,
+            verify_email_path: Self::DEFAULT_VERIFY_EMAIL_PATH.to_owned(),
+            reset_password_path: Self::DEFAULT_RESET_PASSWORD_PATH.to_owned(),
         }
     }
 
@@ -160,12 +205,80 @@ impl Settings {
                 ));
             }
         }
+        for (name, path) in [
+            ("ENTRAIDE_VERIFY_EMAIL_PATH", &self.verify_email_path),
+            ("ENTRAIDE_RESET_PASSWORD_PATH", &self.reset_password_path),
+        ] {
+            let valid = path.starts_with('/')
+                && path
+                    .chars()
+                    .all(|c| c.is_ascii_graphic() && !matches!(c, '?' | '#' | '\\'));
+            if !valid {
+                return Err(SettingsError::Invalid(format!(
+                    "{name} must be a path starting with / (printable ASCII, no query or fragment)"
+                )));
+            }
+        }
         if self.max_body_bytes < 1024 {
             return Err(SettingsError::Invalid(
                 "max_body_bytes must be at least 1024".to_owned(),
             ));
         }
         Ok(())
+    }
+
+    /// A link mailed to a member: `{public_url}{path}?token={token}` (the token is base64url, so
+    /// it needs no escaping).
+    pub fn mail_link(&self, path: &str, token: &str) -> String {
+        format!("{}{path}?token={token}", self.public_url())
+    }
+
+    /// Where mail goes. Production refuses to keep mail in the outbox unless
+    /// `ENTRAIDE_MAILER=outbox` asks for it, and needs a real sender with SMTP.
+    pub fn mail_transport(&self) -> Result<MailTransport, SettingsError> {
+        let from = self
+            .mail_from
+            .as_deref()
+            .map(str::trim)
+            .filter(|from| !from.is_empty())
+            .map(str::to_owned);
+        let kind = match (self.mailer, &self.smtp_url) {
+            (Some(kind), _) => kind,
+            (None, Some(_)) => MailerKind::Smtp,
+            (None, None) if self.env == Environment::Production => {
+                return Err(SettingsError::Invalid(
+                    "ENTRAIDE_SMTP_URL is required in production to send account mail \
+                     (verification, password reset); set ENTRAIDE_MAILER=outbox to keep mail in \
+                     the outbox_emails table instead"
+                        .to_owned(),
+                ));
+            }
+            (None, None) => MailerKind::Outbox,
+        };
+        match kind {
+            MailerKind::Outbox => Ok(MailTransport::Outbox {
+                from: from.unwrap_or_else(|| Self::DEFAULT_MAIL_FROM.to_owned()),
+            }),
+            MailerKind::Smtp => {
+                let Some(url) = self.smtp_url.clone() else {
+                    return Err(SettingsError::Invalid(
+                        "ENTRAIDE_MAILER=smtp needs ENTRAIDE_SMTP_URL".to_owned(),
+                    ));
+                };
+                let from = match (from, self.env) {
+                    (Some(from), _) => from,
+                    (None, Environment::Development) => Self::DEFAULT_MAIL_FROM.to_owned(),
+                    (None, Environment::Production) => {
+                        return Err(SettingsError::Invalid(
+                            "ENTRAIDE_MAIL_FROM is required with SMTP in production \
+                             (e.g. \"Entraide <no-reply@entraide.example.org>\")"
+                                .to_owned(),
+                        ));
+                    }
+                };
+                Ok(MailTransport::Smtp { url, from })
+            }
+        }
     }
 
     pub fn log_format(&self) -> LogFormat {
@@ -308,6 +421,57 @@ mod tests {
         assert_eq!(settings.database_url, Settings::DEFAULT_DATABASE_URL);
         std::fs::write(&file, "env = \"staging\"\n").unwrap();
         assert!(Settings::load(Some(&file)).is_err());
+    }
+
+    #[test]
+    fn production_needs_smtp_or_an_explicit_outbox() {
+        let mut settings = Settings::with_database("sqlite://x.db", "unused");
+        assert!(matches!(
+            settings.mail_transport(),
+            Ok(MailTransport::Outbox { ref from }) if from == Settings::DEFAULT_MAIL_FROM
+        ));
+        settings.env = Environment::Production;
+        assert!(settings.mail_transport().is_err(), "no silent outbox");
+        settings.mailer = Some(MailerKind::Outbox);
+        assert!(matches!(
+            settings.mail_transport(),
+            Ok(MailTransport::Outbox { .. })
+        ));
+        settings.mailer = None;
+        settings.smtp_url = Some(SecretString::from("smtps://u:p@mail.example.org"));
+        assert!(settings.mail_transport().is_err(), "a sender is required");
+        settings.mail_from = Some("Entraide <no-reply@example.org>".to_owned());
+        assert!(matches!(
+            settings.mail_transport(),
+            Ok(MailTransport::Smtp { ref from, .. }) if from == "Entraide <no-reply@example.org>"
+        ));
+        // An explicit outbox wins over a configured server.
+        settings.mailer = Some(MailerKind::Outbox);
+        assert!(matches!(
+            settings.mail_transport(),
+            Ok(MailTransport::Outbox { .. })
+        ));
+        settings.smtp_url = None;
+        settings.mailer = Some(MailerKind::Smtp);
+        assert!(settings.mail_transport().is_err(), "smtp without a URL");
+    }
+
+    #[test]
+    fn mail_links_use_the_public_url_and_a_checked_path() {
+        let mut settings = Settings::with_database("sqlite://x.db", "unused");
+        settings.public_url = Some("https://entraide.example.org/".to_owned());
+        assert_eq!(
+            settings.mail_link(&settings.verify_email_path, "abc_-9"),
+            "https://entraide.example.org/verify-email?token=abc_-9"
+        );
+        settings.reset_password_path = "/app/#/reset".to_owned();
+        assert!(settings.check().is_err());
+        for bad in ["reset", "/a b", "/a?x=1", ""] {
+            settings.reset_password_path = bad.to_owned();
+            assert!(settings.check().is_err(), "{bad}");
+        }
+        settings.reset_password_path = "/compte/mot-de-passe".to_owned();
+        assert!(settings.check().is_ok());
     }
 
     #[test]

@@ -208,6 +208,10 @@ fn examples_read_back_as_their_types() {
         moderation::DecisionRequest,
         moderation::ReinstateRequest,
         members::EraseAccountRequest,
+        auth::VerifyEmailRequest,
+        auth::PasswordResetRequest,
+        auth::ConfirmPasswordResetRequest,
+        auth::ChangeEmailRequest,
     );
     answers!(
         auth::TokenResponse,
@@ -264,6 +268,7 @@ fn examples_read_back_as_their_types() {
         research::StudyExport,
         research::StudyAggregates,
         research::AuditEntry,
+        auth::MailAccepted,
     );
     assert!(checked >= 70, "{checked}");
 }

@@ -74,7 +74,11 @@ fn location_to_wire(location: &Location) -> wire::Location {
 
 /// The owner's own view: everything, with the visibility settings and a waiting kind change.
 pub fn my_profile(account: &Account, pending: Option<&PendingKindChange>) -> wire::MyProfile {
-    let Account { email, profile } = account;
+    let Account {
+        email,
+        email_verified,
+        profile,
+    } = account;
     let entraide_domain::profile::Profile {
         id,
         pseudonym,
@@ -91,6 +95,7 @@ pub fn my_profile(account: &Account, pending: Option<&PendingKindChange>) -> wir
     wire::MyProfile {
         id: id.as_uuid(),
         email: email.as_str().to_owned(),
+        email_verified: *email_verified,
         pseudonym: pseudonym.as_str().to_owned(),
         kind: kind_to_wire(*kind),
         role: role_to_wire(*role),

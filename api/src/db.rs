@@ -4,12 +4,15 @@
 //! gets a 500, and the connection — left inside its transaction — is discarded by the pool
 //! instead of being handed to the next request (`ConnectionManager::has_broken`).
 
+use std::sync::Arc;
+
 use actix_web::web;
-use entraide_persistence::DbConnection;
 use entraide_persistence::connection::PooledConnection;
 use entraide_persistence::connection::{in_read_transaction, in_transaction};
+use entraide_persistence::{Database, DbConnection};
 
 use crate::error::ApiError;
+use crate::faults::Faults;
 use crate::panics::contain;
 use crate::state::AppState;
 
@@ -52,14 +55,31 @@ where
     T: Send + 'static,
     F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
 {
-    let db = state.db.clone();
-    let faults = state.faults.clone();
+    transaction(state.db.clone(), Some(state.faults.clone()), f).await
+}
+
+/// Like [`write`], for work outside a request (the outbox mailer): no faults are injected.
+pub async fn write_outside_request<T, F>(db: Database, f: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+{
+    transaction(db, None, f).await
+}
+
+async fn transaction<T, F>(db: Database, faults: Option<Arc<Faults>>, f: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+{
     web::block(move || {
         let mut conn = db.writer()?;
         let result = contain(|| {
             in_transaction(&mut conn, |conn| {
                 let value = f(conn)?;
-                faults.before_commit();
+                if let Some(faults) = &faults {
+                    faults.before_commit();
+                }
                 Ok(value)
             })
         });

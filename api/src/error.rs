@@ -105,6 +105,15 @@ impl ApiError {
     pub fn conflict(code: ProblemCode) -> Self {
         Self::Conflict { code, field: None }
     }
+
+    /// 400: the token of a mailed link is unknown, expired, used or replaced — one answer for
+    /// all four, so a guess learns nothing.
+    pub fn expired_or_used_token() -> Self {
+        Self::BadRequest {
+            code: ProblemCode::ExpiredOrUsedToken,
+            detail: "ask for a new link".to_owned(),
+        }
+    }
 }
 
 impl fmt::Display for ApiError {

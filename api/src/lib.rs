@@ -24,6 +24,7 @@ pub mod faults;
 mod handlers;
 mod input;
 mod json;
+mod mail;
 mod pagination;
 mod panics;
 mod parse;

@@ -121,6 +121,12 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .service(auth::refresh::refresh)
                 .service(auth::logout::logout)
                 .service(auth::password::change_password)
+                // Account recovery and verification (issue 14).
+                .service(auth::verify::verify_email)
+                .service(auth::verify::resend_verification)
+                .service(auth::reset::request_password_reset)
+                .service(auth::reset::confirm_password_reset)
+                .service(members::email::change_my_email)
                 .service(members::me::get_my_profile)
                 .service(members::update::update_my_profile)
                 .service(members::erase::erase_my_account)

@@ -47,9 +47,11 @@ pub struct Application {
     faults: std::sync::Arc<crate::faults::Faults>,
 }
 
-/// Builds the shared state: settings checked, JWT key resolved, database connected.
+/// Builds the shared state: settings checked, JWT key resolved, mailer chosen, database
+/// connected.
 pub fn build_state(settings: Settings, database: Database) -> Result<AppState, StartupError> {
     let secret = settings.resolve_jwt_secret()?;
+    let mailer = crate::mail::from_settings(&settings, &database)?;
     Ok(AppState {
         db: database,
         jwt: JwtKeys::new(&secret, settings.access_token_ttl_secs)?,
@@ -58,6 +60,7 @@ pub fn build_state(settings: Settings, database: Database) -> Result<AppState, S
         settings,
         announcements: Default::default(),
         faults: Default::default(),
+        mailer,
     })
 }
 

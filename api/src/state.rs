@@ -14,4 +14,6 @@ pub struct AppState {
     pub announcements: crate::announcement_cache::AnnouncementCache,
     pub faults: std::sync::Arc<crate::faults::Faults>,
     pub safety: crate::safety::SafetyNet,
+    /// Account mail (SMTP or the outbox), sent after the answer with `mail::send_later`.
+    pub mailer: std::sync::Arc<dyn crate::mail::Mailer>,
 }

@@ -86,7 +86,7 @@ async fn every_write_answered_2xx_survives_a_kill_9_under_load() {
     )
     .await
     .unwrap();
-    assert_eq!(registered.status(), 201);
+    assert_eq!(registered.status(), 202);
     let login: Value = send(
         &client,
         reqwest::Method::POST,

@@ -30,6 +30,7 @@ pub mod policy;
 pub mod post;
 pub mod profile;
 pub mod questionnaire;
+pub mod recovery;
 pub mod research;
 pub mod resource;
 pub mod rights;

@@ -1,4 +1,4 @@
-//! Registration, login, token refresh and password change.
+//! Registration, login, token refresh, password change, e-mail verification and recovery.
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -110,4 +110,74 @@ pub struct SessionItem {
     pub device: Option<String>,
     /// The session this request was made with.
     pub current: bool,
+}
+
+/// What an account request that mails a link answers — the same whether or not the address has
+/// an account, so the answer never tells who is registered. What happens next arrives by
+/// e-mail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"status": "verification_sent"}))]
+pub struct MailAccepted {
+    pub status: MailStatus,
+}
+
+/// `verification_sent`: a link to verify the address was mailed to it (registration, e-mail
+/// change). `reset_requested`: a password reset link was mailed, if the address has an account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MailStatus {
+    VerificationSent,
+    ResetRequested,
+}
+
+/// The token of a verification link (`{public_url}/verify-email?token=...`).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"token": "q3xv0bW1H9m5R2cT8kYz4LpN6sDf7GhJ0aEiOuVbXwQ"}))]
+pub struct VerifyEmailRequest {
+    /// As found in the link: 43 characters of base64url. Works once, for 48 hours.
+    #[schema(min_length = 1, max_length = 128)]
+    pub token: String,
+}
+
+/// The address of an account whose password is forgotten.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"email": "camille@example.org"}))]
+pub struct PasswordResetRequest {
+    #[schema(example = "camille@example.org", format = "email", max_length = 254)]
+    pub email: String,
+}
+
+/// A new password, with the token of a reset link (`{public_url}/reset-password?token=...`).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "token": "q3xv0bW1H9m5R2cT8kYz4LpN6sDf7GhJ0aEiOuVbXwQ",
+    "new_password": "un ciel de traîne sur Brest"
+}))]
+pub struct ConfirmPasswordResetRequest {
+    /// As found in the link: works once, for 1 hour.
+    #[schema(min_length = 1, max_length = 128)]
+    pub token: String,
+    /// The same rules as at registration: at least 10 characters and hard to guess.
+    #[schema(min_length = 10, max_length = 256)]
+    pub new_password: String,
+}
+
+/// A new address for your account, confirmed with your current password. It replaces the
+/// current one when the link mailed to it is used.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "new_email": "camille.l@example.net",
+    "password": "lanterne verte sous la pluie"
+}))]
+pub struct ChangeEmailRequest {
+    /// Normalised (trimmed, lower-cased); must differ from the current address.
+    #[schema(example = "camille.l@example.net", format = "email", max_length = 254)]
+    pub new_email: String,
+    /// Your current password.
+    #[schema(example = "lanterne verte sous la pluie", min_length = 1)]
+    pub password: String,
 }

@@ -29,6 +29,7 @@ use crate::resources::{Decision, Expertise, ResourceKind, VersionStatus};
         "profile": {
             "id": "01939a4e-1111-7cc3-9a51-3c1f0e2b6d11",
             "email": "camille@example.org",
+            "email_verified": true,
             "pseudonym": "Camille",
             "kind": "caregiver",
             "role": "member",

@@ -111,6 +111,7 @@ pub struct ProfileVisibilityChanges {
 #[schema(example = json!({
     "id": "01939a4e-1111-7cc3-9a51-3c1f0e2b6d11",
     "email": "camille@example.org",
+    "email_verified": true,
     "pseudonym": "Camille",
     "kind": "caregiver",
     "role": "member",
@@ -141,6 +142,10 @@ pub struct MyProfile {
     /// Private: shown to you only.
     #[schema(example = "camille@example.org")]
     pub email: String,
+    /// Whether you used the verification link mailed to `email` (or a password reset link sent
+    /// there). Logging in does not need it; ask for a new link with
+    /// `POST /api/v1/auth/verify-email/resend`.
+    pub email_verified: bool,
     pub pseudonym: String,
     pub kind: MemberKind,
     pub role: PlatformRole,

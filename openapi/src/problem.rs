@@ -121,6 +121,8 @@ problem_codes! {
     MissingSignature = "missing_signature", 400, "The webhook signature headers are missing", "Les en-têtes de signature du webhook sont absents";
     /// Webhook signature headers that are not a timestamp and a hex HMAC.
     MalformedSignature = "malformed_signature", 400, "The webhook signature headers are malformed", "Les en-têtes de signature du webhook sont mal formés";
+    /// The token of a mailed link (e-mail verification, password reset) is unknown, expired, already used or replaced by a newer link: ask for a new one.
+    ExpiredOrUsedToken = "expired_or_used_token", 400, "This link is invalid, expired or already used", "Ce lien est invalide, expiré ou déjà utilisé";
     /// Some fields are invalid: `errors` lists each with its own code (see "Field codes").
     ValidationFailed = "validation_failed", 422, "The request has invalid fields", "La requête contient des champs invalides";
     /// No bearer token on a route that needs one (`WWW-Authenticate: Bearer`).
@@ -188,7 +190,7 @@ problem_codes! {
     NotFound = "not_found", 404, "Not found", "Introuvable";
     /// The path exists with other methods: see the `Allow` header.
     MethodNotAllowed = "method_not_allowed", 405, "Method not allowed", "Méthode non autorisée";
-    /// The e-mail is already registered.
+    /// The e-mail became another account's before the verification link of an e-mail change was used. Registration and e-mail change requests never answer it: they do not tell whether an address is registered.
     EmailTaken = "email_taken", 409, "This e-mail address is already registered", "Cette adresse e-mail est déjà inscrite";
     /// The pseudonym, or one that looks the same, is taken.
     PseudonymTaken = "pseudonym_taken", 409, "This pseudonym is taken", "Ce pseudonyme est déjà pris";
@@ -347,7 +349,7 @@ problem_response!(
 problem_response!(
     Conflict,
     "409",
-    "Conflicts with existing data (e.g. an e-mail already taken)."
+    "Conflicts with existing data (e.g. a pseudonym already taken)."
 );
 problem_response!(PayloadTooLarge, "413", "The request body is too large.");
 problem_response!(

@@ -55,6 +55,7 @@ pub struct MemberRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub wall_visibility: &'static str,
+    pub email_verified_at: Option<NaiveDateTime>,
 }
 
 #[derive(Insertable, Clone)]
@@ -382,7 +383,7 @@ macro_rules! bulk_rows {
 }
 
 bulk_rows! {
-    MemberRow => members::table, 24;
+    MemberRow => members::table, 25;
     GroupRow => discussion_groups::table, 11;
     MembershipRow => group_memberships::table, 6;
     PostRow => posts::table, 14;

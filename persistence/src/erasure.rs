@@ -25,8 +25,8 @@ use crate::reactions::Target;
 use crate::schema::{
     announcements, association_follows, association_memberships, associations, campaigns,
     comment_reactions, comments, committees, discussion_groups, event_rsvps, events,
-    group_memberships, members, moderation_actions, places, post_reactions, posts, reports,
-    research_audit, resource_reviews, resource_versions, resources, responses,
+    group_memberships, members, moderation_actions, outbox_emails, places, post_reactions, posts,
+    reports, research_audit, resource_reviews, resource_versions, resources, responses,
 };
 
 /// Creates the placeholder account once: no e-mail that can receive mail, a password hash
@@ -81,6 +81,16 @@ pub fn erase(
     let me = member.to_string();
     let former = former_member_id().to_string();
     ensure_former_member(conn, now)?;
+    // Mail waiting in the development outbox for their address goes too.
+    let email: Option<String> = members::table
+        .find(&me)
+        .select(members::email)
+        .first(conn)
+        .optional()?;
+    if let Some(email) = email {
+        diesel::delete(outbox_emails::table.filter(outbox_emails::recipient.eq(email)))
+            .execute(conn)?;
+    }
 
     // Counters fed by the member's rows, brought down as leaving would.
     let reacted_posts: Vec<(String, String)> = post_reactions::table

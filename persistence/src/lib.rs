@@ -7,6 +7,7 @@
 #[macro_use]
 mod visibility;
 
+pub mod account_tokens;
 pub mod admin_audit;
 pub mod announcements;
 pub mod associations;
@@ -29,6 +30,7 @@ pub mod kind_changes;
 pub mod login_throttles;
 pub mod members;
 pub mod moderation;
+pub mod outbox;
 pub mod places;
 pub mod posts;
 pub mod questionnaires;

@@ -17,6 +17,9 @@ use crate::schema::{member_conditions, members};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Account {
     pub email: Email,
+    /// Whether the member proved they receive mail at `email` (a verification link was used,
+    /// or a password reset mailed there).
+    pub email_verified: bool,
     pub profile: Profile,
 }
 
@@ -40,6 +43,9 @@ pub struct NewMember<'a> {
     pub role: PlatformRole,
     pub password_hash: &'a str,
     pub created_at: DateTime<Utc>,
+    /// `None` for a new registration (a verification link is mailed); an account made by an
+    /// operator (`entraide create-admin`) is vouched for.
+    pub email_verified_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Queryable, Selectable)]
@@ -63,6 +69,7 @@ struct MemberRow {
     conditions_visibility: String,
     wall_visibility: String,
     created_at: chrono::NaiveDateTime,
+    email_verified_at: Option<chrono::NaiveDateTime>,
 }
 
 impl MemberRow {
@@ -86,6 +93,7 @@ impl MemberRow {
             conditions_visibility,
             wall_visibility,
             created_at,
+            email_verified_at,
         } = self;
         let visibility = |raw: &str| parse_enum(raw, Visibility::parse);
         let profile = Profile {
@@ -116,6 +124,7 @@ impl MemberRow {
         };
         Ok(Account {
             email: Email::from_stored(email),
+            email_verified: email_verified_at.is_some(),
             profile,
         })
     }
@@ -142,6 +151,7 @@ struct MemberInsert<'a> {
     failed_logins: i32,
     created_at: chrono::NaiveDateTime,
     updated_at: chrono::NaiveDateTime,
+    email_verified_at: Option<chrono::NaiveDateTime>,
 }
 
 /// Creates a member with default visibilities. A taken e-mail or pseudonym is a
@@ -155,6 +165,7 @@ pub fn insert(conn: &mut DbConnection, new: &NewMember<'_>) -> Result<Account, P
         role,
         password_hash,
         created_at,
+        email_verified_at,
     } = new;
     let now = to_db_time(*created_at);
     diesel::insert_into(members::table)
@@ -177,6 +188,7 @@ pub fn insert(conn: &mut DbConnection, new: &NewMember<'_>) -> Result<Account, P
             failed_logins: 0,
             created_at: now,
             updated_at: now,
+            email_verified_at: email_verified_at.map(to_db_time),
         })
         .execute(conn)?;
     find_account(conn, *id)?.ok_or(PersistenceError::NotFound)
@@ -307,6 +319,76 @@ pub fn update_password_hash(
         .set((
             members::password_hash.eq(password_hash),
             members::updated_at.eq(to_db_time(now)),
+        ))
+        .execute(conn)?;
+    if updated == 0 {
+        return Err(PersistenceError::NotFound);
+    }
+    Ok(())
+}
+
+/// The member holding this address, if any.
+pub fn id_by_email(
+    conn: &mut DbConnection,
+    email: &Email,
+) -> Result<Option<MemberId>, PersistenceError> {
+    members::table
+        .filter(members::email.eq(email.as_str()))
+        .select(members::id)
+        .first::<String>(conn)
+        .optional()?
+        .map(|id| parse_id(&id))
+        .transpose()
+}
+
+/// Whether a member holds this pseudonym or one that looks the same (the two unique keys
+/// `insert` would collide with).
+pub fn pseudonym_taken(
+    conn: &mut DbConnection,
+    pseudonym: &Pseudonym,
+) -> Result<bool, PersistenceError> {
+    let taken: i64 = members::table
+        .filter(
+            members::pseudonym_key
+                .eq(pseudonym.key())
+                .or(members::pseudonym_skeleton.eq(pseudonym.skeleton())),
+        )
+        .count()
+        .get_result(conn)?;
+    Ok(taken > 0)
+}
+
+/// Records that the member receives mail at their current address; an address verified
+/// before keeps its first date.
+pub fn mark_email_verified(
+    conn: &mut DbConnection,
+    id: MemberId,
+    now: DateTime<Utc>,
+) -> Result<(), PersistenceError> {
+    diesel::update(
+        members::table
+            .find(id.to_string())
+            .filter(members::email_verified_at.is_null()),
+    )
+    .set(members::email_verified_at.eq(to_db_time(now)))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Moves the member to a new address, verified at `now` (the link mailed there was used). An
+/// address another member took meanwhile is a [`PersistenceError::UniqueViolation`] on `email`.
+pub fn change_email(
+    conn: &mut DbConnection,
+    id: MemberId,
+    email: &Email,
+    now: DateTime<Utc>,
+) -> Result<(), PersistenceError> {
+    let now = to_db_time(now);
+    let updated = diesel::update(members::table.find(id.to_string()))
+        .set((
+            members::email.eq(email.as_str()),
+            members::email_verified_at.eq(now),
+            members::updated_at.eq(now),
         ))
         .execute(conn)?;
     if updated == 0 {

@@ -31,6 +31,7 @@ diesel::table! {
         listed_in_member_lists -> Bool,
         pseudonym_skeleton -> Nullable<Text>,
         suspended_until -> Nullable<Timestamp>,
+        email_verified_at -> Nullable<Timestamp>,
     }
 }
 
@@ -739,3 +740,29 @@ diesel::table! {
         at -> Timestamp,
     }
 }
+
+diesel::table! {
+    account_tokens (id) {
+        id -> Text,
+        member_id -> Text,
+        purpose -> Text,
+        token_hash -> Text,
+        new_email -> Nullable<Text>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    outbox_emails (id) {
+        id -> Text,
+        recipient -> Text,
+        subject -> Text,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(account_tokens -> members (member_id));
+diesel::allow_tables_to_appear_in_same_query!(account_tokens, members);

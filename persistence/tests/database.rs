@@ -38,6 +38,7 @@ fn new_member(conn: &mut DbConnection, email: &str, pseudonym: &str) -> MemberId
             role: PlatformRole::Member,
             password_hash: "$argon2id$stub",
             created_at: Utc::now(),
+            email_verified_at: None,
         },
     )
     .unwrap();
@@ -105,6 +106,7 @@ fn members_are_unique_by_email_and_case_insensitive_pseudonym() {
             role: PlatformRole::Member,
             password_hash: "x",
             created_at: Utc::now(),
+            email_verified_at: None,
         },
     );
     assert!(matches!(
@@ -123,6 +125,7 @@ fn members_are_unique_by_email_and_case_insensitive_pseudonym() {
             role: PlatformRole::Member,
             password_hash: "x",
             created_at: Utc::now(),
+            email_verified_at: None,
         },
     );
     assert!(matches!(
@@ -439,6 +442,7 @@ fn the_sql_read_filter_agrees_with_the_domain_policy_for_posts_and_events() {
                 role: PlatformRole::Member,
                 password_hash: "x",
                 created_at: now,
+                email_verified_at: None,
             },
         )
         .unwrap();
@@ -638,6 +642,7 @@ fn pseudonym_skeletons_of_older_members_are_filled_after_migrating() {
             role: PlatformRole::Member,
             password_hash: "x",
             created_at: Utc::now(),
+            email_verified_at: None,
         },
     );
     assert!(matches!(

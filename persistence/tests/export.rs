@@ -36,6 +36,7 @@ fn new_member(conn: &mut DbConnection, name: &str) -> MemberId {
             role: PlatformRole::Member,
             password_hash: "$argon2id$stub",
             created_at: Utc::now(),
+            email_verified_at: None,
         },
     )
     .unwrap();
@@ -178,6 +179,7 @@ fn new_member_fallible(conn: &mut DbConnection, name: &str) -> Result<(), Persis
             role: PlatformRole::Member,
             password_hash: "$argon2id$stub",
             created_at: Utc::now(),
+            email_verified_at: None,
         },
     )
     .map(drop)

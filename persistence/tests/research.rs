@@ -36,6 +36,7 @@ fn new_member(conn: &mut DbConnection, name: &str) -> MemberId {
             role: PlatformRole::Member,
             password_hash: "$argon2id$stub",
             created_at: Utc::now(),
+            email_verified_at: None,
         },
     )
     .unwrap();

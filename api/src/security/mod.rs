@@ -1,5 +1,7 @@
-//! Credentials: password hashing, access tokens (JWT), refresh tokens and rate limits.
+//! Credentials: password hashing, access tokens (JWT), refresh tokens, the tokens of mailed
+//! links, and rate limits.
 
+pub mod account_tokens;
 pub mod jwt;
 pub mod participants;
 pub mod password;

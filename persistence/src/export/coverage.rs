@@ -94,6 +94,13 @@ pub const LEFT_OUT: &[(&str, &str, &str)] = &[
      member it hides (nothing in the app tells them either)",
     ),
     (
+        "account_tokens",
+        "member_id",
+        "one-way hashes of single-use links sent by e-mail (verification, password reset), which \
+         expire within 48 hours; the new address of an e-mail change waiting for its \
+         verification is not yours until verified",
+    ),
+    (
         "reports",
         "target_author_id",
         "reports about the member are other members' confidential statements (who reported is \

@@ -13,11 +13,26 @@ async fn register_creates_a_member_with_a_normalised_email() {
     let response = app
         .register("  Camille.L@Example.ORG ", "Camille L", "caregiver")
         .await;
-    assert_eq!(response.status(), StatusCode::CREATED);
-    let location = response.headers()["location"].to_str().unwrap().to_owned();
-    let profile: MyProfile = response.json().await.unwrap();
-    assert_eq!(location, format!("/api/v1/members/{}", profile.id));
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
+    assert!(response.headers().get("location").is_none());
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body, json!({"status": "verification_sent"}));
+    assert_eq!(app.member_count(), 1);
+    // The normalised address logs in, whatever its case, before it is verified.
+    let login = app.login("CAMILLE.L@example.org", PASSWORD).await;
+    assert_eq!(login.status(), StatusCode::OK);
+    let tokens: TokenResponse = login.json().await.unwrap();
+    let profile: MyProfile = app
+        .get(
+            "/api/v1/members/me",
+            Some(&format!("Bearer {}", tokens.access_token)),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(profile.email, "camille.l@example.org");
+    assert!(!profile.email_verified);
     assert_eq!(profile.pseudonym, "Camille L");
     assert_eq!(profile.id.get_version_num(), 7, "ids are UUID v7");
     assert_eq!(
@@ -30,19 +45,19 @@ async fn register_creates_a_member_with_a_normalised_email() {
         serde_json::to_value(&profile.visibility).unwrap()["conditions"],
         "private"
     );
-    assert_eq!(app.member_count(), 1);
-    // The normalised address logs in, whatever its case.
-    let login = app.login("CAMILLE.L@example.org", PASSWORD).await;
-    assert_eq!(login.status(), StatusCode::OK);
 }
 
 #[actix_web::test]
-async fn register_refuses_taken_email_and_pseudonym_ignoring_case() {
+async fn register_answers_a_taken_email_like_a_new_one_and_refuses_a_taken_pseudonym() {
     let app = spawn_app().await;
     app.member("Marie", "patient").await;
+    // A taken address is not revealed: the same answer as a new one, nothing stored (the
+    // owner is mailed instead: tests/tests/api/recovery.rs).
     let response = app.register("MARIE@example.org", "Other", "patient").await;
-    let problem = assert_problem(response, StatusCode::CONFLICT, "email_taken").await;
-    assert_eq!(fields(&problem), ["email"]);
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body, json!({"status": "verification_sent"}));
+    // Pseudonyms are public: a taken one is still a 409.
     let response = app.register("other@example.org", "mArIe", "patient").await;
     let problem = assert_problem(response, StatusCode::CONFLICT, "pseudonym_taken").await;
     assert_eq!(fields(&problem), ["pseudonym"]);
@@ -89,8 +104,22 @@ async fn pseudonyms_are_normalised_single_script_and_unique_by_look() {
             "patient",
         )
         .await;
-    assert_eq!(response.status(), StatusCode::CREATED);
-    let profile: Value = response.json().await.unwrap();
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
+    let login: TokenResponse = app
+        .login("wide@example.org", PASSWORD)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let profile: Value = app
+        .get(
+            "/api/v1/members/me",
+            Some(&format!("Bearer {}", login.access_token)),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(profile["pseudonym"], "Marie");
     // Renaming follows the same rules.
     let response = app

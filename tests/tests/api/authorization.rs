@@ -88,6 +88,10 @@ enum Fresh {
     RefreshToken,
     /// The id of a new session of `member`.
     Session,
+    /// The token of the verification link mailed to a newly registered patient.
+    VerifyToken,
+    /// The token of a password reset link mailed to a newly registered patient.
+    ResetToken,
     /// A report by `outsider` of a new comment by `member` under the public post (the group's
     /// queue).
     Report,
@@ -141,6 +145,12 @@ fn policy() -> Vec<Row> {
         row("POST", "/api/v1/auth/register", "ok ok ok ok ok ok ok ok ok ok ok ok ok").body(r#"{"email":"new{unique}@example.org","password":"lanterne verte sous la pluie","pseudonym":"Nouveau{unique}","kind":"patient"}"#),
         row("POST", "/api/v1/auth/login", "ok ok ok ok ok ok ok ok ok ok ok ok ok").body(r#"{"email":"{member_email}","password":"lanterne verte sous la pluie"}"#),
         row("POST", "/api/v1/auth/refresh", "ok ok ok ok ok ok ok ok ok ok ok ok ok").body(r#"{"refresh_token":"{fresh}"}"#).fresh(Fresh::RefreshToken),
+        // Account recovery and verification: links are the proof, whoever sends them.
+        row("POST", "/api/v1/auth/verify-email", "ok ok ok ok ok ok ok ok ok ok ok ok ok").body(r#"{"token":"{fresh}"}"#).fresh(Fresh::VerifyToken),
+        row("POST", "/api/v1/auth/verify-email/resend", "401 ok ok ok ok ok ok ok ok ok ok ok ok"),
+        row("POST", "/api/v1/auth/password-reset", "ok ok ok ok ok ok ok ok ok ok ok ok ok").body(r#"{"email":"{member_email}"}"#),
+        row("POST", "/api/v1/auth/password-reset/confirm", "ok ok ok ok ok ok ok ok ok ok ok ok ok").body(r#"{"token":"{fresh}","new_password":"un ciel de traîne sur Brest"}"#).fresh(Fresh::ResetToken),
+        row("PUT", "/api/v1/members/me/email", "401 ok ok ok ok ok ok ok ok ok ok ok ok").body(r#"{"new_email":"nouvelle{unique}@example.org","password":"lanterne verte sous la pluie"}"#),
         // Profiles, walls, follows.
         row("GET", "/api/v1/members/me", "401 ok ok ok ok ok ok ok ok ok ok ok ok"),
         row("PATCH", "/api/v1/members/me", "401 ok ok ok ok ok ok ok ok ok ok ok ok").body(r#"{"bio":"Je vis avec une SEP depuis 2019."}"#),
@@ -668,6 +678,24 @@ impl World {
                         )
                         .await,
                 )
+            }
+            Fresh::VerifyToken => {
+                let member = self.new_member("patient").await;
+                self.app.outbox_token(&member.email, "/verify-email").await
+            }
+            Fresh::ResetToken => {
+                let member = self.new_member("patient").await;
+                let response = self
+                    .app
+                    .post_json(
+                        "/api/v1/auth/password-reset",
+                        &json!({"email": member.email}),
+                    )
+                    .await;
+                assert_eq!(response.status(), StatusCode::ACCEPTED);
+                self.app
+                    .outbox_token(&member.email, "/reset-password")
+                    .await
             }
             Fresh::Session => {
                 let member = self.actor("member");

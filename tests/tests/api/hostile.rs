@@ -31,10 +31,16 @@ const SPEC: &str = include_str!("../../../openapi/openapi.json");
 const SCHEMA_RS: &str = include_str!("../../../persistence/src/schema.rs");
 
 /// Tables a refused request may still write, and why.
-const MAY_CHANGE_WHEN_REFUSED: [(&str, &str); 1] = [(
-    "login_throttles",
-    "a refused login is counted before its password is checked (issue 11, defect 5)",
-)];
+const MAY_CHANGE_WHEN_REFUSED: [(&str, &str); 2] = [
+    (
+        "login_throttles",
+        "a refused login is counted before its password is checked (issue 11, defect 5)",
+    ),
+    (
+        "outbox_emails",
+        "mail is kept after the answer, in the background (issue 14): an accepted request's mail may land while a later one is refused",
+    ),
+];
 
 /// Problem codes only the extractors and middleware answer (body, path, query, token), before
 /// a handler runs: row counts are not read again after them, to keep the corpus fast.
@@ -555,6 +561,10 @@ struct Fixtures {
     draft_study: String,
     /// An open report in the platform queue, by `other` about `banned`.
     report: String,
+    /// The token of a verification link, and of a password reset link (of a member of their
+    /// own: the reset logs them out).
+    verify_token: String,
+    reset_token: String,
 }
 
 fn id_of(value: &Value) -> String {
@@ -822,7 +832,20 @@ async fn fixtures(app: &TestApp) -> Fixtures {
         )
         .await,
     );
+    let linked = app.member("Lien Hostile", "patient").await;
+    let verify_token = app.outbox_token(&linked.email, "/verify-email").await;
+    let resetter = app.member("Reset Hostile", "patient").await;
+    app.ok_json(
+        Method::POST,
+        "/api/v1/auth/password-reset",
+        None,
+        Some(json!({"email": resetter.email})),
+    )
+    .await;
+    let reset_token = app.outbox_token(&resetter.email, "/reset-password").await;
     Fixtures {
+        verify_token,
+        reset_token,
         report,
         study,
         questionnaire,
@@ -881,6 +904,7 @@ fn actor_of(op: &str) -> Actor {
     match op {
         "login" | "register" | "refresh" | "get_openapi" | "healthz" | "readyz"
         | "get_calendar_feed" => Actor::Anonymous,
+        "verify_email" | "request_password_reset" | "confirm_password_reset" => Actor::Anonymous,
         "change_password" => Actor::Changer,
         "logout" => Actor::Leaver,
         "erase_my_account" => Actor::Eraser,
@@ -943,8 +967,9 @@ fn path_value(op: &str, path: &str, param: &str, fx: &Fixtures) -> String {
 }
 
 /// Operations without a JSON body (their input is their path and query).
-const NO_BODY: [&str; 96] = [
+const NO_BODY: [&str; 97] = [
     "read_admin_audit",
+    "resend_verification",
     "list_my_reports",
     "list_my_notices",
     "read_queue",
@@ -1069,6 +1094,11 @@ fn example(op: &str, fx: &Fixtures) -> Option<Value> {
         "refresh" => json!({"refresh_token": fx.refresher.tokens.refresh_token}),
         "register" => json!({"email": "h{n}@example.org", "password": PASSWORD,
             "pseudonym": "Nouvelle {n}", "kind": "patient"}),
+        "verify_email" => json!({"token": fx.verify_token}),
+        "request_password_reset" => json!({"email": fx.refresher.email}),
+        "confirm_password_reset" => json!({"token": fx.reset_token,
+            "new_password": "un ciel de traîne sur Brest"}),
+        "change_my_email" => json!({"new_email": "h{n}@example.net", "password": PASSWORD}),
         "record_donation" => json!({"amount_cents": 2500, "currency": "EUR",
             "donor_name": "Famille Martin", "received_at": "2025-01-02T00:00:00Z",
             "payment_id": "chq-{n}"}),

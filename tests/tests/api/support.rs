@@ -151,18 +151,28 @@ impl TestApp {
         .await
     }
 
-    /// Registers and logs in a new member.
+    /// Registers and logs in a new member (unverified: registration answers 202 and mails a
+    /// link; logging in does not wait for it).
     pub async fn member(&self, pseudonym: &str, kind: &str) -> Member {
         let email = format!("{}@example.org", pseudonym.to_lowercase().replace(' ', "."));
         let response = self.register(&email, pseudonym, kind).await;
-        assert_eq!(response.status(), StatusCode::CREATED);
-        let profile: MyProfile = response.json().await.unwrap();
+        assert_eq!(response.status(), StatusCode::ACCEPTED);
         let response = self.login(&email, PASSWORD).await;
         assert_eq!(response.status(), StatusCode::OK);
+        let tokens: TokenResponse = response.json().await.unwrap();
+        let profile: MyProfile = self
+            .get(
+                "/api/v1/members/me",
+                Some(&format!("Bearer {}", tokens.access_token)),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
         Member {
             id: profile.id,
             email,
-            tokens: response.json().await.unwrap(),
+            tokens,
         }
     }
 

@@ -2,6 +2,7 @@
 
 pub mod blocks;
 pub mod editor;
+pub mod email;
 pub mod erase;
 pub mod export;
 pub mod follows;

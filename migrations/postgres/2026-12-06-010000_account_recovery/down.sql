@@ -1,0 +1,3 @@
+DROP TABLE outbox_emails;
+DROP TABLE account_tokens;
+ALTER TABLE members DROP COLUMN email_verified_at;
