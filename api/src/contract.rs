@@ -45,6 +45,19 @@ pub fn single_line_pattern(min: usize, max: usize) -> String {
     format!(r"^[ \t]*{edge}{middle}[ \t]*$")
 }
 
+/// A text of several lines that, once trimmed, holds `min..=max` characters (`min` ≥ 2): a
+/// moderator's reason. Counted before line breaks are normalised, so it is as narrow as the
+/// parser or narrower.
+pub fn trimmed_text_pattern(min: usize, max: usize) -> String {
+    let edge = format!(r"[^\s{FORBIDDEN_ANYWHERE}]");
+    let inner = format!("[^{FORBIDDEN_IN_BODY}]");
+    format!(
+        r"^[ \t\r\n]*{edge}{inner}{{{},{}}}{edge}[ \t\r\n]*$",
+        min.saturating_sub(2),
+        max.saturating_sub(2)
+    )
+}
+
 /// A long text (tabs and line breaks allowed) that is not blank.
 pub fn long_text_pattern() -> String {
     format!(r"^[^{FORBIDDEN_IN_BODY}]*[^\s{FORBIDDEN_ANYWHERE}][^{FORBIDDEN_IN_BODY}]*$")
@@ -60,6 +73,7 @@ fn field_rules() -> Vec<(&'static str, &'static str, String)> {
     let label = single_line_pattern(1, Label::MAX_CHARS);
     let warning = single_line_pattern(1, ContentWarning::MAX_CHARS);
     let long_text = long_text_pattern();
+    let reason = trimmed_text_pattern(3, 1000);
     let mut rules: Vec<(&'static str, &'static str, String)> = Vec::new();
     let mut add = |fields: &[(&'static str, &'static str)], pattern: &str| {
         for (schema, field) in fields {
@@ -102,6 +116,13 @@ fn field_rules() -> Vec<(&'static str, &'static str, String)> {
             ("Targeting", "region"),
         ],
         &label,
+    );
+    add(
+        &[
+            ("DecisionRequest", "reason"),
+            ("ReinstateRequest", "reason"),
+        ],
+        &reason,
     );
     add(
         &[

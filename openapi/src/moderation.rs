@@ -164,7 +164,7 @@ pub struct DecisionRequest {
     #[schema(min_length = 3, max_length = 1000)]
     pub reason: String,
     /// For `suspend` only: 1 to 365 days.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::integer::option")]
     #[schema(minimum = 1, maximum = 365)]
     pub duration_days: Option<i64>,
 }

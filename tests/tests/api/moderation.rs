@@ -381,6 +381,10 @@ async fn hidden_comments_leave_threads_and_bad_reports_store_nothing() {
     let id: Uuid = serde_json::from_value(filed["id"].clone()).unwrap();
     let response = decide(&app, &owner, id, "dismiss").await;
     assert_problem(response, StatusCode::FORBIDDEN, "forbidden").await;
+    // A reason too short is refused once the report is one the caller decides.
+    let other = post(&app, &group, &author, "Un autre message").await;
+    let (_, filed) = report(&app, &reader, "post", other.id, "spam").await;
+    let id: Uuid = serde_json::from_value(filed["id"].clone()).unwrap();
     let response = app
         .call(
             Method::POST,

@@ -101,14 +101,7 @@ pub async fn decide_report(
     let id = ReportId::from_uuid(path.into_inner());
     let request = body.into_inner();
     let decision = decision_from_wire(request.action);
-    let mut errors = entraide_domain::error::Errors::new();
-    let reason = errors.check("reason", parse_decision_reason(&request.reason));
     let now = Utc::now();
-    let until = errors.keep(decision.until(request.duration_days, now));
-    errors.finish()?;
-    let (Some(reason), Some(until)) = (reason, until) else {
-        return Err(ApiError::internal("a parsed decision went missing"));
-    };
     let entry = db::write(&state, move |conn| {
         let report = moderation::find(conn, id)?.ok_or(ApiError::NotFound)?;
         // Who may not work on the report's queue learns nothing of it.
@@ -125,7 +118,16 @@ pub async fn decide_report(
         if report.target_author == Some(member.id) {
             return Err(ApiError::Forbidden);
         }
-        decision.applies(report.target_kind, report.queue())?;
+        // The request's values are judged once the report is known to be the caller's to decide
+        // (a report they may not see is 404 whatever the body says).
+        let mut errors = entraide_domain::error::Errors::new();
+        let reason = errors.check("reason", parse_decision_reason(&request.reason));
+        let until = errors.keep(decision.until(request.duration_days, now));
+        errors.keep(decision.applies(report.target_kind, report.queue()));
+        errors.finish()?;
+        let (Some(reason), Some(until)) = (reason, until) else {
+            return Err(ApiError::internal("a parsed decision went missing"));
+        };
         if decision.sanctions() {
             require_sanction(conn, &member, &report)?;
         }
@@ -161,14 +163,14 @@ pub async fn reinstate_member(
     body: Json<ReinstateRequest>,
 ) -> Result<web::Json<ModerationLogEntry>, ApiError> {
     let target = MemberId::from_uuid(path.into_inner());
-    let reason =
-        parse_decision_reason(&body.into_inner().reason).map_err(|e| e.in_field("reason"))?;
+    let raw = body.into_inner().reason;
     let entry = db::write(&state, move |conn| {
         if member.role < PlatformRole::Moderator {
             return Err(ApiError::Forbidden);
         }
         let profile = members::find_profile(conn, target)?.ok_or(ApiError::NotFound)?;
         can_sanction(member.id, member.role, target, profile.role)?;
+        let reason = parse_decision_reason(&raw).map_err(|e| e.in_field("reason"))?;
         let entry = moderation::reinstate(conn, target, member.id, &reason, Utc::now())?;
         log_entries(conn, vec![entry])?
             .pop()
