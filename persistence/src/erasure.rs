@@ -35,6 +35,9 @@ fn ensure_former_member(
     conn: &mut DbConnection,
     now: DateTime<Utc>,
 ) -> Result<(), PersistenceError> {
+    // Two first erasures at once must not both insert it (the second would fail on the
+    // primary key and refuse a member their erasure).
+    crate::dialect::lock_key(conn, "former-member")?;
     let id = former_member_id().to_string();
     let exists: i64 = members::table
         .filter(members::id.eq(&id))

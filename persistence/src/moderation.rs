@@ -161,12 +161,14 @@ pub fn file(
     Ok((stored, true))
 }
 
-/// How many reports `reporter` filed since `since`.
+/// How many reports `reporter` filed since `since`. Takes a lock per reporter until the
+/// transaction ends, so concurrent reports cannot all pass the same count: call it first.
 pub fn filed_since(
     conn: &mut DbConnection,
     reporter: MemberId,
     since: DateTime<Utc>,
 ) -> Result<i64, PersistenceError> {
+    crate::dialect::lock_key(conn, &format!("reports-by:{reporter}"))?;
     Ok(reports::table
         .filter(reports::reporter_id.eq(reporter.to_string()))
         .filter(reports::created_at.ge(to_db_time(since)))
