@@ -320,6 +320,10 @@ pub fn soft_delete(
         entraide_domain::search::DocumentKind::Comment,
         &comment.id.to_string(),
     )?;
+    // A hidden comment already left the count when it was hidden.
+    if comment.hidden {
+        return Ok(());
+    }
     crate::posts::add_to_comment_count(conn, comment.post_id, -1)
 }
 

@@ -9,11 +9,17 @@
 //! text (reports and the moderation log about the member, research audit entries) are
 //! rewritten to the placeholder's id.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use entraide_domain::association::{
+    AssociationMembership, AssociationMembershipStatus, AssociationRole,
+};
 use entraide_domain::consent::PastAnswers;
-use entraide_domain::erasure::{ContentChoice, FORMER_MEMBER_PSEUDONYM, former_member_id};
+use entraide_domain::erasure::{
+    ContentChoice, FORMER_MEMBER_PSEUDONYM, former_member_id, successor,
+};
 use entraide_domain::event::RsvpStatus;
+use entraide_domain::group::{GroupRole, Membership, MembershipStatus};
 use entraide_domain::ids::{AssociationId, CommentId, EventId, GroupId, MemberId, PostId};
 use entraide_domain::moderation::{TargetKind, banned_until};
 use entraide_domain::post::ReactionKind;
@@ -73,6 +79,92 @@ fn ensure_former_member(
     Ok(())
 }
 
+/// When `leaving` is the last active owner of `group`, the next in line becomes its owner
+/// (`domain::erasure::successor`). With nobody left the group keeps its history, ownerless.
+fn hand_over_group(
+    conn: &mut DbConnection,
+    group: GroupId,
+    leaving: MemberId,
+    now: DateTime<Utc>,
+) -> Result<(), PersistenceError> {
+    let owns = crate::groups::membership(conn, group, leaving)?
+        .is_some_and(|m| m.is_active() && m.role == GroupRole::Owner);
+    if !owns || crate::groups::owner_count(conn, group)? > 1 {
+        return Ok(());
+    }
+    let rows: Vec<(String, String, NaiveDateTime)> = group_memberships::table
+        .filter(group_memberships::group_id.eq(group.to_string()))
+        .filter(group_memberships::member_id.ne(leaving.to_string()))
+        .filter(group_memberships::status.eq(MembershipStatus::Active.as_str()))
+        .select((
+            group_memberships::member_id,
+            group_memberships::role,
+            group_memberships::created_at,
+        ))
+        .load(conn)?;
+    let candidates = rows
+        .iter()
+        .map(|(id, role, since)| Ok((parse_id(id)?, parse_enum(role, GroupRole::parse)?, *since)))
+        .collect::<Result<Vec<(MemberId, GroupRole, NaiveDateTime)>, PersistenceError>>()?;
+    if let Some(next) = successor(&candidates) {
+        let owner = Membership {
+            role: GroupRole::Owner,
+            status: MembershipStatus::Active,
+        };
+        crate::groups::set_membership(conn, group, next, owner, now)?;
+    }
+    Ok(())
+}
+
+/// When `leaving` is the last active admin of `association`, the next in line becomes admin.
+fn hand_over_association(
+    conn: &mut DbConnection,
+    association: AssociationId,
+    leaving: MemberId,
+    now: DateTime<Utc>,
+) -> Result<(), PersistenceError> {
+    let admin = crate::associations::membership(conn, association, leaving)?
+        .is_some_and(|m| m.is_active() && m.role == AssociationRole::Admin);
+    if !admin {
+        return Ok(());
+    }
+    let rows: Vec<(String, String, NaiveDateTime)> = association_memberships::table
+        .filter(association_memberships::association_id.eq(association.to_string()))
+        .filter(association_memberships::member_id.ne(leaving.to_string()))
+        .filter(association_memberships::status.eq(AssociationMembershipStatus::Active.as_str()))
+        .select((
+            association_memberships::member_id,
+            association_memberships::role,
+            association_memberships::created_at,
+        ))
+        .load(conn)?;
+    let candidates = rows
+        .iter()
+        .map(|(id, role, since)| {
+            Ok((
+                parse_id(id)?,
+                parse_enum(role, AssociationRole::parse)?,
+                *since,
+            ))
+        })
+        .collect::<Result<Vec<(MemberId, AssociationRole, NaiveDateTime)>, PersistenceError>>()?;
+    if candidates
+        .iter()
+        .any(|(_, role, _)| *role == AssociationRole::Admin)
+    {
+        return Ok(());
+    }
+    if let Some(next) = successor(&candidates) {
+        let admin = AssociationMembership {
+            role: AssociationRole::Admin,
+            status: AssociationMembershipStatus::Active,
+        };
+        crate::associations::set_membership(conn, association, next, admin, now)?;
+        crate::associations::vouch(conn, association, next)?;
+    }
+    Ok(())
+}
+
 /// Erases `member`. The caller re-authenticated them.
 pub fn erase(
     conn: &mut DbConnection,
@@ -127,13 +219,16 @@ pub fn erase(
         .select(group_memberships::group_id)
         .load(conn)?;
     for group in groups {
-        crate::groups::delete_membership(conn, parse_id::<GroupId>(&group)?, member)?;
+        let group = parse_id::<GroupId>(&group)?;
+        hand_over_group(conn, group, member, now)?;
+        crate::groups::delete_membership(conn, group, member)?;
     }
     let joined: Vec<String> = association_memberships::table
         .filter(association_memberships::member_id.eq(&me))
         .select(association_memberships::association_id)
         .load(conn)?;
     for association in joined {
+        hand_over_association(conn, parse_id::<AssociationId>(&association)?, member, now)?;
         crate::associations::delete_membership(
             conn,
             parse_id::<AssociationId>(&association)?,

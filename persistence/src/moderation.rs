@@ -531,9 +531,17 @@ fn apply(
                 .execute(conn)?;
         }
         (Decision::Hide, TargetKind::Comment) => {
-            diesel::update(comments::table.find(&report.target_id))
-                .set(comments::hidden_at.eq(at))
-                .execute(conn)?;
+            // The post's comment count is what readers can see: a hidden comment leaves it.
+            let id = parse_id(&report.target_id)?;
+            if let Some(comment) = crate::comments::find_any(conn, id)?
+                && !comment.hidden
+                && !comment.deleted
+            {
+                diesel::update(comments::table.find(&report.target_id))
+                    .set(comments::hidden_at.eq(at))
+                    .execute(conn)?;
+                crate::posts::add_to_comment_count(conn, comment.post_id, -1)?;
+            }
         }
         (Decision::Remove, TargetKind::Post) => {
             let id = parse_id(&report.target_id)?;

@@ -368,3 +368,91 @@ async fn an_erased_member_leaves_no_trace_and_threads_stay_readable() {
     assert_eq!(comments_left, 2, "the thread keeps its shape");
     let _: Uuid = zoe.id;
 }
+
+#[actix_web::test]
+async fn the_last_owner_hands_their_group_and_association_to_the_next_in_line() {
+    let app = spawn_app().await;
+    let zoe = app.member("Zelie", "patient").await;
+    let early = app.member("Aline", "patient").await;
+    let moderator = app.member("Marceau", "patient").await;
+    let group = app
+        .create_group(&zoe, "Fondé par Zoé", "public", "everyone")
+        .await;
+    let groups = format!("/api/v1/groups/{}", group.id);
+    // Aline joins first, Marc later but becomes a moderator: he takes over.
+    for who in [&early, &moderator] {
+        let response = app
+            .call(Method::POST, &format!("{groups}/join"), Some(who), None)
+            .await;
+        assert!(response.status().is_success());
+    }
+    let response = app
+        .call(
+            Method::PUT,
+            &format!("{groups}/members/{}/role", moderator.id),
+            Some(&zoe),
+            Some(json!({"role": "moderator"})),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    let association =
+        crate::associations::verified_association(&app, &zoe, "Association de Zoé").await;
+    let association_id = association["id"].as_str().unwrap().to_owned();
+    app.ok_json(
+        Method::POST,
+        &format!("/api/v1/associations/{association_id}/join"),
+        Some(&early),
+        None,
+    )
+    .await;
+
+    let response = erase(
+        &app,
+        &zoe,
+        json!({"password": PASSWORD, "content": "anonymise", "research_answers": "delete"}),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    let role_of = |table: &str, scope: &str, scope_id: &str, who: &Member| {
+        app.count(&format!(
+            "SELECT COUNT(*) AS n FROM {table} WHERE {scope} = '{scope_id}' \
+             AND member_id = '{}' AND role = '{}' AND status = 'active'",
+            who.id,
+            if table == "group_memberships" {
+                "owner"
+            } else {
+                "admin"
+            }
+        ))
+    };
+    let group_id = group.id.to_string();
+    assert_eq!(
+        role_of("group_memberships", "group_id", &group_id, &moderator),
+        1
+    );
+    assert_eq!(
+        role_of("group_memberships", "group_id", &group_id, &early),
+        0
+    );
+    assert_eq!(
+        role_of(
+            "association_memberships",
+            "association_id",
+            &association_id,
+            &early
+        ),
+        1
+    );
+    // The new owner can run the group: approve, moderate, name others.
+    let response = app
+        .call(
+            Method::PUT,
+            &format!("{groups}/members/{}/role", early.id),
+            Some(&moderator),
+            Some(json!({"role": "moderator"})),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    let detail = app.ok_json(Method::GET, &groups, Some(&early), None).await;
+    assert_eq!(detail["member_count"], json!(2));
+}

@@ -326,6 +326,21 @@ async fn hidden_comments_leave_threads_and_bad_reports_store_nothing() {
     let own: Page<CommentItem> = get(&app, &comments_path, Some(&author)).await;
     assert_eq!(own.items.len(), 1);
     assert!(own.items[0].hidden);
+    // The thread's count is what readers can see: the hidden comment left it, and its
+    // author deleting it later does not count it out twice.
+    let count = |item: Value| item["comment_count"].as_i64();
+    let thread_path = format!("/api/v1/posts/{}", thread.id);
+    assert_eq!(count(get(&app, &thread_path, Some(&reader)).await), Some(0));
+    let response = app
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/comments/{}", comment.id),
+            Some(&author),
+            None,
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    assert_eq!(count(get(&app, &thread_path, Some(&reader)).await), Some(0));
 
     // What a member may not read, they cannot report (nor learn it exists); themselves and
     // their own content neither; malformed reports are refused whole.
