@@ -1,6 +1,7 @@
 //! The `events` table: creating, changing and cancelling an event, reading events by id, and
 //! [`readable_by`], the read policy of events as SQL: an event in a group is visible to who may
-//! read the group's content (the same subqueries as posts); other events are public.
+//! read the group's content (the same subqueries as posts); other events are public. Events
+//! organised by a member the reader blocked, or who blocked them, are left out.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -34,10 +35,14 @@ pub(super) fn readable_by(reader: Reader) -> EventFilter {
         ),
         Reader::Member { id, kind } => {
             let me = id.to_string();
+            // What a member blocked (or who blocked them) organises is left out, as their
+            // posts are: association events included, their organiser's pseudonym is on them.
+            let unblocked = not_blocked!(events::organizer_id, me);
             Box::new(
                 events::group_id
                     .is_null()
-                    .or(group_key.eq_any(readable_group_ids!(me, kind))),
+                    .or(group_key.eq_any(readable_group_ids!(me, kind)))
+                    .and(unblocked),
             )
         }
     }

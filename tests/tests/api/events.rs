@@ -846,3 +846,53 @@ async fn integer_fields_take_integral_floats() {
         .await;
     assert_eq!(cleared["capacity"], Value::Null);
 }
+
+#[actix_web::test]
+async fn a_block_hides_the_events_each_member_organises_from_the_other() {
+    let app = spawn_app().await;
+    let ana = app.member("Ana", "patient").await;
+    let bruno = app.member("Bruno", "patient").await;
+    let chloe = app.member("Chloe", "patient").await;
+    let by_bruno = create_event(&app, &bruno, event("Marche douce", json!({}))).await;
+    let by_ana = create_event(&app, &ana, event("Atelier fatigue", json!({}))).await;
+    assert_eq!(
+        titles(&app, "", Some(&ana)).await,
+        ["Marche douce", "Atelier fatigue"]
+    );
+    let response = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/members/{}/block", bruno.id),
+            Some(&ana),
+            None,
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    // Neither sees the other's events, in the calendar or by id; others see both.
+    assert_eq!(titles(&app, "", Some(&ana)).await, ["Atelier fatigue"]);
+    assert_eq!(titles(&app, "", Some(&bruno)).await, ["Marche douce"]);
+    assert_eq!(
+        titles(&app, "", Some(&chloe)).await,
+        ["Marche douce", "Atelier fatigue"]
+    );
+    for (who, event) in [(&ana, &by_bruno), (&bruno, &by_ana)] {
+        let path = format!("/api/v1/events/{}", id(event));
+        assert_problem(
+            app.call(Method::GET, &path, Some(who), None).await,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        )
+        .await;
+    }
+    // Unblocking gives both back.
+    let response = app
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/members/{}/block", bruno.id),
+            Some(&ana),
+            None,
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    assert_eq!(titles(&app, "", Some(&ana)).await.len(), 2);
+}
