@@ -121,6 +121,8 @@ fn field_rules() -> Vec<(&'static str, &'static str, String)> {
         &[
             ("DecisionRequest", "reason"),
             ("ReinstateRequest", "reason"),
+            ("AppealRequest", "statement"),
+            ("AppealDecisionRequest", "reason"),
         ],
         &reason,
     );

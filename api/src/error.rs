@@ -342,6 +342,7 @@ impl From<Refusal> for ApiError {
             Refusal::SelfFollow => Self::refused(ProblemCode::SelfFollow),
             Refusal::SelfBlock => Self::refused(ProblemCode::SelfBlock),
             Refusal::SelfReport => Self::refused(ProblemCode::SelfReport),
+            Refusal::NotAppealable => Self::refused(ProblemCode::NotAppealable),
             Refusal::NotAResearcher => Self::refused(ProblemCode::NotAResearcher),
             Refusal::NotEligible => Self::refused(ProblemCode::NotEligible),
         }

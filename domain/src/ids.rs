@@ -135,3 +135,7 @@ id_type!(
     /// One entry of the moderation log.
     ModerationActionId
 );
+id_type!(
+    /// A member's appeal of a moderation decision about them.
+    AppealId
+);

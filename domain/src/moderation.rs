@@ -107,11 +107,13 @@ pub enum Decision {
     Ban,
     /// A suspension or ban lifted (not a decision on a report).
     Reinstate,
+    /// Hidden content shown again after an appeal (not a decision on a report).
+    Restore,
 }
 
 wire_enum!(Decision, "action", "invalid_action",
     Dismiss => "dismiss", Hide => "hide", Remove => "remove", Warn => "warn",
-    Suspend => "suspend", Ban => "ban", Reinstate => "reinstate");
+    Suspend => "suspend", Ban => "ban", Reinstate => "reinstate", Restore => "restore");
 
 /// The longest suspension; longer is a ban.
 pub const MAX_SUSPENSION_DAYS: i64 = 365;
@@ -140,6 +142,7 @@ impl Decision {
             Self::Suspend if queue == Queue::Platform => Ok(()),
             Self::Suspend => refuse("suspensions are platform-wide: a group bans instead"),
             Self::Reinstate => refuse("reinstate a member at /members/{id}/reinstate"),
+            Self::Restore => refuse("hidden content is restored by granting its appeal"),
         }
     }
 
@@ -190,6 +193,51 @@ pub fn can_sanction(
         actor != target && actor_role >= PlatformRole::Moderator && target_role < actor_role,
         Refusal::Forbidden,
     )
+}
+
+/// How long after a decision the member it is about may appeal it.
+pub const APPEAL_WINDOW_DAYS: i64 = 30;
+
+/// What moderators answer an appeal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AppealOutcome {
+    /// The decision is undone: hidden content shown again, the suspension or ban lifted.
+    Granted,
+    /// The decision stands.
+    Upheld,
+}
+
+wire_enum!(AppealOutcome, "outcome", "invalid_outcome",
+    Granted => "granted", Upheld => "upheld");
+
+/// Policy: may the member a decision is about appeal it, `decided_at` being when it was taken
+/// in `queue`? Hiding and a group's ban can be undone, so they can be appealed, within
+/// [`APPEAL_WINDOW_DAYS`]; a dismissal, a warning (nothing to undo), a removal (the content is
+/// gone) and a lifting cannot. Nor can a platform suspension or ban here: the member cannot
+/// sign in while it holds; they write to the platform, whose moderators lift it with
+/// `reinstate`. One appeal per decision (the store holds it unique).
+pub fn can_appeal(
+    decision: Decision,
+    queue: Queue,
+    decided_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), Refusal> {
+    let undoable = match decision {
+        Decision::Hide => true,
+        Decision::Ban => matches!(queue, Queue::Group(_)),
+        _ => false,
+    };
+    let open = now.signed_duration_since(decided_at) <= TimeDelta::days(APPEAL_WINDOW_DAYS);
+    allow(undoable && open, Refusal::NotAppealable)
+}
+
+/// Who works on an appeal: the queue whose moderators took the decision (a group's, unless the
+/// decision came from the platform queue or was urgent).
+pub fn appeal_queue(group: Option<GroupId>, urgent: bool) -> Queue {
+    match group {
+        Some(group) if !urgent => Queue::Group(group),
+        _ => Queue::Platform,
+    }
 }
 
 /// What a reporter adds to a report: at most 1,000 characters, may be empty.
@@ -336,6 +384,41 @@ mod tests {
         assert_eq!(Decision::Warn.until(None, now).unwrap(), None);
         assert!(Decision::Hide.until(Some(1), now).is_err());
         assert_eq!(banned_until().format("%Y-%m-%d").to_string(), "9999-12-31");
+    }
+
+    #[test]
+    fn only_undoable_decisions_are_appealed_and_within_thirty_days() {
+        let decided = Utc::now();
+        let day = |n| decided + TimeDelta::days(n);
+        let group = GroupId::new();
+        let in_group = Queue::Group(group);
+        for (decision, queue, after, allowed) in [
+            (Decision::Hide, in_group, 0, true),
+            (Decision::Hide, Queue::Platform, 1, true),
+            (Decision::Ban, in_group, APPEAL_WINDOW_DAYS, true),
+            (Decision::Hide, in_group, APPEAL_WINDOW_DAYS + 1, false),
+            (Decision::Ban, Queue::Platform, 0, false),
+            (Decision::Suspend, Queue::Platform, 0, false),
+            (Decision::Dismiss, in_group, 0, false),
+            (Decision::Warn, in_group, 0, false),
+            (Decision::Remove, in_group, 0, false),
+            (Decision::Reinstate, Queue::Platform, 0, false),
+            (Decision::Restore, in_group, 0, false),
+        ] {
+            assert_eq!(
+                can_appeal(decision, queue, decided, day(after)).is_ok(),
+                allowed,
+                "{decision:?} in {queue:?} after {after} days"
+            );
+        }
+        assert_eq!(appeal_queue(Some(group), false), Queue::Group(group));
+        assert_eq!(appeal_queue(Some(group), true), Queue::Platform);
+        assert_eq!(appeal_queue(None, false), Queue::Platform);
+        assert!(
+            Decision::Restore
+                .applies(TargetKind::Post, Queue::Platform)
+                .is_err()
+        );
     }
 
     #[test]

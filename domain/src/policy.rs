@@ -45,6 +45,10 @@ pub enum Refusal {
     /// A member does not report themselves or what they wrote.
     #[error("reporting oneself")]
     SelfReport,
+    /// The decision is not one its author may appeal (a dismissal, a warning, a removal, a
+    /// lifting), or its appeal window has closed.
+    #[error("not appealable")]
+    NotAppealable,
 }
 
 /// `Ok` when `allowed`, the refusal otherwise.

@@ -37,7 +37,8 @@ pub enum ReportTargetKind {
 /// its author and moderators), `remove` (deleted), `warn` (the author is told), `suspend` (the
 /// author cannot log in for `duration_days`; platform queue), `ban` (platform queue: suspended
 /// until reinstated; a group's queue: banned from the group). `hide` and `remove` apply to posts
-/// and comments. `reinstate` appears in the log when a suspension or ban is lifted.
+/// and comments. `reinstate` appears in the log when a suspension or ban is lifted, `restore`
+/// when hidden content is shown again after its appeal was granted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ModerationDecision {
@@ -48,6 +49,7 @@ pub enum ModerationDecision {
     Suspend,
     Ban,
     Reinstate,
+    Restore,
 }
 
 /// Report something you can read. Reporting the same thing again while it waits answers your
@@ -220,7 +222,9 @@ pub struct ModerationLogEntry {
     "action": "hide",
     "reason": "Conseil médical dangereux : arrêter un traitement sans avis médical.",
     "at": "2026-12-05T09:00:00Z",
-    "until": null
+    "until": null,
+    "appealable": true,
+    "appeal": null
 }))]
 pub struct ModerationNotice {
     pub id: Uuid,
@@ -231,6 +235,110 @@ pub struct ModerationNotice {
     pub at: DateTime<Utc>,
     /// Until when a suspension or ban holds (a ban: 9999-12-31, until reinstated).
     pub until: Option<DateTime<Utc>>,
+    /// Whether you may still appeal it (`POST /members/me/moderation/{id}/appeal`): a `hide`
+    /// or a group's `ban`, within 30 days, once.
+    pub appealable: bool,
+    /// Your appeal of it, if you made one.
+    pub appeal: Option<AppealItem>,
+}
+
+/// Ask the moderators who decided to look again at a decision about you.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "statement": "Je témoignais de mon propre parcours, sans conseiller personne."
+}))]
+pub struct AppealRequest {
+    /// Why the decision should be undone (3 to 1,000 characters); the moderators read it.
+    #[schema(min_length = 3, max_length = 1000)]
+    pub statement: String,
+}
+
+/// Where an appeal stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AppealStatus {
+    /// Waiting for the moderators.
+    Pending,
+    /// The decision was undone: the content is shown again, the group's ban lifted.
+    Granted,
+    /// The decision stands.
+    Upheld,
+}
+
+/// An appeal of a moderation decision, as its author sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01939a4f-1111-7cc3-9a51-3c1f0e2b6d11",
+    "action_id": "01939a4e-ffff-7cc3-9a51-3c1f0e2b6d11",
+    "statement": "Je témoignais de mon propre parcours, sans conseiller personne.",
+    "status": "pending",
+    "created_at": "2026-12-06T10:00:00Z",
+    "decided_at": null,
+    "reason": null
+}))]
+pub struct AppealItem {
+    pub id: Uuid,
+    /// The decision appealed (`ModerationNotice.id`).
+    pub action_id: Uuid,
+    pub statement: String,
+    pub status: AppealStatus,
+    pub created_at: DateTime<Utc>,
+    pub decided_at: Option<DateTime<Utc>>,
+    /// Why the moderators granted or upheld it.
+    pub reason: Option<String>,
+}
+
+/// What moderators answer an appeal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AppealOutcome {
+    /// Undo the decision: show the hidden content again, lift the group's ban.
+    Granted,
+    /// The decision stands.
+    Upheld,
+}
+
+/// Answer an appeal, with a reason its author reads.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "outcome": "granted",
+    "reason": "Témoignage personnel, pas un conseil : le message est rétabli."
+}))]
+pub struct AppealDecisionRequest {
+    pub outcome: AppealOutcome,
+    /// Why (3 to 1,000 characters).
+    #[schema(min_length = 3, max_length = 1000)]
+    pub reason: String,
+}
+
+/// An appeal waiting in a queue: the decision and what its author says. Who appeals is the
+/// decision's `target_author`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01939a4f-1111-7cc3-9a51-3c1f0e2b6d11",
+    "statement": "Je témoignais de mon propre parcours, sans conseiller personne.",
+    "created_at": "2026-12-06T10:00:00Z",
+    "decision": {
+        "id": "01939a4e-ffff-7cc3-9a51-3c1f0e2b6d11",
+        "report_id": "01939a4e-eeee-7cc3-9a51-3c1f0e2b6d11",
+        "moderator": null,
+        "target_kind": "post",
+        "target_id": "01939a4e-8f7a-7cc3-9a51-3c1f0e2b6d11",
+        "target_author": null,
+        "group": null,
+        "action": "hide",
+        "reason": "Conseil médical dangereux : arrêter un traitement sans avis médical.",
+        "at": "2026-12-05T09:00:00Z",
+        "until": null
+    }
+}))]
+pub struct QueuedAppeal {
+    pub id: Uuid,
+    pub statement: String,
+    pub created_at: DateTime<Utc>,
+    pub decision: ModerationLogEntry,
 }
 
 /// Which queue or log to read: a group's (its owners and moderators), or the platform's

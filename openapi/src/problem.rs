@@ -172,6 +172,13 @@ problem_codes! {
     ContentHidden = "content_hidden", 403, "Hidden by moderators: it cannot be edited", "Masqué par la modération : il ne peut plus être modifié";
     /// The report was already decided.
     ReportClosed = "report_closed", 409, "This report was already decided", "Ce signalement a déjà été traité";
+    /// Only hiding and a group's ban can be appealed, by the member they are about, within 30
+    /// days (a platform suspension: write to the platform).
+    NotAppealable = "not_appealable", 403, "This decision cannot be appealed", "Cette décision ne peut pas faire l'objet d'un recours";
+    /// A decision is appealed once.
+    AlreadyAppealed = "already_appealed", 409, "You already appealed this decision", "Vous avez déjà fait un recours contre cette décision";
+    /// The appeal was already answered.
+    AppealClosed = "appeal_closed", 409, "This appeal was already answered", "Ce recours a déjà reçu une réponse";
     /// Rights are conferred by someone else.
     SelfGrant = "self_grant", 403, "Nobody may grant a right to themselves", "Personne ne peut s'attribuer un droit à soi-même";
     /// Writing resources and places needs the editor right.

@@ -10,6 +10,7 @@ mod visibility;
 pub mod account_tokens;
 pub mod admin_audit;
 pub mod announcements;
+pub mod appeals;
 pub mod associations;
 pub mod blocks;
 pub mod bulk;

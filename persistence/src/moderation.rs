@@ -331,7 +331,7 @@ pub struct LogEntry {
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = moderation_actions)]
-struct LogRow {
+pub(crate) struct LogRow {
     id: String,
     report_id: Option<String>,
     moderator_id: Option<String>,
@@ -347,7 +347,7 @@ struct LogRow {
 }
 
 impl LogRow {
-    fn into_domain(self) -> Result<LogEntry, PersistenceError> {
+    pub(crate) fn into_domain(self) -> Result<LogEntry, PersistenceError> {
         Ok(LogEntry {
             id: parse_id(&self.id)?,
             report: self.report_id.as_deref().map(parse_id).transpose()?,
@@ -437,7 +437,10 @@ pub fn decide(
 }
 
 /// Writes a log entry.
-fn record(conn: &mut DbConnection, entry: LogEntry) -> Result<LogEntry, PersistenceError> {
+pub(crate) fn record(
+    conn: &mut DbConnection,
+    entry: LogEntry,
+) -> Result<LogEntry, PersistenceError> {
     diesel::insert_into(moderation_actions::table)
         .values((
             moderation_actions::id.eq(entry.id.to_string()),
@@ -571,6 +574,20 @@ pub enum LogScope {
     About(MemberId),
     /// The decisions a moderator took.
     By(MemberId),
+}
+
+/// One log entry by id.
+pub fn find_entry(
+    conn: &mut DbConnection,
+    id: ModerationActionId,
+) -> Result<Option<LogEntry>, PersistenceError> {
+    moderation_actions::table
+        .find(id.to_string())
+        .select(LogRow::as_select())
+        .first::<LogRow>(conn)
+        .optional()?
+        .map(LogRow::into_domain)
+        .transpose()
 }
 
 /// A page of the moderation log, newest first.

@@ -728,7 +728,22 @@ diesel::table! {
     }
 }
 
-diesel::allow_tables_to_appear_in_same_query!(reports, moderation_actions);
+diesel::table! {
+    appeals (id) {
+        id -> Text,
+        action_id -> Text,
+        member_id -> Text,
+        statement -> Text,
+        created_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+        outcome -> Nullable<Text>,
+        decided_by -> Nullable<Text>,
+        decision_reason -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(appeals -> moderation_actions (action_id));
+diesel::allow_tables_to_appear_in_same_query!(reports, moderation_actions, appeals);
 
 diesel::table! {
     admin_audit (id) {

@@ -1,7 +1,11 @@
 //! Moderation values between the domain and the wire.
 
-use entraide_domain::moderation::{Decision, ReportReason, TargetKind};
+use chrono::{DateTime, Utc};
+use entraide_domain::moderation::{
+    AppealOutcome, Decision, ReportReason, TargetKind, appeal_queue, can_appeal,
+};
 use entraide_openapi::moderation as wire;
+use entraide_persistence::appeals::Appeal;
 use entraide_persistence::moderation::{LogEntry, Report};
 use uuid::Uuid;
 
@@ -36,7 +40,9 @@ enum_conversions!(
     decision_from_wire,
     Decision,
     wire::ModerationDecision,
-    [Dismiss, Hide, Remove, Warn, Suspend, Ban, Reinstate]
+    [
+        Dismiss, Hide, Remove, Warn, Suspend, Ban, Reinstate, Restore
+    ]
 );
 
 /// Target ids are stored as text; every one was a UUID when written.
@@ -61,16 +67,65 @@ pub(crate) fn my_report(report: Report) -> Result<wire::MyReport, ApiError> {
     })
 }
 
-pub(crate) fn notice(entry: LogEntry) -> Result<wire::ModerationNotice, ApiError> {
+/// A decision as the member it is about reads it, with their appeal if they made one;
+/// `appealable` while they still may.
+pub(crate) fn notice(
+    entry: LogEntry,
+    appeal: Option<Appeal>,
+    now: DateTime<Utc>,
+) -> Result<wire::ModerationNotice, ApiError> {
     Ok(wire::ModerationNotice {
         id: entry.id.as_uuid(),
         target_kind: target_to_wire(entry.target_kind),
         target_id: target_uuid(&entry.target_id)?,
         action: decision_to_wire(entry.decision),
+        appealable: appeal.is_none()
+            && can_appeal(
+                entry.decision,
+                appeal_queue(entry.group, entry.urgent),
+                entry.at,
+                now,
+            )
+            .is_ok(),
+        appeal: appeal.map(appeal_item),
         reason: entry.reason,
         at: entry.at,
         until: entry.until,
     })
+}
+
+pub(crate) fn appeal_item(appeal: Appeal) -> wire::AppealItem {
+    let Appeal {
+        id,
+        action,
+        member: _,
+        statement,
+        created_at,
+        decided_at,
+        outcome,
+        decided_by: _,
+        decision_reason,
+    } = appeal;
+    wire::AppealItem {
+        id: id.as_uuid(),
+        action_id: action.as_uuid(),
+        statement,
+        status: match outcome {
+            None => wire::AppealStatus::Pending,
+            Some(AppealOutcome::Granted) => wire::AppealStatus::Granted,
+            Some(AppealOutcome::Upheld) => wire::AppealStatus::Upheld,
+        },
+        created_at,
+        decided_at,
+        reason: decision_reason,
+    }
+}
+
+pub(crate) fn appeal_outcome_from_wire(outcome: wire::AppealOutcome) -> AppealOutcome {
+    match outcome {
+        wire::AppealOutcome::Granted => AppealOutcome::Granted,
+        wire::AppealOutcome::Upheld => AppealOutcome::Upheld,
+    }
 }
 
 pub(crate) fn action_to_wire(

@@ -118,6 +118,7 @@ pub(crate) fn member_export(
 
     let follower_count = u64::try_from(export::follower_count(conn, member)?)
         .map_err(|_| ApiError::internal("a negative count"))?;
+    let decisions_about = moderation::log(conn, LogScope::About(member), None, i64::MAX)?;
 
     Ok(wire::MemberExport {
         generated_at: now,
@@ -172,10 +173,11 @@ pub(crate) fn member_export(
             .into_iter()
             .map(crate::convert::moderation::my_report)
             .collect::<Result<_, _>>()?,
-        moderation_decisions: moderation::log(conn, LogScope::About(member), None, i64::MAX)?
-            .into_iter()
-            .map(crate::convert::moderation::notice)
-            .collect::<Result<_, _>>()?,
+        moderation_decisions: crate::views::moderation::notices(
+            conn,
+            decisions_about,
+            chrono::Utc::now(),
+        )?,
         administration: map(
             admin_audit::list(conn, AuditScope::About(member), None, i64::MAX)?,
             |e| administration(e, false),

@@ -3,17 +3,44 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use entraide_domain::ids::{CommentId, EventId, GroupId, MemberId, PostId, ResourceId};
+use entraide_domain::ids::{
+    CommentId, EventId, GroupId, MemberId, ModerationActionId, PostId, ResourceId,
+};
 use entraide_domain::moderation::TargetKind;
 use entraide_domain::resource::VersionStatus;
-use entraide_openapi::moderation::{ModerationLogEntry, QueuedReport, ReportedTarget};
+use entraide_openapi::moderation::{
+    ModerationLogEntry, ModerationNotice, QueuedReport, ReportedTarget,
+};
 use entraide_openapi::posts::GroupRef;
+use entraide_persistence::appeals::{self, Appeal};
 use entraide_persistence::moderation::{LogEntry, Report};
 use entraide_persistence::{DbConnection, comments, events, groups, members, posts, resources};
 
-use crate::convert::moderation::{decision_to_wire, reason_to_wire, target_to_wire, target_uuid};
+use crate::convert::moderation::{
+    decision_to_wire, notice, reason_to_wire, target_to_wire, target_uuid,
+};
 use crate::error::ApiError;
 use crate::views::members::authors;
+
+/// Decisions as the member they are about reads them, with their appeals (one query).
+pub(crate) fn notices(
+    conn: &mut DbConnection,
+    entries: Vec<LogEntry>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<ModerationNotice>, ApiError> {
+    let ids: Vec<ModerationActionId> = entries.iter().map(|e| e.id).collect();
+    let mut appeals: HashMap<ModerationActionId, Appeal> = appeals::of_actions(conn, &ids)?
+        .into_iter()
+        .map(|appeal| (appeal.action, appeal))
+        .collect();
+    entries
+        .into_iter()
+        .map(|entry| {
+            let appeal = appeals.remove(&entry.id);
+            notice(entry, appeal, now)
+        })
+        .collect()
+}
 
 /// How much of a reported text moderators see in a queue.
 const EXCERPT_CHARS: usize = 500;

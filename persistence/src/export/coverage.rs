@@ -81,12 +81,20 @@ pub const EXPORTED: &[(&str, &str, &str)] = &[
         "moderator_id",
         "staff_actions.moderation_decisions",
     ),
+    ("appeals", "member_id", "moderation_decisions.appeal"),
     ("admin_audit", "member_id", "administration"),
     ("admin_audit", "actor_id", "staff_actions.administration"),
 ];
 
 /// `(table, column, why it is not exported)`.
 pub const LEFT_OUT: &[(&str, &str, &str)] = &[
+    (
+        "appeals",
+        "decided_by",
+        "a moderator's answer to an appeal: a granted one is in \
+         staff_actions.moderation_decisions (the restore or reinstate it logged); the rest is the \
+         appellant's record, exported to them",
+    ),
     (
         "blocks",
         "blocked_id",

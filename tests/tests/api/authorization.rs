@@ -97,6 +97,10 @@ enum Fresh {
     Report,
     /// An urgent (`self_harm`) report by `outsider` of such a comment (the platform queue).
     UrgentReport,
+    /// The decision of `group_mod` hiding such a reported comment (the log entry's id).
+    Hidden,
+    /// `member`'s appeal of such a decision.
+    Appeal,
 }
 
 struct Row {
@@ -175,6 +179,10 @@ fn policy() -> Vec<Row> {
         row("GET", "/api/v1/moderation/log?group_id={private_group}", "401 403 403 403 403 403 ok 403 403 403 403 ok ok"),
         row("POST", "/api/v1/moderation/reports/{fresh}/actions", "401 404 404 404 404 404 ok 404 404 404 404 ok ok").body(r#"{"action":"hide","reason":"Hors sujet"}"#).fresh(Fresh::Report),
         row("POST", "/api/v1/moderation/reports/{fresh}/actions", "401 404 404 404 404 404 404 404 404 404 404 ok ok").body(r#"{"action":"dismiss","reason":"Pas de danger"}"#).fresh(Fresh::UrgentReport),
+        row("POST", "/api/v1/members/me/moderation/{fresh}/appeal", "401 ok 404 404 404 404 404 404 404 404 404 404 404").body(r#"{"statement":"Ce n'était pas hors sujet"}"#).fresh(Fresh::Hidden),
+        row("GET", "/api/v1/moderation/appeals", "401 403 403 403 403 403 403 403 403 403 403 ok ok"),
+        row("GET", "/api/v1/moderation/appeals?group_id={public_group}", "401 403 403 403 403 403 ok 403 403 403 403 ok ok"),
+        row("POST", "/api/v1/moderation/appeals/{fresh}/decision", "401 404 404 404 404 404 ok 404 404 404 404 ok ok").body(r#"{"outcome":"upheld","reason":"La décision est maintenue"}"#).fresh(Fresh::Appeal),
         row("POST", "/api/v1/members/{fresh}/reinstate", "401 403 403 403 403 403 403 403 403 403 403 ok ok").body(r#"{"reason":"Recours accepté"}"#).fresh(Fresh::Member),
         row("POST", "/api/v1/members/{member}/reinstate", "401 403 403 403 403 403 403 403 403 403 403 ok ok").body(r#"{"reason":"Recours accepté"}"#),
         row("GET", "/api/v1/admin/audit", "401 403 403 403 403 403 403 403 403 403 403 403 ok"),
@@ -675,6 +683,53 @@ impl World {
                             Some(
                                 json!({"target_kind": "comment", "target_id": comment, "reason": reason}),
                             ),
+                        )
+                        .await,
+                )
+            }
+            Fresh::Hidden | Fresh::Appeal => {
+                // Reported by a new member each time (`outsider` has an hourly report limit).
+                let comment = id_of(
+                    &self
+                        .ok(
+                            Method::POST,
+                            &format!("/api/v1/posts/{}/comments", self.ids["public_post"]),
+                            self.actor("member"),
+                            Some(json!({"body": "Un avis à revoir"})),
+                        )
+                        .await,
+                );
+                let reporter = self.new_member("patient").await;
+                let report = id_of(
+                    &self
+                        .ok(
+                            Method::POST,
+                            "/api/v1/reports",
+                            &reporter,
+                            Some(json!({"target_kind": "comment", "target_id": comment, "reason": "spam"})),
+                        )
+                        .await,
+                );
+                let decision = id_of(
+                    &self
+                        .ok(
+                            Method::POST,
+                            &format!("/api/v1/moderation/reports/{report}/actions"),
+                            self.actor("group_mod"),
+                            Some(json!({"action": "hide", "reason": "Hors sujet ici"})),
+                        )
+                        .await,
+                );
+                if matches!(fresh, Fresh::Hidden) {
+                    return decision;
+                }
+                id_of(
+                    &self
+                        .ok(
+                            Method::POST,
+                            &format!("/api/v1/members/me/moderation/{decision}/appeal"),
+                            self.actor("member"),
+                            Some(json!({"statement": "Ce n'était pas hors sujet"})),
                         )
                         .await,
                 )

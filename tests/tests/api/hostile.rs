@@ -561,6 +561,10 @@ struct Fixtures {
     draft_study: String,
     /// An open report in the platform queue, by `other` about `banned`.
     report: String,
+    /// A decision hiding a post of `admin` (for their appeal), and `other`'s appeal of a
+    /// decision hiding theirs (for the admin to answer).
+    decision: String,
+    appeal: String,
     /// The token of a verification link, and of a password reset link (of a member of their
     /// own: the reset logs them out).
     verify_token: String,
@@ -832,6 +836,47 @@ async fn fixtures(app: &TestApp) -> Fixtures {
         )
         .await,
     );
+    // Appeals: `staff` hides a post of the admin's and one of `other`'s; `other` appeals.
+    let mut hidden = Vec::new();
+    for (author, reporter) in [(&admin, &other), (&other, &admin)] {
+        let post = id_of(
+            &call(
+                Method::POST,
+                format!("/api/v1/groups/{group}/posts"),
+                author,
+                Some(json!({"body": "Un message à revoir"})),
+            )
+            .await,
+        );
+        let report = id_of(
+            &call(
+                Method::POST,
+                "/api/v1/reports".into(),
+                reporter,
+                Some(json!({"target_kind": "post", "target_id": post, "reason": "spam"})),
+            )
+            .await,
+        );
+        hidden.push(id_of(
+            &call(
+                Method::POST,
+                format!("/api/v1/moderation/reports/{report}/actions"),
+                &staff,
+                Some(json!({"action": "hide", "reason": "Hors sujet ici"})),
+            )
+            .await,
+        ));
+    }
+    let decision = hidden[0].clone();
+    let appeal = id_of(
+        &call(
+            Method::POST,
+            format!("/api/v1/members/me/moderation/{}/appeal", hidden[1]),
+            &other,
+            Some(json!({"statement": "Ce n'était pas hors sujet"})),
+        )
+        .await,
+    );
     let linked = app.member("Lien Hostile", "patient").await;
     let verify_token = app.outbox_token(&linked.email, "/verify-email").await;
     let resetter = app.member("Reset Hostile", "patient").await;
@@ -847,6 +892,8 @@ async fn fixtures(app: &TestApp) -> Fixtures {
         verify_token,
         reset_token,
         report,
+        decision,
+        appeal,
         study,
         questionnaire,
         consent_study,
@@ -946,6 +993,7 @@ fn path_value(op: &str, path: &str, param: &str, fx: &Fixtures) -> String {
                 {
                     fx.admin.id.to_string()
                 }
+                "members" if op == "appeal_decision" => fx.decision.clone(),
                 "members" => fx.other.id.to_string(),
                 "places" => fx.place.clone(),
                 "posts" => fx.post.clone(),
@@ -959,6 +1007,7 @@ fn path_value(op: &str, path: &str, param: &str, fx: &Fixtures) -> String {
                 "studies" if op == "update_study" => fx.draft_study.clone(),
                 "studies" => fx.study.clone(),
                 "questionnaires" => fx.questionnaire.clone(),
+                "moderation" if op == "decide_appeal" => fx.appeal.clone(),
                 "moderation" => fx.report.clone(),
                 other => panic!("no fixture for /{other}/{{{param}}}"),
             }
@@ -967,8 +1016,9 @@ fn path_value(op: &str, path: &str, param: &str, fx: &Fixtures) -> String {
 }
 
 /// Operations without a JSON body (their input is their path and query).
-const NO_BODY: [&str; 97] = [
+const NO_BODY: [&str; 98] = [
     "read_admin_audit",
+    "read_appeals",
     "resend_verification",
     "list_my_reports",
     "list_my_notices",
@@ -1107,6 +1157,8 @@ fn example(op: &str, fx: &Fixtures) -> Option<Value> {
             "reason": "spam", "note": "Publicité répétée"}),
         "decide_report" => json!({"action": "warn", "reason": "Merci de rester courtois"}),
         "reinstate_member" => json!({"reason": "Recours accepté"}),
+        "appeal_decision" => json!({"statement": "Je témoignais de mon parcours"}),
+        "decide_appeal" => json!({"outcome": "upheld", "reason": "La décision est maintenue"}),
         "erase_my_account" => json!({"password": PASSWORD, "content": "anonymise",
             "research_answers": "delete"}),
         "create_committee" => json!({"name": "Comité {n}", "description": "Relecture",

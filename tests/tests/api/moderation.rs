@@ -2,7 +2,10 @@
 //! everyone but its author.
 
 use entraide_openapi::groups::Group;
-use entraide_openapi::moderation::{ModerationLogEntry, ModerationNotice, MyReport, QueuedReport};
+use entraide_openapi::moderation::{
+    AppealItem, AppealStatus, ModerationDecision, ModerationLogEntry, ModerationNotice, MyReport,
+    QueuedAppeal, QueuedReport,
+};
 use entraide_openapi::pagination::Page;
 use entraide_openapi::posts::{CommentItem, PostItem};
 use reqwest::{Method, StatusCode};
@@ -834,4 +837,213 @@ async fn reports_keep_what_was_said_become_urgent_skip_their_subject_and_are_rat
         };
         assert_eq!(status, expected, "report {n}");
     }
+}
+
+async fn appeal(app: &TestApp, who: &Member, decision: Uuid, statement: &str) -> reqwest::Response {
+    app.call(
+        Method::POST,
+        &format!("/api/v1/members/me/moderation/{decision}/appeal"),
+        Some(who),
+        Some(json!({"statement": statement})),
+    )
+    .await
+}
+
+async fn answer(app: &TestApp, who: &Member, appeal: Uuid, outcome: &str) -> reqwest::Response {
+    app.call(
+        Method::POST,
+        &format!("/api/v1/moderation/appeals/{appeal}/decision"),
+        Some(who),
+        Some(json!({"outcome": outcome, "reason": "Relu avec attention"})),
+    )
+    .await
+}
+
+/// Files a spam report of `target` by `reporter` and has `moderator` decide it.
+async fn reported_and_decided(
+    app: &TestApp,
+    reporter: &Member,
+    moderator: &Member,
+    kind: &str,
+    target: Uuid,
+    action: &str,
+) -> ModerationLogEntry {
+    let (status, filed) = report(app, reporter, kind, target, "spam").await;
+    assert_eq!(status, StatusCode::CREATED);
+    let id: Uuid = serde_json::from_value(filed["id"].clone()).unwrap();
+    let response = decide(app, moderator, id, action).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    response.json().await.unwrap()
+}
+
+#[actix_web::test]
+async fn an_author_appeals_once_and_a_granted_appeal_shows_the_content_again() {
+    let app = spawn_app().await;
+    let owner = app.member("Odile", "patient").await;
+    let author = app.member("Armand", "patient").await;
+    let reader = app.member("Rosalie", "patient").await;
+    let platform = app.member("Paule", "professional").await;
+    app.make_admin(&platform);
+    let group = app
+        .create_group(&owner, "Vivre avec la SEP", "public", "everyone")
+        .await;
+    for who in [&author, &reader] {
+        join(&app, &group, who).await;
+    }
+    let thread = post(&app, &group, &author, "Mon traitement me réussit").await;
+    let hidden = reported_and_decided(&app, &reader, &owner, "post", thread.id, "hide").await;
+    let post_path = format!("/api/v1/posts/{}", thread.id);
+    assert_eq!(
+        app.call(Method::GET, &post_path, Some(&reader), None)
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    let notices: Page<ModerationNotice> =
+        get(&app, "/api/v1/members/me/moderation", Some(&author)).await;
+    assert!(notices.items[0].appealable && notices.items[0].appeal.is_none());
+
+    // Only the member the decision is about appeals, with a statement, once.
+    assert_problem(
+        appeal(&app, &reader, hidden.id, "Je le trouvais utile").await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    for bad in ["", "  a ", "x\u{0}y", &"long ".repeat(300)] {
+        let response = appeal(&app, &author, hidden.id, bad).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{bad:?}"
+        );
+    }
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM appeals"), 0);
+    let response = appeal(&app, &author, hidden.id, "C'était mon témoignage").await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let filed: AppealItem = response.json().await.unwrap();
+    assert_eq!(filed.status, AppealStatus::Pending);
+    assert_eq!(filed.action_id, hidden.id);
+    assert_problem(
+        appeal(&app, &author, hidden.id, "Encore une fois").await,
+        StatusCode::CONFLICT,
+        "already_appealed",
+    )
+    .await;
+    let notices: Page<ModerationNotice> =
+        get(&app, "/api/v1/members/me/moderation", Some(&author)).await;
+    assert!(!notices.items[0].appealable);
+    assert_eq!(
+        notices.items[0].appeal.as_ref().map(|a| a.id),
+        Some(filed.id)
+    );
+
+    // It waits in the group's appeals queue: its moderators and platform moderators see it,
+    // members do not, and the platform's own queue does not hold it.
+    let group_appeals = format!("/api/v1/moderation/appeals?group_id={}", group.id);
+    let queued: Page<QueuedAppeal> = get(&app, &group_appeals, Some(&owner)).await;
+    assert_eq!(queued.items.len(), 1);
+    assert_eq!(queued.items[0].decision.id, hidden.id);
+    assert_eq!(queued.items[0].statement, "C'était mon témoignage");
+    let queued: Page<QueuedAppeal> = get(&app, &group_appeals, Some(&platform)).await;
+    assert_eq!(queued.items.len(), 1);
+    let platform_queue: Page<QueuedAppeal> =
+        get(&app, "/api/v1/moderation/appeals", Some(&platform)).await;
+    assert!(platform_queue.items.is_empty());
+    for who in [&reader, &author] {
+        let response = app.call(Method::GET, &group_appeals, Some(who), None).await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        assert_problem(
+            answer(&app, who, filed.id, "granted").await,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        )
+        .await;
+    }
+
+    // Granted: the post is back for everyone, the undoing logged, the author told.
+    let response = answer(&app, &owner, filed.id, "granted").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let answered: AppealItem = response.json().await.unwrap();
+    assert_eq!(answered.status, AppealStatus::Granted);
+    assert_eq!(answered.reason.as_deref(), Some("Relu avec attention"));
+    assert_eq!(
+        app.call(Method::GET, &post_path, Some(&reader), None)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    assert_problem(
+        answer(&app, &owner, filed.id, "upheld").await,
+        StatusCode::CONFLICT,
+        "appeal_closed",
+    )
+    .await;
+    let queued: Page<QueuedAppeal> = get(&app, &group_appeals, Some(&owner)).await;
+    assert!(queued.items.is_empty());
+    let log: Page<ModerationLogEntry> = get(
+        &app,
+        &format!("/api/v1/moderation/log?group_id={}", group.id),
+        Some(&owner),
+    )
+    .await;
+    assert_eq!(log.items[0].action, ModerationDecision::Restore);
+    let notices: Page<ModerationNotice> =
+        get(&app, "/api/v1/members/me/moderation", Some(&author)).await;
+    assert_eq!(notices.items[0].action, ModerationDecision::Restore);
+    assert_eq!(
+        notices.items[1].appeal.as_ref().map(|a| a.status),
+        Some(AppealStatus::Granted)
+    );
+
+    // A hidden comment granted back counts again in its post's comment count.
+    let comment: CommentItem = serde_json::from_value(
+        app.ok_json(
+            Method::POST,
+            &format!("/api/v1/posts/{}/comments", thread.id),
+            Some(&author),
+            Some(json!({"body": "Et je le maintiens"})),
+        )
+        .await,
+    )
+    .unwrap();
+    let count = |item: Value| item["comment_count"].as_i64();
+    let hidden_comment =
+        reported_and_decided(&app, &reader, &owner, "comment", comment.id, "hide").await;
+    assert_eq!(count(get(&app, &post_path, Some(&reader)).await), Some(0));
+    let response = appeal(&app, &author, hidden_comment.id, "Je maintiens mon avis").await;
+    let filed: AppealItem = response.json().await.unwrap();
+    let response = answer(&app, &platform, filed.id, "granted").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(count(get(&app, &post_path, Some(&reader)).await), Some(1));
+
+    // A warning is not appealed (nothing to undo).
+    let warned = post(&app, &group, &author, "Un autre message").await;
+    let warning = reported_and_decided(&app, &reader, &owner, "post", warned.id, "warn").await;
+    assert_problem(
+        appeal(&app, &author, warning.id, "Je conteste").await,
+        StatusCode::FORBIDDEN,
+        "not_appealable",
+    )
+    .await;
+
+    // A group's ban, granted on appeal, lets the member join again.
+    let banned = reported_and_decided(&app, &reader, &owner, "post", warned.id, "ban").await;
+    assert_problem(
+        app.call(
+            Method::POST,
+            &format!("/api/v1/groups/{}/join", group.id),
+            Some(&author),
+            None,
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+        "banned",
+    )
+    .await;
+    let response = appeal(&app, &author, banned.id, "Je respecterai les règles").await;
+    let filed: AppealItem = response.json().await.unwrap();
+    let response = answer(&app, &owner, filed.id, "granted").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    join(&app, &group, &author).await;
 }

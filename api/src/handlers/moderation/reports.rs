@@ -8,13 +8,14 @@ use entraide_openapi::problem as p;
 use entraide_persistence::moderation::{self, LogScope, NewReport, REPORTS_PER_HOUR};
 
 use crate::access::moderation::reportable;
-use crate::convert::moderation::{my_report, notice, reason_from_wire, target_from_wire};
+use crate::convert::moderation::{my_report, reason_from_wire, target_from_wire};
 use crate::db;
 use crate::error::ApiError;
 use crate::extractors::AuthMember;
 use crate::json::Json;
 use crate::pagination::{IdCursor, PageRequest};
 use crate::state::AppState;
+use crate::views::moderation::notices;
 
 /// Report something
 ///
@@ -117,8 +118,10 @@ pub async fn list_my_reports(
 /// List moderation decisions about me
 ///
 /// What moderators hid, removed or warned you about — your posts, comments, events,
-/// resources or profile — with their reason, newest first. Who reported and which moderator
-/// decided are not shown.
+/// resources or profile — and your suspensions or bans, with their reason, newest first.
+/// Who reported and which moderator decided are not shown. `appealable` says whether you may
+/// still appeal a decision (a `hide` or a group's `ban`, within 30 days, once), `appeal` where
+/// your appeal stands.
 #[utoipa::path(
     tag = "moderation",
     security(("bearer" = [])),
@@ -140,19 +143,11 @@ pub async fn list_my_notices(
         .as_ref()
         .map(|c| ModerationActionId::from_uuid(c.id()));
     let fetch = page.fetch();
-    let entries = db::read(&state, move |conn| {
-        Ok(moderation::log(
-            conn,
-            LogScope::About(member.id),
-            before,
-            fetch,
-        )?)
+    let items = db::read(&state, move |conn| {
+        let entries = moderation::log(conn, LogScope::About(member.id), before, fetch)?;
+        notices(conn, entries, Utc::now())
     })
     .await?;
-    let items = entries
-        .into_iter()
-        .map(notice)
-        .collect::<Result<Vec<_>, _>>()?;
     page.page(items, |item| IdCursor::of(item.id), |item| item)
         .map(web::Json)
 }
