@@ -134,3 +134,10 @@ pub(crate) fn require_moderator(
     };
     Ok(can_moderate_queue(actor.role, queue, membership)?)
 }
+
+/// The queue a `?group_id=` names: that group's, or the platform's when absent.
+pub(crate) fn queue_of(query: &entraide_openapi::moderation::QueueQuery) -> Queue {
+    query
+        .group_id
+        .map_or(Queue::Platform, |g| Queue::Group(GroupId::from_uuid(g)))
+}

@@ -1,7 +1,7 @@
 use actix_web::{HttpResponse, get, post, web};
 use chrono::Utc;
 use entraide_domain::ids::{AppealId, ModerationActionId};
-use entraide_domain::moderation::{Queue, appeal_queue, can_appeal, parse_decision_reason};
+use entraide_domain::moderation::{appeal_queue, can_appeal, parse_decision_reason};
 use entraide_openapi::moderation::{
     AppealDecisionRequest, AppealItem, AppealRequest, QueueQuery, QueuedAppeal,
 };
@@ -10,7 +10,7 @@ use entraide_openapi::problem::{self as p, ProblemCode};
 use entraide_persistence::{appeals, moderation};
 use uuid::Uuid;
 
-use crate::access::moderation::require_moderator;
+use crate::access::moderation::{queue_of, require_moderator};
 use crate::convert::moderation::{appeal_item, appeal_outcome_from_wire};
 use crate::db;
 use crate::error::ApiError;
@@ -65,12 +65,6 @@ pub async fn appeal_decision(
     })
     .await?;
     Ok(HttpResponse::Created().json(appeal_item(appeal)))
-}
-
-fn queue_of(query: &QueueQuery) -> Queue {
-    query.group_id.map_or(Queue::Platform, |g| {
-        Queue::Group(entraide_domain::ids::GroupId::from_uuid(g))
-    })
 }
 
 /// Read appeals

@@ -1,5 +1,5 @@
 use actix_web::{get, web};
-use entraide_domain::ids::{GroupId, ModerationActionId, ReportId};
+use entraide_domain::ids::{ModerationActionId, ReportId};
 use entraide_domain::moderation::Queue;
 use entraide_openapi::moderation::{ModerationLogEntry, QueueQuery, QueuedReport};
 use entraide_openapi::pagination::{Page, PageQuery};
@@ -8,19 +8,13 @@ use entraide_persistence::moderation::{self, LogScope, QueuePosition};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::access::moderation::require_moderator;
+use crate::access::moderation::{queue_of, require_moderator};
 use crate::db;
 use crate::error::ApiError;
 use crate::extractors::AuthMember;
 use crate::pagination::{IdCursor, PageRequest};
 use crate::state::AppState;
 use crate::views::moderation::{log_entries, queue_items};
-
-fn queue_of(query: &QueueQuery) -> Queue {
-    query
-        .group_id
-        .map_or(Queue::Platform, |g| Queue::Group(GroupId::from_uuid(g)))
-}
 
 /// Where a queue page starts: urgent reports come first, then by id.
 #[derive(Serialize, Deserialize)]
