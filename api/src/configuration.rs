@@ -93,6 +93,22 @@ pub struct Settings {
     /// `ENTRAIDE_RESET_PASSWORD_PATH`: the client route of password reset links (default
     /// `/reset-password`).
     pub reset_password_path: String,
+    /// `ENTRAIDE_API_KEY_RATE_LIMIT`: requests per minute and per association API key (a burst
+    /// refilled evenly over the minute); 0 = off. Default 120.
+    pub api_key_rate_limit: u32,
+    /// `ENTRAIDE_WEBHOOKS_ALLOW_PRIVATE_TARGETS`: let outgoing webhooks reach loopback, private
+    /// and link-local addresses, and plain `http` (tests, an intranet). Off by default: a
+    /// webhook URL must be `https` to a public address (server-side request forgery).
+    pub webhooks_allow_private_targets: bool,
+    /// `ENTRAIDE_WEBHOOKS_WORKER_INTERVAL_MS`: how often the server sends due webhook
+    /// deliveries (default 5000); 0 runs no worker in this process (another process sends
+    /// them; `entraide_api::webhooks::run_due` runs one pass).
+    pub webhooks_worker_interval_ms: u64,
+    /// `ENTRAIDE_MESSAGE_KEYS`: the keys that encrypt direct messages at rest,
+    /// `id:base64key,id2:base64key` (32-byte keys, ids of letters, digits, `-`, `_`): the first
+    /// encrypts, all decrypt. Required in production; development generates one and keeps it
+    /// beside the SQLite file.
+    pub message_keys: Option<SecretString>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -103,6 +119,13 @@ pub enum SettingsError {
     Load(#[from] config::ConfigError),
     #[error("cannot use the JWT secret file {path}: {source}")]
     SecretFile {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    MessageKeys(#[from] crate::security::message_keys::KeyError),
+    #[error("cannot use the message key file {path}: {source}")]
+    MessageKeyFile {
         path: PathBuf,
         source: std::io::Error,
     },
@@ -131,7 +154,13 @@ impl Settings {
             .set_default("max_body_bytes", 64 * 1024)?
             .set_default("trust_forwarded_for", false)?
             .set_default("verify_email_path", Self::DEFAULT_VERIFY_EMAIL_PATH)?
-            .set_default("reset_password_path", Self::DEFAULT_RESET_PASSWORD_PATH)?;
+            .set_default("reset_password_path", Self::DEFAULT_RESET_PASSWORD_PATH)?
+            .set_default(
+                "api_key_rate_limit",
+                entraide_domain::integration::DEFAULT_KEY_RATE_LIMIT,
+            )?
+            .set_default("webhooks_allow_private_targets", false)?
+            .set_default("webhooks_worker_interval_ms", 5000)?;
         builder = match file {
             Some(path) => builder.add_source(config::File::from(path).required(true)),
             None => builder.add_source(config::File::with_name("entraide").required(false)),
@@ -166,6 +195,13 @@ impl Settings {
             mailer: None,
             verify_email_path: Self::DEFAULT_VERIFY_EMAIL_PATH.to_owned(),
             reset_password_path: Self::DEFAULT_RESET_PASSWORD_PATH.to_owned(),
+            api_key_rate_limit: entraide_domain::integration::DEFAULT_KEY_RATE_LIMIT,
+            webhooks_allow_private_targets: false,
+            webhooks_worker_interval_ms: 0,
+            // A fresh key per instance: tests never share a key file.
+            message_keys: Some(SecretString::from(
+                crate::security::message_keys::MessageKeys::generate_entry("test1"),
+            )),
         }
     }
 
@@ -321,6 +357,63 @@ impl Settings {
             None => PathBuf::from(".entraide-jwt-secret"),
         }
     }
+}
+
+impl Settings {
+    /// The keys of direct messages (`ENTRAIDE_MESSAGE_KEYS`). Without the setting, production
+    /// refuses to start; development generates one key once and keeps it beside the SQLite
+    /// file (`<file>.message-keys`, or `.entraide-message-keys`), so restarts read old messages.
+    pub fn resolve_message_keys(
+        &self,
+    ) -> Result<crate::security::message_keys::MessageKeys, SettingsError> {
+        use crate::security::message_keys::MessageKeys;
+        if let Some(list) = &self.message_keys {
+            return Ok(MessageKeys::parse(list.expose_secret())?);
+        }
+        if self.env == Environment::Production {
+            return Err(SettingsError::Invalid(
+                "ENTRAIDE_MESSAGE_KEYS is required in production (id:base64 of 32 random bytes; \
+                 `entraide generate-message-key` prints one)"
+                    .to_owned(),
+            ));
+        }
+        let path = self.secret_file("message-keys", ".entraide-message-keys");
+        let list = load_or_create_message_keys(&path)
+            .map_err(|source| SettingsError::MessageKeyFile { path, source })?;
+        Ok(MessageKeys::parse(&list)?)
+    }
+
+    fn secret_file(&self, suffix: &str, fallback: &str) -> PathBuf {
+        match entraide_persistence::connection::DatabaseUrl::parse(&self.database_url)
+            .ok()
+            .as_ref()
+            .and_then(|url| url.sqlite_file())
+        {
+            Some(file) => PathBuf::from(format!("{file}.{suffix}")),
+            None => PathBuf::from(fallback),
+        }
+    }
+}
+
+fn load_or_create_message_keys(path: &Path) -> std::io::Result<String> {
+    use std::io::Write;
+    match std::fs::read_to_string(path) {
+        Ok(existing) => return Ok(existing.trim().to_owned()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
+    }
+    let entry = crate::security::message_keys::MessageKeys::generate_entry("dev1");
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(entry.as_bytes())?;
+    tracing::info!(path = %path.display(), "generated a development message key");
+    Ok(entry)
 }
 
 fn load_or_create_secret(path: &Path) -> std::io::Result<SecretString> {

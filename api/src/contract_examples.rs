@@ -125,8 +125,8 @@ fn the_check_sees_a_missing_example() {
 #[test]
 fn examples_read_back_as_their_types() {
     use entraide_openapi::{
-        associations, auth, conditions, events, export, groups, health, members, moderation,
-        places, posts, research, resources, search,
+        associations, auth, conditions, events, export, groups, health, members, messages,
+        moderation, places, posts, research, resources, search,
     };
     use serde::de::DeserializeOwned;
 
@@ -205,6 +205,10 @@ fn examples_read_back_as_their_types() {
         research::QuestionnaireInput,
         research::SubmitResponseRequest,
         moderation::NewReportRequest,
+        messages::UpdateMessageSettingsRequest,
+        messages::NewConversationRequest,
+        messages::NewMessageRequest,
+        messages::MarkConversationReadRequest,
         moderation::DecisionRequest,
         moderation::ReinstateRequest,
         moderation::AppealRequest,
@@ -238,6 +242,10 @@ fn examples_read_back_as_their_types() {
         posts::FollowItem,
         posts::BlockItem,
         moderation::MyReport,
+        messages::MessageSettings,
+        messages::Conversation,
+        messages::Message,
+        messages::NewConversation,
         moderation::QueuedReport,
         moderation::ModerationLogEntry,
         moderation::ModerationNotice,

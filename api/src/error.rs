@@ -343,6 +343,7 @@ impl From<Refusal> for ApiError {
             Refusal::SelfBlock => Self::refused(ProblemCode::SelfBlock),
             Refusal::SelfReport => Self::refused(ProblemCode::SelfReport),
             Refusal::NotAppealable => Self::refused(ProblemCode::NotAppealable),
+            Refusal::CannotMessage => Self::refused(ProblemCode::CannotMessage),
             Refusal::NotAResearcher => Self::refused(ProblemCode::NotAResearcher),
             Refusal::NotEligible => Self::refused(ProblemCode::NotEligible),
         }
@@ -390,6 +391,16 @@ impl From<PublishRefusal> for ApiError {
         match refusal {
             PublishRefusal::NotAdmin => Self::refused(ProblemCode::NotAssociationAdmin),
             PublishRefusal::NotVerified => Self::refused(ProblemCode::AssociationNotVerified),
+        }
+    }
+}
+
+impl From<entraide_domain::integration::KeyRefusal> for ApiError {
+    fn from(refusal: entraide_domain::integration::KeyRefusal) -> Self {
+        use entraide_domain::integration::KeyRefusal;
+        match refusal {
+            KeyRefusal::InsufficientScope => Self::refused(ProblemCode::InsufficientScope),
+            KeyRefusal::NotVerified => Self::refused(ProblemCode::AssociationNotVerified),
         }
     }
 }

@@ -147,6 +147,106 @@ impl FromRequest for MaybeMember {
     }
 }
 
+/// An association's API key, as presented and checked: usable (neither revoked nor expired)
+/// and within its rate limit. What it may do is decided per operation
+/// (`access::integrations::require_key`).
+#[derive(Debug, Clone)]
+pub struct KeyCaller {
+    pub association_id: entraide_domain::ids::AssociationId,
+    pub scopes: entraide_domain::integration::Scopes,
+    /// The admin who created the key: what the key creates is signed with this member.
+    pub created_by: MemberId,
+}
+
+/// Who calls an operation that also accepts association API keys: a signed-in member or a key.
+/// A key on any other operation is refused like any invalid access token (401).
+#[derive(Debug, Clone)]
+pub enum Caller {
+    Member(AuthMember),
+    Key(KeyCaller),
+}
+
+/// A [`Caller`], or an anonymous visitor (no `Authorization` header).
+#[derive(Debug, Clone)]
+pub struct MaybeCaller(pub Option<Caller>);
+
+async fn authenticate_key(
+    state: Result<web::Data<AppState>, ApiError>,
+    slot: Option<crate::key_audit::KeySlot>,
+    token: String,
+) -> Result<KeyCaller, ApiError> {
+    let state = state?;
+    let hash = crate::security::tokens::hash_token(&token);
+    let key = db::read(&state, move |conn| {
+        Ok(entraide_persistence::api_keys::find_by_hash(conn, &hash)?)
+    })
+    .await?
+    .ok_or(ApiError::InvalidToken)?;
+    if let Some(slot) = slot {
+        slot.set(key.id);
+    }
+    if !key.is_usable(Utc::now()) {
+        return Err(ApiError::InvalidToken);
+    }
+    state.key_limiter.check(key.id)?;
+    Ok(KeyCaller {
+        association_id: key.association_id,
+        scopes: key.scopes,
+        created_by: key.created_by,
+    })
+}
+
+async fn authenticate_caller(
+    state: Result<web::Data<AppState>, ApiError>,
+    slot: Option<crate::key_audit::KeySlot>,
+    token: String,
+) -> Result<Caller, ApiError> {
+    if crate::security::api_keys::is_api_key(&token) {
+        authenticate_key(state, slot, token).await.map(Caller::Key)
+    } else {
+        authenticate(state, token).await.map(Caller::Member)
+    }
+}
+
+fn key_slot(req: &HttpRequest) -> Option<crate::key_audit::KeySlot> {
+    use actix_web::HttpMessage;
+    req.extensions().get::<crate::key_audit::KeySlot>().cloned()
+}
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let token = bearer_token(req);
+        let state = state(req);
+        let slot = key_slot(req);
+        Box::pin(async move {
+            let token = token?.ok_or(ApiError::Unauthenticated)?;
+            authenticate_caller(state, slot, token).await
+        })
+    }
+}
+
+impl FromRequest for MaybeCaller {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let token = bearer_token(req);
+        let state = state(req);
+        let slot = key_slot(req);
+        Box::pin(async move {
+            match token? {
+                None => Ok(Self(None)),
+                Some(token) => authenticate_caller(state, slot, token)
+                    .await
+                    .map(|c| Self(Some(c))),
+            }
+        })
+    }
+}
+
 /// The client's IP, for rate limits: the peer address or, when `trust_forwarded_for` is set,
 /// the address the trusted proxy reported. A proxy *appends* the address it saw to
 /// `X-Forwarded-For` (and `Forwarded: for=`), after whatever the client sent, so only the

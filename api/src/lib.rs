@@ -7,6 +7,7 @@ pub mod routes;
 pub mod safety;
 pub mod startup;
 pub mod telemetry;
+pub mod webhooks;
 
 mod access;
 mod announcement_cache;
@@ -22,9 +23,13 @@ mod error;
 mod extractors;
 pub mod faults;
 mod handlers;
+mod hub;
 mod input;
 mod json;
+mod key_audit;
 mod mail;
+mod messages_realtime;
+mod notices;
 mod pagination;
 mod panics;
 mod parse;
@@ -33,4 +38,5 @@ mod state;
 mod views;
 
 pub mod admin;
+pub mod message_keys_cli;
 pub mod seed;

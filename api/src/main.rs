@@ -77,6 +77,16 @@ enum Command {
     },
     /// Rebuild the full-text search index from the content (after a bulk load or a restore).
     Reindex,
+    /// Print a new random key for `ENTRAIDE_MESSAGE_KEYS` (`id:base64key`): put it first to
+    /// rotate, keeping the old keys after it until `reencrypt-messages` has run.
+    GenerateMessageKey {
+        /// The key's id (letters, digits, `-`, `_`; e.g. the date).
+        #[arg(long)]
+        id: String,
+    },
+    /// Re-encrypt every direct message under the first key of `ENTRAIDE_MESSAGE_KEYS` (after a
+    /// rotation; idempotent, resumable). Once done, the older keys may be removed.
+    ReencryptMessages,
     /// Make a member a platform admin, creating the account if the e-mail is unknown.
     CreateAdmin {
         #[arg(long)]
@@ -112,6 +122,12 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<(), String> {
     let command = cli.command.unwrap_or(Command::Serve);
+    if let Command::GenerateMessageKey { id } = &command {
+        let entry =
+            entraide_api::message_keys_cli::generate_message_key(id).map_err(|e| e.to_string())?;
+        println!("{entry}");
+        return Ok(());
+    }
     if let Command::Openapi = command {
         let json = routes::openapi_json().map_err(|e| e.to_string())?;
         print!("{json}");
@@ -120,7 +136,16 @@ fn run(cli: Cli) -> Result<(), String> {
     let settings = Settings::load(cli.config.as_deref()).map_err(|e| e.to_string())?;
     telemetry::init(settings.log_format());
     match command {
-        Command::Openapi => Ok(()),
+        Command::Openapi | Command::GenerateMessageKey { .. } => Ok(()),
+        Command::ReencryptMessages => {
+            let report = entraide_api::message_keys_cli::reencrypt_messages(&settings)
+                .map_err(|e| e.to_string())?;
+            println!(
+                "{} messages re-encrypted; every message is sealed under key {:?}",
+                report.resealed, report.key_id
+            );
+            Ok(())
+        }
         Command::Serve => serve(settings),
         Command::Migrate => {
             let database = connect_and_migrate(&settings).map_err(|e| e.to_string())?;

@@ -15,7 +15,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use crate::error::ApiError;
 
 mod cursors;
-pub(crate) use cursors::{IdCursor, MemberCursor};
+pub(crate) use cursors::{ActivityCursor, IdCursor, MemberCursor};
 
 /// A validated page request; `fetch` is one more than `limit`, to learn whether a next page exists.
 pub struct PageRequest<K> {

@@ -10,8 +10,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_actix_web::{AppExt, scope};
 
 use crate::handlers::{
-    associations, auth, conditions, consents, events, groups, health, members, moderation, places,
-    posts, questionnaires, resources, search, studies,
+    associations, auth, conditions, consents, conversations, events, groups, health, members,
+    moderation, notifications, places, posts, questionnaires, resources, search, studies,
 };
 
 #[derive(OpenApi)]
@@ -30,7 +30,8 @@ reader may see. Research studies ask members questionnaires (HL7 FHIR vocabulary
 explicit, revocable consent ledger; researchers get pseudonymous exports and aggregates with \
 small-cell suppression, every access audited.\n\nErrors are RFC 9457 `application/problem+json` with a stable `code` (the \
 `ProblemCode` enum). Lists answer `{\"items\": [...], \"next_cursor\": string|null}`. Access \
-tokens travel as `Authorization: Bearer <token>`. Paths in this document are absolute: the \
+tokens travel as `Authorization: Bearer <token>`; an association's API key (`eak_...`) is sent \
+the same way, on the operations whose security lists `api_key`. Paths in this document are absolute: the \
 server is the host that serves it. See docs/API-DESIGN.md in the repository.",
         contact(
             name = "Entraide maintainers",
@@ -73,6 +74,8 @@ server is the host that serves it. See docs/API-DESIGN.md in the repository.",
         (name = "resources", description = "The resource library, scientific committees and the review workflow"),
         (name = "search", description = "Full-text search, filtered by what you may see"),
         (name = "moderation", description = "Reports, moderation queues and decisions, the moderation log"),
+        (name = "messages", description = "Direct messages: conversations of 2 to 8 members, encrypted at rest, read receipts, who may write to you"),
+        (name = "notifications", description = "In-app notifications, their read state and settings"),
         (name = "research", description = "Research studies, questionnaires (patient-reported outcomes), the consent ledger, pseudonymous exports and aggregates"),
         (name = "health", description = "Liveness, readiness and this document"),
     )
@@ -92,6 +95,23 @@ impl Modify for BearerScheme {
                     .bearer_format("JWT")
                     .description(Some(
                         "The access_token of POST /api/v1/auth/login, valid 15 minutes",
+                    ))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("eak_...")
+                    .description(Some(
+                        "An association's API key (POST /api/v1/associations/{id}/api-keys), \
+                         sent as `Authorization: Bearer eak_...`. It acts in its association's \
+                         name on the operations that list this scheme, within the scopes listed \
+                         there (403 `insufficient_scope` otherwise); anywhere else it is refused \
+                         like an invalid access token (401). Limited per key (429 with \
+                         `Retry-After`); every request is audit-logged.",
                     ))
                     .build(),
             ),
@@ -150,6 +170,21 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .service(members::sessions::revoke_my_session)
                 .service(members::settings::get_my_settings)
                 .service(members::settings::update_my_settings)
+                // Direct messages (issue 15).
+                .service(members::message_settings::get_my_message_settings)
+                .service(members::message_settings::update_my_message_settings)
+                .service(conversations::create::create_conversation)
+                .service(conversations::list::list_conversations)
+                .service(conversations::messages::list_messages)
+                .service(conversations::messages::send_message)
+                .service(conversations::read::mark_conversation_read)
+                .service(conversations::leave::leave_conversation)
+                // Notifications (issue 15).
+                .service(notifications::list::list_notifications)
+                .service(notifications::list::count_unread_notifications)
+                .service(notifications::read::mark_notifications_read)
+                .service(notifications::settings::get_my_notification_settings)
+                .service(notifications::settings::update_my_notification_settings)
                 .service(members::editor::grant_editor)
                 .service(members::editor::revoke_editor)
                 .service(members::researcher::grant_researcher)
@@ -240,6 +275,15 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .service(associations::campaigns::record_donation)
                 .service(associations::campaigns::list_donations)
                 .service(associations::webhook::donation_webhook)
+                // The integration kit (issue 15).
+                .service(associations::api_keys::create_api_key)
+                .service(associations::api_keys::list_api_keys)
+                .service(associations::api_keys::revoke_api_key)
+                .service(associations::webhooks::create_webhook)
+                .service(associations::webhooks::list_webhooks)
+                .service(associations::webhooks::delete_webhook)
+                .service(associations::webhooks::list_webhook_deliveries)
+                .service(associations::webhooks::redeliver_webhook)
                 .service(events::create::create_event)
                 .service(events::list::list_events)
                 .service(events::manage::get_event)

@@ -52,15 +52,19 @@ pub struct Application {
 pub fn build_state(settings: Settings, database: Database) -> Result<AppState, StartupError> {
     let secret = settings.resolve_jwt_secret()?;
     let mailer = crate::mail::from_settings(&settings, &database)?;
+    let message_keys = settings.resolve_message_keys()?;
     Ok(AppState {
         db: database,
         jwt: JwtKeys::new(&secret, settings.access_token_ttl_secs)?,
         auth_limiter: AuthRateLimiter::new(settings.auth_rate_limit),
+        key_limiter: crate::security::api_keys::KeyRateLimiter::new(settings.api_key_rate_limit),
         safety: crate::safety::SafetyNet::new(&settings.safety),
         settings,
         announcements: Default::default(),
         faults: Default::default(),
         mailer,
+        message_keys,
+        hub: Default::default(),
     })
 }
 
@@ -112,6 +116,7 @@ pub fn app(
         .default_service(web::to(error::not_found))
         .wrap(from_fn(crate::input::middleware))
         .wrap(from_fn(crate::panics::middleware))
+        .wrap(from_fn(crate::key_audit::middleware))
         .wrap(from_fn(context::middleware))
         .wrap(
             DefaultHeaders::new()
@@ -144,6 +149,13 @@ impl Application {
         #[cfg(feature = "fault-injection")]
         let faults = state.faults.clone();
         let limiter_state = state.clone();
+        if state.settings.webhooks_worker_interval_ms > 0 {
+            crate::webhooks::spawn_worker(
+                state.db.clone(),
+                state.settings.clone(),
+                Duration::from_millis(state.settings.webhooks_worker_interval_ms),
+            );
+        }
         let mut server = HttpServer::new(move || app(state.clone(), document.clone()));
         // actix's default: one worker per available core.
         let workers = limiter_state
@@ -174,6 +186,7 @@ impl Application {
             loop {
                 tick.tick().await;
                 limiter_state.auth_limiter.retain_recent();
+                limiter_state.key_limiter.retain_recent();
             }
         });
         Ok(Self {

@@ -10,10 +10,16 @@ pub struct AppState {
     pub db: Database,
     pub jwt: JwtKeys,
     pub auth_limiter: AuthRateLimiter,
+    /// Requests per minute per association API key.
+    pub key_limiter: crate::security::api_keys::KeyRateLimiter,
     pub settings: Settings,
     pub announcements: crate::announcement_cache::AnnouncementCache,
     pub faults: std::sync::Arc<crate::faults::Faults>,
     pub safety: crate::safety::SafetyNet,
     /// Account mail (SMTP or the outbox), sent after the answer with `mail::send_later`.
     pub mailer: std::sync::Arc<dyn crate::mail::Mailer>,
+    /// The keys direct messages are encrypted with at rest.
+    pub message_keys: crate::security::message_keys::MessageKeys,
+    /// Wakes notification streams after a commit wrote them a notification.
+    pub hub: crate::hub::Hub,
 }

@@ -139,3 +139,23 @@ id_type!(
     /// A member's appeal of a moderation decision about them.
     AppealId
 );
+id_type!(
+    /// An API key of an association (`eak_...`), stored as a hash.
+    ApiKeyId
+);
+id_type!(
+    /// An outgoing webhook subscription of an association.
+    WebhookId
+);
+id_type!(
+    /// One queued delivery of an outgoing webhook.
+    DeliveryId
+);
+id_type!(
+    /// A direct conversation between 2 to 8 members.
+    ConversationId
+);
+id_type!(
+    /// One direct message of a conversation.
+    MessageId
+);

@@ -49,6 +49,11 @@ pub enum Refusal {
     /// lifting), or its appeal window has closed.
     #[error("not appealable")]
     NotAppealable,
+    /// The sender may not message this member: the member's message setting, a block either
+    /// way, or an account that cannot take part. One refusal for all of them, so the sender
+    /// cannot learn which (the recipient's groups and blocks stay private).
+    #[error("cannot message this member")]
+    CannotMessage,
 }
 
 /// `Ok` when `allowed`, the refusal otherwise.

@@ -104,6 +104,28 @@ use crate::resources::{Decision, Expertise, ResourceKind, VersionStatus};
     "research_reads": [],
     "consents": [],
     "questionnaire_responses": [],
+    "notifications": [{
+        "id": "01939a4e-7777-7cc3-9a51-3c1f0e2b6d11",
+        "kind": "comment",
+        "actor_id": "01939a4e-1112-7cc3-9a51-3c1f0e2b6d11",
+        "post_id": "01939a4e-3333-7cc3-9a51-3c1f0e2b6d11",
+        "comment_id": "01939a4e-9999-7cc3-9a51-3c1f0e2b6d11",
+        "group_id": null,
+        "event_id": null,
+        "subject_id": null,
+        "outcome": null,
+        "count": 1,
+        "created_at": "2026-02-03T21:00:00Z",
+        "read_at": null,
+        "shown": true
+    }],
+    "notification_settings": {
+        "comment": "in_app", "reply": "in_app", "reaction": "off", "mention": "in_app",
+        "join_request": "in_app", "join_decision": "in_app", "event_changed": "in_app",
+        "event_reminder": "in_app", "questionnaire_due": "in_app",
+        "resource_validated": "in_app", "content_moderated": "in_app", "sanctioned": "in_app",
+        "report_decided": "in_app"
+    },
     "staff_actions": {
         "kind_changes_approved": [],
         "associations_verified": [],
@@ -177,6 +199,18 @@ pub struct MemberExport {
     /// changes approved), without naming who.
     #[serde(default)]
     pub administration: Vec<MemberExportAdministration>,
+    /// Your direct conversations: those you take part in with every message you can read
+    /// there (yours and those you received, decrypted), and those you left with the messages
+    /// you wrote. Your message setting is under `message_settings`.
+    #[serde(default)]
+    pub conversations: Vec<MemberExportConversation>,
+    #[serde(default)]
+    pub message_settings: Option<crate::messages::MessageSettings>,
+    /// Your notifications, oldest first. Those about what you may no longer read (a post made
+    /// private, a member who blocks you...) keep only their kind and times (`shown: false`).
+    pub notifications: Vec<MemberExportNotification>,
+    /// Where each kind of notification goes.
+    pub notification_settings: crate::notifications::NotificationSettings,
     /// What you did as platform or association staff.
     pub staff_actions: MemberExportStaffActions,
     /// What the platform stores about you but does not put in this document, and why.
@@ -545,4 +579,36 @@ pub struct MemberExportLeftOut {
     #[schema(example = "member.password_hash")]
     pub field: String,
     pub reason: String,
+}
+
+/// A direct conversation you take part in or left.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct MemberExportConversation {
+    pub id: Uuid,
+    /// Everyone who took part, you included (their public pseudonyms).
+    pub participants: Vec<crate::messages::ConversationParticipant>,
+    pub created_at: DateTime<Utc>,
+    /// You left it: only the messages you wrote are included.
+    pub left: bool,
+    /// Oldest first.
+    pub messages: Vec<crate::messages::Message>,
+}
+
+/// One of your notifications as stored. `shown: false`: it names what you may no longer read,
+/// so only its kind and times are given.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct MemberExportNotification {
+    pub id: Uuid,
+    pub kind: crate::notifications::NotificationKind,
+    pub actor_id: Option<Uuid>,
+    pub post_id: Option<Uuid>,
+    pub comment_id: Option<Uuid>,
+    pub group_id: Option<Uuid>,
+    pub event_id: Option<Uuid>,
+    pub subject_id: Option<Uuid>,
+    pub outcome: Option<crate::notifications::NotificationOutcome>,
+    pub count: i64,
+    pub created_at: DateTime<Utc>,
+    pub read_at: Option<DateTime<Utc>>,
+    pub shown: bool,
 }

@@ -153,6 +153,8 @@ problem_codes! {
     CannotCreateEvents = "cannot_create_events", 403, "Only this group's moderators may create events here", "Seuls les modérateurs de ce groupe peuvent y créer des événements";
     /// The action needs the association's admin role.
     NotAssociationAdmin = "not_association_admin", 403, "Only the association's admins may do this", "Seuls les administrateurs de l'association peuvent faire cela";
+    /// An association API key used on another association's resources, or without the scope the operation needs (see the `api_key` security of each operation).
+    InsufficientScope = "insufficient_scope", 403, "This API key does not allow this", "Cette clé d'API ne permet pas cela";
     /// The action needs the association's admin or volunteer role.
     NotAssociationStaff = "not_association_staff", 403, "Only the association's admins and volunteers may do this", "Seuls les administrateurs et bénévoles de l'association peuvent faire cela";
     /// A pending association publishes nothing, takes no members and confers no right.
@@ -165,6 +167,10 @@ problem_codes! {
     SelfBlock = "self_block", 403, "You cannot block yourself", "Vous ne pouvez pas vous bloquer vous-même";
     /// A member reports others' content, never their own or themselves.
     SelfReport = "self_report", 403, "You cannot report yourself or what you wrote", "Vous ne pouvez pas signaler votre propre contenu ni vous-même";
+    /// The member cannot be messaged by you: their message setting, a block, or an account
+    /// that cannot take part (one code for all: the reason is theirs). In a one-to-one
+    /// conversation, also when either of you blocked the other.
+    CannotMessage = "cannot_message", 403, "You cannot message this member", "Vous ne pouvez pas écrire à ce membre";
     /// Moderators suspended or banned the account: no login, no session, until the date in
     /// `detail`.
     AccountSuspended = "account_suspended", 403, "This account is suspended", "Ce compte est suspendu";
@@ -213,6 +219,8 @@ problem_codes! {
     LastOwner = "last_owner", 409, "The last owner must hand over before leaving", "Le dernier propriétaire doit passer la main avant de partir";
     /// An association keeps at least one admin.
     LastAdmin = "last_admin", 409, "The last admin must hand over first", "Le dernier administrateur doit d'abord passer la main";
+    /// An association holds at most 20 live API keys and 50 webhooks: revoke or delete one first.
+    IntegrationLimit = "integration_limit", 409, "This association has as many keys or webhooks as it may hold", "Cette association a déjà autant de clés ou de webhooks que possible";
     /// Once something was posted, a group's reach only narrows.
     WouldExposeHistory = "would_expose_history", 409, "This change would show the group's past posts to people they were not written for", "Ce changement montrerait les messages passés du groupe à des personnes pour qui ils n'ont pas été écrits";
     /// The event is cancelled: no change or answer.

@@ -29,10 +29,11 @@ use crate::convert::{parse_enum, parse_id, to_db_time};
 use crate::error::PersistenceError;
 use crate::reactions::Target;
 use crate::schema::{
-    announcements, association_follows, association_memberships, associations, campaigns,
+    announcements, api_keys, association_follows, association_memberships, associations, campaigns,
     comment_reactions, comments, committees, discussion_groups, event_rsvps, events,
-    group_memberships, members, moderation_actions, outbox_emails, places, post_reactions, posts,
-    reports, research_audit, resource_reviews, resource_versions, resources, responses,
+    group_memberships, members, messages, moderation_actions, outbox_emails, places,
+    post_reactions, posts, reports, research_audit, resource_reviews, resource_versions, resources,
+    responses, webhooks,
 };
 
 /// Creates the placeholder account once: no e-mail that can receive mail, a password hash
@@ -298,6 +299,20 @@ pub fn erase(
     diesel::update(posts::table.filter(posts::author_id.eq(&me)))
         .set(posts::author_id.eq(&former))
         .execute(conn)?;
+    // Their direct messages follow the same choice: deleted, or kept for the other
+    // participants, signed by the placeholder. Their participations go with the account
+    // (cascade); conversations they started lose their starter (`ON DELETE SET NULL`).
+    let written = messages::table.filter(messages::author_id.eq(&me));
+    match content {
+        ContentChoice::Delete => {
+            diesel::delete(written).execute(conn)?;
+        }
+        ContentChoice::Anonymise => {
+            diesel::update(written)
+                .set(messages::author_id.eq(&former))
+                .execute(conn)?;
+        }
+    }
     diesel::update(comments::table.filter(comments::author_id.eq(&me)))
         .set(comments::author_id.eq(&former))
         .execute(conn)?;
@@ -317,6 +332,13 @@ pub fn erase(
         .execute(conn)?;
     diesel::update(campaigns::table.filter(campaigns::created_by.eq(&me)))
         .set(campaigns::created_by.eq(&former))
+        .execute(conn)?;
+    // The association's API keys stay its own (what they write is signed by their creator).
+    diesel::update(api_keys::table.filter(api_keys::created_by.eq(&me)))
+        .set(api_keys::created_by.eq(&former))
+        .execute(conn)?;
+    diesel::update(webhooks::table.filter(webhooks::created_by.eq(&me)))
+        .set(webhooks::created_by.eq(&former))
         .execute(conn)?;
     diesel::update(places::table.filter(places::created_by.eq(&me)))
         .set(places::created_by.eq(&former))

@@ -11,6 +11,7 @@ pub mod account_tokens;
 pub mod admin_audit;
 pub mod announcements;
 pub mod appeals;
+pub mod api_keys;
 pub mod associations;
 pub mod blocks;
 pub mod bulk;
@@ -30,7 +31,9 @@ pub mod groups;
 pub mod kind_changes;
 pub mod login_throttles;
 pub mod members;
+pub mod messages;
 pub mod moderation;
+pub mod notifications;
 pub mod outbox;
 pub mod places;
 pub mod posts;
@@ -46,6 +49,7 @@ pub mod sessions;
 pub mod studies;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod webhooks;
 
 mod convert;
 

@@ -32,6 +32,7 @@ diesel::table! {
         pseudonym_skeleton -> Nullable<Text>,
         suspended_until -> Nullable<Timestamp>,
         email_verified_at -> Nullable<Timestamp>,
+        messages_from -> Text,
     }
 }
 
@@ -781,3 +782,143 @@ diesel::table! {
 
 diesel::joinable!(account_tokens -> members (member_id));
 diesel::allow_tables_to_appear_in_same_query!(account_tokens, members);
+
+diesel::table! {
+    api_keys (id) {
+        id -> Text,
+        association_id -> Text,
+        name -> Text,
+        hint -> Text,
+        key_hash -> Text,
+        scopes -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        expires_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+        last_used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    api_key_requests (id) {
+        id -> Text,
+        key_id -> Text,
+        method -> Text,
+        route -> Text,
+        status -> Integer,
+        at -> Timestamp,
+    }
+}
+
+diesel::joinable!(api_keys -> associations (association_id));
+diesel::joinable!(api_key_requests -> api_keys (key_id));
+diesel::allow_tables_to_appear_in_same_query!(api_keys, associations, api_key_requests);
+
+diesel::table! {
+    webhooks (id) {
+        id -> Text,
+        association_id -> Text,
+        url -> Text,
+        secret -> Text,
+        events -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_outbox (id) {
+        id -> Text,
+        webhook_id -> Text,
+        event -> Text,
+        payload -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Nullable<Timestamp>,
+        last_attempt_at -> Nullable<Timestamp>,
+        response_code -> Nullable<Integer>,
+        response_excerpt -> Nullable<Text>,
+        error -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(webhooks -> associations (association_id));
+diesel::joinable!(webhook_outbox -> webhooks (webhook_id));
+diesel::allow_tables_to_appear_in_same_query!(webhooks, associations, webhook_outbox);
+
+diesel::table! {
+    conversations (id) {
+        id -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        last_message_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    conversation_participants (conversation_id, member_id) {
+        conversation_id -> Text,
+        member_id -> Text,
+        joined_at -> Timestamp,
+        left_at -> Nullable<Timestamp>,
+        last_read_message_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    messages (id) {
+        id -> Text,
+        conversation_id -> Text,
+        author_id -> Text,
+        key_id -> Text,
+        nonce -> Text,
+        ciphertext -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(conversation_participants -> conversations (conversation_id));
+diesel::joinable!(conversation_participants -> members (member_id));
+diesel::joinable!(messages -> conversations (conversation_id));
+diesel::joinable!(messages -> members (author_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    conversations,
+    conversation_participants,
+    messages,
+    members
+);
+diesel::allow_tables_to_appear_in_same_query!(messages, blocks);
+diesel::allow_tables_to_appear_in_same_query!(conversation_participants, blocks);
+diesel::allow_tables_to_appear_in_same_query!(conversation_participants, group_memberships);
+
+diesel::table! {
+    notifications (id) {
+        id -> Text,
+        member_id -> Text,
+        kind -> Text,
+        actor_id -> Nullable<Text>,
+        post_id -> Nullable<Text>,
+        comment_id -> Nullable<Text>,
+        group_id -> Nullable<Text>,
+        event_id -> Nullable<Text>,
+        subject_id -> Nullable<Text>,
+        outcome -> Nullable<Text>,
+        occurrences -> BigInt,
+        created_at -> Timestamp,
+        read_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    notification_settings (member_id, kind) {
+        member_id -> Text,
+        kind -> Text,
+        channel -> Text,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(notifications, members);
+diesel::allow_tables_to_appear_in_same_query!(notifications, blocks);
+diesel::allow_tables_to_appear_in_same_query!(notifications, group_memberships);
+diesel::allow_tables_to_appear_in_same_query!(notification_settings, members);

@@ -6,6 +6,8 @@
 pub(crate) mod associations;
 pub(crate) mod events;
 pub(crate) mod groups;
+pub(crate) mod integrations;
+pub(crate) mod messages;
 pub(crate) mod moderation;
 pub(crate) mod places;
 pub(crate) mod posts;

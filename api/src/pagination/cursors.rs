@@ -54,3 +54,24 @@ impl MemberCursor {
         }
     }
 }
+
+/// The keyset cursor of conversation lists: last activity, then id.
+#[derive(Serialize, Deserialize)]
+pub(crate) struct ActivityCursor {
+    #[serde(deserialize_with = "crate::pagination::instant")]
+    a: DateTime<Utc>,
+    i: Uuid,
+}
+
+impl ActivityCursor {
+    pub(crate) fn key(&self) -> (DateTime<Utc>, entraide_domain::ids::ConversationId) {
+        (
+            self.a,
+            entraide_domain::ids::ConversationId::from_uuid(self.i),
+        )
+    }
+
+    pub(crate) fn of(at: DateTime<Utc>, id: Uuid) -> Self {
+        Self { a: at, i: id }
+    }
+}

@@ -2,7 +2,9 @@
 //! links, and rate limits.
 
 pub mod account_tokens;
+pub mod api_keys;
 pub mod jwt;
+pub mod message_keys;
 pub mod participants;
 pub mod password;
 pub mod rate_limit;

@@ -85,6 +85,7 @@ pub(crate) fn member_export(
     conn: &mut DbConnection,
     member: MemberId,
     now: DateTime<Utc>,
+    message_keys: &crate::security::message_keys::MessageKeys,
 ) -> Result<wire::MemberExport, ApiError> {
     let account = members::find_account(conn, member)?.ok_or(ApiError::NotFound)?;
     let extras = export::account_extras(conn, member)?.ok_or(ApiError::NotFound)?;
@@ -182,6 +183,16 @@ pub(crate) fn member_export(
             admin_audit::list(conn, AuditScope::About(member), None, i64::MAX)?,
             |e| administration(e, false),
         ),
+        conversations: crate::views::messages::export(conn, message_keys, member)?,
+        message_settings: entraide_persistence::messages::messages_from(conn, member)?.map(
+            |setting| entraide_openapi::messages::MessageSettings {
+                messages_from: crate::convert::messages::messages_from_to_wire(setting),
+            },
+        ),
+        notifications: notifications_export(conn, member, account.profile.kind)?,
+        notification_settings: crate::convert::notifications::settings(
+            &entraide_persistence::notifications::settings(conn, member)?,
+        ),
         staff_actions: wire::MemberExportStaffActions {
             moderation_decisions: moderation::log(conn, LogScope::By(member), None, i64::MAX)?
                 .into_iter()
@@ -264,4 +275,23 @@ fn kept_pseudonyms(
         }
     }
     Ok(found)
+}
+
+/// The member's notifications: in full those they may see now, the kind and times of the rest.
+fn notifications_export(
+    conn: &mut DbConnection,
+    member: MemberId,
+    kind: entraide_domain::member::MemberKind,
+) -> Result<Vec<wire::MemberExportNotification>, ApiError> {
+    use entraide_persistence::notifications;
+    let all = notifications::all_of(conn, member)?;
+    let reader = entraide_domain::group::Reader::Member { id: member, kind };
+    let shown: Vec<uuid::Uuid> = notifications::visible(conn, reader, all.clone())?
+        .into_iter()
+        .map(|n| n.id)
+        .collect();
+    Ok(all
+        .into_iter()
+        .map(|n| crate::convert::notifications::exported(n, &shown))
+        .collect())
 }

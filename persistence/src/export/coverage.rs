@@ -11,6 +11,9 @@ use crate::error::PersistenceError;
 
 /// `(table, column, section of the export that reads it)`.
 pub const EXPORTED: &[(&str, &str, &str)] = &[
+    ("conversations", "created_by", "conversations"),
+    ("conversation_participants", "member_id", "conversations"),
+    ("messages", "author_id", "conversations.messages"),
     ("sessions", "member_id", "sessions"),
     ("member_conditions", "member_id", "member.conditions"),
     ("kind_changes", "member_id", "kind_changes"),
@@ -83,6 +86,12 @@ pub const EXPORTED: &[(&str, &str, &str)] = &[
     ),
     ("appeals", "member_id", "moderation_decisions.appeal"),
     ("admin_audit", "member_id", "administration"),
+    ("notifications", "member_id", "notifications"),
+    (
+        "notification_settings",
+        "member_id",
+        "notification_settings",
+    ),
     ("admin_audit", "actor_id", "staff_actions.administration"),
 ];
 
@@ -94,6 +103,25 @@ pub const LEFT_OUT: &[(&str, &str, &str)] = &[
         "a moderator's answer to an appeal: a granted one is in \
          staff_actions.moderation_decisions (the restore or reinstate it logged); the rest is the \
          appellant's record, exported to them",
+    ),
+    (
+        "webhooks",
+        "created_by",
+        "an association's integration settings, not the member's: which admin registered a \
+         webhook is the association's record; deliveries carry no member's data",
+    ),
+    (
+        "api_keys",
+        "created_by",
+        "an association's credential, not the member's: which admin created a key is the \
+         association's record (the key holds no personal data); what the key wrote is signed \
+         by that admin and exported in its own sections (events, announcements, campaigns)",
+    ),
+    (
+        "notifications",
+        "actor_id",
+        "a notification belongs to its recipient; what the member did (comments, reactions, \
+         requests) is in its own section",
     ),
     (
         "blocks",

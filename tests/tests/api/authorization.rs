@@ -80,6 +80,10 @@ enum Fresh {
     AssociationMember,
     /// A new association registered by `pending_admin`.
     PendingAssociation,
+    /// An API key of the verified association, created by `verified_admin`.
+    ApiKey,
+    /// A webhook of the verified association, created by `verified_admin`.
+    Webhook,
     /// A draft resource by `editor`.
     Draft,
     /// A resource by `editor` submitted to the committee.
@@ -101,6 +105,8 @@ enum Fresh {
     Hidden,
     /// `member`'s appeal of such a decision.
     Appeal,
+    /// A conversation `member` started with `group_mod` (they share the fixture groups).
+    Conversation,
 }
 
 struct Row {
@@ -167,6 +173,17 @@ fn policy() -> Vec<Row> {
         row("PUT", "/api/v1/members/{fresh}/block", "401 ok ok ok ok ok ok ok ok ok ok ok ok").fresh(Fresh::Member),
         row("DELETE", "/api/v1/members/{fresh}/block", "401 ok ok ok ok ok ok ok ok ok ok ok ok").fresh(Fresh::Member),
         row("GET", "/api/v1/members/me/blocks", "401 ok ok ok ok ok ok ok ok ok ok ok ok"),
+        // Direct messages: only participants see a conversation (404 for everyone else, admins
+        // included); a new one needs the recipient's consent (`member` accepts members sharing a
+        // group: only `group_mod` here; naming oneself is 422).
+        row("GET", "/api/v1/members/me/message-settings", "401 ok ok ok ok ok ok ok ok ok ok ok ok"),
+        row("PATCH", "/api/v1/members/me/message-settings", "401 ok ok ok ok ok ok ok ok ok ok ok ok").body(r#"{"messages_from":"shared_group"}"#),
+        row("POST", "/api/v1/conversations", "401 422 403 403 403 403 ok 403 403 403 403 403 403").body(r#"{"participant_ids":["{member}"],"body":"Bonjour"}"#),
+        row("GET", "/api/v1/conversations", "401 ok ok ok ok ok ok ok ok ok ok ok ok"),
+        row("GET", "/api/v1/conversations/{conversation}/messages", "401 ok 404 404 404 404 ok 404 404 404 404 404 404"),
+        row("POST", "/api/v1/conversations/{conversation}/messages", "401 ok 404 404 404 404 ok 404 404 404 404 404 404").body(r#"{"body":"Merci"}"#),
+        row("POST", "/api/v1/conversations/{conversation}/read", "401 ok 404 404 404 404 ok 404 404 404 404 404 404").body(r#"{"last_read_message_id":"{conversation_message}"}"#),
+        row("POST", "/api/v1/conversations/{fresh}/leave", "401 ok 404 404 404 404 ok 404 404 404 404 404 404").fresh(Fresh::Conversation),
         // Reports and moderation.
         row("POST", "/api/v1/reports", "401 403 ok ok ok ok ok ok ok ok ok ok ok").body(r#"{"target_kind":"post","target_id":"{public_post}","reason":"spam"}"#),
         row("POST", "/api/v1/reports", "401 403 404 404 404 404 ok 404 404 404 404 404 404").body(r#"{"target_kind":"post","target_id":"{private_post}","reason":"harassment"}"#),
@@ -302,6 +319,18 @@ fn policy() -> Vec<Row> {
         row("POST", "/api/v1/associations/{pending}/campaigns", "401 403 403 403 403 403 403 403 403 403 403 403 403").body(r#"{"title":"Répit","goal_cents":100000,"currency":"EUR","ends_at":"2099-01-01T00:00:00Z","payment_url":"https://pay.example.org/repit"}"#),
         row("POST", "/api/v1/associations/{verified}/webhook-secret", "401 403 403 403 403 403 403 403 ok 403 403 403 403"),
         row("POST", "/api/v1/associations/{pending}/webhook-secret", "401 403 403 403 403 403 403 403 403 403 403 403 403"),
+        // The integration kit: keys are the verified association's admins' (a pending one gets none).
+        row("POST", "/api/v1/associations/{verified}/api-keys", "401 403 403 403 403 403 403 403 ok 403 403 403 403").body(r#"{"name":"Agenda","scopes":["events:read","events:write"]}"#),
+        row("POST", "/api/v1/associations/{pending}/api-keys", "401 403 403 403 403 403 403 403 403 403 403 403 403").body(r#"{"name":"Agenda","scopes":["events:read"]}"#),
+        row("GET", "/api/v1/associations/{verified}/api-keys", "401 403 403 403 403 403 403 403 ok 403 403 403 403"),
+        row("GET", "/api/v1/associations/{pending}/api-keys", "401 403 403 403 403 403 403 ok 403 403 403 403 403"),
+        row("DELETE", "/api/v1/associations/{verified}/api-keys/{fresh}", "401 403 403 403 403 403 403 403 ok 403 403 403 403").fresh(Fresh::ApiKey),
+        row("POST", "/api/v1/associations/{verified}/webhooks", "401 403 403 403 403 403 403 403 ok 403 403 403 403").body(r#"{"url":"https://93.184.216.34/hook","events":["event.created"]}"#),
+        row("POST", "/api/v1/associations/{pending}/webhooks", "401 403 403 403 403 403 403 403 403 403 403 403 403").body(r#"{"url":"https://93.184.216.34/hook","events":["event.created"]}"#),
+        row("GET", "/api/v1/associations/{verified}/webhooks", "401 403 403 403 403 403 403 403 ok 403 403 403 403"),
+        row("GET", "/api/v1/associations/{verified}/webhooks/{fresh}/deliveries", "401 403 403 403 403 403 403 403 ok 403 403 403 403").fresh(Fresh::Webhook),
+        row("POST", "/api/v1/associations/{verified}/webhooks/{fresh}/deliveries/{verified}/redeliver", "401 403 403 403 403 403 403 403 404 403 403 403 403").fresh(Fresh::Webhook),
+        row("DELETE", "/api/v1/associations/{verified}/webhooks/{fresh}", "401 403 403 403 403 403 403 403 ok 403 403 403 403").fresh(Fresh::Webhook),
         row("GET", "/api/v1/campaigns/{campaign}", "ok ok ok ok ok ok ok ok ok ok ok ok ok"),
         row("GET", "/api/v1/campaigns/{campaign}/donations", "401 403 403 403 403 403 403 403 ok 403 403 403 403"),
         row("POST", "/api/v1/campaigns/{campaign}/donations", "401 403 403 403 403 403 403 403 ok 403 403 403 403").body(r#"{"amount_cents":2500,"currency":"EUR"}"#),
@@ -375,6 +404,13 @@ fn policy() -> Vec<Row> {
         row("GET", "/api/v1/members/me/sessions", "401 ok ok ok ok ok ok ok ok ok ok ok ok"),
         row("DELETE", "/api/v1/members/me/sessions/{fresh}", "401 ok 404 404 404 404 404 404 404 404 404 404 404").fresh(Fresh::Session),
         row("GET", "/api/v1/members/me/settings", "401 ok ok ok ok ok ok ok ok ok ok ok ok"),
+        // Notifications: each member's own; an id that is not yours changes nothing.
+        row("GET", "/api/v1/notifications", "401 ok ok ok ok ok ok ok ok ok ok ok ok"),
+        row("GET", "/api/v1/notifications?unread=true", "401 ok ok ok ok ok ok ok ok ok ok ok ok"),
+        row("GET", "/api/v1/notifications/unread-count", "401 ok ok ok ok ok ok ok ok ok ok ok ok"),
+        row("POST", "/api/v1/notifications/read", "401 ok ok ok ok ok ok ok ok ok ok ok ok").body(r#"{"all":true}"#),
+        row("GET", "/api/v1/members/me/notification-settings", "401 ok ok ok ok ok ok ok ok ok ok ok ok"),
+        row("PATCH", "/api/v1/members/me/notification-settings", "401 ok ok ok ok ok ok ok ok ok ok ok ok").body(r#"{"reaction":"email_digest"}"#),
         row("PATCH", "/api/v1/members/me/settings", "401 ok ok ok ok ok ok ok ok ok ok ok ok").body(r#"{"receive_announcements":false}"#),
         row("POST", "/api/v1/members/me/calendar-token", "401 ok ok ok ok ok ok ok ok ok ok ok ok"),
         row("PUT", "/api/v1/members/me/password", "401 ok ok ok ok ok ok ok ok ok ok ok ok").body(r#"{"current_password":"lanterne verte sous la pluie","new_password":"lanterne verte sous la pluie"}"#),
@@ -625,6 +661,30 @@ impl World {
                 .await;
                 member.id.to_string()
             }
+            Fresh::ApiKey => {
+                let admin = self.actor("verified_admin");
+                let created = self
+                    .ok(
+                        Method::POST,
+                        &format!("/api/v1/associations/{}/api-keys", self.ids["verified"]),
+                        admin,
+                        Some(json!({"name": "Agenda", "scopes": ["events:read"]})),
+                    )
+                    .await;
+                created["api_key"]["id"].as_str().unwrap().to_owned()
+            }
+            Fresh::Webhook => {
+                let admin = self.actor("verified_admin");
+                let created = self
+                    .ok(
+                        Method::POST,
+                        &format!("/api/v1/associations/{}/webhooks", self.ids["verified"]),
+                        admin,
+                        Some(json!({"url": "https://93.184.216.34/hook", "events": ["event.created"]})),
+                    )
+                    .await;
+                created["webhook"]["id"].as_str().unwrap().to_owned()
+            }
             Fresh::PendingAssociation => {
                 let n = self.next_unique();
                 id_of(
@@ -733,6 +793,17 @@ impl World {
                         )
                         .await,
                 )
+            }
+            Fresh::Conversation => {
+                let started = self
+                    .ok(
+                        Method::POST,
+                        "/api/v1/conversations",
+                        self.actor("member"),
+                        Some(json!({"participant_ids": [self.actor("group_mod").id], "body": "Bonjour"})),
+                    )
+                    .await;
+                started["conversation"]["id"].as_str().unwrap().to_owned()
             }
             Fresh::VerifyToken => {
                 let member = self.new_member("patient").await;
@@ -1058,6 +1129,21 @@ async fn world() -> World {
     world.ids.insert("questionnaire", questionnaire);
     world.ids.insert("draft_study", draft_study);
     world.ids.insert("draft_questionnaire", draft_questionnaire);
+    // A conversation of `member` and `group_mod`, and its first message.
+    let started = world
+        .ok(
+            Method::POST,
+            "/api/v1/conversations",
+            world.actor("member"),
+            Some(json!({"participant_ids": [world.actor("group_mod").id], "body": "Bonjour, c'est privé"})),
+        )
+        .await;
+    let conversation = started["conversation"]["id"].as_str().unwrap().to_owned();
+    let conversation_message = started["message"]["id"].as_str().unwrap().to_owned();
+    world.ids.insert("conversation", conversation);
+    world
+        .ids
+        .insert("conversation_message", conversation_message);
     world
 }
 

@@ -222,6 +222,25 @@ async fn an_erased_member_leaves_no_trace_and_threads_stay_readable() {
         "target_id": zoe.id, "reason": "spam"}),
     )
     .await;
+    // A direct conversation: one message each way (stored encrypted).
+    let started = ok(
+        &app,
+        Method::POST,
+        "/api/v1/conversations",
+        &zoe,
+        json!({"participant_ids": [other.id], "body": "Je t'écris en privé"}),
+    )
+    .await;
+    let conversation = started["conversation"]["id"].as_str().unwrap().to_owned();
+    let messages_path = format!("/api/v1/conversations/{conversation}/messages");
+    ok(
+        &app,
+        Method::POST,
+        &messages_path,
+        &other,
+        json!({"body": "Merci de ta confiance"}),
+    )
+    .await;
     let needles = [zoe.email.as_str(), "Zephyrine Oubli", &zoe.id.to_string()];
     assert!(
         !hits(&app, &needles).is_empty(),
@@ -333,6 +352,28 @@ async fn an_erased_member_leaves_no_trace_and_threads_stay_readable() {
         theirs_now.reactions.support, 0,
         "her reaction went with her"
     );
+    // Her messages stay for Bastien, signed "Ancien membre"; she is no longer a participant.
+    let kept_messages = app
+        .ok_json(Method::GET, &messages_path, Some(&other), None)
+        .await;
+    let authors: Vec<&str> = kept_messages["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["author_pseudonym"].as_str().unwrap())
+        .collect();
+    assert_eq!(authors, ["Bastien", "Ancien membre"]);
+    assert_eq!(kept_messages["items"][1]["body"], "Je t'écris en privé");
+    let conversations = app
+        .ok_json(Method::GET, "/api/v1/conversations", Some(&other), None)
+        .await;
+    assert_eq!(
+        conversations["items"][0]["participants"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
     let group_now = app.ok_json(Method::GET, &groups, Some(&other), None).await;
     assert_eq!(group_now["member_count"], json!(1));
     // The placeholder cannot be logged into or registered again.
@@ -366,6 +407,12 @@ async fn an_erased_member_leaves_no_trace_and_threads_stay_readable() {
         theirs.id
     ));
     assert_eq!(comments_left, 2, "the thread keeps its shape");
+    // content: delete takes his messages; hers (kept, anonymised) remain.
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM messages"), 1);
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM conversation_participants"),
+        0
+    );
     let _: Uuid = zoe.id;
 }
 

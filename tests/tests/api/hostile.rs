@@ -569,6 +569,9 @@ struct Fixtures {
     /// own: the reset logs them out).
     verify_token: String,
     reset_token: String,
+    /// A conversation of `admin` and `other` (they share `group`), and its first message.
+    conversation: String,
+    conversation_message: String,
 }
 
 fn id_of(value: &Value) -> String {
@@ -888,7 +891,18 @@ async fn fixtures(app: &TestApp) -> Fixtures {
     )
     .await;
     let reset_token = app.outbox_token(&resetter.email, "/reset-password").await;
+    let started = call(
+        Method::POST,
+        "/api/v1/conversations".into(),
+        &admin,
+        Some(json!({"participant_ids": [other.id], "body": "Bonjour Bruno"})),
+    )
+    .await;
+    let conversation = started["conversation"]["id"].as_str().unwrap().to_owned();
+    let conversation_message = started["message"]["id"].as_str().unwrap().to_owned();
     Fixtures {
+        conversation,
+        conversation_message,
         verify_token,
         reset_token,
         report,
@@ -1009,6 +1023,7 @@ fn path_value(op: &str, path: &str, param: &str, fx: &Fixtures) -> String {
                 "questionnaires" => fx.questionnaire.clone(),
                 "moderation" if op == "decide_appeal" => fx.appeal.clone(),
                 "moderation" => fx.report.clone(),
+                "conversations" => fx.conversation.clone(),
                 other => panic!("no fixture for /{other}/{{{param}}}"),
             }
         }
@@ -1016,7 +1031,14 @@ fn path_value(op: &str, path: &str, param: &str, fx: &Fixtures) -> String {
 }
 
 /// Operations without a JSON body (their input is their path and query).
-const NO_BODY: [&str; 98] = [
+const NO_BODY: [&str; 111] = [
+    "get_my_message_settings",
+    "list_conversations",
+    "list_messages",
+    "leave_conversation",
+    "list_notifications",
+    "count_unread_notifications",
+    "get_my_notification_settings",
     "read_admin_audit",
     "read_appeals",
     "resend_verification",
@@ -1060,6 +1082,12 @@ const NO_BODY: [&str; 98] = [
     "remove_association_member",
     "verify_association",
     "rotate_webhook_secret",
+    "list_api_keys",
+    "revoke_api_key",
+    "list_webhooks",
+    "delete_webhook",
+    "list_webhook_deliveries",
+    "redeliver_webhook",
     "logout",
     "get_calendar_feed",
     "get_campaign",
@@ -1140,6 +1168,10 @@ fn example(op: &str, fx: &Fixtures) -> Option<Value> {
             "goal_cents": 300_000, "currency": "EUR", "starts_at": "2027-01-01T00:00:00Z",
             "ends_at": "2027-06-01T00:00:00Z", "payment_url": "https://pay.example.org/x"}),
         "update_association_member" => json!({"role": "volunteer", "status": "active"}),
+        "create_webhook" => json!({"url": "https://93.184.216.34/hook",
+            "events": ["event.created", "member.joined"]}),
+        "create_api_key" => json!({"name": "Agenda", "scopes": ["events:read", "members:read"],
+            "expires_at": "2099-01-01T00:00:00Z"}),
         "login" => json!({"email": fx.refresher.email, "password": PASSWORD}),
         "refresh" => json!({"refresh_token": fx.refresher.tokens.refresh_token}),
         "register" => json!({"email": "h{n}@example.org", "password": PASSWORD,
@@ -1153,6 +1185,10 @@ fn example(op: &str, fx: &Fixtures) -> Option<Value> {
             "donor_name": "Famille Martin", "received_at": "2025-01-02T00:00:00Z",
             "payment_id": "chq-{n}"}),
         "update_comment" | "update_post" => json!({"body": "Modifié"}),
+        "update_my_message_settings" => json!({"messages_from": "shared_group"}),
+        "create_conversation" => json!({"participant_ids": [fx.other.id], "body": "Bonjour {n}"}),
+        "send_message" => json!({"body": "Un message {n}"}),
+        "mark_conversation_read" => json!({"last_read_message_id": fx.conversation_message}),
         "file_report" => json!({"target_kind": "member", "target_id": fx.other.id,
             "reason": "spam", "note": "Publicité répétée"}),
         "decide_report" => json!({"action": "warn", "reason": "Merci de rester courtois"}),
@@ -1196,6 +1232,8 @@ fn example(op: &str, fx: &Fixtures) -> Option<Value> {
             "new_password": "un autre mot de passe bien solide"}),
         "update_my_settings" => json!({"receive_announcements": true,
             "listed_in_member_lists": true}),
+        "mark_notifications_read" => json!({"all": true}),
+        "update_my_notification_settings" => json!({"comment": "in_app", "reaction": "off"}),
         "grant_editor" => json!({}),
         "set_member_role" => json!({"role": "member"}),
         "create_place" => json!({"name": "Lieu {n}", "kind": "support_group",
@@ -1425,7 +1463,10 @@ impl<'a> Corpus<'a> {
         if status.is_success() {
             self.counts = self.read_counts();
             let value: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
-            if let Some(secret) = value["secret"].as_str() {
+            // The donation webhook key (not an outgoing webhook's secret, which has no path).
+            if let (Some(secret), Some(_)) =
+                (value["secret"].as_str(), value["webhook_path"].as_str())
+            {
                 secret.clone_into(&mut self.secret);
             }
             self.check_rendering(label, &value);
@@ -1889,7 +1930,10 @@ async fn run_corpus(part: Part) {
     // Operations that end something (a session, a membership, a post) run last.
     let ends_something = |op: &Operation| {
         op.method == Method::DELETE
-            || matches!(op.id.as_str(), "logout" | "leave_group" | "change_password")
+            || matches!(
+                op.id.as_str(),
+                "logout" | "leave_group" | "change_password" | "leave_conversation"
+            )
     };
     let (last, first): (Vec<&Operation>, Vec<&Operation>) =
         ops.iter().partition(|op| ends_something(op));

@@ -13,25 +13,28 @@ use entraide_persistence::announcements::{self, AnnouncementKey};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::access::associations::{load, require_publisher};
+use crate::access::associations::load;
+use crate::access::integrations::require_publisher_or_key;
 use crate::convert::{associations as convert, kind_from_wire};
 use crate::db;
 use crate::error::ApiError;
-use crate::extractors::{AuthMember, MaybeMember};
+use crate::extractors::{Caller, MaybeMember};
 use crate::json::Json;
 use crate::pagination::PageRequest;
 use crate::parse::{condition_ids, unknown_condition};
 use crate::state::AppState;
+use entraide_domain::integration::Scope;
 
 /// Publish an announcement
 ///
 /// Publish a prevention announcement (admins of a verified association: 403
-/// `not_association_admin` or `association_not_verified` otherwise). It reaches the home feed
+/// `not_association_admin` or `association_not_verified` otherwise; or its API key with
+/// `announcements:write`: 403 `insufficient_scope` otherwise). It reaches the home feed
 /// of the association's members and followers, and of members whose profile matches the
 /// targeting unless they opted out; `publish_at` in the future schedules it.
 #[utoipa::path(
     tag = "associations",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("api_key" = ["announcements:write"])),
     params(("id" = Uuid, Path, description = "The association's id")),
     request_body = CreateAnnouncementRequest,
     responses(
@@ -42,7 +45,7 @@ use crate::state::AppState;
 #[post("/associations/{id}/announcements")]
 pub async fn create_announcement(
     state: web::Data<AppState>,
-    member: AuthMember,
+    caller: Caller,
     path: web::Path<Uuid>,
     body: Json<CreateAnnouncementRequest>,
 ) -> Result<HttpResponse, ApiError> {
@@ -103,9 +106,22 @@ pub async fn create_announcement(
         expires_at,
     };
     let (announcement, association) = db::write(&state, move |conn| {
-        let association = require_publisher(conn, id, member.id)?;
-        let announcement = announcements::insert(conn, id, member.id, &new, now)
+        let (association, author) =
+            require_publisher_or_key(conn, &caller, id, Scope::AnnouncementsWrite)?;
+        let announcement = announcements::insert(conn, id, author, &new, now)
             .map_err(unknown_condition("targeting.condition_ids"))?;
+        // Sent at its publication time (a scheduled announcement waits in the queue).
+        crate::webhooks::queue(
+            conn,
+            id,
+            entraide_domain::integration::WebhookEvent::AnnouncementPublished,
+            serde_json::json!({
+                "announcement_id": announcement.id.to_string(),
+                "title": announcement.title.as_str(),
+                "publish_at": announcement.publish_at,
+            }),
+            announcement.publish_at,
+        )?;
         Ok((announcement, association))
     })
     .await?;

@@ -18,22 +18,25 @@ use entraide_openapi::problem::ProblemCode;
 use entraide_persistence::{DbConnection, associations, campaigns};
 use uuid::Uuid;
 
-use crate::access::associations::{load, require_admin, require_publisher};
+use crate::access::associations::{load, require_admin};
+use crate::access::integrations::require_publisher_or_key;
 use crate::convert::associations as convert;
 use crate::db;
 use crate::error::ApiError;
-use crate::extractors::{AuthMember, MaybeMember};
+use crate::extractors::{AuthMember, Caller, MaybeMember};
 use crate::json::Json;
 use crate::pagination::PageRequest;
 use crate::state::AppState;
+use entraide_domain::integration::Scope;
 
 /// Open a donation campaign
 ///
-/// Open a donation campaign (admins of a verified association). Entraide never handles card
-/// data: `payment_url` is the association's own payment page.
+/// Open a donation campaign (admins of a verified association, or its API key with
+/// `campaigns:write`: 403 `insufficient_scope` otherwise). Entraide never handles card data:
+/// `payment_url` is the association's own payment page.
 #[utoipa::path(
     tag = "campaigns",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("api_key" = ["campaigns:write"])),
     params(("id" = Uuid, Path, description = "The association's id")),
     request_body = CreateCampaignRequest,
     responses(
@@ -45,7 +48,7 @@ use crate::state::AppState;
 #[post("/associations/{id}/campaigns")]
 pub async fn create_campaign(
     state: web::Data<AppState>,
-    member: AuthMember,
+    caller: Caller,
     path: web::Path<Uuid>,
     body: Json<CreateCampaignRequest>,
 ) -> Result<HttpResponse, ApiError> {
@@ -108,11 +111,9 @@ pub async fn create_campaign(
         payment_url,
     };
     let (campaign, association) = db::write(&state, move |conn| {
-        let association = require_publisher(conn, id, member.id)?;
-        Ok((
-            campaigns::insert(conn, id, member.id, &new, now)?,
-            association,
-        ))
+        let (association, author) =
+            require_publisher_or_key(conn, &caller, id, Scope::CampaignsWrite)?;
+        Ok((campaigns::insert(conn, id, author, &new, now)?, association))
     })
     .await?;
     let location = format!("/api/v1/campaigns/{}", campaign.id);

@@ -16,13 +16,16 @@ use entraide_persistence::{DbConnection, associations};
 use uuid::Uuid;
 
 use crate::access::associations::{load, require_admin};
+use crate::access::integrations::require_key;
 use crate::convert::associations as convert;
 use crate::db;
 use crate::error::ApiError;
-use crate::extractors::AuthMember;
+use crate::extractors::{AuthMember, Caller};
 use crate::json::Json;
 use crate::pagination::PageRequest;
 use crate::state::AppState;
+use entraide_domain::integration::Scope;
+use entraide_domain::profile::MemberListView;
 
 /// Join an association
 ///
@@ -59,6 +62,9 @@ pub async fn join_association(
                     status,
                 };
                 associations::set_membership(conn, id, member.id, new, Utc::now())?;
+                if status == AssociationMembershipStatus::Active {
+                    queue_joined(conn, id)?;
+                }
                 Ok(status)
             }
             (None, Some(existing)) => Ok(existing.status),
@@ -70,6 +76,19 @@ pub async fn join_association(
     Ok(web::Json(AssociationJoinResult {
         status: convert::membership_status_to_wire(status),
     }))
+}
+
+/// The `member.joined` webhook: the new member count only (who joined is health data the
+/// association's tools need not hold; admins see the member list).
+fn queue_joined(conn: &mut DbConnection, id: AssociationId) -> Result<(), ApiError> {
+    let count = associations::find(conn, id)?.map_or(0, |a| a.member_count);
+    crate::webhooks::queue(
+        conn,
+        id,
+        entraide_domain::integration::WebhookEvent::MemberJoined,
+        serde_json::json!({"member_count": count}),
+        Utc::now(),
+    )
 }
 
 /// Ends `target`'s membership unless it is the last active admin (409 `last_admin`).
@@ -115,10 +134,12 @@ pub async fn leave_association(
 /// An association's members and pending requests, by member id (its admins and volunteers:
 /// belonging to a disease association is health data, so the list is not public). Admins see
 /// everyone; volunteers see the members who chose to be listed (`listed_in_member_lists`) and
-/// themselves.
+/// themselves. The association's API key with `members:read` sees what volunteers see of its
+/// active members (pseudonym, kind, role, since): the members who chose to be listed, never
+/// pending requests (403 `insufficient_scope` for `status=pending`).
 #[utoipa::path(
     tag = "associations",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("api_key" = ["members:read"])),
     params(("id" = Uuid, Path, description = "The association's id"), AssociationMemberQuery, PageQuery),
     responses(
         (status = 200, description = "A page of members", body = Page<AssociationMember>),
@@ -128,7 +149,7 @@ pub async fn leave_association(
 #[get("/associations/{id}/members")]
 pub async fn list_association_members(
     state: web::Data<AppState>,
-    member: AuthMember,
+    caller: Caller,
     path: web::Path<Uuid>,
     query: web::Query<AssociationMemberQuery>,
     paging: web::Query<PageQuery>,
@@ -138,12 +159,31 @@ pub async fn list_association_members(
     let status = query.status.map(convert::membership_status_from_wire);
     let after = page.after.map(MemberId::from_uuid);
     let fetch = page.fetch();
-    let items = db::read(&state, move |conn| {
-        let (_, membership) = load(conn, id, Some(member.id))?;
-        let view = member_list_view(membership).ok_or(ApiError::Forbidden)?;
-        Ok(associations::list_members(
-            conn, id, status, view, member.id, after, fetch,
-        )?)
+    let items = db::read(&state, move |conn| match &caller {
+        Caller::Member(member) => {
+            let (_, membership) = load(conn, id, Some(member.id))?;
+            let view = member_list_view(membership).ok_or(ApiError::Forbidden)?;
+            Ok(associations::list_members(
+                conn, id, status, view, member.id, after, fetch,
+            )?)
+        }
+        Caller::Key(key) => {
+            require_key(conn, key, id, Scope::MembersRead)?;
+            if status == Some(AssociationMembershipStatus::Pending) {
+                return Err(ApiError::refused(ProblemCode::InsufficientScope));
+            }
+            // What a volunteer sees: the members who chose to be listed (the key's creator,
+            // an admin, counts as listed like a volunteer counts themselves).
+            Ok(associations::list_members(
+                conn,
+                id,
+                Some(AssociationMembershipStatus::Active),
+                MemberListView::Listed,
+                key.created_by,
+                after,
+                fetch,
+            )?)
+        }
     })
     .await?;
     page.page(items, |e| e.member_id.as_uuid(), convert::member)
@@ -202,6 +242,9 @@ pub async fn update_association_member(
             can_lose_admin(current, associations::admin_count(conn, id)?)?;
         }
         associations::set_membership(conn, id, target, new, Utc::now())?;
+        if !current.is_active() && new.is_active() {
+            queue_joined(conn, id)?;
+        }
         // An admin acted on this member by name: they vouch for them (private groups).
         if new.is_active() {
             associations::vouch(conn, id, target)?;

@@ -10,12 +10,15 @@ use entraide_persistence::events::EventQuery as Query;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::access::integrations::require_key;
 use crate::db;
 use crate::error::ApiError;
-use crate::extractors::MaybeMember;
+use crate::extractors::{Caller, MaybeCaller, MaybeMember};
 use crate::pagination::PageRequest;
 use crate::state::AppState;
 use crate::views::events::calendar_page;
+use entraide_domain::integration::Scope;
+use entraide_openapi::problem::ProblemCode;
 
 /// Where a page of occurrences continues: after this (start, event id).
 #[derive(Serialize, Deserialize)]
@@ -30,10 +33,13 @@ struct Cursor {
 /// The calendar: occurrences between `from` and `to` (recurring series expanded, in order of
 /// start), that you may see — filtered by group, association, distance from a point
 /// (`lat`, `lon`, `radius_km`), or `mine=true`. Without `from`, the range starts now; without
-/// `to`, it ends 90 days after `from`; it spans at most 366 days.
+/// `to`, it ends 90 days after `from`; it spans at most 366 days. An association's API key
+/// with `events:read` lists its own association's events (`association_id` is required and
+/// must be its association: 403 `insufficient_scope` otherwise; `mine` does not apply to a
+/// key) and sees what a visitor sees.
 #[utoipa::path(
     tag = "events",
-    security((), ("bearer" = [])),
+    security((), ("bearer" = []), ("api_key" = ["events:read"])),
     params(EventQuery, PageQuery),
     responses(
         (status = 200, description = "A page of occurrences", body = Page<EventOccurrence>),
@@ -43,7 +49,7 @@ struct Cursor {
 #[get("/events")]
 pub async fn list_events(
     state: web::Data<AppState>,
-    reader: MaybeMember,
+    caller: MaybeCaller,
     query: web::Query<EventQuery>,
     paging: web::Query<PageQuery>,
 ) -> Result<web::Json<Page<EventOccurrence>>, ApiError> {
@@ -67,12 +73,28 @@ pub async fn list_events(
     // Keeps the field names of the errors (`from` out of range, `to` before `from`...).
     errors.keep(check_range(from, to));
     let near = crate::parse::near_query(&mut errors, lat, lon, radius_km);
-    let mine = match (mine.unwrap_or(false), reader.0) {
-        (false, _) => None,
-        (true, Some(member)) => Some(member.id),
-        (true, None) => return Err(ApiError::Unauthenticated),
+    let (reader, key) = match caller.0 {
+        None => (MaybeMember(None), None),
+        Some(Caller::Member(member)) => (MaybeMember(Some(member)), None),
+        Some(Caller::Key(key)) => (MaybeMember(None), Some(key)),
+    };
+    let mine = match (mine.unwrap_or(false), reader.0, &key) {
+        (false, _, _) => None,
+        (true, _, Some(_)) => return Err(ApiError::refused(ProblemCode::InsufficientScope)),
+        (true, Some(member), None) => Some(member.id),
+        (true, None, None) => return Err(ApiError::Unauthenticated),
     };
     errors.finish()?;
+    if let Some(key) = key {
+        // A key reads its own association's calendar only.
+        let association = association_id
+            .map(AssociationId::from_uuid)
+            .ok_or_else(|| ApiError::refused(ProblemCode::InsufficientScope))?;
+        db::read(&state, move |conn| {
+            require_key(conn, &key, association, Scope::EventsRead).map(|_| ())
+        })
+        .await?;
+    }
     let filter = Query {
         from,
         to,

@@ -15,6 +15,7 @@ use crate::convert::groups as convert;
 use crate::db;
 use crate::error::ApiError;
 use crate::extractors::AuthMember;
+use crate::notices;
 use crate::state::AppState;
 
 /// Join a group
@@ -39,7 +40,7 @@ pub async fn join_group(
     path: web::Path<Uuid>,
 ) -> Result<web::Json<JoinResult>, ApiError> {
     let id = GroupId::from_uuid(path.into_inner());
-    let status = db::write(&state, move |conn| {
+    let (status, woken) = db::write(&state, move |conn| {
         let (group, membership) = load(conn, id, Some(member.id))?;
         let vouched = match group.association_id {
             Some(association) => match associations::find(conn, association)? {
@@ -60,15 +61,21 @@ pub async fn join_group(
             vouched,
         )?;
         let status = match outcome {
-            JoinOutcome::Unchanged(status) => return Ok(status),
+            JoinOutcome::Unchanged(status) => return Ok((status, Vec::new())),
             JoinOutcome::Joined => MembershipStatus::Active,
             JoinOutcome::Requested => MembershipStatus::Pending,
         };
         let role = membership.map_or(GroupRole::Member, |m| m.role);
         groups::set_membership(conn, id, member.id, Membership { role, status }, Utc::now())?;
-        Ok(status)
+        let woken = if status == MembershipStatus::Pending {
+            notices::join_requested(conn, id, member.id, Utc::now())?
+        } else {
+            Vec::new()
+        };
+        Ok((status, woken))
     })
     .await?;
+    state.hub.wake(&woken);
     Ok(web::Json(JoinResult {
         status: convert::status_to_wire(status),
     }))

@@ -15,6 +15,7 @@ use crate::convert::groups as convert;
 use crate::db;
 use crate::error::ApiError;
 use crate::extractors::AuthMember;
+use crate::notices;
 use crate::pagination::{MemberCursor, PageRequest};
 use crate::state::AppState;
 
@@ -66,14 +67,15 @@ fn decide(
     id: GroupId,
     target: MemberId,
     approve: bool,
-) -> Result<(), ApiError> {
+) -> Result<crate::notices::Woken, ApiError> {
     let (group, membership) = load(conn, id, Some(actor.id))?;
     can_moderate(membership)?;
     groups::membership(conn, id, target)?
         .filter(|m| m.status == MembershipStatus::Pending)
         .ok_or(ApiError::NotFound)?;
     if !approve {
-        return Ok(groups::delete_membership(conn, id, target)?);
+        groups::delete_membership(conn, id, target)?;
+        return Ok(notices::join_decided(conn, id, target, false, Utc::now())?);
     }
     // The requester's kind may have changed since they asked.
     let kind = entraide_persistence::members::find_profile(conn, target)?
@@ -88,13 +90,8 @@ fn decide(
         role: GroupRole::Member,
         status: MembershipStatus::Active,
     };
-    Ok(groups::set_membership(
-        conn,
-        id,
-        target,
-        active,
-        Utc::now(),
-    )?)
+    groups::set_membership(conn, id, target, active, Utc::now())?;
+    Ok(notices::join_decided(conn, id, target, true, Utc::now())?)
 }
 
 /// Approve a join request
@@ -120,7 +117,8 @@ pub async fn approve_join_request(
 ) -> Result<HttpResponse, ApiError> {
     let (id, target) = path.into_inner();
     let (id, target) = (GroupId::from_uuid(id), MemberId::from_uuid(target));
-    db::write(&state, move |conn| decide(conn, actor, id, target, true)).await?;
+    let woken = db::write(&state, move |conn| decide(conn, actor, id, target, true)).await?;
+    state.hub.wake(&woken);
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -147,6 +145,7 @@ pub async fn refuse_join_request(
 ) -> Result<HttpResponse, ApiError> {
     let (id, target) = path.into_inner();
     let (id, target) = (GroupId::from_uuid(id), MemberId::from_uuid(target));
-    db::write(&state, move |conn| decide(conn, actor, id, target, false)).await?;
+    let woken = db::write(&state, move |conn| decide(conn, actor, id, target, false)).await?;
+    state.hub.wake(&woken);
     Ok(HttpResponse::NoContent().finish())
 }

@@ -42,8 +42,13 @@ pub async fn export_my_data(
     member: AuthMember,
 ) -> Result<HttpResponse, ApiError> {
     let now = Utc::now();
-    let document =
-        db::read_snapshot(&state, move |conn| member_export(conn, member.id, now)).await?;
+    let document = {
+        let keys = state.clone();
+        db::read_snapshot(&state, move |conn| {
+            member_export(conn, member.id, now, &keys.message_keys)
+        })
+        .await?
+    };
     let filename = format!("entraide-export-{}.json", now.format("%Y-%m-%d"));
     Ok(HttpResponse::Ok()
         .insert_header((

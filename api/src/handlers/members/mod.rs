@@ -9,6 +9,7 @@ pub mod follows;
 pub mod get;
 pub mod kind;
 pub mod me;
+pub mod message_settings;
 pub mod research;
 pub mod researcher;
 pub mod role;

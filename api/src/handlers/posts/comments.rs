@@ -15,6 +15,7 @@ use crate::db;
 use crate::error::ApiError;
 use crate::extractors::{AuthMember, MaybeMember};
 use crate::json::Json;
+use crate::notices;
 use crate::pagination::{IdCursor, PageRequest};
 use crate::state::AppState;
 use crate::views::posts::comment_items;
@@ -56,7 +57,7 @@ pub async fn create_comment(
     let safety = state.safety.check(body.source());
     let distressed = safety.is_some();
     let reader = member.reader();
-    let mut item = db::write(&state, move |conn| {
+    let (mut item, woken) = db::write(&state, move |conn| {
         let post = readable_post(conn, reader, post_id)?;
         if post.deleted {
             return Err(ApiError::NotFound);
@@ -87,6 +88,7 @@ pub async fn create_comment(
         };
         let comment =
             comments::insert(conn, post_id, parent.as_ref(), member.id, &body, Utc::now())?;
+        let woken = notices::comment_created(conn, &post, parent.as_ref(), &comment, Utc::now())?;
         if distressed {
             let target = comment.id.to_string();
             flag_distress(
@@ -100,9 +102,10 @@ pub async fn create_comment(
             )?;
         }
         // A comment made a moment ago carries no reaction: no lookup of the author's.
-        one(conn, None, comment)
+        Ok((one(conn, None, comment)?, woken))
     })
     .await?;
+    state.hub.wake(&woken);
     item.safety = safety;
     Ok(HttpResponse::Created()
         .insert_header((

@@ -14,6 +14,7 @@ use crate::db;
 use crate::error::ApiError;
 use crate::extractors::AuthMember;
 use crate::json::Json;
+use crate::notices;
 use crate::state::AppState;
 use crate::views::posts::post_items;
 
@@ -53,9 +54,10 @@ pub async fn create_group_post(
     let safety = state.safety.check(draft.body.source());
     let reader = member.reader();
     let distressed = safety.is_some();
-    let mut item = db::write(&state, move |conn| {
+    let (mut item, woken) = db::write(&state, move |conn| {
         require_participation(conn, group_id, reader)?;
         let post = posts::insert(conn, member.id, Some(group_id), &draft, Utc::now())?;
+        let woken = notices::post_created(conn, &post, Utc::now())?;
         if distressed {
             flag_distress(
                 conn,
@@ -68,11 +70,13 @@ pub async fn create_group_post(
             )?;
         }
         // A post made a moment ago carries no reaction of anyone's: no lookup of yours.
-        post_items(conn, None, vec![post])?
+        let item = post_items(conn, None, vec![post])?
             .pop()
-            .ok_or_else(|| ApiError::internal("the new post vanished"))
+            .ok_or_else(|| ApiError::internal("the new post vanished"))?;
+        Ok((item, woken))
     })
     .await?;
+    state.hub.wake(&woken);
     item.safety = safety;
     Ok(created(item))
 }
@@ -104,8 +108,9 @@ pub async fn create_wall_post(
     let draft = Draft::parse(&request.body, request.content_warning.as_deref())?;
     let safety = state.safety.check(draft.body.source());
     let distressed = safety.is_some();
-    let mut item = db::write(&state, move |conn| {
+    let (mut item, woken) = db::write(&state, move |conn| {
         let post = posts::insert(conn, member.id, None, &draft, Utc::now())?;
+        let woken = notices::post_created(conn, &post, Utc::now())?;
         if distressed {
             flag_distress(
                 conn,
@@ -118,11 +123,13 @@ pub async fn create_wall_post(
             )?;
         }
         // A post made a moment ago carries no reaction of anyone's: no lookup of yours.
-        post_items(conn, None, vec![post])?
+        let item = post_items(conn, None, vec![post])?
             .pop()
-            .ok_or_else(|| ApiError::internal("the new post vanished"))
+            .ok_or_else(|| ApiError::internal("the new post vanished"))?;
+        Ok((item, woken))
     })
     .await?;
+    state.hub.wake(&woken);
     item.safety = safety;
     Ok(created(item))
 }

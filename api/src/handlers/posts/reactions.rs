@@ -12,6 +12,7 @@ use crate::convert::posts as convert;
 use crate::db;
 use crate::error::ApiError;
 use crate::extractors::AuthMember;
+use crate::notices;
 use crate::state::AppState;
 
 /// Adds or removes a reaction after the same checks as commenting, and answers the target's
@@ -25,14 +26,14 @@ async fn react(
 ) -> Result<web::Json<ReactionState>, ApiError> {
     let kind = convert::kind_from_wire(path.kind);
     let reader = member.reader();
-    let state = db::write(state, move |conn| {
-        let post_id = match target {
-            Target::Post(id) => id,
+    let (answer, woken) = db::write(state, move |conn| {
+        let (post_id, comment_author) = match target {
+            Target::Post(id) => (id, None),
             Target::Comment(id) => {
-                comments::find_readable(conn, reader, id)?
+                let comment = comments::find_readable(conn, reader, id)?
                     .filter(|c| !c.deleted)
-                    .ok_or(ApiError::NotFound)?
-                    .post_id
+                    .ok_or(ApiError::NotFound)?;
+                (comment.post_id, Some(comment.author_id))
             }
         };
         let post = readable_post(conn, reader, post_id)?;
@@ -40,15 +41,22 @@ async fn react(
             return Err(ApiError::NotFound);
         }
         require_participation(conn, reader, &post)?;
+        let mut woken = Vec::new();
         if add {
-            reactions::add(conn, target, member.id, kind, Utc::now())?;
+            // Only a new reaction notifies (adding it again changes nothing).
+            if reactions::add(conn, target, member.id, kind, Utc::now())? {
+                let author = comment_author.unwrap_or(post.author_id);
+                woken =
+                    notices::reaction_added(conn, &post, target, author, member.id, Utc::now())?;
+            }
         } else {
             reactions::remove(conn, target, member.id, kind)?;
         }
-        reaction_state(conn, reader, member, target)
+        Ok((reaction_state(conn, reader, member, target)?, woken))
     })
     .await?;
-    Ok(web::Json(state))
+    state.hub.wake(&woken);
+    Ok(web::Json(answer))
 }
 
 fn reaction_state(

@@ -1,0 +1,178 @@
+//! In-app notifications, their read state and per-kind preferences.
+//!
+//! A notification carries ids, never copied text: fetch the post, comment, event or group it
+//! names to show it. What you may no longer read (a post made private or hidden, a member you
+//! blocked) is not listed, and not counted as unread.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+/// What a notification is about.
+///
+/// `comment`: someone commented on your post. `reply`: someone replied to your comment.
+/// `reaction`: members reacted to your post or comment (one notification per post or comment
+/// counts the reactions since you read it, `count`, and names the latest, `actor`). `mention`:
+/// someone wrote `@your_pseudonym` in a post or comment you may read. `join_request`: someone
+/// asked to join a group you moderate. `join_decision`: your request was `approved` or
+/// `refused` (`outcome`). `event_changed`, `event_reminder`, `questionnaire_due`,
+/// `resource_validated`, `content_moderated`, `sanctioned`, `report_decided`: reserved for the
+/// coming producers (events, research, resources, moderation); you can already set their
+/// preferences.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NotificationKind {
+    Comment,
+    Reply,
+    Reaction,
+    Mention,
+    JoinRequest,
+    JoinDecision,
+    EventChanged,
+    EventReminder,
+    QuestionnaireDue,
+    ResourceValidated,
+    ContentModerated,
+    Sanctioned,
+    ReportDecided,
+}
+
+/// Where a kind of notification goes: `in_app` (listed and streamed; the default),
+/// `email_digest` (the same, and gathered in the periodic e-mail digest), `off` (not kept at
+/// all).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NotificationChannel {
+    InApp,
+    EmailDigest,
+    Off,
+}
+
+/// The outcome a notification reports (`join_decision`: `approved` or `refused`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NotificationOutcome {
+    Approved,
+    Refused,
+    Changed,
+    Cancelled,
+}
+
+/// Who caused a notification.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct NotificationActor {
+    pub id: Uuid,
+    pub pseudonym: String,
+}
+
+/// A notification.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01939a4e-7777-7cc3-9a51-3c1f0e2b6d11",
+    "kind": "comment",
+    "actor": {"id": "01939a4e-1112-7cc3-9a51-3c1f0e2b6d11", "pseudonym": "Camille"},
+    "post_id": "01939a4e-8f7a-7cc3-9a51-3c1f0e2b6d11",
+    "comment_id": "01939a4e-9999-7cc3-9a51-3c1f0e2b6d11",
+    "group_id": null,
+    "event_id": null,
+    "subject_id": null,
+    "outcome": null,
+    "count": 1,
+    "created_at": "2026-12-07T09:30:00Z",
+    "read": false
+}))]
+pub struct NotificationItem {
+    pub id: Uuid,
+    pub kind: NotificationKind,
+    /// Who did it; `null` when nobody in particular (a decision by a group's moderators).
+    pub actor: Option<NotificationActor>,
+    /// The post concerned (a comment's or reaction's post, the post that mentions you).
+    pub post_id: Option<Uuid>,
+    /// The comment concerned (a new comment or reply, a comment reacted to or mentioning you).
+    pub comment_id: Option<Uuid>,
+    /// The group concerned (join requests and decisions).
+    pub group_id: Option<Uuid>,
+    /// The event concerned.
+    pub event_id: Option<Uuid>,
+    /// A resource, questionnaire or report, for the kinds about those.
+    pub subject_id: Option<Uuid>,
+    pub outcome: Option<NotificationOutcome>,
+    /// How many reactions this notification gathers; 1 for the other kinds.
+    pub count: i64,
+    /// When it happened (for gathered reactions: the latest).
+    pub created_at: DateTime<Utc>,
+    pub read: bool,
+}
+
+/// Which notifications to list.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct NotificationQuery {
+    /// `true`: unread ones only.
+    pub unread: Option<bool>,
+}
+
+/// Mark notifications read: some by id (at most 100; ids that are not yours are ignored), or
+/// all of them with `"all": true`. Exactly one of the two.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "ids": ["01939a4e-7777-7cc3-9a51-3c1f0e2b6d11"]
+}))]
+pub struct MarkReadRequest {
+    #[schema(max_items = 100)]
+    pub ids: Option<Vec<Uuid>>,
+    pub all: Option<bool>,
+}
+
+/// How many notifications you have not read (those the list would show).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"unread": 3}))]
+pub struct UnreadCount {
+    pub unread: u64,
+}
+
+/// Your channel for each kind of notification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "comment": "in_app", "reply": "in_app", "reaction": "off", "mention": "in_app",
+    "join_request": "email_digest", "join_decision": "in_app", "event_changed": "in_app",
+    "event_reminder": "in_app", "questionnaire_due": "in_app", "resource_validated": "in_app",
+    "content_moderated": "in_app", "sanctioned": "in_app", "report_decided": "in_app"
+}))]
+pub struct NotificationSettings {
+    pub comment: NotificationChannel,
+    pub reply: NotificationChannel,
+    pub reaction: NotificationChannel,
+    pub mention: NotificationChannel,
+    pub join_request: NotificationChannel,
+    pub join_decision: NotificationChannel,
+    pub event_changed: NotificationChannel,
+    pub event_reminder: NotificationChannel,
+    pub questionnaire_due: NotificationChannel,
+    pub resource_validated: NotificationChannel,
+    pub content_moderated: NotificationChannel,
+    pub sanctioned: NotificationChannel,
+    pub report_decided: NotificationChannel,
+}
+
+/// Changes to your notification channels; absent kinds stay.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"reaction": "off", "mention": "email_digest"}))]
+pub struct UpdateNotificationSettingsRequest {
+    pub comment: Option<NotificationChannel>,
+    pub reply: Option<NotificationChannel>,
+    pub reaction: Option<NotificationChannel>,
+    pub mention: Option<NotificationChannel>,
+    pub join_request: Option<NotificationChannel>,
+    pub join_decision: Option<NotificationChannel>,
+    pub event_changed: Option<NotificationChannel>,
+    pub event_reminder: Option<NotificationChannel>,
+    pub questionnaire_due: Option<NotificationChannel>,
+    pub resource_validated: Option<NotificationChannel>,
+    pub content_moderated: Option<NotificationChannel>,
+    pub sanctioned: Option<NotificationChannel>,
+    pub report_decided: Option<NotificationChannel>,
+}
