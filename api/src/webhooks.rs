@@ -156,6 +156,46 @@ pub(crate) fn queue(
     Ok(())
 }
 
+/// The `donation.recorded` webhook of a campaign's association: the amount and where it came
+/// from, never the donor's name or the provider's payment id.
+pub(crate) fn queue_donation(
+    conn: &mut DbConnection,
+    campaign: &entraide_domain::campaign::Campaign,
+    donation: &entraide_domain::campaign::Donation,
+) -> Result<(), ApiError> {
+    let data = serde_json::json!({
+        "campaign_id": campaign.id.to_string(),
+        "donation_id": donation.id.to_string(),
+        "amount_cents": donation.amount_cents,
+        "currency": campaign.currency.as_str(),
+        "source": donation.source.as_str(),
+        "received_at": donation.received_at,
+    });
+    queue(
+        conn,
+        campaign.association_id,
+        WebhookEvent::DonationRecorded,
+        data,
+        Utc::now(),
+    )
+}
+
+/// The `event.rsvp` webhook of an association's event: the event's counts after an answer
+/// changed, never who answered.
+pub(crate) fn queue_rsvp(
+    conn: &mut DbConnection,
+    association: AssociationId,
+    event: &entraide_domain::event::Event,
+) -> Result<(), ApiError> {
+    let data = serde_json::json!({
+        "event_id": event.id.to_string(),
+        "going_count": event.going_count,
+        "interested_count": event.interested_count,
+        "waitlist_count": event.waitlist_count,
+    });
+    queue(conn, association, WebhookEvent::EventRsvp, data, Utc::now())
+}
+
 /// Sends every delivery due now, once each; returns how many were attempted. The server runs
 /// it every `ENTRAIDE_WEBHOOKS_WORKER_INTERVAL_MS`; the tests call it directly.
 pub async fn run_due(database: &Database, settings: &Settings) -> Result<usize, ApiError> {

@@ -40,11 +40,14 @@ pub enum TargetKind {
     Event,
     Resource,
     Member,
+    /// A direct message: reported by a participant of its conversation; moderators read that
+    /// one message, decrypted, and nothing else of the conversation.
+    Message,
 }
 
 wire_enum!(TargetKind, "target_kind", "invalid_target_kind",
     Post => "post", Comment => "comment", Event => "event", Resource => "resource",
-    Member => "member");
+    Member => "member", Message => "message");
 
 /// Which moderators see a report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -138,7 +141,10 @@ impl Decision {
             {
                 Ok(())
             }
-            Self::Hide | Self::Remove => refuse("hide and remove apply to posts and comments"),
+            Self::Remove if target == TargetKind::Message => Ok(()),
+            Self::Hide | Self::Remove => {
+                refuse("hide applies to posts and comments, remove also to messages")
+            }
             Self::Suspend if queue == Queue::Platform => Ok(()),
             Self::Suspend => refuse("suspensions are platform-wide: a group bans instead"),
             Self::Reinstate => refuse("reinstate a member at /members/{id}/reinstate"),
@@ -356,7 +362,10 @@ mod tests {
                 assert!(Decision::Reinstate.applies(*target, queue).is_err());
                 let content = matches!(target, TargetKind::Post | TargetKind::Comment);
                 assert_eq!(Decision::Hide.applies(*target, queue).is_ok(), content);
-                assert_eq!(Decision::Remove.applies(*target, queue).is_ok(), content);
+                assert_eq!(
+                    Decision::Remove.applies(*target, queue).is_ok(),
+                    content || *target == TargetKind::Message
+                );
                 assert_eq!(
                     Decision::Suspend.applies(*target, queue).is_ok(),
                     queue == Queue::Platform

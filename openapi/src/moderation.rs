@@ -31,13 +31,15 @@ pub enum ReportTargetKind {
     Event,
     Resource,
     Member,
+    /// A direct message (reported by a participant; moderators read only that message).
+    Message,
 }
 
 /// A moderator's decision: `dismiss` (nothing wrong), `hide` (kept for an appeal, seen only by
 /// its author and moderators), `remove` (deleted), `warn` (the author is told), `suspend` (the
 /// author cannot log in for `duration_days`; platform queue), `ban` (platform queue: suspended
-/// until reinstated; a group's queue: banned from the group). `hide` and `remove` apply to posts
-/// and comments. `reinstate` appears in the log when a suspension or ban is lifted, `restore`
+/// until reinstated; a group's queue: banned from the group). `hide` applies to posts and comments,
+/// `remove` to posts, comments and direct messages. `reinstate` appears in the log when a suspension or ban is lifted, `restore`
 /// when hidden content is shown again after its appeal was granted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]

@@ -468,6 +468,29 @@ pub fn find_readable(
         .transpose()
 }
 
+/// One message by id, whoever reads it: for the moderators of a report about it (the caller
+/// shows that message only), never for a member's own reading (see [`find_readable`]).
+pub fn find_any(
+    conn: &mut DbConnection,
+    id: MessageId,
+) -> Result<Option<StoredMessage>, PersistenceError> {
+    messages::table
+        .inner_join(members::table)
+        .filter(messages::id.eq(id.to_string()))
+        .select(MESSAGE_COLUMNS)
+        .first::<MessageTuple>(conn)
+        .optional()?
+        .map(stored_message)
+        .transpose()
+}
+
+/// Deletes a message (a moderator's `remove`): its ciphertext goes; the conversation and the
+/// other messages stay. `false` when it was already gone.
+pub fn remove(conn: &mut DbConnection, id: MessageId) -> Result<bool, PersistenceError> {
+    let deleted = diesel::delete(messages::table.find(id.to_string())).execute(conn)?;
+    Ok(deleted > 0)
+}
+
 /// Moves `member`'s read receipt forward to `message` (a message of the conversation; an
 /// older one than the current receipt changes nothing). `false` when `message` is not in the
 /// conversation.

@@ -550,6 +550,9 @@ fn apply(
             let id = parse_id(&report.target_id)?;
             crate::posts::soft_delete(conn, id, now)?;
         }
+        (Decision::Remove, TargetKind::Message) => {
+            crate::messages::remove(conn, parse_id(&report.target_id)?)?;
+        }
         (Decision::Remove, TargetKind::Comment) => {
             let id = parse_id(&report.target_id)?;
             if let Some(comment) = crate::comments::find_any(conn, id)?

@@ -2,10 +2,12 @@
 
 use entraide_domain::event::Place as EventPlace;
 use entraide_domain::group::Reader;
-use entraide_domain::ids::{CommentId, EventId, GroupId, MemberId, PostId, ResourceId};
+use entraide_domain::ids::{CommentId, EventId, GroupId, MemberId, MessageId, PostId, ResourceId};
 use entraide_domain::moderation::{Queue, TargetKind, can_moderate_queue};
 use entraide_domain::resource::VersionStatus;
-use entraide_persistence::{DbConnection, blocks, comments, groups, members, posts, resources};
+use entraide_persistence::{
+    DbConnection, blocks, comments, groups, members, messages, posts, resources,
+};
 use uuid::Uuid;
 
 use crate::access::events::readable_event;
@@ -77,6 +79,17 @@ pub(crate) fn reportable(
                 author: resource.author_id,
                 group: None,
                 text: Some(shown.content.title.as_str().to_owned()),
+            })
+        }
+        TargetKind::Message => {
+            // A participant reports a message of their conversation; no text is copied into
+            // the report (messages are only ever stored encrypted).
+            let message = messages::find_readable(conn, reporter.id, MessageId::from_uuid(id))?
+                .ok_or(ApiError::NotFound)?;
+            Ok(Reported {
+                author: message.author_id,
+                group: None,
+                text: None,
             })
         }
         TargetKind::Member => {

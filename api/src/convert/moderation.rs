@@ -32,7 +32,7 @@ enum_conversions!(
     target_from_wire,
     TargetKind,
     wire::ReportTargetKind,
-    [Post, Comment, Event, Resource, Member]
+    [Post, Comment, Event, Resource, Member, Message]
 );
 
 enum_conversions!(

@@ -4,7 +4,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use entraide_domain::ids::{
-    CommentId, EventId, GroupId, MemberId, ModerationActionId, PostId, ResourceId,
+    CommentId, EventId, GroupId, MemberId, MessageId, ModerationActionId, PostId, ResourceId,
 };
 use entraide_domain::moderation::TargetKind;
 use entraide_domain::resource::VersionStatus;
@@ -14,12 +14,15 @@ use entraide_openapi::moderation::{
 use entraide_openapi::posts::GroupRef;
 use entraide_persistence::appeals::{self, Appeal};
 use entraide_persistence::moderation::{LogEntry, Report};
-use entraide_persistence::{DbConnection, comments, events, groups, members, posts, resources};
+use entraide_persistence::{
+    DbConnection, comments, events, groups, members, messages, posts, resources,
+};
 
 use crate::convert::moderation::{
     decision_to_wire, notice, reason_to_wire, target_to_wire, target_uuid,
 };
 use crate::error::ApiError;
+use crate::security::message_keys::MessageKeys;
 use crate::views::members::authors;
 
 /// Decisions as the member they are about reads them, with their appeals (one query).
@@ -59,7 +62,12 @@ struct Snapshot {
     deleted: bool,
 }
 
-fn snapshot(conn: &mut DbConnection, kind: TargetKind, raw: &str) -> Result<Snapshot, ApiError> {
+fn snapshot(
+    conn: &mut DbConnection,
+    keys: &MessageKeys,
+    kind: TargetKind,
+    raw: &str,
+) -> Result<Snapshot, ApiError> {
     let id = target_uuid(raw)?;
     let gone = Snapshot {
         excerpt: None,
@@ -106,6 +114,20 @@ fn snapshot(conn: &mut DbConnection, kind: TargetKind, raw: &str) -> Result<Snap
                 None => gone,
             }
         }
+        TargetKind::Message => match messages::find_any(conn, MessageId::from_uuid(id))? {
+            // The reported message, decrypted for its moderators: that one only.
+            Some(message) => {
+                let text = keys
+                    .open(message.conversation_id, message.id, &message.sealed)
+                    .map_err(|e| ApiError::internal(format!("message {id}: {e}")))?;
+                Snapshot {
+                    excerpt: excerpt(text.as_str()),
+                    hidden: false,
+                    deleted: false,
+                }
+            }
+            None => gone,
+        },
         TargetKind::Member => match members::find_profile(conn, MemberId::from_uuid(id))? {
             Some(profile) => Snapshot {
                 excerpt: excerpt(profile.pseudonym.as_str()),
@@ -140,6 +162,7 @@ fn group_refs(
 /// is at most 100 reports and is read by moderators, not on a member's hot path).
 pub(crate) fn queue_items(
     conn: &mut DbConnection,
+    keys: &MessageKeys,
     reports: Vec<Report>,
 ) -> Result<Vec<QueuedReport>, ApiError> {
     let authors = authors(conn, reports.iter().filter_map(|r| r.target_author))?;
@@ -147,7 +170,7 @@ pub(crate) fn queue_items(
     reports
         .into_iter()
         .map(|report| {
-            let snapshot = snapshot(conn, report.target_kind, &report.target_id)?;
+            let snapshot = snapshot(conn, keys, report.target_kind, &report.target_id)?;
             Ok(QueuedReport {
                 id: report.id.as_uuid(),
                 target: ReportedTarget {

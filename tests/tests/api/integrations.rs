@@ -766,3 +766,104 @@ async fn private_targets_are_refused_without_the_setting() {
     }
     assert_eq!(app.count("SELECT COUNT(*) AS n FROM webhooks"), 0);
 }
+
+#[actix_web::test]
+async fn rsvps_and_donations_reach_subscribed_webhooks_without_who() {
+    let app = spawn_app_with(settings_for_tests).await;
+    let admin = app.member("Organisatrice", "caregiver").await;
+    let association = verified_association(&app, &admin, "Mucoviscidose Ouest").await;
+    let association = association["id"].as_str().unwrap().to_owned();
+    let (url, received) = receiver(vec![]).await;
+    app.ok_json(
+        Method::POST,
+        &format!("/api/v1/associations/{association}/webhooks"),
+        Some(&admin),
+        Some(json!({"url": url, "events": ["event.rsvp", "donation.recorded"]})),
+    )
+    .await;
+    let settings = {
+        let mut s = entraide_api::configuration::Settings::with_database(
+            app.database.url(),
+            crate::support::JWT_SECRET,
+        );
+        settings_for_tests(&mut s);
+        s
+    };
+    let database = app.database();
+    let run = || entraide_api::webhooks::run_due(&database, &settings);
+
+    // event.created is not subscribed: creating the event sends nothing.
+    let event = app
+        .ok_json(
+            Method::POST,
+            "/api/v1/events",
+            Some(&admin),
+            Some(event_body("Journée des familles", &association)),
+        )
+        .await;
+    assert_eq!(run().await.unwrap(), 0);
+
+    // An answer sends the counts; the same answer again changes nothing and sends nothing.
+    let guest = app.member("Invitee", "patient").await;
+    let rsvp = format!("/api/v1/events/{}/rsvp", event["id"].as_str().unwrap());
+    for _ in 0..2 {
+        app.ok_json(
+            Method::PUT,
+            &rsvp,
+            Some(&guest),
+            Some(json!({"status": "going"})),
+        )
+        .await;
+    }
+    assert_eq!(run().await.unwrap(), 1);
+    let got = received.lock().unwrap().clone();
+    assert_eq!(got.len(), 1);
+    let payload: Value = serde_json::from_str(&got[0].1).unwrap();
+    assert_eq!(payload["type"], "event.rsvp");
+    assert_eq!(
+        payload["data"],
+        json!({"event_id": event["id"], "going_count": 1, "interested_count": 0,
+            "waitlist_count": 0})
+    );
+    assert!(!got[0].1.contains(&guest.id.to_string()));
+    assert!(!got[0].1.contains("Invitee"));
+
+    // A donation (entered by an admin; the provider's webhook takes the same path) sends the
+    // amount, never the donor's name or the payment reference.
+    let campaign = app
+        .ok_json(
+            Method::POST,
+            &format!("/api/v1/associations/{association}/campaigns"),
+            Some(&admin),
+            Some(
+                json!({"title": "Kinésithérapie", "description": "Séances à domicile.",
+                "goal_cents": 500000, "currency": "eur", "ends_at": "2099-01-01T00:00:00Z",
+                "payment_url": "https://pay.example.org/kine"}),
+            ),
+        )
+        .await;
+    let donation = app
+        .ok_json(
+            Method::POST,
+            &format!(
+                "/api/v1/campaigns/{}/donations",
+                campaign["id"].as_str().unwrap()
+            ),
+            Some(&admin),
+            Some(json!({"amount_cents": 4200, "currency": "EUR",
+                "donor_name": "Famille Kerbrat", "payment_id": "chq-7781"})),
+        )
+        .await;
+    assert_eq!(run().await.unwrap(), 1);
+    let got = received.lock().unwrap().clone();
+    assert_eq!(got.len(), 2);
+    let payload: Value = serde_json::from_str(&got[1].1).unwrap();
+    assert_eq!(payload["type"], "donation.recorded");
+    assert_eq!(payload["data"]["donation_id"], donation["id"]);
+    assert_eq!(payload["data"]["campaign_id"], campaign["id"]);
+    assert_eq!(payload["data"]["amount_cents"], 4200);
+    assert_eq!(payload["data"]["currency"], "EUR");
+    assert_eq!(payload["data"]["source"], "manual");
+    assert!(!got[1].1.contains("Kerbrat"));
+    assert!(!got[1].1.contains("chq-7781"));
+}

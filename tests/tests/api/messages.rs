@@ -681,3 +681,98 @@ async fn the_export_holds_the_members_conversations_decrypted() {
     let export: Value = get(&app, "/api/v1/members/me/export", &carla).await;
     assert_eq!(export["conversations"].as_array().unwrap().len(), 1);
 }
+
+#[actix_web::test]
+async fn a_reported_message_is_the_only_one_its_moderators_read() {
+    let app = spawn_app().await;
+    let (alice, bruno, carla) = three(&app).await;
+    let moderator = app.member("Moderatrice Messages", "professional").await;
+    app.make_admin(&moderator);
+    let conversation = started(&app, &alice, &[&bruno], "Bonjour Bruno, comment vas-tu ?").await;
+    let id = conversation.conversation.id;
+    let insult = sent(&app, &bruno, id, "Tu n'es qu'un fardeau, disparais.").await;
+    sent(&app, &alice, id, "Mon traitement me fatigue beaucoup.").await;
+    async fn report(app: &TestApp, who: &Member, target: Uuid) -> reqwest::Response {
+        app.call(
+            Method::POST,
+            "/api/v1/reports",
+            Some(who),
+            Some(json!({"target_kind": "message", "target_id": target,
+                "reason": "harassment"})),
+        )
+        .await
+    }
+
+    // Outside the conversation, a message is not there; one's own is not reported.
+    let outsider = report(&app, &carla, insult.id).await;
+    assert_problem(outsider, StatusCode::NOT_FOUND, "not_found").await;
+    assert_eq!(
+        report(&app, &bruno, insult.id).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM reports"), 0);
+
+    let filed = report(&app, &alice, insult.id).await;
+    assert_eq!(filed.status(), StatusCode::CREATED);
+    // No text is copied into the report: messages are stored encrypted only.
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) AS n FROM reports WHERE excerpt IS NULL AND target_kind = 'message'"
+        ),
+        1
+    );
+
+    // The platform queue shows that message, decrypted, and nothing else of the conversation.
+    let queue = app
+        .ok_json(
+            Method::GET,
+            "/api/v1/moderation/queue",
+            Some(&moderator),
+            None,
+        )
+        .await;
+    let item = &queue["items"][0];
+    assert_eq!(item["target"]["kind"], "message");
+    assert_eq!(item["target"]["id"], insult.id.to_string());
+    assert_eq!(
+        item["target"]["excerpt"],
+        "Tu n'es qu'un fardeau, disparais."
+    );
+    assert_eq!(item["target"]["author"]["id"], bruno.id.to_string());
+    let text = queue.to_string();
+    assert!(!text.contains("Bonjour Bruno"));
+    assert!(!text.contains("traitement"));
+
+    // Hiding is for posts and comments; removing deletes the message for everyone.
+    let report_id = item["id"].as_str().unwrap().to_owned();
+    let actions = format!("/api/v1/moderation/reports/{report_id}/actions");
+    let decide = |action: &str| {
+        app.call(
+            Method::POST,
+            &actions,
+            Some(&moderator),
+            Some(json!({"action": action, "reason": "Propos blessants"})),
+        )
+    };
+    assert_eq!(
+        decide("hide").await.status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(decide("remove").await.status(), StatusCode::OK);
+    for who in [&alice, &bruno] {
+        assert_eq!(
+            bodies(&app, who, id).await,
+            vec![
+                "Mon traitement me fatigue beaucoup.".to_owned(),
+                "Bonjour Bruno, comment vas-tu ?".to_owned()
+            ]
+        );
+    }
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) AS n FROM messages WHERE id = '{}'",
+            insult.id
+        )),
+        0
+    );
+}

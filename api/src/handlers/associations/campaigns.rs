@@ -270,8 +270,10 @@ pub async fn record_donation(
             provider_payment_id: payment_id,
             received_at,
         };
-        campaigns::record(conn, &campaign, Some(member.id), &new, now)
-            .map_err(crate::parse::duplicate_payment)
+        let donation = campaigns::record(conn, &campaign, Some(member.id), &new, now)
+            .map_err(crate::parse::duplicate_payment)?;
+        crate::webhooks::queue_donation(conn, &campaign, &donation)?;
+        Ok(donation)
     })
     .await?;
     Ok(HttpResponse::Created().json(convert::donation(donation)))

@@ -220,6 +220,7 @@ fn record(
     };
     let donation =
         campaigns::record(conn, &campaign, None, &new, now).map_err(duplicate_payment)?;
+    crate::webhooks::queue_donation(conn, &campaign, &donation)?;
     Ok(WebhookResult {
         recorded: true,
         donation: convert::donation(donation),

@@ -76,6 +76,11 @@ pub async fn rsvp_event(
         let status = answer(requested, current, event.capacity, event.going_count);
         events::set_rsvp(conn, id, member.id, status, now)?;
         let event = events::find(conn, id)?.ok_or(ApiError::NotFound)?;
+        if let Place::Association(association) = event.place
+            && current != Some(status)
+        {
+            crate::webhooks::queue_rsvp(conn, association, &event)?;
+        }
         let status = events::rsvp_of(conn, id, member.id)?.unwrap_or(status);
         Ok(RsvpResult {
             status: rsvp_to_wire(status),

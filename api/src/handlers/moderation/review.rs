@@ -53,10 +53,11 @@ pub async fn read_queue(
         id: ReportId::from_uuid(c.i),
     });
     let fetch = page.fetch();
+    let keys = state.clone();
     let items = db::read(&state, move |conn| {
         require_moderator(conn, &member, queue)?;
         let reports = moderation::queue(conn, queue, member.id, after, fetch)?;
-        queue_items(conn, reports)
+        queue_items(conn, &keys.message_keys, reports)
     })
     .await?;
     page.page(
