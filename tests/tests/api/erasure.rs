@@ -452,6 +452,21 @@ async fn the_last_owner_hands_their_group_and_association_to_the_next_in_line() 
         None,
     )
     .await;
+    // Zoé made the association an API key: it stays the association's, no longer hers.
+    let key = app
+        .ok_json(
+            Method::POST,
+            &format!("/api/v1/associations/{association_id}/api-keys"),
+            Some(&zoe),
+            Some(json!({"name": "Site", "scopes": ["events:read"]})),
+        )
+        .await;
+    let key = key["key"].as_str().unwrap().to_owned();
+    let keys_of_zoe = format!(
+        "SELECT COUNT(*) AS n FROM api_keys WHERE created_by = '{}'",
+        zoe.id
+    );
+    assert_eq!(app.count(&keys_of_zoe), 1);
 
     let response = erase(
         &app,
@@ -460,6 +475,17 @@ async fn the_last_owner_hands_their_group_and_association_to_the_next_in_line() 
     )
     .await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    assert_eq!(app.count(&keys_of_zoe), 0);
+    let with_key = reqwest::Client::new()
+        .get(format!(
+            "{}/api/v1/events?association_id={association_id}",
+            app.address
+        ))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(with_key.status(), StatusCode::OK, "the key still works");
     let role_of = |table: &str, scope: &str, scope_id: &str, who: &Member| {
         app.count(&format!(
             "SELECT COUNT(*) AS n FROM {table} WHERE {scope} = '{scope_id}' \
