@@ -10,8 +10,8 @@ mod visibility;
 pub mod account_tokens;
 pub mod admin_audit;
 pub mod announcements;
-pub mod appeals;
 pub mod api_keys;
+pub mod appeals;
 pub mod associations;
 pub mod blocks;
 pub mod bulk;
@@ -46,9 +46,11 @@ pub mod responses;
 pub mod schema;
 pub mod search;
 pub mod sessions;
+pub mod stream_tickets;
 pub mod studies;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod wakeups;
 pub mod webhooks;
 
 mod convert;
