@@ -354,7 +354,7 @@ async fn tickets_are_single_use_short_lived_and_bound_to_their_session() {
 #[actix_web::test]
 async fn the_stream_ends_with_its_session_and_the_oldest_gives_way() {
     let app = spawn_app_with(|s| {
-        s.stream_keepalive_ms = 200;
+        pushed_only(s);
         s.streams_per_member = 2;
     })
     .await;
@@ -392,6 +392,30 @@ async fn the_stream_ends_with_its_session_and_the_oldest_gives_way() {
         .await
         .unwrap();
     assert_problem(refused, StatusCode::UNAUTHORIZED, "invalid_token").await;
+}
+
+#[actix_web::test]
+async fn a_keep_alive_ends_the_stream_of_a_session_revoked_without_a_wake_up() {
+    let app = spawn_app_with(|s| s.stream_keepalive_ms = 200).await;
+    let ana = app.member("Ana", "patient").await;
+    let mut stream = open(&app.address, &app, &ana, None).await;
+    assert_eq!(stream.unread().await, 0);
+    // Revoked behind the server's back (another process, an operator): no wake-up at all.
+    {
+        use diesel::RunQueryDsl;
+        let db = app.database();
+        let mut conn = db.writer().unwrap();
+        diesel::sql_query(format!(
+            "UPDATE sessions SET revoked_at = created_at WHERE member_id = '{}'",
+            ana.id
+        ))
+        .execute(&mut **conn)
+        .unwrap();
+    }
+    let closed = stream.until("closed").await;
+    let closed: StreamClosedEvent = serde_json::from_str(&closed.data).unwrap();
+    assert_eq!(closed.reason, StreamClosedReason::SessionEnded);
+    assert!(stream.next_within(Duration::from_secs(2)).await.is_none());
 }
 
 #[actix_web::test]
