@@ -109,6 +109,15 @@ pub struct Settings {
     /// encrypts, all decrypt. Required in production; development generates one and keeps it
     /// beside the SQLite file.
     pub message_keys: Option<SecretString>,
+    /// `ENTRAIDE_STREAM_KEEPALIVE_MS`: how often an idle notification stream sends a keep-alive
+    /// comment and re-checks its session (default 20000).
+    pub stream_keepalive_ms: u64,
+    /// `ENTRAIDE_STREAM_TICKET_TTL_SECS`: how long a stream ticket may wait for its one use
+    /// (default 60).
+    pub stream_ticket_ttl_secs: u64,
+    /// `ENTRAIDE_STREAMS_PER_MEMBER`: open notification streams per member and process; one more
+    /// closes the oldest (default 5).
+    pub streams_per_member: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -139,6 +148,9 @@ impl Settings {
     pub const DEFAULT_RESET_PASSWORD_PATH: &str = "/reset-password";
     /// The sender when `ENTRAIDE_MAIL_FROM` is not set (development and the outbox).
     pub const DEFAULT_MAIL_FROM: &str = "Entraide <no-reply@localhost>";
+    pub const DEFAULT_STREAM_KEEPALIVE_MS: u64 = 20_000;
+    pub const DEFAULT_STREAM_TICKET_TTL_SECS: u64 = 60;
+    pub const DEFAULT_STREAMS_PER_MEMBER: u32 = 5;
 
     /// Loads defaults, then `file` (or `entraide.toml` in the working directory when it exists),
     /// then the environment.
@@ -160,7 +172,13 @@ impl Settings {
                 entraide_domain::integration::DEFAULT_KEY_RATE_LIMIT,
             )?
             .set_default("webhooks_allow_private_targets", false)?
-            .set_default("webhooks_worker_interval_ms", 5000)?;
+            .set_default("webhooks_worker_interval_ms", 5000)?
+            .set_default("stream_keepalive_ms", Self::DEFAULT_STREAM_KEEPALIVE_MS)?
+            .set_default(
+                "stream_ticket_ttl_secs",
+                Self::DEFAULT_STREAM_TICKET_TTL_SECS,
+            )?
+            .set_default("streams_per_member", Self::DEFAULT_STREAMS_PER_MEMBER)?;
         builder = match file {
             Some(path) => builder.add_source(config::File::from(path).required(true)),
             None => builder.add_source(config::File::with_name("entraide").required(false)),
@@ -202,6 +220,9 @@ impl Settings {
             message_keys: Some(SecretString::from(
                 crate::security::message_keys::MessageKeys::generate_entry("test1"),
             )),
+            stream_keepalive_ms: Self::DEFAULT_STREAM_KEEPALIVE_MS,
+            stream_ticket_ttl_secs: Self::DEFAULT_STREAM_TICKET_TTL_SECS,
+            streams_per_member: Self::DEFAULT_STREAMS_PER_MEMBER as usize,
         }
     }
 
@@ -254,6 +275,15 @@ impl Settings {
                     "{name} must be a path starting with / (printable ASCII, no query or fragment)"
                 )));
             }
+        }
+        if self.stream_keepalive_ms == 0
+            || self.stream_ticket_ttl_secs == 0
+            || self.streams_per_member == 0
+        {
+            return Err(SettingsError::Invalid(
+                "stream keep-alive, ticket lifetime and streams per member must be positive"
+                    .to_owned(),
+            ));
         }
         if self.max_body_bytes < 1024 {
             return Err(SettingsError::Invalid(

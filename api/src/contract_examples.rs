@@ -126,7 +126,7 @@ fn the_check_sees_a_missing_example() {
 fn examples_read_back_as_their_types() {
     use entraide_openapi::{
         associations, auth, conditions, events, export, groups, health, members, messages,
-        moderation, places, posts, research, resources, search,
+        moderation, notifications, places, posts, research, resources, search,
     };
     use serde::de::DeserializeOwned;
 
@@ -246,6 +246,10 @@ fn examples_read_back_as_their_types() {
         messages::Conversation,
         messages::Message,
         messages::NewConversation,
+        notifications::UnreadCount,
+        notifications::StreamTicket,
+        notifications::StreamMessageEvent,
+        notifications::StreamClosedEvent,
         moderation::QueuedReport,
         moderation::ModerationLogEntry,
         moderation::ModerationNotice,

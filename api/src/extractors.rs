@@ -81,16 +81,21 @@ async fn authenticate(
 ) -> Result<AuthMember, ApiError> {
     let state = state?;
     let subject = state.jwt.verify(&token)?;
-    let active = db::read(&state, move |conn| {
-        Ok(sessions::active_member(
-            conn,
-            subject.session_id,
-            subject.member_id,
-        )?)
+    session_member(&state, subject.session_id, subject.member_id).await
+}
+
+/// The member of a live session (as [`authenticate`] once the token is verified): refused
+/// when the session was revoked or the member is suspended.
+pub(crate) async fn session_member(
+    state: &web::Data<AppState>,
+    session_id: SessionId,
+    member: MemberId,
+) -> Result<AuthMember, ApiError> {
+    let active = db::read(state, move |conn| {
+        Ok(sessions::active_member(conn, session_id, member)?)
     })
     .await?;
     let active = active.ok_or(ApiError::InvalidToken)?;
-    let member = subject.member_id;
     let now = Utc::now();
     if let Some(until) = active.suspended_until.filter(|until| *until > now) {
         return Err(ApiError::Suspended { until });
@@ -99,7 +104,7 @@ async fn authenticate(
     // kind, the spaces it may not enter, the log — in one write, before anything is authorized.
     let kind = match active.kind_change_at {
         Some(at) if kind_change_due(at, now) => {
-            let kind = db::write(&state, move |conn| {
+            let kind = db::write(state, move |conn| {
                 Ok(kind_changes::apply(conn, member, now, None)?)
             })
             .await?
@@ -111,7 +116,7 @@ async fn authenticate(
     };
     Ok(AuthMember {
         id: member,
-        session_id: subject.session_id,
+        session_id,
         kind,
         role: active.role,
     })
@@ -127,6 +132,42 @@ impl FromRequest for AuthMember {
         Box::pin(async move {
             let token = token?.ok_or(ApiError::Unauthenticated)?;
             authenticate(state, token).await
+        })
+    }
+}
+
+/// The member of the notification stream: from a stream ticket (`?ticket=`, browsers) or,
+/// without one, from the `Authorization` header as [`AuthMember`]. A ticket is used up here,
+/// valid or not.
+#[derive(Debug, Clone, Copy)]
+pub struct StreamMember(pub AuthMember);
+
+impl FromRequest for StreamMember {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let ticket = web::Query::<entraide_openapi::notifications::StreamQuery>::from_query(
+            req.query_string(),
+        )
+        .map(|q| q.into_inner().ticket);
+        let token = bearer_token(req);
+        let state = state(req);
+        Box::pin(async move {
+            let ticket = ticket
+                .map_err(|_| ApiError::field("ticket", "invalid", "a query of `ticket=` only"))?;
+            match ticket {
+                Some(ticket) => {
+                    let state = state?;
+                    let (session, member) =
+                        crate::security::stream_tickets::redeem(&state, &ticket).await?;
+                    session_member(&state, session, member).await.map(Self)
+                }
+                None => {
+                    let token = token?.ok_or(ApiError::Unauthenticated)?;
+                    authenticate(state, token).await.map(Self)
+                }
+            }
         })
     }
 }

@@ -30,6 +30,7 @@ mod key_audit;
 mod mail;
 mod messages_realtime;
 mod notices;
+mod notification_stream;
 mod pagination;
 mod panics;
 mod parse;

@@ -1,22 +1,18 @@
 //! Real-time delivery of direct messages: the one place called after a message is committed.
-//!
-//! Today it only records that a message is ready to be delivered (no text, no pseudonym). When
-//! the notification stream (issue 15, `GET /api/v1/notifications/stream`) is merged, this
-//! function pushes a `message` event (conversation id, message id) to each recipient's stream;
-//! the recipients fetch the message through the API, so the stream never carries the text.
+//! It wakes each recipient's notification stream with a `message` event (conversation id,
+//! message id: never the text nor a pseudonym); the recipient fetches the message through the
+//! API, where every rule applies again.
 
 use entraide_domain::ids::{ConversationId, MemberId, MessageId};
 
+use crate::hub::Hub;
+
 /// Called by the handlers after the transaction that stored `message` committed.
 pub(crate) fn message_committed(
+    hub: &Hub,
     conversation: ConversationId,
     message: MessageId,
     recipients: &[MemberId],
 ) {
-    tracing::debug!(
-        %conversation,
-        %message,
-        recipients = recipients.len(),
-        "direct message committed (real-time delivery not wired yet)"
-    );
+    hub.message(conversation, message, recipients);
 }

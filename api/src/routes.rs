@@ -45,6 +45,10 @@ server is the host that serves it. See docs/API-DESIGN.md in the repository.",
     components(schemas(
         entraide_openapi::problem::Problem,
         entraide_openapi::problem::FieldProblem,
+        // The data of the notification stream's events (`text/event-stream`).
+        entraide_openapi::notifications::StreamMessageEvent,
+        entraide_openapi::notifications::StreamClosedEvent,
+        entraide_openapi::notifications::StreamClosedReason,
     ), responses(
         entraide_openapi::problem::BadRequest,
         entraide_openapi::problem::Unauthorized,
@@ -117,6 +121,15 @@ impl Modify for BearerScheme {
             ),
         );
         components.add_security_scheme(
+            "stream_ticket",
+            SecurityScheme::ApiKey(ApiKey::Query(ApiKeyValue::with_description(
+                "ticket",
+                "A single-use ticket of POST /api/v1/notifications/stream-ticket (valid about a \
+                 minute, bound to the session that asked): how a browser's EventSource opens \
+                 GET /api/v1/notifications/stream, as it cannot send headers",
+            ))),
+        );
+        components.add_security_scheme(
             "webhook_signature",
             SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
                 "X-Entraide-Signature",
@@ -185,6 +198,8 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .service(notifications::read::mark_notifications_read)
                 .service(notifications::settings::get_my_notification_settings)
                 .service(notifications::settings::update_my_notification_settings)
+                .service(notifications::stream::stream_notifications)
+                .service(notifications::stream::create_stream_ticket)
                 .service(members::editor::grant_editor)
                 .service(members::editor::revoke_editor)
                 .service(members::researcher::grant_researcher)

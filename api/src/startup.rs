@@ -53,6 +53,8 @@ pub fn build_state(settings: Settings, database: Database) -> Result<AppState, S
     let secret = settings.resolve_jwt_secret()?;
     let mailer = crate::mail::from_settings(&settings, &database)?;
     let message_keys = settings.resolve_message_keys()?;
+    let hub = crate::hub::Hub::start(database.backend(), &settings.database_url)
+        .map_err(|e| StartupError::Other(format!("cannot start the wake-up listener: {e}")))?;
     Ok(AppState {
         db: database,
         jwt: JwtKeys::new(&secret, settings.access_token_ttl_secs)?,
@@ -64,7 +66,7 @@ pub fn build_state(settings: Settings, database: Database) -> Result<AppState, S
         faults: Default::default(),
         mailer,
         message_keys,
-        hub: Default::default(),
+        hub,
     })
 }
 

@@ -176,3 +176,57 @@ pub struct UpdateNotificationSettingsRequest {
     pub sanctioned: Option<NotificationChannel>,
     pub report_decided: Option<NotificationChannel>,
 }
+
+/// A ticket to open the notification stream from a browser (`EventSource` cannot send an
+/// `Authorization` header): `GET /api/v1/notifications/stream?ticket=...`. It works once,
+/// until `expires_at` (about a minute), and only while the session that asked for it lasts.
+/// Ask for a new one to reconnect.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "ticket": "st_9aQm2v4tR0bXo1cL5wEeUu7yN3kDf8GhJs6pZq",
+    "expires_at": "2026-12-08T09:15:00Z"
+}))]
+pub struct StreamTicket {
+    pub ticket: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Query of the notification stream.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StreamQuery {
+    /// A ticket from `POST /api/v1/notifications/stream-ticket`, instead of the
+    /// `Authorization` header (browsers).
+    pub ticket: Option<String>,
+}
+
+/// Data of a `message` event on the notification stream: a direct message reached you. Ids
+/// only: fetch it with `GET /api/v1/conversations/{conversation_id}/messages`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "conversation_id": "01938a4e-7c1d-7000-8000-0000000000c1",
+    "message_id": "01938a4e-7c1d-7000-8000-0000000000d1"
+}))]
+pub struct StreamMessageEvent {
+    pub conversation_id: Uuid,
+    pub message_id: Uuid,
+}
+
+/// Why the server ended a notification stream (data of its last event, `closed`). Do not
+/// reconnect on `session_ended` (sign in again); on `replaced` only if this client still needs
+/// the stream (another one of yours took its place).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StreamClosedReason {
+    /// The session ended: logout, password change, suspension, ban or erasure.
+    SessionEnded,
+    /// You opened more streams than allowed: this one, the oldest, was closed.
+    Replaced,
+}
+
+/// Data of the `closed` event that ends a notification stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"reason": "session_ended"}))]
+pub struct StreamClosedEvent {
+    pub reason: StreamClosedReason,
+}

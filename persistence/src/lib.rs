@@ -46,9 +46,11 @@ pub mod responses;
 pub mod schema;
 pub mod search;
 pub mod sessions;
+pub mod stream_tickets;
 pub mod studies;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod wakeups;
 pub mod webhooks;
 
 mod convert;

@@ -322,6 +322,41 @@ pub fn page(
         .collect()
 }
 
+/// The id of the member's newest notification (read or not), if any.
+pub fn newest_id(
+    conn: &mut DbConnection,
+    member: MemberId,
+) -> Result<Option<Uuid>, PersistenceError> {
+    notifications::table
+        .filter(notifications::member_id.eq(member.to_string()))
+        .select(notifications::id)
+        .order(notifications::id.desc())
+        .first::<String>(conn)
+        .optional()?
+        .map(|id| parse_id(&id))
+        .transpose()
+}
+
+/// The member's notifications as stored with an id after `after`, oldest first, at most
+/// `limit`; the caller passes them through [`visible`].
+pub fn after(
+    conn: &mut DbConnection,
+    member: MemberId,
+    after: Uuid,
+    limit: i64,
+) -> Result<Vec<Notification>, PersistenceError> {
+    notifications::table
+        .filter(notifications::member_id.eq(member.to_string()))
+        .filter(notifications::id.gt(after.to_string()))
+        .select(NotificationRow::as_select())
+        .order(notifications::id.asc())
+        .limit(limit)
+        .load::<NotificationRow>(conn)?
+        .into_iter()
+        .map(NotificationRow::into_domain)
+        .collect()
+}
+
 /// Notifications by id, the member's own only.
 pub fn find_many(
     conn: &mut DbConnection,

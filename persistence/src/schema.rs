@@ -922,3 +922,14 @@ diesel::allow_tables_to_appear_in_same_query!(notifications, members);
 diesel::allow_tables_to_appear_in_same_query!(notifications, blocks);
 diesel::allow_tables_to_appear_in_same_query!(notifications, group_memberships);
 diesel::allow_tables_to_appear_in_same_query!(notification_settings, members);
+
+diesel::table! {
+    stream_tickets (ticket_hash) {
+        ticket_hash -> Text,
+        session_id -> Text,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(stream_tickets -> sessions (session_id));
+diesel::allow_tables_to_appear_in_same_query!(stream_tickets, sessions);

@@ -9,5 +9,6 @@ pub mod participants;
 pub mod password;
 pub mod rate_limit;
 pub mod sessions;
+pub mod stream_tickets;
 pub mod tokens;
 pub mod webhook;

@@ -409,6 +409,8 @@ fn policy() -> Vec<Row> {
         row("GET", "/api/v1/notifications?unread=true", "401 ok ok ok ok ok ok ok ok ok ok ok ok"),
         row("GET", "/api/v1/notifications/unread-count", "401 ok ok ok ok ok ok ok ok ok ok ok ok"),
         row("POST", "/api/v1/notifications/read", "401 ok ok ok ok ok ok ok ok ok ok ok ok").body(r#"{"all":true}"#),
+        row("GET", "/api/v1/notifications/stream", "401 ok ok ok ok ok ok ok ok ok ok ok ok"),
+        row("POST", "/api/v1/notifications/stream-ticket", "401 ok ok ok ok ok ok ok ok ok ok ok ok"),
         row("GET", "/api/v1/members/me/notification-settings", "401 ok ok ok ok ok ok ok ok ok ok ok ok"),
         row("PATCH", "/api/v1/members/me/notification-settings", "401 ok ok ok ok ok ok ok ok ok ok ok ok").body(r#"{"reaction":"email_digest"}"#),
         row("PATCH", "/api/v1/members/me/settings", "401 ok ok ok ok ok ok ok ok ok ok ok ok").body(r#"{"receive_announcements":false}"#),
@@ -1369,7 +1371,7 @@ async fn every_role_gets_exactly_what_the_policy_says() {
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or_default()
                 .to_owned();
-            let text = response.text().await.unwrap();
+            let text = crate::support::body_text(response).await;
             assert_ne!(
                 status,
                 StatusCode::INTERNAL_SERVER_ERROR,

@@ -1031,7 +1031,9 @@ fn path_value(op: &str, path: &str, param: &str, fx: &Fixtures) -> String {
 }
 
 /// Operations without a JSON body (their input is their path and query).
-const NO_BODY: [&str; 111] = [
+const NO_BODY: [&str; 113] = [
+    "stream_notifications",
+    "create_stream_ticket",
     "get_my_message_settings",
     "list_conversations",
     "list_messages",
@@ -1459,7 +1461,7 @@ impl<'a> Corpus<'a> {
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default()
             .to_owned();
-        let text = response.text().await.unwrap_or_default();
+        let text = crate::support::body_text(response).await;
         if status.is_success() {
             self.counts = self.read_counts();
             let value: Value = serde_json::from_str(&text).unwrap_or(Value::Null);

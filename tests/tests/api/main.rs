@@ -25,6 +25,7 @@ mod mailbox;
 mod members;
 mod messages;
 mod moderation;
+mod notification_stream;
 mod notifications;
 mod places;
 mod posts;

@@ -37,6 +37,17 @@ pub async fn spawn_app_on(database: TestDatabase, url: &str) -> TestApp {
     start(database, url, |_| {}).await
 }
 
+/// Another server process (an `Application` of its own: its own pools, hub and listener) on
+/// the database of `app`, with the same settings changed by `configure`: its base address.
+pub async fn another_node(app: &TestApp, configure: impl FnOnce(&mut Settings)) -> String {
+    let mut settings = Settings::with_database(app.database.url(), JWT_SECRET);
+    configure(&mut settings);
+    let application = Application::build(settings).expect("the second node builds");
+    let address = format!("http://127.0.0.1:{}", application.port());
+    actix_web::rt::spawn(application.run_until_stopped());
+    address
+}
+
 async fn start(
     database: TestDatabase,
     url: &str,
@@ -276,4 +287,28 @@ pub fn fields(problem: &Problem) -> Vec<String> {
         .as_ref()
         .map(|errors| errors.iter().map(|e| e.field.clone()).collect())
         .unwrap_or_default()
+}
+
+/// The body as text; of an event stream (which never ends), only its first event.
+pub async fn body_text(response: Response) -> String {
+    let is_stream = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/event-stream"));
+    if !is_stream {
+        return response.text().await.unwrap_or_default();
+    }
+    let mut response = response;
+    let mut text = String::new();
+    let read = async {
+        while !text.contains("\n\n") {
+            match response.chunk().await {
+                Ok(Some(chunk)) => text.push_str(&String::from_utf8_lossy(&chunk)),
+                _ => break,
+            }
+        }
+    };
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(10), read).await;
+    text
 }

@@ -32,5 +32,7 @@ pub async fn logout(
         )?)
     })
     .await?;
+    // Its streams re-check the session and end now.
+    state.hub.wake(&[member.id]);
     Ok(HttpResponse::NoContent().finish())
 }

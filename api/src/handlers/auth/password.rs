@@ -75,5 +75,7 @@ pub async fn change_password(
         Ok(())
     })
     .await?;
+    // The other sessions' streams re-check and end now.
+    state.hub.wake(&[member_id]);
     Ok(HttpResponse::NoContent().finish())
 }

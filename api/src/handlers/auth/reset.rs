@@ -127,5 +127,7 @@ pub async fn confirm_password_reset(
         Ok(())
     })
     .await?;
+    // Every stream of the account re-checks its session and ends now.
+    state.hub.wake(&[member_id]);
     Ok(HttpResponse::NoContent().finish())
 }

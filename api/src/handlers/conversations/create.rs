@@ -83,7 +83,7 @@ pub async fn create_conversation(
         view::conversation(conn, starter, row)
     })
     .await?;
-    message_committed(conversation_id, message_id, &recipients);
+    message_committed(&state.hub, conversation_id, message_id, &recipients);
     let author_pseudonym = conversation
         .participants
         .iter()

@@ -100,7 +100,7 @@ pub async fn send_message(
         Ok((stored, recipients))
     })
     .await?;
-    message_committed(id, message_id, &recipients);
+    message_committed(&state.hub, id, message_id, &recipients);
     let message = view::message(&state.message_keys, stored)?;
     Ok(HttpResponse::Created().json(message))
 }

@@ -78,5 +78,7 @@ pub async fn erase_my_account(
     })
     .await?;
     state.announcements.forget(member_id);
+    // The account's streams find no session and end now.
+    state.hub.wake(&[member_id]);
     Ok(HttpResponse::NoContent().finish())
 }

@@ -119,5 +119,6 @@ pub async fn revoke_my_session(
     if !owned {
         return Err(ApiError::NotFound);
     }
+    state.hub.wake(&[member.id]);
     Ok(HttpResponse::NoContent().finish())
 }

@@ -102,7 +102,7 @@ pub async fn decide_report(
     let request = body.into_inner();
     let decision = decision_from_wire(request.action);
     let now = Utc::now();
-    let entry = db::write(&state, move |conn| {
+    let (entry, sanctioned) = db::write(&state, move |conn| {
         let report = moderation::find(conn, id)?.ok_or(ApiError::NotFound)?;
         // Who may not work on the report's queue learns nothing of it.
         require_moderator(conn, &member, report.queue()).map_err(|e| match e {
@@ -132,11 +132,18 @@ pub async fn decide_report(
             require_sanction(conn, &member, &report)?;
         }
         let entry = moderation::decide(conn, &report, decision, member.id, &reason, until, now)?;
-        log_entries(conn, vec![entry])?
+        let sanctioned = report.target_author.filter(|_| decision.sanctions());
+        let entry = log_entries(conn, vec![entry])?
             .pop()
-            .ok_or_else(|| ApiError::internal("the log entry vanished"))
+            .ok_or_else(|| ApiError::internal("the log entry vanished"))?;
+        Ok((entry, sanctioned))
     })
     .await?;
+    // A suspension or ban ends the member's streams now (each re-checks its session), a
+    // group ban refreshes their counts.
+    if let Some(sanctioned) = sanctioned {
+        state.hub.wake(&[sanctioned]);
+    }
     Ok(web::Json(entry))
 }
 

@@ -3,3 +3,4 @@
 pub mod list;
 pub mod read;
 pub mod settings;
+pub mod stream;
