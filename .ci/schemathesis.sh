@@ -121,7 +121,10 @@ for backend in $BACKENDS; do
   # Operations that end the very session the run signs in with.
   # (revoke_my_session also ends it when schemathesis reuses a session id it read; excluding it
   # makes the signed-in pass reach ~120 more operations signed in: to do with a full CI run.)
-  keep_session=(--exclude-operation-id logout --exclude-operation-id change_password)
+  # The notification stream never ends while its session lives (it would only time out): its
+  # anonymous answers are checked here, its events by tests/tests/api/notification_stream.rs.
+  keep_session=(--exclude-operation-id logout --exclude-operation-id change_password
+                --exclude-operation-id stream_notifications)
 
   echo "==> schemathesis on $backend, anonymous"
   "$VENV/bin/schemathesis" "${common[@]}" || failures=$((failures + 1))
