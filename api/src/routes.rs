@@ -112,8 +112,10 @@ impl Modify for BearerScheme {
                     .description(Some(
                         "An association's API key (POST /api/v1/associations/{id}/api-keys), \
                          sent as `Authorization: Bearer eak_...`. It acts in its association's \
-                         name on the operations that list this scheme, within the scopes listed \
-                         there (403 `insufficient_scope` otherwise); anywhere else it is refused \
+                         name on the operations that list this scheme, each stating in its \
+                         description the scope it needs (`events:read`, `events:write`, \
+                         `announcements:write`, `members:read`, `campaigns:write`; 403 \
+                         `insufficient_scope` otherwise); anywhere else it is refused \
                          like an invalid access token (401). Limited per key (429 with \
                          `Retry-After`); every request is audit-logged.",
                     ))

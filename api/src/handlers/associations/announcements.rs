@@ -34,7 +34,7 @@ use entraide_domain::integration::Scope;
 /// targeting unless they opted out; `publish_at` in the future schedules it.
 #[utoipa::path(
     tag = "associations",
-    security(("bearer" = []), ("api_key" = ["announcements:write"])),
+    security(("bearer" = []), ("api_key" = [])),
     params(("id" = Uuid, Path, description = "The association's id")),
     request_body = CreateAnnouncementRequest,
     responses(

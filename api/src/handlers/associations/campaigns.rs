@@ -36,7 +36,7 @@ use entraide_domain::integration::Scope;
 /// `payment_url` is the association's own payment page.
 #[utoipa::path(
     tag = "campaigns",
-    security(("bearer" = []), ("api_key" = ["campaigns:write"])),
+    security(("bearer" = []), ("api_key" = [])),
     params(("id" = Uuid, Path, description = "The association's id")),
     request_body = CreateCampaignRequest,
     responses(

@@ -139,7 +139,7 @@ pub async fn leave_association(
 /// pending requests (403 `insufficient_scope` for `status=pending`).
 #[utoipa::path(
     tag = "associations",
-    security(("bearer" = []), ("api_key" = ["members:read"])),
+    security(("bearer" = []), ("api_key" = [])),
     params(("id" = Uuid, Path, description = "The association's id"), AssociationMemberQuery, PageQuery),
     responses(
         (status = 200, description = "A page of members", body = Page<AssociationMember>),

@@ -49,7 +49,7 @@ fn queue_created(
 /// `insufficient_scope` otherwise), organised in the name of the admin who created the key.
 #[utoipa::path(
     tag = "events",
-    security(("bearer" = []), ("api_key" = ["events:write"])),
+    security(("bearer" = []), ("api_key" = [])),
     request_body = CreateEventRequest,
     responses(
         (status = 201, description = "Created", body = Event,

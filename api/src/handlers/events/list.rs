@@ -39,7 +39,7 @@ struct Cursor {
 /// key) and sees what a visitor sees.
 #[utoipa::path(
     tag = "events",
-    security((), ("bearer" = []), ("api_key" = ["events:read"])),
+    security((), ("bearer" = []), ("api_key" = [])),
     params(EventQuery, PageQuery),
     responses(
         (status = 200, description = "A page of occurrences", body = Page<EventOccurrence>),

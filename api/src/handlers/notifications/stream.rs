@@ -40,7 +40,15 @@ use crate::state::AppState;
             content_type = "text/event-stream", body = String,
             example = "event: unread\ndata: {\"unread\":1}\n\n: keep-alive\n\n"),
         p::ListErrors,
-    )
+    ),
+    // Each event's `data`, by event name (OpenAPI 3.1 has no schema for an event stream's
+    // items): generators and readers find the payload schemas here.
+    extensions(("x-sse-events" = json!({
+        "unread": {"$ref": "#/components/schemas/UnreadCount"},
+        "notification": {"$ref": "#/components/schemas/NotificationItem"},
+        "message": {"$ref": "#/components/schemas/StreamMessageEvent"},
+        "closed": {"$ref": "#/components/schemas/StreamClosedEvent"}
+    })))
 )]
 #[get("/notifications/stream")]
 pub async fn stream_notifications(
