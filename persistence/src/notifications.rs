@@ -350,7 +350,7 @@ pub fn find_many(
 /// reader; the post, comment and event named are readable by them (the read filters of posts,
 /// comments and events: group access, wall visibility, blocks, hidden content) and not deleted;
 /// a join request only while the reader still moderates the group; a questionnaire due only
-/// while the reader still consents to its study. Order is kept. A fixed
+/// while its study is open and the reader still consents to it. Order is kept. A fixed
 /// number of queries per batch.
 pub fn visible(
     conn: &mut DbConnection,

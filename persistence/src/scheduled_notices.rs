@@ -129,7 +129,7 @@ pub fn participants_without_answer(
     consenting.iter().map(|id| parse_id(id)).collect()
 }
 
-/// Of `questionnaires` (with their study), those whose study `member` consents to now.
+/// Of `questionnaires`, those of a study still open that `member` consents to now.
 pub fn consented_questionnaires(
     conn: &mut DbConnection,
     member: MemberId,
@@ -141,7 +141,9 @@ pub fn consented_questionnaires(
     }
     let keys: Vec<String> = questionnaires.iter().map(ToString::to_string).collect();
     let found: Vec<(String, String)> = q::table
+        .inner_join(studies::table)
         .filter(q::id.eq_any(&keys))
+        .filter(studies::status.eq(StudyStatus::Open.as_str()))
         .select((q::id, q::study_id))
         .load(conn)?;
     let purposes: Vec<String> = found

@@ -132,33 +132,6 @@ pub fn address_in_use(to: &str) -> Mail {
     )
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_mail_is_bilingual_and_carries_its_link() {
-        let link = "https://entraide.example.org/verify-email?token=abc";
-        for mail in [
-            verify_email("a@example.org", link),
-            verify_new_email("a@example.org", link),
-            password_reset("a@example.org", link),
-            registration_attempt("a@example.org", link),
-        ] {
-            assert_eq!(mail.body.matches(link).count(), 2, "{:?}", mail.kind);
-            assert!(mail.body.contains("Bonjour") && mail.body.contains("Hello"));
-            assert!(mail.subject.contains(" / "));
-        }
-        for mail in [
-            email_change_requested("a@example.org"),
-            address_in_use("a@example.org"),
-        ] {
-            assert!(!mail.body.contains("http"), "{:?} holds no link", mail.kind);
-            assert!(mail.body.contains("Bonjour") && mail.body.contains("Hello"));
-        }
-    }
-}
-
 /// A generic label for a kind of notification, French and English: never a name, a title or
 /// anything a notification points at.
 fn digest_label(kind: NotificationKind) -> (&'static str, &'static str) {
@@ -227,4 +200,52 @@ pub fn notification_digest(to: &str, counts: &[(NotificationKind, usize)], link:
              it; change how often in your notification settings."
         ),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_mail_is_bilingual_and_carries_its_link() {
+        let link = "https://entraide.example.org/verify-email?token=abc";
+        for mail in [
+            verify_email("a@example.org", link),
+            verify_new_email("a@example.org", link),
+            password_reset("a@example.org", link),
+            registration_attempt("a@example.org", link),
+        ] {
+            assert_eq!(mail.body.matches(link).count(), 2, "{:?}", mail.kind);
+            assert!(mail.body.contains("Bonjour") && mail.body.contains("Hello"));
+            assert!(mail.subject.contains(" / "));
+        }
+        for mail in [
+            email_change_requested("a@example.org"),
+            address_in_use("a@example.org"),
+        ] {
+            assert!(!mail.body.contains("http"), "{:?} holds no link", mail.kind);
+            assert!(mail.body.contains("Bonjour") && mail.body.contains("Hello"));
+        }
+    }
+
+    #[test]
+    fn the_digest_holds_counts_labels_and_the_link_only() {
+        let mail = notification_digest(
+            "ana@example.org",
+            &[
+                (NotificationKind::ContentModerated, 1),
+                (NotificationKind::Sanctioned, 2),
+                (NotificationKind::Comment, 4),
+            ],
+            "https://entraide.example.org/notifications",
+        );
+        assert_eq!(mail.kind, MailKind::NotificationDigest);
+        assert!(mail.body.contains("7 unread notification(s)"));
+        assert!(mail.body.contains("- 3 moderation decision(s)"));
+        assert!(mail.body.contains("- 4 comment(s) on your posts"));
+        assert!(
+            mail.body
+                .contains("https://entraide.example.org/notifications")
+        );
+    }
 }

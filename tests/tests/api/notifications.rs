@@ -798,8 +798,9 @@ async fn questionnaires_due_reach_members_consenting_now_once_per_window() {
     let bruno = app.member("Bruno", "patient").await;
     let chloe = app.member("Chloe", "patient").await;
     let dora = app.member("Dora", "patient").await;
+    let eve = app.member("Eve", "patient").await;
     let (study, questionnaire) = lab.study("Sommeil et SEP", false).await;
-    for who in [&ana, &bruno, &dora] {
+    for who in [&ana, &bruno, &dora, &eve] {
         assert!(lab.consent(who, &study, 1).await.status().is_success());
     }
     // Bruno withdraws; Dora already answered this window; Chloe never consented.
@@ -814,7 +815,7 @@ async fn questionnaires_due_reach_members_consenting_now_once_per_window() {
     assert!(answered.status().is_success());
 
     let pass = run_worker(app, Utc::now()).await;
-    assert_eq!(pass.questionnaires, 1);
+    assert_eq!(pass.questionnaires, 2);
     let due = of_kind(app, &ana, NotificationKind::QuestionnaireDue).await;
     assert_eq!(due.len(), 1);
     assert_eq!(due[0].subject_id, Some(questionnaire.parse().unwrap()));
@@ -825,6 +826,36 @@ async fn questionnaires_due_reach_members_consenting_now_once_per_window() {
     // Once per window.
     assert_eq!(run_worker(app, Utc::now()).await.questionnaires, 0);
     assert_eq!(stored_of_kind(app, &ana, "questionnaire_due"), 1);
+    // Not before the window opens: a questionnaire opening tomorrow waits for tomorrow's pass.
+    let mut later = crate::research::questionnaire_body();
+    later["title"] = json!("Suivi J+1");
+    later["schedule"]["opens_at"] = json!((Utc::now() + TimeDelta::days(1)).to_rfc3339());
+    let later: Uuid = app
+        .ok_json(
+            Method::POST,
+            &format!("/api/v1/studies/{study}/questionnaires"),
+            Some(&lab.researcher),
+            Some(later),
+        )
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(run_worker(app, Utc::now()).await.questionnaires, 0);
+    assert_eq!(
+        run_worker(app, Utc::now() + TimeDelta::days(2))
+            .await
+            .questionnaires,
+        3,
+        "Ana, Dora (who answered the other one) and Eve"
+    );
+    assert!(
+        of_kind(app, &eve, NotificationKind::QuestionnaireDue)
+            .await
+            .iter()
+            .any(|n| n.subject_id == Some(later))
+    );
     // Withdrawn: the notification is no longer shown, nor counted.
     let response = app.call(Method::DELETE, &withdraw, Some(&ana), None).await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
@@ -834,6 +865,25 @@ async fn questionnaires_due_reach_members_consenting_now_once_per_window() {
             .is_empty()
     );
     assert_eq!(unread(app, &ana).await, 0);
+    assert_eq!(
+        of_kind(app, &eve, NotificationKind::QuestionnaireDue)
+            .await
+            .len(),
+        2
+    );
+    // A closed study's questionnaires are no longer due.
+    app.ok_json(
+        Method::PATCH,
+        &format!("/api/v1/studies/{study}"),
+        Some(&lab.researcher),
+        Some(json!({"status": "closed"})),
+    )
+    .await;
+    assert!(
+        of_kind(app, &eve, NotificationKind::QuestionnaireDue)
+            .await
+            .is_empty()
+    );
 }
 
 #[actix_web::test]
