@@ -93,6 +93,13 @@ pub struct Settings {
     /// `ENTRAIDE_RESET_PASSWORD_PATH`: the client route of password reset links (default
     /// `/reset-password`).
     pub reset_password_path: String,
+    /// `ENTRAIDE_NOTIFICATIONS_PATH`: the client route of the notification list, linked from
+    /// the e-mail digest (default `/notifications`).
+    pub notifications_path: String,
+    /// `ENTRAIDE_NOTIFICATIONS_WORKER_INTERVAL_MS`: how often the server writes due event
+    /// reminders and questionnaire notices and sends due e-mail digests (default 60000); 0 runs
+    /// no worker in this process (`entraide_api::scheduled::run_due` runs one pass).
+    pub notifications_worker_interval_ms: u64,
     /// `ENTRAIDE_API_KEY_RATE_LIMIT`: requests per minute and per association API key (a burst
     /// refilled evenly over the minute); 0 = off. Default 120.
     pub api_key_rate_limit: u32,
@@ -146,6 +153,7 @@ impl Settings {
     pub const MIN_JWT_SECRET_BYTES: usize = 32;
     pub const DEFAULT_VERIFY_EMAIL_PATH: &str = "/verify-email";
     pub const DEFAULT_RESET_PASSWORD_PATH: &str = "/reset-password";
+    pub const DEFAULT_NOTIFICATIONS_PATH: &str = "/notifications";
     /// The sender when `ENTRAIDE_MAIL_FROM` is not set (development and the outbox).
     pub const DEFAULT_MAIL_FROM: &str = "Entraide <no-reply@localhost>";
     pub const DEFAULT_STREAM_KEEPALIVE_MS: u64 = 20_000;
@@ -167,6 +175,8 @@ impl Settings {
             .set_default("trust_forwarded_for", false)?
             .set_default("verify_email_path", Self::DEFAULT_VERIFY_EMAIL_PATH)?
             .set_default("reset_password_path", Self::DEFAULT_RESET_PASSWORD_PATH)?
+            .set_default("notifications_path", Self::DEFAULT_NOTIFICATIONS_PATH)?
+            .set_default("notifications_worker_interval_ms", 60_000)?
             .set_default(
                 "api_key_rate_limit",
                 entraide_domain::integration::DEFAULT_KEY_RATE_LIMIT,
@@ -213,6 +223,8 @@ impl Settings {
             mailer: None,
             verify_email_path: Self::DEFAULT_VERIFY_EMAIL_PATH.to_owned(),
             reset_password_path: Self::DEFAULT_RESET_PASSWORD_PATH.to_owned(),
+            notifications_path: Self::DEFAULT_NOTIFICATIONS_PATH.to_owned(),
+            notifications_worker_interval_ms: 0,
             api_key_rate_limit: entraide_domain::integration::DEFAULT_KEY_RATE_LIMIT,
             webhooks_allow_private_targets: false,
             webhooks_worker_interval_ms: 0,
@@ -265,6 +277,7 @@ impl Settings {
         for (name, path) in [
             ("ENTRAIDE_VERIFY_EMAIL_PATH", &self.verify_email_path),
             ("ENTRAIDE_RESET_PASSWORD_PATH", &self.reset_password_path),
+            ("ENTRAIDE_NOTIFICATIONS_PATH", &self.notifications_path),
         ] {
             let valid = path.starts_with('/')
                 && path

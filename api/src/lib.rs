@@ -5,6 +5,7 @@
 pub mod configuration;
 pub mod routes;
 pub mod safety;
+pub mod scheduled;
 pub mod startup;
 pub mod telemetry;
 pub mod webhooks;

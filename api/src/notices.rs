@@ -6,9 +6,15 @@
 //! not of a kind turned off, not across a block, not about what the recipient may not read).
 
 use chrono::{DateTime, Utc};
-use entraide_domain::ids::{GroupId, MemberId};
-use entraide_domain::notification::{Notice, NotificationKind, Outcome, Subject, mentions};
+use entraide_domain::event::Event;
+use entraide_domain::ids::{GroupId, MemberId, ModerationActionId, ReportId};
+use entraide_domain::moderation::Decision;
+use entraide_domain::notification::{
+    Notice, NotificationKind, Outcome, Subject, event_change, mentions,
+};
 use entraide_domain::post::{Comment, Post};
+use entraide_domain::resource::Resource;
+use entraide_persistence::events::answered_members;
 use entraide_persistence::notifications::{group_staff, members_by_pseudonym_keys, notify};
 use entraide_persistence::reactions::Target;
 use entraide_persistence::{DbConnection, PersistenceError};
@@ -194,4 +200,135 @@ pub(crate) fn join_decided(
     };
     send(conn, &mut woken, notice, now)?;
     Ok(woken)
+}
+
+/// An event's time, place or status changed (see `domain::notification::event_change`): every
+/// member who answered it (going, interested, waiting list) and may still read it, but the
+/// member who changed it. No actor: the event names its organiser.
+pub(crate) fn event_changed(
+    conn: &mut DbConnection,
+    before: &Event,
+    after: &Event,
+    editor: MemberId,
+    now: DateTime<Utc>,
+) -> Result<Woken, PersistenceError> {
+    let mut woken = Woken::new();
+    let Some(outcome) = event_change(before, after) else {
+        return Ok(woken);
+    };
+    for member in answered_members(conn, after.id)? {
+        if member == editor {
+            continue;
+        }
+        let notice = Notice {
+            recipient: member,
+            kind: NotificationKind::EventChanged,
+            actor: None,
+            subject: Subject {
+                event: Some(after.id),
+                ..Subject::default()
+            },
+            outcome: Some(outcome),
+        };
+        send(conn, &mut woken, notice, now)?;
+    }
+    Ok(woken)
+}
+
+/// A resource validated by its committee: its author and the members who wrote its versions.
+/// No actor: the committee decides, no reviewer is named.
+pub(crate) fn resource_validated(
+    conn: &mut DbConnection,
+    resource: &Resource,
+    now: DateTime<Utc>,
+) -> Result<Woken, PersistenceError> {
+    let mut woken = Woken::new();
+    for member in entraide_persistence::resources::contributors(conn, resource)? {
+        let notice = Notice {
+            recipient: member,
+            kind: NotificationKind::ResourceValidated,
+            actor: None,
+            subject: Subject {
+                other: Some(resource.id.as_uuid()),
+                ..Subject::default()
+            },
+            outcome: None,
+        };
+        send(conn, &mut woken, notice, now)?;
+    }
+    Ok(woken)
+}
+
+/// A report decided (call before `moderation::decide`, with the reports it answers): each
+/// reporter learns their report was decided (`report_decided`, naming their own report only);
+/// the author of what was reported learns what concerns them — `content_moderated` for a hidden
+/// or removed post or comment, `sanctioned` for a warning, suspension or ban — naming the
+/// decision (which they read at `GET /members/me/moderation`), never the report, the reporter
+/// nor the moderator. A dismissal tells the author nothing.
+pub(crate) fn report_decided(
+    conn: &mut DbConnection,
+    reporters: &[(ReportId, MemberId)],
+    target_author: Option<MemberId>,
+    decision: Decision,
+    action: ModerationActionId,
+    now: DateTime<Utc>,
+) -> Result<Woken, PersistenceError> {
+    let mut woken = Woken::new();
+    for (report, reporter) in reporters {
+        if Some(*reporter) == target_author {
+            continue;
+        }
+        let notice = Notice {
+            recipient: *reporter,
+            kind: NotificationKind::ReportDecided,
+            actor: None,
+            subject: Subject {
+                other: Some(report.as_uuid()),
+                ..Subject::default()
+            },
+            outcome: None,
+        };
+        send(conn, &mut woken, notice, now)?;
+    }
+    let kind = match decision {
+        Decision::Hide | Decision::Remove => Some(NotificationKind::ContentModerated),
+        Decision::Warn | Decision::Suspend | Decision::Ban => Some(NotificationKind::Sanctioned),
+        Decision::Dismiss | Decision::Reinstate | Decision::Restore => None,
+    };
+    if let (Some(kind), Some(author)) = (kind, target_author) {
+        let notice = Notice {
+            recipient: author,
+            kind,
+            actor: None,
+            subject: Subject {
+                other: Some(action.as_uuid()),
+                ..Subject::default()
+            },
+            outcome: None,
+        };
+        send(conn, &mut woken, notice, now)?;
+    }
+    Ok(woken)
+}
+
+/// A scheduled notice (reminder, questionnaire due), claimed once per member, subject and
+/// moment: written only by the pass that claims it.
+pub(crate) fn scheduled(
+    conn: &mut DbConnection,
+    notice: Notice,
+    subject: uuid::Uuid,
+    due_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<bool, PersistenceError> {
+    if !entraide_persistence::scheduled_notices::claim(
+        conn,
+        notice.recipient,
+        notice.kind,
+        subject,
+        due_at,
+        now,
+    )? {
+        return Ok(false);
+    }
+    Ok(notify(conn, &notice, now)?.is_some())
 }

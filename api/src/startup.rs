@@ -158,6 +158,12 @@ impl Application {
                 Duration::from_millis(state.settings.webhooks_worker_interval_ms),
             );
         }
+        if state.settings.notifications_worker_interval_ms > 0 {
+            crate::scheduled::spawn_worker(
+                state.clone(),
+                Duration::from_millis(state.settings.notifications_worker_interval_ms),
+            );
+        }
         let mut server = HttpServer::new(move || app(state.clone(), document.clone()));
         // actix's default: one worker per available core.
         let workers = limiter_state

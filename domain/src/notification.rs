@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::error::ParseError;
+use crate::event::{Event, EventStatus};
 use crate::ids::{CommentId, EventId, GroupId, MemberId, PostId};
 
 /// What a notification is about.
@@ -61,6 +62,63 @@ pub enum Channel {
 
 wire_enum!(Channel, "channel", "invalid_channel",
     InApp => "in_app", EmailDigest => "email_digest", Off => "off");
+
+/// How often a member receives the e-mail digest of their unread `email_digest` notifications.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum DigestFrequency {
+    /// Once a day (periods are UTC days).
+    Daily,
+    /// Once a week (periods are ISO weeks, from Monday 00:00 UTC).
+    Weekly,
+    /// No digest. The default.
+    #[default]
+    Never,
+}
+
+wire_enum!(DigestFrequency, "frequency", "invalid_frequency",
+    Daily => "daily", Weekly => "weekly", Never => "never");
+
+impl DigestFrequency {
+    /// The start of the digest period `now` falls in (`None` for [`Self::Never`]). A digest is
+    /// sent at most once per period: the period's start is recorded when it is.
+    pub fn period_start(self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        use chrono::{Datelike, TimeDelta};
+        let day = now.date_naive();
+        let start = match self {
+            Self::Never => return None,
+            Self::Daily => day,
+            Self::Weekly => day.checked_sub_signed(TimeDelta::days(i64::from(
+                day.weekday().num_days_from_monday(),
+            )))?,
+        };
+        Some(start.and_hms_opt(0, 0, 0)?.and_utc())
+    }
+
+    /// How far back the first digest looks (later ones look back to the previous digest).
+    pub fn length(self) -> Option<chrono::TimeDelta> {
+        match self {
+            Self::Never => None,
+            Self::Daily => Some(chrono::TimeDelta::days(1)),
+            Self::Weekly => Some(chrono::TimeDelta::days(7)),
+        }
+    }
+}
+
+/// Policy: is a digest due for a member of `frequency` whose last digest covered the period
+/// starting `last_period`? When a period has begun since.
+pub fn digest_due(
+    frequency: DigestFrequency,
+    last_period: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    let period = frequency.period_start(now)?;
+    last_period
+        .is_none_or(|last| last < period)
+        .then_some(period)
+}
+
+/// How long before an event starts its attendees are reminded of it.
+pub const REMINDER_AHEAD: chrono::TimeDelta = chrono::TimeDelta::hours(24);
 
 /// The outcome a notification reports, for the kinds that have one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -158,6 +216,20 @@ pub fn mentions(text: &str) -> Vec<String> {
     found
 }
 
+/// Policy: what attendees of an event are told about an update, if anything. A cancellation
+/// (`cancelled`), or a new time, time zone, venue or online link (`changed`): what makes them
+/// come at another moment or to another place. A new title, description or capacity is not
+/// worth a notification (they read it on the event).
+pub fn event_change(before: &Event, after: &Event) -> Option<Outcome> {
+    if before.status != EventStatus::Cancelled && after.status == EventStatus::Cancelled {
+        return Some(Outcome::Cancelled);
+    }
+    let moved = before.schedule != after.schedule
+        || before.venue != after.venue
+        || before.online_url != after.online_url;
+    moved.then_some(Outcome::Changed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -207,6 +279,40 @@ mod tests {
         assert_eq!(mentions(&text).len(), MAX_MENTIONS);
         let long = format!("@{}", "a".repeat(40));
         assert!(mentions(&long).is_empty());
+    }
+
+    #[test]
+    fn digests_are_due_once_per_period() {
+        let at = |d: u32, h: u32| {
+            chrono::NaiveDate::from_ymd_opt(2026, 12, d)
+                .unwrap()
+                .and_hms_opt(h, 0, 0)
+                .unwrap()
+                .and_utc()
+        };
+        // 2026-12-09 is a Wednesday; its week starts Monday the 7th.
+        let now = at(9, 15);
+        assert_eq!(DigestFrequency::Daily.period_start(now), Some(at(9, 0)));
+        assert_eq!(DigestFrequency::Weekly.period_start(now), Some(at(7, 0)));
+        assert_eq!(DigestFrequency::Never.period_start(now), None);
+        let table = [
+            (DigestFrequency::Daily, None, Some(at(9, 0))),
+            (DigestFrequency::Daily, Some(at(8, 0)), Some(at(9, 0))),
+            (DigestFrequency::Daily, Some(at(9, 0)), None),
+            (DigestFrequency::Weekly, Some(at(7, 0)), None),
+            (DigestFrequency::Weekly, Some(at(1, 0)), Some(at(7, 0))),
+            (DigestFrequency::Never, None, None),
+        ];
+        for (frequency, last, expected) in table {
+            assert_eq!(
+                digest_due(frequency, last, now),
+                expected,
+                "{frequency:?} {last:?}"
+            );
+        }
+        for frequency in DigestFrequency::ALL {
+            assert_eq!(DigestFrequency::parse(frequency.as_str()), Ok(*frequency));
+        }
     }
 
     #[test]

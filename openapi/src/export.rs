@@ -124,7 +124,7 @@ use crate::resources::{Decision, Expertise, ResourceKind, VersionStatus};
         "join_request": "in_app", "join_decision": "in_app", "event_changed": "in_app",
         "event_reminder": "in_app", "questionnaire_due": "in_app",
         "resource_validated": "in_app", "content_moderated": "in_app", "sanctioned": "in_app",
-        "report_decided": "in_app"
+        "report_decided": "in_app", "digest": "never"
     },
     "staff_actions": {
         "kind_changes_approved": [],

@@ -16,10 +16,17 @@ use uuid::Uuid;
 /// counts the reactions since you read it, `count`, and names the latest, `actor`). `mention`:
 /// someone wrote `@your_pseudonym` in a post or comment you may read. `join_request`: someone
 /// asked to join a group you moderate. `join_decision`: your request was `approved` or
-/// `refused` (`outcome`). `event_changed`, `event_reminder`, `questionnaire_due`,
-/// `resource_validated`, `content_moderated`, `sanctioned`, `report_decided`: reserved for the
-/// coming producers (events, research, resources, moderation); you can already set their
-/// preferences.
+/// `refused` (`outcome`). `event_changed`: an event you answered (going,
+/// interested, waiting list) moved to another time or place, or was cancelled (`outcome`
+/// `changed` or `cancelled`; `event_id`). `event_reminder`: an event you are going to starts
+/// within 24 hours (`event_id`). `questionnaire_due`: a questionnaire of a study you consent to
+/// opened its answering window (`subject_id`: the questionnaire; shown while you consent).
+/// `resource_validated`: a resource you wrote or edited was validated by its committee
+/// (`subject_id`: the resource). `content_moderated`: moderators hid or removed something you
+/// wrote; `sanctioned`: they warned, suspended or banned you (`subject_id`: the decision, in
+/// `GET /members/me/moderation`). `report_decided`: a report you made was decided
+/// (`subject_id`: your report, in `GET /members/me/reports`). Decisions never name a
+/// moderator, a reporter or a reviewer (`actor` is `null`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum NotificationKind {
@@ -49,7 +56,20 @@ pub enum NotificationChannel {
     Off,
 }
 
-/// The outcome a notification reports (`join_decision`: `approved` or `refused`).
+/// How often the e-mail digest comes: `daily` (the first pass of each UTC day), `weekly` (of
+/// each ISO week, from Monday) or `never` (the default). It lists how many unread
+/// notifications of each kind set to `email_digest` arrived since the previous digest, with a
+/// link to the app: counts and generic labels only, never who, what group, post, event or text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DigestFrequency {
+    Daily,
+    Weekly,
+    Never,
+}
+
+/// The outcome a notification reports (`join_decision`: `approved` or `refused`;
+/// `event_changed`: `changed` or `cancelled`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum NotificationOutcome {
@@ -139,7 +159,8 @@ pub struct UnreadCount {
     "comment": "in_app", "reply": "in_app", "reaction": "off", "mention": "in_app",
     "join_request": "email_digest", "join_decision": "in_app", "event_changed": "in_app",
     "event_reminder": "in_app", "questionnaire_due": "in_app", "resource_validated": "in_app",
-    "content_moderated": "in_app", "sanctioned": "in_app", "report_decided": "in_app"
+    "content_moderated": "in_app", "sanctioned": "in_app", "report_decided": "in_app",
+    "digest": "weekly"
 }))]
 pub struct NotificationSettings {
     pub comment: NotificationChannel,
@@ -155,12 +176,14 @@ pub struct NotificationSettings {
     pub content_moderated: NotificationChannel,
     pub sanctioned: NotificationChannel,
     pub report_decided: NotificationChannel,
+    /// How often the e-mail digest of the `email_digest` kinds comes (`never` by default).
+    pub digest: DigestFrequency,
 }
 
-/// Changes to your notification channels; absent kinds stay.
+/// Changes to your notification channels and digest frequency; absent fields stay.
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"reaction": "off", "mention": "email_digest"}))]
+#[schema(example = json!({"reaction": "off", "mention": "email_digest", "digest": "daily"}))]
 pub struct UpdateNotificationSettingsRequest {
     pub comment: Option<NotificationChannel>,
     pub reply: Option<NotificationChannel>,
@@ -175,6 +198,7 @@ pub struct UpdateNotificationSettingsRequest {
     pub content_moderated: Option<NotificationChannel>,
     pub sanctioned: Option<NotificationChannel>,
     pub report_decided: Option<NotificationChannel>,
+    pub digest: Option<DigestFrequency>,
 }
 
 /// A ticket to open the notification stream from a browser (`EventSource` cannot send an

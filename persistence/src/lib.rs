@@ -43,6 +43,7 @@ pub mod research_audit;
 pub mod researchers;
 pub mod resources;
 pub mod responses;
+pub mod scheduled_notices;
 pub mod schema;
 pub mod search;
 pub mod sessions;

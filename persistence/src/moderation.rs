@@ -436,6 +436,37 @@ pub fn decide(
     )
 }
 
+/// The open reports a decision on `report` answers (every open report of the same target in
+/// its queue, as [`decide`] closes them) with their reporter: whom to tell it was decided.
+/// Call before [`decide`], in its transaction.
+pub fn open_reporters(
+    conn: &mut DbConnection,
+    report: &Report,
+) -> Result<Vec<(ReportId, MemberId)>, PersistenceError> {
+    let same_target = reports::table
+        .filter(reports::target_kind.eq(report.target_kind.as_str()))
+        .filter(reports::target_id.eq(&report.target_id))
+        .filter(reports::decided_at.is_null())
+        .filter(reports::reporter_id.is_not_null())
+        .select((reports::id, reports::reporter_id))
+        .order(reports::id.asc())
+        .into_boxed();
+    let found: Vec<(String, Option<String>)> = match report.queue() {
+        Queue::Platform => same_target
+            .filter(reports::group_id.is_null().or(reports::urgent.eq(true)))
+            .load(conn)?,
+        Queue::Group(group) => same_target
+            .filter(reports::group_id.eq(group.to_string()))
+            .filter(reports::urgent.eq(false))
+            .load(conn)?,
+    };
+    found
+        .into_iter()
+        .filter_map(|(id, reporter)| reporter.map(|r| (id, r)))
+        .map(|(id, reporter)| Ok((parse_id(&id)?, parse_id(&reporter)?)))
+        .collect()
+}
+
 /// Writes a log entry.
 pub(crate) fn record(
     conn: &mut DbConnection,

@@ -12,14 +12,17 @@ use diesel::sql_types::Text;
 use entraide_domain::group::{GroupRole, MembershipStatus, Reader};
 use entraide_domain::ids::{CommentId, EventId, GroupId, MemberId, PostId};
 use entraide_domain::notification::{
-    Channel, Notice, Notification, NotificationKind, Outcome, Subject, should_notify,
+    Channel, DigestFrequency, Notice, Notification, NotificationKind, Outcome, Subject,
+    should_notify,
 };
 use uuid::Uuid;
 
 use crate::connection::DbConnection;
 use crate::convert::{from_db_time, parse_enum, parse_id, to_db_time};
 use crate::error::PersistenceError;
-use crate::schema::{group_memberships, members, notification_settings, notifications};
+use crate::schema::{
+    group_memberships, members, notification_digests, notification_settings, notifications,
+};
 
 /// How many unread notifications are considered for the unread count: a badge shows "99+"
 /// long before this.
@@ -381,7 +384,8 @@ pub fn find_many(
 /// Of `items`, those `reader` may see now: the actor neither blocks nor is blocked by the
 /// reader; the post, comment and event named are readable by them (the read filters of posts,
 /// comments and events: group access, wall visibility, blocks, hidden content) and not deleted;
-/// a join request only while the reader still moderates the group. Order is kept. A fixed
+/// a join request only while the reader still moderates the group; a questionnaire due only
+/// while its study is open and the reader still consents to it. Order is kept. A fixed
 /// number of queries per batch.
 pub fn visible(
     conn: &mut DbConnection,
@@ -415,6 +419,13 @@ pub fn visible(
         .into_iter()
         .map(|e| e.id)
         .collect();
+    // A questionnaire is shown while the member still consents to its study.
+    let questionnaires: Vec<Uuid> = items
+        .iter()
+        .filter(|n| n.kind == NotificationKind::QuestionnaireDue)
+        .filter_map(|n| n.subject.other)
+        .collect();
+    let consented = crate::scheduled_notices::consented_questionnaires(conn, me, &questionnaires)?;
     let moderated: Vec<GroupId> = if items
         .iter()
         .any(|n| n.kind == NotificationKind::JoinRequest)
@@ -435,6 +446,8 @@ pub fn visible(
                 && n.subject.event.is_none_or(|e| readable_events.contains(&e))
                 && (n.kind != NotificationKind::JoinRequest
                     || n.subject.group.is_some_and(|g| moderated.contains(&g)))
+                && (n.kind != NotificationKind::QuestionnaireDue
+                    || n.subject.other.is_some_and(|q| consented.contains(&q)))
         })
         .collect())
 }
@@ -527,6 +540,144 @@ pub fn all_of(
         .filter(notifications::member_id.eq(member.to_string()))
         .select(NotificationRow::as_select())
         .order(notifications::id.asc())
+        .load::<NotificationRow>(conn)?
+        .into_iter()
+        .map(NotificationRow::into_domain)
+        .collect()
+}
+
+/// The member's digest frequency (`never` when they never chose).
+pub fn digest_frequency(
+    conn: &mut DbConnection,
+    member: MemberId,
+) -> Result<DigestFrequency, PersistenceError> {
+    notification_digests::table
+        .find(member.to_string())
+        .select(notification_digests::frequency)
+        .first::<String>(conn)
+        .optional()?
+        .map_or(Ok(DigestFrequency::default()), |f| {
+            parse_enum(&f, DigestFrequency::parse)
+        })
+}
+
+/// Sets the member's digest frequency, keeping the record of the last digest sent.
+pub fn set_digest_frequency(
+    conn: &mut DbConnection,
+    member: MemberId,
+    frequency: DigestFrequency,
+) -> Result<(), PersistenceError> {
+    diesel::sql_query(
+        "INSERT INTO notification_digests (member_id, frequency) VALUES ($1, $2) \
+         ON CONFLICT (member_id) DO UPDATE SET frequency = excluded.frequency",
+    )
+    .bind::<Text, _>(member.to_string())
+    .bind::<Text, _>(frequency.as_str())
+    .execute(conn)?;
+    Ok(())
+}
+
+/// A member whose digest of `frequency` was not sent for the period starting at `period`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DigestDue {
+    pub member: MemberId,
+    pub email: String,
+    /// When the last digest went (its notifications are not listed again).
+    pub last_sent_at: Option<DateTime<Utc>>,
+}
+
+/// Members of `frequency` whose digest for the period starting `period` is not sent yet: with
+/// a verified address and not suspended now. At most `limit`.
+pub fn digests_due(
+    conn: &mut DbConnection,
+    frequency: DigestFrequency,
+    period: DateTime<Utc>,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<DigestDue>, PersistenceError> {
+    let period = to_db_time(period);
+    notification_digests::table
+        .inner_join(members::table)
+        .filter(notification_digests::frequency.eq(frequency.as_str()))
+        .filter(
+            notification_digests::last_period
+                .is_null()
+                .or(notification_digests::last_period.lt(period)),
+        )
+        .filter(members::email_verified_at.is_not_null())
+        .filter(
+            members::suspended_until
+                .is_null()
+                .or(members::suspended_until.le(to_db_time(now))),
+        )
+        .select((
+            notification_digests::member_id,
+            members::email,
+            notification_digests::last_sent_at,
+        ))
+        .order(notification_digests::member_id.asc())
+        .limit(limit)
+        .load::<(String, String, Option<NaiveDateTime>)>(conn)?
+        .into_iter()
+        .map(|(member, email, last_sent_at)| {
+            Ok(DigestDue {
+                member: parse_id(&member)?,
+                email,
+                last_sent_at: last_sent_at.map(from_db_time),
+            })
+        })
+        .collect()
+}
+
+/// Records the digest of the period starting `period` as sent: `false` when it already was
+/// (another pass, on this node or another, took it first).
+pub fn claim_digest(
+    conn: &mut DbConnection,
+    member: MemberId,
+    period: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<bool, PersistenceError> {
+    let period = to_db_time(period);
+    let claimed = diesel::update(
+        notification_digests::table.find(member.to_string()).filter(
+            notification_digests::last_period
+                .is_null()
+                .or(notification_digests::last_period.lt(period)),
+        ),
+    )
+    .set((
+        notification_digests::last_period.eq(Some(period)),
+        notification_digests::last_sent_at.eq(Some(to_db_time(now))),
+    ))
+    .execute(conn)?;
+    Ok(claimed == 1)
+}
+
+/// The member's unread notifications created after `since` (all unread ones without it), of
+/// the `kinds` given, newest first, at most [`UNREAD_SCAN_LIMIT`]; pass them through
+/// [`visible`].
+pub fn unread_since(
+    conn: &mut DbConnection,
+    member: MemberId,
+    kinds: &[NotificationKind],
+    since: Option<DateTime<Utc>>,
+) -> Result<Vec<Notification>, PersistenceError> {
+    if kinds.is_empty() {
+        return Ok(Vec::new());
+    }
+    let kinds: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+    let mut query = notifications::table
+        .filter(notifications::member_id.eq(member.to_string()))
+        .filter(notifications::read_at.is_null())
+        .filter(notifications::kind.eq_any(kinds))
+        .select(NotificationRow::as_select())
+        .order(notifications::id.desc())
+        .limit(UNREAD_SCAN_LIMIT)
+        .into_boxed();
+    if let Some(since) = since {
+        query = query.filter(notifications::created_at.gt(to_db_time(since)));
+    }
+    query
         .load::<NotificationRow>(conn)?
         .into_iter()
         .map(NotificationRow::into_domain)

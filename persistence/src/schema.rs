@@ -933,3 +933,27 @@ diesel::table! {
 
 diesel::joinable!(stream_tickets -> sessions (session_id));
 diesel::allow_tables_to_appear_in_same_query!(stream_tickets, sessions);
+
+diesel::table! {
+    scheduled_notices (member_id, kind, subject_id, due_at) {
+        member_id -> Text,
+        kind -> Text,
+        subject_id -> Text,
+        due_at -> Timestamp,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    notification_digests (member_id) {
+        member_id -> Text,
+        frequency -> Text,
+        last_period -> Nullable<Timestamp>,
+        last_sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(notification_digests -> members (member_id));
+diesel::allow_tables_to_appear_in_same_query!(notification_digests, members);
+diesel::allow_tables_to_appear_in_same_query!(scheduled_notices, events);
+diesel::allow_tables_to_appear_in_same_query!(scheduled_notices, event_rsvps);

@@ -2,7 +2,9 @@
 
 use entraide_domain::ids::MemberId;
 use entraide_domain::member::Pseudonym;
-use entraide_domain::notification::{Channel, Notification, NotificationKind, Outcome, Subject};
+use entraide_domain::notification::{
+    Channel, DigestFrequency, Notification, NotificationKind, Outcome, Subject,
+};
 use entraide_openapi::notifications as wire;
 
 enum_conversions!(
@@ -33,6 +35,14 @@ enum_conversions!(
     Channel,
     wire::NotificationChannel,
     [InApp, EmailDigest, Off]
+);
+
+enum_conversions!(
+    digest_to_wire,
+    digest_from_wire,
+    DigestFrequency,
+    wire::DigestFrequency,
+    [Daily, Weekly, Never]
 );
 
 enum_conversions!(
@@ -86,8 +96,11 @@ pub(crate) fn item(
     }
 }
 
-/// The settings on the wire, from the channel of every kind.
-pub(crate) fn settings(chosen: &[(NotificationKind, Channel)]) -> wire::NotificationSettings {
+/// The settings on the wire, from the channel of every kind and the digest frequency.
+pub(crate) fn settings(
+    chosen: &[(NotificationKind, Channel)],
+    digest: DigestFrequency,
+) -> wire::NotificationSettings {
     let of = |kind: NotificationKind| {
         channel_to_wire(
             chosen
@@ -110,13 +123,14 @@ pub(crate) fn settings(chosen: &[(NotificationKind, Channel)]) -> wire::Notifica
         content_moderated: of(NotificationKind::ContentModerated),
         sanctioned: of(NotificationKind::Sanctioned),
         report_decided: of(NotificationKind::ReportDecided),
+        digest: digest_to_wire(digest),
     }
 }
 
-/// The changes a settings request asks for, as (kind, channel) pairs.
+/// The changes a settings request asks for: (kind, channel) pairs, and the digest frequency.
 pub(crate) fn setting_changes(
     request: wire::UpdateNotificationSettingsRequest,
-) -> Vec<(NotificationKind, Channel)> {
+) -> (Vec<(NotificationKind, Channel)>, Option<DigestFrequency>) {
     let wire::UpdateNotificationSettingsRequest {
         comment,
         reply,
@@ -131,8 +145,9 @@ pub(crate) fn setting_changes(
         content_moderated,
         sanctioned,
         report_decided,
+        digest,
     } = request;
-    [
+    let channels = [
         (NotificationKind::Comment, comment),
         (NotificationKind::Reply, reply),
         (NotificationKind::Reaction, reaction),
@@ -149,7 +164,8 @@ pub(crate) fn setting_changes(
     ]
     .into_iter()
     .filter_map(|(kind, channel)| channel.map(|c| (kind, channel_from_wire(c))))
-    .collect()
+    .collect();
+    (channels, digest.map(digest_from_wire))
 }
 
 /// A notification in the member's export: in full when `shown` holds its id, else its kind and

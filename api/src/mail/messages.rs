@@ -2,6 +2,8 @@
 //! member's pseudonym (a mail can be read over a shoulder or forwarded). Links are built by
 //! `Settings::mail_link` from `ENTRAIDE_PUBLIC_URL` and the configured client paths.
 
+use entraide_domain::notification::NotificationKind;
+
 use super::{Mail, MailKind};
 
 const SEPARATOR: &str = "\n\n----------------------------------------\n\n";
@@ -130,6 +132,76 @@ pub fn address_in_use(to: &str) -> Mail {
     )
 }
 
+/// A generic label for a kind of notification, French and English: never a name, a title or
+/// anything a notification points at.
+fn digest_label(kind: NotificationKind) -> (&'static str, &'static str) {
+    match kind {
+        NotificationKind::Comment => (
+            "commentaire(s) sur vos messages",
+            "comment(s) on your posts",
+        ),
+        NotificationKind::Reply => (
+            "réponse(s) à vos commentaires",
+            "reply(ies) to your comments",
+        ),
+        NotificationKind::Reaction => ("réaction(s)", "reaction(s)"),
+        NotificationKind::Mention => ("mention(s) de votre pseudonyme", "mention(s) of you"),
+        NotificationKind::JoinRequest => ("demande(s) d'adhésion", "request(s) to join"),
+        NotificationKind::JoinDecision => (
+            "réponse(s) à vos demandes d'adhésion",
+            "answer(s) to your requests to join",
+        ),
+        NotificationKind::EventChanged => ("événement(s) modifié(s)", "event(s) changed"),
+        NotificationKind::EventReminder => ("rappel(s) d'événement", "event reminder(s)"),
+        NotificationKind::QuestionnaireDue => {
+            ("questionnaire(s) à remplir", "questionnaire(s) to answer")
+        }
+        NotificationKind::ResourceValidated => ("ressource(s) validée(s)", "resource(s) validated"),
+        NotificationKind::ContentModerated | NotificationKind::Sanctioned => {
+            ("décision(s) de modération", "moderation decision(s)")
+        }
+        NotificationKind::ReportDecided => ("signalement(s) traité(s)", "report(s) decided"),
+    }
+}
+
+/// The e-mail digest: how many unread notifications of each kind, and one link to the list.
+/// Counts and generic labels only — no pseudonym, title, group, post, event or health text:
+/// the member reads the rest once signed in.
+pub fn notification_digest(to: &str, counts: &[(NotificationKind, usize)], link: &str) -> Mail {
+    let mut merged: Vec<((&str, &str), usize)> = Vec::new();
+    for (kind, count) in counts {
+        let label = digest_label(*kind);
+        match merged.iter_mut().find(|(l, _)| *l == label) {
+            Some((_, n)) => *n = n.saturating_add(*count),
+            None => merged.push((label, *count)),
+        }
+    }
+    let total: usize = merged.iter().fold(0, |sum, (_, n)| sum.saturating_add(*n));
+    let french_lines: String = merged
+        .iter()
+        .map(|((fr, _), n)| format!("- {n} {fr}\n"))
+        .collect();
+    let english_lines: String = merged
+        .iter()
+        .map(|((_, en), n)| format!("- {n} {en}\n"))
+        .collect();
+    mail(
+        MailKind::NotificationDigest,
+        to,
+        "Vos notifications Entraide / Your Entraide notifications",
+        &format!(
+            "Bonjour,\n\nVous avez {total} notification(s) non lue(s) :\n\n{french_lines}\n\
+             Pour les lire, connectez-vous : {link}\n\nVous recevez ce résumé parce que vous \
+             l'avez demandé ; changez sa fréquence dans vos réglages de notifications."
+        ),
+        &format!(
+            "Hello,\n\nYou have {total} unread notification(s):\n\n{english_lines}\n\
+             To read them, sign in: {link}\n\nYou receive this digest because you asked for \
+             it; change how often in your notification settings."
+        ),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,5 +226,26 @@ mod tests {
             assert!(!mail.body.contains("http"), "{:?} holds no link", mail.kind);
             assert!(mail.body.contains("Bonjour") && mail.body.contains("Hello"));
         }
+    }
+
+    #[test]
+    fn the_digest_holds_counts_labels_and_the_link_only() {
+        let mail = notification_digest(
+            "ana@example.org",
+            &[
+                (NotificationKind::ContentModerated, 1),
+                (NotificationKind::Sanctioned, 2),
+                (NotificationKind::Comment, 4),
+            ],
+            "https://entraide.example.org/notifications",
+        );
+        assert_eq!(mail.kind, MailKind::NotificationDigest);
+        assert!(mail.body.contains("7 unread notification(s)"));
+        assert!(mail.body.contains("- 3 moderation decision(s)"));
+        assert!(mail.body.contains("- 4 comment(s) on your posts"));
+        assert!(
+            mail.body
+                .contains("https://entraide.example.org/notifications")
+        );
     }
 }

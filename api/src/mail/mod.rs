@@ -27,6 +27,7 @@ pub enum MailKind {
     PasswordReset,
     EmailChangeRequested,
     AddressInUse,
+    NotificationDigest,
 }
 
 impl MailKind {
@@ -38,6 +39,7 @@ impl MailKind {
             Self::PasswordReset => "password_reset",
             Self::EmailChangeRequested => "email_change_requested",
             Self::AddressInUse => "address_in_use",
+            Self::NotificationDigest => "notification_digest",
         }
     }
 }

@@ -192,6 +192,7 @@ pub(crate) fn member_export(
         notifications: notifications_export(conn, member, account.profile.kind)?,
         notification_settings: crate::convert::notifications::settings(
             &entraide_persistence::notifications::settings(conn, member)?,
+            entraide_persistence::notifications::digest_frequency(conn, member)?,
         ),
         staff_actions: wire::MemberExportStaffActions {
             moderation_decisions: moderation::log(conn, LogScope::By(member), None, i64::MAX)?

@@ -12,4 +12,4 @@ pub use event::{cancel, find, find_readable, find_readable_many, insert, update}
 pub use feed::{
     MAX_CALENDAR_EVENTS, calendar_of, calendar_owner, revoke_calendar_token, set_calendar_token,
 };
-pub use rsvps::{Attendee, attendees, rsvp_of, rsvps_of, set_rsvp};
+pub use rsvps::{Attendee, answered_members, attendees, rsvp_of, rsvps_of, set_rsvp};

@@ -202,3 +202,20 @@ pub fn attendees(
         })
         .collect()
 }
+
+/// The members who answered `going`, `interested` or joined the waiting list: who is told when
+/// the event changes.
+pub fn answered_members(
+    conn: &mut DbConnection,
+    event: EventId,
+) -> Result<Vec<MemberId>, PersistenceError> {
+    event_rsvps::table
+        .filter(event_rsvps::event_id.eq(event.to_string()))
+        .filter(event_rsvps::status.ne(RsvpStatus::NotGoing.as_str()))
+        .select(event_rsvps::member_id)
+        .order(event_rsvps::member_id.asc())
+        .load::<String>(conn)?
+        .iter()
+        .map(|id| parse_id(id))
+        .collect()
+}

@@ -92,6 +92,11 @@ pub const EXPORTED: &[(&str, &str, &str)] = &[
         "member_id",
         "notification_settings",
     ),
+    (
+        "notification_digests",
+        "member_id",
+        "notification_settings.digest",
+    ),
     ("admin_audit", "actor_id", "staff_actions.administration"),
 ];
 
@@ -116,6 +121,13 @@ pub const LEFT_OUT: &[(&str, &str, &str)] = &[
         "an association's credential, not the member's: which admin created a key is the \
          association's record (the key holds no personal data); what the key wrote is signed \
          by that admin and exported in its own sections (events, announcements, campaigns)",
+    ),
+    (
+        "scheduled_notices",
+        "member_id",
+        "a technical claim that a reminder or questionnaire notice was written once: the \
+         notification itself is in the notifications section; the events and questionnaires it \
+         names are the member's rsvps and consents",
     ),
     (
         "notifications",

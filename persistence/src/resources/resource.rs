@@ -147,3 +147,24 @@ pub fn set_audience(
         .execute(conn)?;
     Ok(())
 }
+
+/// Who wrote the resource: its author and every member who made one of its versions.
+pub fn contributors(
+    conn: &mut DbConnection,
+    resource: &Resource,
+) -> Result<Vec<MemberId>, PersistenceError> {
+    use crate::schema::resource_versions;
+    let mut found = vec![resource.author_id];
+    for id in resource_versions::table
+        .filter(resource_versions::resource_id.eq(resource.id.to_string()))
+        .select(resource_versions::created_by)
+        .distinct()
+        .load::<String>(conn)?
+    {
+        let member: MemberId = parse_id(&id)?;
+        if !found.contains(&member) {
+            found.push(member);
+        }
+    }
+    Ok(found)
+}

@@ -1235,7 +1235,9 @@ fn example(op: &str, fx: &Fixtures) -> Option<Value> {
         "update_my_settings" => json!({"receive_announcements": true,
             "listed_in_member_lists": true}),
         "mark_notifications_read" => json!({"all": true}),
-        "update_my_notification_settings" => json!({"comment": "in_app", "reaction": "off"}),
+        "update_my_notification_settings" => {
+            json!({"comment": "in_app", "reaction": "off", "digest": "never"})
+        }
         "grant_editor" => json!({}),
         "set_member_role" => json!({"role": "member"}),
         "create_place" => json!({"name": "Lieu {n}", "kind": "support_group",

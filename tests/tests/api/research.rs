@@ -12,7 +12,7 @@ fn opens_at() -> String {
     (chrono::Utc::now() - chrono::TimeDelta::days(1)).to_rfc3339()
 }
 
-fn questionnaire_body() -> Value {
+pub(crate) fn questionnaire_body() -> Value {
     json!({"title": "Suivi", "schedule": {"opens_at": opens_at(), "recurrence": "once",
     "window_days": 30},
     "items": [
@@ -31,14 +31,14 @@ fn questionnaire_body() -> Value {
     ]})
 }
 
-struct Lab {
-    app: TestApp,
-    admin: Member,
-    researcher: Member,
+pub(crate) struct Lab {
+    pub(crate) app: TestApp,
+    pub(crate) admin: Member,
+    pub(crate) researcher: Member,
 }
 
 impl Lab {
-    async fn new() -> Self {
+    pub(crate) async fn new() -> Self {
         let app = spawn_app().await;
         let admin = app.member("Admina Recherche", "professional").await;
         app.make_admin(&admin);
@@ -58,7 +58,7 @@ impl Lab {
     }
 
     /// An open study for patients with one questionnaire; returns (study, questionnaire).
-    async fn study(&self, title: &str, shares_free_text: bool) -> (String, String) {
+    pub(crate) async fn study(&self, title: &str, shares_free_text: bool) -> (String, String) {
         let study = self
             .app
             .ok_json(
@@ -97,7 +97,12 @@ impl Lab {
         (study, questionnaire)
     }
 
-    async fn consent(&self, member: &Member, study: &str, version: u32) -> reqwest::Response {
+    pub(crate) async fn consent(
+        &self,
+        member: &Member,
+        study: &str,
+        version: u32,
+    ) -> reqwest::Response {
         self.app
             .call(
                 Method::POST,
@@ -108,7 +113,7 @@ impl Lab {
             .await
     }
 
-    async fn answer(
+    pub(crate) async fn answer(
         &self,
         member: &Member,
         questionnaire: &str,

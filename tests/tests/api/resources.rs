@@ -6,17 +6,17 @@ use serde_json::{Value, json};
 
 use crate::support::{Member, TestApp, assert_problem, fields, spawn_app};
 
-struct Library {
-    app: TestApp,
-    admin: Member,
-    editor: Member,
-    physician: Member,
-    nurse: Member,
-    reader: Member,
-    committee: String,
+pub(crate) struct Library {
+    pub(crate) app: TestApp,
+    pub(crate) admin: Member,
+    pub(crate) editor: Member,
+    pub(crate) physician: Member,
+    pub(crate) nurse: Member,
+    pub(crate) reader: Member,
+    pub(crate) committee: String,
 }
 
-async fn library(quorum: i32) -> Library {
+pub(crate) async fn library(quorum: i32) -> Library {
     let app = spawn_app().await;
     let admin = app.member("Administratrice", "professional").await;
     app.make_admin(&admin);
@@ -60,7 +60,7 @@ async fn library(quorum: i32) -> Library {
     }
 }
 
-fn fact_sheet(committee: &str, title: &str) -> Value {
+pub(crate) fn fact_sheet(committee: &str, title: &str) -> Value {
     json!({"kind": "fact_sheet", "language": "fr", "audience": "patients", "committee_id": committee,
         "content": {"title": title, "summary": "Comprendre la fatigue.",
             "body": "La fatigue est **fréquente** dans la SEP.", "tags": ["fatigue"],
@@ -68,7 +68,7 @@ fn fact_sheet(committee: &str, title: &str) -> Value {
 }
 
 impl Library {
-    async fn create(&self, body: Value) -> Value {
+    pub(crate) async fn create(&self, body: Value) -> Value {
         let response = self
             .app
             .call(
@@ -88,7 +88,12 @@ impl Library {
         format!("/api/v1/resources/{}", resource["id"].as_str().unwrap())
     }
 
-    async fn review(&self, resource: &Value, who: &Member, body: Value) -> reqwest::Response {
+    pub(crate) async fn review(
+        &self,
+        resource: &Value,
+        who: &Member,
+        body: Value,
+    ) -> reqwest::Response {
         self.app
             .call(
                 Method::POST,
@@ -99,7 +104,7 @@ impl Library {
             .await
     }
 
-    async fn submit(&self, resource: &Value, who: &Member) -> reqwest::Response {
+    pub(crate) async fn submit(&self, resource: &Value, who: &Member) -> reqwest::Response {
         self.app
             .call(
                 Method::POST,

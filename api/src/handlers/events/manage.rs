@@ -15,6 +15,7 @@ use crate::db;
 use crate::error::ApiError;
 use crate::extractors::{AuthMember, MaybeMember};
 use crate::json::Json;
+use crate::notices;
 use crate::parse::parse_venue;
 use crate::state::AppState;
 use crate::views::events::event_item;
@@ -98,7 +99,7 @@ pub async fn update_event(
         Some(Some(c)) => errors.check("capacity", parse_capacity(c)).map(Some),
     };
     errors.finish()?;
-    let event = db::write(&state, move |conn| {
+    let (event, woken) = db::write(&state, move |conn| {
         let event = managed_event(conn, member.reader(), member.id, id)?;
         if event.status == EventStatus::Cancelled {
             return Err(ApiError::Conflict {
@@ -127,10 +128,13 @@ pub async fn update_event(
             venue,
             capacity,
         };
-        let event = events::update(conn, &event, &changes, Utc::now())?;
-        event_item(conn, Some(member.id), event)
+        let now = Utc::now();
+        let after = events::update(conn, &event, &changes, now)?;
+        let woken = notices::event_changed(conn, &event, &after, member.id, now)?;
+        Ok((event_item(conn, Some(member.id), after)?, woken))
     })
     .await?;
+    state.hub.wake(&woken);
     Ok(web::Json(event))
 }
 
@@ -154,11 +158,14 @@ pub async fn cancel_event(
     path: web::Path<Uuid>,
 ) -> Result<web::Json<Event>, ApiError> {
     let id = EventId::from_uuid(path.into_inner());
-    let event = db::write(&state, move |conn| {
-        managed_event(conn, member.reader(), member.id, id)?;
-        let event = events::cancel(conn, id, Utc::now())?;
-        event_item(conn, Some(member.id), event)
+    let (event, woken) = db::write(&state, move |conn| {
+        let before = managed_event(conn, member.reader(), member.id, id)?;
+        let now = Utc::now();
+        let after = events::cancel(conn, id, now)?;
+        let woken = notices::event_changed(conn, &before, &after, member.id, now)?;
+        Ok((event_item(conn, Some(member.id), after)?, woken))
     })
     .await?;
+    state.hub.wake(&woken);
     Ok(web::Json(event))
 }

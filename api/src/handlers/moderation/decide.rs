@@ -16,6 +16,7 @@ use crate::db;
 use crate::error::ApiError;
 use crate::extractors::AuthMember;
 use crate::json::Json;
+use crate::notices;
 use crate::state::AppState;
 use crate::views::moderation::log_entries;
 
@@ -102,7 +103,7 @@ pub async fn decide_report(
     let request = body.into_inner();
     let decision = decision_from_wire(request.action);
     let now = Utc::now();
-    let (entry, sanctioned) = db::write(&state, move |conn| {
+    let (entry, woken) = db::write(&state, move |conn| {
         let report = moderation::find(conn, id)?.ok_or(ApiError::NotFound)?;
         // Who may not work on the report's queue learns nothing of it.
         require_moderator(conn, &member, report.queue()).map_err(|e| match e {
@@ -131,19 +132,30 @@ pub async fn decide_report(
         if decision.sanctions() {
             require_sanction(conn, &member, &report)?;
         }
+        let reporters = moderation::open_reporters(conn, &report)?;
         let entry = moderation::decide(conn, &report, decision, member.id, &reason, until, now)?;
-        let sanctioned = report.target_author.filter(|_| decision.sanctions());
+        let mut woken = notices::report_decided(
+            conn,
+            &reporters,
+            report.target_author,
+            decision,
+            entry.id,
+            now,
+        )?;
+        // A suspension or ban ends the member's streams now (each re-checks its session), a
+        // group ban refreshes their counts.
+        if let Some(sanctioned) = report.target_author.filter(|_| decision.sanctions())
+            && !woken.contains(&sanctioned)
+        {
+            woken.push(sanctioned);
+        }
         let entry = log_entries(conn, vec![entry])?
             .pop()
             .ok_or_else(|| ApiError::internal("the log entry vanished"))?;
-        Ok((entry, sanctioned))
+        Ok((entry, woken))
     })
     .await?;
-    // A suspension or ban ends the member's streams now (each re-checks its session), a
-    // group ban refreshes their counts.
-    if let Some(sanctioned) = sanctioned {
-        state.hub.wake(&[sanctioned]);
-    }
+    state.hub.wake(&woken);
     Ok(web::Json(entry))
 }
 

@@ -15,6 +15,7 @@ use crate::db;
 use crate::error::ApiError;
 use crate::extractors::AuthMember;
 use crate::json::Json;
+use crate::notices;
 use crate::state::AppState;
 use crate::views::resources::resource_to_wire;
 
@@ -93,7 +94,7 @@ pub async fn review_resource(
     let ReviewNote { comment, months } =
         ReviewNote::parse(decision, comment.as_deref(), review_in_months)?;
     let now = Utc::now();
-    let resource = db::write(&state, move |conn| {
+    let (resource, woken) = db::write(&state, move |conn| {
         let resource = load(conn, id)?;
         if !sees_work(conn, &resource, Some(member.id))? {
             return Err(ApiError::NotFound);
@@ -130,15 +131,22 @@ pub async fn review_resource(
         )
         .map_err(ApiError::from)?;
         resources::add_review(conn, latest.id, member.id, decision, comment.as_str(), now)?;
+        let mut woken = Vec::new();
         if next == VersionStatus::Validated {
             resources::publish(conn, &latest, review_due(now, months), now)?;
+            woken = notices::resource_validated(conn, &resource, now)?;
         } else if next == VersionStatus::Published {
             resources::revalidate(conn, latest.id, review_due(now, months), now)?;
+            woken = notices::resource_validated(conn, &resource, now)?;
         } else {
             resources::set_status(conn, latest.id, next, now)?;
         }
-        resource_to_wire(conn, resource, Some(member.id), now)
+        Ok((
+            resource_to_wire(conn, resource, Some(member.id), now)?,
+            woken,
+        ))
     })
     .await?;
+    state.hub.wake(&woken);
     Ok(web::Json(resource))
 }

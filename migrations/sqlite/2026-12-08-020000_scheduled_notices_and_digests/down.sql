@@ -1,0 +1,2 @@
+DROP TABLE notification_digests;
+DROP TABLE scheduled_notices;
