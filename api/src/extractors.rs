@@ -218,8 +218,26 @@ async fn authenticate_key(
 ) -> Result<KeyCaller, ApiError> {
     let state = state?;
     let hash = crate::security::tokens::hash_token(&token);
+    let now = Utc::now();
     let key = db::read(&state, move |conn| {
-        Ok(entraide_persistence::api_keys::find_by_hash(conn, &hash)?)
+        let Some(key) = entraide_persistence::api_keys::find_by_hash(conn, &hash)? else {
+            return Ok(None);
+        };
+        // A key lives while the admin who made it does: demoted, gone from the association,
+        // suspended or erased, their keys stop (an admin makes new ones), so a former admin
+        // keeps no way in.
+        let membership = entraide_persistence::associations::membership(
+            conn,
+            key.association_id,
+            key.created_by,
+        )?;
+        let admin = membership.is_some_and(|m| {
+            m.is_active() && m.role == entraide_domain::association::AssociationRole::Admin
+        });
+        let creator = entraide_persistence::members::find_credentials(conn, key.created_by)?;
+        let in_good_standing =
+            creator.is_some_and(|c| c.suspended_until.is_none_or(|until| until <= now));
+        Ok((admin && in_good_standing).then_some(key))
     })
     .await?
     .ok_or(ApiError::InvalidToken)?;

@@ -8,7 +8,7 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::dsl::count_star;
 use diesel::prelude::*;
-use entraide_domain::group::MembershipStatus;
+use entraide_domain::group::{GroupRole, MembershipStatus};
 use entraide_domain::ids::{ConversationId, MemberId, MessageId};
 use entraide_domain::member::Pseudonym;
 use entraide_domain::message::{MessagesFrom, Recipient};
@@ -117,16 +117,33 @@ pub fn recipient(
         #[diesel(sql_type = diesel::sql_types::BigInt)]
         n: i64,
     }
+    // A shared group counts only where the starter can already see the recipient is a member:
+    // the recipient is listed in member lists, the starter runs the group (owners and
+    // moderators see every member), or the recipient wrote something visible there. Otherwise
+    // a 201 against a 403 would tell who belongs to a condition's group though they asked
+    // not to be listed.
     // SQLite numbers `$n` parameters in order of first appearance: keep them in order.
     let shared = diesel::sql_query(
         "SELECT COUNT(*) AS n FROM group_memberships mine \
          JOIN group_memberships theirs ON theirs.group_id = mine.group_id \
+         JOIN members m ON m.id = theirs.member_id \
          WHERE mine.member_id = $1 AND theirs.member_id = $2 \
-         AND mine.status = $3 AND theirs.status = $3",
+         AND mine.status = $3 AND theirs.status = $3 \
+         AND (m.listed_in_member_lists = $4 OR mine.role IN ($5, $6) \
+           OR EXISTS (SELECT 1 FROM posts p WHERE p.group_id = mine.group_id \
+             AND p.author_id = theirs.member_id \
+             AND p.deleted_at IS NULL AND p.hidden_at IS NULL) \
+           OR EXISTS (SELECT 1 FROM comments c JOIN posts p ON p.id = c.post_id \
+             WHERE p.group_id = mine.group_id AND c.author_id = theirs.member_id \
+             AND c.deleted_at IS NULL AND c.hidden_at IS NULL \
+             AND p.deleted_at IS NULL AND p.hidden_at IS NULL))",
     )
     .bind::<diesel::sql_types::Text, _>(starter.to_string())
     .bind::<diesel::sql_types::Text, _>(recipient.to_string())
     .bind::<diesel::sql_types::Text, _>(MembershipStatus::Active.as_str())
+    .bind::<diesel::sql_types::Bool, _>(true)
+    .bind::<diesel::sql_types::Text, _>(GroupRole::Owner.as_str())
+    .bind::<diesel::sql_types::Text, _>(GroupRole::Moderator.as_str())
     .get_result::<Shared>(conn)?
     .n;
     Ok(Recipient {

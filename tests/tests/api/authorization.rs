@@ -1131,7 +1131,16 @@ async fn world() -> World {
     world.ids.insert("questionnaire", questionnaire);
     world.ids.insert("draft_study", draft_study);
     world.ids.insert("draft_questionnaire", draft_questionnaire);
-    // A conversation of `member` and `group_mod`, and its first message.
+    // A conversation of `member` and `group_mod`, and its first message: `group_mod` is listed
+    // in member lists, so `member` sees they share the fixture groups.
+    world
+        .ok(
+            Method::PATCH,
+            "/api/v1/members/me/settings",
+            world.actor("group_mod"),
+            Some(json!({"listed_in_member_lists": true})),
+        )
+        .await;
     let started = world
         .ok(
             Method::POST,

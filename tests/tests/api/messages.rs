@@ -38,6 +38,16 @@ async fn three(app: &TestApp) -> (Member, Member, Member) {
         )
         .await;
     assert_eq!(response.status(), StatusCode::OK);
+    // Both speak in the group: each can see the other belongs to it.
+    for who in [&alice, &bruno] {
+        app.ok_json(
+            Method::POST,
+            &format!("/api/v1/groups/{}/posts", group.id),
+            Some(who),
+            Some(json!({"body": "Bonjour à tous"})),
+        )
+        .await;
+    }
     (alice, bruno, carla)
 }
 
@@ -775,4 +785,43 @@ async fn a_reported_message_is_the_only_one_its_moderators_read() {
         )),
         0
     );
+}
+
+#[actix_web::test]
+async fn a_shared_group_counts_only_where_membership_shows() {
+    let app = spawn_app().await;
+    let owner = app.member("Fondatrice Discrete", "patient").await;
+    let quiet = app.member("Membre Discret", "patient").await;
+    let prober = app.member("Curieux Sondeur", "caregiver").await;
+    let group = app
+        .create_group(&owner, "Maladie rare X", "public", "everyone")
+        .await;
+    for who in [&quiet, &prober] {
+        let response = app
+            .call(
+                Method::POST,
+                &format!("/api/v1/groups/{}/join", group.id),
+                Some(who),
+                None,
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+    // The quiet member is not listed and wrote nothing in the group: a co-member cannot tell
+    // they belong to it, so the shared group does not let him write to them (the same answer as
+    // for someone in no common group).
+    let refused = start(&app, &prober, &[&quiet], "Tu es aussi dans ce groupe ?").await;
+    assert_problem(refused, StatusCode::FORBIDDEN, "cannot_message").await;
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM conversations"), 0);
+    // The group's owner sees every member: she may.
+    started(&app, &owner, &[&quiet], "Bienvenue dans le groupe").await;
+    // Once the quiet member speaks in the group, co-members see them there.
+    app.ok_json(
+        Method::POST,
+        &format!("/api/v1/groups/{}/posts", group.id),
+        Some(&quiet),
+        Some(json!({"body": "Bonjour, je suis nouveau."})),
+    )
+    .await;
+    started(&app, &prober, &[&quiet], "Bienvenue !").await;
 }
