@@ -119,6 +119,11 @@ pub struct Settings {
     /// `ENTRAIDE_STREAM_KEEPALIVE_MS`: how often an idle notification stream sends a keep-alive
     /// comment and re-checks its session (default 20000).
     pub stream_keepalive_ms: u64,
+    /// `ENTRAIDE_STREAM_MAX_SECS`: how long one notification stream may stay open before it
+    /// ends with `closed: expired` and the client reconnects with fresh credentials (default
+    /// 900, one access token's lifetime): a stolen token or ticket does not buy a stream for
+    /// ever.
+    pub stream_max_secs: u64,
     /// `ENTRAIDE_STREAM_TICKET_TTL_SECS`: how long a stream ticket may wait for its one use
     /// (default 60).
     pub stream_ticket_ttl_secs: u64,
@@ -157,6 +162,7 @@ impl Settings {
     /// The sender when `ENTRAIDE_MAIL_FROM` is not set (development and the outbox).
     pub const DEFAULT_MAIL_FROM: &str = "Entraide <no-reply@localhost>";
     pub const DEFAULT_STREAM_KEEPALIVE_MS: u64 = 20_000;
+    pub const DEFAULT_STREAM_MAX_SECS: u64 = 900;
     pub const DEFAULT_STREAM_TICKET_TTL_SECS: u64 = 60;
     pub const DEFAULT_STREAMS_PER_MEMBER: u32 = 5;
 
@@ -184,6 +190,7 @@ impl Settings {
             .set_default("webhooks_allow_private_targets", false)?
             .set_default("webhooks_worker_interval_ms", 5000)?
             .set_default("stream_keepalive_ms", Self::DEFAULT_STREAM_KEEPALIVE_MS)?
+            .set_default("stream_max_secs", Self::DEFAULT_STREAM_MAX_SECS)?
             .set_default(
                 "stream_ticket_ttl_secs",
                 Self::DEFAULT_STREAM_TICKET_TTL_SECS,
@@ -233,6 +240,7 @@ impl Settings {
                 crate::security::message_keys::MessageKeys::generate_entry("test1"),
             )),
             stream_keepalive_ms: Self::DEFAULT_STREAM_KEEPALIVE_MS,
+            stream_max_secs: Self::DEFAULT_STREAM_MAX_SECS,
             stream_ticket_ttl_secs: Self::DEFAULT_STREAM_TICKET_TTL_SECS,
             streams_per_member: Self::DEFAULT_STREAMS_PER_MEMBER as usize,
         }
@@ -290,11 +298,12 @@ impl Settings {
             }
         }
         if self.stream_keepalive_ms == 0
+            || self.stream_max_secs == 0
             || self.stream_ticket_ttl_secs == 0
             || self.streams_per_member == 0
         {
             return Err(SettingsError::Invalid(
-                "stream keep-alive, ticket lifetime and streams per member must be positive"
+                "stream keep-alive, lifetime, ticket lifetime and streams per member must be positive"
                     .to_owned(),
             ));
         }

@@ -156,6 +156,8 @@ pub(crate) struct NotificationStream {
     replaced: oneshot::Receiver<()>,
     _registered: StreamGuard,
     keepalive: tokio::time::Interval,
+    /// When the stream ends with `closed: expired` (at most `stream_max_secs` after opening).
+    ends_at: tokio::time::Instant,
     cursor: Cursor,
     last_unread: Option<u64>,
     out: VecDeque<Bytes>,
@@ -187,6 +189,8 @@ impl NotificationStream {
         let period = Duration::from_millis(state.settings.stream_keepalive_ms);
         let mut keepalive = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
         keepalive.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let ends_at =
+            tokio::time::Instant::now() + Duration::from_secs(state.settings.stream_max_secs);
         let mut stream = Self {
             member: member.id,
             session: member.session_id,
@@ -195,6 +199,7 @@ impl NotificationStream {
             replaced,
             _registered: registered,
             keepalive,
+            ends_at,
             cursor: Cursor {
                 floor,
                 seen: BTreeSet::new(),
@@ -229,6 +234,10 @@ impl NotificationStream {
                 return None;
             }
             let outcome = tokio::select! {
+                () = tokio::time::sleep_until(self.ends_at) => {
+                    self.close(StreamClosedReason::Expired);
+                    Ok(())
+                }
                 _ = &mut self.replaced => {
                     self.close(StreamClosedReason::Replaced);
                     Ok(())

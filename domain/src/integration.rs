@@ -354,6 +354,8 @@ fn is_public_v4(ip: Ipv4Addr) -> bool {
         || (a == 192 && b == 0 && c == 0)
         // Benchmarking, 198.18.0.0/15.
         || (a == 198 && (b == 18 || b == 19))
+        // The retired 6to4 relay anycast, 192.88.99.0/24.
+        || (a == 192 && b == 88 && c == 99)
         // Reserved, 240.0.0.0/4.
         || a >= 240)
 }
@@ -390,6 +392,10 @@ fn is_public_v6(ip: Ipv6Addr) -> bool {
         || (first & 0xffc0) == 0xfec0
         // Documentation, 2001:db8::/32.
         || (first == 0x2001 && segments[1] == 0x0db8)
+        // Teredo, 2001::/32 (tunnels to an IPv4 address a server cannot vet).
+        || (first == 0x2001 && segments[1] == 0)
+        // Local-use NAT64, 64:ff9b:1::/48 (translated to any IPv4 address, private ones too).
+        || (first == 0x0064 && segments[1] == 0xff9b && segments[2] == 1)
         // Discard-only, 100::/64.
         || (first == 0x0100 && segments[1..4] == [0, 0, 0]))
 }
@@ -569,6 +575,9 @@ mod tests {
             "2002:7f00:1::",
             "2002:c0a8:101::1",
             "100::1",
+            "192.88.99.1",
+            "2001:0:4136:e378:8000:63bf:3fff:fdd2",
+            "64:ff9b:1::a00:1",
         ];
         for address in refused {
             let ip: IpAddr = address.parse().unwrap();

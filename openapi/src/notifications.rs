@@ -246,6 +246,9 @@ pub enum StreamClosedReason {
     SessionEnded,
     /// You opened more streams than allowed: this one, the oldest, was closed.
     Replaced,
+    /// The stream reached its longest life (15 minutes by default, one access token's):
+    /// reconnect with a fresh access token or a new ticket.
+    Expired,
 }
 
 /// Data of the `closed` event that ends a notification stream.

@@ -333,7 +333,8 @@ pub fn erase(
     diesel::update(campaigns::table.filter(campaigns::created_by.eq(&me)))
         .set(campaigns::created_by.eq(&former))
         .execute(conn)?;
-    // The association's API keys stay its own (what they write is signed by their creator).
+    // The association's API keys point to the placeholder, which is no admin: they stop working
+    // (a key lives while its creator is an active admin; see the API-key extractor).
     diesel::update(api_keys::table.filter(api_keys::created_by.eq(&me)))
         .set(api_keys::created_by.eq(&former))
         .execute(conn)?;

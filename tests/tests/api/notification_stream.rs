@@ -455,3 +455,19 @@ async fn a_notification_written_through_one_node_reaches_a_stream_on_another() {
         assert!(event.data.contains("message_id"));
     }
 }
+
+#[actix_web::test]
+async fn a_stream_expires_and_a_stolen_token_buys_no_endless_feed() {
+    let app = spawn_app_with(|s| {
+        s.stream_keepalive_ms = 60_000;
+        s.stream_max_secs = 1;
+    })
+    .await;
+    let ana = app.member("Ana", "patient").await;
+    let mut stream = open(&app.address, &app, &ana, None).await;
+    assert_eq!(stream.unread().await, 0);
+    let closed = stream.until("closed").await;
+    let closed: StreamClosedEvent = serde_json::from_str(&closed.data).unwrap();
+    assert_eq!(closed.reason, StreamClosedReason::Expired);
+    assert!(stream.next_within(Duration::from_secs(2)).await.is_none());
+}

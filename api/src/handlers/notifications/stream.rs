@@ -22,8 +22,9 @@ use crate::state::AppState;
 ///   a new id when someone else reacts;
 /// - `message` — data `StreamMessageEvent`: a direct message reached you (ids only: fetch it);
 /// - `closed` — data `StreamClosedEvent`: the last event, when your session ended (logout,
-///   password change, suspension, ban, erasure: do not reconnect) or when you opened more than
-///   5 streams (the oldest is closed);
+///   password change, suspension, ban, erasure: do not reconnect), when you opened more than
+///   5 streams (the oldest is closed), or when the stream reached its longest life (`expired`,
+///   15 minutes by default: reconnect with a fresh access token or a new ticket);
 /// - a comment line `: keep-alive` about every 20 seconds.
 ///
 /// A reconnecting client sends `Last-Event-ID` (browsers do it themselves): the notifications
