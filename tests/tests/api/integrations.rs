@@ -563,6 +563,16 @@ fn settings_for_tests(settings: &mut entraide_api::configuration::Settings) {
     settings.webhooks_allow_private_targets = true;
 }
 
+/// The settings the webhook worker runs with in these tests (private targets allowed).
+fn worker_settings(app: &TestApp) -> entraide_api::configuration::Settings {
+    let mut settings = entraide_api::configuration::Settings::with_database(
+        app.database.url(),
+        crate::support::JWT_SECRET,
+    );
+    settings_for_tests(&mut settings);
+    settings
+}
+
 #[actix_web::test]
 async fn webhooks_are_signed_retried_logged_and_redelivered() {
     use hmac::{Hmac, KeyInit, Mac};
@@ -600,14 +610,7 @@ async fn webhooks_are_signed_retried_logged_and_redelivered() {
             Some(event_body("Conférence", &association)),
         )
         .await;
-    let settings = {
-        let mut s = entraide_api::configuration::Settings::with_database(
-            app.database.url(),
-            crate::support::JWT_SECRET,
-        );
-        settings_for_tests(&mut s);
-        s
-    };
+    let settings = worker_settings(&app);
     let database = app.database();
     assert_eq!(
         entraide_api::webhooks::run_due(&database, &settings)
@@ -781,14 +784,7 @@ async fn rsvps_and_donations_reach_subscribed_webhooks_without_who() {
         Some(json!({"url": url, "events": ["event.rsvp", "donation.recorded"]})),
     )
     .await;
-    let settings = {
-        let mut s = entraide_api::configuration::Settings::with_database(
-            app.database.url(),
-            crate::support::JWT_SECRET,
-        );
-        settings_for_tests(&mut s);
-        s
-    };
+    let settings = worker_settings(&app);
     let database = app.database();
     let run = || entraide_api::webhooks::run_due(&database, &settings);
 
