@@ -31,6 +31,7 @@ pub mod places;
 pub mod posts;
 pub mod research;
 pub mod resources;
+pub mod sponsors;
 
 use entraide_domain::condition::Condition;
 use entraide_domain::member::{MemberKind, PendingKindChange, PlatformRole};

@@ -346,6 +346,8 @@ impl From<Refusal> for ApiError {
             Refusal::CannotMessage => Self::refused(ProblemCode::CannotMessage),
             Refusal::NotAResearcher => Self::refused(ProblemCode::NotAResearcher),
             Refusal::NotEligible => Self::refused(ProblemCode::NotEligible),
+            Refusal::SelfVerification => Self::refused(ProblemCode::SelfVerification),
+            Refusal::VerificationRequired => Self::refused(ProblemCode::VerificationRequired),
         }
     }
 }

@@ -228,6 +228,7 @@ pub(crate) fn parse_new_event(request: CreateEventRequest) -> Result<NewEvent, A
         online_url,
         venue,
         capacity,
+        sponsor,
     } = request;
     let mut errors = Errors::new();
     let title = errors.check("title", Title::parse(&title));
@@ -249,6 +250,7 @@ pub(crate) fn parse_new_event(request: CreateEventRequest) -> Result<NewEvent, A
         online_url.and_then(|u| errors.check("online_url", WebUrl::parse(&u)).map(Some));
     let venue = venue.and_then(|v| parse_venue(&mut errors, v));
     let capacity = capacity.and_then(|c| errors.check("capacity", parse_capacity(c)).map(Some));
+    let sponsor = crate::convert::sponsors::parse_declared(&mut errors, sponsor);
     let place = match (group_id, association_id) {
         (Some(group), None) => Place::Group(GroupId::from_uuid(group)),
         (None, Some(association)) => Place::Association(AssociationId::from_uuid(association)),
@@ -274,6 +276,7 @@ pub(crate) fn parse_new_event(request: CreateEventRequest) -> Result<NewEvent, A
         online_url: online_url.flatten(),
         venue,
         capacity: capacity.flatten(),
+        sponsor,
     };
     Ok(new)
 }

@@ -8,6 +8,7 @@ use crate::member::{Email, MemberKind, PlatformRole};
 use crate::policy::{Refusal, allow};
 use crate::post::Body;
 use crate::profile::Visibility;
+use crate::sponsor::Sponsor;
 use crate::text::{Description, Label, Title, WebUrl};
 
 /// Registered associations are `pending` until a platform admin checks they are who they say.
@@ -69,6 +70,8 @@ pub struct Association {
     pub verified_at: Option<DateTime<Utc>>,
     pub member_count: i64,
     pub follower_count: i64,
+    /// Who stands behind the association, when declared.
+    pub sponsor: Option<Sponsor>,
     pub created_by: MemberId,
     pub created_at: DateTime<Utc>,
 }
@@ -82,6 +85,7 @@ pub struct NewAssociation {
     pub contact_email: Option<Email>,
     pub condition_ids: Vec<ConditionId>,
     pub open_membership: bool,
+    pub sponsor: Option<Sponsor>,
 }
 
 /// Changes to an association (its admins). Absent fields stay; `Some(None)` clears.
@@ -94,6 +98,8 @@ pub struct AssociationChanges {
     pub contact_email: Option<Option<Email>>,
     pub condition_ids: Option<Vec<ConditionId>>,
     pub open_membership: Option<bool>,
+    /// `Some(None)` withdraws the declaration.
+    pub sponsor: Option<Option<Sponsor>>,
 }
 
 /// Policy: may the actor edit the association, manage its members and roles, create its groups,

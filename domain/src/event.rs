@@ -16,6 +16,7 @@ use crate::geo::Point;
 use crate::group::{GroupRole, Membership};
 use crate::ids::{AssociationId, EventId, GroupId, MemberId};
 use crate::policy::{Refusal, allow};
+use crate::sponsor::Sponsor;
 use crate::text::{Description, Label, Title, WebUrl};
 use crate::time::check_instant;
 
@@ -417,6 +418,8 @@ pub struct Event {
     pub going_count: i64,
     pub interested_count: i64,
     pub waitlist_count: i64,
+    /// Who stands behind the event, when declared.
+    pub sponsor: Option<Sponsor>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -430,6 +433,7 @@ pub struct NewEvent {
     pub online_url: Option<WebUrl>,
     pub venue: Option<Venue>,
     pub capacity: Option<i32>,
+    pub sponsor: Option<Sponsor>,
 }
 
 /// Changes to an event; absent fields stay, `Some(None)` clears.
@@ -442,6 +446,8 @@ pub struct EventChanges {
     pub online_url: Option<Option<WebUrl>>,
     pub venue: Option<Option<Venue>>,
     pub capacity: Option<Option<i32>>,
+    /// `Some(None)` withdraws the declaration.
+    pub sponsor: Option<Option<Sponsor>>,
 }
 
 /// A capacity: 1 to [`MAX_CAPACITY`] places.

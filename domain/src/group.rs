@@ -11,6 +11,7 @@ use crate::error::ParseError;
 use crate::ids::{AssociationId, ConditionId, GroupId, MemberId};
 use crate::member::MemberKind;
 use crate::policy::{Refusal, allow};
+use crate::sponsor::Sponsor;
 
 /// Who can read a group's content without being a member.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -168,6 +169,8 @@ pub struct Group {
     pub association_id: Option<AssociationId>,
     /// May plain members create events in the group (not only moderators)?
     pub members_can_create_events: bool,
+    /// Who stands behind the group, when declared.
+    pub sponsor: Option<Sponsor>,
     pub created_by: MemberId,
     pub created_at: DateTime<Utc>,
 }
@@ -182,6 +185,7 @@ pub struct NewGroup {
     pub audience: Audience,
     pub association_id: Option<AssociationId>,
     pub members_can_create_events: bool,
+    pub sponsor: Option<Sponsor>,
 }
 
 /// Changes to a group (owners and moderators; audience by owners only).
@@ -193,6 +197,8 @@ pub struct GroupChanges {
     pub visibility: Option<GroupVisibility>,
     pub audience: Option<Audience>,
     pub members_can_create_events: Option<bool>,
+    /// `Some(None)` withdraws the declaration.
+    pub sponsor: Option<Option<Sponsor>>,
 }
 
 /// A member's standing in a group.

@@ -159,3 +159,7 @@ id_type!(
     /// One direct message of a conversation.
     MessageId
 );
+id_type!(
+    /// A member's request for a verified status.
+    VerificationRequestId
+);

@@ -38,7 +38,9 @@ pub mod research;
 pub mod resource;
 pub mod rights;
 pub mod search;
+pub mod sponsor;
 pub mod text;
 pub mod time;
+pub mod verification;
 
 pub use error::{FieldError, ParseError};

@@ -17,13 +17,16 @@ pub enum ReportReason {
     SelfHarm,
     MinorAtRisk,
     Privacy,
+    /// A company or body stands behind the content without it being declared.
+    UndeclaredSponsor,
     Other,
 }
 
 wire_enum!(ReportReason, "reason", "invalid_reason",
     Spam => "spam", Harassment => "harassment",
     MedicalMisinformation => "medical_misinformation", SelfHarm => "self_harm",
-    MinorAtRisk => "minor_at_risk", Privacy => "privacy", Other => "other");
+    MinorAtRisk => "minor_at_risk", Privacy => "privacy",
+    UndeclaredSponsor => "undeclared_sponsor", Other => "other");
 
 impl ReportReason {
     /// A life or a child may be at stake: platform moderators see it first, whatever the space.

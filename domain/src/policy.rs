@@ -54,6 +54,12 @@ pub enum Refusal {
     /// cannot learn which (the recipient's groups and blocks stay private).
     #[error("cannot message this member")]
     CannotMessage,
+    /// Nobody approves or refuses their own verification request.
+    #[error("deciding one's own verification")]
+    SelfVerification,
+    /// The committee requires its reviewers to hold a verified status.
+    #[error("verified status required")]
+    VerificationRequired,
 }
 
 /// `Ok` when `allowed`, the refusal otherwise.

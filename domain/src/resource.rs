@@ -12,6 +12,7 @@ use chrono::{DateTime, Months, Utc};
 use crate::error::{Errors, FieldError, ParseError};
 use crate::ids::{AssociationId, CommitteeId, ConditionId, MemberId, ResourceId, VersionId};
 use crate::post::Body;
+use crate::sponsor::Sponsor;
 use crate::text::{Description, Label, Title, WebUrl};
 
 /// What a resource is.
@@ -475,6 +476,8 @@ pub struct Resource {
     pub committee_id: CommitteeId,
     pub author_id: MemberId,
     pub condition_ids: Vec<ConditionId>,
+    /// Who stands behind the resource, when declared.
+    pub sponsor: Option<Sponsor>,
     pub created_at: DateTime<Utc>,
 }
 

@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use crate::groups::MemberSummary;
 use crate::members::MemberKind;
+use crate::sponsors::Sponsor;
 
 /// `pending` until a platform admin verifies the association; `verified` shows a badge and
 /// lets it publish announcements and open campaigns.
@@ -60,6 +61,11 @@ pub struct MyAssociationMembership {
     "verified_at": "2026-03-01T12:00:00Z",
     "member_count": 42,
     "follower_count": 310,
+    "sponsor": {
+        "name": "Fondation Exemple",
+        "kind": "foundation",
+        "links": ["funding"]
+    },
     "created_at": "2026-02-20T09:00:00Z",
     "following": true,
     "membership": null
@@ -83,6 +89,8 @@ pub struct Association {
     /// Active members.
     pub member_count: i64,
     pub follower_count: i64,
+    /// Who stands behind it, when declared (`null`: none declared).
+    pub sponsor: Option<Sponsor>,
     pub created_at: DateTime<Utc>,
     /// Your standing (single-association answers, when logged in and a member).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -125,6 +133,8 @@ pub struct CreateAssociationRequest {
     /// private groups without a request.
     #[schema(default = false)]
     pub open_membership: Option<bool>,
+    /// Who stands behind it (a company, a public body...) and how: declare it.
+    pub sponsor: Option<Sponsor>,
 }
 
 /// Changes (admins). Absent fields stay; `null` clears an optional one.
@@ -149,6 +159,10 @@ pub struct UpdateAssociationRequest {
     /// Replaces the list.
     pub condition_ids: Option<Vec<Uuid>>,
     pub open_membership: Option<bool>,
+    /// Declares or replaces the sponsor; `null` withdraws the declaration.
+    #[serde(default, deserialize_with = "crate::double_option::deserialize")]
+    #[schema(value_type = Option<Sponsor>)]
+    pub sponsor: Option<Option<Sponsor>>,
 }
 
 /// Filters of the association directory.
@@ -161,6 +175,8 @@ pub struct AssociationQuery {
     pub status: Option<AssociationStatus>,
     /// `true`: only associations you are an active member of (requires login).
     pub mine: Option<bool>,
+    /// `false`: leave out sponsored associations; `true`: only sponsored ones.
+    pub sponsored: Option<bool>,
 }
 
 /// The result of joining: `active`, or `pending` when an admin approves members.

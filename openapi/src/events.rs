@@ -9,6 +9,7 @@ use uuid::Uuid;
 use crate::associations::AssociationRef;
 use crate::groups::MemberSummary;
 use crate::posts::GroupRef;
+use crate::sponsors::Sponsor;
 
 /// How a series repeats: `weekly` (same weekday and local time), `monthly_by_weekday` (e.g.
 /// every second Tuesday; a series starting on a fifth weekday repeats on the last one).
@@ -100,6 +101,7 @@ pub struct Venue {
     "waitlist_count": 0,
     "my_rsvp": "going",
     "can_manage": false,
+    "sponsor": null,
     "created_at": "2026-11-20T09:00:00Z"
 }))]
 pub struct Event {
@@ -139,6 +141,8 @@ pub struct Event {
     pub my_rsvp: Option<RsvpStatus>,
     /// Whether you may change it, cancel it and see its attendees.
     pub can_manage: bool,
+    /// Who stands behind it, when declared (`null`: none declared).
+    pub sponsor: Option<Sponsor>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -185,6 +189,7 @@ pub struct Event {
         "waitlist_count": 0,
         "my_rsvp": "going",
         "can_manage": false,
+        "sponsor": null,
         "created_at": "2026-11-20T09:00:00Z"
     }
 }))]
@@ -242,6 +247,8 @@ pub struct CreateEventRequest {
     #[serde(default, deserialize_with = "crate::integer::option")]
     #[schema(minimum = 1, maximum = 100000)]
     pub capacity: Option<i32>,
+    /// Who stands behind it (a company, a public body...) and how: declare it.
+    pub sponsor: Option<Sponsor>,
 }
 
 /// Changes (organiser and staff). A new time marks the event rescheduled. Absent fields stay;
@@ -271,6 +278,10 @@ pub struct UpdateEventRequest {
     /// 1 to 100,000 places; `null`: unlimited.
     #[schema(value_type = Option<i32>, minimum = 1, maximum = 100000)]
     pub capacity: Option<Option<i32>>,
+    /// Declares or replaces the sponsor; `null` withdraws the declaration.
+    #[serde(default, deserialize_with = "crate::double_option::deserialize")]
+    #[schema(value_type = Option<Sponsor>)]
+    pub sponsor: Option<Option<Sponsor>>,
 }
 
 /// A calendar query. `from` defaults to now, `to` to 90 days later; at most 366 days.
@@ -294,6 +305,8 @@ pub struct EventQuery {
     pub radius_km: Option<f64>,
     /// `true`: events you organise or answered (requires login).
     pub mine: Option<bool>,
+    /// `false`: leave out sponsored events; `true`: only sponsored ones.
+    pub sponsored: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]

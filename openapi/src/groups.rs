@@ -6,6 +6,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::members::MemberKind;
+use crate::sponsors::Sponsor;
 
 /// `public`: anyone who fits the audience reads it and members join at once. `private`: only its
 /// members read anything of it; joining is by a request a moderator approves, or by invitation.
@@ -66,6 +67,7 @@ pub struct MyMembership {
     "association_id": null,
     "member_count": 128,
     "members_can_create_events": false,
+    "sponsor": null,
     "created_at": "2026-02-01T08:00:00Z",
     "can_read": true,
     "membership": {
@@ -87,6 +89,8 @@ pub struct Group {
     pub association_id: Option<Uuid>,
     /// Whether plain members may create events in the group (otherwise moderators only).
     pub members_can_create_events: bool,
+    /// Who stands behind it, when declared (`null`: none declared).
+    pub sponsor: Option<Sponsor>,
     pub created_at: DateTime<Utc>,
     /// Your standing in this group (on single-group answers, when logged in and known).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -121,6 +125,8 @@ pub struct CreateGroupRequest {
     /// Default `false`: only moderators create events.
     #[schema(default = false)]
     pub members_can_create_events: Option<bool>,
+    /// Who stands behind it (a company, a public body...) and how: declare it.
+    pub sponsor: Option<Sponsor>,
 }
 
 /// Changes to a group (owners and moderators; `audience` owners only). Absent fields stay.
@@ -139,6 +145,10 @@ pub struct UpdateGroupRequest {
     pub visibility: Option<GroupVisibility>,
     pub audience: Option<Audience>,
     pub members_can_create_events: Option<bool>,
+    /// Declares or replaces the sponsor; `null` withdraws the declaration.
+    #[serde(default, deserialize_with = "crate::double_option::deserialize")]
+    #[schema(value_type = Option<Sponsor>)]
+    pub sponsor: Option<Option<Sponsor>>,
 }
 
 /// Filters of the group directory.
@@ -153,6 +163,8 @@ pub struct GroupQuery {
     pub mine: Option<bool>,
     /// Only the groups this association owns.
     pub association_id: Option<Uuid>,
+    /// `false`: leave out sponsored groups; `true`: only sponsored ones.
+    pub sponsored: Option<bool>,
 }
 
 /// The result of asking to join: `active` (joined) or `pending` (a moderator will decide).

@@ -27,6 +27,7 @@ pub mod problem;
 pub mod research;
 pub mod resources;
 pub mod search;
+pub mod sponsors;
 
 /// The committed OpenAPI document (regenerate with `cargo run -- openapi > openapi/openapi.json`).
 pub const OPENAPI_JSON: &str = include_str!("../openapi.json");

@@ -19,6 +19,9 @@ pub enum ReportReason {
     SelfHarm,
     MinorAtRisk,
     Privacy,
+    /// A company or a body stands behind the content and it was not declared (sponsor
+    /// transparency).
+    UndeclaredSponsor,
     Other,
 }
 

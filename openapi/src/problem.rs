@@ -187,6 +187,10 @@ problem_codes! {
     AppealClosed = "appeal_closed", 409, "This appeal was already answered", "Ce recours a déjà reçu une réponse";
     /// Rights are conferred by someone else.
     SelfGrant = "self_grant", 403, "Nobody may grant a right to themselves", "Personne ne peut s'attribuer un droit à soi-même";
+    /// Nobody approves or refuses their own verification request.
+    SelfVerification = "self_verification", 403, "You cannot decide on your own verification", "Vous ne pouvez pas statuer sur votre propre vérification";
+    /// The committee requires its reviewers to hold a verified status (professional or patient expert).
+    VerificationRequired = "verification_required", 403, "This committee requires a verified status", "Ce comité exige un statut vérifié";
     /// Writing resources and places needs the editor right.
     NotAnEditor = "not_an_editor", 403, "Only editors may write the knowledge base", "Seuls les rédacteurs peuvent écrire dans la base de connaissances";
     /// Reviewing needs a seat on the resource's committee.

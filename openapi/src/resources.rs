@@ -6,6 +6,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::groups::MemberSummary;
+use crate::sponsors::Sponsor;
 
 /// `fact_sheet` (Markdown body), `video` (url, provider, duration), `book` (authors, publisher,
 /// year, ISBN, open-access url), `link` (url), `document` (url, format).
@@ -314,6 +315,7 @@ pub struct ReviewItem {
         "review_overdue": false
     },
     "reviews": null,
+    "sponsor": null,
     "created_at": "2026-04-28T10:00:00Z"
 }))]
 pub struct Resource {
@@ -331,6 +333,8 @@ pub struct Resource {
     /// Reviews of the working version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reviews: Option<Vec<ReviewItem>>,
+    /// Who stands behind it, when declared (`null`: none declared).
+    pub sponsor: Option<Sponsor>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -370,6 +374,8 @@ pub struct CreateResourceRequest {
     #[serde(default)]
     pub condition_ids: Vec<Uuid>,
     pub content: ContentInput,
+    /// Who stands behind it (a company, a public body...) and how: declare it.
+    pub sponsor: Option<Sponsor>,
 }
 
 /// Changes: `content` replaces the working version's content (a published resource gets a new
@@ -395,6 +401,10 @@ pub struct UpdateResourceRequest {
     pub content: Option<ContentInput>,
     pub audience: Option<ResourceAudience>,
     pub condition_ids: Option<Vec<Uuid>>,
+    /// Declares or replaces the sponsor; `null` withdraws the declaration.
+    #[serde(default, deserialize_with = "crate::double_option::deserialize")]
+    #[schema(value_type = Option<Sponsor>)]
+    pub sponsor: Option<Option<Sponsor>>,
 }
 
 /// A committee member's decision on the submitted version.
@@ -428,4 +438,6 @@ pub struct ResourceQuery {
     pub language: Option<String>,
     /// Title contains this text.
     pub q: Option<String>,
+    /// `false`: leave out sponsored resources; `true`: only sponsored ones.
+    pub sponsored: Option<bool>,
 }

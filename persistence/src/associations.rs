@@ -19,6 +19,7 @@ use crate::schema::{
     association_conditions, association_follows, association_groups, association_memberships,
     associations, members,
 };
+use crate::sponsors::{cells, change, from_cells};
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = associations)]
@@ -34,6 +35,9 @@ struct AssociationRow {
     verified_at: Option<NaiveDateTime>,
     member_count: i64,
     follower_count: i64,
+    sponsor_name: Option<String>,
+    sponsor_kind: Option<String>,
+    sponsor_links: Option<String>,
     created_by: String,
     created_at: NaiveDateTime,
 }
@@ -52,6 +56,9 @@ impl AssociationRow {
             verified_at,
             member_count,
             follower_count,
+            sponsor_name,
+            sponsor_kind,
+            sponsor_links,
             created_by,
             created_at,
         } = self;
@@ -68,6 +75,7 @@ impl AssociationRow {
             verified_at: verified_at.map(from_db_time),
             member_count,
             follower_count,
+            sponsor: from_cells(sponsor_name, sponsor_kind, sponsor_links)?,
             created_by: parse_id(&created_by)?,
             created_at: from_db_time(created_at),
         })
@@ -94,7 +102,9 @@ pub fn insert(
         contact_email,
         condition_ids,
         open_membership,
+        sponsor,
     } = new;
+    let sponsor = cells(sponsor.as_ref());
     let id = AssociationId::new();
     let at = to_db_time(now);
     diesel::insert_into(associations::table)
@@ -111,6 +121,9 @@ pub fn insert(
             associations::webhook_secret.eq(webhook_secret),
             associations::member_count.eq(0_i64),
             associations::follower_count.eq(0_i64),
+            associations::sponsor_name.eq(sponsor.name),
+            associations::sponsor_kind.eq(sponsor.kind),
+            associations::sponsor_links.eq(sponsor.links),
             associations::created_by.eq(creator.to_string()),
             associations::created_at.eq(at),
             associations::updated_at.eq(at),
@@ -169,6 +182,8 @@ pub struct AssociationFilter {
     pub status: Option<AssociationStatus>,
     /// Only associations this member is an active member of.
     pub member: Option<MemberId>,
+    /// Only sponsored associations (`true`) or only those without a sponsor (`false`).
+    pub sponsored: Option<bool>,
 }
 
 /// Where a page of associations continues: after this (lower-cased name, id).
@@ -231,6 +246,11 @@ pub fn list(
                     .and(associations::id.gt(id.to_string()))),
         );
     }
+    match filter.sponsored {
+        Some(true) => select = select.filter(associations::sponsor_name.is_not_null()),
+        Some(false) => select = select.filter(associations::sponsor_name.is_null()),
+        None => {}
+    }
     let rows = select.load::<AssociationRow>(conn)?;
     with_conditions(conn, rows)
 }
@@ -245,6 +265,9 @@ struct AssociationChangeset<'a> {
     region: Option<Option<&'a str>>,
     contact_email: Option<Option<&'a str>>,
     open_membership: Option<bool>,
+    sponsor_name: Option<Option<&'a str>>,
+    sponsor_kind: Option<Option<&'static str>>,
+    sponsor_links: Option<Option<String>>,
     updated_at: NaiveDateTime,
 }
 
@@ -263,7 +286,9 @@ pub fn update(
         contact_email,
         condition_ids,
         open_membership,
+        sponsor,
     } = changes;
+    let sponsor = change(sponsor.as_ref());
     let updated = diesel::update(associations::table.find(id.to_string()))
         .set(AssociationChangeset {
             name: name.as_ref().map(Title::as_str),
@@ -275,6 +300,9 @@ pub fn update(
                 .as_ref()
                 .map(|e| e.as_ref().map(Email::as_str)),
             open_membership: *open_membership,
+            sponsor_name: sponsor.name,
+            sponsor_kind: sponsor.kind,
+            sponsor_links: sponsor.links,
             updated_at: to_db_time(now),
         })
         .execute(conn)?;

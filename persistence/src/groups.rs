@@ -14,6 +14,7 @@ use crate::connection::DbConnection;
 use crate::convert::{from_db_time, parse_enum, parse_id, to_db_time};
 use crate::error::PersistenceError;
 use crate::schema::{association_groups, discussion_groups, group_memberships, members};
+use crate::sponsors::{cells, change, from_cells};
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = discussion_groups)]
@@ -26,6 +27,9 @@ struct GroupRow {
     audience: String,
     member_count: i64,
     members_can_create_events: bool,
+    sponsor_name: Option<String>,
+    sponsor_kind: Option<String>,
+    sponsor_links: Option<String>,
     created_by: String,
     created_at: NaiveDateTime,
 }
@@ -48,6 +52,9 @@ impl GroupRow {
             audience,
             member_count,
             members_can_create_events,
+            sponsor_name,
+            sponsor_kind,
+            sponsor_links,
             created_by,
             created_at,
         } = self;
@@ -61,6 +68,7 @@ impl GroupRow {
             member_count,
             association_id: association_id.as_deref().map(parse_id).transpose()?,
             members_can_create_events,
+            sponsor: from_cells(sponsor_name, sponsor_kind, sponsor_links)?,
             created_by: parse_id(&created_by)?,
             created_at: from_db_time(created_at),
         })
@@ -83,7 +91,9 @@ pub fn insert(
         audience,
         association_id,
         members_can_create_events,
+        sponsor,
     } = new;
+    let sponsor = cells(sponsor.as_ref());
     let id = GroupId::new();
     let at = to_db_time(now);
     diesel::insert_into(discussion_groups::table)
@@ -97,6 +107,9 @@ pub fn insert(
             discussion_groups::audience.eq(audience.as_str()),
             discussion_groups::member_count.eq(0_i64),
             discussion_groups::members_can_create_events.eq(members_can_create_events),
+            discussion_groups::sponsor_name.eq(sponsor.name),
+            discussion_groups::sponsor_kind.eq(sponsor.kind),
+            discussion_groups::sponsor_links.eq(sponsor.links),
             discussion_groups::created_by.eq(creator.to_string()),
             discussion_groups::created_at.eq(at),
             discussion_groups::updated_at.eq(at),
@@ -164,6 +177,8 @@ pub struct GroupFilter {
     pub member: Option<MemberId>,
     /// Only groups this association owns.
     pub association_id: Option<AssociationId>,
+    /// Only sponsored groups (`true`) or only groups without a sponsor (`false`).
+    pub sponsored: Option<bool>,
 }
 
 /// Where a page of groups continues: after this (lower-cased name, id).
@@ -234,6 +249,11 @@ pub fn list(
     if let Some(association) = filter.association_id {
         select = select.filter(association_groups::association_id.eq(association.to_string()));
     }
+    match filter.sponsored {
+        Some(true) => select = select.filter(discussion_groups::sponsor_name.is_not_null()),
+        Some(false) => select = select.filter(discussion_groups::sponsor_name.is_null()),
+        None => {}
+    }
     select
         .load::<GroupWithOwner>(conn)?
         .into_iter()
@@ -251,6 +271,9 @@ struct GroupChangeset<'a> {
     visibility: Option<&'static str>,
     audience: Option<&'static str>,
     members_can_create_events: Option<bool>,
+    sponsor_name: Option<Option<&'a str>>,
+    sponsor_kind: Option<Option<&'static str>>,
+    sponsor_links: Option<Option<String>>,
     updated_at: NaiveDateTime,
 }
 
@@ -284,7 +307,9 @@ pub fn update(
         visibility,
         audience,
         members_can_create_events,
+        sponsor,
     } = changes;
+    let sponsor = change(sponsor.as_ref());
     let updated = diesel::update(discussion_groups::table.find(id.to_string()))
         .set(GroupChangeset {
             name: name.as_ref().map(GroupName::as_str),
@@ -294,6 +319,9 @@ pub fn update(
             visibility: visibility.map(GroupVisibility::as_str),
             audience: audience.map(Audience::as_str),
             members_can_create_events: *members_can_create_events,
+            sponsor_name: sponsor.name,
+            sponsor_kind: sponsor.kind,
+            sponsor_links: sponsor.links,
             updated_at: to_db_time(now),
         })
         .execute(conn)?;

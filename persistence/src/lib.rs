@@ -6,6 +6,7 @@
 
 #[macro_use]
 mod visibility;
+mod sponsors;
 
 pub mod account_tokens;
 pub mod admin_audit;

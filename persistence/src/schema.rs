@@ -183,6 +183,9 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         members_can_create_events -> Bool,
+        sponsor_name -> Nullable<Text>,
+        sponsor_kind -> Nullable<Text>,
+        sponsor_links -> Nullable<Text>,
     }
 }
 
@@ -216,6 +219,9 @@ diesel::table! {
         created_by -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        sponsor_name -> Nullable<Text>,
+        sponsor_kind -> Nullable<Text>,
+        sponsor_links -> Nullable<Text>,
     }
 }
 
@@ -351,6 +357,9 @@ diesel::table! {
         waitlist_count -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        sponsor_name -> Nullable<Text>,
+        sponsor_kind -> Nullable<Text>,
+        sponsor_links -> Nullable<Text>,
     }
 }
 
@@ -446,6 +455,9 @@ diesel::table! {
         author_id -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        sponsor_name -> Nullable<Text>,
+        sponsor_kind -> Nullable<Text>,
+        sponsor_links -> Nullable<Text>,
     }
 }
 

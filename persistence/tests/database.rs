@@ -314,6 +314,7 @@ fn memberships_keep_the_member_count_and_feed_the_directory() {
             audience: Audience::Caregivers,
             association_id: None,
             members_can_create_events: false,
+            sponsor: None,
         },
         owner,
         Utc::now(),
@@ -400,6 +401,7 @@ fn memberships_keep_the_member_count_and_feed_the_directory() {
             audience: Audience::Everyone,
             association_id: None,
             members_can_create_events: false,
+            sponsor: None,
         },
         other,
         Utc::now(),
@@ -485,6 +487,7 @@ fn the_sql_read_filter_agrees_with_the_domain_policy_for_posts_and_events() {
                     audience,
                     association_id: None,
                     members_can_create_events: false,
+                    sponsor: None,
                 },
                 owner,
                 now,
@@ -510,6 +513,7 @@ fn the_sql_read_filter_agrees_with_the_domain_policy_for_posts_and_events() {
                     online_url: None,
                     venue: None,
                     capacity: None,
+                    sponsor: None,
                 },
                 now,
             )
@@ -547,6 +551,7 @@ fn the_sql_read_filter_agrees_with_the_domain_policy_for_posts_and_events() {
                     association: None,
                     within: None,
                     mine: None,
+                    sponsored: None,
                 };
                 let events_listed =
                     events::list_single(&mut conn, *reader, &query, None, 10).unwrap();

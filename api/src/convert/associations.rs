@@ -71,6 +71,7 @@ pub fn association(association: Association, reader: ReaderStanding) -> wire::As
         verified_at,
         member_count,
         follower_count,
+        sponsor,
         created_by: _,
         created_at,
     } = association;
@@ -87,6 +88,7 @@ pub fn association(association: Association, reader: ReaderStanding) -> wire::As
         verified_at,
         member_count,
         follower_count,
+        sponsor: super::sponsors::sponsor(sponsor),
         created_at,
         membership: reader.and_then(|(m, _)| m).map(membership_to_wire),
         following: reader.map(|(_, following)| following),

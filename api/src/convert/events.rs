@@ -90,6 +90,7 @@ pub fn event(event: Event, context: Context) -> wire::Event {
         going_count,
         interested_count,
         waitlist_count,
+        sponsor,
         created_at,
         updated_at: _,
     } = event;
@@ -132,6 +133,7 @@ pub fn event(event: Event, context: Context) -> wire::Event {
         waitlist_count,
         my_rsvp: my_rsvp.map(rsvp_to_wire),
         can_manage,
+        sponsor: super::sponsors::sponsor(sponsor),
         created_at,
     }
 }

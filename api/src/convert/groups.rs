@@ -58,6 +58,7 @@ pub fn group(group: Group, reader: Option<(Option<Membership>, bool)>) -> wire::
         member_count,
         association_id,
         members_can_create_events,
+        sponsor,
         created_by: _,
         created_at,
     } = group;
@@ -71,6 +72,7 @@ pub fn group(group: Group, reader: Option<(Option<Membership>, bool)>) -> wire::
         member_count,
         association_id: association_id.map(|a| a.as_uuid()),
         members_can_create_events,
+        sponsor: super::sponsors::sponsor(sponsor),
         created_at,
         membership: reader.and_then(|(m, _)| m).map(membership_to_wire),
         can_read: reader.map(|(_, can_read)| can_read),

@@ -22,6 +22,7 @@ enum_conversions!(
         MedicalMisinformation,
         SelfHarm,
         MinorAtRisk,
+        UndeclaredSponsor,
         Privacy,
         Other
     ]

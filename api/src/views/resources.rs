@@ -189,6 +189,7 @@ pub(crate) fn resource_items(
                 committee_id: _,
                 author_id: _,
                 condition_ids,
+                sponsor,
                 created_at,
             } = resource;
             Ok(Some(wire::Resource {
@@ -202,6 +203,7 @@ pub(crate) fn resource_items(
                 validation,
                 working,
                 reviews: review_items,
+                sponsor: crate::convert::sponsors::sponsor(sponsor),
                 created_at,
             }))
         })

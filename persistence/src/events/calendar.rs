@@ -25,6 +25,8 @@ pub struct EventQuery {
     pub within: Option<BoundingBox>,
     /// Only events this member organises or answered going, interested or waitlisted.
     pub mine: Option<MemberId>,
+    /// Only sponsored events (`true`) or only events without a sponsor (`false`).
+    pub sponsored: Option<bool>,
 }
 
 /// Where a page of single events continues: after this (starts_at, id).
@@ -55,6 +57,11 @@ fn filtered(reader: Reader, query: &EventQuery) -> events::BoxedQuery<'static, M
             .filter(event_rsvps::status.ne(RsvpStatus::NotGoing.as_str()))
             .select(event_rsvps::event_id);
         select = select.filter(events::organizer_id.eq(me).or(events::id.eq_any(answered)));
+    }
+    match query.sponsored {
+        Some(true) => select = select.filter(events::sponsor_name.is_not_null()),
+        Some(false) => select = select.filter(events::sponsor_name.is_null()),
+        None => {}
     }
     select
 }

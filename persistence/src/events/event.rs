@@ -20,6 +20,7 @@ use crate::convert::{from_db_time, parse_enum, parse_id, to_db_time};
 use crate::dialect::coalesce;
 use crate::error::PersistenceError;
 use crate::schema::events;
+use crate::sponsors::{cells, change, from_cells};
 
 type EventFilter = Box<dyn BoxableExpression<events::table, MultiBackend, SqlType = Bool>>;
 
@@ -76,6 +77,9 @@ pub(super) struct EventRow {
     going_count: i64,
     interested_count: i64,
     waitlist_count: i64,
+    sponsor_name: Option<String>,
+    sponsor_kind: Option<String>,
+    sponsor_links: Option<String>,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
 }
@@ -112,6 +116,9 @@ impl EventRow {
             going_count,
             interested_count,
             waitlist_count,
+            sponsor_name,
+            sponsor_kind,
+            sponsor_links,
             created_at,
             updated_at,
         } = self;
@@ -158,6 +165,7 @@ impl EventRow {
             going_count,
             interested_count,
             waitlist_count,
+            sponsor: from_cells(sponsor_name, sponsor_kind, sponsor_links)?,
             created_at: from_db_time(created_at),
             updated_at: from_db_time(updated_at),
         })
@@ -194,7 +202,9 @@ pub fn insert(
         online_url,
         venue,
         capacity,
+        sponsor,
     } = new;
+    let sponsor = cells(sponsor.as_ref());
     let (group_id, association_id) = match place {
         Place::Group(group) => (Some(group.to_string()), None),
         Place::Association(association) => (None, Some(association.to_string())),
@@ -233,6 +243,11 @@ pub fn insert(
                 events::waitlist_count.eq(0_i64),
                 events::created_at.eq(at),
                 events::updated_at.eq(at),
+            ),
+            (
+                events::sponsor_name.eq(sponsor.name),
+                events::sponsor_kind.eq(sponsor.kind),
+                events::sponsor_links.eq(sponsor.links),
             ),
         ))
         .execute(conn)?;
@@ -329,6 +344,9 @@ struct EventChangeset<'a> {
     latitude: Option<Option<f64>>,
     longitude: Option<Option<f64>>,
     capacity: Option<Option<i32>>,
+    sponsor_name: Option<Option<&'a str>>,
+    sponsor_kind: Option<Option<&'static str>>,
+    sponsor_links: Option<Option<String>>,
     updated_at: NaiveDateTime,
 }
 
@@ -347,7 +365,9 @@ pub fn update(
         online_url,
         venue,
         capacity,
+        sponsor,
     } = changes;
+    let sponsor = change(sponsor.as_ref());
     let moved = schedule
         .filter(|s| s.starts_at != event.schedule.starts_at || s.ends_at != event.schedule.ends_at);
     let venue_cols = venue.as_ref().map(|v| venue_columns(v.as_ref()));
@@ -369,6 +389,9 @@ pub fn update(
                 latitude: venue_cols.map(|c| c.2),
                 longitude: venue_cols.map(|c| c.3),
                 capacity: *capacity,
+                sponsor_name: sponsor.name,
+                sponsor_kind: sponsor.kind,
+                sponsor_links: sponsor.links,
                 updated_at: to_db_time(now),
             },
             events::sequence.eq(events::sequence + 1),

@@ -21,6 +21,8 @@ pub struct ResourceFilter {
     pub language: Option<String>,
     /// Title contains (case-insensitive).
     pub text: Option<String>,
+    /// Only sponsored resources (`true`) or only those without a sponsor (`false`).
+    pub sponsored: Option<bool>,
 }
 
 /// Published resources with their published version, in title order after (title key, id).
@@ -61,6 +63,11 @@ pub fn list_published(
                 .like(crate::dialect::like_contains(text))
                 .escape('\\'),
         );
+    }
+    match filter.sponsored {
+        Some(true) => select = select.filter(resources::sponsor_name.is_not_null()),
+        Some(false) => select = select.filter(resources::sponsor_name.is_null()),
+        None => {}
     }
     if let Some((title, id)) = after {
         select = select.filter(

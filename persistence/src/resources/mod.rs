@@ -12,7 +12,9 @@ pub use committees::{
     list_committees, reviewers, set_committee_member,
 };
 pub use library::{ResourceFilter, list_published, queue};
-pub use resource::{NewResource, contributors, find, insert, set_audience, set_conditions};
+pub use resource::{
+    NewResource, contributors, find, insert, set_audience, set_conditions, set_sponsor,
+};
 pub use reviews::{add_review, reviews, reviews_of};
 pub use versions::{
     insert_version, publish, revalidate, set_status, update_version, version, versions, versions_of,

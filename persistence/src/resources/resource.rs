@@ -4,12 +4,14 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use entraide_domain::ids::{CommitteeId, ConditionId, MemberId, ResourceId};
 use entraide_domain::resource::{Content, Resource, ResourceAudience, ResourceKind, Version};
+use entraide_domain::sponsor::Sponsor;
 
 use super::versions::insert_version;
 use crate::connection::DbConnection;
 use crate::convert::{from_db_time, parse_enum, parse_id, to_db_time};
 use crate::error::PersistenceError;
 use crate::schema::resources;
+use crate::sponsors::{cells, from_cells};
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = resources)]
@@ -20,6 +22,9 @@ pub(super) struct ResourceRow {
     audience: String,
     committee_id: String,
     author_id: String,
+    sponsor_name: Option<String>,
+    sponsor_kind: Option<String>,
+    sponsor_links: Option<String>,
     created_at: NaiveDateTime,
 }
 
@@ -35,6 +40,9 @@ impl ResourceRow {
             audience,
             committee_id,
             author_id,
+            sponsor_name,
+            sponsor_kind,
+            sponsor_links,
             created_at,
         } = self;
         Ok(Resource {
@@ -45,6 +53,7 @@ impl ResourceRow {
             committee_id: parse_id(&committee_id)?,
             author_id: parse_id(&author_id)?,
             condition_ids,
+            sponsor: from_cells(sponsor_name, sponsor_kind, sponsor_links)?,
             created_at: from_db_time(created_at),
         })
     }
@@ -74,6 +83,7 @@ pub struct NewResource {
     pub audience: ResourceAudience,
     pub committee_id: CommitteeId,
     pub condition_ids: Vec<ConditionId>,
+    pub sponsor: Option<Sponsor>,
 }
 
 /// Creates a resource with its first version, a draft. Call in a transaction.
@@ -90,7 +100,9 @@ pub fn insert(
         audience,
         committee_id,
         condition_ids,
+        sponsor,
     } = new;
+    let sponsor = cells(sponsor.as_ref());
     let id = ResourceId::new();
     let at = to_db_time(now);
     diesel::insert_into(resources::table)
@@ -101,6 +113,9 @@ pub fn insert(
             resources::audience.eq(audience.as_str()),
             resources::committee_id.eq(committee_id.to_string()),
             resources::author_id.eq(author.to_string()),
+            resources::sponsor_name.eq(sponsor.name),
+            resources::sponsor_kind.eq(sponsor.kind),
+            resources::sponsor_links.eq(sponsor.links),
             resources::created_at.eq(at),
             resources::updated_at.eq(at),
         ))
@@ -142,6 +157,25 @@ pub fn set_audience(
     diesel::update(resources::table.find(id.to_string()))
         .set((
             resources::audience.eq(audience.as_str()),
+            resources::updated_at.eq(to_db_time(now)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Declares, replaces or (with `None`) withdraws a resource's sponsor.
+pub fn set_sponsor(
+    conn: &mut DbConnection,
+    id: ResourceId,
+    sponsor: Option<&Sponsor>,
+    now: DateTime<Utc>,
+) -> Result<(), PersistenceError> {
+    let sponsor = cells(sponsor);
+    diesel::update(resources::table.find(id.to_string()))
+        .set((
+            resources::sponsor_name.eq(sponsor.name),
+            resources::sponsor_kind.eq(sponsor.kind),
+            resources::sponsor_links.eq(sponsor.links),
             resources::updated_at.eq(to_db_time(now)),
         ))
         .execute(conn)?;

@@ -36,5 +36,6 @@ mod resources;
 mod rights;
 mod search;
 mod seed;
+mod sponsors;
 mod support;
 mod tokens;

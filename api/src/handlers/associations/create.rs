@@ -49,6 +49,7 @@ pub async fn create_association(
         contact_email,
         condition_ids: conditions,
         open_membership,
+        sponsor,
     } = body.into_inner();
     let mut errors = Errors::new();
     let name = errors.check("name", Title::parse(&name));
@@ -61,6 +62,7 @@ pub async fn create_association(
     let contact_email =
         contact_email.and_then(|e| errors.check("contact_email", Email::parse(&e)).map(Some));
     let condition_ids = condition_ids(&mut errors, "condition_ids", conditions);
+    let sponsor = crate::convert::sponsors::parse_declared(&mut errors, sponsor);
     errors.finish()?;
     let (Some(name), Some(description)) = (name, description) else {
         return Err(ApiError::internal("parsed fields missing without errors"));
@@ -73,6 +75,7 @@ pub async fn create_association(
         contact_email: contact_email.flatten(),
         condition_ids,
         open_membership: open_membership.unwrap_or(DEFAULT_OPEN_MEMBERSHIP),
+        sponsor,
     };
     let secret = random_token(32);
     let association = db::write(&state, move |conn| {

@@ -47,6 +47,7 @@ pub async fn list_associations(
         condition_id,
         status,
         mine,
+        sponsored,
     } = query.into_inner();
     let q = q.map(|q| q.trim().to_owned()).filter(|q| !q.is_empty());
     if q.as_ref()
@@ -68,6 +69,7 @@ pub async fn list_associations(
         condition_id: condition_id.map(ConditionId::from_uuid),
         status: status.map(convert::status_from_wire),
         member,
+        sponsored,
     };
     let after = page.after.as_ref().map(|c| AssociationKey {
         name_key: c.n.clone(),

@@ -48,6 +48,7 @@ pub async fn update_association(
         contact_email,
         condition_ids: conditions,
         open_membership,
+        sponsor,
     } = body.into_inner();
     let mut errors = Errors::new();
     let changes = AssociationChanges {
@@ -58,6 +59,7 @@ pub async fn update_association(
         contact_email: errors.check_patch("contact_email", contact_email, Email::parse),
         condition_ids: conditions.map(|c| condition_ids(&mut errors, "condition_ids", c)),
         open_membership,
+        sponsor: crate::convert::sponsors::parse_change(&mut errors, sponsor),
     };
     errors.finish()?;
     let (association, membership, following) = db::write(&state, move |conn| {

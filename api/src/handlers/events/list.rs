@@ -63,6 +63,7 @@ pub async fn list_events(
         lon,
         radius_km,
         mine,
+        sponsored,
     } = query.into_inner();
     let mut errors = Errors::new();
     let from = from.unwrap_or_else(Utc::now);
@@ -102,6 +103,7 @@ pub async fn list_events(
         association: association_id.map(AssociationId::from_uuid),
         within: near.map(|(point, radius)| point.bounding_box(radius)),
         mine,
+        sponsored,
     };
     let after = page.after.as_ref().map(|c| (c.t, EventId::from_uuid(c.i)));
     let wanted = page.limit.saturating_add(1);

@@ -82,6 +82,7 @@ pub async fn update_event(
         online_url,
         venue,
         capacity,
+        sponsor,
     } = body.into_inner();
     let mut errors = Errors::new();
     let title = title.and_then(|t| errors.check("title", Title::parse(&t)));
@@ -98,6 +99,7 @@ pub async fn update_event(
         Some(None) => Some(None),
         Some(Some(c)) => errors.check("capacity", parse_capacity(c)).map(Some),
     };
+    let sponsor = crate::convert::sponsors::parse_change(&mut errors, sponsor);
     errors.finish()?;
     let (event, woken) = db::write(&state, move |conn| {
         let event = managed_event(conn, member.reader(), member.id, id)?;
@@ -127,6 +129,7 @@ pub async fn update_event(
             online_url,
             venue,
             capacity,
+            sponsor,
         };
         let now = Utc::now();
         let after = events::update(conn, &event, &changes, now)?;

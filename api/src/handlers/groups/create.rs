@@ -10,6 +10,7 @@ use entraide_openapi::problem as p;
 use entraide_persistence::groups;
 
 use crate::convert::groups as convert;
+use crate::convert::sponsors;
 use crate::db;
 use crate::error::ApiError;
 use crate::extractors::AuthMember;
@@ -48,6 +49,7 @@ pub async fn create_group(
         audience,
         association_id,
         members_can_create_events,
+        sponsor,
     } = body.into_inner();
     let audience = audience.map_or(Audience::Everyone, convert::audience_from_wire);
     let mut errors = Errors::new();
@@ -56,6 +58,7 @@ pub async fn create_group(
         "description",
         GroupDescription::parse(description.as_deref().unwrap_or_default()),
     );
+    let sponsor = sponsors::parse_declared(&mut errors, sponsor);
     errors.finish()?;
     group::can_reserve(audience, member.kind)?;
     let (Some(name), Some(description)) = (name, description) else {
@@ -69,6 +72,7 @@ pub async fn create_group(
         audience,
         association_id: association_id.map(AssociationId::from_uuid),
         members_can_create_events: members_can_create_events.unwrap_or(false),
+        sponsor,
     };
     let group = db::write(&state, move |conn| {
         if let Some(association) = new.association_id {

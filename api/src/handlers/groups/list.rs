@@ -49,6 +49,7 @@ pub async fn list_groups(
         audience,
         mine,
         association_id,
+        sponsored,
     } = query.into_inner();
     let q = q.map(|q| q.trim().to_owned()).filter(|q| !q.is_empty());
     if q.as_ref()
@@ -71,6 +72,7 @@ pub async fn list_groups(
         audience: audience.map(convert::audience_from_wire),
         member,
         association_id: association_id.map(AssociationId::from_uuid),
+        sponsored,
     };
     let after = page.after.as_ref().map(|c| GroupKey {
         name_key: c.n.clone(),

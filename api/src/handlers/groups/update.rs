@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use crate::access::groups::load;
 use crate::convert::groups as convert;
+use crate::convert::sponsors;
 use crate::db;
 use crate::error::ApiError;
 use crate::extractors::AuthMember;
@@ -51,12 +52,14 @@ pub async fn update_group(
         visibility,
         audience,
         members_can_create_events,
+        sponsor,
     } = body.into_inner();
     let mut errors = Errors::new();
     let name = name.and_then(|n| errors.check("name", GroupName::parse(&n)));
     let description =
         description.and_then(|d| errors.check("description", GroupDescription::parse(&d)));
     let audience = audience.map(convert::audience_from_wire);
+    let sponsor = sponsors::parse_change(&mut errors, sponsor);
     errors.finish()?;
     if let Some(audience) = audience {
         can_reserve(audience, member.kind)?;
@@ -68,6 +71,7 @@ pub async fn update_group(
         visibility: visibility.map(convert::visibility_from_wire),
         audience,
         members_can_create_events,
+        sponsor,
     };
     let (group, membership) = db::write(&state, move |conn| {
         let (group, membership) = load(conn, id, Some(member.id))?;

@@ -45,12 +45,14 @@ pub async fn create_resource(
         committee_id,
         condition_ids: conditions,
         content,
+        sponsor,
     } = body.into_inner();
     let kind = kind_from(kind);
     let mut errors = Errors::new();
     let language = errors.check("language", parse_language(&language));
     let condition_ids = condition_ids(&mut errors, "condition_ids", conditions);
     let content = parse_content(&mut errors, kind, content);
+    let sponsor = crate::convert::sponsors::parse_declared(&mut errors, sponsor);
     errors.finish()?;
     let (Some(language), Some(content)) = (language, content) else {
         return Err(ApiError::internal("parsed fields missing without errors"));
@@ -61,6 +63,7 @@ pub async fn create_resource(
         audience: audience.map_or(ResourceAudience::Everyone, audience_from),
         committee_id: CommitteeId::from_uuid(committee_id),
         condition_ids,
+        sponsor,
     };
     let now = Utc::now();
     let resource = db::write(&state, move |conn| {

@@ -52,6 +52,7 @@ pub async fn list_resources(
         audience,
         language,
         q,
+        sponsored,
     } = query.into_inner();
     let mut errors = Errors::new();
     let language = language.and_then(|l| errors.check("language", parse_language(&l)));
@@ -73,6 +74,7 @@ pub async fn list_resources(
         audience: audience.map(audience_from),
         language,
         text,
+        sponsored,
     };
     let after = page
         .after

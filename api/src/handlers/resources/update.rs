@@ -46,6 +46,7 @@ pub async fn update_resource(
         content,
         audience,
         condition_ids: conditions,
+        sponsor,
     } = body.into_inner();
     let now = Utc::now();
     let resource = db::write(&state, move |conn| {
@@ -65,6 +66,7 @@ pub async fn update_resource(
         let mut errors = Errors::new();
         let content = content.and_then(|c| parse_content(&mut errors, resource.kind, c));
         let conditions = conditions.map(|c| condition_ids(&mut errors, "condition_ids", c));
+        let sponsor = crate::convert::sponsors::parse_change(&mut errors, sponsor);
         errors.finish()?;
         if let Some(content) = content {
             let versions = resources::versions(conn, id)?;
@@ -87,6 +89,9 @@ pub async fn update_resource(
         }
         if let Some(audience) = audience {
             resources::set_audience(conn, id, audience_from(audience), now)?;
+        }
+        if let Some(sponsor) = sponsor {
+            resources::set_sponsor(conn, id, sponsor.as_ref(), now)?;
         }
         let resource = load(conn, id)?;
         resource_to_wire(conn, resource, Some(member.id), now)

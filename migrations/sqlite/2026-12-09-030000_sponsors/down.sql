@@ -1,0 +1,12 @@
+ALTER TABLE resources DROP COLUMN sponsor_links;
+ALTER TABLE resources DROP COLUMN sponsor_kind;
+ALTER TABLE resources DROP COLUMN sponsor_name;
+ALTER TABLE events DROP COLUMN sponsor_links;
+ALTER TABLE events DROP COLUMN sponsor_kind;
+ALTER TABLE events DROP COLUMN sponsor_name;
+ALTER TABLE associations DROP COLUMN sponsor_links;
+ALTER TABLE associations DROP COLUMN sponsor_kind;
+ALTER TABLE associations DROP COLUMN sponsor_name;
+ALTER TABLE discussion_groups DROP COLUMN sponsor_links;
+ALTER TABLE discussion_groups DROP COLUMN sponsor_kind;
+ALTER TABLE discussion_groups DROP COLUMN sponsor_name;
