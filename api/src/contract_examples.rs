@@ -225,6 +225,7 @@ fn examples_read_back_as_their_types() {
         export::MemberExport,
         members::MyProfile,
         members::MemberProfile,
+        members::DiscoveredMember,
         associations::MemberSettings,
         members::MemberRole,
         members::ApprovedKindChange,

@@ -20,6 +20,7 @@ macro_rules! enum_conversions {
 }
 
 pub mod associations;
+pub mod discovery;
 pub mod events;
 pub mod export;
 pub mod groups;
@@ -93,6 +94,8 @@ pub fn my_profile(account: &Account, pending: Option<&PendingKindChange>) -> wir
         location,
         language,
         conditions,
+        age_band,
+        diagnosed_since,
         wall_visibility,
         created_at,
     } = profile;
@@ -108,12 +111,18 @@ pub fn my_profile(account: &Account, pending: Option<&PendingKindChange>) -> wir
         location: location_to_wire(&location.value),
         language: language.value.as_ref().map(|l| l.as_str().to_owned()),
         condition_ids: conditions.value.iter().map(|c| c.as_uuid()).collect(),
+        age_band: age_band.value.map(discovery::age_band_to_wire),
+        diagnosed_since: diagnosed_since
+            .value
+            .map(discovery::diagnosed_since_to_wire),
         visibility: wire::ProfileVisibility {
             bio: visibility_to_wire(bio.visibility),
             avatar_url: visibility_to_wire(avatar_url.visibility),
             location: visibility_to_wire(location.visibility),
             language: visibility_to_wire(language.visibility),
             conditions: visibility_to_wire(conditions.visibility),
+            age_band: visibility_to_wire(age_band.visibility),
+            diagnosed_since: visibility_to_wire(diagnosed_since.visibility),
             wall: visibility_to_wire(*wall_visibility),
         },
         member_since: *created_at,
@@ -144,6 +153,8 @@ pub fn member_profile(view: ProfileView<'_>, researcher: bool) -> wire::MemberPr
         location,
         language,
         conditions,
+        age_band,
+        diagnosed_since,
         created_at,
     } = view;
     wire::MemberProfile {
@@ -155,6 +166,8 @@ pub fn member_profile(view: ProfileView<'_>, researcher: bool) -> wire::MemberPr
         location: location.map(location_to_wire),
         language: language.map(|l| l.as_str().to_owned()),
         condition_ids: conditions.map(|ids| ids.iter().map(|c| c.as_uuid()).collect()),
+        age_band: age_band.map(discovery::age_band_to_wire),
+        diagnosed_since: diagnosed_since.map(discovery::diagnosed_since_to_wire),
         member_since: created_at,
         researcher,
     }

@@ -165,6 +165,8 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .service(members::me::get_my_profile)
                 .service(members::update::update_my_profile)
                 .service(members::erase::erase_my_account)
+                .service(members::discover::discover_members)
+                .service(members::discover::mention_members)
                 .service(members::get::get_member)
                 .service(members::role::set_member_role)
                 .service(members::kind::approve_kind_change)

@@ -17,6 +17,7 @@ pub mod auth;
 pub mod campaign;
 pub mod condition;
 pub mod consent;
+pub mod discovery;
 pub mod erasure;
 pub mod error;
 pub mod event;

@@ -7,6 +7,7 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::discovery::{AgeBand, DiagnosedSince};
 use crate::error::ParseError;
 use crate::ids::{ConditionId, MemberId};
 use crate::member::{MemberKind, PlatformRole, Pseudonym};
@@ -312,6 +313,10 @@ pub struct Profile {
     pub location: Field<Location>,
     pub language: Field<Option<LanguageTag>>,
     pub conditions: Field<Vec<ConditionId>>,
+    /// An age band (private by default).
+    pub age_band: Field<Option<AgeBand>>,
+    /// How long ago the diagnosis was made (private by default: health data).
+    pub diagnosed_since: Field<Option<DiagnosedSince>>,
     /// Who may read the member's activity wall (their wall posts).
     pub wall_visibility: Visibility,
     pub created_at: DateTime<Utc>,
@@ -325,6 +330,8 @@ pub mod defaults {
     pub const LOCATION: Visibility = Visibility::Private;
     pub const LANGUAGE: Visibility = Visibility::Members;
     pub const CONDITIONS: Visibility = Visibility::Private;
+    pub const AGE_BAND: Visibility = Visibility::Private;
+    pub const DIAGNOSED_SINCE: Visibility = Visibility::Private;
     pub const WALL: Visibility = Visibility::Members;
     /// Appear in the member lists of one's groups and associations: no, until one opts in.
     pub const LISTED_IN_MEMBER_LISTS: bool = false;
@@ -342,6 +349,8 @@ pub struct ProfileView<'a> {
     pub location: Option<&'a Location>,
     pub language: Option<&'a LanguageTag>,
     pub conditions: Option<&'a [ConditionId]>,
+    pub age_band: Option<AgeBand>,
+    pub diagnosed_since: Option<DiagnosedSince>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -371,6 +380,12 @@ impl Profile {
                 .for_relation(relation)
                 .map(Vec::as_slice)
                 .filter(|conditions| !conditions.is_empty()),
+            age_band: self.age_band.for_relation(relation).copied().flatten(),
+            diagnosed_since: self
+                .diagnosed_since
+                .for_relation(relation)
+                .copied()
+                .flatten(),
             created_at: self.created_at,
         }
     }
@@ -391,6 +406,10 @@ pub struct ProfileChanges {
     pub language_visibility: Option<Visibility>,
     pub conditions: Option<Vec<ConditionId>>,
     pub conditions_visibility: Option<Visibility>,
+    pub age_band: Option<Option<AgeBand>>,
+    pub age_band_visibility: Option<Visibility>,
+    pub diagnosed_since: Option<Option<DiagnosedSince>>,
+    pub diagnosed_since_visibility: Option<Visibility>,
     pub wall_visibility: Option<Visibility>,
 }
 
@@ -420,6 +439,8 @@ mod tests {
             ),
             language: Field::new(Some(LanguageTag::parse("fr").unwrap()), visibility),
             conditions: Field::new(vec![ConditionId::new()], visibility),
+            age_band: Field::new(Some(AgeBand::From30To44), visibility),
+            diagnosed_since: Field::new(Some(DiagnosedSince::OneToFiveYears), visibility),
             wall_visibility: visibility,
             created_at: Utc::now(),
         }
@@ -454,6 +475,8 @@ mod tests {
                 ("location", view.location.is_some()),
                 ("language", view.language.is_some()),
                 ("conditions", view.conditions.is_some()),
+                ("age_band", view.age_band.is_some()),
+                ("diagnosed_since", view.diagnosed_since.is_some()),
             ];
             for (part, is_shown) in parts {
                 assert_eq!(is_shown, shown, "{part} at {visibility:?} for {reader}");

@@ -360,10 +360,12 @@ pub struct CreateAnnouncementRequest {
 }
 
 /// Your settings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({
     "receive_announcements": true,
-    "listed_in_member_lists": false
+    "listed_in_member_lists": false,
+    "discoverable": true,
+    "discovery_parts": ["conditions", "kind", "region"]
 }))]
 pub struct MemberSettings {
     /// Receive, in your home feed, announcements targeted at your profile from associations you
@@ -373,17 +375,33 @@ pub struct MemberSettings {
     /// Off by default: belonging to a disease group is health data. Group owners and
     /// moderators, and association admins, always see every member.
     pub listed_in_member_lists: bool,
+    /// Appear in other members' `GET /members/discover` and @mention completion. Off by
+    /// default.
+    pub discoverable: bool,
+    /// The profile parts that may be used to match you and shown in the discover list (each
+    /// still only as far as its profile visibility lets the reader see it). Empty while you are
+    /// not discoverable: turning discoverability off forgets them.
+    pub discovery_parts: Vec<crate::members::DiscoveryPart>,
 }
 
 /// Changes to your settings; absent fields stay.
-#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
-    "listed_in_member_lists": false
+    "listed_in_member_lists": false,
+    "discoverable": true,
+    "discovery_parts": ["conditions", "region"]
 }))]
 pub struct UpdateMemberSettingsRequest {
     pub receive_announcements: Option<bool>,
     pub listed_in_member_lists: Option<bool>,
+    /// `false` removes you from discovery and forgets your parts.
+    pub discoverable: Option<bool>,
+    /// Replaces the parts allowed for discovery (at most the 6 parts; duplicates are ignored).
+    /// Only while discoverable (or turning it on in the same request): 422
+    /// `not_discoverable` otherwise.
+    #[schema(max_items = 6)]
+    pub discovery_parts: Option<Vec<crate::members::DiscoveryPart>>,
 }
 
 /// A donation campaign and its public progress.

@@ -178,6 +178,11 @@ pub struct JoinResult {
 
 /// A member as lists show them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01939a4e-1112-7cc3-9a51-3c1f0e2b6d11",
+    "pseudonym": "Lou",
+    "kind": "patient"
+}))]
 pub struct MemberSummary {
     pub id: Uuid,
     pub pseudonym: String,

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 /// What a member is to the community: `patient`, `caregiver` (a relative or friend who helps,
@@ -32,6 +32,49 @@ pub enum Visibility {
     Private,
     Members,
     Public,
+}
+
+/// An age band, coarse on purpose: `under_18`, `18_29`, `30_44`, `45_59`, `60_74`, `75_plus`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub enum AgeBand {
+    #[serde(rename = "under_18")]
+    Under18,
+    #[serde(rename = "18_29")]
+    From18To29,
+    #[serde(rename = "30_44")]
+    From30To44,
+    #[serde(rename = "45_59")]
+    From45To59,
+    #[serde(rename = "60_74")]
+    From60To74,
+    #[serde(rename = "75_plus")]
+    From75,
+}
+
+/// How long ago the diagnosis was made (for a caregiver: of the person they help).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub enum DiagnosedSince {
+    #[serde(rename = "less_than_1_year")]
+    LessThanOneYear,
+    #[serde(rename = "1_to_5_years")]
+    OneToFiveYears,
+    #[serde(rename = "5_to_10_years")]
+    FiveToTenYears,
+    #[serde(rename = "more_than_10_years")]
+    MoreThanTenYears,
+}
+
+/// A profile part a discoverable member allows to be used to match them (and shown in
+/// `GET /members/discover`), when its profile visibility lets other members see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DiscoveryPart {
+    Conditions,
+    Kind,
+    AgeBand,
+    Region,
+    Language,
+    DiagnosedSince,
 }
 
 /// A coarse location; never an address.
@@ -75,6 +118,10 @@ pub struct MemberProfile {
     /// Conditions of interest (ids from `GET /conditions`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub condition_ids: Option<Vec<Uuid>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub age_band: Option<AgeBand>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub diagnosed_since: Option<DiagnosedSince>,
     pub member_since: DateTime<Utc>,
     /// Holds the researcher right (granted by a platform admin): runs studies on the platform.
     /// Public, so members know who asks them questions.
@@ -90,6 +137,8 @@ pub struct ProfileVisibility {
     pub location: Visibility,
     pub language: Visibility,
     pub conditions: Visibility,
+    pub age_band: Visibility,
+    pub diagnosed_since: Visibility,
     /// Who may read your activity wall (your wall posts).
     pub wall: Visibility,
 }
@@ -103,6 +152,8 @@ pub struct ProfileVisibilityChanges {
     pub location: Option<Visibility>,
     pub language: Option<Visibility>,
     pub conditions: Option<Visibility>,
+    pub age_band: Option<Visibility>,
+    pub diagnosed_since: Option<Visibility>,
     pub wall: Option<Visibility>,
 }
 
@@ -132,8 +183,12 @@ pub struct ProfileVisibilityChanges {
         "location": "private",
         "language": "members",
         "conditions": "private",
+        "age_band": "private",
+        "diagnosed_since": "private",
         "wall": "members"
     },
+    "age_band": "45_59",
+    "diagnosed_since": null,
     "pending_kind_change": null,
     "member_since": "2026-01-15T10:00:00Z"
 }))]
@@ -154,6 +209,10 @@ pub struct MyProfile {
     pub location: Location,
     pub language: Option<String>,
     pub condition_ids: Vec<Uuid>,
+    /// Your age band (`null`: none).
+    pub age_band: Option<AgeBand>,
+    /// How long ago the diagnosis was made (`null`: none).
+    pub diagnosed_since: Option<DiagnosedSince>,
     pub visibility: ProfileVisibility,
     pub member_since: DateTime<Utc>,
     /// The kind change you asked for, waiting to take effect (`null`: none). `kind` above stays
@@ -228,6 +287,14 @@ pub struct UpdateProfileRequest {
     pub language: Option<Option<String>>,
     /// Replaces the list of conditions of interest (at most 20).
     pub condition_ids: Option<Vec<Uuid>>,
+    /// Your age band; `null` clears it. Private by default.
+    #[serde(default, deserialize_with = "crate::double_option::deserialize")]
+    #[schema(value_type = Option<AgeBand>)]
+    pub age_band: Option<Option<AgeBand>>,
+    /// How long ago the diagnosis was made; `null` clears it. Private by default.
+    #[serde(default, deserialize_with = "crate::double_option::deserialize")]
+    #[schema(value_type = Option<DiagnosedSince>)]
+    pub diagnosed_since: Option<Option<DiagnosedSince>>,
     pub visibility: Option<ProfileVisibilityChanges>,
 }
 
@@ -277,4 +344,72 @@ pub struct EraseAccountRequest {
     /// from anyone, excluded from later exports), as withdrawing a consent does.
     #[serde(default)]
     pub research_answers: Option<crate::research::PastAnswers>,
+}
+
+/// The discover filters. Each matches only members who allowed that part to be matched and
+/// whose profile shows it to members: a filter never tells anything about anyone else.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DiscoverQuery {
+    /// Members who have this condition of interest.
+    pub condition_id: Option<Uuid>,
+    pub kind: Option<MemberKind>,
+    /// Exact region, as members write it on their profile.
+    #[param(max_length = 100)]
+    pub region: Option<String>,
+    pub age_band: Option<AgeBand>,
+    /// BCP 47 tag, e.g. `fr` or `fr-FR` (normalised).
+    #[param(example = "fr")]
+    pub language: Option<String>,
+}
+
+/// A discoverable member as the discover list shows them: the pseudonym, and each part only
+/// when the member allowed it for discovery *and* its profile visibility lets you see it.
+/// Absent parts are absent, hidden or not allowed: the three cannot be told apart.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01939a4e-1112-7cc3-9a51-3c1f0e2b6d11",
+    "pseudonym": "Lou",
+    "kind": "patient",
+    "condition_ids": ["01939a4e-4444-7cc3-9a51-3c1f0e2b6d11"],
+    "shared_condition_ids": ["01939a4e-4444-7cc3-9a51-3c1f0e2b6d11"],
+    "region": "Bretagne",
+    "age_band": "30_44"
+}))]
+pub struct DiscoveredMember {
+    pub id: Uuid,
+    #[schema(example = "Lou")]
+    pub pseudonym: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<MemberKind>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition_ids: Option<Vec<Uuid>>,
+    /// The shown conditions you have on your profile too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shared_condition_ids: Option<Vec<Uuid>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub age_band: Option<AgeBand>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub diagnosed_since: Option<DiagnosedSince>,
+}
+
+/// An @mention search: the start of a pseudonym.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MentionQuery {
+    /// At least 2 characters, case-insensitive; `%` and `_` are taken literally.
+    #[param(min_length = 2, max_length = 32, example = "ca")]
+    pub prefix: String,
+    /// At most this many members (1 to 20, 10 by default).
+    #[param(minimum = 1, maximum = 20)]
+    pub limit: Option<u32>,
+}
+
+impl MentionQuery {
+    pub const DEFAULT_LIMIT: u32 = 10;
+    pub const MAX_LIMIT: u32 = 20;
 }

@@ -15,6 +15,20 @@ pub fn like_contains(text: &str) -> String {
     pattern
 }
 
+/// A LIKE pattern matching text that starts with `text` (already lower-cased), with `%`, `_`
+/// and `\` escaped (use with `ESCAPE '\'`).
+pub fn like_prefix(text: &str) -> String {
+    let mut pattern = String::with_capacity(text.len() + 1);
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
 diesel::define_sql_function! {
     /// `COALESCE(a, b)`. Wrapping a column in it keeps the planner from driving a query by that
     /// column's index (see `posts::readable_by`).
@@ -161,6 +175,37 @@ pub fn lock_key(conn: &mut crate::DbConnection, key: &str) -> Result<(), crate::
         crate::DbConnection::Sqlite(_) => {}
     }
     Ok(())
+}
+
+/// How a query driven by `discoverable_members d` reaches the member `m` (and, with `bands`,
+/// their `profile_bands b`): one primary-key look-up per discoverable member, whatever the table
+/// statistics say. SQLite keeps the `CROSS JOIN` order (`d` drives). PostgreSQL would otherwise
+/// plan a merge or hash join that reads all of `members` on a fresh or small database; a
+/// `LATERAL` subquery with `LIMIT 1` is not flattened, so it stays a parameterised index scan.
+/// The caller adds `m.id = d.member_id` to its `WHERE` (a no-op on PostgreSQL).
+pub fn discoverable_joins(backend: crate::Backend, bands: bool) -> &'static str {
+    match (backend, bands) {
+        (crate::Backend::Postgres, true) => {
+            "CROSS JOIN LATERAL (SELECT * FROM members mm WHERE mm.id = d.member_id LIMIT 1) m \
+             LEFT JOIN LATERAL (SELECT * FROM profile_bands bb \
+               WHERE bb.member_id = d.member_id LIMIT 1) b ON TRUE"
+        }
+        (crate::Backend::Postgres, false) => {
+            "CROSS JOIN LATERAL (SELECT * FROM members mm WHERE mm.id = d.member_id LIMIT 1) m"
+        }
+        (crate::Backend::Sqlite, true) => {
+            "CROSS JOIN members m LEFT JOIN profile_bands b ON b.member_id = d.member_id"
+        }
+        (crate::Backend::Sqlite, false) => "CROSS JOIN members m",
+    }
+}
+
+/// The backend of a connection.
+pub fn backend_of(conn: &crate::DbConnection) -> crate::Backend {
+    match conn {
+        crate::DbConnection::Pg(_) => crate::Backend::Postgres,
+        crate::DbConnection::Sqlite(_) => crate::Backend::Sqlite,
+    }
 }
 
 /// A column of the live schema: `(table, column)`.

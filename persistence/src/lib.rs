@@ -22,6 +22,7 @@ pub mod conditions;
 pub mod connection;
 pub mod consents;
 pub mod dialect;
+pub mod discovery;
 pub mod editors;
 pub mod erasure;
 pub mod error;

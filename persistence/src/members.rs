@@ -73,7 +73,11 @@ struct MemberRow {
 }
 
 impl MemberRow {
-    fn into_account(self, conditions: Vec<ConditionId>) -> Result<Account, PersistenceError> {
+    fn into_account(
+        self,
+        conditions: Vec<ConditionId>,
+        bands: crate::discovery::Bands,
+    ) -> Result<Account, PersistenceError> {
         let Self {
             id,
             email,
@@ -119,6 +123,8 @@ impl MemberRow {
                 visibility(&language_visibility)?,
             ),
             conditions: Field::new(conditions, visibility(&conditions_visibility)?),
+            age_band: bands.age_band,
+            diagnosed_since: bands.diagnosed_since,
             wall_visibility: visibility(&wall_visibility)?,
             created_at: from_db_time(created_at),
         };
@@ -209,7 +215,8 @@ pub fn find_account(
         return Ok(None);
     };
     let conditions = condition_ids(conn, &key)?;
-    row.into_account(conditions).map(Some)
+    let bands = crate::discovery::bands(conn, id)?;
+    row.into_account(conditions, bands).map(Some)
 }
 
 /// A member's profile (what [`Profile::view_for`] filters for each reader).
@@ -474,6 +481,10 @@ pub fn update_profile(
         language_visibility,
         conditions,
         conditions_visibility,
+        age_band,
+        age_band_visibility,
+        diagnosed_since,
+        diagnosed_since_visibility,
         wall_visibility,
     } = changes;
     let key = id.to_string();
@@ -505,6 +516,16 @@ pub fn update_profile(
     if updated == 0 {
         return Err(PersistenceError::NotFound);
     }
+    crate::discovery::update_bands(
+        conn,
+        id,
+        &crate::discovery::BandChanges {
+            age_band: *age_band,
+            age_band_visibility: *age_band_visibility,
+            diagnosed_since: *diagnosed_since,
+            diagnosed_since_visibility: *diagnosed_since_visibility,
+        },
+    )?;
     if let Some(conditions) = conditions {
         diesel::delete(member_conditions::table.filter(member_conditions::member_id.eq(&key)))
             .execute(conn)?;

@@ -969,3 +969,32 @@ diesel::joinable!(notification_digests -> members (member_id));
 diesel::allow_tables_to_appear_in_same_query!(notification_digests, members);
 diesel::allow_tables_to_appear_in_same_query!(scheduled_notices, events);
 diesel::allow_tables_to_appear_in_same_query!(scheduled_notices, event_rsvps);
+
+diesel::table! {
+    profile_bands (member_id) {
+        member_id -> Text,
+        age_band -> Nullable<Text>,
+        age_band_visibility -> Text,
+        diagnosed_since -> Nullable<Text>,
+        diagnosed_since_visibility -> Text,
+    }
+}
+
+diesel::table! {
+    discoverable_members (member_id) {
+        member_id -> Text,
+        match_conditions -> Bool,
+        match_kind -> Bool,
+        match_age_band -> Bool,
+        match_region -> Bool,
+        match_language -> Bool,
+        match_diagnosed_since -> Bool,
+        since -> Timestamp,
+    }
+}
+
+diesel::joinable!(profile_bands -> members (member_id));
+diesel::joinable!(discoverable_members -> members (member_id));
+diesel::allow_tables_to_appear_in_same_query!(profile_bands, members);
+diesel::allow_tables_to_appear_in_same_query!(discoverable_members, members);
+diesel::allow_tables_to_appear_in_same_query!(discoverable_members, profile_bands);

@@ -97,11 +97,15 @@ pub(crate) fn member_export(
         failed_logins,
         login_locked_until,
     } = extras;
+    let discoverable =
+        entraide_persistence::discovery::discoverable(conn, member)?.map(|d| d.parts);
     let member_section = wire::MemberExportAccount {
         profile: crate::convert::my_profile(&account, pending.as_ref()),
         settings: entraide_openapi::associations::MemberSettings {
             receive_announcements,
             listed_in_member_lists,
+            discoverable: discoverable.is_some(),
+            discovery_parts: crate::convert::discovery::parts_to_wire(discoverable),
         },
         conditions: map(export::conditions(conn, member)?, convert::condition),
         updated_at,

@@ -16,6 +16,8 @@ pub const EXPORTED: &[(&str, &str, &str)] = &[
     ("messages", "author_id", "conversations.messages"),
     ("sessions", "member_id", "sessions"),
     ("member_conditions", "member_id", "member.conditions"),
+    ("profile_bands", "member_id", "member.profile"),
+    ("discoverable_members", "member_id", "member.settings"),
     ("kind_changes", "member_id", "kind_changes"),
     (
         "kind_changes",

@@ -173,6 +173,9 @@ fn policy() -> Vec<Row> {
         row("PUT", "/api/v1/members/{fresh}/block", "401 ok ok ok ok ok ok ok ok ok ok ok ok").fresh(Fresh::Member),
         row("DELETE", "/api/v1/members/{fresh}/block", "401 ok ok ok ok ok ok ok ok ok ok ok ok").fresh(Fresh::Member),
         row("GET", "/api/v1/members/me/blocks", "401 ok ok ok ok ok ok ok ok ok ok ok ok"),
+        // People like me: signed-in only; what each list shows is tested in `discovery.rs`.
+        row("GET", "/api/v1/members/discover", "401 ok ok ok ok ok ok ok ok ok ok ok ok"),
+        row("GET", "/api/v1/members/mentions?prefix=me", "401 ok ok ok ok ok ok ok ok ok ok ok ok"),
         // Direct messages: only participants see a conversation (404 for everyone else, admins
         // included); a new one needs the recipient's consent (`member` accepts members sharing a
         // group: only `group_mod` here; naming oneself is 422).

@@ -1031,7 +1031,9 @@ fn path_value(op: &str, path: &str, param: &str, fx: &Fixtures) -> String {
 }
 
 /// Operations without a JSON body (their input is their path and query).
-const NO_BODY: [&str; 113] = [
+const NO_BODY: [&str; 115] = [
+    "discover_members",
+    "mention_members",
     "stream_notifications",
     "create_stream_ticket",
     "get_my_message_settings",

@@ -12,6 +12,7 @@ mod authorization;
 mod campaigns;
 mod conditions;
 mod contract;
+mod discovery;
 mod erasure;
 mod errors;
 mod events;

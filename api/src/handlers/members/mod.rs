@@ -1,6 +1,7 @@
 //! Members and their profiles.
 
 pub mod blocks;
+pub mod discover;
 pub mod editor;
 pub mod email;
 pub mod erase;

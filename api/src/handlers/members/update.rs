@@ -29,6 +29,8 @@ fn parse_changes(
         location,
         language,
         condition_ids,
+        age_band,
+        diagnosed_since,
         visibility,
     } = request;
     let mut errors = Errors::new();
@@ -79,6 +81,8 @@ fn parse_changes(
         location: location_visibility,
         language: language_visibility,
         conditions: conditions_visibility,
+        age_band: age_band_visibility,
+        diagnosed_since: diagnosed_since_visibility,
         wall: wall_visibility,
     } = visibility.unwrap_or_default();
     let changes = ProfileChanges {
@@ -93,6 +97,11 @@ fn parse_changes(
         language_visibility: language_visibility.map(convert::visibility_from_wire),
         conditions,
         conditions_visibility: conditions_visibility.map(convert::visibility_from_wire),
+        age_band: age_band.map(|band| band.map(convert::discovery::age_band_from_wire)),
+        age_band_visibility: age_band_visibility.map(convert::visibility_from_wire),
+        diagnosed_since: diagnosed_since
+            .map(|band| band.map(convert::discovery::diagnosed_since_from_wire)),
+        diagnosed_since_visibility: diagnosed_since_visibility.map(convert::visibility_from_wire),
         wall_visibility: wall_visibility.map(convert::visibility_from_wire),
     };
     Ok((changes, kind.map(convert::kind_from_wire)))

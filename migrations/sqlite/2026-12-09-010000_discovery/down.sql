@@ -1,0 +1,2 @@
+DROP TABLE discoverable_members;
+DROP TABLE profile_bands;
