@@ -159,3 +159,7 @@ id_type!(
     /// One direct message of a conversation.
     MessageId
 );
+id_type!(
+    /// An uploaded photo (its stored variants share the id).
+    MediaId
+);

@@ -957,3 +957,26 @@ diesel::joinable!(notification_digests -> members (member_id));
 diesel::allow_tables_to_appear_in_same_query!(notification_digests, members);
 diesel::allow_tables_to_appear_in_same_query!(scheduled_notices, events);
 diesel::allow_tables_to_appear_in_same_query!(scheduled_notices, event_rsvps);
+
+diesel::table! {
+    media (id) {
+        id -> Text,
+        owner_id -> Text,
+        format -> Text,
+        width -> Integer,
+        height -> Integer,
+        blurhash -> Text,
+        variants -> Text,
+        byte_size -> BigInt,
+        attached_to -> Nullable<Text>,
+        post_id -> Nullable<Text>,
+        comment_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        attached_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(media -> members (owner_id));
+diesel::joinable!(media -> posts (post_id));
+diesel::joinable!(media -> comments (comment_id));
+diesel::allow_tables_to_appear_in_same_query!(media, members, posts, comments);
