@@ -184,6 +184,8 @@ pub struct Media {
     pub byte_size: i64,
     pub attachment: Attachment,
     pub created_at: DateTime<Utc>,
+    /// When it was attached (`None` while unattached).
+    pub attached_at: Option<DateTime<Utc>>,
 }
 
 impl Media {
@@ -271,6 +273,7 @@ mod tests {
             byte_size: 0,
             attachment,
             created_at: Utc::now(),
+            attached_at: None,
         }
     }
 

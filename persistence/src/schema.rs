@@ -979,4 +979,6 @@ diesel::table! {
 diesel::joinable!(media -> members (owner_id));
 diesel::joinable!(media -> posts (post_id));
 diesel::joinable!(media -> comments (comment_id));
-diesel::allow_tables_to_appear_in_same_query!(media, members, posts, comments);
+diesel::allow_tables_to_appear_in_same_query!(media, members);
+diesel::allow_tables_to_appear_in_same_query!(media, posts);
+diesel::allow_tables_to_appear_in_same_query!(media, comments);
