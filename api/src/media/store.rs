@@ -32,6 +32,12 @@ pub trait MediaStore: Send + Sync {
     fn delete(&self, id: MediaId) -> io::Result<()>;
 }
 
+/// The store the settings choose (the local folder of `Settings::media_dir` today): what the
+/// server and the scheduled worker both use.
+pub fn from_settings(settings: &crate::configuration::Settings) -> std::sync::Arc<dyn MediaStore> {
+    std::sync::Arc::new(FsStore::new(settings.media_dir()))
+}
+
 /// The local filesystem: `<root>/<id>/<variant>.<ext>`.
 #[derive(Debug, Clone)]
 pub struct FsStore {
