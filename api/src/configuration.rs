@@ -203,10 +203,7 @@ impl Settings {
                 Self::DEFAULT_STREAM_TICKET_TTL_SECS,
             )?
             .set_default("streams_per_member", Self::DEFAULT_STREAMS_PER_MEMBER)?
-            .set_default(
-                "media_max_image_bytes",
-                Self::DEFAULT_MEDIA_MAX_IMAGE_BYTES,
-            )?;
+            .set_default("media_max_image_bytes", Self::DEFAULT_MEDIA_MAX_IMAGE_BYTES)?;
         builder = match file {
             Some(path) => builder.add_source(config::File::from(path).required(true)),
             None => builder.add_source(config::File::with_name("entraide").required(false)),

@@ -337,7 +337,10 @@ impl From<entraide_domain::media::UploadRefusal> for ApiError {
     fn from(refusal: entraide_domain::media::UploadRefusal) -> Self {
         use entraide_domain::media::UploadRefusal;
         let (code, detail) = match refusal {
-            UploadRefusal::TooLarge => (ProblemCode::PayloadTooLarge, "the file is over the size limit"),
+            UploadRefusal::TooLarge => (
+                ProblemCode::PayloadTooLarge,
+                "the file is over the size limit",
+            ),
             UploadRefusal::Unsupported { heic: true } => (
                 ProblemCode::UnsupportedImage,
                 "HEIC/HEIF is not supported: send JPEG, PNG or WebP",
@@ -349,7 +352,9 @@ impl From<entraide_domain::media::UploadRefusal> for ApiError {
                 ProblemCode::ImageTooLarge,
                 "at most 48 megapixels and 12000 pixels a side",
             ),
-            UploadRefusal::Undecodable => (ProblemCode::InvalidImage, "the image cannot be decoded"),
+            UploadRefusal::Undecodable => {
+                (ProblemCode::InvalidImage, "the image cannot be decoded")
+            }
             UploadRefusal::NotOneFile => (
                 ProblemCode::InvalidImage,
                 "send one multipart/form-data part named `file`",

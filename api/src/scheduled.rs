@@ -14,10 +14,10 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use entraide_domain::ids::MemberId;
+use entraide_domain::media::UNATTACHED_LIFETIME;
 use entraide_domain::notification::{
     Channel, DigestFrequency, Notice, NotificationKind, REMINDER_AHEAD, Subject,
 };
-use entraide_domain::media::UNATTACHED_LIFETIME;
 use entraide_persistence::{Database, media, notifications, questionnaires, scheduled_notices};
 
 use crate::configuration::Settings;
@@ -95,7 +95,11 @@ async fn delete_unattached_media(
         .checked_sub_signed(UNATTACHED_LIFETIME)
         .ok_or_else(|| ApiError::internal("clock out of range"))?;
     let ids = db::write_outside_request(database.clone(), move |conn| {
-        Ok(media::delete_unattached_before(conn, cutoff, MEDIA_CLEANUP_BATCH)?)
+        Ok(media::delete_unattached_before(
+            conn,
+            cutoff,
+            MEDIA_CLEANUP_BATCH,
+        )?)
     })
     .await?;
     if ids.is_empty() {

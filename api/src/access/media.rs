@@ -29,8 +29,10 @@ pub(crate) fn readable_media(
             posts::find_readable(conn, reader, post)?.is_some_and(|post| !post.deleted)
         }
         ReadRule::Comment(comment) => match comments::find_readable(conn, reader, comment)? {
-            Some(comment) if !comment.deleted => posts::find_readable(conn, reader, comment.post_id)?
-                .is_some_and(|post| !post.deleted),
+            Some(comment) if !comment.deleted => {
+                posts::find_readable(conn, reader, comment.post_id)?
+                    .is_some_and(|post| !post.deleted)
+            }
             _ => false,
         },
     };

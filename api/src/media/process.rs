@@ -140,9 +140,7 @@ pub fn process(bytes: &[u8]) -> Result<Processed, UploadRefusal> {
         };
         variants.push((variant, encode(&resized, format)?));
     }
-    let (full, _) = variants
-        .last()
-        .ok_or(UploadRefusal::Undecodable)?;
+    let (full, _) = variants.last().ok_or(UploadRefusal::Undecodable)?;
     Ok(Processed {
         format,
         width: full.width,
@@ -181,7 +179,10 @@ mod tests {
         assert!(!processed.blurhash.is_empty());
         for (variant, bytes) in &processed.variants {
             let decoded = image::load_from_memory(bytes).unwrap();
-            assert_eq!((decoded.width(), decoded.height()), (variant.width, variant.height));
+            assert_eq!(
+                (decoded.width(), decoded.height()),
+                (variant.width, variant.height)
+            );
         }
     }
 

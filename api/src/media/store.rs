@@ -133,9 +133,15 @@ mod tests {
             store.get(id, VariantName::Full, ImageFormat::Png).unwrap(),
             Some(b"png bytes".to_vec())
         );
-        assert_eq!(store.get(id, VariantName::W640, ImageFormat::Png).unwrap(), None);
+        assert_eq!(
+            store.get(id, VariantName::W640, ImageFormat::Png).unwrap(),
+            None
+        );
         store.delete(id).unwrap();
-        assert_eq!(store.get(id, VariantName::Full, ImageFormat::Png).unwrap(), None);
+        assert_eq!(
+            store.get(id, VariantName::Full, ImageFormat::Png).unwrap(),
+            None
+        );
         // Deleting what is gone is fine.
         store.delete(id).unwrap();
         assert_eq!(delete_all(&store, &[id, MediaId::new()]), 2);

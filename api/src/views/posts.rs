@@ -3,10 +3,10 @@
 use std::collections::{BTreeSet, HashMap};
 
 use entraide_domain::ids::{CommentId, MemberId, PostId};
-use entraide_domain::post::{Comment, Post, ReactionKind};
-use entraide_openapi::posts::{CommentItem, GroupRef, PostItem};
 use entraide_domain::media::Attachment;
+use entraide_domain::post::{Comment, Post, ReactionKind};
 use entraide_openapi::media::MediaItem;
+use entraide_openapi::posts::{CommentItem, GroupRef, PostItem};
 use entraide_persistence::{DbConnection, media, posts, reactions as stored_reactions};
 
 use crate::convert::media::item as media_item;

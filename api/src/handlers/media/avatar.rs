@@ -35,8 +35,10 @@ pub async fn set_my_avatar(
     body: Json<AvatarRequest>,
 ) -> Result<web::Json<MediaItem>, ApiError> {
     let id = MediaId::from_uuid(body.into_inner().media_id);
-    let (photo, old) =
-        db::write(&state, move |conn| set_avatar(conn, member.id, id, Utc::now())).await?;
+    let (photo, old) = db::write(&state, move |conn| {
+        set_avatar(conn, member.id, id, Utc::now())
+    })
+    .await?;
     if let Some(old) = old {
         let store = state.media.clone();
         web::block(move || delete_all(store.as_ref(), &[old])).await?;
@@ -57,7 +59,10 @@ pub async fn delete_my_avatar(
     state: web::Data<AppState>,
     member: AuthMember,
 ) -> Result<HttpResponse, ApiError> {
-    let old = db::write(&state, move |conn| Ok(media::clear_avatar(conn, member.id)?)).await?;
+    let old = db::write(&state, move |conn| {
+        Ok(media::clear_avatar(conn, member.id)?)
+    })
+    .await?;
     if let Some(old) = old {
         let store = state.media.clone();
         web::block(move || delete_all(store.as_ref(), &[old])).await?;

@@ -10,7 +10,6 @@ use entraide_persistence::moderation::flag_distress;
 use entraide_persistence::{DbConnection, comments, groups};
 use uuid::Uuid;
 
-use entraide_domain::media::{MAX_PER_COMMENT, parse_media_ids};
 use crate::access::media::attach_to_comment;
 use crate::access::posts::{readable_post, require_participation};
 use crate::db;
@@ -21,6 +20,7 @@ use crate::notices;
 use crate::pagination::{IdCursor, PageRequest};
 use crate::state::AppState;
 use crate::views::posts::comment_items;
+use entraide_domain::media::{MAX_PER_COMMENT, parse_media_ids};
 
 fn one(
     conn: &mut DbConnection,

@@ -1,8 +1,8 @@
 use actix_web::{HttpResponse, post, web};
 use chrono::Utc;
 use entraide_domain::ids::{GroupId, MemberId};
-use entraide_domain::moderation::TargetKind;
 use entraide_domain::media::{MAX_PER_POST, parse_media_ids};
+use entraide_domain::moderation::TargetKind;
 use entraide_domain::post::Draft;
 use entraide_openapi::posts::{NewPostRequest, PostItem};
 use entraide_openapi::problem as p;
