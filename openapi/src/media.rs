@@ -88,3 +88,8 @@ pub struct MediaQuery {
     #[param(example = "640")]
     pub variant: Option<String>,
 }
+
+/// The bytes of an image (served in the photo's own format).
+#[derive(Debug, Clone, ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct ImageBytes(pub Vec<u8>);

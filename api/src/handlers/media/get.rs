@@ -2,7 +2,7 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, get, web};
 use entraide_domain::ids::MediaId;
 use entraide_domain::media::VariantName;
-use entraide_openapi::media::MediaQuery;
+use entraide_openapi::media::{ImageBytes, MediaQuery};
 use entraide_openapi::problem as p;
 use uuid::Uuid;
 
@@ -25,7 +25,7 @@ use crate::state::AppState;
     params(("id" = Uuid, Path, description = "The photo's id"), MediaQuery),
     responses(
         (status = 200, description = "The image (its own format)", content(
-            (Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png"), (Vec<u8> = "image/webp")
+            (ImageBytes = "image/jpeg"), (ImageBytes = "image/png"), (ImageBytes = "image/webp")
         )),
         p::ReadErrors, p::UnprocessableEntity,
     )
