@@ -119,11 +119,12 @@ pub struct Variant {
 
 /// `width * target / original`, rounded, at least 1 (no overflow: computed in u64).
 fn scaled(side: u32, target: u32, original: u32) -> u32 {
-    if original == 0 {
-        return 1;
-    }
-    let value =
-        (u64::from(side) * u64::from(target) + u64::from(original) / 2) / u64::from(original);
+    // u32 * u32 fits in u64, so only a zero divisor could fail: checked all the same.
+    let value = u64::from(side)
+        .checked_mul(u64::from(target))
+        .and_then(|p| p.checked_add(u64::from(original) / 2))
+        .and_then(|p| p.checked_div(u64::from(original)))
+        .unwrap_or(1);
     u32::try_from(value.max(1)).unwrap_or(u32::MAX)
 }
 
