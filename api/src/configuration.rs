@@ -130,6 +130,12 @@ pub struct Settings {
     /// `ENTRAIDE_STREAMS_PER_MEMBER`: open notification streams per member and process; one more
     /// closes the oldest (default 5).
     pub streams_per_member: usize,
+    /// `ENTRAIDE_MEDIA_DIR`: where the local media store keeps photos. Default: beside the
+    /// SQLite file (`<file>.media/`), or `./entraide-media` with PostgreSQL.
+    pub media_dir: Option<String>,
+    /// `ENTRAIDE_MEDIA_MAX_IMAGE_BYTES`: the largest image upload (default 10 MiB); larger
+    /// ones get 413.
+    pub media_max_image_bytes: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -165,6 +171,7 @@ impl Settings {
     pub const DEFAULT_STREAM_MAX_SECS: u64 = 900;
     pub const DEFAULT_STREAM_TICKET_TTL_SECS: u64 = 60;
     pub const DEFAULT_STREAMS_PER_MEMBER: u32 = 5;
+    pub const DEFAULT_MEDIA_MAX_IMAGE_BYTES: u64 = 10 * 1024 * 1024;
 
     /// Loads defaults, then `file` (or `entraide.toml` in the working directory when it exists),
     /// then the environment.
@@ -195,7 +202,8 @@ impl Settings {
                 "stream_ticket_ttl_secs",
                 Self::DEFAULT_STREAM_TICKET_TTL_SECS,
             )?
-            .set_default("streams_per_member", Self::DEFAULT_STREAMS_PER_MEMBER)?;
+            .set_default("streams_per_member", Self::DEFAULT_STREAMS_PER_MEMBER)?
+            .set_default("media_max_image_bytes", Self::DEFAULT_MEDIA_MAX_IMAGE_BYTES)?;
         builder = match file {
             Some(path) => builder.add_source(config::File::from(path).required(true)),
             None => builder.add_source(config::File::with_name("entraide").required(false)),
@@ -243,6 +251,8 @@ impl Settings {
             stream_max_secs: Self::DEFAULT_STREAM_MAX_SECS,
             stream_ticket_ttl_secs: Self::DEFAULT_STREAM_TICKET_TTL_SECS,
             streams_per_member: Self::DEFAULT_STREAMS_PER_MEMBER as usize,
+            media_dir: None,
+            media_max_image_bytes: Self::DEFAULT_MEDIA_MAX_IMAGE_BYTES as usize,
         }
     }
 
@@ -305,6 +315,11 @@ impl Settings {
             return Err(SettingsError::Invalid(
                 "stream keep-alive, lifetime, ticket lifetime and streams per member must be positive"
                     .to_owned(),
+            ));
+        }
+        if self.media_max_image_bytes < 1024 {
+            return Err(SettingsError::Invalid(
+                "media_max_image_bytes must be at least 1024".to_owned(),
             ));
         }
         if self.max_body_bytes < 1024 {
@@ -433,6 +448,15 @@ impl Settings {
         let list = load_or_create_message_keys(&path)
             .map_err(|source| SettingsError::MessageKeyFile { path, source })?;
         Ok(MessageKeys::parse(&list)?)
+    }
+
+    /// The folder of the local media store: `ENTRAIDE_MEDIA_DIR`, else beside the SQLite file
+    /// (`<file>.media`), else `entraide-media` in the working directory.
+    pub fn media_dir(&self) -> PathBuf {
+        if let Some(dir) = &self.media_dir {
+            return PathBuf::from(dir);
+        }
+        self.secret_file("media", "entraide-media")
     }
 
     fn secret_file(&self, suffix: &str, fallback: &str) -> PathBuf {

@@ -125,7 +125,7 @@ fn the_check_sees_a_missing_example() {
 #[test]
 fn examples_read_back_as_their_types() {
     use entraide_openapi::{
-        associations, auth, conditions, events, export, groups, health, members, messages,
+        associations, auth, conditions, events, export, groups, health, media, members, messages,
         moderation, notifications, places, posts, research, resources, search,
     };
     use serde::de::DeserializeOwned;
@@ -178,6 +178,7 @@ fn examples_read_back_as_their_types() {
         groups::GroupRoleChange,
         groups::MemberReference,
         posts::NewPostRequest,
+        media::AvatarRequest,
         posts::EditRequest,
         posts::NewCommentRequest,
         posts::EditCommentRequest,
@@ -220,6 +221,8 @@ fn examples_read_back_as_their_types() {
         auth::ChangeEmailRequest,
     );
     answers!(
+        media::MediaItem,
+        media::MediaVariant,
         auth::TokenResponse,
         auth::SessionItem,
         export::MemberExport,

@@ -25,6 +25,7 @@ pub mod events;
 pub mod export;
 pub mod groups;
 pub mod integrations;
+pub mod media;
 pub mod messages;
 pub mod moderation;
 pub mod notifications;

@@ -56,6 +56,9 @@ pub enum ApiError {
     PayloadTooLarge,
     /// 415.
     UnsupportedMediaType,
+    /// 413, 415 or 422: an image upload refused (`payload_too_large`, `unsupported_image`,
+    /// `image_too_large`, `invalid_image`), with a detail for the member.
+    Upload { code: ProblemCode, detail: String },
     /// 429, with the seconds to wait.
     RateLimited { retry_after_secs: u64 },
     /// 503: the database cannot be reached.
@@ -79,7 +82,8 @@ impl ApiError {
             Self::BadRequest { code, .. }
             | Self::Conflict { code, .. }
             | Self::Refused { code }
-            | Self::InvalidSignature { code } => *code,
+            | Self::InvalidSignature { code }
+            | Self::Upload { code, .. } => *code,
             Self::Validation(_) => ProblemCode::ValidationFailed,
             Self::Unauthenticated => ProblemCode::Unauthenticated,
             Self::InvalidToken => ProblemCode::InvalidToken,
@@ -226,7 +230,9 @@ impl ResponseError for ApiError {
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
         let (detail, errors) = match self {
-            Self::BadRequest { detail, .. } => (Some(detail.clone()), None),
+            Self::BadRequest { detail, .. } | Self::Upload { detail, .. } => {
+                (Some(detail.clone()), None)
+            }
             Self::Suspended { until } => (
                 Some(format!(
                     "suspended until {}",
@@ -325,6 +331,50 @@ impl From<PersistenceError> for ApiError {
             other => Self::internal(other),
         }
     }
+}
+
+impl From<entraide_domain::media::UploadRefusal> for ApiError {
+    fn from(refusal: entraide_domain::media::UploadRefusal) -> Self {
+        use entraide_domain::media::UploadRefusal;
+        let (code, detail) = match refusal {
+            UploadRefusal::TooLarge => (
+                ProblemCode::PayloadTooLarge,
+                "the file is over the size limit",
+            ),
+            UploadRefusal::Unsupported { heic: true } => (
+                ProblemCode::UnsupportedImage,
+                "HEIC/HEIF is not supported: send JPEG, PNG or WebP",
+            ),
+            UploadRefusal::Unsupported { heic: false } => {
+                (ProblemCode::UnsupportedImage, "send JPEG, PNG or WebP")
+            }
+            UploadRefusal::TooManyPixels => (
+                ProblemCode::ImageTooLarge,
+                "at most 48 megapixels and 12000 pixels a side",
+            ),
+            UploadRefusal::Undecodable => {
+                (ProblemCode::InvalidImage, "the image cannot be decoded")
+            }
+            UploadRefusal::NotOneFile => (
+                ProblemCode::InvalidImage,
+                "send one multipart/form-data part named `file`",
+            ),
+        };
+        Self::Upload {
+            code,
+            detail: detail.to_owned(),
+        }
+    }
+}
+
+/// A photo that cannot be attached: one field error whatever the reason (not yours, already
+/// used, no such photo), so an id reveals nothing about others' uploads.
+pub fn not_attachable(field: &str) -> ApiError {
+    ApiError::field(
+        field,
+        "unknown_media",
+        "is not one of your photos waiting to be attached",
+    )
 }
 
 /// Domain refusals as problems: the one place a policy's typed refusal gets its code.

@@ -40,5 +40,6 @@ mod state;
 mod views;
 
 pub mod admin;
+pub mod media;
 pub mod message_keys_cli;
 pub mod seed;

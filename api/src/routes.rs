@@ -10,8 +10,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_actix_web::{AppExt, scope};
 
 use crate::handlers::{
-    associations, auth, conditions, consents, conversations, events, groups, health, members,
-    moderation, notifications, places, posts, questionnaires, resources, search, studies,
+    associations, auth, conditions, consents, conversations, events, groups, health, media,
+    members, moderation, notifications, places, posts, questionnaires, resources, search, studies,
 };
 
 #[derive(OpenApi)]
@@ -70,6 +70,7 @@ server is the host that serves it. See docs/API-DESIGN.md in the repository.",
         (name = "groups", description = "Discussion groups and spaces, membership and moderation"),
         (name = "posts", description = "Posts, walls and feeds"),
         (name = "comments", description = "Threaded comments"),
+        (name = "media", description = "Photos: uploads stripped of metadata, served only to readers of what they illustrate, avatars"),
         (name = "reactions", description = "Supportive reactions on posts and comments"),
         (name = "associations", description = "Patient associations, their members, followers and prevention announcements"),
         (name = "campaigns", description = "Donation campaigns, donations and the signed donation webhook"),
@@ -264,6 +265,11 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .service(posts::manage::delete_post)
                 .service(posts::manage::pin_post)
                 .service(posts::manage::unpin_post)
+                // Photos (issue 16).
+                .service(media::upload::upload_media)
+                .service(media::get::get_media)
+                .service(media::avatar::set_my_avatar)
+                .service(media::avatar::delete_my_avatar)
                 .service(posts::comments::create_comment)
                 .service(posts::comments::list_comments)
                 .service(posts::comments::get_comment)

@@ -1,6 +1,7 @@
 //! The notification worker: what the clock, not a request, makes due — event reminders
 //! (`event_reminder`, 24 hours ahead), questionnaires whose answering window opened
-//! (`questionnaire_due`), and the e-mail digests.
+//! (`questionnaire_due`), and the e-mail digests — and the clean-up of photos uploaded more than
+//! a day ago and never attached (`domain::media::UNATTACHED_LIFETIME`).
 //!
 //! Each pass is safe to run on several nodes at once and again at any time: a reminder or a
 //! questionnaire notice is claimed once per (member, subject, moment) in the transaction that
@@ -13,20 +14,24 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use entraide_domain::ids::MemberId;
+use entraide_domain::media::UNATTACHED_LIFETIME;
 use entraide_domain::notification::{
     Channel, DigestFrequency, Notice, NotificationKind, REMINDER_AHEAD, Subject,
 };
-use entraide_persistence::{Database, notifications, questionnaires, scheduled_notices};
+use entraide_persistence::{Database, media, notifications, questionnaires, scheduled_notices};
 
 use crate::configuration::Settings;
 use crate::db;
 use crate::error::ApiError;
 use crate::mail::{Mailer, messages};
+use crate::media::store::delete_all;
 use crate::notices;
 use crate::state::AppState;
 
 /// Reminders considered per pass (the soonest first; the next pass takes the rest).
 const REMINDER_BATCH: i64 = 500;
+/// Unattached photos deleted per pass (the oldest first; the next pass takes the rest).
+const MEDIA_CLEANUP_BATCH: i64 = 500;
 /// Digests sent per frequency and pass.
 const DIGEST_BATCH: i64 = 100;
 
@@ -41,6 +46,8 @@ pub struct Pass {
     pub digests: usize,
     /// The members who got a notification (to wake their streams).
     pub woken: Vec<MemberId>,
+    /// Unattached photos deleted (rows and files).
+    pub media_deleted: usize,
 }
 
 /// One pass at `now` with the mailer the settings choose (SMTP or the outbox): for tests, with
@@ -71,9 +78,37 @@ pub(crate) async fn run_due(
     pass.questionnaires = questionnaires;
     pass.woken.append(&mut woken);
     pass.digests = send_digests(database, settings, mailer, now).await?;
+    pass.media_deleted = delete_unattached_media(database, settings, now).await?;
     pass.woken.sort_unstable();
     pass.woken.dedup();
     Ok(pass)
+}
+
+/// Photos uploaded before `now - UNATTACHED_LIFETIME` and never attached: rows deleted in one
+/// transaction, then their files (a file left by a failed delete is harmless: no row names it).
+async fn delete_unattached_media(
+    database: &Database,
+    settings: &Settings,
+    now: DateTime<Utc>,
+) -> Result<usize, ApiError> {
+    let cutoff = now
+        .checked_sub_signed(UNATTACHED_LIFETIME)
+        .ok_or_else(|| ApiError::internal("clock out of range"))?;
+    let ids = db::write_outside_request(database.clone(), move |conn| {
+        Ok(media::delete_unattached_before(
+            conn,
+            cutoff,
+            MEDIA_CLEANUP_BATCH,
+        )?)
+    })
+    .await?;
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let store = crate::media::store::from_settings(settings);
+    let count = ids.len();
+    actix_web::web::block(move || delete_all(store.as_ref(), &ids)).await?;
+    Ok(count)
 }
 
 /// Members going to an event that starts within [`REMINDER_AHEAD`], once per event and start.

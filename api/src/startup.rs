@@ -55,6 +55,7 @@ pub fn build_state(settings: Settings, database: Database) -> Result<AppState, S
     let message_keys = settings.resolve_message_keys()?;
     let hub = crate::hub::Hub::start(database.backend(), &settings.database_url)
         .map_err(|e| StartupError::Other(format!("cannot start the wake-up listener: {e}")))?;
+    let media = crate::media::store::from_settings(&settings);
     Ok(AppState {
         db: database,
         jwt: JwtKeys::new(&secret, settings.access_token_ttl_secs)?,
@@ -67,6 +68,7 @@ pub fn build_state(settings: Settings, database: Database) -> Result<AppState, S
         mailer,
         message_keys,
         hub,
+        media,
     })
 }
 

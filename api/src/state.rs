@@ -22,4 +22,6 @@ pub struct AppState {
     pub message_keys: crate::security::message_keys::MessageKeys,
     /// Wakes notification streams after a commit wrote them a notification.
     pub hub: crate::hub::Hub,
+    /// Where photo bytes live (the local folder today; see `media::store`).
+    pub media: std::sync::Arc<dyn crate::media::MediaStore>,
 }

@@ -163,3 +163,7 @@ id_type!(
     /// A member's request for a verified status.
     VerificationRequestId
 );
+id_type!(
+    /// An uploaded photo (its stored variants share the id).
+    MediaId
+);

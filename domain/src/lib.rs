@@ -25,6 +25,7 @@ pub mod geo;
 pub mod group;
 pub mod ids;
 pub mod integration;
+pub mod media;
 pub mod member;
 pub mod message;
 pub mod moderation;

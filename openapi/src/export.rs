@@ -100,6 +100,7 @@ use crate::resources::{Decision, Expertise, ResourceKind, VersionStatus};
     "resources": [],
     "resource_versions": [],
     "resource_reviews": [],
+    "media": [],
     "places": [],
     "researcher_right": null,
     "studies_created": [],
@@ -155,6 +156,10 @@ pub struct MemberExport {
     pub posts: Vec<MemberExportPost>,
     /// Every comment you wrote, deleted ones included (a deleted comment keeps no text).
     pub comments: Vec<MemberExportComment>,
+    /// The photos you uploaded (attached or waiting to be); fetch their bytes with
+    /// `GET /api/v1/media/{id}`. None of them kept the metadata of the original file.
+    #[serde(default)]
+    pub media: Vec<MemberExportMedia>,
     pub reactions: Vec<MemberExportReaction>,
     pub follows: MemberExportFollows,
     /// The members you block.
@@ -613,4 +618,21 @@ pub struct MemberExportNotification {
     pub created_at: DateTime<Utc>,
     pub read_at: Option<DateTime<Utc>>,
     pub shown: bool,
+}
+
+/// A photo you uploaded, and what it illustrates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct MemberExportMedia {
+    pub id: Uuid,
+    pub format: crate::media::ImageFormat,
+    pub width: u32,
+    pub height: u32,
+    /// Bytes stored, all sizes together.
+    pub byte_size: i64,
+    /// `post`, `comment`, `avatar`, or `null` while unattached (deleted after a day).
+    pub attached_to: Option<String>,
+    pub post_id: Option<Uuid>,
+    pub comment_id: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub attached_at: Option<DateTime<Utc>>,
 }

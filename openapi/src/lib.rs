@@ -16,6 +16,7 @@ pub mod export;
 pub mod groups;
 pub mod health;
 pub mod integrations;
+pub mod media;
 pub mod members;
 pub mod messages;
 pub mod moderation;

@@ -80,6 +80,9 @@ pub struct PostItem {
     pub reactions: ReactionCounts,
     /// Your own reactions (empty when not logged in).
     pub my_reactions: Vec<ReactionKind>,
+    /// Its photos (none once deleted); fetch their bytes with `GET /api/v1/media/{id}`.
+    #[serde(default)]
+    pub media: Vec<crate::media::MediaItem>,
     /// Only in the answer to its author's create or edit, when the text expresses distress:
     /// helplines to show them at once.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -129,6 +132,9 @@ pub struct CommentItem {
     pub hidden: bool,
     pub reactions: ReactionCounts,
     pub my_reactions: Vec<ReactionKind>,
+    /// Its photos (none once deleted).
+    #[serde(default)]
+    pub media: Vec<crate::media::MediaItem>,
     /// Only in the answer to its author's create or edit, when the text expresses distress:
     /// helplines to show them at once.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -153,6 +159,11 @@ pub struct NewPostRequest {
     #[serde(default)]
     #[schema(example = "annonce d'un décès", min_length = 1, max_length = 80)]
     pub content_warning: Option<String>,
+    /// Up to 4 of your own photos, uploaded with `POST /api/v1/media` and not attached yet
+    /// (422 `unknown_media` otherwise). They then share the post's readers.
+    #[serde(default)]
+    #[schema(max_items = 4)]
+    pub media_ids: Vec<Uuid>,
 }
 
 /// New text for a post (at most 20,000 characters).
@@ -194,6 +205,10 @@ pub struct NewCommentRequest {
     #[schema(example = "Merci, je viendrai avec ma fille.", max_length = 5000)]
     pub body: String,
     pub parent_id: Option<Uuid>,
+    /// Up to 2 of your own unattached photos (see `NewPostRequest.media_ids`).
+    #[serde(default)]
+    #[schema(max_items = 2)]
+    pub media_ids: Vec<Uuid>,
 }
 
 /// A target's reactions after a change.

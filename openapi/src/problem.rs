@@ -259,9 +259,15 @@ problem_codes! {
     InvalidStudyStatus = "invalid_study_status", 409, "A study moves from draft to open to closed, never back", "Une étude passe de brouillon à ouverte puis close, jamais en arrière";
     /// The questionnaire is not due for the member now: outside its answering windows, or already answered in this one.
     NotDue = "not_due", 409, "This questionnaire is not due for you now", "Ce questionnaire ne vous est pas demandé en ce moment";
-    /// The body is over the server's limit (64 KiB by default).
+    /// The image declares more than 48 megapixels or a side over 12,000 pixels (a decompression bomb is refused before it is decoded).
+    ImageTooLarge = "image_too_large", 422, "The image's dimensions are too large", "Les dimensions de l'image sont trop grandes";
+    /// The image looks like JPEG, PNG or WebP but cannot be decoded, or the form is not one `file` part.
+    InvalidImage = "invalid_image", 422, "The image cannot be read", "L'image ne peut pas être lue";
+    /// The body is over the server's limit (64 KiB by default; 10 MiB for an image upload).
     PayloadTooLarge = "payload_too_large", 413, "The request body is too large", "Le corps de la requête est trop volumineux";
-    /// The body must be sent as `application/json`.
+    /// An upload that is not a JPEG, PNG or WebP image by its bytes (whatever its declared type); HEIC/HEIF is refused too (no pure-Rust decoder).
+    UnsupportedImage = "unsupported_image", 415, "This file is not a supported image (JPEG, PNG or WebP)", "Ce fichier n'est pas une image acceptée (JPEG, PNG ou WebP)";
+    /// The body must be sent as `application/json` (`multipart/form-data` for uploads).
     UnsupportedMediaType = "unsupported_media_type", 415, "The request body must be application/json", "Le corps de la requête doit être en application/json";
     /// Too many requests or sign-in attempts: wait the seconds in `Retry-After`.
     RateLimited = "rate_limited", 429, "Too many attempts, please wait", "Trop de tentatives, veuillez patienter";

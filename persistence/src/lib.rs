@@ -32,6 +32,7 @@ pub mod follows;
 pub mod groups;
 pub mod kind_changes;
 pub mod login_throttles;
+pub mod media;
 pub mod members;
 pub mod messages;
 pub mod moderation;

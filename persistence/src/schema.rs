@@ -998,3 +998,28 @@ diesel::joinable!(discoverable_members -> members (member_id));
 diesel::allow_tables_to_appear_in_same_query!(profile_bands, members);
 diesel::allow_tables_to_appear_in_same_query!(discoverable_members, members);
 diesel::allow_tables_to_appear_in_same_query!(discoverable_members, profile_bands);
+
+diesel::table! {
+    media (id) {
+        id -> Text,
+        owner_id -> Text,
+        format -> Text,
+        width -> Integer,
+        height -> Integer,
+        blurhash -> Text,
+        variants -> Text,
+        byte_size -> BigInt,
+        attached_to -> Nullable<Text>,
+        post_id -> Nullable<Text>,
+        comment_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        attached_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(media -> members (owner_id));
+diesel::joinable!(media -> posts (post_id));
+diesel::joinable!(media -> comments (comment_id));
+diesel::allow_tables_to_appear_in_same_query!(media, members);
+diesel::allow_tables_to_appear_in_same_query!(media, posts);
+diesel::allow_tables_to_appear_in_same_query!(media, comments);

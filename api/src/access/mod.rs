@@ -7,6 +7,7 @@ pub(crate) mod associations;
 pub(crate) mod events;
 pub(crate) mod groups;
 pub(crate) mod integrations;
+pub(crate) mod media;
 pub(crate) mod messages;
 pub(crate) mod moderation;
 pub(crate) mod places;

@@ -494,3 +494,38 @@ pub(crate) fn grant(record: GrantRecord) -> wire::MemberExportGrant {
         granted_at,
     }
 }
+
+pub fn media(photo: entraide_domain::media::Media) -> wire::MemberExportMedia {
+    use entraide_domain::media::{Attachment, Media};
+    let Media {
+        id,
+        owner_id: _,
+        format,
+        width,
+        height,
+        blurhash: _,
+        variants: _,
+        byte_size,
+        attachment,
+        created_at,
+        attached_at,
+    } = photo;
+    let (attached_to, post_id, comment_id) = match attachment {
+        Attachment::Unattached => (None, None, None),
+        Attachment::Post(post) => (Some("post"), Some(post.as_uuid()), None),
+        Attachment::Comment(comment) => (Some("comment"), None, Some(comment.as_uuid())),
+        Attachment::Avatar => (Some("avatar"), None, None),
+    };
+    wire::MemberExportMedia {
+        id: id.as_uuid(),
+        format: super::media::format_to_wire(format),
+        width,
+        height,
+        byte_size,
+        attached_to: attached_to.map(str::to_owned),
+        post_id,
+        comment_id,
+        created_at,
+        attached_at,
+    }
+}

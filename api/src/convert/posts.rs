@@ -45,6 +45,7 @@ pub fn post(
     author: MemberSummary,
     group: Option<wire::GroupRef>,
     mine: Vec<ReactionKind>,
+    media: Vec<entraide_openapi::media::MediaItem>,
 ) -> wire::PostItem {
     let Post {
         id,
@@ -76,6 +77,7 @@ pub fn post(
         comment_count,
         reactions: counts(reactions),
         my_reactions: mine.into_iter().map(kind_to_wire).collect(),
+        media,
         safety: None,
     }
 }
@@ -84,6 +86,7 @@ pub fn comment(
     comment: Comment,
     author: MemberSummary,
     mine: Vec<ReactionKind>,
+    media: Vec<entraide_openapi::media::MediaItem>,
 ) -> wire::CommentItem {
     let Comment {
         id,
@@ -112,6 +115,7 @@ pub fn comment(
         hidden,
         reactions: counts(reactions),
         my_reactions: mine.into_iter().map(kind_to_wire).collect(),
+        media,
         safety: None,
     }
 }

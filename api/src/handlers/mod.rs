@@ -9,6 +9,7 @@ pub mod conversations;
 pub mod events;
 pub mod groups;
 pub mod health;
+pub mod media;
 pub mod members;
 pub mod moderation;
 pub mod notifications;

@@ -137,6 +137,10 @@ pub(crate) fn member_export(
         groups_created: map(export::groups_created(conn, member)?, convert::named),
         posts: map(export::posts(conn, member)?, convert::post),
         comments: map(export::comments(conn, member)?, convert::comment),
+        media: map(
+            entraide_persistence::media::owned_by(conn, member)?,
+            convert::media,
+        ),
         reactions: map(export::reactions(conn, member)?, convert::reaction),
         follows: wire::MemberExportFollows {
             members: map(export::following(conn, member)?, convert::member_choice),

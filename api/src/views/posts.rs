@@ -3,16 +3,19 @@
 use std::collections::{BTreeSet, HashMap};
 
 use entraide_domain::ids::{CommentId, MemberId, PostId};
+use entraide_domain::media::Attachment;
 use entraide_domain::post::{Comment, Post, ReactionKind};
+use entraide_openapi::media::MediaItem;
 use entraide_openapi::posts::{CommentItem, GroupRef, PostItem};
-use entraide_persistence::{DbConnection, posts, reactions as stored_reactions};
+use entraide_persistence::{DbConnection, media, posts, reactions as stored_reactions};
 
+use crate::convert::media::item as media_item;
 use crate::convert::posts as convert;
 use crate::error::ApiError;
 use crate::views::members::{author_of, authors};
 
-/// Feed items for a page of posts: three batched queries (authors, group names, the reader's
-/// reactions) whatever the page size — never one per post.
+/// Feed items for a page of posts: four batched queries (authors, group names, photos, the
+/// reader's reactions) whatever the page size — never one per post.
 pub(crate) fn post_items(
     conn: &mut DbConnection,
     reader: Option<MemberId>,
@@ -26,6 +29,14 @@ pub(crate) fn post_items(
         .into_iter()
         .collect();
     let names: HashMap<_, _> = posts::group_names(conn, &group_ids)?.into_iter().collect();
+    // A deleted post shows no photo.
+    let shown: Vec<PostId> = page.iter().filter(|p| !p.deleted).map(|p| p.id).collect();
+    let mut photos: HashMap<PostId, Vec<MediaItem>> = HashMap::new();
+    for photo in media::of_posts(conn, &shown)? {
+        if let Attachment::Post(post) = photo.attachment {
+            photos.entry(post).or_default().push(media_item(photo));
+        }
+    }
     let mut mine: HashMap<PostId, Vec<ReactionKind>> = HashMap::new();
     if let Some(reader) = reader {
         let ids: Vec<_> = page.iter().map(|p| p.id).collect();
@@ -42,7 +53,8 @@ pub(crate) fn post_items(
             });
             let mut kinds = mine.remove(&post.id).unwrap_or_default();
             kinds.sort();
-            Ok(convert::post(post, author, group, kinds))
+            let photos = photos.remove(&post.id).unwrap_or_default();
+            Ok(convert::post(post, author, group, kinds, photos))
         })
         .collect()
 }
@@ -54,6 +66,13 @@ pub(crate) fn comment_items(
     page: Vec<Comment>,
 ) -> Result<Vec<CommentItem>, ApiError> {
     let authors = authors(conn, page.iter().map(|c| c.author_id))?;
+    let shown: Vec<CommentId> = page.iter().filter(|c| !c.deleted).map(|c| c.id).collect();
+    let mut photos: HashMap<CommentId, Vec<MediaItem>> = HashMap::new();
+    for photo in media::of_comments(conn, &shown)? {
+        if let Attachment::Comment(comment) = photo.attachment {
+            photos.entry(comment).or_default().push(media_item(photo));
+        }
+    }
     let mut mine: HashMap<CommentId, Vec<ReactionKind>> = HashMap::new();
     if let Some(reader) = reader {
         let ids: Vec<_> = page.iter().map(|c| c.id).collect();
@@ -66,7 +85,8 @@ pub(crate) fn comment_items(
             let author = author_of(&authors, comment.author_id)?;
             let mut kinds = mine.remove(&comment.id).unwrap_or_default();
             kinds.sort();
-            Ok(convert::comment(comment, author, kinds))
+            let photos = photos.remove(&comment.id).unwrap_or_default();
+            Ok(convert::comment(comment, author, kinds, photos))
         })
         .collect()
 }

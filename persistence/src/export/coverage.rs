@@ -28,6 +28,7 @@ pub const EXPORTED: &[(&str, &str, &str)] = &[
     ("group_memberships", "member_id", "group_memberships"),
     ("posts", "author_id", "posts"),
     ("comments", "author_id", "comments"),
+    ("media", "owner_id", "media"),
     ("post_reactions", "member_id", "reactions"),
     ("comment_reactions", "member_id", "reactions"),
     ("follows", "follower_id", "follows.members"),

@@ -55,6 +55,8 @@ const ROLES: [(&str, &str); 13] = [
 /// What a row's request targets that must be new for each attempt (the attempt may consume it).
 #[derive(Clone, Copy, Debug)]
 enum Fresh {
+    /// A photo `member` uploaded, not attached yet.
+    Photo,
     /// A public-group post by `member`.
     Post,
     /// A comment by `member` on the public post.
@@ -270,6 +272,14 @@ fn policy() -> Vec<Row> {
         row("GET", "/api/v1/posts/{private_post}/comments", "404 ok 404 404 404 404 ok 404 404 404 404 404 404"),
         row("POST", "/api/v1/posts/{public_post}/comments", "401 ok 403 403 403 403 ok 403 403 403 403 403 403").body(r#"{"body":"Courage !"}"#),
         row("POST", "/api/v1/posts/{private_post}/comments", "401 ok 404 404 404 404 ok 404 404 404 404 404 404").body(r#"{"body":"Courage !"}"#),
+        // Photos (issue 16): served under the rule of what they illustrate; an upload is
+        // multipart (this table sends no body: 415 once signed in; `media::` tests upload).
+        row("POST", "/api/v1/media", "401 415 415 415 415 415 415 415 415 415 415 415 415"),
+        row("GET", "/api/v1/media/{public_photo}", "ok ok ok ok ok ok ok ok ok ok ok ok ok"),
+        row("GET", "/api/v1/media/{private_photo}", "404 ok 404 404 404 404 ok 404 404 404 404 404 404"),
+        row("GET", "/api/v1/media/{unattached_photo}", "404 ok 404 404 404 404 404 404 404 404 404 404 404"),
+        row("PUT", "/api/v1/members/me/avatar", "401 ok 422 422 422 422 422 422 422 422 422 422 422").body(r#"{"media_id":"{fresh}"}"#).fresh(Fresh::Photo),
+        row("DELETE", "/api/v1/members/me/avatar", "401 ok ok ok ok ok ok ok ok ok ok ok ok"),
         row("GET", "/api/v1/comments/{public_comment}", "ok ok ok ok ok ok ok ok ok ok ok ok ok"),
         row("GET", "/api/v1/comments/{private_comment}", "404 ok 404 404 404 404 ok 404 404 404 404 404 404"),
         row("PATCH", "/api/v1/comments/{public_comment}", "401 ok 403 403 403 403 403 403 403 403 403 403 403").body(r#"{"body":"Commentaire corrigé"}"#),
@@ -799,6 +809,7 @@ impl World {
                         .await,
                 )
             }
+            Fresh::Photo => self.app.upload_photo(self.actor("member")).await,
             Fresh::Conversation => {
                 let started = self
                     .ok(
@@ -970,6 +981,26 @@ async fn world() -> World {
     let private_group = world.group("private", "everyone").await;
     let patients_group = world.group("public", "patients").await;
     let member = world.actor("member");
+    // Photos by `member`: on a public-group post, on a private-group post, not attached.
+    let photo_post = |group: &str, photo: &str| {
+        (
+            format!("/api/v1/groups/{group}/posts"),
+            json!({"body": "Photo", "media_ids": [photo]}),
+        )
+    };
+    let public_photo = world.app.upload_photo(member).await;
+    let private_photo = world.app.upload_photo(member).await;
+    // Posted before the fixture posts, so the feed's first page still holds those.
+    for (group, photo) in [
+        (&public_group, &public_photo),
+        (&private_group, &private_photo),
+    ] {
+        let (path, body) = photo_post(group, photo);
+        world.ok(Method::POST, &path, member, Some(body)).await;
+    }
+    ids.insert("public_photo", public_photo);
+    ids.insert("private_photo", private_photo);
+    ids.insert("unattached_photo", world.app.upload_photo(member).await);
     let public_post = world
         .post(&format!("/api/v1/groups/{public_group}/posts"), member)
         .await;

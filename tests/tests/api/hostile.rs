@@ -527,6 +527,8 @@ enum Actor {
 }
 
 struct Fixtures {
+    /// The admin's uploaded photo.
+    media: String,
     admin: Member,
     other: Member,
     banned: Member,
@@ -900,7 +902,10 @@ async fn fixtures(app: &TestApp) -> Fixtures {
     .await;
     let conversation = started["conversation"]["id"].as_str().unwrap().to_owned();
     let conversation_message = started["message"]["id"].as_str().unwrap().to_owned();
+    // A photo of the admin's, waiting to become their avatar (`set_my_avatar`).
+    let media = app.upload_photo(&admin).await;
     Fixtures {
+        media,
         conversation,
         conversation_message,
         verify_token,
@@ -1024,6 +1029,7 @@ fn path_value(op: &str, path: &str, param: &str, fx: &Fixtures) -> String {
                 "moderation" if op == "decide_appeal" => fx.appeal.clone(),
                 "moderation" => fx.report.clone(),
                 "conversations" => fx.conversation.clone(),
+                "media" => fx.media.clone(),
                 other => panic!("no fixture for /{other}/{{{param}}}"),
             }
         }
@@ -1031,9 +1037,13 @@ fn path_value(op: &str, path: &str, param: &str, fx: &Fixtures) -> String {
 }
 
 /// Operations without a JSON body (their input is their path and query).
-const NO_BODY: [&str; 115] = [
+const NO_BODY: [&str; 118] = [
     "discover_members",
     "mention_members",
+    // The upload is multipart/form-data, not JSON: `media::` tests send hostile files.
+    "upload_media",
+    "get_media",
+    "delete_my_avatar",
     "stream_notifications",
     "create_stream_ticket",
     "get_my_message_settings",
@@ -1158,6 +1168,7 @@ fn example(op: &str, fx: &Fixtures) -> Option<Value> {
     let content = json!({"title": "Fiche {n}", "summary": "Résumé", "body": "Corps **gras**",
         "tags": ["sep"], "sources": ["HAS 2024"]});
     Some(match op {
+        "set_my_avatar" => json!({"media_id": fx.media}),
         "create_association" => json!({"name": "Asso {n}", "description": "Entraide",
             "website": "https://example.org/asso", "region": "Bretagne",
             "contact_email": "contact@example.org", "condition_ids": [c], "open_membership": true}),

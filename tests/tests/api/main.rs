@@ -23,6 +23,7 @@ mod hostile;
 mod integrations;
 mod kind_changes;
 mod mailbox;
+mod media;
 mod members;
 mod messages;
 mod moderation;

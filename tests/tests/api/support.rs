@@ -19,6 +19,8 @@ pub struct TestApp {
     pub database: TestDatabase,
     /// Faults to inject into this app's writes (the `fault-injection` feature).
     pub faults: std::sync::Arc<entraide_api::faults::Faults>,
+    /// The local media store's folder (a fresh one per app).
+    pub media_dir: std::path::PathBuf,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -54,7 +56,10 @@ async fn start(
     configure: impl FnOnce(&mut Settings),
 ) -> TestApp {
     let mut settings = Settings::with_database(url, JWT_SECRET);
+    let media_dir = std::env::temp_dir().join(format!("entraide-media-{}", uuid::Uuid::now_v7()));
+    settings.media_dir = Some(media_dir.to_string_lossy().into_owned());
     configure(&mut settings);
+    let media_dir = settings.media_dir();
     let application = Application::build(settings).expect("the application builds");
     let address = format!("http://127.0.0.1:{}", application.port());
     let faults = application.faults();
@@ -70,6 +75,7 @@ async fn start(
             .unwrap(),
         database,
         faults,
+        media_dir,
     }
 }
 
@@ -107,6 +113,40 @@ impl TestApp {
             request = request.json(&body);
         }
         request.send().await.unwrap()
+    }
+
+    /// Uploads `bytes` as the one `file` part of a multipart form, declared as `content_type`.
+    pub async fn upload(&self, who: Option<&Member>, bytes: &[u8], content_type: &str) -> Response {
+        let boundary = "entraide-test-boundary-7f3a";
+        let mut body = Vec::new();
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"photo\"\r\nContent-Type: {content_type}\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let mut request = self
+            .client
+            .post(self.url("/api/v1/media"))
+            .header(
+                "Content-Type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body);
+        if let Some(member) = who {
+            request = request.header("Authorization", member.bearer());
+        }
+        request.send().await.unwrap()
+    }
+
+    /// Uploads a small generated PNG as `who`: the photo's id.
+    pub async fn upload_photo(&self, who: &Member) -> String {
+        let response = self.upload(Some(who), &png(64, 48), "image/png").await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let body: Value = response.json().await.unwrap();
+        body["id"].as_str().unwrap().to_owned()
     }
 
     /// Creates a group owned by `owner`.
@@ -311,4 +351,14 @@ pub async fn body_text(response: Response) -> String {
     };
     let _ = tokio::time::timeout(std::time::Duration::from_secs(10), read).await;
     text
+}
+
+/// A generated PNG of `width` x `height` (a gradient: no two rows alike).
+pub fn png(width: u32, height: u32) -> Vec<u8> {
+    let image = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    image.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
 }

@@ -5,13 +5,14 @@ use entraide_domain::erasure::ContentChoice;
 use entraide_domain::member::Password;
 use entraide_openapi::members::{self as wire, EraseAccountRequest};
 use entraide_openapi::problem as p;
-use entraide_persistence::{erasure, members};
+use entraide_persistence::{erasure, media, members};
 
 use crate::convert::research::past_answers_from_wire;
 use crate::db;
 use crate::error::ApiError;
 use crate::extractors::{AuthMember, ClientIp};
 use crate::json::Json;
+use crate::media::store::delete_all;
 use crate::security::password;
 use crate::state::AppState;
 
@@ -67,16 +68,19 @@ pub async fn erase_my_account(
             "is not your password",
         ));
     }
-    db::write(&state, move |conn| {
-        Ok(erasure::erase(
-            conn,
-            member_id,
-            content,
-            research,
-            Utc::now(),
-        )?)
+    // Their photos go too, even on posts they chose to keep anonymised: a photo can show a
+    // face or a home. Rows go with the account (cascade); files after the commit.
+    let photos = db::write(&state, move |conn| {
+        let photos: Vec<_> = media::owned_by(conn, member_id)?
+            .into_iter()
+            .map(|photo| photo.id)
+            .collect();
+        erasure::erase(conn, member_id, content, research, Utc::now())?;
+        Ok(photos)
     })
     .await?;
+    let store = state.media.clone();
+    web::block(move || delete_all(store.as_ref(), &photos)).await?;
     state.announcements.forget(member_id);
     // The account's streams find no session and end now.
     state.hub.wake(&[member_id]);

@@ -10,6 +10,7 @@ use entraide_persistence::moderation::flag_distress;
 use entraide_persistence::{DbConnection, comments, groups};
 use uuid::Uuid;
 
+use crate::access::media::attach_to_comment;
 use crate::access::posts::{readable_post, require_participation};
 use crate::db;
 use crate::error::ApiError;
@@ -19,6 +20,7 @@ use crate::notices;
 use crate::pagination::{IdCursor, PageRequest};
 use crate::state::AppState;
 use crate::views::posts::comment_items;
+use entraide_domain::media::{MAX_PER_COMMENT, parse_media_ids};
 
 fn one(
     conn: &mut DbConnection,
@@ -52,8 +54,13 @@ pub async fn create_comment(
     body: Json<NewCommentRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let post_id = PostId::from_uuid(path.into_inner());
-    let NewCommentRequest { body, parent_id } = body.into_inner();
+    let NewCommentRequest {
+        body,
+        parent_id,
+        media_ids,
+    } = body.into_inner();
     let body = Body::parse(&body, Body::COMMENT_MAX_CHARS)?;
+    let media_ids = parse_media_ids(&media_ids, MAX_PER_COMMENT)?;
     let safety = state.safety.check(body.source());
     let distressed = safety.is_some();
     let reader = member.reader();
@@ -88,6 +95,7 @@ pub async fn create_comment(
         };
         let comment =
             comments::insert(conn, post_id, parent.as_ref(), member.id, &body, Utc::now())?;
+        attach_to_comment(conn, member.id, &media_ids, comment.id, Utc::now())?;
         let woken = notices::comment_created(conn, &post, parent.as_ref(), &comment, Utc::now())?;
         if distressed {
             let target = comment.id.to_string();

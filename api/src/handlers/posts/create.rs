@@ -1,6 +1,7 @@
 use actix_web::{HttpResponse, post, web};
 use chrono::Utc;
 use entraide_domain::ids::{GroupId, MemberId};
+use entraide_domain::media::{MAX_PER_POST, parse_media_ids};
 use entraide_domain::moderation::TargetKind;
 use entraide_domain::post::Draft;
 use entraide_openapi::posts::{NewPostRequest, PostItem};
@@ -10,6 +11,7 @@ use entraide_persistence::posts;
 use uuid::Uuid;
 
 use crate::access::groups::require_participation;
+use crate::access::media::attach_to_post;
 use crate::db;
 use crate::error::ApiError;
 use crate::extractors::AuthMember;
@@ -51,12 +53,14 @@ pub async fn create_group_post(
     let group_id = GroupId::from_uuid(path.into_inner());
     let request = body.into_inner();
     let draft = Draft::parse(&request.body, request.content_warning.as_deref())?;
+    let media_ids = parse_media_ids(&request.media_ids, MAX_PER_POST)?;
     let safety = state.safety.check(draft.body.source());
     let reader = member.reader();
     let distressed = safety.is_some();
     let (mut item, woken) = db::write(&state, move |conn| {
         require_participation(conn, group_id, reader)?;
         let post = posts::insert(conn, member.id, Some(group_id), &draft, Utc::now())?;
+        attach_to_post(conn, member.id, &media_ids, post.id, Utc::now())?;
         let woken = notices::post_created(conn, &post, Utc::now())?;
         if distressed {
             flag_distress(
@@ -106,10 +110,12 @@ pub async fn create_wall_post(
     }
     let request = body.into_inner();
     let draft = Draft::parse(&request.body, request.content_warning.as_deref())?;
+    let media_ids = parse_media_ids(&request.media_ids, MAX_PER_POST)?;
     let safety = state.safety.check(draft.body.source());
     let distressed = safety.is_some();
     let (mut item, woken) = db::write(&state, move |conn| {
         let post = posts::insert(conn, member.id, None, &draft, Utc::now())?;
+        attach_to_post(conn, member.id, &media_ids, post.id, Utc::now())?;
         let woken = notices::post_created(conn, &post, Utc::now())?;
         if distressed {
             flag_distress(

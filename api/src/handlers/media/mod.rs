@@ -1,0 +1,5 @@
+//! Photos: upload, fetch, and the member's avatar.
+
+pub mod avatar;
+pub mod get;
+pub mod upload;

@@ -1,0 +1,149 @@
+//! Where photo bytes live. `MediaStore` is the seam for another backend: the local folder
+//! ([`FsStore`]) is the only one today; an S3-compatible store (`object_store`) is the next
+//! step and needs only this trait. Keys are built from a photo's id (a UUID), its variant
+//! name and format — never from anything a client sent — so no path can escape the folder.
+//!
+//! Calls are blocking (file IO): run them on actix's blocking pool (`web::block`).
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use entraide_domain::ids::MediaId;
+use entraide_domain::media::{ImageFormat, VariantName};
+
+/// A place to keep the variants of each photo.
+pub trait MediaStore: Send + Sync {
+    /// Stores one variant (replacing it if present).
+    fn put(
+        &self,
+        id: MediaId,
+        variant: VariantName,
+        format: ImageFormat,
+        bytes: &[u8],
+    ) -> io::Result<()>;
+    /// One variant's bytes, `None` when absent.
+    fn get(
+        &self,
+        id: MediaId,
+        variant: VariantName,
+        format: ImageFormat,
+    ) -> io::Result<Option<Vec<u8>>>;
+    /// Deletes every variant of a photo (nothing to do when it has none).
+    fn delete(&self, id: MediaId) -> io::Result<()>;
+}
+
+/// The store the settings choose (the local folder of `Settings::media_dir` today): what the
+/// server and the scheduled worker both use.
+pub fn from_settings(settings: &crate::configuration::Settings) -> std::sync::Arc<dyn MediaStore> {
+    std::sync::Arc::new(FsStore::new(settings.media_dir()))
+}
+
+/// The local filesystem: `<root>/<id>/<variant>.<ext>`.
+#[derive(Debug, Clone)]
+pub struct FsStore {
+    root: PathBuf,
+}
+
+impl FsStore {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Self { root: root.into() }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    fn folder(&self, id: MediaId) -> PathBuf {
+        self.root.join(id.to_string())
+    }
+
+    fn file(&self, id: MediaId, variant: VariantName, format: ImageFormat) -> PathBuf {
+        self.folder(id)
+            .join(format!("{}.{}", variant.as_str(), format.extension()))
+    }
+}
+
+impl MediaStore for FsStore {
+    fn put(
+        &self,
+        id: MediaId,
+        variant: VariantName,
+        format: ImageFormat,
+        bytes: &[u8],
+    ) -> io::Result<()> {
+        let folder = self.folder(id);
+        std::fs::create_dir_all(&folder)?;
+        let target = self.file(id, variant, format);
+        // Written aside then renamed: a reader never sees half a file.
+        let partial = folder.join(format!(".{}.partial", variant.as_str()));
+        std::fs::write(&partial, bytes)?;
+        std::fs::rename(&partial, &target)
+    }
+
+    fn get(
+        &self,
+        id: MediaId,
+        variant: VariantName,
+        format: ImageFormat,
+    ) -> io::Result<Option<Vec<u8>>> {
+        match std::fs::read(self.file(id, variant, format)) {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(error) => Err(error),
+        }
+    }
+
+    fn delete(&self, id: MediaId) -> io::Result<()> {
+        match std::fs::remove_dir_all(self.folder(id)) {
+            Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(()),
+            other => other,
+        }
+    }
+}
+
+/// Deletes the files of photos whose rows are gone (after the transaction that deleted them
+/// committed); a failure is logged, the rest go on. How many were deleted.
+pub fn delete_all(store: &dyn MediaStore, ids: &[MediaId]) -> usize {
+    let mut deleted = 0;
+    for id in ids {
+        match store.delete(*id) {
+            Ok(()) => deleted += 1,
+            Err(error) => tracing::warn!(media_id = %id, %error, "could not delete photo files"),
+        }
+    }
+    deleted
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn put_get_delete_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = FsStore::new(dir.path());
+        let id = MediaId::new();
+        store
+            .put(id, VariantName::Full, ImageFormat::Png, b"png bytes")
+            .unwrap();
+        store
+            .put(id, VariantName::W320, ImageFormat::Png, b"small")
+            .unwrap();
+        assert_eq!(
+            store.get(id, VariantName::Full, ImageFormat::Png).unwrap(),
+            Some(b"png bytes".to_vec())
+        );
+        assert_eq!(
+            store.get(id, VariantName::W640, ImageFormat::Png).unwrap(),
+            None
+        );
+        store.delete(id).unwrap();
+        assert_eq!(
+            store.get(id, VariantName::Full, ImageFormat::Png).unwrap(),
+            None
+        );
+        // Deleting what is gone is fine.
+        store.delete(id).unwrap();
+        assert_eq!(delete_all(&store, &[id, MediaId::new()]), 2);
+    }
+}

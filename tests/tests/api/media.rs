@@ -1,0 +1,647 @@
+//! Photos (issue 16): what is stored carries no metadata, types are sniffed, bombs and
+//! oversized files are refused, and a photo is served only to readers of what it illustrates.
+
+use chrono::{Duration, Utc};
+use entraide_openapi::groups::Group;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::support::{Member, PASSWORD, TestApp, assert_problem, png, spawn_app, spawn_app_with};
+
+/// A JPEG with an EXIF block (APP1) holding a GPS position, as a phone writes it.
+fn jpeg_with_gps() -> Vec<u8> {
+    let image = image::RgbImage::from_fn(400, 300, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 200])
+    });
+    let mut plain = std::io::Cursor::new(Vec::new());
+    image
+        .write_to(&mut plain, image::ImageFormat::Jpeg)
+        .unwrap();
+    let plain = plain.into_inner();
+    // TIFF, little-endian: IFD0 with one entry (GPSInfo -> IFD at 26), the GPS IFD with
+    // GPSLatitudeRef "N" and GPSLongitudeRef "E", and a marker string a reader would see.
+    let mut tiff: Vec<u8> = b"II*\0".to_vec();
+    tiff.extend_from_slice(&8u32.to_le_bytes());
+    tiff.extend_from_slice(&1u16.to_le_bytes());
+    tiff.extend_from_slice(&0x8825u16.to_le_bytes()); // GPSInfo
+    tiff.extend_from_slice(&4u16.to_le_bytes()); // LONG
+    tiff.extend_from_slice(&1u32.to_le_bytes());
+    tiff.extend_from_slice(&26u32.to_le_bytes());
+    tiff.extend_from_slice(&0u32.to_le_bytes()); // no next IFD
+    tiff.extend_from_slice(&2u16.to_le_bytes());
+    for (tag, value) in [(1u16, b'N'), (3u16, b'E')] {
+        tiff.extend_from_slice(&tag.to_le_bytes());
+        tiff.extend_from_slice(&2u16.to_le_bytes()); // ASCII
+        tiff.extend_from_slice(&2u32.to_le_bytes());
+        tiff.extend_from_slice(&[value, 0, 0, 0]);
+    }
+    tiff.extend_from_slice(&0u32.to_le_bytes());
+    tiff.extend_from_slice(b"GPS 45.7640N 4.8357E Hopital Edouard Herriot");
+    let mut app1 = b"Exif\0\0".to_vec();
+    app1.extend_from_slice(&tiff);
+    let length = u16::try_from(app1.len() + 2).unwrap();
+    let mut out = plain[..2].to_vec(); // SOI
+    out.extend_from_slice(&[0xFF, 0xE1]);
+    out.extend_from_slice(&length.to_be_bytes());
+    out.extend_from_slice(&app1);
+    out.extend_from_slice(&plain[2..]);
+    out
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// The stored files of a photo.
+fn stored_files(app: &TestApp, id: &str) -> Vec<Vec<u8>> {
+    let folder = app.media_dir.join(id);
+    let Ok(entries) = std::fs::read_dir(&folder) else {
+        return Vec::new();
+    };
+    entries
+        .map(|e| std::fs::read(e.unwrap().path()).unwrap())
+        .collect()
+}
+
+async fn upload_json(app: &TestApp, who: &Member, bytes: &[u8], declared: &str) -> Value {
+    let response = app.upload(Some(who), bytes, declared).await;
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    assert_eq!(status, StatusCode::CREATED, "{text}");
+    serde_json::from_str(&text).unwrap()
+}
+
+async fn fetch(app: &TestApp, id: &str, who: Option<&Member>) -> StatusCode {
+    app.call(Method::GET, &format!("/api/v1/media/{id}"), who, None)
+        .await
+        .status()
+}
+
+async fn admit(app: &TestApp, group: &Group, owner: &Member, who: &Member) {
+    app.ok_json(
+        Method::POST,
+        &format!("/api/v1/groups/{}/invitations", group.id),
+        Some(owner),
+        Some(json!({"member_id": who.id})),
+    )
+    .await;
+    app.ok_json(
+        Method::POST,
+        &format!("/api/v1/groups/{}/join", group.id),
+        Some(who),
+        None,
+    )
+    .await;
+}
+
+#[actix_web::test]
+async fn a_stored_photo_keeps_no_exif_and_no_gps() {
+    let app = spawn_app().await;
+    let lou = app.member("Lou", "patient").await;
+    let original = jpeg_with_gps();
+    assert!(contains(&original, b"Exif\0\0") && contains(&original, b"45.7640N"));
+
+    let photo = upload_json(&app, &lou, &original, "image/jpeg").await;
+    assert_eq!(photo["format"], "jpeg");
+    assert_eq!(
+        (photo["width"].as_u64(), photo["height"].as_u64()),
+        (Some(400), Some(300))
+    );
+    assert!(!photo["blurhash"].as_str().unwrap().is_empty());
+    let names: Vec<&str> = photo["variants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["320", "full"]);
+    let id = photo["id"].as_str().unwrap();
+
+    // Read the stored files back: every variant is a JPEG without APP1 (EXIF/XMP) or the GPS.
+    let files = stored_files(&app, id);
+    assert_eq!(files.len(), 2);
+    for file in &files {
+        assert_eq!(&file[..2], &[0xFF, 0xD8], "a JPEG");
+        assert!(!contains(file, b"Exif"), "no EXIF");
+        assert!(!contains(file, &[0xFF, 0xE1]), "no APP1 segment");
+        assert!(
+            !contains(file, b"45.7640N") && !contains(file, b"Herriot"),
+            "no GPS"
+        );
+        assert!(image::load_from_memory(file).is_ok());
+    }
+    // And what is served is what is stored.
+    let served = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/media/{id}"),
+            Some(&lou),
+            None,
+        )
+        .await;
+    assert_eq!(served.status(), StatusCode::OK);
+    assert_eq!(served.headers()["content-type"], "image/jpeg");
+    let cache = served.headers()["cache-control"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(cache.starts_with("private"), "{cache}");
+    let body = served.bytes().await.unwrap();
+    assert!(files.iter().any(|f| f[..] == body[..]));
+    assert!(!contains(&body, b"Exif"));
+}
+
+#[actix_web::test]
+async fn the_type_is_read_from_the_bytes_never_from_the_client() {
+    let app = spawn_app().await;
+    let lou = app.member("Lou", "patient").await;
+    // A PNG declared as JPEG is a PNG.
+    let photo = upload_json(&app, &lou, &png(50, 40), "image/jpeg").await;
+    assert_eq!(photo["format"], "png");
+    let files = stored_files(&app, photo["id"].as_str().unwrap());
+    assert!(files.iter().all(|f| f.starts_with(b"\x89PNG")));
+    // Text declared as PNG is refused, and nothing is stored.
+    let before = app.count("SELECT COUNT(*) AS n FROM media");
+    let text = app
+        .upload(
+            Some(&lou),
+            b"<script>alert(1)</script> not an image",
+            "image/png",
+        )
+        .await;
+    assert_problem(
+        text,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_image",
+    )
+    .await;
+    // HEIC is refused, saying why.
+    let mut heic = vec![0, 0, 0, 24];
+    heic.extend_from_slice(b"ftypheic\0\0\0\0mif1heic");
+    heic.extend_from_slice(&[0; 64]);
+    let problem = assert_problem(
+        app.upload(Some(&lou), &heic, "image/heic").await,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_image",
+    )
+    .await;
+    assert!(problem.detail.unwrap_or_default().contains("HEIC"));
+    // Not a multipart body at all.
+    let json_body = app
+        .call(
+            Method::POST,
+            "/api/v1/media",
+            Some(&lou),
+            Some(json!({"file": "x"})),
+        )
+        .await;
+    assert_problem(
+        json_body,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+    )
+    .await;
+    // Anonymous uploads are refused.
+    let anonymous = app.upload(None, &png(10, 10), "image/png").await;
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM media"), before);
+}
+
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for byte in bytes {
+        crc ^= u32::from(*byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+#[actix_web::test]
+async fn a_decompression_bomb_and_an_oversized_file_are_refused() {
+    let app = spawn_app_with(|settings| settings.media_max_image_bytes = 4096).await;
+    let lou = app.member("Lou", "patient").await;
+    // A tiny PNG whose header declares 100,000 x 100,000 pixels (CRC fixed, so it is valid).
+    let mut bomb = png(1, 1);
+    bomb[16..20].copy_from_slice(&100_000u32.to_be_bytes());
+    bomb[20..24].copy_from_slice(&100_000u32.to_be_bytes());
+    let crc = crc32(&bomb[12..29]);
+    bomb[29..33].copy_from_slice(&crc.to_be_bytes());
+    assert!(bomb.len() < 200);
+    let refused = app.upload(Some(&lou), &bomb, "image/png").await;
+    assert_problem(refused, StatusCode::UNPROCESSABLE_ENTITY, "image_too_large").await;
+    // Over the size limit.
+    let big: Vec<u8> = (0..5000u32).map(|i| (i * 7919 % 251) as u8).collect();
+    let refused = app.upload(Some(&lou), &big, "image/png").await;
+    assert_problem(refused, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large").await;
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM media"), 0);
+    assert!(std::fs::read_dir(&app.media_dir).map_or(true, |mut d| d.next().is_none()));
+}
+
+#[actix_web::test]
+async fn a_photo_is_served_only_to_readers_of_what_it_illustrates() {
+    let app = spawn_app().await;
+    let owner = app.member("Proprio", "patient").await;
+    let lou = app.member("Lou", "patient").await;
+    let outsider = app.member("Dehors", "patient").await;
+    let private = app
+        .create_group(&owner, "Cercle privé", "private", "everyone")
+        .await;
+    admit(&app, &private, &owner, &lou).await;
+
+    // Unattached: its uploader's alone.
+    let id = app.upload_photo(&lou).await;
+    assert_eq!(fetch(&app, &id, Some(&lou)).await, StatusCode::OK);
+    assert_eq!(
+        fetch(&app, &id, Some(&outsider)).await,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(fetch(&app, &id, None).await, StatusCode::NOT_FOUND);
+
+    // In a private group's post: its members only.
+    let post = app
+        .ok_json(
+            Method::POST,
+            &format!("/api/v1/groups/{}/posts", private.id),
+            Some(&lou),
+            Some(json!({"body": "Ma cicatrice", "media_ids": [id]})),
+        )
+        .await;
+    assert_eq!(post["media"][0]["id"], id.as_str());
+    let post_id = post["id"].as_str().unwrap().to_owned();
+    let read = app
+        .ok_json(
+            Method::GET,
+            &format!("/api/v1/posts/{post_id}"),
+            Some(&owner),
+            None,
+        )
+        .await;
+    assert_eq!(read["media"][0]["id"], id.as_str());
+    assert_eq!(fetch(&app, &id, Some(&lou)).await, StatusCode::OK);
+    assert_eq!(fetch(&app, &id, Some(&owner)).await, StatusCode::OK);
+    assert_eq!(
+        fetch(&app, &id, Some(&outsider)).await,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(fetch(&app, &id, None).await, StatusCode::NOT_FOUND);
+    // Variants: one the photo lacks is 404, an unknown name 422.
+    let missing = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/media/{id}?variant=1280"),
+            Some(&lou),
+            None,
+        )
+        .await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    let unknown = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/media/{id}?variant=../../etc"),
+            Some(&lou),
+            None,
+        )
+        .await;
+    assert_problem(
+        unknown,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+
+    // A comment's photo follows the post.
+    let comment_photo = app.upload_photo(&owner).await;
+    let comment = app
+        .ok_json(
+            Method::POST,
+            &format!("/api/v1/posts/{post_id}/comments"),
+            Some(&owner),
+            Some(json!({"body": "Courage", "media_ids": [comment_photo]})),
+        )
+        .await;
+    assert_eq!(comment["media"][0]["id"], comment_photo.as_str());
+    assert_eq!(
+        fetch(&app, &comment_photo, Some(&lou)).await,
+        StatusCode::OK
+    );
+    assert_eq!(
+        fetch(&app, &comment_photo, Some(&outsider)).await,
+        StatusCode::NOT_FOUND
+    );
+
+    // A public group's photo: anyone.
+    let public = app
+        .create_group(&owner, "Ouvert", "public", "everyone")
+        .await;
+    let open_photo = app.upload_photo(&owner).await;
+    app.ok_json(
+        Method::POST,
+        &format!("/api/v1/groups/{}/posts", public.id),
+        Some(&owner),
+        Some(json!({"body": "Sortie au parc", "media_ids": [open_photo]})),
+    )
+    .await;
+    assert_eq!(fetch(&app, &open_photo, None).await, StatusCode::OK);
+    assert_eq!(
+        fetch(&app, &open_photo, Some(&outsider)).await,
+        StatusCode::OK
+    );
+
+    // Leaving the group ends access, even to one's own photo there.
+    app.ok_json(
+        Method::POST,
+        &format!("/api/v1/groups/{}/leave", private.id),
+        Some(&lou),
+        None,
+    )
+    .await;
+    assert_eq!(fetch(&app, &id, Some(&lou)).await, StatusCode::NOT_FOUND);
+    assert_eq!(fetch(&app, &id, Some(&owner)).await, StatusCode::OK);
+
+    // A deleted post's photos are served to nobody, its comment's neither.
+    let deleted = app
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/posts/{post_id}"),
+            Some(&owner),
+            None,
+        )
+        .await;
+    assert!(deleted.status().is_success());
+    assert_eq!(fetch(&app, &id, Some(&owner)).await, StatusCode::NOT_FOUND);
+    assert_eq!(
+        fetch(&app, &comment_photo, Some(&owner)).await,
+        StatusCode::NOT_FOUND
+    );
+    let read = app
+        .ok_json(
+            Method::GET,
+            &format!("/api/v1/posts/{post_id}"),
+            Some(&owner),
+            None,
+        )
+        .await;
+    assert_eq!(read["media"], json!([]));
+}
+
+#[actix_web::test]
+async fn only_ones_own_unattached_photos_can_be_attached() {
+    let app = spawn_app().await;
+    let lou = app.member("Lou", "patient").await;
+    let sam = app.member("Sam", "patient").await;
+    let public = app.create_group(&lou, "Ouvert", "public", "everyone").await;
+    app.ok_json(
+        Method::POST,
+        &format!("/api/v1/groups/{}/join", public.id),
+        Some(&sam),
+        None,
+    )
+    .await;
+    let path = format!("/api/v1/groups/{}/posts", public.id);
+    let lous = app.upload_photo(&lou).await;
+    let posts_before = app.count("SELECT COUNT(*) AS n FROM posts");
+
+    // Someone else's photo, an id that names nothing: the same answer.
+    for id in [lous.clone(), uuid::Uuid::now_v7().to_string()] {
+        let refused = app
+            .call(
+                Method::POST,
+                &path,
+                Some(&sam),
+                Some(json!({"body": "Vol", "media_ids": [id]})),
+            )
+            .await;
+        let problem = assert_problem(
+            refused,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        )
+        .await;
+        assert_eq!(problem.errors.unwrap()[0].code, "unknown_media");
+    }
+    // Too many, twice the same.
+    let five: Vec<String> = (0..5).map(|_| uuid::Uuid::now_v7().to_string()).collect();
+    let refused = app
+        .call(
+            Method::POST,
+            &path,
+            Some(&lou),
+            Some(json!({"body": "x", "media_ids": five})),
+        )
+        .await;
+    assert_problem(
+        refused,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    let refused = app
+        .call(
+            Method::POST,
+            &path,
+            Some(&lou),
+            Some(json!({"body": "x", "media_ids": [lous, lous]})),
+        )
+        .await;
+    assert_problem(
+        refused,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM posts"), posts_before);
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM media WHERE attached_to IS NULL"),
+        1
+    );
+
+    // Attached once, never twice (nor as an avatar).
+    app.ok_json(
+        Method::POST,
+        &path,
+        Some(&lou),
+        Some(json!({"body": "Ok", "media_ids": [lous]})),
+    )
+    .await;
+    let again = app
+        .call(
+            Method::POST,
+            &path,
+            Some(&lou),
+            Some(json!({"body": "Encore", "media_ids": [lous]})),
+        )
+        .await;
+    assert_problem(again, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    let avatar = app
+        .call(
+            Method::PUT,
+            "/api/v1/members/me/avatar",
+            Some(&lou),
+            Some(json!({"media_id": lous})),
+        )
+        .await;
+    assert_problem(
+        avatar,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+}
+
+#[actix_web::test]
+async fn an_avatar_is_public_and_replaced_or_removed_with_its_files() {
+    let app = spawn_app().await;
+    let lou = app.member("Lou", "patient").await;
+    let sam = app.member("Sam", "patient").await;
+    let first = app.upload_photo(&lou).await;
+    let set = app
+        .ok_json(
+            Method::PUT,
+            "/api/v1/members/me/avatar",
+            Some(&lou),
+            Some(json!({"media_id": first})),
+        )
+        .await;
+    assert_eq!(set["id"], first.as_str());
+    assert_eq!(fetch(&app, &first, None).await, StatusCode::OK);
+    // Someone else cannot take it as theirs.
+    let refused = app
+        .call(
+            Method::PUT,
+            "/api/v1/members/me/avatar",
+            Some(&sam),
+            Some(json!({"media_id": first})),
+        )
+        .await;
+    assert_problem(
+        refused,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    // Replaced: the old one is gone, files included.
+    let second = app.upload_photo(&lou).await;
+    app.ok_json(
+        Method::PUT,
+        "/api/v1/members/me/avatar",
+        Some(&lou),
+        Some(json!({"media_id": second})),
+    )
+    .await;
+    assert_eq!(fetch(&app, &first, Some(&lou)).await, StatusCode::NOT_FOUND);
+    assert!(stored_files(&app, &first).is_empty());
+    assert_eq!(fetch(&app, &second, None).await, StatusCode::OK);
+    // Removed.
+    let removed = app
+        .call(
+            Method::DELETE,
+            "/api/v1/members/me/avatar",
+            Some(&lou),
+            None,
+        )
+        .await;
+    assert_eq!(removed.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        fetch(&app, &second, Some(&lou)).await,
+        StatusCode::NOT_FOUND
+    );
+    assert!(stored_files(&app, &second).is_empty());
+}
+
+#[actix_web::test]
+async fn the_worker_deletes_unattached_uploads_after_a_day() {
+    let app = spawn_app().await;
+    let lou = app.member("Lou", "patient").await;
+    let waiting = app.upload_photo(&lou).await;
+    let kept = app.upload_photo(&lou).await;
+    app.ok_json(
+        Method::PUT,
+        "/api/v1/members/me/avatar",
+        Some(&lou),
+        Some(json!({"media_id": kept})),
+    )
+    .await;
+    let mut settings = entraide_api::configuration::Settings::with_database(
+        app.database.url(),
+        crate::support::JWT_SECRET,
+    );
+    settings.media_dir = Some(app.media_dir.to_string_lossy().into_owned());
+    // Not yet a day: nothing goes.
+    let pass = entraide_api::scheduled::run_once(
+        &app.database(),
+        &settings,
+        Utc::now() + Duration::hours(23),
+    )
+    .await
+    .unwrap();
+    assert_eq!(pass.media_deleted, 0);
+    assert_eq!(fetch(&app, &waiting, Some(&lou)).await, StatusCode::OK);
+    let pass = entraide_api::scheduled::run_once(
+        &app.database(),
+        &settings,
+        Utc::now() + Duration::hours(25),
+    )
+    .await
+    .unwrap();
+    assert_eq!(pass.media_deleted, 1);
+    assert_eq!(
+        fetch(&app, &waiting, Some(&lou)).await,
+        StatusCode::NOT_FOUND
+    );
+    assert!(stored_files(&app, &waiting).is_empty());
+    assert_eq!(fetch(&app, &kept, None).await, StatusCode::OK);
+    assert!(!stored_files(&app, &kept).is_empty());
+}
+
+#[actix_web::test]
+async fn the_export_lists_photos_and_erasure_deletes_their_files() {
+    let app = spawn_app().await;
+    let lou = app.member("Lou", "patient").await;
+    let public = app.create_group(&lou, "Ouvert", "public", "everyone").await;
+    let attached = app.upload_photo(&lou).await;
+    let waiting = app.upload_photo(&lou).await;
+    app.ok_json(
+        Method::POST,
+        &format!("/api/v1/groups/{}/posts", public.id),
+        Some(&lou),
+        Some(json!({"body": "Photo", "media_ids": [attached]})),
+    )
+    .await;
+    let export = app
+        .ok_json(Method::GET, "/api/v1/members/me/export", Some(&lou), None)
+        .await;
+    let listed: Vec<(&str, Value)> = export["media"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["id"].as_str().unwrap(), m["attached_to"].clone()))
+        .collect();
+    assert_eq!(
+        listed,
+        vec![
+            (attached.as_str(), json!("post")),
+            (waiting.as_str(), Value::Null)
+        ]
+    );
+
+    // Kept (anonymised) posts lose their photos too: a photo can show a face.
+    let erased = app
+        .call(
+            Method::DELETE,
+            "/api/v1/members/me",
+            Some(&lou),
+            Some(json!({"password": PASSWORD, "content": "anonymise"})),
+        )
+        .await;
+    assert_eq!(erased.status(), StatusCode::NO_CONTENT);
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM media"), 0);
+    assert!(stored_files(&app, &attached).is_empty());
+    assert!(stored_files(&app, &waiting).is_empty());
+    assert_eq!(fetch(&app, &attached, None).await, StatusCode::NOT_FOUND);
+}
