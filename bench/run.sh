@@ -57,9 +57,9 @@ RAW="$WORK/raw-$STAMP.jsonl"
 
 seed_args() {
   case "$1" in
-    smoke) echo "--members 60 --groups 6 --posts 400 --comments 800 --reactions 400" ;;
-    small) echo "--members 2000 --groups 100 --posts 10000 --comments 30000 --reactions 20000" ;;
-    large) echo "--members 100000 --groups 1000 --posts 1000000 --comments 3000000 --reactions 1000000 --associations 100 --events 20000 --resources 2000 --places 5000" ;;
+    smoke) echo "--members 60 --groups 6 --posts 400 --comments 800 --reactions 400 --photos 20 --avatars 10" ;;
+    small) echo "--members 2000 --groups 100 --posts 10000 --comments 30000 --reactions 20000 --photos 200 --avatars 200" ;;
+    large) echo "--members 100000 --groups 1000 --posts 1000000 --comments 3000000 --reactions 1000000 --associations 100 --events 20000 --resources 2000 --places 5000 --photos 20000 --avatars 5000" ;;
     *) echo "unknown size $1" >&2; exit 2 ;;
   esac
 }
@@ -75,6 +75,7 @@ database_url() {
 
 fresh_database() {
   local backend=$1 size=$2
+  rm -rf "$WORK/media-$backend-$size"
   if [ "$backend" = sqlite ]; then
     rm -f "$WORK/bench-$size.db" "$WORK/bench-$size.db-wal" "$WORK/bench-$size.db-shm" "$WORK/bench-$size.db.jwt-secret"
   else
@@ -108,6 +109,7 @@ for backend in $BACKENDS; do
     fresh_database "$backend" "$size"
     analyze_flag=""; [ "$ANALYZE" = 1 ] && analyze_flag="--analyze"
     seed_start=$(date +%s.%N)
+    export ENTRAIDE_MEDIA_DIR="$WORK/media-$backend-$size"
     ENTRAIDE_DATABASE_URL="$url" ENTRAIDE_LOG=warn "$BIN" seed --quiet $analyze_flag $(seed_args "$size") > "$WORK/seed-$backend-$size.txt"
     seed_seconds=$(python3 -c "print(round($(date +%s.%N) - $seed_start, 1))")
     echo "   seeded in ${seed_seconds}s"

@@ -65,6 +65,12 @@ enum Command {
         /// Places of the local resources directory.
         #[arg(long, default_value_t = 200)]
         places: usize,
+        /// Photos attached to posts (files written to the media store, `ENTRAIDE_MEDIA_DIR`).
+        #[arg(long, default_value_t = 1000)]
+        photos: usize,
+        /// Members with an avatar photo.
+        #[arg(long, default_value_t = 200)]
+        avatars: usize,
         /// The random seed: the same seed gives the same data.
         #[arg(long, default_value_t = 42)]
         seed: u64,
@@ -175,6 +181,8 @@ fn run(cli: Cli) -> Result<(), String> {
             events,
             resources,
             places,
+            photos,
+            avatars,
             seed,
             analyze,
             quiet,
@@ -192,12 +200,15 @@ fn run(cli: Cli) -> Result<(), String> {
                 events,
                 resources,
                 places,
+                photos,
+                avatars,
                 seed,
                 analyze,
                 progress: !quiet,
             };
-            let report =
-                entraide_api::seed::seed(&database, &options).map_err(|e| e.to_string())?;
+            let media = entraide_api::media::store::from_settings(&settings);
+            let report = entraide_api::seed::seed(&database, &options, media.as_ref())
+                .map_err(|e| e.to_string())?;
             for (table, rows, seconds) in &report.rows {
                 println!("{table:>12}: {rows:>9} rows in {seconds:>6.1} s");
             }

@@ -10,8 +10,9 @@ use crate::connection::DbConnection;
 use crate::error::PersistenceError;
 use crate::schema::{
     announcements, association_follows, association_memberships, associations, comments,
-    committees, discussion_groups, event_rsvps, events, follows, group_memberships, members,
-    places, post_reactions, posts, resource_versions, resources, search_documents,
+    committees, discoverable_members, discussion_groups, event_rsvps, events, follows,
+    group_memberships, media, member_conditions, members, places, post_reactions, posts,
+    profile_bands, resource_versions, resources, search_documents,
 };
 
 /// Runs the same diesel code on the inner connection of either backend.
@@ -73,6 +74,9 @@ pub struct GroupRow {
     pub created_by: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub sponsor_name: Option<String>,
+    pub sponsor_kind: Option<&'static str>,
+    pub sponsor_links: Option<String>,
 }
 
 #[derive(Insertable, Clone)]
@@ -167,6 +171,9 @@ pub struct AssociationRow {
     pub created_by: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub sponsor_name: Option<String>,
+    pub sponsor_kind: Option<&'static str>,
+    pub sponsor_links: Option<String>,
 }
 
 #[derive(Insertable, Clone)]
@@ -242,6 +249,9 @@ pub struct EventRow {
     pub waitlist_count: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub sponsor_name: Option<String>,
+    pub sponsor_kind: Option<&'static str>,
+    pub sponsor_links: Option<String>,
 }
 
 #[derive(Insertable, Clone)]
@@ -290,6 +300,9 @@ pub struct ResourceRow {
     pub author_id: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub sponsor_name: Option<String>,
+    pub sponsor_kind: Option<&'static str>,
+    pub sponsor_links: Option<String>,
 }
 
 #[derive(Insertable, Clone)]
@@ -339,6 +352,58 @@ pub struct PlaceRow {
     pub updated_at: NaiveDateTime,
 }
 
+#[derive(Insertable, Clone)]
+#[cfg_attr(test, derive(Default))]
+#[diesel(table_name = member_conditions)]
+pub struct MemberConditionRow {
+    pub member_id: String,
+    pub condition_id: String,
+}
+
+#[derive(Insertable, Clone)]
+#[cfg_attr(test, derive(Default))]
+#[diesel(table_name = profile_bands)]
+pub struct ProfileBandsRow {
+    pub member_id: String,
+    pub age_band: Option<&'static str>,
+    pub age_band_visibility: &'static str,
+    pub diagnosed_since: Option<&'static str>,
+    pub diagnosed_since_visibility: &'static str,
+}
+
+#[derive(Insertable, Clone)]
+#[cfg_attr(test, derive(Default))]
+#[diesel(table_name = discoverable_members)]
+pub struct DiscoverableRow {
+    pub member_id: String,
+    pub match_conditions: bool,
+    pub match_kind: bool,
+    pub match_age_band: bool,
+    pub match_region: bool,
+    pub match_language: bool,
+    pub match_diagnosed_since: bool,
+    pub since: NaiveDateTime,
+}
+
+#[derive(Insertable, Clone)]
+#[cfg_attr(test, derive(Default))]
+#[diesel(table_name = media)]
+pub struct MediaRow {
+    pub id: String,
+    pub owner_id: String,
+    pub format: &'static str,
+    pub width: i32,
+    pub height: i32,
+    pub blurhash: String,
+    pub variants: String,
+    pub byte_size: i64,
+    pub attached_to: Option<&'static str>,
+    pub post_id: Option<String>,
+    pub comment_id: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub attached_at: Option<NaiveDateTime>,
+}
+
 /// A table the loader can fill, with the number of columns one row binds (to size batches under
 /// the parameter limit).
 pub trait BulkRow: Sized {
@@ -384,23 +449,27 @@ macro_rules! bulk_rows {
 
 bulk_rows! {
     MemberRow => members::table, 25;
-    GroupRow => discussion_groups::table, 11;
+    GroupRow => discussion_groups::table, 14;
     MembershipRow => group_memberships::table, 6;
     PostRow => posts::table, 14;
     CommentRow => comments::table, 14;
     FollowRow => follows::table, 3;
     ReactionRow => post_reactions::table, 4;
-    AssociationRow => associations::table, 17;
+    AssociationRow => associations::table, 20;
     AssociationMembershipRow => association_memberships::table, 6;
     AssociationFollowRow => association_follows::table, 3;
     AnnouncementRow => announcements::table, 14;
-    EventRow => events::table, 28;
+    EventRow => events::table, 31;
     RsvpRow => event_rsvps::table, 5;
     SearchDocumentRow => search_documents::table, 3;
     CommitteeRow => committees::table, 8;
-    ResourceRow => resources::table, 8;
+    ResourceRow => resources::table, 11;
     ResourceVersionRow => resource_versions::table, 18;
     PlaceRow => places::table, 17;
+    MemberConditionRow => member_conditions::table, 2;
+    ProfileBandsRow => profile_bands::table, 5;
+    DiscoverableRow => discoverable_members::table, 8;
+    MediaRow => media::table, 13;
 }
 
 /// Rows per statement for a table.

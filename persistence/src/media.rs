@@ -44,8 +44,8 @@ fn side(value: i32) -> Result<u32, PersistenceError> {
     u32::try_from(value).map_err(|_| corrupt("negative dimension"))
 }
 
-/// `name:WxH,name:WxH`.
-fn encode_variants(variants: &[Variant]) -> String {
+/// How the variants are stored: `name:WxH,name:WxH` (the seed writes rows with it too).
+pub fn encode_variants(variants: &[Variant]) -> String {
     variants
         .iter()
         .map(|v| format!("{}:{}x{}", v.name.as_str(), v.width, v.height))

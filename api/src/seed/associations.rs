@@ -104,6 +104,7 @@ pub(super) fn generate(
             expires_at: Some(naive(now + Duration::days(3650))),
             created_at: naive(now - Duration::days(3)),
         });
+        let (sponsor_name, sponsor_kind, sponsor_links) = super::sponsors::draw(rng, 10);
         out.rows.push(AssociationRow {
             id,
             name_key: name.to_lowercase(),
@@ -122,6 +123,9 @@ pub(super) fn generate(
             created_by: member_ids[admin].clone(),
             created_at: at,
             updated_at: at,
+            sponsor_name,
+            sponsor_kind,
+            sponsor_links,
         });
         out.admins.push(admin);
     }

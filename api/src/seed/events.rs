@@ -102,6 +102,7 @@ pub(super) fn generate(
                 updated_at: at,
             });
         }
+        let (sponsor_name, sponsor_kind, sponsor_links) = super::sponsors::draw(rng, 10);
         events.push(EventRow {
             id,
             title: EVENT_TITLES[e % EVENT_TITLES.len()].to_owned(),
@@ -132,6 +133,9 @@ pub(super) fn generate(
             waitlist_count: 0,
             created_at: naive(starts - Duration::days(30)),
             updated_at: naive(starts - Duration::days(30)),
+            sponsor_name,
+            sponsor_kind,
+            sponsor_links,
         });
     }
     Ok(Events {

@@ -85,6 +85,7 @@ pub(super) fn generate(
         let condition = (!condition_ids.is_empty())
             .then(|| condition_ids[rng.random_range(0..condition_ids.len())].clone());
         let name = format!("Entraide {city} {}", g + 1);
+        let (sponsor_name, sponsor_kind, sponsor_links) = super::sponsors::draw(rng, 10);
         rows.push(GroupRow {
             id: id_at(rng, created),
             name_key: name.to_lowercase(),
@@ -97,6 +98,9 @@ pub(super) fn generate(
             created_by: String::new(),
             created_at: naive(created),
             updated_at: naive(created),
+            sponsor_name,
+            sponsor_kind,
+            sponsor_links,
         });
         audiences.push(audience);
     }

@@ -6,20 +6,23 @@
 //!
 //! [`seed`] runs one generator per entity in a fixed order — members, groups with their
 //! memberships, follows, posts with comments and reactions, associations, events, resources,
-//! places, a research study — each drawing from the one seeded generator, so the order of the calls (and of the
+//! places, a research study, photos — each drawing from the one seeded generator, so the order of the calls (and of the
 //! draws inside each) is what makes the output deterministic: keep it when changing one. The
 //! rows go through `persistence::bulk`, one transaction per table.
 
 mod associations;
+mod discovery;
 mod events;
 mod follows;
 mod groups;
 mod members;
+mod photos;
 mod places;
 mod posts;
 mod progress;
 mod research;
 mod resources;
+mod sponsors;
 mod text;
 
 use std::time::Instant;
@@ -54,6 +57,10 @@ pub struct SeedOptions {
     pub resources: usize,
     /// Places of the local resources directory, around the seeded cities.
     pub places: usize,
+    /// Photos attached to evenly spaced posts (one each), files written to the media store.
+    pub photos: usize,
+    /// Members with an avatar photo.
+    pub avatars: usize,
     pub seed: u64,
     /// Run `ANALYZE` at the end (production databases are analysed; a fresh one is not).
     pub analyze: bool,
@@ -126,8 +133,12 @@ fn parse_member(raw: &str) -> Result<entraide_domain::ids::MemberId, Persistence
         .map_err(|_| PersistenceError::Config(format!("seed member id {raw:?}")))
 }
 
-/// Loads a dataset into an empty database.
-pub fn seed(database: &Database, options: &SeedOptions) -> Result<SeedReport, PersistenceError> {
+/// Loads a dataset into an empty database, the photos' files into `media`.
+pub fn seed(
+    database: &Database,
+    options: &SeedOptions,
+    media: &dyn crate::media::MediaStore,
+) -> Result<SeedReport, PersistenceError> {
     let started = Instant::now();
     let mut rng = StdRng::seed_from_u64(options.seed);
     let mut conn = database.writer()?;
@@ -149,6 +160,7 @@ pub fn seed(database: &Database, options: &SeedOptions) -> Result<SeedReport, Pe
     // Everything posts do not depend on is generated first, then loaded.
     let members_wanted = options.members.max(BENCH_MEMBERS + 2);
     let mut members = members::generate(&mut rng, &time, members_wanted, &password_hash);
+    let people = discovery::generate(&mut rng, &mut members, &condition_ids);
     let mut groups = groups::generate(&mut rng, &time, options, &members, &condition_ids);
     let member_ids = &members.ids;
     let follows = follows::generate(&mut rng, &time, options, member_ids);
@@ -160,7 +172,12 @@ pub fn seed(database: &Database, options: &SeedOptions) -> Result<SeedReport, Pe
         + follows.len()
         + options.posts
         + options.comments
-        + plan.reaction_count();
+        + plan.reaction_count()
+        + people.conditions.len()
+        + people.bands.len()
+        + people.discoverable.len()
+        + options.photos
+        + options.avatars;
     let progress = Progress::new(options.progress, total);
     bulk::prepare_for_loading(&mut conn)?;
     let mut rows: Vec<(&'static str, usize, f64)> = Vec::new();
@@ -168,6 +185,12 @@ pub fn seed(database: &Database, options: &SeedOptions) -> Result<SeedReport, Pe
     let count = progress.load(&mut conn, "members", &members.rows)?;
     rows.push(("members", count, clock.elapsed().as_secs_f64()));
     members.rows = Vec::new();
+    let clock = Instant::now();
+    progress.load(&mut conn, "member_conditions", &people.conditions)?;
+    progress.load(&mut conn, "profile_bands", &people.bands)?;
+    let count = progress.load(&mut conn, "discoverable_members", &people.discoverable)?;
+    rows.push(("discoverable", count, clock.elapsed().as_secs_f64()));
+    drop(people);
     let clock = Instant::now();
     let count = progress.load(&mut conn, "groups", &groups.rows)?;
     rows.push(("groups", count, clock.elapsed().as_secs_f64()));
@@ -193,7 +216,21 @@ pub fn seed(database: &Database, options: &SeedOptions) -> Result<SeedReport, Pe
     let count = posts::write_comments(&mut conn, &mut rng, &progress, &sources, &plan, &written)?;
     rows.push(("comments", count, clock.elapsed().as_secs_f64()));
     let reactions = posts::reactions(plan, &written, member_ids);
+    progress.bar.set_message("photos");
+    let clock = Instant::now();
+    let photos = photos::generate(
+        &mut rng,
+        &time,
+        options.photos,
+        options.avatars,
+        &written,
+        member_ids,
+        media,
+    )?;
     drop(written);
+    let count = progress.load(&mut conn, "media", &photos)?;
+    rows.push(("photos", count, clock.elapsed().as_secs_f64()));
+    drop(photos);
     let clock = Instant::now();
     let count = progress.load(&mut conn, "reactions", &reactions)?;
     rows.push(("reactions", count, clock.elapsed().as_secs_f64()));

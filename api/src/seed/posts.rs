@@ -76,9 +76,11 @@ impl Plan {
 
 /// What comments and reactions need of the posts written, by post index.
 pub(super) struct Posts {
-    ids: Vec<String>,
-    times: Vec<DateTime<Utc>>,
-    groups: Vec<Option<u32>>,
+    pub(super) ids: Vec<String>,
+    pub(super) times: Vec<DateTime<Utc>>,
+    pub(super) groups: Vec<Option<u32>>,
+    /// Index of each post's author in the member ids.
+    pub(super) authors: Vec<u32>,
 }
 
 /// Everything the posts and comments are drawn from.
@@ -110,6 +112,7 @@ pub(super) fn write_posts(
         ids: Vec::with_capacity(wanted),
         times: Vec::with_capacity(wanted),
         groups: Vec::with_capacity(wanted),
+        authors: Vec::with_capacity(wanted),
     };
     let groups_with_members: Vec<usize> = (0..groups.rows.len())
         .filter(|g| !groups.active[*g].is_empty())
@@ -149,6 +152,9 @@ pub(super) fn write_posts(
             posts.ids.push(id);
             posts.times.push(at);
             posts.groups.push(group.and_then(|g| u32::try_from(g).ok()));
+            posts
+                .authors
+                .push(u32::try_from(author).unwrap_or_default());
         }
         inserted += progress.load(conn, "posts", &batch)?;
     }

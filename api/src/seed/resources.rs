@@ -52,6 +52,7 @@ pub(super) fn generate(
         let text = format!("{}\n\n{}", sentence(rng), sentence(rng));
         let sheet = body(&text, Body::POST_MAX_CHARS)?;
         let validated = created + Duration::days(10);
+        let (sponsor_name, sponsor_kind, sponsor_links) = super::sponsors::draw(rng, 10);
         resources.push(ResourceRow {
             id: id.clone(),
             kind: ResourceKind::FactSheet.as_str(),
@@ -61,6 +62,9 @@ pub(super) fn generate(
             author_id: editor.to_owned(),
             created_at: naive(created),
             updated_at: naive(validated),
+            sponsor_name,
+            sponsor_kind,
+            sponsor_links,
         });
         versions.push(ResourceVersionRow {
             id: id_at(rng, created),

@@ -1,5 +1,6 @@
 //! `entraide seed`: consistent counters, deterministic output, usable accounts.
 
+use entraide_api::media::FsStore;
 use entraide_api::seed::{SEED_PASSWORD, SeedOptions, seed};
 use entraide_openapi::auth::TokenResponse;
 use entraide_openapi::pagination::Page;
@@ -23,6 +24,8 @@ fn options() -> SeedOptions {
         events: 40,
         resources: 12,
         places: 30,
+        photos: 20,
+        avatars: 5,
         seed: 7,
         analyze: true,
         progress: false,
@@ -58,6 +61,14 @@ fn fingerprint(database: &Database) -> Vec<String> {
         "SELECT id || ' ' || name AS line FROM places ORDER BY id",
         "SELECT id || ' ' || participant || ' ' || answers AS line FROM responses ORDER BY id",
         "SELECT id || ' ' || member_id || ' ' || purpose AS line FROM consents ORDER BY id",
+        "SELECT id || ' ' || owner_id || ' ' || COALESCE(post_id, '-') || ' ' || blurhash \
+         || ' ' || variants AS line FROM media ORDER BY id",
+        "SELECT member_id || ' ' || CAST(match_conditions AS TEXT) || CAST(match_kind AS TEXT) \
+         || CAST(match_region AS TEXT) AS line FROM discoverable_members ORDER BY member_id",
+        "SELECT member_id || ' ' || condition_id AS line FROM member_conditions \
+         ORDER BY member_id, condition_id",
+        "SELECT id || ' ' || COALESCE(sponsor_name, '-') || ' ' || COALESCE(sponsor_links, '-') \
+         AS line FROM events ORDER BY id",
     ] {
         lines.extend(
             diesel::sql_query(sql)
@@ -74,12 +85,15 @@ fn fingerprint(database: &Database) -> Vec<String> {
 async fn the_seed_is_deterministic_consistent_and_usable() {
     let app = spawn_app().await;
     let database = app.database();
-    let report = seed(&database, &options()).unwrap();
+    let store = FsStore::new(&app.media_dir);
+    let report = seed(&database, &options(), &store).unwrap();
     let rows: std::collections::HashMap<_, _> =
         report.rows.iter().map(|(t, n, _)| (*t, *n)).collect();
     assert_eq!(rows["members"], 40);
     assert_eq!(rows["posts"], 300);
     assert_eq!(rows["comments"], 500);
+    assert_eq!(rows["photos"], 25);
+    assert!(rows["discoverable"] > 0 && rows["discoverable"] < 40);
 
     // Counters match the rows.
     {
@@ -171,13 +185,54 @@ async fn the_seed_is_deterministic_consistent_and_usable() {
             0,
             "answers under consent"
         );
+        // Photos: one per seeded post at most, owned by the post's author, every file stored.
+        assert_eq!(
+            mismatched(
+                "SELECT COUNT(*) AS n FROM media m JOIN posts p ON p.id = m.post_id \
+                 WHERE m.owner_id <> p.author_id OR m.attached_to <> 'post'",
+                &mut conn
+            ),
+            0,
+            "post photos belong to their post's author"
+        );
+        assert_eq!(
+            mismatched(
+                "SELECT COUNT(*) AS n FROM media WHERE attached_to = 'avatar'",
+                &mut conn
+            ),
+            5
+        );
+        let folders = std::fs::read_dir(&app.media_dir).unwrap().count();
+        assert_eq!(folders, 25, "one folder of files per seeded photo");
+        // Sponsors are declared on some objects, the three cells together.
+        let sponsored = mismatched(
+            "SELECT (SELECT COUNT(*) FROM discussion_groups WHERE sponsor_name IS NOT NULL) \
+             + (SELECT COUNT(*) FROM associations WHERE sponsor_name IS NOT NULL) \
+             + (SELECT COUNT(*) FROM events WHERE sponsor_name IS NOT NULL) \
+             + (SELECT COUNT(*) FROM resources WHERE sponsor_name IS NOT NULL) AS n",
+            &mut conn,
+        );
+        assert!(sponsored > 0, "no seeded sponsor");
+        // Discoverable members let only shown parts be matched.
+        assert_eq!(
+            mismatched(
+                "SELECT COUNT(*) AS n FROM discoverable_members d JOIN members m \
+                 ON m.id = d.member_id WHERE d.match_conditions AND m.conditions_visibility = 'private'",
+                &mut conn
+            ),
+            0,
+            "a discoverable member matched on private conditions"
+        );
     }
 
     // The same seed gives the same data on a second database.
     let other = TestDatabase::new();
     let second = Database::connect(other.url(), &PoolOptions::default()).unwrap();
     second.migrate().unwrap();
-    seed(&second, &options()).unwrap();
+    let other_media =
+        std::env::temp_dir().join(format!("entraide-seed-media-{}", uuid::Uuid::now_v7()));
+    seed(&second, &options(), &FsStore::new(&other_media)).unwrap();
+    let _ = std::fs::remove_dir_all(&other_media);
     let (first, again) = (fingerprint(&database), fingerprint(&second));
     assert_eq!(first.len(), again.len());
     assert!(first == again, "the same seed gave different data");
@@ -241,6 +296,29 @@ async fn the_seed_is_deterministic_consistent_and_usable() {
         );
     }
 
+    // Seeded photos are served: an avatar to anyone, in its own format.
+    let avatar = {
+        use diesel::prelude::*;
+        use entraide_persistence::schema::media;
+        let mut conn = database.reader().unwrap();
+        media::table
+            .filter(media::attached_to.eq("avatar"))
+            .select(media::id)
+            .first::<String>(&mut **conn)
+            .unwrap()
+    };
+    let photo = app.get(&format!("/api/v1/media/{avatar}"), None).await;
+    assert_eq!(photo.status(), StatusCode::OK);
+    assert_eq!(photo.headers()["content-type"], "image/jpeg");
+    // Discovery has people to show a seeded member.
+    let people: serde_json::Value = app
+        .get("/api/v1/members/discover", Some(&bearer))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(!people["items"].as_array().unwrap().is_empty());
+
     // Seeding refuses a database that already has members.
-    assert!(seed(&database, &options()).is_err());
+    assert!(seed(&database, &options(), &store).is_err());
 }
