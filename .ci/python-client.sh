@@ -32,12 +32,14 @@ project_name_override: entraide-client
 package_name_override: entraide_client
 # The default hooks format the output with ruff, which is not a build step: none.
 post_hooks: []
-# Photos are served in their own format (GET /media/{id}); the generator reads only JSON, text and
-# octet-stream bodies, and its documented override maps these to raw bytes for the client.
+# Photos and videos are served in their own format (GET /media/{id}); the generator reads only
+# JSON, text and octet-stream bodies, and its documented override maps these to raw bytes.
 content_type_overrides:
   image/jpeg: application/octet-stream
   image/png: application/octet-stream
   image/webp: application/octet-stream
+  video/mp4: application/octet-stream
+  video/quicktime: application/octet-stream
 YAML
 (cd "$WORK" && "$VENV/bin/openapi-python-client" generate --path "$SPEC" --config config.yaml \
   --meta none --output-path "$WORK/entraide_client" >"$WORK/generate.log" 2>&1) \

@@ -136,6 +136,9 @@ pub struct Settings {
     /// `ENTRAIDE_MEDIA_MAX_IMAGE_BYTES`: the largest image upload (default 10 MiB); larger
     /// ones get 413.
     pub media_max_image_bytes: usize,
+    /// `ENTRAIDE_MEDIA_MAX_VIDEO_BYTES`: the largest video upload (default 50 MiB); larger
+    /// ones get 413.
+    pub media_max_video_bytes: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -172,6 +175,7 @@ impl Settings {
     pub const DEFAULT_STREAM_TICKET_TTL_SECS: u64 = 60;
     pub const DEFAULT_STREAMS_PER_MEMBER: u32 = 5;
     pub const DEFAULT_MEDIA_MAX_IMAGE_BYTES: u64 = 10 * 1024 * 1024;
+    pub const DEFAULT_MEDIA_MAX_VIDEO_BYTES: u64 = 50 * 1024 * 1024;
 
     /// Loads defaults, then `file` (or `entraide.toml` in the working directory when it exists),
     /// then the environment.
@@ -203,7 +207,8 @@ impl Settings {
                 Self::DEFAULT_STREAM_TICKET_TTL_SECS,
             )?
             .set_default("streams_per_member", Self::DEFAULT_STREAMS_PER_MEMBER)?
-            .set_default("media_max_image_bytes", Self::DEFAULT_MEDIA_MAX_IMAGE_BYTES)?;
+            .set_default("media_max_image_bytes", Self::DEFAULT_MEDIA_MAX_IMAGE_BYTES)?
+            .set_default("media_max_video_bytes", Self::DEFAULT_MEDIA_MAX_VIDEO_BYTES)?;
         builder = match file {
             Some(path) => builder.add_source(config::File::from(path).required(true)),
             None => builder.add_source(config::File::with_name("entraide").required(false)),
@@ -253,6 +258,7 @@ impl Settings {
             streams_per_member: Self::DEFAULT_STREAMS_PER_MEMBER as usize,
             media_dir: None,
             media_max_image_bytes: Self::DEFAULT_MEDIA_MAX_IMAGE_BYTES as usize,
+            media_max_video_bytes: Self::DEFAULT_MEDIA_MAX_VIDEO_BYTES as usize,
         }
     }
 
@@ -320,6 +326,11 @@ impl Settings {
         if self.media_max_image_bytes < 1024 {
             return Err(SettingsError::Invalid(
                 "media_max_image_bytes must be at least 1024".to_owned(),
+            ));
+        }
+        if self.media_max_video_bytes < 1024 {
+            return Err(SettingsError::Invalid(
+                "media_max_video_bytes must be at least 1024".to_owned(),
             ));
         }
         if self.max_body_bytes < 1024 {

@@ -348,6 +348,18 @@ impl From<entraide_domain::media::UploadRefusal> for ApiError {
             UploadRefusal::Unsupported { heic: false } => {
                 (ProblemCode::UnsupportedImage, "send JPEG, PNG or WebP")
             }
+            UploadRefusal::UnsupportedVideo => (
+                ProblemCode::UnsupportedVideo,
+                "send an MP4 or QuickTime video (WebM and fragmented MP4 are not kept)",
+            ),
+            UploadRefusal::InvalidVideo => (
+                ProblemCode::InvalidVideo,
+                "the video's boxes cannot be read, or it has no picture or no length",
+            ),
+            UploadRefusal::VideoTooLong => (
+                ProblemCode::VideoTooLong,
+                "a video lasts three minutes at most",
+            ),
             UploadRefusal::TooManyPixels => (
                 ProblemCode::ImageTooLarge,
                 "at most 48 megapixels and 12000 pixels a side",

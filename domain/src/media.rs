@@ -27,24 +27,51 @@ pub const MAX_PIXELS: u64 = 48_000_000;
 /// How long an upload may wait to be attached before the worker deletes it.
 pub const UNATTACHED_LIFETIME: Duration = Duration::hours(24);
 
-/// The formats accepted. Each upload is re-encoded in its own format (JPEG stays lossy, PNG and
+/// Longest video accepted ("short videos": three minutes).
+pub const MAX_VIDEO_MILLISECONDS: u64 = 180_000;
+
+/// The formats accepted. Each image is re-encoded in its own format (JPEG stays lossy, PNG and
 /// WebP lossless, so transparency is kept). HEIC/HEIF is refused: no pure-Rust decoder exists.
+/// Videos (MP4, QuickTime) are kept as uploaded, their metadata boxes blanked in place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ImageFormat {
+pub enum MediaFormat {
     Jpeg,
     Png,
     Webp,
+    /// An MPEG-4 video (ISO base media file).
+    Mp4,
+    /// A QuickTime movie (what iPhones record).
+    Mov,
 }
 
-wire_enum!(ImageFormat, "format", "unknown_format", Jpeg => "jpeg", Png => "png", Webp => "webp");
+wire_enum!(MediaFormat, "format", "unknown_format",
+    Jpeg => "jpeg", Png => "png", Webp => "webp", Mp4 => "mp4", Mov => "mov");
 
-impl ImageFormat {
+/// An image or a video.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MediaKind {
+    Image,
+    Video,
+}
+
+wire_enum!(MediaKind, "kind", "unknown_kind", Image => "image", Video => "video");
+
+impl MediaFormat {
     /// The `Content-Type` the bytes are served with.
     pub fn mime(self) -> &'static str {
         match self {
             Self::Jpeg => "image/jpeg",
             Self::Png => "image/png",
             Self::Webp => "image/webp",
+            Self::Mp4 => "video/mp4",
+            Self::Mov => "video/quicktime",
+        }
+    }
+
+    pub fn kind(self) -> MediaKind {
+        match self {
+            Self::Jpeg | Self::Png | Self::Webp => MediaKind::Image,
+            Self::Mp4 | Self::Mov => MediaKind::Video,
         }
     }
 
@@ -63,6 +90,15 @@ pub enum UploadRefusal {
     /// Not a JPEG, PNG or WebP by its bytes (HEIC included: `heic` says so).
     #[error("not a supported image")]
     Unsupported { heic: bool },
+    /// A video, but not one kept (WebM, Matroska, fragmented MP4...).
+    #[error("not a supported video")]
+    UnsupportedVideo,
+    /// An MP4 or QuickTime file whose structure cannot be read (or without a picture).
+    #[error("the video cannot be read")]
+    InvalidVideo,
+    /// Longer than [`MAX_VIDEO_MILLISECONDS`].
+    #[error("the video is too long")]
+    VideoTooLong,
     /// Declares more pixels or a longer side than the limits (a decompression bomb).
     #[error("the image's dimensions are over the limits")]
     TooManyPixels,
@@ -170,16 +206,19 @@ pub enum Attachment {
     Avatar,
 }
 
-/// A stored photo.
+/// A stored photo or video.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Media {
     pub id: MediaId,
     pub owner_id: MemberId,
-    pub format: ImageFormat,
-    /// Dimensions of the `full` variant.
+    pub format: MediaFormat,
+    /// Dimensions of the `full` variant (a video's picture size).
     pub width: u32,
     pub height: u32,
-    pub blurhash: String,
+    /// An image's placeholder (`None` for a video: it is never decoded).
+    pub blurhash: Option<String>,
+    /// A video's length (`None` for an image).
+    pub duration_ms: Option<u64>,
     pub variants: Vec<Variant>,
     /// Bytes stored, all variants together.
     pub byte_size: i64,
@@ -258,6 +297,12 @@ pub fn parse_media_ids(ids: &[Uuid], max: usize) -> Result<Vec<MediaId>, ParseEr
     Ok(out)
 }
 
+/// Video metadata a phone writes (ISO base media boxes): `udta` (user data: GPS `©xyz`, the
+/// device's make and model), `meta` (Apple's keys: location, software, creation date), and
+/// `uuid` boxes (XMP, vendors' GPS tracks). Blanked in place (turned into `free` boxes of the
+/// same size, their bytes zeroed), so no sample offset moves and nothing is transcoded.
+pub const VIDEO_METADATA_BOXES: [&[u8; 4]; 3] = [b"udta", b"meta", b"uuid"];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -266,10 +311,11 @@ mod tests {
         Media {
             id: MediaId::new(),
             owner_id: owner,
-            format: ImageFormat::Jpeg,
+            format: MediaFormat::Jpeg,
             width: 10,
             height: 10,
-            blurhash: String::new(),
+            blurhash: None,
+            duration_ms: None,
             variants: variants_for(10, 10),
             byte_size: 0,
             attachment,

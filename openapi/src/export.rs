@@ -624,7 +624,7 @@ pub struct MemberExportNotification {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct MemberExportMedia {
     pub id: Uuid,
-    pub format: crate::media::ImageFormat,
+    pub format: crate::media::MediaFormat,
     pub width: u32,
     pub height: u32,
     /// Bytes stored, all sizes together.

@@ -1,18 +1,29 @@
-//! Photos: what an upload returns and how posts, comments and avatars refer to them.
+//! Photos and videos: what an upload returns and how posts, comments and avatars refer to them.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-/// The format a photo is stored and served in (its own: uploads are sniffed, never trusted
-/// from the client's `Content-Type`).
+/// The format a photo or video is stored and served in (its own: uploads are sniffed, never
+/// trusted from the client's `Content-Type`). `mp4` is served as `video/mp4`, `mov` as
+/// `video/quicktime`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum ImageFormat {
+pub enum MediaFormat {
     Jpeg,
     Png,
     Webp,
+    Mp4,
+    Mov,
+}
+
+/// An image or a video.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MediaKind {
+    Image,
+    Video,
 }
 
 /// One stored size of a photo: fetch it with `GET /api/v1/media/{id}?variant={name}`.
@@ -27,8 +38,9 @@ pub struct MediaVariant {
     pub height: u32,
 }
 
-/// An uploaded photo. It was decoded and re-encoded: no EXIF, GPS or other metadata is kept.
-/// Its bytes are served only to readers of what it is attached to.
+/// An uploaded photo or video. A photo was decoded and re-encoded: no EXIF, GPS or other
+/// metadata is kept. A video is kept as uploaded with its metadata boxes (GPS, device, dates)
+/// blanked. The bytes are served only to readers of what it is attached to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({
     "id": "01939a4e-cccc-7cc3-9a51-3c1f0e2b6d11",
@@ -37,6 +49,7 @@ pub struct MediaVariant {
     "width": 1024,
     "height": 768,
     "blurhash": "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+    "duration_ms": null,
     "variants": [
         {"name": "320", "width": 320, "height": 240},
         {"name": "640", "width": 640, "height": 480},
@@ -46,26 +59,28 @@ pub struct MediaVariant {
 }))]
 pub struct MediaItem {
     pub id: Uuid,
-    /// `image` (videos come later).
-    #[schema(example = "image")]
-    pub kind: String,
-    pub format: ImageFormat,
-    /// Dimensions of the `full` variant.
+    pub kind: MediaKind,
+    pub format: MediaFormat,
+    /// Dimensions of the `full` variant (a video's picture).
     pub width: u32,
     pub height: u32,
-    /// A BlurHash (4 × 3 components) to paint while the photo loads.
-    pub blurhash: String,
+    /// A BlurHash (4 × 3 components) to paint while a photo loads; `null` for a video.
+    pub blurhash: Option<String>,
+    /// A video's length in milliseconds; `null` for a photo.
+    pub duration_ms: Option<u64>,
     /// Smallest first, `full` last.
     pub variants: Vec<MediaVariant>,
     pub created_at: DateTime<Utc>,
 }
 
 /// The upload form (`multipart/form-data`): one part named `file` holding a JPEG, PNG or WebP
-/// image (HEIC is refused: no pure-Rust decoder exists). The part's own content type and file
-/// name are ignored: the type is read from the bytes.
+/// image (HEIC is refused: no pure-Rust decoder exists) or an MP4 or QuickTime video of at
+/// most three minutes. The part's own content type and file name are ignored: the type is
+/// read from the bytes.
 #[derive(Debug, Clone, ToSchema)]
 pub struct MediaUpload {
-    /// The image bytes (at most 10 MiB by default, `ENTRAIDE_MEDIA_MAX_IMAGE_BYTES`).
+    /// The file's bytes: an image of at most 10 MiB (`ENTRAIDE_MEDIA_MAX_IMAGE_BYTES`), a
+    /// video of at most 50 MiB (`ENTRAIDE_MEDIA_MAX_VIDEO_BYTES`).
     #[schema(value_type = String, format = Binary)]
     pub file: Vec<u8>,
 }
@@ -84,12 +99,13 @@ pub struct AvatarRequest {
 #[into_params(parameter_in = Query)]
 pub struct MediaQuery {
     /// `320`, `640`, `1280` or `full` (the default). A variant the photo lacks (narrower
-    /// originals have fewer) answers 404.
+    /// originals have fewer; a video has only `full`) answers 404.
     #[param(example = "640")]
     pub variant: Option<String>,
 }
 
-/// The bytes of an image (served in the photo's own format).
+/// The bytes of an image or a video (served in its own format; a video answers `Range`
+/// requests with `206 Partial Content`).
 #[derive(Debug, Clone, ToSchema)]
 #[schema(value_type = String, format = Binary)]
 pub struct ImageBytes(pub Vec<u8>);

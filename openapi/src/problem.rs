@@ -263,10 +263,16 @@ problem_codes! {
     ImageTooLarge = "image_too_large", 422, "The image's dimensions are too large", "Les dimensions de l'image sont trop grandes";
     /// The image looks like JPEG, PNG or WebP but cannot be decoded, or the form is not one `file` part.
     InvalidImage = "invalid_image", 422, "The image cannot be read", "L'image ne peut pas être lue";
-    /// The body is over the server's limit (64 KiB by default; 10 MiB for an image upload).
+    /// The body is over the server's limit (64 KiB by default; 10 MiB for an image upload, 50 MiB for a video).
     PayloadTooLarge = "payload_too_large", 413, "The request body is too large", "Le corps de la requête est trop volumineux";
     /// An upload that is not a JPEG, PNG or WebP image by its bytes (whatever its declared type); HEIC/HEIF is refused too (no pure-Rust decoder).
     UnsupportedImage = "unsupported_image", 415, "This file is not a supported image (JPEG, PNG or WebP)", "Ce fichier n'est pas une image acceptée (JPEG, PNG ou WebP)";
+    /// A video that is not kept: only MP4 and QuickTime files that are not fragmented are (WebM and Matroska are refused: their metadata cannot be blanked in place here).
+    UnsupportedVideo = "unsupported_video", 415, "This file is not a supported video (MP4 or QuickTime)", "Ce fichier n'est pas une vidéo acceptée (MP4 ou QuickTime)";
+    /// An MP4 or QuickTime file whose boxes cannot be read, or that has no picture or no length.
+    InvalidVideo = "invalid_video", 422, "The video cannot be read", "La vidéo ne peut pas être lue";
+    /// The video is longer than three minutes.
+    VideoTooLong = "video_too_long", 422, "The video is too long (three minutes at most)", "La vidéo est trop longue (trois minutes au plus)";
     /// The body must be sent as `application/json` (`multipart/form-data` for uploads).
     UnsupportedMediaType = "unsupported_media_type", 415, "The request body must be application/json", "Le corps de la requête doit être en application/json";
     /// Too many requests or sign-in attempts: wait the seconds in `Retry-After`.

@@ -7,7 +7,7 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use entraide_domain::ids::{CommentId, MediaId, MemberId, PostId};
-use entraide_domain::media::{Attachment, ImageFormat, Media, Variant, VariantName};
+use entraide_domain::media::{Attachment, Media, MediaFormat, Variant, VariantName};
 
 use crate::connection::DbConnection;
 use crate::convert::{from_db_time, parse_enum, parse_id, to_db_time};
@@ -26,7 +26,7 @@ struct MediaRow {
     format: String,
     width: i32,
     height: i32,
-    blurhash: String,
+    blurhash: Option<String>,
     variants: String,
     byte_size: i64,
     attached_to: Option<String>,
@@ -34,6 +34,7 @@ struct MediaRow {
     comment_id: Option<String>,
     created_at: NaiveDateTime,
     attached_at: Option<NaiveDateTime>,
+    duration_ms: Option<i64>,
 }
 
 fn corrupt(what: &str) -> PersistenceError {
@@ -83,6 +84,7 @@ impl MediaRow {
             comment_id,
             created_at,
             attached_at,
+            duration_ms,
         } = self;
         let attachment = match (attached_to.as_deref(), post_id, comment_id) {
             (None, None, None) => Attachment::Unattached,
@@ -94,10 +96,13 @@ impl MediaRow {
         Ok(Media {
             id: parse_id(&id)?,
             owner_id: parse_id(&owner_id)?,
-            format: parse_enum(&format, ImageFormat::parse)?,
+            format: parse_enum(&format, MediaFormat::parse)?,
             width: side(width)?,
             height: side(height)?,
             blurhash,
+            duration_ms: duration_ms
+                .map(|ms| u64::try_from(ms).map_err(|_| corrupt("negative duration")))
+                .transpose()?,
             variants: decode_variants(&variants)?,
             byte_size,
             attachment,
@@ -120,12 +125,16 @@ pub fn insert(conn: &mut DbConnection, photo: &Media) -> Result<(), PersistenceE
         width,
         height,
         blurhash,
+        duration_ms,
         variants,
         byte_size,
         attachment,
         created_at,
         attached_at: _,
     } = photo;
+    let duration_ms = duration_ms
+        .map(|ms| i64::try_from(ms).map_err(|_| corrupt("duration")))
+        .transpose()?;
     if *attachment != Attachment::Unattached {
         return Err(corrupt("a new photo is unattached"));
     }
@@ -138,6 +147,7 @@ pub fn insert(conn: &mut DbConnection, photo: &Media) -> Result<(), PersistenceE
             media::width.eq(side(*width)?),
             media::height.eq(side(*height)?),
             media::blurhash.eq(blurhash),
+            media::duration_ms.eq(duration_ms),
             media::variants.eq(encode_variants(variants)),
             media::byte_size.eq(byte_size),
             media::created_at.eq(to_db_time(*created_at)),
@@ -248,6 +258,19 @@ pub fn set_avatar(
     id: MediaId,
     now: DateTime<Utc>,
 ) -> Result<bool, PersistenceError> {
+    // An avatar is an image (a video is not attachable as one: the same answer as for a
+    // photo that is not the member's).
+    let format: Option<String> = media::table
+        .find(id.to_string())
+        .select(media::format)
+        .first(conn)
+        .optional()?;
+    let is_image = format
+        .and_then(|f| MediaFormat::parse(&f).ok())
+        .is_some_and(|f| f.kind() == entraide_domain::media::MediaKind::Image);
+    if !is_image {
+        return Ok(false);
+    }
     Ok(attach(conn, owner, &[id], AVATAR, None, None, now)? == 1)
 }
 

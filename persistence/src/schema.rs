@@ -1006,7 +1006,7 @@ diesel::table! {
         format -> Text,
         width -> Integer,
         height -> Integer,
-        blurhash -> Text,
+        blurhash -> Nullable<Text>,
         variants -> Text,
         byte_size -> BigInt,
         attached_to -> Nullable<Text>,
@@ -1014,6 +1014,7 @@ diesel::table! {
         comment_id -> Nullable<Text>,
         created_at -> Timestamp,
         attached_at -> Nullable<Timestamp>,
+        duration_ms -> Nullable<BigInt>,
     }
 }
 

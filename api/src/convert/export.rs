@@ -504,6 +504,7 @@ pub fn media(photo: entraide_domain::media::Media) -> wire::MemberExportMedia {
         width,
         height,
         blurhash: _,
+        duration_ms: _,
         variants: _,
         byte_size,
         attachment,

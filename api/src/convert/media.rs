@@ -1,14 +1,22 @@
 //! Photos on the wire.
 
-use entraide_domain::media::{ImageFormat, Media, Variant};
+use entraide_domain::media::{Media, MediaFormat, MediaKind, Variant};
 use entraide_openapi::media as wire;
 
 enum_conversions!(
     format_to_wire,
     format_from_wire,
-    ImageFormat,
-    wire::ImageFormat,
-    [Jpeg, Png, Webp]
+    MediaFormat,
+    wire::MediaFormat,
+    [Jpeg, Png, Webp, Mp4, Mov]
+);
+
+enum_conversions!(
+    kind_to_wire,
+    kind_from_wire,
+    MediaKind,
+    wire::MediaKind,
+    [Image, Video]
 );
 
 fn variant(variant: Variant) -> wire::MediaVariant {
@@ -32,6 +40,7 @@ pub fn item(media: Media) -> wire::MediaItem {
         width,
         height,
         blurhash,
+        duration_ms,
         variants,
         byte_size: _,
         attachment: _,
@@ -40,11 +49,12 @@ pub fn item(media: Media) -> wire::MediaItem {
     } = media;
     wire::MediaItem {
         id: id.as_uuid(),
-        kind: "image".to_owned(),
+        kind: kind_to_wire(format.kind()),
         format: format_to_wire(format),
         width,
         height,
         blurhash,
+        duration_ms,
         variants: variants.into_iter().map(variant).collect(),
         created_at,
     }

@@ -14,7 +14,7 @@
 use std::io::Cursor;
 
 use entraide_domain::media::{
-    ImageFormat, MAX_PIXELS, MAX_SIDE, UploadRefusal, Variant, check_dimensions, variants_for,
+    MAX_PIXELS, MAX_SIDE, MediaFormat, UploadRefusal, Variant, check_dimensions, variants_for,
 };
 use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::PngEncoder;
@@ -27,7 +27,7 @@ const JPEG_QUALITY: u8 = 85;
 
 /// A decoded, re-encoded upload: its variants' bytes, smallest first, `full` last.
 pub struct Processed {
-    pub format: ImageFormat,
+    pub format: MediaFormat,
     pub width: u32,
     pub height: u32,
     pub blurhash: String,
@@ -46,7 +46,7 @@ impl Processed {
 
 /// HEIC/HEIF (an ISO-BMFF `ftyp` box of an image brand): named in the refusal, since phones
 /// send it and no pure-Rust decoder exists.
-fn is_heif(bytes: &[u8]) -> bool {
+pub fn is_heif(bytes: &[u8]) -> bool {
     bytes.len() >= 12
         && &bytes[4..8] == b"ftyp"
         && matches!(
@@ -55,11 +55,11 @@ fn is_heif(bytes: &[u8]) -> bool {
         )
 }
 
-fn sniff(bytes: &[u8]) -> Result<(ImageFormat, image::ImageFormat), UploadRefusal> {
+fn sniff(bytes: &[u8]) -> Result<(MediaFormat, image::ImageFormat), UploadRefusal> {
     match image::guess_format(bytes) {
-        Ok(image::ImageFormat::Jpeg) => Ok((ImageFormat::Jpeg, image::ImageFormat::Jpeg)),
-        Ok(image::ImageFormat::Png) => Ok((ImageFormat::Png, image::ImageFormat::Png)),
-        Ok(image::ImageFormat::WebP) => Ok((ImageFormat::Webp, image::ImageFormat::WebP)),
+        Ok(image::ImageFormat::Jpeg) => Ok((MediaFormat::Jpeg, image::ImageFormat::Jpeg)),
+        Ok(image::ImageFormat::Png) => Ok((MediaFormat::Png, image::ImageFormat::Png)),
+        Ok(image::ImageFormat::WebP) => Ok((MediaFormat::Webp, image::ImageFormat::WebP)),
         _ => Err(UploadRefusal::Unsupported {
             heic: is_heif(bytes),
         }),
@@ -97,12 +97,12 @@ fn decode(bytes: &[u8], format: image::ImageFormat) -> Result<DynamicImage, Uplo
     Ok(image)
 }
 
-fn encode(image: &DynamicImage, format: ImageFormat) -> Result<Vec<u8>, UploadRefusal> {
+fn encode(image: &DynamicImage, format: MediaFormat) -> Result<Vec<u8>, UploadRefusal> {
     let mut out = Vec::new();
     let result = match format {
-        ImageFormat::Jpeg => DynamicImage::ImageRgb8(image.to_rgb8())
+        MediaFormat::Jpeg => DynamicImage::ImageRgb8(image.to_rgb8())
             .write_with_encoder(JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY)),
-        ImageFormat::Png => {
+        MediaFormat::Png => {
             let image = if image.color().has_alpha() {
                 DynamicImage::ImageRgba8(image.to_rgba8())
             } else {
@@ -110,8 +110,10 @@ fn encode(image: &DynamicImage, format: ImageFormat) -> Result<Vec<u8>, UploadRe
             };
             image.write_with_encoder(PngEncoder::new(&mut out))
         }
-        ImageFormat::Webp => DynamicImage::ImageRgba8(image.to_rgba8())
+        MediaFormat::Webp => DynamicImage::ImageRgba8(image.to_rgba8())
             .write_with_encoder(WebPEncoder::new_lossless(&mut out)),
+        // Never sniffed as an image.
+        MediaFormat::Mp4 | MediaFormat::Mov => return Err(UploadRefusal::Undecodable),
     };
     result.map_err(|e| {
         tracing::warn!(error = %e, "could not re-encode a decoded image");
@@ -168,7 +170,7 @@ mod tests {
     #[test]
     fn a_png_becomes_its_variants_and_a_blurhash() {
         let processed = process(&png(700, 350)).unwrap();
-        assert_eq!(processed.format, ImageFormat::Png);
+        assert_eq!(processed.format, MediaFormat::Png);
         assert_eq!((processed.width, processed.height), (700, 350));
         let names: Vec<&str> = processed
             .variants

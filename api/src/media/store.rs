@@ -9,7 +9,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use entraide_domain::ids::MediaId;
-use entraide_domain::media::{ImageFormat, VariantName};
+use entraide_domain::media::{MediaFormat, VariantName};
 
 /// A place to keep the variants of each photo.
 pub trait MediaStore: Send + Sync {
@@ -18,7 +18,7 @@ pub trait MediaStore: Send + Sync {
         &self,
         id: MediaId,
         variant: VariantName,
-        format: ImageFormat,
+        format: MediaFormat,
         bytes: &[u8],
     ) -> io::Result<()>;
     /// One variant's bytes, `None` when absent.
@@ -26,7 +26,7 @@ pub trait MediaStore: Send + Sync {
         &self,
         id: MediaId,
         variant: VariantName,
-        format: ImageFormat,
+        format: MediaFormat,
     ) -> io::Result<Option<Vec<u8>>>;
     /// Deletes every variant of a photo (nothing to do when it has none).
     fn delete(&self, id: MediaId) -> io::Result<()>;
@@ -57,7 +57,7 @@ impl FsStore {
         self.root.join(id.to_string())
     }
 
-    fn file(&self, id: MediaId, variant: VariantName, format: ImageFormat) -> PathBuf {
+    fn file(&self, id: MediaId, variant: VariantName, format: MediaFormat) -> PathBuf {
         self.folder(id)
             .join(format!("{}.{}", variant.as_str(), format.extension()))
     }
@@ -68,7 +68,7 @@ impl MediaStore for FsStore {
         &self,
         id: MediaId,
         variant: VariantName,
-        format: ImageFormat,
+        format: MediaFormat,
         bytes: &[u8],
     ) -> io::Result<()> {
         let folder = self.folder(id);
@@ -84,7 +84,7 @@ impl MediaStore for FsStore {
         &self,
         id: MediaId,
         variant: VariantName,
-        format: ImageFormat,
+        format: MediaFormat,
     ) -> io::Result<Option<Vec<u8>>> {
         match std::fs::read(self.file(id, variant, format)) {
             Ok(bytes) => Ok(Some(bytes)),
@@ -124,22 +124,22 @@ mod tests {
         let store = FsStore::new(dir.path());
         let id = MediaId::new();
         store
-            .put(id, VariantName::Full, ImageFormat::Png, b"png bytes")
+            .put(id, VariantName::Full, MediaFormat::Png, b"png bytes")
             .unwrap();
         store
-            .put(id, VariantName::W320, ImageFormat::Png, b"small")
+            .put(id, VariantName::W320, MediaFormat::Png, b"small")
             .unwrap();
         assert_eq!(
-            store.get(id, VariantName::Full, ImageFormat::Png).unwrap(),
+            store.get(id, VariantName::Full, MediaFormat::Png).unwrap(),
             Some(b"png bytes".to_vec())
         );
         assert_eq!(
-            store.get(id, VariantName::W640, ImageFormat::Png).unwrap(),
+            store.get(id, VariantName::W640, MediaFormat::Png).unwrap(),
             None
         );
         store.delete(id).unwrap();
         assert_eq!(
-            store.get(id, VariantName::Full, ImageFormat::Png).unwrap(),
+            store.get(id, VariantName::Full, MediaFormat::Png).unwrap(),
             None
         );
         // Deleting what is gone is fine.

@@ -645,3 +645,230 @@ async fn the_export_lists_photos_and_erasure_deletes_their_files() {
     assert!(stored_files(&app, &waiting).is_empty());
     assert_eq!(fetch(&app, &attached, None).await, StatusCode::NOT_FOUND);
 }
+
+/// Every upload refused below leaves nothing behind: no row, no file.
+async fn refused_upload(app: &TestApp, who: &Member, bytes: &[u8], status: StatusCode, code: &str) {
+    let before = app.count("SELECT COUNT(*) AS n FROM media");
+    assert_problem(
+        app.upload(Some(who), bytes, "video/mp4").await,
+        status,
+        code,
+    )
+    .await;
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM media"),
+        before,
+        "{code}"
+    );
+}
+
+#[actix_web::test]
+async fn a_video_is_kept_without_its_metadata_served_to_readers_in_ranges() {
+    use entraide_api::media::video::sample;
+    let app = spawn_app_with(|settings| settings.media_max_video_bytes = 4096).await;
+    let owner = app.member("Proprio", "patient").await;
+    let lou = app.member("Lou", "patient").await;
+    let outsider = app.member("Dehors", "patient").await;
+    let private = app
+        .create_group(&owner, "Cercle privé", "private", "everyone")
+        .await;
+    admit(&app, &private, &owner, &lou).await;
+
+    // A phone's video: where (ISO 6709 in udta/©xyz), on what (Apple's meta keys), when
+    // (header times), plus an XMP uuid box.
+    let original = sample::mp4(b"isom", 12, 1280, 720, "+45.7640+004.8357/");
+    assert!(contains(&original, b"+45.7640") && contains(&original, b"iPhone"));
+    let video = upload_json(&app, &lou, &original, "application/octet-stream").await;
+    assert_eq!(video["kind"], "video");
+    assert_eq!(video["format"], "mp4");
+    assert_eq!(video["duration_ms"], 12_000);
+    assert_eq!(video["blurhash"], Value::Null);
+    assert_eq!(
+        (video["width"].as_u64(), video["height"].as_u64()),
+        (Some(1280), Some(720))
+    );
+    assert_eq!(video["variants"].as_array().unwrap().len(), 1);
+    let id = video["id"].as_str().unwrap().to_owned();
+
+    // Read the stored file back: same size (nothing transcoded, no offset moved), no trace of
+    // the place, the device, the XMP or the recording time; the samples untouched.
+    let files = stored_files(&app, &id);
+    assert_eq!(files.len(), 1);
+    let stored = &files[0];
+    assert_eq!(stored.len(), original.len());
+    for secret in [
+        &b"+45.7640"[..],
+        b"iPhone",
+        b"GPSLatitude",
+        &0xE1F2_A3B4_u32.to_be_bytes(),
+    ] {
+        assert!(!contains(stored, secret), "{secret:?} was stored");
+    }
+    assert!(contains(stored, &[0x42; 64]), "the samples are kept");
+
+    // Attached to a private group's post: its readers only, in ranges for players.
+    app.ok_json(
+        Method::POST,
+        &format!("/api/v1/groups/{}/posts", private.id),
+        Some(&lou),
+        Some(json!({"body": "Ma séance de kiné", "media_ids": [id]})),
+    )
+    .await;
+    assert_eq!(fetch(&app, &id, Some(&owner)).await, StatusCode::OK);
+    assert_eq!(
+        fetch(&app, &id, Some(&outsider)).await,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(fetch(&app, &id, None).await, StatusCode::NOT_FOUND);
+    let ranged = |range: &'static str, who: &'static str| {
+        let app = &app;
+        let member = if who == "owner" { &owner } else { &outsider };
+        let id = id.clone();
+        async move {
+            app.client
+                .get(app.url(&format!("/api/v1/media/{id}")))
+                .header("Authorization", member.bearer())
+                .header("Range", range)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let part = ranged("bytes=0-99", "owner").await;
+    assert_eq!(part.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(part.headers()["content-type"], "video/mp4");
+    assert_eq!(
+        part.headers()["content-range"],
+        format!("bytes 0-99/{}", stored.len()).as_str()
+    );
+    assert_eq!(part.bytes().await.unwrap()[..], stored[..100]);
+    let tail = ranged("bytes=-10", "owner").await;
+    assert_eq!(tail.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(tail.bytes().await.unwrap()[..], stored[stored.len() - 10..]);
+    // A range past the end, or several, is ignored: the whole file.
+    let past = ranged("bytes=999999-", "owner").await;
+    assert_eq!(past.status(), StatusCode::OK);
+    assert_eq!(past.bytes().await.unwrap().len(), stored.len());
+    assert_eq!(
+        ranged("bytes=0-1,5-9", "owner").await.status(),
+        StatusCode::OK
+    );
+    // A range does not open the door to a non-reader.
+    assert_eq!(
+        ranged("bytes=0-99", "outsider").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    // No variant but `full`.
+    let small = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/media/{id}?variant=320"),
+            Some(&owner),
+            None,
+        )
+        .await;
+    assert_eq!(small.status(), StatusCode::NOT_FOUND);
+
+    // QuickTime is recognised by its brand and served as such.
+    let mov = upload_json(
+        &app,
+        &lou,
+        &sample::mp4(b"qt  ", 3, 720, 1280, ""),
+        "video/mp4",
+    )
+    .await;
+    assert_eq!(mov["format"], "mov");
+    let mov_id = mov["id"].as_str().unwrap();
+    let served = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/media/{mov_id}"),
+            Some(&lou),
+            None,
+        )
+        .await;
+    assert_eq!(served.headers()["content-type"], "video/quicktime");
+
+    // A video is not an avatar.
+    let avatar = app
+        .call(
+            Method::PUT,
+            "/api/v1/members/me/avatar",
+            Some(&lou),
+            Some(json!({"media_id": mov_id})),
+        )
+        .await;
+    assert_problem(
+        avatar,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM media WHERE attached_to = 'avatar'"),
+        0
+    );
+
+    // Refusals, each storing nothing.
+    let too_long = sample::mp4(b"isom", 181, 640, 360, "");
+    refused_upload(
+        &app,
+        &lou,
+        &too_long,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "video_too_long",
+    )
+    .await;
+    let no_picture = sample::mp4(b"isom", 10, 0, 0, "");
+    refused_upload(
+        &app,
+        &lou,
+        &no_picture,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_video",
+    )
+    .await;
+    let mut truncated = sample::mp4(b"isom", 10, 640, 360, "");
+    truncated.truncate(truncated.len() / 2);
+    refused_upload(
+        &app,
+        &lou,
+        &truncated,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_video",
+    )
+    .await;
+    let mut fragmented = sample::mp4(b"isom", 10, 640, 360, "");
+    fragmented.extend_from_slice(&[0, 0, 0, 8, b'm', b'o', b'o', b'f']);
+    refused_upload(
+        &app,
+        &lou,
+        &fragmented,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_video",
+    )
+    .await;
+    let mut webm = vec![0x1A, 0x45, 0xDF, 0xA3];
+    webm.extend_from_slice(b"\x9f\x42\x86\x81\x01webm");
+    refused_upload(
+        &app,
+        &lou,
+        &webm,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_video",
+    )
+    .await;
+    // Over the video limit (4 KiB here).
+    let mut big = sample::mp4(b"isom", 10, 640, 360, "");
+    big.extend_from_slice(&[0, 0, 0x13, 0x88]);
+    big.extend_from_slice(b"free");
+    big.extend_from_slice(&[0; 5000 - 8]);
+    refused_upload(
+        &app,
+        &lou,
+        &big,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "payload_too_large",
+    )
+    .await;
+}
