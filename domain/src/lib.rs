@@ -44,5 +44,6 @@ pub mod sponsor;
 pub mod text;
 pub mod time;
 pub mod verification;
+pub mod video_link;
 
 pub use error::{FieldError, ParseError};

@@ -109,3 +109,35 @@ pub struct MediaQuery {
 #[derive(Debug, Clone, ToSchema)]
 #[schema(value_type = String, format = Binary)]
 pub struct ImageBytes(pub Vec<u8>);
+
+/// Where a linked video is hosted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum VideoProvider {
+    Youtube,
+    Vimeo,
+    Peertube,
+}
+
+/// A preview of a video linked in a post or comment, derived from the link alone (the server
+/// fetches nothing). Every address is rebuilt from the checked video id on the provider's own
+/// host: YouTube's privacy-enhanced `youtube-nocookie.com` player, Vimeo's player with
+/// `dnt=1`, the PeerTube instance's embed (only for the instances the platform allows).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "provider": "youtube",
+    "video_id": "dQw4w9WgXcQ",
+    "url": "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+    "embed_url": "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ",
+    "thumbnail_url": "https://i.ytimg.com/vi/dQw4w9WgXcQ/hqdefault.jpg"
+}))]
+pub struct VideoPreview {
+    pub provider: VideoProvider,
+    pub video_id: String,
+    /// The video's page.
+    pub url: String,
+    /// The provider's player, for an `<iframe>`.
+    pub embed_url: String,
+    /// A still image where the provider serves one at a fixed address (YouTube), else `null`.
+    pub thumbnail_url: Option<String>,
+}

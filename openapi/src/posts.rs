@@ -80,9 +80,13 @@ pub struct PostItem {
     pub reactions: ReactionCounts,
     /// Your own reactions (empty when not logged in).
     pub my_reactions: Vec<ReactionKind>,
-    /// Its photos (none once deleted); fetch their bytes with `GET /api/v1/media/{id}`.
+    /// Its photos and videos (none once deleted); fetch their bytes with
+    /// `GET /api/v1/media/{id}`.
     #[serde(default)]
     pub media: Vec<crate::media::MediaItem>,
+    /// Previews of the YouTube, Vimeo and PeerTube links in its body (at most 4).
+    #[serde(default)]
+    pub video_previews: Vec<crate::media::VideoPreview>,
     /// Only in the answer to its author's create or edit, when the text expresses distress:
     /// helplines to show them at once.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -132,9 +136,12 @@ pub struct CommentItem {
     pub hidden: bool,
     pub reactions: ReactionCounts,
     pub my_reactions: Vec<ReactionKind>,
-    /// Its photos (none once deleted).
+    /// Its photos and videos (none once deleted).
     #[serde(default)]
     pub media: Vec<crate::media::MediaItem>,
+    /// Previews of the YouTube, Vimeo and PeerTube links in its body (at most 4).
+    #[serde(default)]
+    pub video_previews: Vec<crate::media::VideoPreview>,
     /// Only in the answer to its author's create or edit, when the text expresses distress:
     /// helplines to show them at once.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -59,3 +59,34 @@ pub fn item(media: Media) -> wire::MediaItem {
         created_at,
     }
 }
+
+enum_conversions!(
+    provider_to_wire,
+    provider_from_wire,
+    entraide_domain::video_link::VideoProvider,
+    wire::VideoProvider,
+    [Youtube, Vimeo, Peertube]
+);
+
+/// The previews of the video links of a post's or comment's body.
+pub fn video_previews(body: &str) -> Vec<wire::VideoPreview> {
+    entraide_domain::video_link::previews(body)
+        .into_iter()
+        .map(|preview| {
+            let entraide_domain::video_link::VideoPreview {
+                provider,
+                video_id,
+                url,
+                embed_url,
+                thumbnail_url,
+            } = preview;
+            wire::VideoPreview {
+                provider: provider_to_wire(provider),
+                video_id,
+                url,
+                embed_url,
+                thumbnail_url,
+            }
+        })
+        .collect()
+}

@@ -61,6 +61,7 @@ pub fn post(
         comment_count,
         reactions,
     } = post;
+    let video_previews = super::media::video_previews(body.source());
     wire::PostItem {
         id: id.as_uuid(),
         author,
@@ -78,6 +79,7 @@ pub fn post(
         reactions: counts(reactions),
         my_reactions: mine.into_iter().map(kind_to_wire).collect(),
         media,
+        video_previews,
         safety: None,
     }
 }
@@ -101,6 +103,7 @@ pub fn comment(
         hidden,
         reactions,
     } = comment;
+    let video_previews = super::media::video_previews(body.source());
     wire::CommentItem {
         id: id.as_uuid(),
         post_id: post_id.as_uuid(),
@@ -116,6 +119,7 @@ pub fn comment(
         reactions: counts(reactions),
         my_reactions: mine.into_iter().map(kind_to_wire).collect(),
         media,
+        video_previews,
         safety: None,
     }
 }

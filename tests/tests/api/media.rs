@@ -872,3 +872,69 @@ async fn a_video_is_kept_without_its_metadata_served_to_readers_in_ranges() {
     )
     .await;
 }
+
+#[actix_web::test]
+async fn video_links_become_previews_rebuilt_from_the_id_without_any_fetch() {
+    let app = spawn_app().await;
+    let lou = app.member("Lou", "patient").await;
+    let body = "Deux vidéos utiles : [la kiné](https://youtu.be/dQw4w9WgXcQ?si=track) et \
+                https://vimeo.com/76979871. Pas celle-ci : https://evil.example/w/dQw4w9WgXcQ \
+                ni https://youtube.com.evil.example/watch?v=dQw4w9WgXcQ";
+    let post = app
+        .ok_json(
+            Method::POST,
+            &format!("/api/v1/members/{}/wall", lou.id),
+            Some(&lou),
+            Some(json!({"body": body})),
+        )
+        .await;
+    let previews = post["video_previews"].as_array().unwrap();
+    assert_eq!(previews.len(), 2, "{previews:?}");
+    assert_eq!(previews[0]["provider"], "youtube");
+    assert_eq!(
+        previews[0]["embed_url"],
+        "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"
+    );
+    // The member's tracking parameter is not carried over.
+    assert_eq!(
+        previews[0]["url"],
+        "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
+    );
+    assert_eq!(previews[1]["provider"], "vimeo");
+    assert_eq!(previews[1]["thumbnail_url"], Value::Null);
+    // Read back, in a comment too.
+    let id = post["id"].as_str().unwrap();
+    let read = app
+        .ok_json(
+            Method::GET,
+            &format!("/api/v1/posts/{id}"),
+            Some(&lou),
+            None,
+        )
+        .await;
+    assert_eq!(read["video_previews"], post["video_previews"]);
+    let comment = app
+        .ok_json(
+            Method::POST,
+            &format!("/api/v1/posts/{id}/comments"),
+            Some(&lou),
+            Some(
+                json!({"body": "Et sur PeerTube : https://framatube.org/w/kkGMgK9ZtnKfYAgnEtQxbv"}),
+            ),
+        )
+        .await;
+    assert_eq!(
+        comment["video_previews"][0]["embed_url"],
+        "https://framatube.org/videos/embed/kkGMgK9ZtnKfYAgnEtQxbv"
+    );
+    // A crafted id cannot inject anything into an address.
+    let crafted = app
+        .ok_json(
+            Method::POST,
+            &format!("/api/v1/members/{}/wall", lou.id),
+            Some(&lou),
+            Some(json!({"body": "https://www.youtube.com/watch?v=dQw4w9WgXcQ%22%3E%3Cscript%3E"})),
+        )
+        .await;
+    assert_eq!(crafted["video_previews"], json!([]));
+}
