@@ -1,6 +1,6 @@
 //! The catalogue of conditions.
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{Text, Timestamp};
 use entraide_domain::condition::{
@@ -10,7 +10,7 @@ use entraide_domain::condition::{
 use entraide_domain::ids::{ConditionId, MemberId};
 
 use crate::connection::DbConnection;
-use crate::convert::{from_db_time, parse_id, to_db_time};
+use crate::convert::{parse_id, to_db_time};
 use crate::error::PersistenceError;
 use crate::schema::{condition_follows, conditions};
 
@@ -304,32 +304,17 @@ pub fn follower_count(
         .get_result(conn)?)
 }
 
-/// A condition a member follows, for their data export.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FollowedCondition {
-    pub condition_id: ConditionId,
-    pub name: ConditionName,
-    pub since: DateTime<Utc>,
-}
-
-/// The conditions `member` follows, oldest follow first.
-pub fn followed_by(
+/// The ids of the conditions `member` follows (the followed conditions' feed).
+pub fn followed_ids(
     conn: &mut DbConnection,
     member: MemberId,
-) -> Result<Vec<FollowedCondition>, PersistenceError> {
+) -> Result<Vec<ConditionId>, PersistenceError> {
     condition_follows::table
-        .inner_join(conditions::table)
         .filter(condition_follows::member_id.eq(member.to_string()))
-        .select((conditions::id, conditions::name, condition_follows::created_at))
-        .order((condition_follows::created_at, conditions::id))
-        .load::<(String, String, NaiveDateTime)>(conn)?
-        .into_iter()
-        .map(|(id, name, at)| {
-            Ok(FollowedCondition {
-                condition_id: parse_id(&id)?,
-                name: ConditionName::from_stored(name),
-                since: from_db_time(at),
-            })
-        })
+        .select(condition_follows::condition_id)
+        .order(condition_follows::condition_id)
+        .load::<String>(conn)?
+        .iter()
+        .map(|id| parse_id(id))
         .collect()
 }

@@ -19,7 +19,7 @@ pub use account::{
 };
 pub use associations::{
     AnnouncementRecord, AssociationMembershipRecord, CampaignRecord, DonationRecord, announcements,
-    association_follows, association_memberships, associations_created, associations_verified,
+    association_follows, association_memberships, condition_follows, associations_created, associations_verified,
     campaigns, donations_recorded,
 };
 pub use community::{
