@@ -40,6 +40,7 @@ mod state;
 mod views;
 
 pub mod admin;
+pub mod condition_import;
 pub mod media;
 pub mod message_keys_cli;
 pub mod seed;
