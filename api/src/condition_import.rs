@@ -138,7 +138,10 @@ pub fn parse(input: impl Read) -> Result<Vec<(u64, NewCondition)>, ImportError> 
                 {
                     bad.push((
                         line,
-                        format!("orpha_code ORPHA:{} already on line {first}", orpha.as_str()),
+                        format!(
+                            "orpha_code ORPHA:{} already on line {first}",
+                            orpha.as_str()
+                        ),
                     ));
                 }
                 let key = new.name.as_str().to_lowercase();

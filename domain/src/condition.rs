@@ -346,7 +346,11 @@ impl NewCondition {
             .and_then(|raw| errors.check("icd11_code", Icd11Code::parse(raw)).map(Some))
             .flatten();
         let snomed_code = present(snomed_code)
-            .and_then(|raw| errors.check("snomed_code", SnomedCode::parse(raw)).map(Some))
+            .and_then(|raw| {
+                errors
+                    .check("snomed_code", SnomedCode::parse(raw))
+                    .map(Some)
+            })
             .flatten();
         let mesh_code = present(mesh_code)
             .and_then(|raw| errors.check("mesh_code", MeshCode::parse(raw)).map(Some))

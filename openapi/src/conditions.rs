@@ -110,9 +110,21 @@ macro_rules! hub_section {
 }
 
 hub_section!(HubGroups, crate::groups::Group, "groups");
-hub_section!(HubAssociations, crate::associations::Association, "verified associations");
-hub_section!(HubResources, crate::resources::Resource, "validated resources (newest first)");
-hub_section!(HubEvents, crate::events::Event, "upcoming events (soonest first)");
+hub_section!(
+    HubAssociations,
+    crate::associations::Association,
+    "verified associations"
+);
+hub_section!(
+    HubResources,
+    crate::resources::Resource,
+    "validated resources (newest first)"
+);
+hub_section!(
+    HubEvents,
+    crate::events::Event,
+    "upcoming events (soonest first)"
+);
 hub_section!(HubPlaces, crate::places::Place, "places");
 
 /// A condition's hub: the condition, then the first items of each kind linked to it that the

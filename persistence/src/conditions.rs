@@ -94,13 +94,21 @@ pub fn list(
     }
     if let Some(code) = code {
         select = match code {
-            ConditionCode::Orpha(c) => select.filter(conditions::orpha_code.eq(c.as_str().to_owned())),
-            ConditionCode::Icd10(c) => select.filter(conditions::icd10_code.eq(c.as_str().to_owned())),
-            ConditionCode::Icd11(c) => select.filter(conditions::icd11_code.eq(c.as_str().to_owned())),
+            ConditionCode::Orpha(c) => {
+                select.filter(conditions::orpha_code.eq(c.as_str().to_owned()))
+            }
+            ConditionCode::Icd10(c) => {
+                select.filter(conditions::icd10_code.eq(c.as_str().to_owned()))
+            }
+            ConditionCode::Icd11(c) => {
+                select.filter(conditions::icd11_code.eq(c.as_str().to_owned()))
+            }
             ConditionCode::Snomed(c) => {
                 select.filter(conditions::snomed_code.eq(c.as_str().to_owned()))
             }
-            ConditionCode::Mesh(c) => select.filter(conditions::mesh_code.eq(c.as_str().to_owned())),
+            ConditionCode::Mesh(c) => {
+                select.filter(conditions::mesh_code.eq(c.as_str().to_owned()))
+            }
         };
     }
     if let Some(ConditionKey { name_key, id }) = after {
@@ -120,7 +128,10 @@ pub fn list(
 }
 
 /// One condition by id.
-pub fn find(conn: &mut DbConnection, id: ConditionId) -> Result<Option<Condition>, PersistenceError> {
+pub fn find(
+    conn: &mut DbConnection,
+    id: ConditionId,
+) -> Result<Option<Condition>, PersistenceError> {
     conditions::table
         .find(id.to_string())
         .select(ConditionRow::as_select())
@@ -274,10 +285,9 @@ pub fn unfollow(
     condition: ConditionId,
     member: MemberId,
 ) -> Result<bool, PersistenceError> {
-    let deleted = diesel::delete(
-        condition_follows::table.find((condition.to_string(), member.to_string())),
-    )
-    .execute(conn)?;
+    let deleted =
+        diesel::delete(condition_follows::table.find((condition.to_string(), member.to_string())))
+            .execute(conn)?;
     Ok(deleted == 1)
 }
 

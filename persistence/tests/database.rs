@@ -268,12 +268,14 @@ fn conditions_are_seeded_listed_by_keyset_and_unique() {
         orpha_code: Some("ORPHA:324"),
         icd10_code: Some("E75.2"),
         ..ConditionInput::default()
-    }).unwrap();
+    })
+    .unwrap();
     conditions::insert(&mut conn, &new, Utc::now()).unwrap();
     let again = NewCondition::parse(ConditionInput {
         name: Some("maladie de fabry"),
         ..ConditionInput::default()
-    }).unwrap();
+    })
+    .unwrap();
     assert!(matches!(
         conditions::insert(&mut conn, &again, Utc::now()),
         Err(PersistenceError::UniqueViolation {

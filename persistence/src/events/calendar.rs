@@ -3,9 +3,7 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use entraide_domain::event::{
-    Event, EventStatus, Recurrence, RsvpStatus, Schedule, TimeZoneName,
-};
+use entraide_domain::event::{Event, EventStatus, Recurrence, RsvpStatus, Schedule, TimeZoneName};
 use entraide_domain::geo::{BoundingBox, Point};
 use entraide_domain::group::Reader;
 use entraide_domain::ids::{AssociationId, ConditionId, EventId, GroupId, MemberId};

@@ -8,8 +8,8 @@ mod feed;
 mod rsvps;
 
 pub use calendar::{
-    EventKey, EventQuery, MAX_SERIES, SeriesSchedule, count_upcoming_about, list_series, list_single,
-    upcoming_about,
+    EventKey, EventQuery, MAX_SERIES, SeriesSchedule, count_upcoming_about, list_series,
+    list_single, upcoming_about,
 };
 pub use event::{cancel, find, find_readable, find_readable_many, insert, update};
 pub use feed::{

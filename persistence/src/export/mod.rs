@@ -19,8 +19,8 @@ pub use account::{
 };
 pub use associations::{
     AnnouncementRecord, AssociationMembershipRecord, CampaignRecord, DonationRecord, announcements,
-    association_follows, association_memberships, condition_follows, associations_created, associations_verified,
-    campaigns, donations_recorded,
+    association_follows, association_memberships, associations_created, associations_verified,
+    campaigns, condition_follows, donations_recorded,
 };
 pub use community::{
     CommentRecord, GroupMembershipRecord, MemberChoice, NamedRecord, PostRecord, ReactionRecord,

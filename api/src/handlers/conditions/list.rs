@@ -43,11 +43,14 @@ pub async fn list_conditions(
     let page = PageRequest::<Cursor>::parse(&paging)?;
     let ConditionQuery { q, code } = filter.into_inner();
     let code = match code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-        Some(raw) => Some(ConditionCode::parse(raw).map_err(|_| ApiError::BadRequest {
-            code: ProblemCode::InvalidQuery,
-            detail: "code must be SYSTEM:value, SYSTEM one of ORPHA, ICD10, ICD11, SNOMED, MESH \
+        Some(raw) => Some(ConditionCode::parse(raw).map_err(|_| {
+            ApiError::BadRequest {
+                code: ProblemCode::InvalidQuery,
+                detail:
+                    "code must be SYSTEM:value, SYSTEM one of ORPHA, ICD10, ICD11, SNOMED, MESH \
                      (e.g. ORPHA:586)"
-                .to_owned(),
+                        .to_owned(),
+            }
         })?),
         None => None,
     };
