@@ -1030,6 +1030,7 @@ fn path_value(op: &str, path: &str, param: &str, fx: &Fixtures) -> String {
                 "moderation" => fx.report.clone(),
                 "conversations" => fx.conversation.clone(),
                 "media" => fx.media.clone(),
+                "conditions" => fx.condition.clone(),
                 other => panic!("no fixture for /{other}/{{{param}}}"),
             }
         }
