@@ -585,3 +585,55 @@ async fn the_csv_import_creates_updates_and_refuses_a_bad_file_whole() {
         before + 1
     );
 }
+
+#[actix_web::test]
+async fn a_reserved_group_shows_to_its_audience_only_and_a_ban_takes_it_away() {
+    let app = crate::support::spawn_app().await;
+    let condition = app.condition(0).await.to_string();
+    let owner = app.member("Patiente Fondatrice", "patient").await;
+    let patient = app.member("Patient Lecteur", "patient").await;
+    let caregiver = app.member("Aidante Lectrice", "caregiver").await;
+    let group = app
+        .ok_json(
+            Method::POST,
+            "/api/v1/groups",
+            Some(&owner),
+            Some(
+                json!({"name": "Entre patients", "description": "Entraide et échanges",
+                "visibility": "public", "audience": "patients", "condition_id": condition}),
+            ),
+        )
+        .await;
+    let group_id = id(&group);
+
+    for (who, shown) in [(None, 0), (Some(&caregiver), 0), (Some(&patient), 1)] {
+        let seen = hub(&app, &condition, who).await;
+        assert_eq!(seen.groups.items.len(), shown);
+        assert_eq!(seen.groups.count, i64::try_from(shown).unwrap());
+    }
+
+    app.ok_json(
+        Method::POST,
+        &format!("/api/v1/groups/{group_id}/join"),
+        Some(&patient),
+        None,
+    )
+    .await;
+    let ban = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/groups/{group_id}/bans"),
+            Some(&owner),
+            Some(json!({"member_id": patient.id})),
+        )
+        .await;
+    assert_eq!(ban.status(), StatusCode::NO_CONTENT);
+    let seen = hub(&app, &condition, Some(&patient)).await;
+    assert!(seen.groups.items.is_empty());
+    assert_eq!(seen.groups.count, 0, "a banned member no longer counts it");
+    assert!(
+        !hub_text(&app, &condition, Some(&patient))
+            .await
+            .contains(&group_id)
+    );
+}
