@@ -3,6 +3,10 @@
 
 use entraide_api::condition_import::{ImportError, import_file};
 use entraide_api::configuration::Settings;
+use entraide_api::measured::condition_hub;
+use entraide_domain::group::Reader;
+use entraide_domain::ids::{ConditionId, MemberId};
+use entraide_domain::member::MemberKind;
 use entraide_openapi::conditions::{ConditionFeed, ConditionFollowState, ConditionHub};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -635,5 +639,138 @@ async fn a_reserved_group_shows_to_its_audience_only_and_a_ban_takes_it_away() {
         !hub_text(&app, &condition, Some(&patient))
             .await
             .contains(&group_id)
+    );
+}
+
+/// How many statements the hub's read model runs for `reader`, counted on a connection of the
+/// test's own by diesel's instrumentation (the codebase has no query counter of its own).
+fn queries(app: &TestApp, condition: &str, reader: Reader) -> (usize, ConditionHub) {
+    use diesel::connection::{Connection, InstrumentationEvent};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let db = app.database();
+    let mut conn = db.reader().unwrap();
+    let count = Arc::new(AtomicUsize::new(0));
+    let seen = Arc::clone(&count);
+    (**conn).set_instrumentation(move |event: InstrumentationEvent<'_>| {
+        if let InstrumentationEvent::StartQuery { .. } = event {
+            seen.fetch_add(1, Ordering::SeqCst);
+        }
+    });
+    let id = ConditionId::from_uuid(condition.parse().unwrap());
+    let hub = condition_hub(&mut conn, id, reader, chrono::Utc::now()).unwrap();
+    (count.load(Ordering::SeqCst), hub)
+}
+
+#[actix_web::test]
+async fn the_hub_costs_the_same_number_of_queries_whatever_the_data() {
+    let l = library(1).await;
+    let app = &l.app;
+    let condition = app.condition(0).await.to_string();
+    let owner = app.member("Fondatrice", "patient").await;
+    let as_owner = Reader::Member {
+        id: MemberId::from_uuid(owner.id),
+        kind: MemberKind::Patient,
+    };
+
+    // One of each kind, then many more of each.
+    let mut round = 0;
+    let mut events_in: Option<String> = None;
+    let mut add = async |groups: usize, events: usize| {
+        round += 1;
+        let first = group(
+            app,
+            &owner,
+            &format!("Groupe {round}"),
+            "public",
+            &condition,
+        )
+        .await;
+        for n in 1..groups {
+            group(
+                app,
+                &owner,
+                &format!("Groupe {round}-{n}"),
+                "public",
+                &condition,
+            )
+            .await;
+        }
+        group(
+            app,
+            &owner,
+            &format!("Groupe privé {round}"),
+            "private",
+            &condition,
+        )
+        .await;
+        // Every event in the first round's group: the read model checks management rights once
+        // per distinct group, which this keeps at one.
+        let first = events_in.get_or_insert(first).clone();
+        for n in 0..events {
+            let day = u32::try_from(n + 1).unwrap();
+            event(
+                app,
+                &owner,
+                &format!("Rencontre {round}-{n}"),
+                day,
+                json!({"group_id": first}),
+            )
+            .await;
+        }
+        for n in 0..groups.min(3) {
+            let association = app
+                .ok_json(
+                    Method::POST,
+                    "/api/v1/associations",
+                    Some(&owner),
+                    Some(json!({"name": format!("Association {round}-{n}"),
+                        "description": "Entraide", "condition_ids": [condition]})),
+                )
+                .await;
+            app.ok_json(
+                Method::POST,
+                &format!("/api/v1/associations/{}/verify", id(&association)),
+                Some(&l.admin),
+                None,
+            )
+            .await;
+            published(&l, &format!("Fiche {round}-{n}"), &condition).await;
+            app.ok_json(
+                Method::POST,
+                "/api/v1/places",
+                Some(&l.editor),
+                Some(
+                    json!({"name": format!("Lieu {round}-{n}"), "kind": "support_group",
+                    "address": "1 rue de la Paix", "city": "Rennes", "lat": 48.11, "lon": -1.68,
+                    "condition_ids": [condition]}),
+                ),
+            )
+            .await;
+        }
+    };
+    add(1, 1).await;
+    let (anonymous_few, few) = queries(app, &condition, Reader::Anonymous);
+    let (owner_few, _) = queries(app, &condition, as_owner);
+    assert_eq!(few.groups.items.len(), 1);
+    add(8, 8).await;
+    let (anonymous_many, many) = queries(app, &condition, Reader::Anonymous);
+    let (owner_many, owner_hub) = queries(app, &condition, as_owner);
+    assert_eq!(many.groups.items.len(), 5);
+    assert_eq!(many.groups.count, 1 + 8);
+    assert_eq!(
+        owner_hub.groups.count,
+        1 + 8 + 2,
+        "with the owner's private groups"
+    );
+    assert_eq!(many.events.items.len(), 5);
+    assert_eq!(many.resources.items.len(), 4);
+    assert_eq!(
+        anonymous_few, anonymous_many,
+        "anonymous: {anonymous_few} queries with one of each, {anonymous_many} with many"
+    );
+    assert_eq!(
+        owner_few, owner_many,
+        "member: {owner_few} queries with one of each, {owner_many} with many"
     );
 }
