@@ -178,8 +178,8 @@ pub struct ConditionFollowState {
 }
 
 /// What is new for the conditions you follow: the latest published resources (newest first)
-/// and the upcoming events you may see (soonest first), at most 20 of each. Each item names
-/// the followed conditions it is about in its own `condition_ids`.
+/// and the upcoming events you may see (soonest first), at most 20 of each. A resource names
+/// its conditions in `condition_ids`; an event shows the group or association holding it.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({"resources": [], "events": []}))]
 pub struct ConditionFeed {
