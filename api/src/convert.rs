@@ -178,13 +178,23 @@ pub fn condition(condition: Condition) -> wire_conditions::Condition {
     let Condition {
         id,
         name,
+        name_fr,
+        name_en,
         orpha_code,
         icd10_code,
+        icd11_code,
+        snomed_code,
+        mesh_code,
     } = condition;
     wire_conditions::Condition {
         id: id.as_uuid(),
         name: name.as_str().to_owned(),
+        name_fr: name_fr.map(|n| n.as_str().to_owned()),
+        name_en: name_en.map(|n| n.as_str().to_owned()),
         orpha_code: orpha_code.map(|c| c.as_str().to_owned()),
         icd10_code: icd10_code.map(|c| c.as_str().to_owned()),
+        icd11_code: icd11_code.map(|c| c.as_str().to_owned()),
+        snomed_code: snomed_code.map(|c| c.as_str().to_owned()),
+        mesh_code: mesh_code.map(|c| c.as_str().to_owned()),
     }
 }

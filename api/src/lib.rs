@@ -40,6 +40,28 @@ mod state;
 mod views;
 
 pub mod admin;
+pub mod condition_import;
+
+/// Read models the end-to-end tests measure (the number of queries they cost), called on a
+/// connection of the tests' own. Not an API: nothing but the tests uses it.
+#[doc(hidden)]
+pub mod measured {
+    use chrono::{DateTime, Utc};
+    use entraide_domain::group::Reader;
+    use entraide_domain::ids::ConditionId;
+    use entraide_openapi::conditions::ConditionHub;
+    use entraide_persistence::DbConnection;
+
+    /// `GET /conditions/{id}`'s read model.
+    pub fn condition_hub(
+        conn: &mut DbConnection,
+        id: ConditionId,
+        reader: Reader,
+        now: DateTime<Utc>,
+    ) -> Result<ConditionHub, String> {
+        crate::views::conditions::hub(conn, id, reader, now).map_err(|e| e.to_string())
+    }
+}
 pub mod media;
 pub mod message_keys_cli;
 pub mod seed;

@@ -1,4 +1,5 @@
-//! The `entraide` binary: `serve` (default), `migrate`, `openapi`, `create-admin`.
+//! The `entraide` binary: `serve` (default), `migrate`, `openapi`, `create-admin`,
+//! `conditions import`.
 
 use std::io::BufRead;
 use std::path::PathBuf;
@@ -108,6 +109,22 @@ enum Command {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// The condition catalogue.
+    Conditions {
+        #[command(subcommand)]
+        action: ConditionsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ConditionsCommand {
+    /// Add or update conditions from a CSV file with a header row (columns among name, name_fr,
+    /// name_en, orpha_code, icd10_code, icd11_code, snomed_code, mesh_code). Matched by ORPHA
+    /// code, else by name. All or nothing: a bad row is reported with its line, nothing written.
+    Import {
+        #[arg(long)]
+        file: PathBuf,
+    },
 }
 
 /// A member kind as the API spells it, read by the domain's own parser.
@@ -153,6 +170,17 @@ fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::Serve => serve(settings),
+        Command::Conditions {
+            action: ConditionsCommand::Import { file },
+        } => {
+            let summary = entraide_api::condition_import::import_file(&settings, &file)
+                .map_err(|e| e.to_string())?;
+            println!(
+                "conditions imported: {} created, {} updated",
+                summary.created, summary.updated
+            );
+            Ok(())
+        }
         Command::Migrate => {
             let database = connect_and_migrate(&settings).map_err(|e| e.to_string())?;
             println!("database ({}) is up to date", database.backend().as_str());

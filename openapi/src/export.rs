@@ -85,7 +85,7 @@ use crate::resources::{Decision, Expertise, ResourceKind, VersionStatus};
         "kind": "support",
         "created_at": "2026-02-04T08:00:00Z"
     }],
-    "follows": {"members": [], "associations": [], "follower_count": 3},
+    "follows": {"members": [], "associations": [], "conditions": [], "follower_count": 3},
     "blocks": [],
     "events": [],
     "rsvps": [],
@@ -327,11 +327,14 @@ pub struct MemberExportReaction {
     pub created_at: DateTime<Utc>,
 }
 
-/// Whom you follow, and how many follow you (who they are is their choice, not your data).
+/// Whom and what you follow, and how many follow you (who they are is their choice, not your
+/// data).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct MemberExportFollows {
     pub members: Vec<MemberExportMemberChoice>,
     pub associations: Vec<MemberExportNamedItem>,
+    /// The conditions you follow (their hubs' news reach `GET /feed/conditions`).
+    pub conditions: Vec<MemberExportNamedItem>,
     pub follower_count: u64,
 }
 

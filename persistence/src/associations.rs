@@ -255,6 +255,24 @@ pub fn list(
     with_conditions(conn, rows)
 }
 
+/// How many verified associations work on the condition (the hub's count).
+pub fn count_verified_for_condition(
+    conn: &mut DbConnection,
+    condition: ConditionId,
+) -> Result<i64, PersistenceError> {
+    Ok(associations::table
+        .filter(associations::status.eq(AssociationStatus::Verified.as_str()))
+        .filter(
+            associations::id.eq_any(
+                association_conditions::table
+                    .filter(association_conditions::condition_id.eq(condition.to_string()))
+                    .select(association_conditions::association_id),
+            ),
+        )
+        .count()
+        .get_result(conn)?)
+}
+
 #[derive(AsChangeset)]
 #[diesel(table_name = associations)]
 struct AssociationChangeset<'a> {

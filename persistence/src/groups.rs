@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use entraide_domain::group::{
     Audience, Group, GroupChanges, GroupDescription, GroupName, GroupRole, GroupVisibility,
-    Membership, MembershipStatus, NewGroup,
+    Membership, MembershipStatus, NewGroup, Reader,
 };
 use entraide_domain::ids::{AssociationId, ConditionId, GroupId, MemberId};
 use entraide_domain::member::{MemberKind, Pseudonym};
@@ -179,6 +179,9 @@ pub struct GroupFilter {
     pub association_id: Option<AssociationId>,
     /// Only sponsored groups (`true`) or only groups without a sponsor (`false`).
     pub sponsored: Option<bool>,
+    /// Only groups whose content this reader may read (the read filter of posts and events):
+    /// a condition's hub lists no private group to a non-member.
+    pub readable_to: Option<Reader>,
 }
 
 /// Where a page of groups continues: after this (lower-cased name, id).
@@ -254,6 +257,16 @@ pub fn list(
         Some(false) => select = select.filter(discussion_groups::sponsor_name.is_null()),
         None => {}
     }
+    match filter.readable_to {
+        None => {}
+        Some(Reader::Anonymous) => {
+            select = select.filter(open_group!());
+        }
+        Some(Reader::Member { id, kind }) => {
+            let me = id.to_string();
+            select = select.filter(readable_group!(me, kind));
+        }
+    }
     select
         .load::<GroupWithOwner>(conn)?
         .into_iter()
@@ -275,6 +288,32 @@ struct GroupChangeset<'a> {
     sponsor_kind: Option<Option<&'static str>>,
     sponsor_links: Option<Option<String>>,
     updated_at: NaiveDateTime,
+}
+
+/// How many groups of the condition `reader` may read (the hub's count: the same filter as
+/// `list` with `readable_to`, so it never counts a group the reader cannot see).
+pub fn count_readable_for_condition(
+    conn: &mut DbConnection,
+    condition: ConditionId,
+    reader: Reader,
+) -> Result<i64, PersistenceError> {
+    let of_condition = discussion_groups::condition_id.eq(condition.to_string());
+    let count = match reader {
+        Reader::Anonymous => discussion_groups::table
+            .filter(of_condition)
+            .filter(open_group!())
+            .count()
+            .get_result(conn)?,
+        Reader::Member { id, kind } => {
+            let me = id.to_string();
+            discussion_groups::table
+                .filter(of_condition)
+                .filter(readable_group!(me, kind))
+                .count()
+                .get_result(conn)?
+        }
+    };
+    Ok(count)
 }
 
 /// Was anything written in the group (a post, deleted or not, or an event)?

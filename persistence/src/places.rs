@@ -255,6 +255,17 @@ pub enum PlaceKey {
     Name(String, PlaceId),
 }
 
+/// How many places are for the condition (the hub's count; places are public).
+pub fn count_for_condition(
+    conn: &mut DbConnection,
+    condition: ConditionId,
+) -> Result<i64, PersistenceError> {
+    Ok(place_conditions::table
+        .filter(place_conditions::condition_id.eq(condition.to_string()))
+        .count()
+        .get_result(conn)?)
+}
+
 /// A page of the directory: nearest first with the distance when `near` is set (a bounding box
 /// the index serves, then the exact great-circle distance in SQL), else in name order.
 pub fn search(

@@ -79,6 +79,11 @@ diesel::table! {
         orpha_code -> Nullable<Text>,
         icd10_code -> Nullable<Text>,
         created_at -> Timestamp,
+        name_fr -> Nullable<Text>,
+        name_en -> Nullable<Text>,
+        icd11_code -> Nullable<Text>,
+        snomed_code -> Nullable<Text>,
+        mesh_code -> Nullable<Text>,
     }
 }
 
@@ -1024,3 +1029,19 @@ diesel::joinable!(media -> comments (comment_id));
 diesel::allow_tables_to_appear_in_same_query!(media, members);
 diesel::allow_tables_to_appear_in_same_query!(media, posts);
 diesel::allow_tables_to_appear_in_same_query!(media, comments);
+
+diesel::table! {
+    condition_follows (condition_id, member_id) {
+        condition_id -> Text,
+        member_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(condition_follows -> conditions (condition_id));
+diesel::joinable!(condition_follows -> members (member_id));
+diesel::allow_tables_to_appear_in_same_query!(condition_follows, conditions);
+diesel::allow_tables_to_appear_in_same_query!(condition_follows, members);
+diesel::allow_tables_to_appear_in_same_query!(condition_follows, resource_conditions);
+diesel::allow_tables_to_appear_in_same_query!(condition_follows, discussion_groups);
+diesel::allow_tables_to_appear_in_same_query!(condition_follows, association_conditions);

@@ -9,7 +9,7 @@
 
 use chrono::{Duration, Utc};
 use diesel::connection::SimpleConnection;
-use entraide_domain::condition::NewCondition;
+use entraide_domain::condition::{ConditionInput, NewCondition};
 use entraide_domain::ids::{ConditionId, MemberId, SessionId};
 use entraide_domain::member::{Email, MemberKind, PlatformRole, Pseudonym};
 use entraide_domain::profile::{Bio, Location, MemberListView, ProfileChanges, Visibility};
@@ -141,7 +141,7 @@ fn profile_updates_apply_and_clear_parts() {
     let (_guard, db) = database();
     let mut conn = db.writer().unwrap();
     let id = new_member(&mut conn, "bea@example.org", "Bea");
-    let condition = conditions::list(&mut conn, Some("crohn"), None, 5).unwrap()[0].id;
+    let condition = conditions::list(&mut conn, Some("crohn"), None, None, 5).unwrap()[0].id;
     let changes = ProfileChanges {
         bio: Some(Bio::parse("Hello").unwrap()),
         bio_visibility: Some(Visibility::Public),
@@ -236,7 +236,7 @@ fn conditions_are_seeded_listed_by_keyset_and_unique() {
     let mut seen = Vec::new();
     let mut after: Option<ConditionKey> = None;
     loop {
-        let page = conditions::list(&mut conn, None, after.as_ref(), 7).unwrap();
+        let page = conditions::list(&mut conn, None, None, after.as_ref(), 7).unwrap();
         if page.is_empty() {
             break;
         }
@@ -254,18 +254,28 @@ fn conditions_are_seeded_listed_by_keyset_and_unique() {
         assert!(seen.iter().any(|n| n == expected), "{expected} seeded");
     }
 
-    let like = conditions::list(&mut conn, Some("CANCER"), None, 50).unwrap();
+    let like = conditions::list(&mut conn, Some("CANCER"), None, None, 50).unwrap();
     assert!(like.len() >= 3 && like.iter().all(|c| c.name.as_str().contains("cancer")));
     // LIKE wildcards are matched literally.
     assert!(
-        conditions::list(&mut conn, Some("%"), None, 50)
+        conditions::list(&mut conn, Some("%"), None, None, 50)
             .unwrap()
             .is_empty()
     );
 
-    let new = NewCondition::parse("Maladie de Fabry", Some("ORPHA:324"), Some("E75.2")).unwrap();
+    let new = NewCondition::parse(ConditionInput {
+        name: Some("Maladie de Fabry"),
+        orpha_code: Some("ORPHA:324"),
+        icd10_code: Some("E75.2"),
+        ..ConditionInput::default()
+    })
+    .unwrap();
     conditions::insert(&mut conn, &new, Utc::now()).unwrap();
-    let again = NewCondition::parse("maladie de fabry", None, None).unwrap();
+    let again = NewCondition::parse(ConditionInput {
+        name: Some("maladie de fabry"),
+        ..ConditionInput::default()
+    })
+    .unwrap();
     assert!(matches!(
         conditions::insert(&mut conn, &again, Utc::now()),
         Err(PersistenceError::UniqueViolation {

@@ -150,7 +150,7 @@ pub fn seed(
     let password_hash = Password::parse_login(SEED_PASSWORD)
         .map_err(|e| PersistenceError::Config(e.to_string()))
         .and_then(|p| password::hash(&p).map_err(|e| PersistenceError::Config(e.to_string())))?;
-    let condition_ids: Vec<String> = conditions::list(&mut conn, None, None, 1000)?
+    let condition_ids: Vec<String> = conditions::list(&mut conn, None, None, None, 1000)?
         .into_iter()
         .map(|c| c.id.to_string())
         .collect();

@@ -145,6 +145,7 @@ pub(crate) fn member_export(
         follows: wire::MemberExportFollows {
             members: map(export::following(conn, member)?, convert::member_choice),
             associations: map(export::association_follows(conn, member)?, convert::named),
+            conditions: map(export::condition_follows(conn, member)?, convert::named),
             follower_count,
         },
         blocks: map(export::blocking(conn, member)?, convert::member_choice),

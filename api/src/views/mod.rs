@@ -4,6 +4,7 @@
 //! `GET` of one item can never disagree.
 
 pub(crate) mod announcements;
+pub(crate) mod conditions;
 pub(crate) mod events;
 pub(crate) mod export;
 pub(crate) mod members;

@@ -3,10 +3,10 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use entraide_domain::event::{Event, Recurrence, RsvpStatus, Schedule, TimeZoneName};
+use entraide_domain::event::{Event, EventStatus, Recurrence, RsvpStatus, Schedule, TimeZoneName};
 use entraide_domain::geo::{BoundingBox, Point};
 use entraide_domain::group::Reader;
-use entraide_domain::ids::{AssociationId, EventId, GroupId, MemberId};
+use entraide_domain::ids::{AssociationId, ConditionId, EventId, GroupId, MemberId};
 
 use super::event::{EventRow, corrupt, readable_by};
 use crate::connection::{DbConnection, MultiBackend};
@@ -176,4 +176,65 @@ pub fn list_series(
             },
         )
         .collect()
+}
+
+/// The readable, scheduled events about any of `conditions` that have not ended by `now`:
+/// those in a group of one of the conditions, or held by an association working on one.
+fn about_conditions(
+    reader: Reader,
+    conditions: &[ConditionId],
+    now: DateTime<Utc>,
+) -> events::BoxedQuery<'static, MultiBackend> {
+    use crate::schema::{association_conditions, discussion_groups};
+    let keys: Vec<String> = conditions.iter().map(ToString::to_string).collect();
+    let groups = discussion_groups::table
+        .filter(discussion_groups::condition_id.eq_any(keys.clone()))
+        .select(discussion_groups::id.nullable());
+    let associations = association_conditions::table
+        .filter(association_conditions::condition_id.eq_any(keys))
+        .select(association_conditions::association_id.nullable());
+    events::table
+        .filter(readable_by(reader))
+        .filter(events::status.eq(EventStatus::Scheduled.as_str()))
+        .filter(events::last_ends_at.gt(to_db_time(now)))
+        .filter(
+            events::group_id
+                .eq_any(groups)
+                .or(events::association_id.eq_any(associations)),
+        )
+        .into_boxed()
+}
+
+/// Upcoming events about any of `conditions` that `reader` may see, soonest first (a series
+/// by its first occurrence).
+pub fn upcoming_about(
+    conn: &mut DbConnection,
+    reader: Reader,
+    conditions: &[ConditionId],
+    now: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<Event>, PersistenceError> {
+    if conditions.is_empty() {
+        return Ok(Vec::new());
+    }
+    about_conditions(reader, conditions, now)
+        .select(EventRow::as_select())
+        .order((events::starts_at, events::id))
+        .limit(limit)
+        .load::<EventRow>(conn)?
+        .into_iter()
+        .map(EventRow::into_domain)
+        .collect()
+}
+
+/// How many upcoming events about the condition `reader` may see (the hub's count).
+pub fn count_upcoming_about(
+    conn: &mut DbConnection,
+    reader: Reader,
+    condition: ConditionId,
+    now: DateTime<Utc>,
+) -> Result<i64, PersistenceError> {
+    Ok(about_conditions(reader, &[condition], now)
+        .count()
+        .get_result(conn)?)
 }

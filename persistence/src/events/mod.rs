@@ -7,7 +7,10 @@ mod event;
 mod feed;
 mod rsvps;
 
-pub use calendar::{EventKey, EventQuery, MAX_SERIES, SeriesSchedule, list_series, list_single};
+pub use calendar::{
+    EventKey, EventQuery, MAX_SERIES, SeriesSchedule, count_upcoming_about, list_series,
+    list_single, upcoming_about,
+};
 pub use event::{cancel, find, find_readable, find_readable_many, insert, update};
 pub use feed::{
     MAX_CALENDAR_EVENTS, calendar_of, calendar_owner, revoke_calendar_token, set_calendar_token,

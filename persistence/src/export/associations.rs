@@ -96,6 +96,28 @@ pub fn association_follows(
     created(rows)
 }
 
+/// The conditions the member follows (id, display name, since).
+pub fn condition_follows(
+    conn: &mut DbConnection,
+    member: MemberId,
+) -> Result<Vec<NamedRecord>, PersistenceError> {
+    use crate::schema::{condition_follows, conditions};
+    let rows = condition_follows::table
+        .inner_join(conditions::table)
+        .filter(condition_follows::member_id.eq(member.to_string()))
+        .select((
+            condition_follows::condition_id,
+            conditions::name,
+            condition_follows::created_at,
+        ))
+        .order((
+            condition_follows::created_at.asc(),
+            condition_follows::condition_id.asc(),
+        ))
+        .load(conn)?;
+    created(rows)
+}
+
 /// The associations the member registered.
 pub fn associations_created(
     conn: &mut DbConnection,

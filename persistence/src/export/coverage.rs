@@ -47,6 +47,7 @@ pub const EXPORTED: &[(&str, &str, &str)] = &[
         "association_memberships",
     ),
     ("association_follows", "member_id", "follows.associations"),
+    ("condition_follows", "member_id", "follows.conditions"),
     ("announcements", "author_id", "announcements"),
     ("campaigns", "created_by", "campaigns"),
     (

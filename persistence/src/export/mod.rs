@@ -20,7 +20,7 @@ pub use account::{
 pub use associations::{
     AnnouncementRecord, AssociationMembershipRecord, CampaignRecord, DonationRecord, announcements,
     association_follows, association_memberships, associations_created, associations_verified,
-    campaigns, donations_recorded,
+    campaigns, condition_follows, donations_recorded,
 };
 pub use community::{
     CommentRecord, GroupMembershipRecord, MemberChoice, NamedRecord, PostRecord, ReactionRecord,

@@ -88,6 +88,62 @@ pub fn list_published(
         .collect()
 }
 
+/// Published resources about any of `conditions`, with their published version, most
+/// recently published first (a condition's hub, the followed conditions' feed). Resources are
+/// public once published: no reader filter applies.
+pub fn published_about(
+    conn: &mut DbConnection,
+    conditions: &[ConditionId],
+    limit: i64,
+) -> Result<Vec<(Resource, Version)>, PersistenceError> {
+    if conditions.is_empty() {
+        return Ok(Vec::new());
+    }
+    let keys: Vec<String> = conditions.iter().map(ToString::to_string).collect();
+    let rows = resource_versions::table
+        .inner_join(resources::table)
+        .filter(resource_versions::status.eq(VersionStatus::Published.as_str()))
+        .filter(
+            resources::id.eq_any(
+                resource_conditions::table
+                    .filter(resource_conditions::condition_id.eq_any(keys))
+                    .select(resource_conditions::resource_id),
+            ),
+        )
+        .select((ResourceRow::as_select(), VersionRow::as_select()))
+        .order((
+            resource_versions::published_at.desc(),
+            resource_versions::resource_id.desc(),
+        ))
+        .limit(limit)
+        .load::<(ResourceRow, VersionRow)>(conn)?;
+    let (resource_rows, version_rows): (Vec<_>, Vec<_>) = rows.into_iter().unzip();
+    let found = resources_with_conditions(conn, resource_rows)?;
+    found
+        .into_iter()
+        .zip(version_rows)
+        .map(|(r, v)| Ok((r, v.into_domain()?)))
+        .collect()
+}
+
+/// How many published resources are about the condition (the hub's count).
+pub fn count_published_about(
+    conn: &mut DbConnection,
+    condition: ConditionId,
+) -> Result<i64, PersistenceError> {
+    Ok(resource_versions::table
+        .filter(resource_versions::status.eq(VersionStatus::Published.as_str()))
+        .filter(
+            resource_versions::resource_id.eq_any(
+                resource_conditions::table
+                    .filter(resource_conditions::condition_id.eq(condition.to_string()))
+                    .select(resource_conditions::resource_id),
+            ),
+        )
+        .count()
+        .get_result(conn)?)
+}
+
 /// A committee's work: versions waiting for review (oldest submission first), then published
 /// versions past their re-review date.
 pub fn queue(

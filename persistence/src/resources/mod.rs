@@ -11,7 +11,7 @@ pub use committees::{
     Reviewer, committees_by_id, expertise_in, expertise_of, find_committee, insert_committee,
     list_committees, reviewers, set_committee_member,
 };
-pub use library::{ResourceFilter, list_published, queue};
+pub use library::{ResourceFilter, count_published_about, list_published, published_about, queue};
 pub use resource::{
     NewResource, contributors, find, insert, set_audience, set_conditions, set_sponsor,
 };

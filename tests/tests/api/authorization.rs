@@ -351,6 +351,11 @@ fn policy() -> Vec<Row> {
         // Conditions, places, the library and its committees, search.
         row("GET", "/api/v1/conditions", "ok ok ok ok ok ok ok ok ok ok ok ok ok"),
         row("POST", "/api/v1/conditions", "401 403 403 403 403 403 403 403 403 403 403 403 ok").body(r#"{"name":"Maladie {unique}"}"#),
+        // A condition's hub is public (each section filtered for its reader); following is a member's.
+        row("GET", "/api/v1/conditions/{condition}", "ok ok ok ok ok ok ok ok ok ok ok ok ok"),
+        row("PUT", "/api/v1/conditions/{condition}/follow", "401 ok ok ok ok ok ok ok ok ok ok ok ok"),
+        row("DELETE", "/api/v1/conditions/{condition}/follow", "401 ok ok ok ok ok ok ok ok ok ok ok ok"),
+        row("GET", "/api/v1/feed/conditions", "401 ok ok ok ok ok ok ok ok ok ok ok ok"),
         row("GET", "/api/v1/places", "ok ok ok ok ok ok ok ok ok ok ok ok ok"),
         row("POST", "/api/v1/places", "401 403 403 403 403 403 403 403 403 403 ok 403 403").body(r#"{"name":"Permanence","kind":"support_group","address":"1 rue de la Paix","city":"Rennes","lat":48.11,"lon":-1.68}"#),
         row("POST", "/api/v1/places", "401 403 403 403 403 403 403 403 ok 403 ok 403 403").body(r#"{"name":"Permanence","kind":"association_office","address":"1 rue de la Paix","city":"Rennes","lat":48.11,"lon":-1.68,"association_id":"{verified}"}"#),

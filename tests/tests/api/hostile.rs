@@ -1030,6 +1030,7 @@ fn path_value(op: &str, path: &str, param: &str, fx: &Fixtures) -> String {
                 "moderation" => fx.report.clone(),
                 "conversations" => fx.conversation.clone(),
                 "media" => fx.media.clone(),
+                "conditions" => fx.condition.clone(),
                 other => panic!("no fixture for /{other}/{{{param}}}"),
             }
         }
@@ -1037,7 +1038,7 @@ fn path_value(op: &str, path: &str, param: &str, fx: &Fixtures) -> String {
 }
 
 /// Operations without a JSON body (their input is their path and query).
-const NO_BODY: [&str; 118] = [
+const NO_BODY: [&str; 122] = [
     "discover_members",
     "mention_members",
     // The upload is multipart/form-data, not JSON: `media::` tests send hostile files.
@@ -1113,6 +1114,10 @@ const NO_BODY: [&str; 118] = [
     "list_committees",
     "committee_queue",
     "list_conditions",
+    "get_condition",
+    "follow_condition",
+    "unfollow_condition",
+    "get_condition_feed",
     "list_events",
     "get_event",
     "cancel_event",

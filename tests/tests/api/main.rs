@@ -10,6 +10,7 @@ mod associations;
 mod auth;
 mod authorization;
 mod campaigns;
+mod condition_hubs;
 mod conditions;
 mod contract;
 mod discovery;

@@ -1,8 +1,10 @@
 use actix_web::{get, web};
+use entraide_domain::condition::ConditionCode;
 use entraide_domain::ids::ConditionId;
 use entraide_openapi::conditions::{Condition, ConditionQuery};
 use entraide_openapi::pagination::{Page, PageQuery};
 use entraide_openapi::problem as p;
+use entraide_openapi::problem::ProblemCode;
 use entraide_persistence::conditions::{self, ConditionKey};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -22,7 +24,8 @@ struct Cursor {
 
 /// List conditions
 ///
-/// The conditions communities form around, in name order. Public.
+/// The conditions communities form around, in name order. Public. `?code=ORPHA:586` (or
+/// `ICD10:`, `ICD11:`, `SNOMED:`, `MESH:`) finds a condition by its code.
 #[utoipa::path(
     tag = "conditions",
     params(ConditionQuery, PageQuery),
@@ -38,7 +41,20 @@ pub async fn list_conditions(
     paging: web::Query<PageQuery>,
 ) -> Result<web::Json<Page<Condition>>, ApiError> {
     let page = PageRequest::<Cursor>::parse(&paging)?;
-    let query = match filter.into_inner().q.map(|q| q.trim().to_owned()) {
+    let ConditionQuery { q, code } = filter.into_inner();
+    let code = match code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        Some(raw) => Some(ConditionCode::parse(raw).map_err(|_| {
+            ApiError::BadRequest {
+                code: ProblemCode::InvalidQuery,
+                detail:
+                    "code must be SYSTEM:value, SYSTEM one of ORPHA, ICD10, ICD11, SNOMED, MESH \
+                     (e.g. ORPHA:586)"
+                        .to_owned(),
+            }
+        })?),
+        None => None,
+    };
+    let query = match q.map(|q| q.trim().to_owned()) {
         Some(q) if q.chars().count() > 100 => {
             return Err(ApiError::field(
                 "q",
@@ -58,6 +74,7 @@ pub async fn list_conditions(
         Ok(conditions::list(
             conn,
             query.as_deref(),
+            code.as_ref(),
             after.as_ref(),
             fetch,
         )?)

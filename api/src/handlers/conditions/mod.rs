@@ -1,4 +1,7 @@
-//! The catalogue of conditions.
+//! The catalogue of conditions and their hubs.
 
 pub mod create;
+pub mod feed;
+pub mod follow;
+pub mod get;
 pub mod list;

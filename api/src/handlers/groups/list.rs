@@ -73,6 +73,8 @@ pub async fn list_groups(
         member,
         association_id: association_id.map(AssociationId::from_uuid),
         sponsored,
+        // The directory lists every group (names are public); a condition's hub does not.
+        readable_to: None,
     };
     let after = page.after.as_ref().map(|c| GroupKey {
         name_key: c.n.clone(),
