@@ -1059,3 +1059,5 @@ diesel::allow_tables_to_appear_in_same_query!(member_badges, association_members
 diesel::allow_tables_to_appear_in_same_query!(member_badges, discoverable_members);
 diesel::allow_tables_to_appear_in_same_query!(member_badges, committee_members);
 diesel::allow_tables_to_appear_in_same_query!(verification_requests, members);
+diesel::allow_tables_to_appear_in_same_query!(member_badges, blocks);
+diesel::allow_tables_to_appear_in_same_query!(member_badges, follows);

@@ -100,7 +100,11 @@ pub(crate) fn member_export(
     let discoverable =
         entraide_persistence::discovery::discoverable(conn, member)?.map(|d| d.parts);
     let member_section = wire::MemberExportAccount {
-        profile: crate::convert::my_profile(&account, pending.as_ref()),
+        profile: crate::convert::my_profile(
+            &account,
+            pending.as_ref(),
+            entraide_persistence::verification::granted(conn, member)?,
+        ),
         settings: entraide_openapi::associations::MemberSettings {
             receive_announcements,
             listed_in_member_lists,
