@@ -387,6 +387,10 @@ pub enum AdminAuditAction {
     ResearcherGranted,
     ResearcherRevoked,
     KindChangeApproved,
+    /// A verification request approved (by a platform admin or a verified association's admin).
+    VerificationApproved,
+    /// A verification request refused.
+    VerificationRefused,
 }
 
 /// One entry of the administration audit log. Moderation decisions and sanctions are in the

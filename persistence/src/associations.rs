@@ -19,8 +19,8 @@ use crate::schema::{
     association_conditions, association_follows, association_groups, association_memberships,
     associations, member_badges, members,
 };
-use entraide_domain::verification::Badge;
 use crate::sponsors::{cells, change, from_cells};
+use entraide_domain::verification::Badge;
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = associations)]

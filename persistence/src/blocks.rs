@@ -11,8 +11,8 @@ use entraide_domain::member::{MemberKind, Pseudonym};
 use crate::connection::DbConnection;
 use crate::convert::{from_db_time, parse_enum, parse_id, to_db_time};
 use crate::error::PersistenceError;
+use crate::schema::{blocks, follows, member_badges, members};
 use entraide_domain::verification::Badge;
-use crate::schema::{member_badges, blocks, follows, members};
 
 /// Serialises the writes between two members (a block and a follow racing each other) until
 /// the transaction ends; first in the transaction. See `dialect::lock_key`.

@@ -9,8 +9,8 @@ use entraide_domain::member::{MemberKind, Pseudonym};
 use crate::connection::DbConnection;
 use crate::convert::{from_db_time, parse_enum, parse_id, to_db_time};
 use crate::error::PersistenceError;
+use crate::schema::{follows, member_badges, members};
 use entraide_domain::verification::Badge;
-use crate::schema::{member_badges, follows, members};
 
 /// Follows; `false` when already following. Following oneself is refused by the database.
 pub fn follow(
@@ -80,7 +80,7 @@ pub fn list(
         Direction::Followers => {
             let mut query = follows::table
                 .inner_join(members::table.on(members::id.eq(follows::follower_id)))
-        .left_join(member_badges::table.on(member_badges::member_id.eq(members::id)))
+                .left_join(member_badges::table.on(member_badges::member_id.eq(members::id)))
                 .filter(follows::followed_id.eq(key))
                 .select((
                     members::id,
@@ -112,7 +112,7 @@ pub fn list(
         Direction::Following => {
             let mut query = follows::table
                 .inner_join(members::table.on(members::id.eq(follows::followed_id)))
-        .left_join(member_badges::table.on(member_badges::member_id.eq(members::id)))
+                .left_join(member_badges::table.on(member_badges::member_id.eq(members::id)))
                 .filter(follows::follower_id.eq(key))
                 .select((
                     members::id,

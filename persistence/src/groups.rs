@@ -16,8 +16,8 @@ use crate::error::PersistenceError;
 use crate::schema::{
     association_groups, discussion_groups, group_memberships, member_badges, members,
 };
-use entraide_domain::verification::Badge;
 use crate::sponsors::{cells, change, from_cells};
+use entraide_domain::verification::Badge;
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = discussion_groups)]

@@ -6,7 +6,9 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use entraide_domain::association::{AssociationMembershipStatus, AssociationRole, AssociationStatus};
+use entraide_domain::association::{
+    AssociationMembershipStatus, AssociationRole, AssociationStatus,
+};
 use entraide_domain::ids::{AssociationId, MemberId, VerificationRequestId};
 use entraide_domain::verification::{
     Badge, DecisionNote, DocumentReference, RequestStatus, VerificationRequest,
@@ -167,9 +169,11 @@ pub fn list_own(
     if let Some((at, id)) = after {
         let at = to_db_time(at);
         query = query.filter(
-            verification_requests::created_at.lt(at).or(verification_requests::created_at
-                .eq(at)
-                .and(verification_requests::id.lt(id.to_string()))),
+            verification_requests::created_at
+                .lt(at)
+                .or(verification_requests::created_at
+                    .eq(at)
+                    .and(verification_requests::id.lt(id.to_string()))),
         );
     }
     query
@@ -238,9 +242,11 @@ pub fn queue(
     if let Some((at, id)) = after {
         let at = to_db_time(at);
         query = query.filter(
-            verification_requests::created_at.gt(at).or(verification_requests::created_at
-                .eq(at)
-                .and(verification_requests::id.gt(id.to_string()))),
+            verification_requests::created_at
+                .gt(at)
+                .or(verification_requests::created_at
+                    .eq(at)
+                    .and(verification_requests::id.gt(id.to_string()))),
         );
     }
     query

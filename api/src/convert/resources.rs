@@ -7,7 +7,6 @@ use entraide_domain::text::Label;
 use entraide_openapi::resources as wire;
 use entraide_persistence::resources;
 
-
 enum_conversions!(
     kind_to,
     kind_from,

@@ -26,7 +26,10 @@ pub fn verified(granted: Option<Badge>, kind: MemberKind) -> Option<wire::Badge>
     shown(granted, kind).map(badge_to_wire)
 }
 
-pub fn request(request: VerificationRequest, member: MemberSummary) -> wire::VerificationRequestItem {
+pub fn request(
+    request: VerificationRequest,
+    member: MemberSummary,
+) -> wire::VerificationRequestItem {
     let VerificationRequest {
         id,
         member_id: _,

@@ -194,7 +194,14 @@ pub fn attendees(
         select = select.filter(event_rsvps::member_id.gt(after.to_string()));
     }
     select
-        .load::<(String, String, String, Option<String>, String, NaiveDateTime)>(conn)?
+        .load::<(
+            String,
+            String,
+            String,
+            Option<String>,
+            String,
+            NaiveDateTime,
+        )>(conn)?
         .into_iter()
         .map(|(member_id, pseudonym, kind, badge, status, since)| {
             Ok(Attendee {

@@ -8,8 +8,8 @@ use diesel::prelude::*;
 use entraide_domain::ids::{AssociationId, CommitteeId, MemberId};
 use entraide_domain::member::{MemberKind, Pseudonym};
 use entraide_domain::resource::{Committee, DeclaredInterests, Expertise};
-use entraide_domain::verification::Badge;
 use entraide_domain::text::{Description, Title};
+use entraide_domain::verification::Badge;
 
 use crate::connection::DbConnection;
 use crate::convert::{from_db_time, parse_enum, parse_id, to_db_time};

@@ -188,8 +188,7 @@ pub async fn add_committee_member(
         expertise,
         declared_interests,
     } = body.into_inner();
-    let interests = DeclaredInterests::parse(declared_interests.as_deref().unwrap_or_default())
-    ?;
+    let interests = DeclaredInterests::parse(declared_interests.as_deref().unwrap_or_default())?;
     let target = MemberId::from_uuid(member_id);
     let committee = db::write(&state, move |conn| {
         let committee = resources::find_committee(conn, id)?.ok_or(ApiError::NotFound)?;

@@ -1,10 +1,10 @@
 use actix_web::{post, web};
 use chrono::Utc;
 use entraide_domain::ids::ResourceId;
-use entraide_domain::verification::{may_review, shown};
 use entraide_domain::resource::{
     Decision, ReviewNote, Tally, VersionStatus, review, review_due, review_overdue, submit,
 };
+use entraide_domain::verification::{may_review, shown};
 use entraide_openapi::problem as p;
 use entraide_openapi::resources::{Resource, ReviewRequest};
 use entraide_persistence::{places, resources};
