@@ -302,6 +302,38 @@ pub fn decide(
     Ok(true)
 }
 
+/// The badge granted to the member and when, as stored (for their data export).
+pub fn badge_record(
+    conn: &mut DbConnection,
+    member: MemberId,
+) -> Result<Option<(Badge, DateTime<Utc>)>, PersistenceError> {
+    member_badges::table
+        .find(member.to_string())
+        .select((member_badges::badge, member_badges::granted_at))
+        .first::<(String, NaiveDateTime)>(conn)
+        .optional()?
+        .map(|(badge, at)| Ok((parse_enum(&badge, Badge::parse)?, from_db_time(at))))
+        .transpose()
+}
+
+/// Every request of the member, oldest first (for their data export).
+pub fn all_of(
+    conn: &mut DbConnection,
+    member: MemberId,
+) -> Result<Vec<VerificationRequest>, PersistenceError> {
+    verification_requests::table
+        .filter(verification_requests::member_id.eq(member.to_string()))
+        .select(RequestRow::as_select())
+        .order((
+            verification_requests::created_at.asc(),
+            verification_requests::id.asc(),
+        ))
+        .load::<RequestRow>(conn)?
+        .into_iter()
+        .map(RequestRow::into_domain)
+        .collect()
+}
+
 /// How many requests there are (tests check that refused calls stored nothing).
 pub fn count(conn: &mut DbConnection) -> Result<i64, PersistenceError> {
     Ok(verification_requests::table.count().get_result(conn)?)

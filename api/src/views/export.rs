@@ -168,6 +168,10 @@ pub(crate) fn member_export(
             export::committee_seats(conn, member)?,
             convert::committee_seat,
         ),
+        verification: convert::verification(
+            entraide_persistence::verification::badge_record(conn, member)?,
+            entraide_persistence::verification::all_of(conn, member)?,
+        ),
         committees_created: map(export::committees_created(conn, member)?, convert::named),
         resources: map(export::resources_authored(conn, member)?, convert::resource),
         resource_versions: map(export::versions_written(conn, member)?, convert::version),
