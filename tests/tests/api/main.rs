@@ -41,3 +41,4 @@ mod seed;
 mod sponsors;
 mod support;
 mod tokens;
+mod verification;

@@ -271,6 +271,7 @@ async fn rights_from_an_unverified_association_do_not_apply() {
         &entraide_domain::text::Description::parse("").unwrap(),
         Some(association),
         1,
+        false,
         schemer_id,
         chrono::Utc::now(),
     )
@@ -280,6 +281,7 @@ async fn rights_from_an_unverified_association_do_not_apply() {
         screen.id,
         schemer_id,
         Expertise::PatientExpert,
+        &entraide_domain::resource::DeclaredInterests::default(),
         chrono::Utc::now(),
     )
     .unwrap();
