@@ -574,6 +574,8 @@ struct Fixtures {
     /// A conversation of `admin` and `other` (they share `group`), and its first message.
     conversation: String,
     conversation_message: String,
+    /// A pending verification request of `other` (platform admins decide).
+    verification: String,
 }
 
 fn id_of(value: &Value) -> String {
@@ -904,7 +906,16 @@ async fn fixtures(app: &TestApp) -> Fixtures {
     let conversation_message = started["message"]["id"].as_str().unwrap().to_owned();
     // A photo of the admin's, waiting to become their avatar (`set_my_avatar`).
     let media = app.upload_photo(&admin).await;
+    let asked = call(
+        Method::POST,
+        "/api/v1/members/me/verification-requests".into(),
+        &other,
+        Some(json!({"badge": "patient_expert", "document_reference": "DU ETP 2025"})),
+    )
+    .await;
+    let verification = id_of(&asked);
     Fixtures {
+        verification,
         media,
         conversation,
         conversation_message,
@@ -1030,6 +1041,7 @@ fn path_value(op: &str, path: &str, param: &str, fx: &Fixtures) -> String {
                 "moderation" => fx.report.clone(),
                 "conversations" => fx.conversation.clone(),
                 "media" => fx.media.clone(),
+                "verification-requests" => fx.verification.clone(),
                 other => panic!("no fixture for /{other}/{{{param}}}"),
             }
         }
@@ -1037,7 +1049,7 @@ fn path_value(op: &str, path: &str, param: &str, fx: &Fixtures) -> String {
 }
 
 /// Operations without a JSON body (their input is their path and query).
-const NO_BODY: [&str; 118] = [
+const NO_BODY: [&str; 120] = [
     "discover_members",
     "mention_members",
     // The upload is multipart/form-data, not JSON: `media::` tests send hostile files.
@@ -1142,6 +1154,8 @@ const NO_BODY: [&str; 118] = [
     "list_followers",
     "list_following",
     "approve_kind_change",
+    "list_my_verification_requests",
+    "list_verification_requests",
     "get_wall",
     "list_places",
     "get_place",
@@ -1214,7 +1228,11 @@ fn example(op: &str, fx: &Fixtures) -> Option<Value> {
             "research_answers": "delete"}),
         "create_committee" => json!({"name": "Comité {n}", "description": "Relecture",
             "association_id": fx.association, "quorum": 1}),
-        "add_committee_member" => json!({"member_id": fx.profiler.id, "expertise": "nurse"}),
+        "add_committee_member" => json!({"member_id": fx.profiler.id, "expertise": "nurse",
+            "declared_interests": "Aucun lien d'intérêt"}),
+        "ask_verification" => json!({"badge": "professional",
+            "document_reference": "RPPS 10001234567"}),
+        "approve_verification" | "refuse_verification" => json!({"note": "Attestation vérifiée"}),
         "create_condition" => json!({"name": "Maladie {n}", "orpha_code": "ORPHA:{n}",
             "icd10_code": "G35"}),
         "create_event" => json!({"title": "Rencontre", "description": "Autour d'un café",
