@@ -637,7 +637,9 @@ impl World {
                         Method::POST,
                         "/api/v1/members/me/verification-requests",
                         &member,
-                        Some(json!({"badge": "patient_expert", "document_reference": "DU ETP 2025"})),
+                        Some(
+                            json!({"badge": "patient_expert", "document_reference": "DU ETP 2025"}),
+                        ),
                     )
                     .await;
                 asked["id"].as_str().unwrap().to_owned()

@@ -574,8 +574,10 @@ struct Fixtures {
     /// A conversation of `admin` and `other` (they share `group`), and its first message.
     conversation: String,
     conversation_message: String,
-    /// A pending verification request of `other` (platform admins decide).
+    /// Pending verification requests of `other` (to approve) and of `banned` (to refuse);
+    /// platform admins decide.
     verification: String,
+    verification_to_refuse: String,
 }
 
 fn id_of(value: &Value) -> String {
@@ -914,8 +916,17 @@ async fn fixtures(app: &TestApp) -> Fixtures {
     )
     .await;
     let verification = id_of(&asked);
+    let asked = call(
+        Method::POST,
+        "/api/v1/members/me/verification-requests".into(),
+        &banned,
+        Some(json!({"badge": "patient_expert", "document_reference": "DU ETP 2025"})),
+    )
+    .await;
+    let verification_to_refuse = id_of(&asked);
     Fixtures {
         verification,
+        verification_to_refuse,
         media,
         conversation,
         conversation_message,
@@ -1041,6 +1052,9 @@ fn path_value(op: &str, path: &str, param: &str, fx: &Fixtures) -> String {
                 "moderation" => fx.report.clone(),
                 "conversations" => fx.conversation.clone(),
                 "media" => fx.media.clone(),
+                "verification-requests" if op == "refuse_verification" => {
+                    fx.verification_to_refuse.clone()
+                }
                 "verification-requests" => fx.verification.clone(),
                 other => panic!("no fixture for /{other}/{{{param}}}"),
             }
