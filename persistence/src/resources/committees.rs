@@ -74,16 +74,29 @@ fn committees_from(
         .collect()
 }
 
+/// A committee to create.
+#[derive(Debug, Clone)]
+pub struct NewCommittee<'a> {
+    pub name: &'a Title,
+    pub description: &'a Description,
+    pub association: Option<AssociationId>,
+    pub quorum: i32,
+    pub requires_verified_reviewers: bool,
+}
+
 pub fn insert_committee(
     conn: &mut DbConnection,
-    name: &Title,
-    description: &Description,
-    association: Option<AssociationId>,
-    quorum: i32,
-    requires_verified_reviewers: bool,
+    new: &NewCommittee<'_>,
     creator: MemberId,
     now: DateTime<Utc>,
 ) -> Result<Committee, PersistenceError> {
+    let NewCommittee {
+        name,
+        description,
+        association,
+        quorum,
+        requires_verified_reviewers,
+    } = *new;
     let id = CommitteeId::new();
     diesel::insert_into(committees::table)
         .values((

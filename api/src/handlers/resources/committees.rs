@@ -99,11 +99,13 @@ pub async fn create_committee(
         rights::require_confer(conn, member, None, Right::CreateCommittee, association)?;
         Ok(resources::insert_committee(
             conn,
-            &name,
-            &description,
-            association,
-            quorum,
-            requires_verified_reviewers.unwrap_or(false),
+            &resources::NewCommittee {
+                name: &name,
+                description: &description,
+                association,
+                quorum,
+                requires_verified_reviewers: requires_verified_reviewers.unwrap_or(false),
+            },
             member.id,
             Utc::now(),
         )?)
