@@ -322,9 +322,11 @@ pub struct ReviewItem {
                 "member": {
                     "id": "01939a4e-1113-7cc3-9a51-3c1f0e2b6d11",
                     "pseudonym": "Dr Martin",
-                    "kind": "professional"
+                    "kind": "professional",
+                    "verified": "professional"
                 },
-                "expertise": "physician"
+                "expertise": "physician",
+                "declared_interests": "Aucun lien d'intérêt déclaré."
             }
         ],
         "validated_at": "2026-05-10T16:00:00Z",
