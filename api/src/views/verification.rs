@@ -7,6 +7,7 @@ use uuid::Uuid;
 /// Where a page of requests continues: after this (created_at, id).
 #[derive(Serialize, Deserialize)]
 pub(crate) struct Cursor {
+    #[serde(deserialize_with = "crate::pagination::instant")]
     t: DateTime<Utc>,
     i: Uuid,
 }
