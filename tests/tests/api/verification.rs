@@ -467,6 +467,22 @@ async fn who_reads_the_queue_and_who_decides() {
         )
         .await;
     assert_eq!(queue_ids(&all), vec![vouched.clone(), platform.clone()]);
+    // A forged cursor far outside the supported dates is a 400, never a database error.
+    let forged = "eyJpIjoiMDFhMjQ5NzEtZmMxNC03NDk3LWE5Y2MtNGE4ZDQ0ODFiODkzIiwidCI6Ii0yNjIxNDMtMDEtMTBUMDA6MDA6MDBaIn0";
+    for path in [MINE, "/api/v1/verification-requests"] {
+        assert_problem(
+            app.call(
+                Method::GET,
+                &format!("{path}?cursor={forged}"),
+                Some(&admin),
+                None,
+            )
+            .await,
+            StatusCode::BAD_REQUEST,
+            "invalid_cursor",
+        )
+        .await;
+    }
     // ... and cannot decide the others: as if they did not exist.
     assert_problem(
         decide(&app, &chair, &platform, "approve", json!({})).await,
