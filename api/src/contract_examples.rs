@@ -126,7 +126,7 @@ fn the_check_sees_a_missing_example() {
 fn examples_read_back_as_their_types() {
     use entraide_openapi::{
         associations, auth, conditions, events, export, groups, health, media, members, messages,
-        moderation, notifications, places, posts, research, resources, search,
+        moderation, notifications, places, posts, research, resources, search, verification,
     };
     use serde::de::DeserializeOwned;
 
@@ -198,6 +198,8 @@ fn examples_read_back_as_their_types() {
         resources::UpdateResourceRequest,
         resources::ReviewRequest,
         resources::CreateCommitteeRequest,
+        verification::CreateVerificationRequest,
+        verification::VerificationDecision,
         resources::AddCommitteeMemberRequest,
         research::CreateStudyRequest,
         research::UpdateStudyRequest,
@@ -232,6 +234,7 @@ fn examples_read_back_as_their_types() {
         associations::MemberSettings,
         members::MemberRole,
         members::ApprovedKindChange,
+        verification::VerificationRequestItem,
         places::EditorGrant,
         associations::FollowState,
         events::CalendarFeed,

@@ -34,6 +34,7 @@ pub mod posts;
 pub mod research;
 pub mod resources;
 pub mod sponsors;
+pub mod verification;
 
 use entraide_domain::condition::Condition;
 use entraide_domain::member::{MemberKind, PendingKindChange, PlatformRole};
@@ -79,7 +80,12 @@ fn location_to_wire(location: &Location) -> wire::Location {
 }
 
 /// The owner's own view: everything, with the visibility settings and a waiting kind change.
-pub fn my_profile(account: &Account, pending: Option<&PendingKindChange>) -> wire::MyProfile {
+/// The member's own profile; `badge` is the one granted (shown only while it fits their kind).
+pub fn my_profile(
+    account: &Account,
+    pending: Option<&PendingKindChange>,
+    badge: Option<entraide_domain::verification::Badge>,
+) -> wire::MyProfile {
     let Account {
         email,
         email_verified,
@@ -140,11 +146,17 @@ pub fn my_profile(account: &Account, pending: Option<&PendingKindChange>) -> wir
                 effective_at,
             }
         }),
+        verified: verification::verified(badge, *kind),
     }
 }
 
 /// What one reader may see, as decided by `Profile::view_for`.
-pub fn member_profile(view: ProfileView<'_>, researcher: bool) -> wire::MemberProfile {
+/// A profile as a reader sees it; `badge` is the one granted (shown only while it fits the kind).
+pub fn member_profile(
+    view: ProfileView<'_>,
+    researcher: bool,
+    badge: Option<entraide_domain::verification::Badge>,
+) -> wire::MemberProfile {
     let ProfileView {
         id,
         pseudonym,
@@ -171,6 +183,7 @@ pub fn member_profile(view: ProfileView<'_>, researcher: bool) -> wire::MemberPr
         diagnosed_since: diagnosed_since.map(discovery::diagnosed_since_to_wire),
         member_since: created_at,
         researcher,
+        verified: verification::verified(badge, kind),
     }
 }
 

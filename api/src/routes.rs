@@ -12,6 +12,7 @@ use utoipa_actix_web::{AppExt, scope};
 use crate::handlers::{
     associations, auth, conditions, consents, conversations, events, groups, health, media,
     members, moderation, notifications, places, posts, questionnaires, resources, search, studies,
+    verification,
 };
 
 #[derive(OpenApi)]
@@ -171,6 +172,11 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .service(members::get::get_member)
                 .service(members::role::set_member_role)
                 .service(members::kind::approve_kind_change)
+                .service(verification::ask::ask_verification)
+                .service(verification::ask::list_my_verification_requests)
+                .service(verification::decide::list_verification_requests)
+                .service(verification::decide::approve_verification)
+                .service(verification::decide::refuse_verification)
                 .service(members::blocks::list_my_blocks)
                 .service(moderation::reports::list_my_reports)
                 .service(moderation::reports::list_my_notices)

@@ -416,6 +416,28 @@ pub struct Committee {
     pub quorum: i32,
     pub member_count: i64,
     pub created_at: DateTime<Utc>,
+    /// Only members showing a verified status may review for it
+    /// (`verification::may_review`).
+    pub requires_verified_reviewers: bool,
+}
+
+/// A committee member's declared conflicts of interest (links with industry, funding...),
+/// shown beside their name on the resources they validated. 0 to 1,000 characters.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeclaredInterests(String);
+
+impl DeclaredInterests {
+    pub const MAX_CHARS: usize = 1000;
+
+    pub fn parse(raw: &str) -> Result<Self, crate::error::ParseError> {
+        crate::text::bounded(raw, 0, Self::MAX_CHARS, true)
+            .map(Self)
+            .map_err(|e| e.in_field("declared_interests"))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
 }
 
 /// The content of a version. Which fields a kind needs is checked by [`Content::check`].

@@ -194,7 +194,8 @@ pub struct AssociationJoinResult {
     "member": {
         "id": "01939a4e-1112-7cc3-9a51-3c1f0e2b6d11",
         "pseudonym": "Lou",
-        "kind": "patient"
+        "kind": "patient",
+        "verified": null
     },
     "role": "volunteer",
     "status": "active",

@@ -71,7 +71,8 @@ pub struct Venue {
     "organizer": {
         "id": "01939a4e-1111-7cc3-9a51-3c1f0e2b6d11",
         "pseudonym": "Camille",
-        "kind": "caregiver"
+        "kind": "caregiver",
+        "verified": null
     },
     "group": {
         "id": "01939a4e-2222-7cc3-9a51-3c1f0e2b6d11",
@@ -159,7 +160,8 @@ pub struct Event {
         "organizer": {
             "id": "01939a4e-1111-7cc3-9a51-3c1f0e2b6d11",
             "pseudonym": "Camille",
-            "kind": "caregiver"
+            "kind": "caregiver",
+            "verified": null
         },
         "group": {
             "id": "01939a4e-2222-7cc3-9a51-3c1f0e2b6d11",
@@ -339,7 +341,8 @@ pub struct RsvpResult {
     "member": {
         "id": "01939a4e-1112-7cc3-9a51-3c1f0e2b6d11",
         "pseudonym": "Lou",
-        "kind": "patient"
+        "kind": "patient",
+        "verified": null
     },
     "status": "going",
     "since": "2026-11-21T18:04:00Z"

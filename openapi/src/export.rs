@@ -42,6 +42,7 @@ use crate::resources::{Decision, Expertise, ResourceKind, VersionStatus};
                 "language": "members", "conditions": "private", "age_band": "private",
                 "diagnosed_since": "private", "wall": "members"},
             "pending_kind_change": null,
+            "verified": null,
             "member_since": "2026-01-15T10:00:00Z"
         },
         "settings": {"receive_announcements": true, "listed_in_member_lists": false,
@@ -96,6 +97,7 @@ use crate::resources::{Decision, Expertise, ResourceKind, VersionStatus};
     "campaigns": [],
     "editor_right": null,
     "committee_seats": [],
+    "verification": {"badge": null, "granted_at": null, "requests": []},
     "committees_created": [],
     "resources": [],
     "resource_versions": [],
@@ -178,6 +180,9 @@ pub struct MemberExport {
     pub campaigns: Vec<MemberExportCampaign>,
     pub editor_right: Option<MemberExportEditorRight>,
     pub committee_seats: Vec<MemberExportCommitteeSeat>,
+    /// Your verified status (badge) and your requests for one.
+    #[serde(default)]
+    pub verification: MemberExportVerification,
     pub committees_created: Vec<MemberExportNamedItem>,
     /// The resources you authored.
     pub resources: Vec<MemberExportResource>,
@@ -437,6 +442,32 @@ pub struct MemberExportCommitteeSeat {
     pub committee_name: String,
     pub expertise: Expertise,
     pub added_at: DateTime<Utc>,
+    /// The conflicts of interest you declared on this committee.
+    #[serde(default)]
+    pub declared_interests: String,
+}
+
+/// Your verified status and the requests you made for one.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct MemberExportVerification {
+    /// The badge granted to you, as stored (even when your current kind hides it).
+    pub badge: Option<crate::verification::Badge>,
+    pub granted_at: Option<DateTime<Utc>>,
+    /// Every request you made, oldest first, with its document reference and decision.
+    pub requests: Vec<MemberExportVerificationRequest>,
+}
+
+/// A verification request you made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct MemberExportVerificationRequest {
+    pub id: Uuid,
+    pub badge: crate::verification::Badge,
+    pub document_reference: String,
+    pub association_id: Option<Uuid>,
+    pub status: crate::verification::VerificationStatus,
+    pub note: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub decided_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -181,12 +181,15 @@ pub struct JoinResult {
 #[schema(example = json!({
     "id": "01939a4e-1112-7cc3-9a51-3c1f0e2b6d11",
     "pseudonym": "Lou",
-    "kind": "patient"
+    "kind": "patient",
+    "verified": null
 }))]
 pub struct MemberSummary {
     pub id: Uuid,
     pub pseudonym: String,
     pub kind: MemberKind,
+    /// The verified status the member shows (`null`: none).
+    pub verified: Option<crate::verification::Badge>,
 }
 
 /// A line of a group's member list or join-request queue.
@@ -195,7 +198,8 @@ pub struct MemberSummary {
     "member": {
         "id": "01939a4e-1112-7cc3-9a51-3c1f0e2b6d11",
         "pseudonym": "Lou",
-        "kind": "patient"
+        "kind": "patient",
+        "verified": null
     },
     "role": "moderator",
     "status": "active",

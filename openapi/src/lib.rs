@@ -29,6 +29,7 @@ pub mod research;
 pub mod resources;
 pub mod search;
 pub mod sponsors;
+pub mod verification;
 
 /// The committed OpenAPI document (regenerate with `cargo run -- openapi > openapi/openapi.json`).
 pub const OPENAPI_JSON: &str = include_str!("../openapi.json");

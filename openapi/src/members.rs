@@ -127,6 +127,10 @@ pub struct MemberProfile {
     /// Public, so members know who asks them questions.
     #[serde(default)]
     pub researcher: bool,
+    /// The verified status the member shows (`null`: none). Public, like the badge beside
+    /// their posts.
+    #[serde(default)]
+    pub verified: Option<crate::verification::Badge>,
 }
 
 /// Who may see each optional part of your profile.
@@ -190,6 +194,7 @@ pub struct ProfileVisibilityChanges {
     "age_band": "45_59",
     "diagnosed_since": null,
     "pending_kind_change": null,
+    "verified": null,
     "member_since": "2026-01-15T10:00:00Z"
 }))]
 pub struct MyProfile {
@@ -218,6 +223,9 @@ pub struct MyProfile {
     /// The kind change you asked for, waiting to take effect (`null`: none). `kind` above stays
     /// your kind, and decides which reserved spaces you enter, until `effective_at`.
     pub pending_kind_change: Option<PendingKindChange>,
+    /// The verified status you show (`null`: none). A badge granted for another kind than
+    /// yours is not shown (ask again after a kind change).
+    pub verified: Option<crate::verification::Badge>,
 }
 
 /// A kind change waiting to take effect: 7 days after it was asked for, or earlier if a platform

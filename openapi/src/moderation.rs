@@ -137,7 +137,7 @@ pub struct ReportedTarget {
     "target": {
         "kind": "post",
         "id": "01939a4e-8f7a-7cc3-9a51-3c1f0e2b6d11",
-        "author": {"id": "01939a4e-1112-7cc3-9a51-3c1f0e2b6d11", "pseudonym": "Lou", "kind": "patient"},
+        "author": {"id": "01939a4e-1112-7cc3-9a51-3c1f0e2b6d11", "pseudonym": "Lou", "kind": "patient", "verified": null},
         "group": {"id": "01939a4e-2222-7cc3-9a51-3c1f0e2b6d11", "name": "Aidants Alzheimer Lyon"},
         "excerpt": "Arrêtez tous la lévothyroxine, c'est du poison.",
         "reported_excerpt": "Arrêtez tous la lévothyroxine, c'est du poison.",
@@ -191,10 +191,10 @@ pub struct ReinstateRequest {
 #[schema(example = json!({
     "id": "01939a4e-ffff-7cc3-9a51-3c1f0e2b6d11",
     "report_id": "01939a4e-eeee-7cc3-9a51-3c1f0e2b6d11",
-    "moderator": {"id": "01939a4e-1113-7cc3-9a51-3c1f0e2b6d11", "pseudonym": "Modé", "kind": "professional"},
+    "moderator": {"id": "01939a4e-1113-7cc3-9a51-3c1f0e2b6d11", "pseudonym": "Modé", "kind": "professional", "verified": null},
     "target_kind": "post",
     "target_id": "01939a4e-8f7a-7cc3-9a51-3c1f0e2b6d11",
-    "target_author": {"id": "01939a4e-1112-7cc3-9a51-3c1f0e2b6d11", "pseudonym": "Lou", "kind": "patient"},
+    "target_author": {"id": "01939a4e-1112-7cc3-9a51-3c1f0e2b6d11", "pseudonym": "Lou", "kind": "patient", "verified": null},
     "group": {"id": "01939a4e-2222-7cc3-9a51-3c1f0e2b6d11", "name": "Aidants Alzheimer Lyon"},
     "action": "hide",
     "reason": "Conseil médical dangereux : arrêter un traitement sans avis médical.",
@@ -387,6 +387,10 @@ pub enum AdminAuditAction {
     ResearcherGranted,
     ResearcherRevoked,
     KindChangeApproved,
+    /// A verification request approved (by a platform admin or a verified association's admin).
+    VerificationApproved,
+    /// A verification request refused.
+    VerificationRefused,
 }
 
 /// One entry of the administration audit log. Moderation decisions and sanctions are in the
@@ -394,9 +398,9 @@ pub enum AdminAuditAction {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({
     "id": "01939a4e-abcd-7cc3-9a51-3c1f0e2b6d11",
-    "actor": {"id": "01939a4e-1113-7cc3-9a51-3c1f0e2b6d11", "pseudonym": "Sacha", "kind": "professional"},
+    "actor": {"id": "01939a4e-1113-7cc3-9a51-3c1f0e2b6d11", "pseudonym": "Sacha", "kind": "professional", "verified": null},
     "action": "role_changed",
-    "member": {"id": "01939a4e-1112-7cc3-9a51-3c1f0e2b6d11", "pseudonym": "Camille", "kind": "caregiver"},
+    "member": {"id": "01939a4e-1112-7cc3-9a51-3c1f0e2b6d11", "pseudonym": "Camille", "kind": "caregiver", "verified": null},
     "detail": "member -> moderator",
     "at": "2026-12-05T10:00:00Z"
 }))]

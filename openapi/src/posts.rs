@@ -37,7 +37,7 @@ pub struct GroupRef {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({
     "id": "01939a4e-8f7a-7cc3-9a51-3c1f0e2b6d11",
-    "author": {"id": "01939a4e-1111-7cc3-9a51-3c1f0e2b6d11", "pseudonym": "Camille", "kind": "caregiver"},
+    "author": {"id": "01939a4e-1111-7cc3-9a51-3c1f0e2b6d11", "pseudonym": "Camille", "kind": "caregiver", "verified": null},
     "group": {"id": "01939a4e-2222-7cc3-9a51-3c1f0e2b6d11", "name": "Aidants Alzheimer Lyon"},
     "body": "Merci pour vos conseils **hier** !",
     "body_html": "<p>Merci pour vos conseils <strong>hier</strong> !</p>",
@@ -104,7 +104,8 @@ pub struct PostItem {
     "author": {
         "id": "01939a4e-1112-7cc3-9a51-3c1f0e2b6d11",
         "pseudonym": "Lou",
-        "kind": "patient"
+        "kind": "patient",
+        "verified": null
     },
     "body": "Merci, je viendrai avec ma fille.",
     "body_html": "<p>Merci, je viendrai avec ma fille.</p>",
@@ -260,7 +261,8 @@ pub struct ReactionPath {
     "member": {
         "id": "01939a4e-1112-7cc3-9a51-3c1f0e2b6d11",
         "pseudonym": "Lou",
-        "kind": "patient"
+        "kind": "patient",
+        "verified": null
     },
     "since": "2026-06-14T20:11:00Z"
 }))]
@@ -275,7 +277,8 @@ pub struct FollowItem {
     "member": {
         "id": "01939a4e-1112-7cc3-9a51-3c1f0e2b6d11",
         "pseudonym": "Lou",
-        "kind": "patient"
+        "kind": "patient",
+        "verified": null
     },
     "since": "2026-11-02T09:40:00Z"
 }))]
@@ -294,7 +297,8 @@ pub struct BlockItem {
             "author": {
                 "id": "01939a4e-1111-7cc3-9a51-3c1f0e2b6d11",
                 "pseudonym": "Camille",
-                "kind": "caregiver"
+                "kind": "caregiver",
+                "verified": null
             },
             "group": {
                 "id": "01939a4e-2222-7cc3-9a51-3c1f0e2b6d11",

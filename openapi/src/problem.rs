@@ -191,6 +191,16 @@ problem_codes! {
     SelfVerification = "self_verification", 403, "You cannot decide on your own verification", "Vous ne pouvez pas statuer sur votre propre vérification";
     /// The committee requires its reviewers to hold a verified status (professional or patient expert).
     VerificationRequired = "verification_required", 403, "This committee requires a verified status", "Ce comité exige un statut vérifié";
+    /// The badge asked for does not fit the member's kind (a patient asking to be verified professional).
+    BadgeNotForKind = "badge_not_for_kind", 422, "This verified status does not fit your kind of member", "Ce statut vérifié ne correspond pas à votre type de membre";
+    /// The association named to vouch is not verified, or the member is not an active member of it.
+    AssociationCannotVouch = "association_cannot_vouch", 403, "This association cannot vouch for you", "Cette association ne peut pas se porter garante de vous";
+    /// The member already shows this verified status.
+    AlreadyVerified = "already_verified", 409, "You already hold this verified status", "Vous avez déjà ce statut vérifié";
+    /// The member already has a verification request waiting for a decision.
+    VerificationPending = "verification_pending", 409, "A verification request of yours is already waiting", "Une demande de vérification de votre part est déjà en attente";
+    /// The verification request was already approved or refused.
+    VerificationClosed = "verification_closed", 409, "This verification request was already decided", "Cette demande de vérification a déjà été traitée";
     /// Writing resources and places needs the editor right.
     NotAnEditor = "not_an_editor", 403, "Only editors may write the knowledge base", "Seuls les rédacteurs peuvent écrire dans la base de connaissances";
     /// Reviewing needs a seat on the resource's committee.

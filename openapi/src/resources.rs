@@ -75,7 +75,8 @@ pub enum Expertise {
     "association_id": "01939a4e-3333-7cc3-9a51-3c1f0e2b6d11",
     "quorum": 2,
     "member_count": 5,
-    "created_at": "2026-04-01T09:00:00Z"
+    "created_at": "2026-04-01T09:00:00Z",
+    "requires_verified_reviewers": true
 }))]
 pub struct Committee {
     pub id: Uuid,
@@ -88,6 +89,9 @@ pub struct Committee {
     pub quorum: i32,
     pub member_count: i64,
     pub created_at: DateTime<Utc>,
+    /// Only members showing a verified status (`professional` or `patient_expert`) may review
+    /// for it: others get 403 `verification_required`.
+    pub requires_verified_reviewers: bool,
 }
 
 /// A new committee: platform admins, or association admins for their association.
@@ -97,7 +101,8 @@ pub struct Committee {
     "name": "Comité scientifique SEP",
     "description": "Neurologues, infirmières et patients experts.",
     "association_id": "01939a4e-3333-7cc3-9a51-3c1f0e2b6d11",
-    "quorum": 2
+    "quorum": 2,
+    "requires_verified_reviewers": true
 }))]
 pub struct CreateCommitteeRequest {
     pub name: String,
@@ -108,18 +113,27 @@ pub struct CreateCommitteeRequest {
     #[serde(default, deserialize_with = "crate::integer::option")]
     #[schema(minimum = 1, maximum = 5, default = 1)]
     pub quorum: Option<i32>,
+    /// Only members showing a verified status may review for it (default `false`).
+    #[serde(default)]
+    pub requires_verified_reviewers: Option<bool>,
 }
 
-/// Seat a member on a committee (or change their expertise).
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+/// Seat a member on a committee (or change their expertise and declared interests).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
     "member_id": "01939a4e-1113-7cc3-9a51-3c1f0e2b6d11",
-    "expertise": "physician"
+    "expertise": "physician",
+    "declared_interests": "Consultante pour le laboratoire X (2025)."
 }))]
 pub struct AddCommitteeMemberRequest {
     pub member_id: Uuid,
     pub expertise: Expertise,
+    /// The member's declared conflicts of interest (links with industry, funding), up to 1,000
+    /// characters; shown on the resources they validate. Absent: none declared.
+    #[serde(default)]
+    #[schema(max_length = 1000)]
+    pub declared_interests: Option<String>,
 }
 
 /// The content of a version. Required by kind: a fact sheet's `body`; a video's, link's and
@@ -226,6 +240,9 @@ pub struct CommitteeRef {
 pub struct ReviewerRef {
     pub member: MemberSummary,
     pub expertise: Option<Expertise>,
+    /// Their declared conflicts of interest in the committee (empty: none declared, or no
+    /// longer sitting on it).
+    pub declared_interests: String,
 }
 
 /// "Validated by <committee> on <date>": who vouched for the published version.
@@ -305,9 +322,11 @@ pub struct ReviewItem {
                 "member": {
                     "id": "01939a4e-1113-7cc3-9a51-3c1f0e2b6d11",
                     "pseudonym": "Dr Martin",
-                    "kind": "professional"
+                    "kind": "professional",
+                    "verified": "professional"
                 },
-                "expertise": "physician"
+                "expertise": "physician",
+                "declared_interests": "Aucun lien d'intérêt déclaré."
             }
         ],
         "validated_at": "2026-05-10T16:00:00Z",

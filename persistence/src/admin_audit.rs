@@ -19,16 +19,20 @@ pub enum AdminAction {
     ResearcherGranted,
     ResearcherRevoked,
     KindChangeApproved,
+    VerificationApproved,
+    VerificationRefused,
 }
 
 impl AdminAction {
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 8] = [
         Self::RoleChanged,
         Self::EditorGranted,
         Self::EditorRevoked,
         Self::ResearcherGranted,
         Self::ResearcherRevoked,
         Self::KindChangeApproved,
+        Self::VerificationApproved,
+        Self::VerificationRefused,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -39,6 +43,8 @@ impl AdminAction {
             Self::ResearcherGranted => "researcher_granted",
             Self::ResearcherRevoked => "researcher_revoked",
             Self::KindChangeApproved => "kind_change_approved",
+            Self::VerificationApproved => "verification_approved",
+            Self::VerificationRefused => "verification_refused",
         }
     }
 

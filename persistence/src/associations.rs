@@ -17,9 +17,10 @@ use crate::convert::{from_db_time, parse_enum, parse_id, to_db_time};
 use crate::error::PersistenceError;
 use crate::schema::{
     association_conditions, association_follows, association_groups, association_memberships,
-    associations, members,
+    associations, member_badges, members,
 };
 use crate::sponsors::{cells, change, from_cells};
+use entraide_domain::verification::Badge;
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = associations)]
@@ -524,6 +525,8 @@ pub struct AssociationMemberEntry {
     pub member_id: MemberId,
     pub pseudonym: Pseudonym,
     pub kind: MemberKind,
+    /// The badge granted (shown while it fits `kind`).
+    pub badge: Option<Badge>,
     pub membership: AssociationMembership,
     pub since: DateTime<Utc>,
 }
@@ -563,11 +566,16 @@ fn entries(
 ) -> Result<Vec<AssociationMemberEntry>, PersistenceError> {
     let mut select = association_memberships::table
         .inner_join(members::table.on(members::id.eq(association_memberships::member_id)))
+        .left_join(
+            member_badges::table
+                .on(member_badges::member_id.eq(association_memberships::member_id)),
+        )
         .filter(association_memberships::association_id.eq(association.to_string()))
         .select((
             association_memberships::member_id,
             members::pseudonym,
             members::kind,
+            member_badges::badge.nullable(),
             association_memberships::role,
             association_memberships::status,
             association_memberships::created_at,
@@ -592,13 +600,22 @@ fn entries(
         );
     }
     select
-        .load::<(String, String, String, String, String, NaiveDateTime)>(conn)?
+        .load::<(
+            String,
+            String,
+            String,
+            Option<String>,
+            String,
+            String,
+            NaiveDateTime,
+        )>(conn)?
         .into_iter()
-        .map(|(member_id, pseudonym, kind, role, status, since)| {
+        .map(|(member_id, pseudonym, kind, badge, role, status, since)| {
             Ok(AssociationMemberEntry {
                 member_id: parse_id(&member_id)?,
                 pseudonym: Pseudonym::from_stored(pseudonym),
                 kind: parse_enum(&kind, MemberKind::parse)?,
+                badge: crate::verification::badge_cell(badge)?,
                 membership: AssociationMembership {
                     role: parse_enum(&role, AssociationRole::parse)?,
                     status: parse_enum(&status, AssociationMembershipStatus::parse)?,

@@ -11,7 +11,8 @@ use entraide_domain::member::{MemberKind, Pseudonym};
 use crate::connection::DbConnection;
 use crate::convert::{from_db_time, parse_enum, parse_id, to_db_time};
 use crate::error::PersistenceError;
-use crate::schema::{blocks, follows, members};
+use crate::schema::{blocks, follows, member_badges, members};
+use entraide_domain::verification::Badge;
 
 /// Serialises the writes between two members (a block and a follow racing each other) until
 /// the transaction ends; first in the transaction. See `dialect::lock_key`.
@@ -90,6 +91,8 @@ pub struct BlockEntry {
     pub member_id: MemberId,
     pub pseudonym: Pseudonym,
     pub kind: MemberKind,
+    /// The badge granted (shown while it fits `kind`).
+    pub badge: Option<Badge>,
     pub since: DateTime<Utc>,
 }
 
@@ -103,11 +106,13 @@ pub fn list(
 ) -> Result<Vec<BlockEntry>, PersistenceError> {
     let mut query = blocks::table
         .inner_join(members::table.on(members::id.eq(blocks::blocked_id)))
+        .left_join(member_badges::table.on(member_badges::member_id.eq(members::id)))
         .filter(blocks::blocker_id.eq(blocker.to_string()))
         .select((
             members::id,
             members::pseudonym,
             members::kind,
+            member_badges::badge.nullable(),
             blocks::created_at,
         ))
         .order((blocks::created_at.desc(), blocks::blocked_id.desc()))
@@ -122,13 +127,14 @@ pub fn list(
         );
     }
     query
-        .load::<(String, String, String, NaiveDateTime)>(conn)?
+        .load::<(String, String, String, Option<String>, NaiveDateTime)>(conn)?
         .into_iter()
-        .map(|(id, pseudonym, kind, since)| {
+        .map(|(id, pseudonym, kind, badge, since)| {
             Ok(BlockEntry {
                 member_id: parse_id(&id)?,
                 pseudonym: Pseudonym::from_stored(pseudonym),
                 kind: parse_enum(&kind, MemberKind::parse)?,
+                badge: crate::verification::badge_cell(badge)?,
                 since: from_db_time(since),
             })
         })

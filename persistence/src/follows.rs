@@ -9,7 +9,8 @@ use entraide_domain::member::{MemberKind, Pseudonym};
 use crate::connection::DbConnection;
 use crate::convert::{from_db_time, parse_enum, parse_id, to_db_time};
 use crate::error::PersistenceError;
-use crate::schema::{follows, members};
+use crate::schema::{follows, member_badges, members};
+use entraide_domain::verification::Badge;
 
 /// Follows; `false` when already following. Following oneself is refused by the database.
 pub fn follow(
@@ -46,6 +47,8 @@ pub struct FollowEntry {
     pub member_id: MemberId,
     pub pseudonym: Pseudonym,
     pub kind: MemberKind,
+    /// The badge granted (shown while it fits `kind`).
+    pub badge: Option<Badge>,
     pub since: DateTime<Utc>,
 }
 
@@ -73,15 +76,17 @@ pub fn list(
     let key = member.to_string();
     let everyone = member == reader;
     let reader = reader.to_string();
-    let rows: Vec<(String, String, String, NaiveDateTime)> = match direction {
+    let rows: Vec<(String, String, String, Option<String>, NaiveDateTime)> = match direction {
         Direction::Followers => {
             let mut query = follows::table
                 .inner_join(members::table.on(members::id.eq(follows::follower_id)))
+                .left_join(member_badges::table.on(member_badges::member_id.eq(members::id)))
                 .filter(follows::followed_id.eq(key))
                 .select((
                     members::id,
                     members::pseudonym,
                     members::kind,
+                    member_badges::badge.nullable(),
                     follows::created_at,
                 ))
                 .order((follows::created_at.desc(), follows::follower_id.desc()))
@@ -107,11 +112,13 @@ pub fn list(
         Direction::Following => {
             let mut query = follows::table
                 .inner_join(members::table.on(members::id.eq(follows::followed_id)))
+                .left_join(member_badges::table.on(member_badges::member_id.eq(members::id)))
                 .filter(follows::follower_id.eq(key))
                 .select((
                     members::id,
                     members::pseudonym,
                     members::kind,
+                    member_badges::badge.nullable(),
                     follows::created_at,
                 ))
                 .order((follows::created_at.desc(), follows::followed_id.desc()))
@@ -136,11 +143,12 @@ pub fn list(
         }
     };
     rows.into_iter()
-        .map(|(id, pseudonym, kind, since)| {
+        .map(|(id, pseudonym, kind, badge, since)| {
             Ok(FollowEntry {
                 member_id: parse_id(&id)?,
                 pseudonym: Pseudonym::from_stored(pseudonym),
                 kind: parse_enum(&kind, MemberKind::parse)?,
+                badge: crate::verification::badge_cell(badge)?,
                 since: from_db_time(since),
             })
         })

@@ -13,8 +13,11 @@ use entraide_domain::profile::MemberListView;
 use crate::connection::DbConnection;
 use crate::convert::{from_db_time, parse_enum, parse_id, to_db_time};
 use crate::error::PersistenceError;
-use crate::schema::{association_groups, discussion_groups, group_memberships, members};
+use crate::schema::{
+    association_groups, discussion_groups, group_memberships, member_badges, members,
+};
 use crate::sponsors::{cells, change, from_cells};
+use entraide_domain::verification::Badge;
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = discussion_groups)]
@@ -472,6 +475,8 @@ pub struct MemberEntry {
     pub member_id: MemberId,
     pub pseudonym: Pseudonym,
     pub kind: MemberKind,
+    /// The badge granted (shown while it fits `kind`).
+    pub badge: Option<Badge>,
     pub membership: Membership,
     pub since: DateTime<Utc>,
 }
@@ -498,12 +503,16 @@ pub fn list_members(
 ) -> Result<Vec<MemberEntry>, PersistenceError> {
     let mut select = group_memberships::table
         .inner_join(members::table)
+        .left_join(
+            member_badges::table.on(member_badges::member_id.eq(group_memberships::member_id)),
+        )
         .filter(group_memberships::group_id.eq(group.to_string()))
         .filter(group_memberships::status.eq(status.as_str()))
         .select((
             group_memberships::member_id,
             members::pseudonym,
             members::kind,
+            member_badges::badge.nullable(),
             group_memberships::role,
             group_memberships::status,
             group_memberships::created_at,
@@ -529,13 +538,22 @@ pub fn list_members(
         );
     }
     select
-        .load::<(String, String, String, String, String, NaiveDateTime)>(conn)?
+        .load::<(
+            String,
+            String,
+            String,
+            Option<String>,
+            String,
+            String,
+            NaiveDateTime,
+        )>(conn)?
         .into_iter()
-        .map(|(member_id, pseudonym, kind, role, status, since)| {
+        .map(|(member_id, pseudonym, kind, badge, role, status, since)| {
             Ok(MemberEntry {
                 member_id: parse_id(&member_id)?,
                 pseudonym: Pseudonym::from_stored(pseudonym),
                 kind: parse_enum(&kind, MemberKind::parse)?,
+                badge: crate::verification::badge_cell(badge)?,
                 membership: Membership {
                     role: parse_enum(&role, GroupRole::parse)?,
                     status: parse_enum(&status, MembershipStatus::parse)?,

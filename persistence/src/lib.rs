@@ -54,6 +54,7 @@ pub mod stream_tickets;
 pub mod studies;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod verification;
 pub mod wakeups;
 pub mod webhooks;
 

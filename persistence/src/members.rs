@@ -11,7 +11,8 @@ use entraide_domain::profile::{
 use crate::connection::DbConnection;
 use crate::convert::{from_db_time, parse_enum, parse_id, to_db_time};
 use crate::error::PersistenceError;
-use crate::schema::{member_conditions, members};
+use crate::schema::{member_badges, member_conditions, members};
+use entraide_domain::verification::Badge;
 
 /// A member as the owner sees their account: the profile plus private account data.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -546,25 +547,37 @@ pub fn count(conn: &mut DbConnection) -> Result<i64, PersistenceError> {
     Ok(members::table.count().get_result(conn)?)
 }
 
-/// Pseudonym and kind of several members at once (one query for a page of authors).
+/// A member as lists show them: pseudonym, kind and the badge granted (shown only while it
+/// fits the kind: `domain::verification::shown`).
+pub type Summary = (MemberId, Pseudonym, MemberKind, Option<Badge>);
+
+/// Pseudonym, kind and granted badge of several members at once (one query for a page of
+/// authors).
 pub fn summaries(
     conn: &mut DbConnection,
     ids: &[MemberId],
-) -> Result<Vec<(MemberId, Pseudonym, MemberKind)>, PersistenceError> {
+) -> Result<Vec<Summary>, PersistenceError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
     let keys: Vec<String> = ids.iter().map(ToString::to_string).collect();
     members::table
+        .left_join(member_badges::table)
         .filter(members::id.eq_any(keys))
-        .select((members::id, members::pseudonym, members::kind))
-        .load::<(String, String, String)>(conn)?
+        .select((
+            members::id,
+            members::pseudonym,
+            members::kind,
+            member_badges::badge.nullable(),
+        ))
+        .load::<(String, String, String, Option<String>)>(conn)?
         .into_iter()
-        .map(|(id, pseudonym, kind)| {
+        .map(|(id, pseudonym, kind, badge)| {
             Ok((
                 parse_id(&id)?,
                 Pseudonym::from_stored(pseudonym),
                 parse_enum(&kind, MemberKind::parse)?,
+                crate::verification::badge_cell(badge)?,
             ))
         })
         .collect()

@@ -149,7 +149,7 @@ pub fn reader_of(
     Ok(crate::members::summaries(conn, &[member])?
         .into_iter()
         .next()
-        .map(|(id, _, kind)| Reader::Member { id, kind }))
+        .map(|(id, _, kind, _)| Reader::Member { id, kind }))
 }
 
 /// Writes a notice if it may be written (see the module); the id written, or `None`. Call it

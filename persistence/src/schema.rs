@@ -438,6 +438,7 @@ diesel::table! {
         quorum -> Integer,
         created_by -> Text,
         created_at -> Timestamp,
+        requires_verified_reviewers -> Bool,
     }
 }
 
@@ -447,6 +448,7 @@ diesel::table! {
         member_id -> Text,
         expertise -> Text,
         added_at -> Timestamp,
+        declared_interests -> Text,
     }
 }
 
@@ -1038,6 +1040,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    verification_requests (id) {
+        id -> Text,
+        member_id -> Text,
+        badge -> Text,
+        document_reference -> Text,
+        association_id -> Nullable<Text>,
+        status -> Text,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        decision_note -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(condition_follows -> conditions (condition_id));
 diesel::joinable!(condition_follows -> members (member_id));
 diesel::allow_tables_to_appear_in_same_query!(condition_follows, conditions);
@@ -1045,3 +1062,24 @@ diesel::allow_tables_to_appear_in_same_query!(condition_follows, members);
 diesel::allow_tables_to_appear_in_same_query!(condition_follows, resource_conditions);
 diesel::allow_tables_to_appear_in_same_query!(condition_follows, discussion_groups);
 diesel::allow_tables_to_appear_in_same_query!(condition_follows, association_conditions);
+
+diesel::table! {
+    member_badges (member_id) {
+        member_id -> Text,
+        badge -> Text,
+        granted_by -> Nullable<Text>,
+        granted_at -> Timestamp,
+        request_id -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(member_badges -> members (member_id));
+diesel::allow_tables_to_appear_in_same_query!(member_badges, members);
+diesel::allow_tables_to_appear_in_same_query!(member_badges, event_rsvps);
+diesel::allow_tables_to_appear_in_same_query!(member_badges, group_memberships);
+diesel::allow_tables_to_appear_in_same_query!(member_badges, association_memberships);
+diesel::allow_tables_to_appear_in_same_query!(member_badges, discoverable_members);
+diesel::allow_tables_to_appear_in_same_query!(member_badges, committee_members);
+diesel::allow_tables_to_appear_in_same_query!(verification_requests, members);
+diesel::allow_tables_to_appear_in_same_query!(member_badges, blocks);
+diesel::allow_tables_to_appear_in_same_query!(member_badges, follows);

@@ -108,15 +108,12 @@ pub fn member(entry: AssociationMemberEntry) -> wire::AssociationMember {
         member_id,
         pseudonym,
         kind,
+        badge,
         membership: AssociationMembership { role, status },
         since,
     } = entry;
     wire::AssociationMember {
-        member: entraide_openapi::groups::MemberSummary {
-            id: member_id.as_uuid(),
-            pseudonym: pseudonym.as_str().to_owned(),
-            kind: kind_to_wire(kind),
-        },
+        member: crate::convert::posts::summary(member_id, &pseudonym, kind, badge),
         role: role_to_wire(role),
         status: membership_status_to_wire(status),
         since,

@@ -314,12 +314,54 @@ pub(crate) fn committee_seat(record: CommitteeSeatRecord) -> wire::MemberExportC
         committee_name,
         expertise,
         added_at,
+        declared_interests,
     } = record;
     wire::MemberExportCommitteeSeat {
         committee_id: committee_id.as_uuid(),
         committee_name,
         expertise: resources::expertise_to(expertise),
         added_at,
+        declared_interests,
+    }
+}
+
+pub(crate) fn verification(
+    badge: Option<(
+        entraide_domain::verification::Badge,
+        chrono::DateTime<chrono::Utc>,
+    )>,
+    requests: Vec<entraide_domain::verification::VerificationRequest>,
+) -> wire::MemberExportVerification {
+    use crate::convert::verification::{badge_to_wire, status_to_wire};
+    wire::MemberExportVerification {
+        badge: badge.map(|(badge, _)| badge_to_wire(badge)),
+        granted_at: badge.map(|(_, at)| at),
+        requests: requests
+            .into_iter()
+            .map(|request| {
+                let entraide_domain::verification::VerificationRequest {
+                    id,
+                    member_id: _,
+                    badge,
+                    document_reference,
+                    association_id,
+                    status,
+                    note,
+                    created_at,
+                    decided_at,
+                } = request;
+                wire::MemberExportVerificationRequest {
+                    id: id.as_uuid(),
+                    badge: badge_to_wire(badge),
+                    document_reference: document_reference.as_str().to_owned(),
+                    association_id: association_id.map(|a| a.as_uuid()),
+                    status: status_to_wire(status),
+                    note: note.map(|n| n.as_str().to_owned()),
+                    created_at,
+                    decided_at,
+                }
+            })
+            .collect(),
     }
 }
 

@@ -84,15 +84,12 @@ pub fn member(entry: MemberEntry) -> wire::GroupMember {
         member_id,
         pseudonym,
         kind,
+        badge,
         membership,
         since,
     } = entry;
     wire::GroupMember {
-        member: wire::MemberSummary {
-            id: member_id.as_uuid(),
-            pseudonym: pseudonym.as_str().to_owned(),
-            kind: crate::convert::kind_to_wire(kind),
-        },
+        member: crate::convert::posts::summary(member_id, &pseudonym, kind, badge),
         role: role_to_wire(membership.role),
         status: status_to_wire(membership.status),
         since,

@@ -151,5 +151,11 @@ pub(crate) fn action_to_wire(
         entraide_persistence::admin_audit::AdminAction::KindChangeApproved => {
             wire::AdminAuditAction::KindChangeApproved
         }
+        entraide_persistence::admin_audit::AdminAction::VerificationApproved => {
+            wire::AdminAuditAction::VerificationApproved
+        }
+        entraide_persistence::admin_audit::AdminAction::VerificationRefused => {
+            wire::AdminAuditAction::VerificationRefused
+        }
     }
 }

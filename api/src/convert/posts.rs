@@ -28,15 +28,18 @@ pub fn counts(counts: ReactionCounts) -> wire::ReactionCounts {
     }
 }
 
+/// A member as lists show them; `badge` is the one granted, shown only while it fits `kind`.
 pub fn summary(
     id: entraide_domain::ids::MemberId,
     pseudonym: &Pseudonym,
     kind: MemberKind,
+    badge: Option<entraide_domain::verification::Badge>,
 ) -> MemberSummary {
     MemberSummary {
         id: id.as_uuid(),
         pseudonym: pseudonym.as_str().to_owned(),
         kind: crate::convert::kind_to_wire(kind),
+        verified: crate::convert::verification::verified(badge, kind),
     }
 }
 

@@ -7,8 +7,6 @@ use entraide_domain::text::Label;
 use entraide_openapi::resources as wire;
 use entraide_persistence::resources;
 
-use crate::convert::kind_to_wire;
-
 enum_conversions!(
     kind_to,
     kind_from,
@@ -131,11 +129,13 @@ pub(crate) fn version_to_wire(version: Version) -> wire::ResourceVersion {
 
 pub(crate) fn reviewer_ref(reviewer: &resources::Reviewer) -> wire::ReviewerRef {
     wire::ReviewerRef {
-        member: entraide_openapi::groups::MemberSummary {
-            id: reviewer.member_id.as_uuid(),
-            pseudonym: reviewer.pseudonym.as_str().to_owned(),
-            kind: kind_to_wire(reviewer.kind),
-        },
+        member: crate::convert::posts::summary(
+            reviewer.member_id,
+            &reviewer.pseudonym,
+            reviewer.kind,
+            reviewer.badge,
+        ),
         expertise: reviewer.expertise.map(expertise_to),
+        declared_interests: reviewer.declared_interests.clone(),
     }
 }

@@ -19,6 +19,7 @@ pub mod questionnaires;
 pub mod resources;
 pub mod search;
 pub mod studies;
+pub mod verification;
 
 #[cfg(test)]
 mod tests {

@@ -100,7 +100,11 @@ pub(crate) fn member_export(
     let discoverable =
         entraide_persistence::discovery::discoverable(conn, member)?.map(|d| d.parts);
     let member_section = wire::MemberExportAccount {
-        profile: crate::convert::my_profile(&account, pending.as_ref()),
+        profile: crate::convert::my_profile(
+            &account,
+            pending.as_ref(),
+            entraide_persistence::verification::granted(conn, member)?,
+        ),
         settings: entraide_openapi::associations::MemberSettings {
             receive_announcements,
             listed_in_member_lists,
@@ -164,6 +168,10 @@ pub(crate) fn member_export(
         committee_seats: map(
             export::committee_seats(conn, member)?,
             convert::committee_seat,
+        ),
+        verification: convert::verification(
+            entraide_persistence::verification::badge_record(conn, member)?,
+            entraide_persistence::verification::all_of(conn, member)?,
         ),
         committees_created: map(export::committees_created(conn, member)?, convert::named),
         resources: map(export::resources_authored(conn, member)?, convert::resource),

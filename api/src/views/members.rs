@@ -16,7 +16,7 @@ pub(crate) fn authors(
     let ids: Vec<_> = ids.collect::<BTreeSet<_>>().into_iter().collect();
     Ok(members::summaries(conn, &ids)?
         .into_iter()
-        .map(|(id, pseudonym, kind)| (id, convert::summary(id, &pseudonym, kind)))
+        .map(|(id, pseudonym, kind, badge)| (id, convert::summary(id, &pseudonym, kind, badge)))
         .collect())
 }
 

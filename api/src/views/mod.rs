@@ -15,3 +15,4 @@ pub(crate) mod posts;
 pub(crate) mod research;
 pub(crate) mod resources;
 pub(crate) mod search;
+pub(crate) mod verification;

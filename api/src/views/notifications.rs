@@ -34,8 +34,8 @@ pub(crate) fn items(
             let actor = n.actor.and_then(|a| {
                 summaries
                     .iter()
-                    .find(|(id, _, _)| *id == a)
-                    .map(|(id, pseudonym, _)| (*id, pseudonym))
+                    .find(|(id, _, _, _)| *id == a)
+                    .map(|(id, pseudonym, _, _)| (*id, pseudonym))
             });
             convert::item(n, actor)
         })

@@ -9,7 +9,8 @@ use entraide_domain::member::{MemberKind, Pseudonym};
 use crate::connection::DbConnection;
 use crate::convert::{from_db_time, parse_enum, parse_id, to_db_time};
 use crate::error::PersistenceError;
-use crate::schema::{event_rsvps, events, members};
+use crate::schema::{event_rsvps, events, member_badges, members};
+use entraide_domain::verification::Badge;
 
 /// A member's RSVP to an event, if any.
 pub fn rsvp_of(
@@ -160,6 +161,8 @@ pub struct Attendee {
     pub member_id: MemberId,
     pub pseudonym: Pseudonym,
     pub kind: MemberKind,
+    /// The badge granted (shown while it fits `kind`).
+    pub badge: Option<Badge>,
     pub status: RsvpStatus,
     pub since: DateTime<Utc>,
 }
@@ -173,12 +176,14 @@ pub fn attendees(
 ) -> Result<Vec<Attendee>, PersistenceError> {
     let mut select = event_rsvps::table
         .inner_join(members::table)
+        .left_join(member_badges::table.on(member_badges::member_id.eq(event_rsvps::member_id)))
         .filter(event_rsvps::event_id.eq(event.to_string()))
         .filter(event_rsvps::status.ne(RsvpStatus::NotGoing.as_str()))
         .select((
             event_rsvps::member_id,
             members::pseudonym,
             members::kind,
+            member_badges::badge.nullable(),
             event_rsvps::status,
             event_rsvps::updated_at,
         ))
@@ -189,13 +194,21 @@ pub fn attendees(
         select = select.filter(event_rsvps::member_id.gt(after.to_string()));
     }
     select
-        .load::<(String, String, String, String, NaiveDateTime)>(conn)?
+        .load::<(
+            String,
+            String,
+            String,
+            Option<String>,
+            String,
+            NaiveDateTime,
+        )>(conn)?
         .into_iter()
-        .map(|(member_id, pseudonym, kind, status, since)| {
+        .map(|(member_id, pseudonym, kind, badge, status, since)| {
             Ok(Attendee {
                 member_id: parse_id(&member_id)?,
                 pseudonym: Pseudonym::from_stored(pseudonym),
                 kind: parse_enum(&kind, MemberKind::parse)?,
+                badge: crate::verification::badge_cell(badge)?,
                 status: parse_enum(&status, RsvpStatus::parse)?,
                 since: from_db_time(since),
             })

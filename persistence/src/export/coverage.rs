@@ -64,6 +64,12 @@ pub const EXPORTED: &[(&str, &str, &str)] = &[
     ("places", "verified_by", "places"),
     ("committees", "created_by", "committees_created"),
     ("committee_members", "member_id", "committee_seats"),
+    (
+        "verification_requests",
+        "member_id",
+        "verification.requests",
+    ),
+    ("member_badges", "member_id", "verification.badge"),
     ("resources", "author_id", "resources"),
     ("resource_versions", "created_by", "resource_versions"),
     ("resource_reviews", "reviewer_id", "resource_reviews"),
@@ -106,6 +112,18 @@ pub const EXPORTED: &[(&str, &str, &str)] = &[
 
 /// `(table, column, why it is not exported)`.
 pub const LEFT_OUT: &[(&str, &str, &str)] = &[
+    (
+        "verification_requests",
+        "decided_by",
+        "who decided on another member's verification request: the decision is logged in \
+         admin_audit, exported to the decider in staff_actions.administration",
+    ),
+    (
+        "member_badges",
+        "granted_by",
+        "who granted another member's badge: logged in admin_audit (the approval), exported \
+         to the decider in staff_actions.administration",
+    ),
     (
         "appeals",
         "decided_by",

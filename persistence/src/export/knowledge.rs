@@ -92,6 +92,7 @@ pub struct CommitteeSeatRecord {
     pub committee_name: String,
     pub expertise: Expertise,
     pub added_at: DateTime<Utc>,
+    pub declared_interests: String,
 }
 
 pub fn committee_seats(
@@ -106,21 +107,25 @@ pub fn committee_seats(
             committees::name,
             committee_members::expertise,
             committee_members::added_at,
+            committee_members::declared_interests,
         ))
         .order((
             committee_members::added_at.asc(),
             committee_members::committee_id.asc(),
         ))
-        .load::<(String, String, String, NaiveDateTime)>(conn)?
+        .load::<(String, String, String, NaiveDateTime, String)>(conn)?
         .into_iter()
-        .map(|(committee, name, expertise, added_at)| {
-            Ok(CommitteeSeatRecord {
-                committee_id: parse_id(&committee)?,
-                committee_name: name,
-                expertise: parse_enum(&expertise, Expertise::parse)?,
-                added_at: from_db_time(added_at),
-            })
-        })
+        .map(
+            |(committee, name, expertise, added_at, declared_interests)| {
+                Ok(CommitteeSeatRecord {
+                    committee_id: parse_id(&committee)?,
+                    committee_name: name,
+                    expertise: parse_enum(&expertise, Expertise::parse)?,
+                    added_at: from_db_time(added_at),
+                    declared_interests,
+                })
+            },
+        )
         .collect()
 }
 

@@ -7,13 +7,14 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use entraide_domain::ids::{AssociationId, CommitteeId, MemberId};
 use entraide_domain::member::{MemberKind, Pseudonym};
-use entraide_domain::resource::{Committee, Expertise};
+use entraide_domain::resource::{Committee, DeclaredInterests, Expertise};
 use entraide_domain::text::{Description, Title};
+use entraide_domain::verification::Badge;
 
 use crate::connection::DbConnection;
 use crate::convert::{from_db_time, parse_enum, parse_id, to_db_time};
 use crate::error::PersistenceError;
-use crate::schema::{committee_members, committees, members};
+use crate::schema::{committee_members, committees, member_badges, members};
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = committees)]
@@ -24,6 +25,7 @@ struct CommitteeRow {
     association_id: Option<String>,
     quorum: i32,
     created_at: NaiveDateTime,
+    requires_verified_reviewers: bool,
 }
 
 fn committee_from(row: CommitteeRow, member_count: i64) -> Result<Committee, PersistenceError> {
@@ -34,6 +36,7 @@ fn committee_from(row: CommitteeRow, member_count: i64) -> Result<Committee, Per
         association_id,
         quorum,
         created_at,
+        requires_verified_reviewers,
     } = row;
     Ok(Committee {
         id: parse_id(&id)?,
@@ -43,6 +46,7 @@ fn committee_from(row: CommitteeRow, member_count: i64) -> Result<Committee, Per
         quorum,
         member_count,
         created_at: from_db_time(created_at),
+        requires_verified_reviewers,
     })
 }
 
@@ -70,15 +74,29 @@ fn committees_from(
         .collect()
 }
 
+/// A committee to create.
+#[derive(Debug, Clone)]
+pub struct NewCommittee<'a> {
+    pub name: &'a Title,
+    pub description: &'a Description,
+    pub association: Option<AssociationId>,
+    pub quorum: i32,
+    pub requires_verified_reviewers: bool,
+}
+
 pub fn insert_committee(
     conn: &mut DbConnection,
-    name: &Title,
-    description: &Description,
-    association: Option<AssociationId>,
-    quorum: i32,
+    new: &NewCommittee<'_>,
     creator: MemberId,
     now: DateTime<Utc>,
 ) -> Result<Committee, PersistenceError> {
+    let NewCommittee {
+        name,
+        description,
+        association,
+        quorum,
+        requires_verified_reviewers,
+    } = *new;
     let id = CommitteeId::new();
     diesel::insert_into(committees::table)
         .values((
@@ -88,6 +106,7 @@ pub fn insert_committee(
             committees::description.eq(description.as_str()),
             committees::association_id.eq(association.map(|a| a.to_string())),
             committees::quorum.eq(quorum),
+            committees::requires_verified_reviewers.eq(requires_verified_reviewers),
             committees::created_by.eq(creator.to_string()),
             committees::created_at.eq(to_db_time(now)),
         ))
@@ -142,12 +161,13 @@ pub fn list_committees(
     committees_from(conn, rows)
 }
 
-/// Adds a member to a committee, or changes their expertise.
+/// Adds a member to a committee, or changes their expertise and declared interests.
 pub fn set_committee_member(
     conn: &mut DbConnection,
     committee: CommitteeId,
     member: MemberId,
     expertise: Expertise,
+    declared_interests: &DeclaredInterests,
     now: DateTime<Utc>,
 ) -> Result<(), PersistenceError> {
     diesel::delete(committee_members::table.find((committee.to_string(), member.to_string())))
@@ -158,6 +178,7 @@ pub fn set_committee_member(
             committee_members::member_id.eq(member.to_string()),
             committee_members::expertise.eq(expertise.as_str()),
             committee_members::added_at.eq(to_db_time(now)),
+            committee_members::declared_interests.eq(declared_interests.as_str()),
         ))
         .execute(conn)?;
     Ok(())
@@ -178,8 +199,13 @@ pub struct Reviewer {
     pub member_id: MemberId,
     pub pseudonym: Pseudonym,
     pub kind: MemberKind,
+    /// The badge granted (shown while it fits `kind`).
+    pub badge: Option<Badge>,
     /// `None` when they no longer sit on the committee.
     pub expertise: Option<Expertise>,
+    /// Their declared conflicts of interest in that committee (empty: none declared, or no
+    /// longer sitting).
+    pub declared_interests: String,
 }
 
 /// The committees among `committees` that `member` sits on, with their expertise. A seat on a
@@ -236,49 +262,63 @@ pub fn reviewers(
     let mut committee_keys: Vec<String> = pairs.iter().map(|(c, _)| c.to_string()).collect();
     committee_keys.sort();
     committee_keys.dedup();
-    let people: HashMap<MemberId, (Pseudonym, MemberKind)> = members::table
+    type Person = (Pseudonym, MemberKind, Option<Badge>);
+    let people: HashMap<MemberId, Person> = members::table
+        .left_join(member_badges::table)
         .filter(members::id.eq_any(&member_keys))
-        .select((members::id, members::pseudonym, members::kind))
-        .load::<(String, String, String)>(conn)?
+        .select((
+            members::id,
+            members::pseudonym,
+            members::kind,
+            member_badges::badge.nullable(),
+        ))
+        .load::<(String, String, String, Option<String>)>(conn)?
         .into_iter()
-        .map(|(id, pseudonym, kind)| {
+        .map(|(id, pseudonym, kind, badge)| {
             Ok((
                 parse_id(&id)?,
                 (
                     Pseudonym::from_stored(pseudonym),
                     parse_enum(&kind, MemberKind::parse)?,
+                    crate::verification::badge_cell(badge)?,
                 ),
             ))
         })
         .collect::<Result<_, PersistenceError>>()?;
-    let seats: HashMap<(CommitteeId, MemberId), Expertise> = committee_members::table
+    let seats: HashMap<(CommitteeId, MemberId), (Expertise, String)> = committee_members::table
         .filter(committee_members::member_id.eq_any(&member_keys))
         .filter(committee_members::committee_id.eq_any(&committee_keys))
         .select((
             committee_members::committee_id,
             committee_members::member_id,
             committee_members::expertise,
+            committee_members::declared_interests,
         ))
-        .load::<(String, String, String)>(conn)?
+        .load::<(String, String, String, String)>(conn)?
         .into_iter()
-        .map(|(committee, member, expertise)| {
+        .map(|(committee, member, expertise, interests)| {
             Ok((
                 (parse_id(&committee)?, parse_id(&member)?),
-                parse_enum(&expertise, Expertise::parse)?,
+                (parse_enum(&expertise, Expertise::parse)?, interests),
             ))
         })
         .collect::<Result<_, PersistenceError>>()?;
     Ok(pairs
         .iter()
         .filter_map(|&(committee, member)| {
-            let (pseudonym, kind) = people.get(&member)?;
+            let (pseudonym, kind, badge) = people.get(&member)?;
+            let seat = seats.get(&(committee, member));
             Some((
                 (committee, member),
                 Reviewer {
                     member_id: member,
                     pseudonym: pseudonym.clone(),
                     kind: *kind,
-                    expertise: seats.get(&(committee, member)).copied(),
+                    badge: *badge,
+                    expertise: seat.map(|(expertise, _)| *expertise),
+                    declared_interests: seat
+                        .map(|(_, interests)| interests.clone())
+                        .unwrap_or_default(),
                 },
             ))
         })

@@ -8,8 +8,8 @@ mod reviews;
 mod versions;
 
 pub use committees::{
-    Reviewer, committees_by_id, expertise_in, expertise_of, find_committee, insert_committee,
-    list_committees, reviewers, set_committee_member,
+    NewCommittee, Reviewer, committees_by_id, expertise_in, expertise_of, find_committee,
+    insert_committee, list_committees, reviewers, set_committee_member,
 };
 pub use library::{ResourceFilter, count_published_about, list_published, published_about, queue};
 pub use resource::{

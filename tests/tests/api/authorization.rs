@@ -69,6 +69,12 @@ enum Fresh {
     Editor,
     /// A newly registered patient waiting for a kind change to caregiver.
     KindChange,
+    /// A newly registered patient's pending request for the patient-expert badge (platform
+    /// admins decide).
+    VerificationRequest,
+    /// A pending patient-expert request of a new member of the verified fixture association,
+    /// addressed to it.
+    VouchedRequest,
     /// A group owned by the founder (visibility, audience), with `member` participant (when the
     /// audience lets them in) and `group_mod` moderator.
     Group(&'static str, &'static str),
@@ -221,6 +227,12 @@ fn policy() -> Vec<Row> {
         row("PUT", "/api/v1/members/{fresh}/researcher", "401 403 403 403 403 403 403 403 403 403 403 403 ok").fresh(Fresh::Member),
         row("PUT", "/api/v1/members/{self}/researcher", "401 403 403 403 403 403 403 403 403 403 403 403 403"),
         row("DELETE", "/api/v1/members/{fresh}/researcher", "401 403 403 403 403 403 403 403 403 403 403 403 404").fresh(Fresh::Member),
+        row("POST", "/api/v1/members/me/verification-requests", "401 ok ok ok ok 422 ok ok ok 422 422 422 422").body(r#"{"badge":"patient_expert","document_reference":"DU ETP 2025"}"#),
+        row("GET", "/api/v1/members/me/verification-requests", "401 ok ok ok ok ok ok ok ok ok ok ok ok"),
+        row("GET", "/api/v1/verification-requests", "401 403 403 403 403 403 403 403 ok 403 403 403 ok"),
+        row("POST", "/api/v1/verification-requests/{fresh}/approve", "401 404 404 404 404 404 404 404 404 404 404 404 ok").body("{}").fresh(Fresh::VerificationRequest),
+        row("POST", "/api/v1/verification-requests/{fresh}/refuse", "401 404 404 404 404 404 404 404 404 404 404 404 ok").body(r#"{"note":"Attestation illisible"}"#).fresh(Fresh::VerificationRequest),
+        row("POST", "/api/v1/verification-requests/{fresh}/approve", "401 404 404 404 404 404 404 404 ok 404 404 404 ok").body("{}").fresh(Fresh::VouchedRequest),
         row("POST", "/api/v1/members/{fresh}/kind-change/approve", "401 403 403 403 403 403 403 403 403 403 403 ok ok").fresh(Fresh::KindChange),
         // Groups.
         row("GET", "/api/v1/groups", "ok ok ok ok ok ok ok ok ok ok ok ok ok"),
@@ -622,6 +634,43 @@ impl World {
                 )
                 .await;
                 editor.id.to_string()
+            }
+            Fresh::VerificationRequest => {
+                let member = self.new_member("patient").await;
+                let asked = self
+                    .ok(
+                        Method::POST,
+                        "/api/v1/members/me/verification-requests",
+                        &member,
+                        Some(
+                            json!({"badge": "patient_expert", "document_reference": "DU ETP 2025"}),
+                        ),
+                    )
+                    .await;
+                asked["id"].as_str().unwrap().to_owned()
+            }
+            Fresh::VouchedRequest => {
+                let member = self.new_member("caregiver").await;
+                self.ok(
+                    Method::POST,
+                    &format!("/api/v1/associations/{}/join", self.ids["verified"]),
+                    &member,
+                    None,
+                )
+                .await;
+                let asked = self
+                    .ok(
+                        Method::POST,
+                        "/api/v1/members/me/verification-requests",
+                        &member,
+                        Some(json!({
+                            "badge": "patient_expert",
+                            "document_reference": "DU ETP 2025",
+                            "association_id": self.ids["verified"],
+                        })),
+                    )
+                    .await;
+                asked["id"].as_str().unwrap().to_owned()
             }
             Fresh::KindChange => {
                 let member = self.new_member("patient").await;

@@ -574,6 +574,10 @@ struct Fixtures {
     /// A conversation of `admin` and `other` (they share `group`), and its first message.
     conversation: String,
     conversation_message: String,
+    /// Pending verification requests of `other` (to approve) and of `banned` (to refuse);
+    /// platform admins decide.
+    verification: String,
+    verification_to_refuse: String,
 }
 
 fn id_of(value: &Value) -> String {
@@ -904,7 +908,25 @@ async fn fixtures(app: &TestApp) -> Fixtures {
     let conversation_message = started["message"]["id"].as_str().unwrap().to_owned();
     // A photo of the admin's, waiting to become their avatar (`set_my_avatar`).
     let media = app.upload_photo(&admin).await;
+    let asked = call(
+        Method::POST,
+        "/api/v1/members/me/verification-requests".into(),
+        &other,
+        Some(json!({"badge": "patient_expert", "document_reference": "DU ETP 2025"})),
+    )
+    .await;
+    let verification = id_of(&asked);
+    let asked = call(
+        Method::POST,
+        "/api/v1/members/me/verification-requests".into(),
+        &banned,
+        Some(json!({"badge": "patient_expert", "document_reference": "DU ETP 2025"})),
+    )
+    .await;
+    let verification_to_refuse = id_of(&asked);
     Fixtures {
+        verification,
+        verification_to_refuse,
         media,
         conversation,
         conversation_message,
@@ -1031,6 +1053,10 @@ fn path_value(op: &str, path: &str, param: &str, fx: &Fixtures) -> String {
                 "conversations" => fx.conversation.clone(),
                 "media" => fx.media.clone(),
                 "conditions" => fx.condition.clone(),
+                "verification-requests" if op == "refuse_verification" => {
+                    fx.verification_to_refuse.clone()
+                }
+                "verification-requests" => fx.verification.clone(),
                 other => panic!("no fixture for /{other}/{{{param}}}"),
             }
         }
@@ -1038,7 +1064,7 @@ fn path_value(op: &str, path: &str, param: &str, fx: &Fixtures) -> String {
 }
 
 /// Operations without a JSON body (their input is their path and query).
-const NO_BODY: [&str; 122] = [
+const NO_BODY: [&str; 124] = [
     "discover_members",
     "mention_members",
     // The upload is multipart/form-data, not JSON: `media::` tests send hostile files.
@@ -1147,6 +1173,8 @@ const NO_BODY: [&str; 122] = [
     "list_followers",
     "list_following",
     "approve_kind_change",
+    "list_my_verification_requests",
+    "list_verification_requests",
     "get_wall",
     "list_places",
     "get_place",
@@ -1219,7 +1247,11 @@ fn example(op: &str, fx: &Fixtures) -> Option<Value> {
             "research_answers": "delete"}),
         "create_committee" => json!({"name": "Comité {n}", "description": "Relecture",
             "association_id": fx.association, "quorum": 1}),
-        "add_committee_member" => json!({"member_id": fx.profiler.id, "expertise": "nurse"}),
+        "add_committee_member" => json!({"member_id": fx.profiler.id, "expertise": "nurse",
+            "declared_interests": "Aucun lien d'intérêt"}),
+        "ask_verification" => json!({"badge": "professional",
+            "document_reference": "RPPS 10001234567"}),
+        "approve_verification" | "refuse_verification" => json!({"note": "Attestation vérifiée"}),
         "create_condition" => json!({"name": "Maladie {n}", "orpha_code": "ORPHA:{n}",
             "icd10_code": "G35"}),
         "create_event" => json!({"title": "Rencontre", "description": "Autour d'un café",

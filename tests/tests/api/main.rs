@@ -42,3 +42,4 @@ mod seed;
 mod sponsors;
 mod support;
 mod tokens;
+mod verification;

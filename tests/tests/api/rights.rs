@@ -267,10 +267,13 @@ async fn rights_from_an_unverified_association_do_not_apply() {
     .unwrap();
     let screen = entraide_persistence::resources::insert_committee(
         &mut conn,
-        &entraide_domain::text::Title::parse("Comité écran").unwrap(),
-        &entraide_domain::text::Description::parse("").unwrap(),
-        Some(association),
-        1,
+        &entraide_persistence::resources::NewCommittee {
+            name: &entraide_domain::text::Title::parse("Comité écran").unwrap(),
+            description: &entraide_domain::text::Description::parse("").unwrap(),
+            association: Some(association),
+            quorum: 1,
+            requires_verified_reviewers: false,
+        },
         schemer_id,
         chrono::Utc::now(),
     )
@@ -280,6 +283,7 @@ async fn rights_from_an_unverified_association_do_not_apply() {
         screen.id,
         schemer_id,
         Expertise::PatientExpert,
+        &entraide_domain::resource::DeclaredInterests::default(),
         chrono::Utc::now(),
     )
     .unwrap();

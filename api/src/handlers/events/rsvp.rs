@@ -4,7 +4,6 @@ use entraide_domain::event::{EventStatus, Place, answer};
 use entraide_domain::group::participation;
 use entraide_domain::ids::{EventId, MemberId};
 use entraide_openapi::events::{Attendee, RsvpRequest, RsvpResult};
-use entraide_openapi::groups::MemberSummary;
 use entraide_openapi::pagination::{Page, PageQuery};
 use entraide_openapi::problem as p;
 use entraide_openapi::problem::ProblemCode;
@@ -13,7 +12,6 @@ use uuid::Uuid;
 
 use crate::access::events::{managed_event, readable_event};
 use crate::convert::events::{answer_from_wire, rsvp_to_wire};
-use crate::convert::kind_to_wire;
 use crate::db;
 use crate::error::ApiError;
 use crate::extractors::AuthMember;
@@ -125,11 +123,7 @@ pub async fn list_attendees(
         items,
         |a| a.member_id.as_uuid(),
         |a| Attendee {
-            member: MemberSummary {
-                id: a.member_id.as_uuid(),
-                pseudonym: a.pseudonym.as_str().to_owned(),
-                kind: kind_to_wire(a.kind),
-            },
+            member: crate::convert::posts::summary(a.member_id, &a.pseudonym, a.kind, a.badge),
             status: rsvp_to_wire(a.status),
             since: a.since,
         },

@@ -117,10 +117,11 @@ pub async fn list_my_blocks(
                 member_id,
                 pseudonym,
                 kind,
+                badge,
                 since,
             } = entry;
             BlockItem {
-                member: convert::summary(member_id, &pseudonym, kind),
+                member: convert::summary(member_id, &pseudonym, kind, badge),
                 since,
             }
         },

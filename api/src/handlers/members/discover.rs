@@ -9,12 +9,12 @@ use entraide_openapi::members::{DiscoverQuery, DiscoveredMember, MentionQuery};
 use entraide_openapi::pagination::{Page, PageQuery};
 use entraide_openapi::problem as p;
 use entraide_persistence::discovery::{self, DiscoverFilters, Reader};
-use entraide_persistence::members;
+use entraide_persistence::{members, verification};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::convert::discovery::{age_band_from_wire, discovered_to_wire};
-use crate::convert::{kind_from_wire, kind_to_wire};
+use crate::convert::kind_from_wire;
 use crate::db;
 use crate::error::ApiError;
 use crate::extractors::AuthMember;
@@ -150,22 +150,19 @@ pub async fn mention_members(
     }
     let now = Utc::now();
     let found = db::read(&state, move |conn| {
-        Ok(discovery::mentions(
-            conn,
-            member.id,
-            &prefix,
-            i64::from(limit),
-            now,
-        )?)
+        let found = discovery::mentions(conn, member.id, &prefix, i64::from(limit), now)?;
+        // Their badges in one batched lookup (the mention query is dialect SQL).
+        let ids: Vec<_> = found.iter().map(|(id, _, _)| *id).collect();
+        let badges = verification::granted_of(conn, &ids)?;
+        Ok((found, badges))
     })
     .await?;
+    let (found, badges) = found;
     Ok(web::Json(
         found
             .into_iter()
-            .map(|(id, pseudonym, kind)| MemberSummary {
-                id: id.as_uuid(),
-                pseudonym: pseudonym.as_str().to_owned(),
-                kind: kind_to_wire(kind),
+            .map(|(id, pseudonym, kind)| {
+                crate::convert::posts::summary(id, &pseudonym, kind, badges.get(&id).copied())
             })
             .collect(),
     ))

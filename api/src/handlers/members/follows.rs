@@ -122,10 +122,11 @@ async fn list(
                 member_id,
                 pseudonym,
                 kind,
+                badge,
                 since,
             } = entry;
             FollowItem {
-                member: convert::summary(member_id, &pseudonym, kind),
+                member: convert::summary(member_id, &pseudonym, kind, badge),
                 since,
             }
         },

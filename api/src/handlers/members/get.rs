@@ -2,7 +2,7 @@ use actix_web::{get, web};
 use entraide_domain::ids::MemberId;
 use entraide_openapi::members::MemberProfile;
 use entraide_openapi::problem as p;
-use entraide_persistence::{blocks, members, researchers};
+use entraide_persistence::{blocks, members, researchers, verification};
 use uuid::Uuid;
 
 use crate::convert;
@@ -41,11 +41,14 @@ pub async fn get_member(
             return Err(ApiError::NotFound);
         }
         let profile = members::find_profile(conn, id)?.ok_or(ApiError::NotFound)?;
-        Ok((profile, researchers::is_researcher(conn, id)?))
+        let badge = verification::granted(conn, id)?;
+        Ok((profile, (researchers::is_researcher(conn, id)?, badge)))
     })
     .await?;
+    let (researcher, badge) = researcher;
     Ok(web::Json(convert::member_profile(
         profile.view_for(reader.viewer()),
         researcher,
+        badge,
     )))
 }

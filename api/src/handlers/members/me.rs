@@ -26,10 +26,15 @@ pub async fn get_my_profile(
     state: web::Data<AppState>,
     member: AuthMember,
 ) -> Result<web::Json<MyProfile>, ApiError> {
-    let (account, pending) = db::read(&state, move |conn| {
+    let (account, pending, badge) = db::read(&state, move |conn| {
         let account = members::find_account(conn, member.id)?.ok_or(ApiError::NotFound)?;
-        Ok((account, kind_changes::pending(conn, member.id)?))
+        let badge = entraide_persistence::verification::granted(conn, member.id)?;
+        Ok((account, kind_changes::pending(conn, member.id)?, badge))
     })
     .await?;
-    Ok(web::Json(convert::my_profile(&account, pending.as_ref())))
+    Ok(web::Json(convert::my_profile(
+        &account,
+        pending.as_ref(),
+        badge,
+    )))
 }

@@ -130,7 +130,7 @@ pub async fn update_my_profile(
 ) -> Result<web::Json<MyProfile>, ApiError> {
     let (changes, kind) = parse_changes(body.into_inner())?;
     let now = Utc::now();
-    let (account, pending) = db::write(&state, move |conn| {
+    let (account, pending, badge) = db::write(&state, move |conn| {
         let account = members::update_profile(conn, member.id, &changes, now)
             .map_err(crate::parse::unknown_condition("condition_ids"))?;
         let pending = kind_changes::pending(conn, member.id)?;
@@ -144,10 +144,15 @@ pub async fn update_my_profile(
                 }
             }
         }
-        Ok((account, kind_changes::pending(conn, member.id)?))
+        let badge = entraide_persistence::verification::granted(conn, member.id)?;
+        Ok((account, kind_changes::pending(conn, member.id)?, badge))
     })
     .await?;
     // Region and conditions decide which announcements reach the member.
     state.announcements.forget(member.id);
-    Ok(web::Json(convert::my_profile(&account, pending.as_ref())))
+    Ok(web::Json(convert::my_profile(
+        &account,
+        pending.as_ref(),
+        badge,
+    )))
 }

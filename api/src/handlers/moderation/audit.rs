@@ -16,7 +16,8 @@ use crate::views::members::authors;
 /// Read the administration audit log
 ///
 /// What was done to members' rights and standing — platform roles, editor and researcher
-/// rights, kind changes approved — by whom and when, newest first. Platform admins only.
+/// rights, kind changes approved, verification requests decided — by whom and when, newest
+/// first. Platform admins only.
 /// Moderation decisions and sanctions are in `GET /moderation/log`.
 #[utoipa::path(
     tag = "moderation",

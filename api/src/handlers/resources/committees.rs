@@ -2,7 +2,7 @@ use actix_web::{HttpResponse, get, post, web};
 use chrono::Utc;
 use entraide_domain::error::Errors;
 use entraide_domain::ids::{AssociationId, CommitteeId, MemberId};
-use entraide_domain::resource::{Committee, DEFAULT_QUORUM};
+use entraide_domain::resource::{Committee, DEFAULT_QUORUM, DeclaredInterests};
 use entraide_domain::rights::Right;
 use entraide_domain::text::{Description, Title};
 use entraide_openapi::pagination::{Page, PageQuery};
@@ -34,6 +34,7 @@ fn to_wire(committee: Committee) -> WireCommittee {
         quorum,
         member_count,
         created_at,
+        requires_verified_reviewers,
     } = committee;
     WireCommittee {
         id: id.as_uuid(),
@@ -43,6 +44,7 @@ fn to_wire(committee: Committee) -> WireCommittee {
         quorum,
         member_count,
         created_at,
+        requires_verified_reviewers,
     }
 }
 
@@ -50,7 +52,8 @@ fn to_wire(committee: Committee) -> WireCommittee {
 ///
 /// Create a scientific committee: platform-wide (platform admins) or of a verified association
 /// (its admins; a pending association holds no committee: 403 `association_not_verified`).
-/// Names are unique ignoring case (409 `name_taken`).
+/// Names are unique ignoring case (409 `name_taken`). `requires_verified_reviewers`: only
+/// members showing a verified status may review for it.
 #[utoipa::path(
     tag = "resources",
     security(("bearer" = [])),
@@ -71,6 +74,7 @@ pub async fn create_committee(
         description,
         association_id,
         quorum,
+        requires_verified_reviewers,
     } = body.into_inner();
     let mut errors = Errors::new();
     let name = errors.check("name", Title::parse(&name));
@@ -95,10 +99,13 @@ pub async fn create_committee(
         rights::require_confer(conn, member, None, Right::CreateCommittee, association)?;
         Ok(resources::insert_committee(
             conn,
-            &name,
-            &description,
-            association,
-            quorum,
+            &resources::NewCommittee {
+                name: &name,
+                description: &description,
+                association,
+                quorum,
+                requires_verified_reviewers: requires_verified_reviewers.unwrap_or(false),
+            },
             member.id,
             Utc::now(),
         )?)
@@ -157,7 +164,9 @@ pub async fn list_committees(
 /// Seat a member on a committee with their declared expertise (or change it): platform admins,
 /// or admins of the committee's association once it is verified (403
 /// `association_not_verified`). Nobody seats themselves (403 `self_grant`). Seats on a
-/// committee of an association that is not verified count for nothing.
+/// committee of an association that is not verified count for nothing. `declared_interests`
+/// (links with industry, funding) are listed beside the member on the resources they validate;
+/// seating them again replaces them.
 #[utoipa::path(
     tag = "resources",
     security(("bearer" = [])),
@@ -179,7 +188,9 @@ pub async fn add_committee_member(
     let AddCommitteeMemberRequest {
         member_id,
         expertise,
+        declared_interests,
     } = body.into_inner();
+    let interests = DeclaredInterests::parse(declared_interests.as_deref().unwrap_or_default())?;
     let target = MemberId::from_uuid(member_id);
     let committee = db::write(&state, move |conn| {
         let committee = resources::find_committee(conn, id)?.ok_or(ApiError::NotFound)?;
@@ -197,7 +208,14 @@ pub async fn add_committee_member(
                 "no such member",
             ));
         }
-        resources::set_committee_member(conn, id, target, expertise_from(expertise), Utc::now())?;
+        resources::set_committee_member(
+            conn,
+            id,
+            target,
+            expertise_from(expertise),
+            &interests,
+            Utc::now(),
+        )?;
         resources::find_committee(conn, id)?.ok_or(ApiError::NotFound)
     })
     .await?;

@@ -4,6 +4,7 @@ use entraide_domain::ids::ResourceId;
 use entraide_domain::resource::{
     Decision, ReviewNote, Tally, VersionStatus, review, review_due, review_overdue, submit,
 };
+use entraide_domain::verification::{may_review, shown};
 use entraide_openapi::problem as p;
 use entraide_openapi::resources::{Resource, ReviewRequest};
 use entraide_persistence::{places, resources};
@@ -66,7 +67,8 @@ pub async fn submit_resource(
 /// validations is reached (the re-review date is `review_in_months` later, 24 by default) —
 /// and renews a published resource past its re-review date;
 /// `request_changes` sends it back to its author; `reject` refuses it. A comment is required
-/// unless validating.
+/// unless validating. A committee that requires verified reviewers refuses a member showing
+/// no verified status (403 `verification_required`).
 #[utoipa::path(
     tag = "resources",
     security(("bearer" = [])),
@@ -102,6 +104,14 @@ pub async fn review_resource(
         let committee = resources::find_committee(conn, resource.committee_id)?
             .ok_or_else(|| ApiError::internal("resource without committee"))?;
         let in_committee = resources::expertise_in(conn, committee.id, member.id)?.is_some();
+        if in_committee {
+            let granted = entraide_persistence::verification::granted(conn, member.id)?;
+            may_review(
+                committee.requires_verified_reviewers,
+                shown(granted, member.kind),
+            )
+            .map_err(ApiError::from)?;
+        }
         let latest = resources::versions(conn, id)?
             .into_iter()
             .next()
