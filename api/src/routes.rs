@@ -177,6 +177,7 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .service(verification::decide::list_verification_requests)
                 .service(verification::decide::approve_verification)
                 .service(verification::decide::refuse_verification)
+                .service(verification::revoke::revoke_badge)
                 .service(members::blocks::list_my_blocks)
                 .service(moderation::reports::list_my_reports)
                 .service(moderation::reports::list_my_notices)

@@ -391,6 +391,8 @@ pub enum AdminAuditAction {
     VerificationApproved,
     /// A verification request refused.
     VerificationRefused,
+    /// A verified badge withdrawn by a platform admin.
+    BadgeRevoked,
 }
 
 /// One entry of the administration audit log. Moderation decisions and sanctions are in the

@@ -21,10 +21,11 @@ pub enum AdminAction {
     KindChangeApproved,
     VerificationApproved,
     VerificationRefused,
+    BadgeRevoked,
 }
 
 impl AdminAction {
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 9] = [
         Self::RoleChanged,
         Self::EditorGranted,
         Self::EditorRevoked,
@@ -33,6 +34,7 @@ impl AdminAction {
         Self::KindChangeApproved,
         Self::VerificationApproved,
         Self::VerificationRefused,
+        Self::BadgeRevoked,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -45,6 +47,7 @@ impl AdminAction {
             Self::KindChangeApproved => "kind_change_approved",
             Self::VerificationApproved => "verification_approved",
             Self::VerificationRefused => "verification_refused",
+            Self::BadgeRevoked => "badge_revoked",
         }
     }
 

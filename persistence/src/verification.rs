@@ -302,6 +302,24 @@ pub fn decide(
     Ok(true)
 }
 
+/// Withdraws the member's badge; the badge withdrawn (`None` when they held none).
+pub fn revoke(
+    conn: &mut DbConnection,
+    member: MemberId,
+) -> Result<Option<Badge>, PersistenceError> {
+    let key = member.to_string();
+    let held = member_badges::table
+        .find(&key)
+        .select(member_badges::badge)
+        .first::<String>(conn)
+        .optional()?;
+    let Some(held) = held else {
+        return Ok(None);
+    };
+    diesel::delete(member_badges::table.find(&key)).execute(conn)?;
+    Ok(Some(parse_enum(&held, Badge::parse)?))
+}
+
 /// The badge granted to the member and when, as stored (for their data export).
 pub fn badge_record(
     conn: &mut DbConnection,

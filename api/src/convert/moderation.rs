@@ -157,5 +157,8 @@ pub(crate) fn action_to_wire(
         entraide_persistence::admin_audit::AdminAction::VerificationRefused => {
             wire::AdminAuditAction::VerificationRefused
         }
+        entraide_persistence::admin_audit::AdminAction::BadgeRevoked => {
+            wire::AdminAuditAction::BadgeRevoked
+        }
     }
 }

@@ -227,6 +227,7 @@ fn policy() -> Vec<Row> {
         row("PUT", "/api/v1/members/{fresh}/researcher", "401 403 403 403 403 403 403 403 403 403 403 403 ok").fresh(Fresh::Member),
         row("PUT", "/api/v1/members/{self}/researcher", "401 403 403 403 403 403 403 403 403 403 403 403 403"),
         row("DELETE", "/api/v1/members/{fresh}/researcher", "401 403 403 403 403 403 403 403 403 403 403 403 404").fresh(Fresh::Member),
+        row("DELETE", "/api/v1/members/{fresh}/badge", "401 403 403 403 403 403 403 403 403 403 403 403 404").fresh(Fresh::Member),
         row("POST", "/api/v1/members/me/verification-requests", "401 ok ok ok ok 422 ok ok ok 422 422 422 422").body(r#"{"badge":"patient_expert","document_reference":"DU ETP 2025"}"#),
         row("GET", "/api/v1/members/me/verification-requests", "401 ok ok ok ok ok ok ok ok ok ok ok ok"),
         row("GET", "/api/v1/verification-requests", "401 403 403 403 403 403 403 403 ok 403 403 403 ok"),

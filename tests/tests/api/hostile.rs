@@ -1064,7 +1064,7 @@ fn path_value(op: &str, path: &str, param: &str, fx: &Fixtures) -> String {
 }
 
 /// Operations without a JSON body (their input is their path and query).
-const NO_BODY: [&str; 124] = [
+const NO_BODY: [&str; 125] = [
     "discover_members",
     "mention_members",
     // The upload is multipart/form-data, not JSON: `media::` tests send hostile files.
@@ -1168,6 +1168,7 @@ const NO_BODY: [&str; 124] = [
     "revoke_editor",
     "grant_researcher",
     "revoke_researcher",
+    "revoke_badge",
     "follow_member",
     "unfollow_member",
     "list_followers",

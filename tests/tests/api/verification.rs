@@ -648,3 +648,46 @@ async fn a_committee_requiring_verified_reviewers_and_the_interests_of_those_who
         StatusCode::OK
     );
 }
+
+#[actix_web::test]
+async fn a_platform_admin_withdraws_a_badge_and_the_audit_log_says_so() {
+    let app = spawn_app().await;
+    let admin = app.member("Sacha", "professional").await;
+    app.make_admin(&admin);
+    let doctor = app.member("Docteure", "professional").await;
+    let colleague = app.member("Collegue", "professional").await;
+    let request = ask_ok(&app, &doctor, "professional").await;
+    let approved = decide(&app, &admin, &request, "approve", json!({})).await;
+    assert_eq!(approved.status(), StatusCode::OK);
+    assert_eq!(profile(&app, &doctor).await["verified"], "professional");
+    let badge = format!("/api/v1/members/{}/badge", doctor.id);
+
+    // Nobody but a platform admin withdraws it, the holder included.
+    for who in [&doctor, &colleague] {
+        let refused = app.call(Method::DELETE, &badge, Some(who), None).await;
+        assert_problem(refused, StatusCode::FORBIDDEN, "forbidden").await;
+    }
+    assert_eq!(
+        app.call(Method::DELETE, &badge, None, None).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(badges(&app), 1);
+
+    let withdrawn = app.call(Method::DELETE, &badge, Some(&admin), None).await;
+    assert_eq!(withdrawn.status(), StatusCode::NO_CONTENT);
+    assert_eq!(badges(&app), 0);
+    assert_eq!(profile(&app, &doctor).await["verified"], Value::Null);
+    // Again: nothing to withdraw.
+    let again = app.call(Method::DELETE, &badge, Some(&admin), None).await;
+    assert_eq!(again.status(), StatusCode::NOT_FOUND);
+    // Logged, with the badge withdrawn.
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) AS n FROM admin_audit WHERE action = 'badge_revoked' \
+             AND detail = 'professional'"
+        ),
+        1
+    );
+    // The member may ask again.
+    ask_ok(&app, &doctor, "professional").await;
+}
