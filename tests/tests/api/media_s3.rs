@@ -2,6 +2,12 @@
 //! real S3 server: `.ci/run` starts moto (`tests/s3/moto.sh`) and always sets
 //! `ENTRAIDE_TEST_S3_ENDPOINT`; a plain `cargo test` without it skips, and says so.
 
+use std::sync::Arc;
+
+use entraide_api::configuration::{MediaStoreKind, Settings};
+use entraide_api::media::{MediaStore, S3Store};
+use entraide_domain::ids::MediaId;
+use entraide_domain::media::{MediaFormat, VariantName};
 use reqwest::{Method, StatusCode};
 use secrecy::SecretString;
 use serde_json::{Value, json};
@@ -59,14 +65,26 @@ async fn keys_under(endpoint: &str, prefix: &str) -> Vec<String> {
     keys
 }
 
-async fn object(endpoint: &str, key: &str) -> Vec<u8> {
-    let response = reqwest::Client::new()
-        .get(format!("{endpoint}/{BUCKET}/{key}"))
-        .send()
+/// The S3 settings of the test (bucket, prefix, moto's fixed credentials).
+fn configure(settings: &mut Settings, endpoint: &str, prefix: &str) {
+    settings.media_store = MediaStoreKind::S3;
+    settings.s3_bucket = Some(BUCKET.to_owned());
+    settings.s3_region = Some("us-east-1".to_owned());
+    settings.s3_endpoint = Some(endpoint.to_owned());
+    settings.s3_access_key_id = Some("testing".to_owned());
+    settings.s3_secret_access_key = Some(SecretString::from("testing"));
+    settings.s3_prefix = Some(prefix.to_owned());
+    settings.s3_allow_http = true;
+}
+
+/// An object's bytes, read with a store of its own (signed GET: objects are private).
+async fn object(store: &Arc<S3Store>, id: &str, variant: VariantName) -> Option<Vec<u8>> {
+    let store = store.clone();
+    let id = MediaId::from_uuid(id.parse().unwrap());
+    actix_web::web::block(move || store.get(id, variant, MediaFormat::Png))
         .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK, "{key}");
-    response.bytes().await.unwrap().to_vec()
+        .unwrap()
+        .unwrap()
 }
 
 #[actix_web::test]
@@ -75,17 +93,10 @@ async fn photos_live_in_s3_are_served_to_readers_and_erased_with_their_owner() {
         return;
     };
     let prefix = format!("e2e-{}", uuid::Uuid::now_v7());
-    let app = spawn_app_with(|settings| {
-        settings.media_store = entraide_api::configuration::MediaStoreKind::S3;
-        settings.s3_bucket = Some(BUCKET.to_owned());
-        settings.s3_region = Some("us-east-1".to_owned());
-        settings.s3_endpoint = Some(endpoint.clone());
-        settings.s3_access_key_id = Some("testing".to_owned());
-        settings.s3_secret_access_key = Some(SecretString::from("testing"));
-        settings.s3_prefix = Some(prefix.clone());
-        settings.s3_allow_http = true;
-    })
-    .await;
+    let app = spawn_app_with(|settings| configure(settings, &endpoint, &prefix)).await;
+    let mut own = Settings::with_database("sqlite://unused.db", "unused");
+    configure(&mut own, &endpoint, &prefix);
+    let store = Arc::new(S3Store::from_settings(&own).unwrap());
     let lou = app.member("Lou", "patient").await;
     let reader = app.member("Lecteur", "patient").await;
     let outsider = app.member("Dehors", "patient").await;
@@ -139,7 +150,7 @@ async fn photos_live_in_s3_are_served_to_readers_and_erased_with_their_owner() {
         Some(json!({"body": "Ma cicatrice", "media_ids": [id]})),
     )
     .await;
-    for (variant, key) in [("full", "full.png"), ("320", "320.png")] {
+    for (variant, name) in [("full", VariantName::Full), ("320", VariantName::W320)] {
         let served = app
             .call(
                 Method::GET,
@@ -150,10 +161,7 @@ async fn photos_live_in_s3_are_served_to_readers_and_erased_with_their_owner() {
             .await;
         assert_eq!(served.status(), StatusCode::OK);
         let served = served.bytes().await.unwrap().to_vec();
-        assert_eq!(
-            served,
-            object(&endpoint, &format!("{prefix}/{id}/{key}")).await
-        );
+        assert_eq!(Some(served.clone()), object(&store, &id, name).await);
         assert!(served.starts_with(b"\x89PNG"));
     }
     let hidden = app
@@ -188,6 +196,7 @@ async fn photos_live_in_s3_are_served_to_readers_and_erased_with_their_owner() {
             .await
             .is_empty()
     );
+    assert_eq!(object(&store, &id, VariantName::Full).await, None);
     let gone = app
         .call(
             Method::GET,
