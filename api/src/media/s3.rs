@@ -302,7 +302,7 @@ mod tests {
             );
             eprintln!(
                 "SKIPPED: ENTRAIDE_TEST_S3_ENDPOINT is not set: the S3 store was NOT tested \
-                 against a server (run tests/s3/with-moto cargo test ... to do so)"
+                 against a server (run `bash tests/s3/with-moto.sh cargo test ...` to do so)"
             );
             return None;
         };
