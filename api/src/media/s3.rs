@@ -52,7 +52,14 @@ impl S3Store {
             .ok_or_else(|| io::Error::other("ENTRAIDE_MEDIA_STORE=s3 needs ENTRAIDE_S3_BUCKET"))?;
         let mut builder = object_store::aws::AmazonS3Builder::from_env()
             .with_bucket_name(bucket)
-            .with_allow_http(settings.s3_allow_http);
+            .with_allow_http(settings.s3_allow_http)
+            // A few quick retries, then a 500: a reader waits seconds, not the crate's default
+            // three minutes, and a blocking thread is not held for that long.
+            .with_retry(object_store::RetryConfig {
+                max_retries: 3,
+                retry_timeout: std::time::Duration::from_secs(15),
+                ..Default::default()
+            });
         if let Some(region) = non_empty(settings.s3_region.as_deref()) {
             builder = builder.with_region(region);
         }
