@@ -32,6 +32,17 @@ pub enum MailerKind {
     Outbox,
 }
 
+/// Where photos and videos are kept (`ENTRAIDE_MEDIA_STORE`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MediaStoreKind {
+    /// A local folder (`ENTRAIDE_MEDIA_DIR`, by default beside the SQLite file).
+    #[default]
+    Local,
+    /// An S3-compatible object store (`ENTRAIDE_S3_*`).
+    S3,
+}
+
 /// The mail transport the settings resolve to.
 #[derive(Debug, Clone)]
 pub enum MailTransport {
@@ -139,6 +150,26 @@ pub struct Settings {
     /// `ENTRAIDE_MEDIA_MAX_VIDEO_BYTES`: the largest video upload (default 50 MiB); larger
     /// ones get 413.
     pub media_max_video_bytes: usize,
+    /// `ENTRAIDE_MEDIA_STORE`: `local` (default: the folder of `ENTRAIDE_MEDIA_DIR`) or `s3`
+    /// (an S3-compatible object store: AWS S3, MinIO, Garage...).
+    pub media_store: MediaStoreKind,
+    /// `ENTRAIDE_S3_BUCKET`: the bucket of the S3 store (required with `s3`).
+    pub s3_bucket: Option<String>,
+    /// `ENTRAIDE_S3_REGION`: its region (else `AWS_REGION`/`AWS_DEFAULT_REGION`, else
+    /// `us-east-1`).
+    pub s3_region: Option<String>,
+    /// `ENTRAIDE_S3_ENDPOINT`: the server of an S3-compatible store other than AWS
+    /// (`https://minio.internal:9000`); path-style requests.
+    pub s3_endpoint: Option<String>,
+    /// `ENTRAIDE_S3_ACCESS_KEY_ID`: else the usual AWS environment or instance credentials.
+    pub s3_access_key_id: Option<String>,
+    /// `ENTRAIDE_S3_SECRET_ACCESS_KEY`.
+    pub s3_secret_access_key: Option<SecretString>,
+    /// `ENTRAIDE_S3_PREFIX`: keys go under this prefix (`entraide/media`), to share a bucket.
+    pub s3_prefix: Option<String>,
+    /// `ENTRAIDE_S3_ALLOW_HTTP`: allow a plain `http://` endpoint (a local test server only;
+    /// off by default).
+    pub s3_allow_http: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -208,7 +239,9 @@ impl Settings {
             )?
             .set_default("streams_per_member", Self::DEFAULT_STREAMS_PER_MEMBER)?
             .set_default("media_max_image_bytes", Self::DEFAULT_MEDIA_MAX_IMAGE_BYTES)?
-            .set_default("media_max_video_bytes", Self::DEFAULT_MEDIA_MAX_VIDEO_BYTES)?;
+            .set_default("media_max_video_bytes", Self::DEFAULT_MEDIA_MAX_VIDEO_BYTES)?
+            .set_default("media_store", "local")?
+            .set_default("s3_allow_http", false)?;
         builder = match file {
             Some(path) => builder.add_source(config::File::from(path).required(true)),
             None => builder.add_source(config::File::with_name("entraide").required(false)),
@@ -259,6 +292,14 @@ impl Settings {
             media_dir: None,
             media_max_image_bytes: Self::DEFAULT_MEDIA_MAX_IMAGE_BYTES as usize,
             media_max_video_bytes: Self::DEFAULT_MEDIA_MAX_VIDEO_BYTES as usize,
+            media_store: MediaStoreKind::Local,
+            s3_bucket: None,
+            s3_region: None,
+            s3_endpoint: None,
+            s3_access_key_id: None,
+            s3_secret_access_key: None,
+            s3_prefix: None,
+            s3_allow_http: false,
         }
     }
 
@@ -331,6 +372,16 @@ impl Settings {
         if self.media_max_video_bytes < 1024 {
             return Err(SettingsError::Invalid(
                 "media_max_video_bytes must be at least 1024".to_owned(),
+            ));
+        }
+        if self.media_store == MediaStoreKind::S3
+            && self
+                .s3_bucket
+                .as_deref()
+                .is_none_or(|bucket| bucket.trim().is_empty())
+        {
+            return Err(SettingsError::Invalid(
+                "ENTRAIDE_MEDIA_STORE=s3 needs ENTRAIDE_S3_BUCKET".to_owned(),
             ));
         }
         if self.max_body_bytes < 1024 {
@@ -600,6 +651,35 @@ mod tests {
         assert_eq!(settings.log_format(), LogFormat::Json);
         assert_eq!(settings.database_url, Settings::DEFAULT_DATABASE_URL);
         std::fs::write(&file, "env = \"staging\"\n").unwrap();
+        assert!(Settings::load(Some(&file)).is_err());
+    }
+
+    #[test]
+    fn the_media_store_is_local_by_default_and_s3_needs_a_bucket() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("entraide.toml");
+        std::fs::write(&file, "").unwrap();
+        let settings = Settings::load(Some(&file)).unwrap();
+        assert_eq!(settings.media_store, MediaStoreKind::Local);
+        assert!(!settings.s3_allow_http);
+        std::fs::write(&file, "media_store = \"s3\"\n").unwrap();
+        let error = Settings::load(Some(&file)).unwrap_err().to_string();
+        assert!(error.contains("ENTRAIDE_S3_BUCKET"), "{error}");
+        std::fs::write(&file, "media_store = \"s3\"\ns3_bucket = \"  \"\n").unwrap();
+        assert!(Settings::load(Some(&file)).is_err(), "a blank bucket");
+        std::fs::write(
+            &file,
+            "media_store = \"s3\"\ns3_bucket = \"photos\"\ns3_prefix = \"entraide\"\n\
+             s3_secret_access_key = \"shh\"\ns3_allow_http = true\n",
+        )
+        .unwrap();
+        let settings = Settings::load(Some(&file)).unwrap();
+        assert_eq!(settings.media_store, MediaStoreKind::S3);
+        assert_eq!(settings.s3_bucket.as_deref(), Some("photos"));
+        assert!(settings.s3_allow_http);
+        // The secret never shows in a debug print.
+        assert!(!format!("{settings:?}").contains("shh"));
+        std::fs::write(&file, "media_store = \"ftp\"\n").unwrap();
         assert!(Settings::load(Some(&file)).is_err());
     }
 

@@ -234,7 +234,8 @@ fn run(cli: Cli) -> Result<(), String> {
                 analyze,
                 progress: !quiet,
             };
-            let media = entraide_api::media::store::from_settings(&settings);
+            let media = entraide_api::media::store::from_settings(&settings)
+                .map_err(|e| format!("cannot open the media store: {e}"))?;
             let report = entraide_api::seed::seed(&database, &options, media.as_ref())
                 .map_err(|e| e.to_string())?;
             for (table, rows, seconds) in &report.rows {

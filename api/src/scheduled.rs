@@ -105,7 +105,8 @@ async fn delete_unattached_media(
     if ids.is_empty() {
         return Ok(0);
     }
-    let store = crate::media::store::from_settings(settings);
+    let store = crate::media::store::from_settings(settings)
+        .map_err(|e| ApiError::internal(format!("cannot open the media store: {e}")))?;
     let count = ids.len();
     actix_web::web::block(move || delete_all(store.as_ref(), &ids)).await?;
     Ok(count)

@@ -55,7 +55,8 @@ pub fn build_state(settings: Settings, database: Database) -> Result<AppState, S
     let message_keys = settings.resolve_message_keys()?;
     let hub = crate::hub::Hub::start(database.backend(), &settings.database_url)
         .map_err(|e| StartupError::Other(format!("cannot start the wake-up listener: {e}")))?;
-    let media = crate::media::store::from_settings(&settings);
+    let media = crate::media::store::from_settings(&settings)
+        .map_err(|e| StartupError::Other(format!("cannot open the media store: {e}")))?;
     Ok(AppState {
         db: database,
         jwt: JwtKeys::new(&secret, settings.access_token_ttl_secs)?,

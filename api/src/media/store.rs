@@ -1,9 +1,9 @@
-//! Where photo bytes live. `MediaStore` is the seam for another backend: the local folder
-//! ([`FsStore`]) is the only one today; an S3-compatible store (`object_store`) is the next
-//! step and needs only this trait. Keys are built from a photo's id (a UUID), its variant
+//! Where photo bytes live. `MediaStore` is the seam between handlers and a backend: the local
+//! folder ([`FsStore`], the default) or an S3-compatible object store
+//! ([`S3Store`](super::s3::S3Store), `ENTRAIDE_MEDIA_STORE=s3`). Keys are built from a photo's id (a UUID), its variant
 //! name and format — never from anything a client sent — so no path can escape the folder.
 //!
-//! Calls are blocking (file IO): run them on actix's blocking pool (`web::block`).
+//! Calls are blocking (file or network IO): run them on actix's blocking pool (`web::block`).
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -32,10 +32,18 @@ pub trait MediaStore: Send + Sync {
     fn delete(&self, id: MediaId) -> io::Result<()>;
 }
 
-/// The store the settings choose (the local folder of `Settings::media_dir` today): what the
-/// server and the scheduled worker both use.
-pub fn from_settings(settings: &crate::configuration::Settings) -> std::sync::Arc<dyn MediaStore> {
-    std::sync::Arc::new(FsStore::new(settings.media_dir()))
+/// The store the settings choose (`ENTRAIDE_MEDIA_STORE`): the local folder of
+/// `Settings::media_dir`, or the S3 bucket of `ENTRAIDE_S3_*`. What the server, the seeder and
+/// the scheduled worker use. Fails when the S3 client cannot be built (a malformed endpoint,
+/// an unknown region...): the server does not start.
+pub fn from_settings(
+    settings: &crate::configuration::Settings,
+) -> io::Result<std::sync::Arc<dyn MediaStore>> {
+    use crate::configuration::MediaStoreKind;
+    Ok(match settings.media_store {
+        MediaStoreKind::Local => std::sync::Arc::new(FsStore::new(settings.media_dir())),
+        MediaStoreKind::S3 => std::sync::Arc::new(super::s3::S3Store::from_settings(settings)?),
+    })
 }
 
 /// The local filesystem: `<root>/<id>/<variant>.<ext>`.

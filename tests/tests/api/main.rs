@@ -25,6 +25,7 @@ mod integrations;
 mod kind_changes;
 mod mailbox;
 mod media;
+mod media_s3;
 mod members;
 mod messages;
 mod moderation;
