@@ -938,3 +938,98 @@ async fn video_links_become_previews_rebuilt_from_the_id_without_any_fetch() {
         .await;
     assert_eq!(crafted["video_previews"], json!([]));
 }
+
+#[actix_web::test]
+async fn deleting_a_post_or_a_comment_deletes_its_photos_rows_and_files() {
+    let app = spawn_app().await;
+    let lou = app.member("Lou", "patient").await;
+    let sam = app.member("Sam", "patient").await;
+    let public = app.create_group(&lou, "Ouvert", "public", "everyone").await;
+    app.ok_json(
+        Method::POST,
+        &format!("/api/v1/groups/{}/join", public.id),
+        Some(&sam),
+        None,
+    )
+    .await;
+    let post_photo = app.upload_photo(&lou).await;
+    let post = app
+        .ok_json(
+            Method::POST,
+            &format!("/api/v1/groups/{}/posts", public.id),
+            Some(&lou),
+            Some(json!({"body": "Au parc", "media_ids": [post_photo]})),
+        )
+        .await;
+    let post_id = post["id"].as_str().unwrap().to_owned();
+    let comment_photo = app.upload_photo(&sam).await;
+    app.ok_json(
+        Method::POST,
+        &format!("/api/v1/posts/{post_id}/comments"),
+        Some(&sam),
+        Some(json!({"body": "Joli", "media_ids": [comment_photo]})),
+    )
+    .await;
+    // A comment deleted on its own takes its photo with it, not the post's.
+    let lone_photo = app.upload_photo(&sam).await;
+    let lone = app
+        .ok_json(
+            Method::POST,
+            &format!("/api/v1/posts/{post_id}/comments"),
+            Some(&sam),
+            Some(json!({"body": "Oups", "media_ids": [lone_photo]})),
+        )
+        .await;
+    assert!(!stored_files(&app, &lone_photo).is_empty());
+    let deleted = app
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/comments/{}", lone["id"].as_str().unwrap()),
+            Some(&sam),
+            None,
+        )
+        .await;
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+    assert!(stored_files(&app, &lone_photo).is_empty());
+    assert!(!app.media_dir.join(&lone_photo).exists());
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) AS n FROM media WHERE id = '{lone_photo}'"
+        )),
+        0
+    );
+    assert_eq!(
+        fetch(&app, &lone_photo, Some(&sam)).await,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(fetch(&app, &post_photo, None).await, StatusCode::OK);
+    assert_eq!(fetch(&app, &comment_photo, None).await, StatusCode::OK);
+
+    // The post: its photo and its comment's photo (someone else's) go, rows and files.
+    let deleted = app
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/posts/{post_id}"),
+            Some(&lou),
+            None,
+        )
+        .await;
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+    for id in [&post_photo, &comment_photo] {
+        assert!(!app.media_dir.join(id).exists(), "files of {id} remain");
+        for who in [Some(&lou), Some(&sam), None] {
+            assert_eq!(fetch(&app, id, who).await, StatusCode::NOT_FOUND);
+        }
+    }
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM media"), 0);
+    // Deleting again is still fine.
+    let again = app
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/posts/{post_id}"),
+            Some(&lou),
+            None,
+        )
+        .await;
+    assert_eq!(again.status(), StatusCode::NO_CONTENT);
+}

@@ -16,6 +16,7 @@ use crate::db;
 use crate::error::ApiError;
 use crate::extractors::AuthMember;
 use crate::json::Json;
+use crate::media::store::delete_all;
 use crate::state::AppState;
 use crate::views::posts::post_items;
 
@@ -105,7 +106,7 @@ pub async fn delete_post(
     path: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let id = PostId::from_uuid(path.into_inner());
-    db::write(&state, move |conn| {
+    let photos = db::write(&state, move |conn| {
         let post = match posts::find_readable(conn, member.reader(), id)? {
             Some(post) => {
                 let membership = match post.group_id {
@@ -118,12 +119,17 @@ pub async fn delete_post(
             // Its author may withdraw it even from a space they left or were moved out of.
             None => posts::find_authored(conn, member.id, id)?.ok_or(ApiError::NotFound)?,
         };
-        if !post.deleted {
-            posts::soft_delete(conn, id, Utc::now())?;
+        if post.deleted {
+            return Ok(Vec::new());
         }
-        Ok(())
+        Ok(posts::soft_delete(conn, id, Utc::now())?)
     })
     .await?;
+    // Its photos and its comments' photos: rows gone with the post, files after commit.
+    if !photos.is_empty() {
+        let store = state.media.clone();
+        web::block(move || delete_all(store.as_ref(), &photos)).await?;
+    }
     Ok(HttpResponse::NoContent().finish())
 }
 
