@@ -76,6 +76,34 @@ pub(crate) fn attach_to_post(
     Ok(())
 }
 
+/// Makes `listed` the photos of `actor`'s post, inside the edit's transaction: newly listed
+/// ones must be their own unattached photos (422 `unknown_media`, and the caller's transaction
+/// rolls back); photos of the post left out are deleted — their ids are returned, whose files
+/// the caller deletes after commit.
+pub(crate) fn replace_photos(
+    conn: &mut DbConnection,
+    actor: MemberId,
+    post: PostId,
+    listed: &[MediaId],
+) -> Result<Vec<MediaId>, ApiError> {
+    let current: Vec<MediaId> = media::of_posts(conn, &[post])?
+        .into_iter()
+        .map(|photo| photo.id)
+        .collect();
+    let added: Vec<MediaId> = listed
+        .iter()
+        .filter(|id| !current.contains(id))
+        .copied()
+        .collect();
+    let dropped: Vec<MediaId> = current
+        .iter()
+        .filter(|id| !listed.contains(id))
+        .copied()
+        .collect();
+    attach_to_post(conn, actor, &added, post, Utc::now())?;
+    Ok(media::delete_from_post(conn, post, &dropped)?)
+}
+
 /// Attaches `actor`'s photos to their new comment, inside the comment's transaction.
 pub(crate) fn attach_to_comment(
     conn: &mut DbConnection,

@@ -1033,3 +1033,128 @@ async fn deleting_a_post_or_a_comment_deletes_its_photos_rows_and_files() {
         .await;
     assert_eq!(again.status(), StatusCode::NO_CONTENT);
 }
+
+#[actix_web::test]
+async fn editing_a_post_replaces_its_photos_only_with_ones_own_uploads() {
+    let app = spawn_app().await;
+    let lou = app.member("Lou", "patient").await;
+    let sam = app.member("Sam", "patient").await;
+    let public = app.create_group(&lou, "Ouvert", "public", "everyone").await;
+    let first = app.upload_photo(&lou).await;
+    let second = app.upload_photo(&lou).await;
+    let post = app
+        .ok_json(
+            Method::POST,
+            &format!("/api/v1/groups/{}/posts", public.id),
+            Some(&lou),
+            Some(json!({"body": "Avant", "media_ids": [first, second]})),
+        )
+        .await;
+    let path = format!("/api/v1/posts/{}", post["id"].as_str().unwrap());
+    let media_of = |item: &Value| -> Vec<String> {
+        item["media"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+
+    // Left out: the photos stay.
+    let edited = app
+        .ok_json(
+            Method::PATCH,
+            &path,
+            Some(&lou),
+            Some(json!({"body": "Texte"})),
+        )
+        .await;
+    assert_eq!(media_of(&edited), vec![first.clone(), second.clone()]);
+
+    // Someone else's upload, an unknown id, too many: refused, nothing changed.
+    let sams = app.upload_photo(&sam).await;
+    for listed in [
+        json!([first, sams]),
+        json!([uuid::Uuid::now_v7().to_string()]),
+    ] {
+        let refused = app
+            .call(
+                Method::PATCH,
+                &path,
+                Some(&lou),
+                Some(json!({"body": "Vol", "media_ids": listed})),
+            )
+            .await;
+        let problem = assert_problem(
+            refused,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        )
+        .await;
+        assert_eq!(problem.errors.unwrap()[0].code, "unknown_media");
+    }
+    let five: Vec<String> = (0..5).map(|_| uuid::Uuid::now_v7().to_string()).collect();
+    let refused = app
+        .call(
+            Method::PATCH,
+            &path,
+            Some(&lou),
+            Some(json!({"body": "Trop", "media_ids": five})),
+        )
+        .await;
+    assert_problem(
+        refused,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    let read = app.ok_json(Method::GET, &path, Some(&lou), None).await;
+    assert_eq!(read["body"], "Texte");
+    assert_eq!(media_of(&read), vec![first.clone(), second.clone()]);
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) AS n FROM media WHERE id = '{sams}' AND attached_to IS NULL"
+        )),
+        1
+    );
+    assert!(!stored_files(&app, &second).is_empty());
+
+    // A new list: the new upload attached, the dropped photo deleted (row and files).
+    let third = app.upload_photo(&lou).await;
+    let edited = app
+        .ok_json(
+            Method::PATCH,
+            &path,
+            Some(&lou),
+            Some(json!({"body": "Après", "media_ids": [first, third]})),
+        )
+        .await;
+    assert_eq!(media_of(&edited), vec![first.clone(), third.clone()]);
+    assert!(!app.media_dir.join(&second).exists());
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) AS n FROM media WHERE id = '{second}'"
+        )),
+        0
+    );
+    assert_eq!(
+        fetch(&app, &second, Some(&lou)).await,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(fetch(&app, &third, None).await, StatusCode::OK);
+    assert_eq!(fetch(&app, &first, None).await, StatusCode::OK);
+
+    // An empty list removes them all.
+    let edited = app
+        .ok_json(
+            Method::PATCH,
+            &path,
+            Some(&lou),
+            Some(json!({"body": "Sans", "media_ids": []})),
+        )
+        .await;
+    assert_eq!(edited["media"], json!([]));
+    assert!(!app.media_dir.join(&first).exists());
+    assert!(!app.media_dir.join(&third).exists());
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM media"), 1);
+}
