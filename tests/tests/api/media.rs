@@ -1158,3 +1158,81 @@ async fn editing_a_post_replaces_its_photos_only_with_ones_own_uploads() {
     assert!(!app.media_dir.join(&third).exists());
     assert_eq!(app.count("SELECT COUNT(*) AS n FROM media"), 1);
 }
+
+#[actix_web::test]
+async fn a_hidden_posts_photo_is_served_to_its_moderators_and_author_only() {
+    let app = spawn_app().await;
+    let owner = app.member("Proprio", "caregiver").await;
+    let group_mod = app.member("Camille", "caregiver").await;
+    let author = app.member("Auteur", "patient").await;
+    let reader = app.member("Lectrice", "patient").await;
+    let platform = app.member("Sacha", "professional").await;
+    app.make_admin(&platform);
+    let group = app
+        .create_group(&owner, "Cercle privé", "private", "everyone")
+        .await;
+    for who in [&group_mod, &author, &reader] {
+        admit(&app, &group, &owner, who).await;
+    }
+    let promoted = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/groups/{}/members/{}/role", group.id, group_mod.id),
+            Some(&owner),
+            Some(json!({"role": "moderator"})),
+        )
+        .await;
+    assert!(promoted.status().is_success());
+    let photo = app.upload_photo(&author).await;
+    let post = app
+        .ok_json(
+            Method::POST,
+            &format!("/api/v1/groups/{}/posts", group.id),
+            Some(&author),
+            Some(json!({"body": "Mon traitement miracle", "media_ids": [photo]})),
+        )
+        .await;
+    let post_id = post["id"].as_str().unwrap().to_owned();
+    assert_eq!(fetch(&app, &photo, Some(&reader)).await, StatusCode::OK);
+    let report = app
+        .ok_json(
+            Method::POST,
+            "/api/v1/reports",
+            Some(&reader),
+            Some(json!({"target_kind": "post", "target_id": post_id, "reason": "medical_misinformation"})),
+        )
+        .await;
+    let hidden = app
+        .call(
+            Method::POST,
+            &format!(
+                "/api/v1/moderation/reports/{}/actions",
+                report["id"].as_str().unwrap()
+            ),
+            Some(&group_mod),
+            Some(json!({"action": "hide", "reason": "Conseil médical dangereux"})),
+        )
+        .await;
+    assert!(hidden.status().is_success());
+
+    // Those who read the hidden post by id fetch its photo; nobody else.
+    for who in [&group_mod, &owner, &platform, &author] {
+        let read = app
+            .call(
+                Method::GET,
+                &format!("/api/v1/posts/{post_id}"),
+                Some(who),
+                None,
+            )
+            .await;
+        assert_eq!(read.status(), StatusCode::OK);
+        assert_eq!(fetch(&app, &photo, Some(who)).await, StatusCode::OK);
+    }
+    for who in [Some(&reader), None] {
+        let read = app
+            .call(Method::GET, &format!("/api/v1/posts/{post_id}"), who, None)
+            .await;
+        assert_eq!(read.status(), StatusCode::NOT_FOUND);
+        assert_eq!(fetch(&app, &photo, who).await, StatusCode::NOT_FOUND);
+    }
+}
