@@ -296,6 +296,9 @@ pub struct EventQuery {
     pub to: Option<DateTime<Utc>>,
     pub group_id: Option<Uuid>,
     pub association_id: Option<Uuid>,
+    /// Events about this condition: in a group of the condition, or held by an association
+    /// linked to it (what a condition hub's `events` section shows). An unknown id: no events.
+    pub condition_id: Option<Uuid>,
     /// Latitude in degrees: with `lon` and `radius_km`, events within that distance; `lat`, `lon` and `radius_km` go together (422 otherwise).
     #[param(minimum = -90, maximum = 90)]
     pub lat: Option<f64>,

@@ -188,6 +188,12 @@ pub struct EditRequest {
     #[serde(default, deserialize_with = "crate::double_option::deserialize")]
     #[schema(value_type = Option<String>, min_length = 1, max_length = 80)]
     pub content_warning: Option<Option<String>>,
+    /// The post's photos from now on (at most 4); left out (or `null`), they stay as they are.
+    /// Newly listed ones must be your own unattached uploads (422 `unknown_media` otherwise,
+    /// nothing changed); photos of the post left out of the list are deleted.
+    #[serde(default)]
+    #[schema(max_items = 4)]
+    pub media_ids: Option<Vec<Uuid>>,
 }
 
 /// New text for a comment (at most 5,000 characters). Comments carry no content warning.

@@ -302,12 +302,14 @@ pub fn update_body(
     )
 }
 
-/// Soft delete: the comment keeps its place in the thread, not its text.
+/// Soft delete: the comment keeps its place in the thread, not its text nor its photos.
+/// Returns the ids of the deleted photo rows: the caller deletes their files after commit.
+#[must_use = "the deleted photos' files are the caller's to delete after commit"]
 pub fn soft_delete(
     conn: &mut DbConnection,
     comment: &Comment,
     now: DateTime<Utc>,
-) -> Result<(), PersistenceError> {
+) -> Result<Vec<entraide_domain::ids::MediaId>, PersistenceError> {
     diesel::update(comments::table.find(comment.id.to_string()))
         .set((
             comments::deleted_at.eq(Some(to_db_time(now))),
@@ -320,11 +322,12 @@ pub fn soft_delete(
         entraide_domain::search::DocumentKind::Comment,
         &comment.id.to_string(),
     )?;
+    let photos = crate::media::delete_of_comment(conn, comment.id)?;
     // A hidden comment already left the count when it was hidden.
-    if comment.hidden {
-        return Ok(());
+    if !comment.hidden {
+        crate::posts::add_to_comment_count(conn, comment.post_id, -1)?;
     }
-    crate::posts::add_to_comment_count(conn, comment.post_id, -1)
+    Ok(photos)
 }
 
 /// Moves one reaction counter of a comment.

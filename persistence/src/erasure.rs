@@ -20,7 +20,7 @@ use entraide_domain::erasure::{
 };
 use entraide_domain::event::RsvpStatus;
 use entraide_domain::group::{GroupRole, Membership, MembershipStatus};
-use entraide_domain::ids::{AssociationId, CommentId, EventId, GroupId, MemberId, PostId};
+use entraide_domain::ids::{AssociationId, CommentId, EventId, GroupId, MediaId, MemberId, PostId};
 use entraide_domain::moderation::{TargetKind, banned_until};
 use entraide_domain::post::ReactionKind;
 
@@ -166,14 +166,17 @@ fn hand_over_association(
     Ok(())
 }
 
-/// Erases `member`. The caller re-authenticated them.
+/// Erases `member`. The caller re-authenticated them. Returns the ids of photo rows deleted
+/// with their deleted posts and comments (others' photos on their posts' comments among them):
+/// the caller deletes those files after commit.
 pub fn erase(
     conn: &mut DbConnection,
     member: MemberId,
     content: ContentChoice,
     research: PastAnswers,
     now: DateTime<Utc>,
-) -> Result<(), PersistenceError> {
+) -> Result<Vec<MediaId>, PersistenceError> {
+    let mut photos = Vec::new();
     let me = member.to_string();
     let former = former_member_id().to_string();
     ensure_former_member(conn, now)?;
@@ -283,7 +286,7 @@ pub fn erase(
             .select(posts::id)
             .load(conn)?;
         for post in live_posts {
-            crate::posts::soft_delete(conn, parse_id(&post)?, now)?;
+            photos.extend(crate::posts::soft_delete(conn, parse_id(&post)?, now)?);
         }
         let live_comments: Vec<String> = comments::table
             .filter(comments::author_id.eq(&me))
@@ -292,7 +295,7 @@ pub fn erase(
             .load(conn)?;
         for comment in live_comments {
             if let Some(comment) = crate::comments::find_any(conn, parse_id(&comment)?)? {
-                crate::comments::soft_delete(conn, &comment, now)?;
+                photos.extend(crate::comments::soft_delete(conn, &comment, now)?);
             }
         }
     }
@@ -390,5 +393,5 @@ pub fn erase(
     if deleted == 0 {
         return Err(PersistenceError::NotFound);
     }
-    Ok(())
+    Ok(photos)
 }

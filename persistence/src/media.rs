@@ -358,3 +358,68 @@ pub fn delete_unattached_before(
     .execute(conn)?;
     ids.iter().map(|id| parse_id(id)).collect()
 }
+
+fn delete_rows(
+    conn: &mut DbConnection,
+    ids: Vec<String>,
+) -> Result<Vec<MediaId>, PersistenceError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    diesel::delete(media::table.filter(media::id.eq_any(&ids))).execute(conn)?;
+    ids.iter().map(|id| parse_id(id)).collect()
+}
+
+/// Deletes the rows of a post's photos and of its comments' photos (the post is being deleted:
+/// none of them is served again): their ids, whose files the caller deletes after commit.
+pub fn delete_of_post(
+    conn: &mut DbConnection,
+    post: PostId,
+) -> Result<Vec<MediaId>, PersistenceError> {
+    use crate::schema::comments;
+    let key = post.to_string();
+    let of_comments = comments::table
+        .filter(comments::post_id.eq(key.clone()))
+        .select(comments::id);
+    let ids: Vec<String> = media::table
+        .filter(
+            media::post_id
+                .eq(&key)
+                .or(media::comment_id.eq_any(of_comments.nullable())),
+        )
+        .select(media::id)
+        .load(conn)?;
+    delete_rows(conn, ids)
+}
+
+/// Deletes the rows of a comment's photos (the comment is being deleted): their ids, whose
+/// files the caller deletes after commit.
+pub fn delete_of_comment(
+    conn: &mut DbConnection,
+    comment: CommentId,
+) -> Result<Vec<MediaId>, PersistenceError> {
+    let ids: Vec<String> = media::table
+        .filter(media::comment_id.eq(comment.to_string()))
+        .select(media::id)
+        .load(conn)?;
+    delete_rows(conn, ids)
+}
+
+/// Deletes the rows of the listed photos attached to `post` (dropped on edit): their ids,
+/// whose files the caller deletes after commit.
+pub fn delete_from_post(
+    conn: &mut DbConnection,
+    post: PostId,
+    ids: &[MediaId],
+) -> Result<Vec<MediaId>, PersistenceError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let keys: Vec<String> = ids.iter().map(ToString::to_string).collect();
+    let found: Vec<String> = media::table
+        .filter(media::id.eq_any(keys))
+        .filter(media::post_id.eq(post.to_string()))
+        .select(media::id)
+        .load(conn)?;
+    delete_rows(conn, found)
+}

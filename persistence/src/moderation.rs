@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use entraide_domain::ids::{GroupId, MemberId, ModerationActionId, ReportId};
+use entraide_domain::ids::{GroupId, MediaId, MemberId, ModerationActionId, ReportId};
 use entraide_domain::moderation::{Decision, Queue, ReportReason, TargetKind};
 
 use crate::connection::DbConnection;
@@ -386,7 +386,7 @@ pub fn decide(
     reason: &str,
     until: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
-) -> Result<LogEntry, PersistenceError> {
+) -> Result<(LogEntry, Vec<MediaId>), PersistenceError> {
     let at = to_db_time(now);
     let same_target = reports::table
         .filter(reports::target_kind.eq(report.target_kind.as_str()))
@@ -416,8 +416,8 @@ pub fn decide(
         // Decided meanwhile: the caller read it open in this transaction, so this is a bug.
         return Err(PersistenceError::NotFound);
     }
-    apply(conn, report, decision, until, now)?;
-    record(
+    let photos = apply(conn, report, decision, until, now)?;
+    let entry = record(
         conn,
         LogEntry {
             id: ModerationActionId::new(),
@@ -433,7 +433,8 @@ pub fn decide(
             until,
             urgent: report.urgent,
         },
-    )
+    )?;
+    Ok((entry, photos))
 }
 
 /// The open reports a decision on `report` answers (every open report of the same target in
@@ -520,18 +521,19 @@ pub fn reinstate(
 }
 
 /// What a decision does to the content: hiding sets `hidden_at`, removing deletes it as its
-/// author would. Dismissals and warnings change nothing.
+/// author would (with its photos: their ids are returned, the files go after commit).
+/// Dismissals and warnings change nothing.
 fn apply(
     conn: &mut DbConnection,
     report: &Report,
     decision: Decision,
     until: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
-) -> Result<(), PersistenceError> {
+) -> Result<Vec<MediaId>, PersistenceError> {
     let at = Some(to_db_time(now));
     if decision.sanctions() {
         let Some(member) = report.target_author else {
-            return Ok(());
+            return Ok(Vec::new());
         };
         match report.queue() {
             Queue::Platform => {
@@ -556,7 +558,7 @@ fn apply(
                 now,
             )?,
         }
-        return Ok(());
+        return Ok(Vec::new());
     }
     match (decision, report.target_kind) {
         (Decision::Hide, TargetKind::Post) => {
@@ -579,7 +581,7 @@ fn apply(
         }
         (Decision::Remove, TargetKind::Post) => {
             let id = parse_id(&report.target_id)?;
-            crate::posts::soft_delete(conn, id, now)?;
+            return crate::posts::soft_delete(conn, id, now);
         }
         (Decision::Remove, TargetKind::Message) => {
             crate::messages::remove(conn, parse_id(&report.target_id)?)?;
@@ -589,12 +591,12 @@ fn apply(
             if let Some(comment) = crate::comments::find_any(conn, id)?
                 && !comment.deleted
             {
-                crate::comments::soft_delete(conn, &comment, now)?;
+                return crate::comments::soft_delete(conn, &comment, now);
             }
         }
         _ => {}
     }
-    Ok(())
+    Ok(Vec::new())
 }
 
 /// Which part of the log a page shows.

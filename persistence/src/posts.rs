@@ -362,12 +362,15 @@ pub fn update_body(
     )
 }
 
-/// Soft delete: the post keeps its place (its comments stay readable) but loses its text.
+/// Soft delete: the post keeps its place (its comments stay readable) but loses its text and
+/// its photos, and its comments' photos (no longer served). Returns the ids of the deleted
+/// photo rows: the caller deletes their files after commit.
+#[must_use = "the deleted photos' files are the caller's to delete after commit"]
 pub fn soft_delete(
     conn: &mut DbConnection,
     id: PostId,
     now: DateTime<Utc>,
-) -> Result<(), PersistenceError> {
+) -> Result<Vec<entraide_domain::ids::MediaId>, PersistenceError> {
     diesel::update(posts::table.find(id.to_string()))
         .set((
             posts::deleted_at.eq(Some(to_db_time(now))),
@@ -381,7 +384,8 @@ pub fn soft_delete(
         conn,
         entraide_domain::search::DocumentKind::Post,
         &id.to_string(),
-    )
+    )?;
+    crate::media::delete_of_post(conn, id)
 }
 
 pub fn set_pinned(

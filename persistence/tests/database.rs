@@ -559,6 +559,7 @@ fn the_sql_read_filter_agrees_with_the_domain_policy_for_posts_and_events() {
                     to: now + chrono::TimeDelta::days(1),
                     group: Some(group.id),
                     association: None,
+                    condition: None,
                     within: None,
                     mine: None,
                     sponsored: None,

@@ -3,7 +3,9 @@
 //! A photo is served under the rule of what it illustrates (`domain::media::read_rule`),
 //! checked with the same loaders as the post or comment itself — a post's read policy in SQL
 //! (`posts::find_readable`), a comment's (`comments::find_readable`) — and never once that post
-//! or comment is deleted. Whoever may not read it gets 404, as for a photo that does not exist.
+//! or comment is deleted. A hidden post's photos follow the post too: its author and those who
+//! moderate where it lives (`hidden_post_for_moderator`, as `GET /posts/{id}`). Whoever may not
+//! read it gets 404, as for a photo that does not exist.
 
 use chrono::{DateTime, Utc};
 use entraide_domain::group::Reader;
@@ -11,12 +13,17 @@ use entraide_domain::ids::{CommentId, MediaId, MemberId, PostId};
 use entraide_domain::media::{Media, ReadRule, can_attach, read_rule};
 use entraide_persistence::{DbConnection, comments, media, posts};
 
+use crate::access::moderation::hidden_post_for_moderator;
 use crate::error::{ApiError, not_attachable};
+use crate::extractors::AuthMember;
 
-/// The photo if `reader` may see it, or 404.
+/// The photo if `reader` may see it, or 404. `member` is the signed-in reader, if any: those
+/// who moderate where a hidden post lives read it by id (`GET /posts/{id}`), so they fetch its
+/// photos too.
 pub(crate) fn readable_media(
     conn: &mut DbConnection,
     reader: Reader,
+    member: Option<AuthMember>,
     id: MediaId,
 ) -> Result<Media, ApiError> {
     let photo = media::find(conn, id)?.ok_or(ApiError::NotFound)?;
@@ -25,9 +32,14 @@ pub(crate) fn readable_media(
         ReadRule::Owner(owner) => {
             matches!(reader, Reader::Member { id, .. } if id == owner)
         }
-        ReadRule::Post(post) => {
-            posts::find_readable(conn, reader, post)?.is_some_and(|post| !post.deleted)
-        }
+        ReadRule::Post(post) => match posts::find_readable(conn, reader, post)? {
+            Some(post) => !post.deleted,
+            // The same rule as `GET /posts/{id}`: a hidden post, to its moderators.
+            None => match member {
+                Some(actor) => hidden_post_for_moderator(conn, &actor, post)?.is_some(),
+                None => false,
+            },
+        },
         ReadRule::Comment(comment) => match comments::find_readable(conn, reader, comment)? {
             Some(comment) if !comment.deleted => {
                 posts::find_readable(conn, reader, comment.post_id)?
@@ -74,6 +86,34 @@ pub(crate) fn attach_to_post(
         return Err(not_attachable("media_ids"));
     }
     Ok(())
+}
+
+/// Makes `listed` the photos of `actor`'s post, inside the edit's transaction: newly listed
+/// ones must be their own unattached photos (422 `unknown_media`, and the caller's transaction
+/// rolls back); photos of the post left out are deleted — their ids are returned, whose files
+/// the caller deletes after commit.
+pub(crate) fn replace_photos(
+    conn: &mut DbConnection,
+    actor: MemberId,
+    post: PostId,
+    listed: &[MediaId],
+) -> Result<Vec<MediaId>, ApiError> {
+    let current: Vec<MediaId> = media::of_posts(conn, &[post])?
+        .into_iter()
+        .map(|photo| photo.id)
+        .collect();
+    let added: Vec<MediaId> = listed
+        .iter()
+        .filter(|id| !current.contains(id))
+        .copied()
+        .collect();
+    let dropped: Vec<MediaId> = current
+        .iter()
+        .filter(|id| !listed.contains(id))
+        .copied()
+        .collect();
+    attach_to_post(conn, actor, &added, post, Utc::now())?;
+    Ok(media::delete_from_post(conn, post, &dropped)?)
 }
 
 /// Attaches `actor`'s photos to their new comment, inside the comment's transaction.

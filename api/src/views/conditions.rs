@@ -139,8 +139,11 @@ pub(crate) fn hub(
             count: resources_count,
         },
         events: wire::HubEvents {
-            // The calendar has no condition filter: no link.
-            more: None,
+            more: more(
+                events_found.len(),
+                events_count,
+                Some(format!("/api/v1/events?condition_id={key}")),
+            ),
             items: events_found,
             count: events_count,
         },

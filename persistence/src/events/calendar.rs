@@ -21,6 +21,9 @@ pub struct EventQuery {
     pub to: DateTime<Utc>,
     pub group: Option<GroupId>,
     pub association: Option<AssociationId>,
+    /// Events about this condition: in one of its groups or held by an association linked to
+    /// it (the hub's rule, [`upcoming_about`]).
+    pub condition: Option<ConditionId>,
     /// Events with coordinates inside this box (the exact distance is the caller's).
     pub within: Option<BoundingBox>,
     /// Only events this member organises or answered going, interested or waitlisted.
@@ -44,6 +47,9 @@ fn filtered(reader: Reader, query: &EventQuery) -> events::BoxedQuery<'static, M
     }
     if let Some(association) = query.association {
         select = select.filter(events::association_id.eq(association.to_string()));
+    }
+    if let Some(condition) = query.condition {
+        select = select.filter(about_condition(condition));
     }
     if let Some(b) = query.within {
         select = select
@@ -178,13 +184,12 @@ pub fn list_series(
         .collect()
 }
 
-/// The readable, scheduled events about any of `conditions` that have not ended by `now`:
-/// those in a group of one of the conditions, or held by an association working on one.
-fn about_conditions(
-    reader: Reader,
-    conditions: &[ConditionId],
-    now: DateTime<Utc>,
-) -> events::BoxedQuery<'static, MultiBackend> {
+type EventFilter =
+    Box<dyn BoxableExpression<events::table, MultiBackend, SqlType = diesel::sql_types::Bool>>;
+
+/// Events about any of `conditions`: in a group of one of them, or held by an association
+/// working on one (the hub's rule and the calendar's `condition_id`).
+fn about_any(conditions: &[ConditionId]) -> EventFilter {
     use crate::schema::{association_conditions, discussion_groups};
     let keys: Vec<String> = conditions.iter().map(ToString::to_string).collect();
     let groups = discussion_groups::table
@@ -193,15 +198,30 @@ fn about_conditions(
     let associations = association_conditions::table
         .filter(association_conditions::condition_id.eq_any(keys))
         .select(association_conditions::association_id.nullable());
+    Box::new(
+        events::group_id
+            .eq_any(groups)
+            .or(events::association_id.eq_any(associations))
+            .assume_not_null(),
+    )
+}
+
+fn about_condition(condition: ConditionId) -> EventFilter {
+    about_any(&[condition])
+}
+
+/// The readable, scheduled events about any of `conditions` that have not ended by `now`:
+/// those in a group of one of the conditions, or held by an association working on one.
+fn about_conditions(
+    reader: Reader,
+    conditions: &[ConditionId],
+    now: DateTime<Utc>,
+) -> events::BoxedQuery<'static, MultiBackend> {
     events::table
         .filter(readable_by(reader))
         .filter(events::status.eq(EventStatus::Scheduled.as_str()))
         .filter(events::last_ends_at.gt(to_db_time(now)))
-        .filter(
-            events::group_id
-                .eq_any(groups)
-                .or(events::association_id.eq_any(associations)),
-        )
+        .filter(about_any(conditions))
         .into_boxed()
 }
 

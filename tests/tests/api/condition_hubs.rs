@@ -275,7 +275,78 @@ async fn the_hub_shows_and_counts_only_what_each_reader_may_see() {
         assert!(seen.groups.more.is_none() && seen.resources.more.is_none());
     }
 
+    // The calendar filters on the condition with the same read rules: its groups' events and
+    // its associations', not another condition's, not a private group's to an outsider.
+    let calendar = |condition: &str| {
+        format!(
+            "/api/v1/events?condition_id={condition}&from=2027-03-01T00:00:00Z&to=2027-04-01T00:00:00Z"
+        )
+    };
+    let titles = |page: &Value| -> Vec<String> {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["event"]["title"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    for who in [None, Some(outsider)] {
+        let page = app
+            .ok_json(Method::GET, &calendar(&condition), who, None)
+            .await;
+        assert_eq!(
+            titles(&page),
+            ["Journée de l'association", "Café rencontre"]
+        );
+    }
+    let page = app
+        .ok_json(Method::GET, &calendar(&condition), Some(&owner), None)
+        .await;
+    assert_eq!(
+        titles(&page),
+        [
+            "Journée de l'association",
+            "Café rencontre",
+            "Réunion secrète"
+        ]
+    );
+    let page = app
+        .ok_json(Method::GET, &calendar(&other), Some(&owner), None)
+        .await;
+    assert_eq!(titles(&page), ["Ailleurs"]);
+    let page = app
+        .ok_json(
+            Method::GET,
+            &calendar(&uuid::Uuid::now_v7().to_string()),
+            Some(&owner),
+            None,
+        )
+        .await;
+    assert_eq!(titles(&page), Vec::<String>::new());
+    let bad = app
+        .call(Method::GET, "/api/v1/events?condition_id=sep", None, None)
+        .await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    assert!(insider.events.more.is_none());
+
     // Beyond five, the section shows five, counts all, and links the filtered list.
+    for day in 21..25 {
+        event(
+            app,
+            &owner,
+            &format!("Atelier {day}"),
+            day,
+            json!({"group_id": public_group}),
+        )
+        .await;
+    }
+    let many = hub(app, &condition, Some(outsider)).await;
+    assert_eq!(many.events.items.len(), 5);
+    assert_eq!(many.events.count, 6);
+    assert_eq!(
+        many.events.more.as_deref(),
+        Some(format!("/api/v1/events?condition_id={condition}").as_str())
+    );
     for n in 0..5 {
         group(
             app,

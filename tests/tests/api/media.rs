@@ -938,3 +938,301 @@ async fn video_links_become_previews_rebuilt_from_the_id_without_any_fetch() {
         .await;
     assert_eq!(crafted["video_previews"], json!([]));
 }
+
+#[actix_web::test]
+async fn deleting_a_post_or_a_comment_deletes_its_photos_rows_and_files() {
+    let app = spawn_app().await;
+    let lou = app.member("Lou", "patient").await;
+    let sam = app.member("Sam", "patient").await;
+    let public = app.create_group(&lou, "Ouvert", "public", "everyone").await;
+    app.ok_json(
+        Method::POST,
+        &format!("/api/v1/groups/{}/join", public.id),
+        Some(&sam),
+        None,
+    )
+    .await;
+    let post_photo = app.upload_photo(&lou).await;
+    let post = app
+        .ok_json(
+            Method::POST,
+            &format!("/api/v1/groups/{}/posts", public.id),
+            Some(&lou),
+            Some(json!({"body": "Au parc", "media_ids": [post_photo]})),
+        )
+        .await;
+    let post_id = post["id"].as_str().unwrap().to_owned();
+    let comment_photo = app.upload_photo(&sam).await;
+    app.ok_json(
+        Method::POST,
+        &format!("/api/v1/posts/{post_id}/comments"),
+        Some(&sam),
+        Some(json!({"body": "Joli", "media_ids": [comment_photo]})),
+    )
+    .await;
+    // A comment deleted on its own takes its photo with it, not the post's.
+    let lone_photo = app.upload_photo(&sam).await;
+    let lone = app
+        .ok_json(
+            Method::POST,
+            &format!("/api/v1/posts/{post_id}/comments"),
+            Some(&sam),
+            Some(json!({"body": "Oups", "media_ids": [lone_photo]})),
+        )
+        .await;
+    assert!(!stored_files(&app, &lone_photo).is_empty());
+    let deleted = app
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/comments/{}", lone["id"].as_str().unwrap()),
+            Some(&sam),
+            None,
+        )
+        .await;
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+    assert!(stored_files(&app, &lone_photo).is_empty());
+    assert!(!app.media_dir.join(&lone_photo).exists());
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) AS n FROM media WHERE id = '{lone_photo}'"
+        )),
+        0
+    );
+    assert_eq!(
+        fetch(&app, &lone_photo, Some(&sam)).await,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(fetch(&app, &post_photo, None).await, StatusCode::OK);
+    assert_eq!(fetch(&app, &comment_photo, None).await, StatusCode::OK);
+
+    // The post: its photo and its comment's photo (someone else's) go, rows and files.
+    let deleted = app
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/posts/{post_id}"),
+            Some(&lou),
+            None,
+        )
+        .await;
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+    for id in [&post_photo, &comment_photo] {
+        assert!(!app.media_dir.join(id).exists(), "files of {id} remain");
+        for who in [Some(&lou), Some(&sam), None] {
+            assert_eq!(fetch(&app, id, who).await, StatusCode::NOT_FOUND);
+        }
+    }
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM media"), 0);
+    // Deleting again is still fine.
+    let again = app
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/posts/{post_id}"),
+            Some(&lou),
+            None,
+        )
+        .await;
+    assert_eq!(again.status(), StatusCode::NO_CONTENT);
+}
+
+#[actix_web::test]
+async fn editing_a_post_replaces_its_photos_only_with_ones_own_uploads() {
+    let app = spawn_app().await;
+    let lou = app.member("Lou", "patient").await;
+    let sam = app.member("Sam", "patient").await;
+    let public = app.create_group(&lou, "Ouvert", "public", "everyone").await;
+    let first = app.upload_photo(&lou).await;
+    let second = app.upload_photo(&lou).await;
+    let post = app
+        .ok_json(
+            Method::POST,
+            &format!("/api/v1/groups/{}/posts", public.id),
+            Some(&lou),
+            Some(json!({"body": "Avant", "media_ids": [first, second]})),
+        )
+        .await;
+    let path = format!("/api/v1/posts/{}", post["id"].as_str().unwrap());
+    let media_of = |item: &Value| -> Vec<String> {
+        item["media"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+
+    // Left out: the photos stay.
+    let edited = app
+        .ok_json(
+            Method::PATCH,
+            &path,
+            Some(&lou),
+            Some(json!({"body": "Texte"})),
+        )
+        .await;
+    assert_eq!(media_of(&edited), vec![first.clone(), second.clone()]);
+
+    // Someone else's upload, an unknown id, too many: refused, nothing changed.
+    let sams = app.upload_photo(&sam).await;
+    for listed in [
+        json!([first, sams]),
+        json!([uuid::Uuid::now_v7().to_string()]),
+    ] {
+        let refused = app
+            .call(
+                Method::PATCH,
+                &path,
+                Some(&lou),
+                Some(json!({"body": "Vol", "media_ids": listed})),
+            )
+            .await;
+        let problem = assert_problem(
+            refused,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        )
+        .await;
+        assert_eq!(problem.errors.unwrap()[0].code, "unknown_media");
+    }
+    let five: Vec<String> = (0..5).map(|_| uuid::Uuid::now_v7().to_string()).collect();
+    let refused = app
+        .call(
+            Method::PATCH,
+            &path,
+            Some(&lou),
+            Some(json!({"body": "Trop", "media_ids": five})),
+        )
+        .await;
+    assert_problem(
+        refused,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    let read = app.ok_json(Method::GET, &path, Some(&lou), None).await;
+    assert_eq!(read["body"], "Texte");
+    assert_eq!(media_of(&read), vec![first.clone(), second.clone()]);
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) AS n FROM media WHERE id = '{sams}' AND attached_to IS NULL"
+        )),
+        1
+    );
+    assert!(!stored_files(&app, &second).is_empty());
+
+    // A new list: the new upload attached, the dropped photo deleted (row and files).
+    let third = app.upload_photo(&lou).await;
+    let edited = app
+        .ok_json(
+            Method::PATCH,
+            &path,
+            Some(&lou),
+            Some(json!({"body": "Après", "media_ids": [first, third]})),
+        )
+        .await;
+    assert_eq!(media_of(&edited), vec![first.clone(), third.clone()]);
+    assert!(!app.media_dir.join(&second).exists());
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) AS n FROM media WHERE id = '{second}'"
+        )),
+        0
+    );
+    assert_eq!(
+        fetch(&app, &second, Some(&lou)).await,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(fetch(&app, &third, None).await, StatusCode::OK);
+    assert_eq!(fetch(&app, &first, None).await, StatusCode::OK);
+
+    // An empty list removes them all.
+    let edited = app
+        .ok_json(
+            Method::PATCH,
+            &path,
+            Some(&lou),
+            Some(json!({"body": "Sans", "media_ids": []})),
+        )
+        .await;
+    assert_eq!(edited["media"], json!([]));
+    assert!(!app.media_dir.join(&first).exists());
+    assert!(!app.media_dir.join(&third).exists());
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM media"), 1);
+}
+
+#[actix_web::test]
+async fn a_hidden_posts_photo_is_served_to_its_moderators_and_author_only() {
+    let app = spawn_app().await;
+    let owner = app.member("Proprio", "caregiver").await;
+    let group_mod = app.member("Camille", "caregiver").await;
+    let author = app.member("Auteur", "patient").await;
+    let reader = app.member("Lectrice", "patient").await;
+    let platform = app.member("Sacha", "professional").await;
+    app.make_admin(&platform);
+    let group = app
+        .create_group(&owner, "Cercle privé", "private", "everyone")
+        .await;
+    for who in [&group_mod, &author, &reader] {
+        admit(&app, &group, &owner, who).await;
+    }
+    let promoted = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/groups/{}/members/{}/role", group.id, group_mod.id),
+            Some(&owner),
+            Some(json!({"role": "moderator"})),
+        )
+        .await;
+    assert!(promoted.status().is_success());
+    let photo = app.upload_photo(&author).await;
+    let post = app
+        .ok_json(
+            Method::POST,
+            &format!("/api/v1/groups/{}/posts", group.id),
+            Some(&author),
+            Some(json!({"body": "Mon traitement miracle", "media_ids": [photo]})),
+        )
+        .await;
+    let post_id = post["id"].as_str().unwrap().to_owned();
+    assert_eq!(fetch(&app, &photo, Some(&reader)).await, StatusCode::OK);
+    let report = app
+        .ok_json(
+            Method::POST,
+            "/api/v1/reports",
+            Some(&reader),
+            Some(json!({"target_kind": "post", "target_id": post_id, "reason": "medical_misinformation"})),
+        )
+        .await;
+    let hidden = app
+        .call(
+            Method::POST,
+            &format!(
+                "/api/v1/moderation/reports/{}/actions",
+                report["id"].as_str().unwrap()
+            ),
+            Some(&group_mod),
+            Some(json!({"action": "hide", "reason": "Conseil médical dangereux"})),
+        )
+        .await;
+    assert!(hidden.status().is_success());
+
+    // Those who read the hidden post by id fetch its photo; nobody else.
+    for who in [&group_mod, &owner, &platform, &author] {
+        let read = app
+            .call(
+                Method::GET,
+                &format!("/api/v1/posts/{post_id}"),
+                Some(who),
+                None,
+            )
+            .await;
+        assert_eq!(read.status(), StatusCode::OK);
+        assert_eq!(fetch(&app, &photo, Some(who)).await, StatusCode::OK);
+    }
+    for who in [Some(&reader), None] {
+        let read = app
+            .call(Method::GET, &format!("/api/v1/posts/{post_id}"), who, None)
+            .await;
+        assert_eq!(read.status(), StatusCode::NOT_FOUND);
+        assert_eq!(fetch(&app, &photo, who).await, StatusCode::NOT_FOUND);
+    }
+}

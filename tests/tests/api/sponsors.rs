@@ -162,6 +162,33 @@ async fn groups_and_associations_show_their_sponsor_and_can_be_filtered_out() {
             .await["sponsor"],
         declared
     );
+    // A member who is not one of its admins changes nothing, neither removing nor replacing.
+    app.ok_json(
+        Method::POST,
+        &format!("{association_path}/join"),
+        Some(&reader),
+        None,
+    )
+    .await;
+    for sponsor in [json!(null), lab()] {
+        assert_problem(
+            app.call(
+                Method::PATCH,
+                &association_path,
+                Some(&reader),
+                Some(json!({"sponsor": sponsor})),
+            )
+            .await,
+            StatusCode::FORBIDDEN,
+            "not_association_admin",
+        )
+        .await;
+    }
+    assert_eq!(
+        app.ok_json(Method::GET, &association_path, None, None)
+            .await["sponsor"],
+        declared
+    );
 }
 
 #[actix_web::test]
@@ -231,6 +258,28 @@ async fn events_and_resources_show_their_sponsor_and_can_be_filtered_out() {
         .await;
     assert_eq!(titles(&unsponsored), ["Café des aidants"]);
     let event_path = format!("/api/v1/events/{}", sponsored["id"].as_str().unwrap());
+    // Only its organiser changes its sponsor: a reader who is not gets 403 and nothing changes.
+    for sponsor in [
+        json!(null),
+        json!({"name": "Autre", "kind": "company", "links": ["funding"]}),
+    ] {
+        assert_problem(
+            app.call(
+                Method::PATCH,
+                &event_path,
+                Some(&l.reader),
+                Some(json!({"sponsor": sponsor})),
+            )
+            .await,
+            StatusCode::FORBIDDEN,
+            "forbidden",
+        )
+        .await;
+    }
+    let unchanged = app
+        .ok_json(Method::GET, &event_path, Some(&l.reader), None)
+        .await;
+    assert_eq!(unchanged["sponsor"], sponsored["sponsor"]);
     let changed = app
         .ok_json(
             Method::PATCH,

@@ -2,7 +2,7 @@ use actix_web::{get, web};
 use chrono::{DateTime, Utc};
 use entraide_domain::error::Errors;
 use entraide_domain::event::{DEFAULT_QUERY_RANGE, check_range};
-use entraide_domain::ids::{AssociationId, EventId, GroupId};
+use entraide_domain::ids::{AssociationId, ConditionId, EventId, GroupId};
 use entraide_openapi::events::{EventOccurrence, EventQuery};
 use entraide_openapi::pagination::{Page, PageQuery};
 use entraide_openapi::problem as p;
@@ -59,6 +59,7 @@ pub async fn list_events(
         to,
         group_id,
         association_id,
+        condition_id,
         lat,
         lon,
         radius_km,
@@ -101,6 +102,7 @@ pub async fn list_events(
         to,
         group: group_id.map(GroupId::from_uuid),
         association: association_id.map(AssociationId::from_uuid),
+        condition: condition_id.map(ConditionId::from_uuid),
         within: near.map(|(point, radius)| point.bounding_box(radius)),
         mine,
         sponsored,

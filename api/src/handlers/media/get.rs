@@ -16,7 +16,8 @@ use crate::state::AppState;
 ///
 /// The bytes of one variant of a photo (`?variant=320|640|1280|full`, default `full`; a video
 /// has only `full`), only to readers of what it is attached to: a post's or comment's readers
-/// (never once it is deleted), anyone for an avatar, only its uploader before it is attached.
+/// (never once it is deleted; a hidden post's to its author and those who moderate it, as for
+/// the post), anyone for an avatar, only its uploader before it is attached.
 /// Anyone else gets 404, as for a file that does not exist. Served `Cache-Control: private`:
 /// no shared cache keeps it. One byte range (`Range: bytes=0-1023`, what a video player asks
 /// for) answers 206 with `Content-Range`; several ranges or one that cannot be satisfied are
@@ -59,7 +60,8 @@ pub async fn get_media(
         Some(raw) => VariantName::parse(raw)?,
     };
     let who = reader.reader();
-    let photo = db::read(&state, move |conn| readable_media(conn, who, id)).await?;
+    let member = reader.0;
+    let photo = db::read(&state, move |conn| readable_media(conn, who, member, id)).await?;
     if photo.variant(variant).is_none() {
         return Err(ApiError::NotFound);
     }

@@ -71,11 +71,16 @@ pub async fn erase_my_account(
     // Their photos go too, even on posts they chose to keep anonymised: a photo can show a
     // face or a home. Rows go with the account (cascade); files after the commit.
     let photos = db::write(&state, move |conn| {
-        let photos: Vec<_> = media::owned_by(conn, member_id)?
+        let mut photos: Vec<_> = media::owned_by(conn, member_id)?
             .into_iter()
             .map(|photo| photo.id)
             .collect();
-        erasure::erase(conn, member_id, content, research, Utc::now())?;
+        // Others' photos on the comments of the posts deleted with the account go too.
+        for photo in erasure::erase(conn, member_id, content, research, Utc::now())? {
+            if !photos.contains(&photo) {
+                photos.push(photo);
+            }
+        }
         Ok(photos)
     })
     .await?;

@@ -16,6 +16,7 @@ use crate::db;
 use crate::error::ApiError;
 use crate::extractors::AuthMember;
 use crate::json::Json;
+use crate::media::store::delete_all;
 use crate::notices;
 use crate::state::AppState;
 use crate::views::moderation::log_entries;
@@ -103,7 +104,7 @@ pub async fn decide_report(
     let request = body.into_inner();
     let decision = decision_from_wire(request.action);
     let now = Utc::now();
-    let (entry, woken) = db::write(&state, move |conn| {
+    let (entry, woken, photos) = db::write(&state, move |conn| {
         let report = moderation::find(conn, id)?.ok_or(ApiError::NotFound)?;
         // Who may not work on the report's queue learns nothing of it.
         require_moderator(conn, &member, report.queue()).map_err(|e| match e {
@@ -133,7 +134,8 @@ pub async fn decide_report(
             require_sanction(conn, &member, &report)?;
         }
         let reporters = moderation::open_reporters(conn, &report)?;
-        let entry = moderation::decide(conn, &report, decision, member.id, &reason, until, now)?;
+        let (entry, photos) =
+            moderation::decide(conn, &report, decision, member.id, &reason, until, now)?;
         let mut woken = notices::report_decided(
             conn,
             &reporters,
@@ -152,9 +154,14 @@ pub async fn decide_report(
         let entry = log_entries(conn, vec![entry])?
             .pop()
             .ok_or_else(|| ApiError::internal("the log entry vanished"))?;
-        Ok((entry, woken))
+        Ok((entry, woken, photos))
     })
     .await?;
+    // A removed post's or comment's photos: their rows went in the transaction.
+    if !photos.is_empty() {
+        let store = state.media.clone();
+        web::block(move || delete_all(store.as_ref(), &photos)).await?;
+    }
     state.hub.wake(&woken);
     Ok(web::Json(entry))
 }

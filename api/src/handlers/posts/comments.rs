@@ -16,6 +16,7 @@ use crate::db;
 use crate::error::ApiError;
 use crate::extractors::{AuthMember, MaybeMember};
 use crate::json::Json;
+use crate::media::store::delete_all;
 use crate::notices;
 use crate::pagination::{IdCursor, PageRequest};
 use crate::state::AppState;
@@ -264,7 +265,7 @@ pub async fn delete_comment(
 ) -> Result<HttpResponse, ApiError> {
     let id = CommentId::from_uuid(path.into_inner());
     let reader = member.reader();
-    db::write(&state, move |conn| {
+    let photos = db::write(&state, move |conn| {
         let comment = match comments::find_readable(conn, reader, id)? {
             Some(comment) => {
                 let post = readable_post(conn, reader, comment.post_id)?;
@@ -278,11 +279,15 @@ pub async fn delete_comment(
             // Its author may withdraw it even from a space they left.
             None => comments::find_authored(conn, member.id, id)?.ok_or(ApiError::NotFound)?,
         };
-        if !comment.deleted {
-            comments::soft_delete(conn, &comment, Utc::now())?;
+        if comment.deleted {
+            return Ok(Vec::new());
         }
-        Ok(())
+        Ok(comments::soft_delete(conn, &comment, Utc::now())?)
     })
     .await?;
+    if !photos.is_empty() {
+        let store = state.media.clone();
+        web::block(move || delete_all(store.as_ref(), &photos)).await?;
+    }
     Ok(HttpResponse::NoContent().finish())
 }

@@ -3,6 +3,7 @@ use chrono::Utc;
 use entraide_domain::error::Errors;
 use entraide_domain::group::can_moderate;
 use entraide_domain::ids::PostId;
+use entraide_domain::media::{MAX_PER_POST, parse_media_ids};
 use entraide_domain::moderation::TargetKind;
 use entraide_domain::post::{Body, ContentWarning, can_delete, can_edit};
 use entraide_openapi::posts::{EditRequest, PostItem};
@@ -11,18 +12,22 @@ use entraide_persistence::moderation::flag_distress;
 use entraide_persistence::{groups, posts};
 use uuid::Uuid;
 
+use crate::access::media::replace_photos;
 use crate::access::posts::readable_post;
 use crate::db;
 use crate::error::ApiError;
 use crate::extractors::AuthMember;
 use crate::json::Json;
+use crate::media::store::delete_all;
 use crate::state::AppState;
 use crate::views::posts::post_items;
 
 /// Edit a post
 ///
 /// Edit your post (author only); it then shows `edited_at`. `content_warning` replaces the
-/// warning when given (`null` removes it) and keeps it when left out.
+/// warning when given (`null` removes it) and keeps it when left out. `media_ids`, when given,
+/// is the post's new list of photos: newly listed ones must be your own unattached uploads
+/// (422 `unknown_media`), photos left out are deleted.
 #[utoipa::path(
     tag = "posts",
     security(("bearer" = [])),
@@ -47,12 +52,17 @@ pub async fn update_post(
     let warning = errors.check_patch("content_warning", request.content_warning, |raw| {
         ContentWarning::parse(raw)
     });
+    // Left out: the photos stay; given: the new list (checked once the errors are known).
+    let media_ids = match request.media_ids.as_deref() {
+        Some(ids) => errors.keep(parse_media_ids(ids, MAX_PER_POST)),
+        None => None,
+    };
     errors.finish()?;
     let body = body.ok_or_else(|| ApiError::internal("a parsed body went missing"))?;
     let safety = state.safety.check(body.source());
     let distressed = safety.is_some();
     let reader = member.reader();
-    let mut item = db::write(&state, move |conn| {
+    let (mut item, dropped) = db::write(&state, move |conn| {
         let post = readable_post(conn, reader, id)?;
         if post.deleted {
             return Err(ApiError::NotFound);
@@ -63,6 +73,10 @@ pub async fn update_post(
         }
         let warning = warning.as_ref().map(Option::as_ref);
         posts::update_body(conn, id, &body, warning, Utc::now())?;
+        let dropped = match media_ids.as_deref() {
+            Some(listed) => replace_photos(conn, member.id, id, listed)?,
+            None => Vec::new(),
+        };
         if distressed {
             flag_distress(
                 conn,
@@ -75,11 +89,17 @@ pub async fn update_post(
             )?;
         }
         let post = readable_post(conn, reader, id)?;
-        post_items(conn, Some(member.id), vec![post])?
+        let item = post_items(conn, Some(member.id), vec![post])?
             .pop()
-            .ok_or(ApiError::NotFound)
+            .ok_or(ApiError::NotFound)?;
+        Ok((item, dropped))
     })
     .await?;
+    // Photos dropped from the post: rows gone in the transaction, files after commit.
+    if !dropped.is_empty() {
+        let store = state.media.clone();
+        web::block(move || delete_all(store.as_ref(), &dropped)).await?;
+    }
     item.safety = safety;
     Ok(web::Json(item))
 }
@@ -105,7 +125,7 @@ pub async fn delete_post(
     path: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let id = PostId::from_uuid(path.into_inner());
-    db::write(&state, move |conn| {
+    let photos = db::write(&state, move |conn| {
         let post = match posts::find_readable(conn, member.reader(), id)? {
             Some(post) => {
                 let membership = match post.group_id {
@@ -118,12 +138,17 @@ pub async fn delete_post(
             // Its author may withdraw it even from a space they left or were moved out of.
             None => posts::find_authored(conn, member.id, id)?.ok_or(ApiError::NotFound)?,
         };
-        if !post.deleted {
-            posts::soft_delete(conn, id, Utc::now())?;
+        if post.deleted {
+            return Ok(Vec::new());
         }
-        Ok(())
+        Ok(posts::soft_delete(conn, id, Utc::now())?)
     })
     .await?;
+    // Its photos and its comments' photos: rows gone with the post, files after commit.
+    if !photos.is_empty() {
+        let store = state.media.clone();
+        web::block(move || delete_all(store.as_ref(), &photos)).await?;
+    }
     Ok(HttpResponse::NoContent().finish())
 }
 
