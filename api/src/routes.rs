@@ -50,6 +50,8 @@ server is the host that serves it. See docs/API-DESIGN.md in the repository.",
         entraide_openapi::notifications::StreamMessageEvent,
         entraide_openapi::notifications::StreamClosedEvent,
         entraide_openapi::notifications::StreamClosedReason,
+        // The `variant` query parameter of `GET /media/{id}`.
+        entraide_openapi::media::MediaVariantName,
     ), responses(
         entraide_openapi::problem::BadRequest,
         entraide_openapi::problem::Unauthorized,

@@ -94,13 +94,27 @@ pub struct AvatarRequest {
     pub media_id: Uuid,
 }
 
+/// The name of a stored variant: a width, or the full image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub enum MediaVariantName {
+    #[serde(rename = "320")]
+    W320,
+    #[serde(rename = "640")]
+    W640,
+    #[serde(rename = "1280")]
+    W1280,
+    #[serde(rename = "full")]
+    Full,
+}
+
 /// A variant to fetch.
 #[derive(Debug, Clone, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct MediaQuery {
     /// `320`, `640`, `1280` or `full` (the default). A variant the photo lacks (narrower
-    /// originals have fewer; a video has only `full`) answers 404.
-    #[param(example = "640")]
+    /// originals have fewer; a video has only `full`) answers 404; another value 422
+    /// `unknown_variant`.
+    #[param(example = "640", value_type = Option<MediaVariantName>)]
     pub variant: Option<String>,
 }
 
