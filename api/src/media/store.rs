@@ -122,36 +122,41 @@ pub fn delete_all(store: &dyn MediaStore, ids: &[MediaId]) -> usize {
     deleted
 }
 
+/// The contract every store keeps, checked against each implementation by its tests: what is
+/// put is got back, a missing variant is `None`, deleting a photo removes all of its variants
+/// and none of another's, and deleting what is gone is fine.
+#[cfg(test)]
+pub(crate) fn check_contract(store: &dyn MediaStore) {
+    let id = MediaId::new();
+    let other = MediaId::new();
+    let png = MediaFormat::Png;
+    store.put(id, VariantName::Full, png, b"png bytes").unwrap();
+    store.put(id, VariantName::W320, png, b"small").unwrap();
+    store.put(other, VariantName::Full, png, b"other").unwrap();
+    assert_eq!(
+        store.get(id, VariantName::Full, png).unwrap(),
+        Some(b"png bytes".to_vec())
+    );
+    assert_eq!(store.get(id, VariantName::W640, png).unwrap(), None);
+    store.delete(id).unwrap();
+    assert_eq!(store.get(id, VariantName::Full, png).unwrap(), None);
+    assert_eq!(store.get(id, VariantName::W320, png).unwrap(), None);
+    assert_eq!(
+        store.get(other, VariantName::Full, png).unwrap(),
+        Some(b"other".to_vec())
+    );
+    store.delete(id).unwrap();
+    assert_eq!(delete_all(store, &[id, other]), 2);
+    assert_eq!(store.get(other, VariantName::Full, png).unwrap(), None);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn put_get_delete_round_trip() {
+    fn the_local_folder_keeps_the_store_contract() {
         let dir = tempfile::tempdir().unwrap();
-        let store = FsStore::new(dir.path());
-        let id = MediaId::new();
-        store
-            .put(id, VariantName::Full, MediaFormat::Png, b"png bytes")
-            .unwrap();
-        store
-            .put(id, VariantName::W320, MediaFormat::Png, b"small")
-            .unwrap();
-        assert_eq!(
-            store.get(id, VariantName::Full, MediaFormat::Png).unwrap(),
-            Some(b"png bytes".to_vec())
-        );
-        assert_eq!(
-            store.get(id, VariantName::W640, MediaFormat::Png).unwrap(),
-            None
-        );
-        store.delete(id).unwrap();
-        assert_eq!(
-            store.get(id, VariantName::Full, MediaFormat::Png).unwrap(),
-            None
-        );
-        // Deleting what is gone is fine.
-        store.delete(id).unwrap();
-        assert_eq!(delete_all(&store, &[id, MediaId::new()]), 2);
+        check_contract(&FsStore::new(dir.path()));
     }
 }
