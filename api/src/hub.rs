@@ -19,12 +19,15 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::Duration;
 
-use entraide_domain::ids::{ConversationId, MemberId, MessageId};
+use entraide_domain::ids::{ConversationId, GroupId, MemberId, MessageId, PostId};
+use entraide_domain::post::Post;
 use entraide_persistence::Backend;
 use entraide_persistence::wakeups::Listener;
 use serde::{Deserialize, Serialize};
 use tokio::sync::{broadcast, oneshot};
 use uuid::Uuid;
+
+use crate::feed_index::FeedIndex;
 
 /// How many wake-ups may wait for a slow stream before it misses some (it then re-reads
 /// anyway: a lagging receiver is woken too).
@@ -70,6 +73,9 @@ struct Payload {
     members: Vec<Uuid>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     message: Option<(Uuid, Uuid)>,
+    /// A new post, for the other processes' feed indexes: (post, author, group).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    post: Option<(Uuid, Uuid, Option<Uuid>)>,
 }
 
 impl Payload {
@@ -96,6 +102,8 @@ type OpenStreams = Arc<Mutex<HashMap<MemberId, Vec<(u64, oneshot::Sender<()>)>>>
 pub struct Hub {
     sender: broadcast::Sender<Wake>,
     node: Uuid,
+    /// The feed index of this process: other processes' new posts join it here.
+    feed: Arc<FeedIndex>,
     /// To the PostgreSQL listener thread (`None` on SQLite).
     remote: Option<Mutex<mpsc::Sender<String>>>,
     streams: OpenStreams,
@@ -108,6 +116,7 @@ impl Default for Hub {
         Self {
             sender: broadcast::channel(CAPACITY).0,
             node: Uuid::now_v7(),
+            feed: Arc::default(),
             remote: None,
             streams: Arc::default(),
             next_stream: AtomicU64::new(0),
@@ -118,16 +127,24 @@ impl Default for Hub {
 impl Hub {
     /// The hub for this database: on PostgreSQL it also starts the listener thread (which ends
     /// when the hub is dropped).
-    pub fn start(backend: Backend, database_url: &str) -> std::io::Result<Self> {
-        let mut hub = Self::default();
+    pub fn start(
+        backend: Backend,
+        database_url: &str,
+        feed: Arc<FeedIndex>,
+    ) -> std::io::Result<Self> {
+        let mut hub = Self {
+            feed,
+            ..Self::default()
+        };
         if backend == Backend::Postgres {
             let (outgoing, queue) = mpsc::channel();
             let local = hub.sender.clone();
             let node = hub.node;
             let url = database_url.to_owned();
+            let feed = hub.feed.clone();
             std::thread::Builder::new()
                 .name("entraide-wakeups".to_owned())
-                .spawn(move || listen(&url, node, &queue, &local))?;
+                .spawn(move || listen(&url, node, &queue, &local, &feed))?;
             hub.remote = Some(Mutex::new(outgoing));
         }
         Ok(hub)
@@ -162,26 +179,51 @@ impl Hub {
         );
     }
 
-    fn tell_others(&self, members: &[MemberId], message: Option<(Uuid, Uuid)>) {
+    /// A post was committed here: it joins this process's feed index now, the others' when
+    /// their listener receives it (PostgreSQL).
+    pub fn posted(&self, post: &Post) {
+        self.feed.posted(post);
+        let payload = Payload {
+            node: self.node,
+            members: Vec::new(),
+            message: None,
+            post: Some((
+                post.id.as_uuid(),
+                post.author_id.as_uuid(),
+                post.group_id.map(|g| g.as_uuid()),
+            )),
+        };
+        self.send(&payload);
+    }
+
+    /// Sends a payload to the other processes (PostgreSQL; nothing on SQLite).
+    fn send(&self, payload: &Payload) {
         let Some(remote) = &self.remote else {
             return;
         };
         let Ok(remote) = remote.lock() else {
             return;
         };
+        match serde_json::to_string(payload) {
+            // Only fails once the listener thread is gone (the hub is being dropped).
+            Ok(text) => {
+                let _ = remote.send(text);
+            }
+            Err(error) => tracing::error!(%error, "cannot encode a wake-up"),
+        }
+    }
+
+    fn tell_others(&self, members: &[MemberId], message: Option<(Uuid, Uuid)>) {
+        if self.remote.is_none() {
+            return;
+        }
         for chunk in members.chunks(MEMBERS_PER_PAYLOAD) {
-            let payload = Payload {
+            self.send(&Payload {
                 node: self.node,
                 members: chunk.iter().map(MemberId::as_uuid).collect(),
                 message,
-            };
-            match serde_json::to_string(&payload) {
-                // Only fails once the listener thread is gone (the hub is being dropped).
-                Ok(text) => {
-                    let _ = remote.send(text);
-                }
-                Err(error) => tracing::error!(%error, "cannot encode a wake-up"),
-            }
+                post: None,
+            });
         }
     }
 
@@ -248,7 +290,13 @@ impl Drop for StreamGuard {
 /// The listener thread: sends this process's wake-ups to the database's channel and hands the
 /// other processes' to the local streams; reconnects (with back-off) when the connection is
 /// lost, then wakes every stream, as wake-ups may have been missed meanwhile.
-fn listen(url: &str, node: Uuid, queue: &mpsc::Receiver<String>, local: &broadcast::Sender<Wake>) {
+fn listen(
+    url: &str,
+    node: Uuid,
+    queue: &mpsc::Receiver<String>,
+    local: &broadcast::Sender<Wake>,
+    feed: &FeedIndex,
+) {
     let mut backoff = RECONNECT_MIN;
     let mut lost = false;
     loop {
@@ -269,6 +317,8 @@ fn listen(url: &str, node: Uuid, queue: &mpsc::Receiver<String>, local: &broadca
         backoff = RECONNECT_MIN;
         if lost {
             let _ = local.send(Wake::Everyone);
+            // Other processes' posts may have been missed: every ring is read again.
+            feed.clear();
         }
         loop {
             let mut outgoing = Vec::new();
@@ -289,6 +339,13 @@ fn listen(url: &str, node: Uuid, queue: &mpsc::Receiver<String>, local: &broadca
                             Ok(payload) if payload.node != node => {
                                 for wake in payload.wakes() {
                                     let _ = local.send(wake);
+                                }
+                                if let Some((post, author, group)) = payload.post {
+                                    feed.posted_elsewhere(
+                                        PostId::from_uuid(post),
+                                        MemberId::from_uuid(author),
+                                        group.map(GroupId::from_uuid),
+                                    );
                                 }
                             }
                             Ok(_) => {}
@@ -319,6 +376,7 @@ mod tests {
             node: Uuid::now_v7(),
             members: vec![member.as_uuid()],
             message: Some((conversation.as_uuid(), message.as_uuid())),
+            post: None,
         };
         let text = serde_json::to_string(&payload).unwrap_or_default();
         let back: Option<Payload> = serde_json::from_str(&text).ok();

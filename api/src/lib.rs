@@ -23,6 +23,7 @@ mod db;
 mod error;
 mod extractors;
 pub mod faults;
+mod feed_index;
 mod handlers;
 mod hub;
 mod input;

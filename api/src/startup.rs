@@ -53,7 +53,8 @@ pub fn build_state(settings: Settings, database: Database) -> Result<AppState, S
     let secret = settings.resolve_jwt_secret()?;
     let mailer = crate::mail::from_settings(&settings, &database)?;
     let message_keys = settings.resolve_message_keys()?;
-    let hub = crate::hub::Hub::start(database.backend(), &settings.database_url)
+    let feed = std::sync::Arc::new(crate::feed_index::FeedIndex::default());
+    let hub = crate::hub::Hub::start(database.backend(), &settings.database_url, feed.clone())
         .map_err(|e| StartupError::Other(format!("cannot start the wake-up listener: {e}")))?;
     let media = crate::media::store::from_settings(&settings)
         .map_err(|e| StartupError::Other(format!("cannot open the media store: {e}")))?;
@@ -65,6 +66,7 @@ pub fn build_state(settings: Settings, database: Database) -> Result<AppState, S
         safety: crate::safety::SafetyNet::new(&settings.safety),
         settings,
         announcements: Default::default(),
+        feed,
         faults: Default::default(),
         mailer,
         message_keys,

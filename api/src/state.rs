@@ -14,6 +14,8 @@ pub struct AppState {
     pub key_limiter: crate::security::api_keys::KeyRateLimiter,
     pub settings: Settings,
     pub announcements: crate::announcement_cache::AnnouncementCache,
+    /// The newest post ids of each feed source, for the home feed (see `feed_index`).
+    pub feed: std::sync::Arc<crate::feed_index::FeedIndex>,
     pub faults: std::sync::Arc<crate::faults::Faults>,
     pub safety: crate::safety::SafetyNet,
     /// Account mail (SMTP or the outbox), sent after the answer with `mail::send_later`.

@@ -462,3 +462,71 @@ pub fn group_names(
         .map(|(id, name)| Ok((parse_id(&id)?, name)))
         .collect()
 }
+
+/// Where a home feed's posts come from (see `api::feed_index`): a group's posts, a followed
+/// member's wall posts, or everything a member wrote (the reader's own posts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FeedSource {
+    Group(GroupId),
+    Wall(MemberId),
+    Author(MemberId),
+}
+
+/// The sources of `me`'s home feed as they are now: the groups they are an active member of
+/// and the members they follow (their own posts are the caller's to add). Two statically
+/// typed queries: prepared once per connection.
+pub fn home_sources(
+    conn: &mut DbConnection,
+    me: MemberId,
+) -> Result<(Vec<GroupId>, Vec<MemberId>), PersistenceError> {
+    let me = me.to_string();
+    let groups = group_memberships::table
+        .filter(group_memberships::member_id.eq(&me))
+        .filter(group_memberships::status.eq(MembershipStatus::Active.as_str()))
+        .select(group_memberships::group_id)
+        .load::<String>(conn)?
+        .iter()
+        .map(|id| parse_id(id))
+        .collect::<Result<Vec<GroupId>, _>>()?;
+    let followed = follows::table
+        .filter(follows::follower_id.eq(&me))
+        .select(follows::followed_id)
+        .load::<String>(conn)?
+        .iter()
+        .map(|id| parse_id(id))
+        .collect::<Result<Vec<MemberId>, _>>()?;
+    Ok((groups, followed))
+}
+
+/// The newest `limit` post ids of one source, newest first — deleted, hidden or unreadable
+/// ones included: this is an index of where posts are, not of what anyone may read (every page
+/// built from it goes through [`find_readable_many`]). Each read stays inside its scope's
+/// index (`(group_id, id)` or `(author_id, id)`) and stops after `limit` entries.
+pub fn source_head(
+    conn: &mut DbConnection,
+    source: FeedSource,
+    limit: i64,
+) -> Result<Vec<PostId>, PersistenceError> {
+    let ids = match source {
+        FeedSource::Group(group) => posts::table
+            .filter(posts::group_id.eq(group.to_string()))
+            .order(posts::id.desc())
+            .limit(limit)
+            .select(posts::id)
+            .load::<String>(conn)?,
+        FeedSource::Wall(author) => posts::table
+            .filter(posts::author_id.eq(author.to_string()))
+            .filter(posts::group_id.is_null())
+            .order(posts::id.desc())
+            .limit(limit)
+            .select(posts::id)
+            .load::<String>(conn)?,
+        FeedSource::Author(author) => posts::table
+            .filter(posts::author_id.eq(author.to_string()))
+            .order(posts::id.desc())
+            .limit(limit)
+            .select(posts::id)
+            .load::<String>(conn)?,
+    };
+    ids.iter().map(|id| parse_id(id)).collect()
+}

@@ -18,6 +18,7 @@ mod erasure;
 mod errors;
 mod events;
 mod export;
+mod feed_index;
 mod groups;
 mod health;
 mod hostile;

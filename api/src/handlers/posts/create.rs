@@ -57,7 +57,7 @@ pub async fn create_group_post(
     let safety = state.safety.check(draft.body.source());
     let reader = member.reader();
     let distressed = safety.is_some();
-    let (mut item, woken) = db::write(&state, move |conn| {
+    let (mut item, woken, post) = db::write(&state, move |conn| {
         require_participation(conn, group_id, reader)?;
         let post = posts::insert(conn, member.id, Some(group_id), &draft, Utc::now())?;
         attach_to_post(conn, member.id, &media_ids, post.id, Utc::now())?;
@@ -74,12 +74,13 @@ pub async fn create_group_post(
             )?;
         }
         // A post made a moment ago carries no reaction of anyone's: no lookup of yours.
-        let item = post_items(conn, None, vec![post])?
+        let item = post_items(conn, None, vec![post.clone()])?
             .pop()
             .ok_or_else(|| ApiError::internal("the new post vanished"))?;
-        Ok((item, woken))
+        Ok((item, woken, post))
     })
     .await?;
+    state.hub.posted(&post);
     state.hub.wake(&woken);
     item.safety = safety;
     Ok(created(item))
@@ -113,7 +114,7 @@ pub async fn create_wall_post(
     let media_ids = parse_media_ids(&request.media_ids, MAX_PER_POST)?;
     let safety = state.safety.check(draft.body.source());
     let distressed = safety.is_some();
-    let (mut item, woken) = db::write(&state, move |conn| {
+    let (mut item, woken, post) = db::write(&state, move |conn| {
         let post = posts::insert(conn, member.id, None, &draft, Utc::now())?;
         attach_to_post(conn, member.id, &media_ids, post.id, Utc::now())?;
         let woken = notices::post_created(conn, &post, Utc::now())?;
@@ -129,12 +130,13 @@ pub async fn create_wall_post(
             )?;
         }
         // A post made a moment ago carries no reaction of anyone's: no lookup of yours.
-        let item = post_items(conn, None, vec![post])?
+        let item = post_items(conn, None, vec![post.clone()])?
             .pop()
             .ok_or_else(|| ApiError::internal("the new post vanished"))?;
-        Ok((item, woken))
+        Ok((item, woken, post))
     })
     .await?;
+    state.hub.posted(&post);
     state.hub.wake(&woken);
     item.safety = safety;
     Ok(created(item))

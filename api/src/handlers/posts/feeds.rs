@@ -149,9 +149,9 @@ pub async fn get_feed(
         Some(Vec::new())
     };
     let compute = cached.is_none();
+    let index = state.feed.clone();
     let (items, announcements) = db::read(&state, move |conn| {
-        let found =
-            posts::list_readable(conn, member.reader(), Scope::Home(member.id), before, fetch)?;
+        let (found, _) = index.home_page(conn, member.id, member.reader(), before, fetch)?;
         let items = post_items(conn, Some(member.id), found)?;
         let announcements = match cached {
             Some(block) => block,

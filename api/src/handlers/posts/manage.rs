@@ -125,7 +125,7 @@ pub async fn delete_post(
     path: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let id = PostId::from_uuid(path.into_inner());
-    let photos = db::write(&state, move |conn| {
+    let (photos, deleted) = db::write(&state, move |conn| {
         let post = match posts::find_readable(conn, member.reader(), id)? {
             Some(post) => {
                 let membership = match post.group_id {
@@ -139,11 +139,15 @@ pub async fn delete_post(
             None => posts::find_authored(conn, member.id, id)?.ok_or(ApiError::NotFound)?,
         };
         if post.deleted {
-            return Ok(Vec::new());
+            return Ok((Vec::new(), None));
         }
-        Ok(posts::soft_delete(conn, id, Utc::now())?)
+        let photos = posts::soft_delete(conn, id, Utc::now())?;
+        Ok((photos, Some(post)))
     })
     .await?;
+    if let Some(post) = &deleted {
+        state.feed.removed(post);
+    }
     // Its photos and its comments' photos: rows gone with the post, files after commit.
     if !photos.is_empty() {
         let store = state.media.clone();
