@@ -40,6 +40,7 @@ mod resources;
 mod rights;
 mod search;
 mod seed;
+mod session_cache;
 mod sponsors;
 mod support;
 mod tokens;
