@@ -141,6 +141,15 @@ pub struct Settings {
     /// `ENTRAIDE_STREAMS_PER_MEMBER`: open notification streams per member and process; one more
     /// closes the oldest (default 5).
     pub streams_per_member: usize,
+    /// `ENTRAIDE_SESSION_CACHE_ENTRIES`: members whose live sessions a server process keeps in
+    /// memory, so that a request of a known session costs no database round trip (default
+    /// 100000; 0 turns the cache off: every request reads its session).
+    pub session_cache_entries: usize,
+    /// `ENTRAIDE_SESSION_CACHE_MAX_AGE_MS`: on SQLite, how long a session read stays in memory
+    /// (default 2000). The server forgets sessions at once after its own writes; this bounds
+    /// how long a write by another process on the same file (the CLI) may go unseen. Not used
+    /// on PostgreSQL, where the database notifies every process.
+    pub session_cache_max_age_ms: u64,
     /// `ENTRAIDE_MEDIA_DIR`: where the local media store keeps photos. Default: beside the
     /// SQLite file (`<file>.media/`), or `./entraide-media` with PostgreSQL.
     pub media_dir: Option<String>,
@@ -205,6 +214,8 @@ impl Settings {
     pub const DEFAULT_STREAM_MAX_SECS: u64 = 900;
     pub const DEFAULT_STREAM_TICKET_TTL_SECS: u64 = 60;
     pub const DEFAULT_STREAMS_PER_MEMBER: u32 = 5;
+    pub const DEFAULT_SESSION_CACHE_ENTRIES: u32 = 100_000;
+    pub const DEFAULT_SESSION_CACHE_MAX_AGE_MS: u64 = 2000;
     pub const DEFAULT_MEDIA_MAX_IMAGE_BYTES: u64 = 10 * 1024 * 1024;
     pub const DEFAULT_MEDIA_MAX_VIDEO_BYTES: u64 = 50 * 1024 * 1024;
 
@@ -238,6 +249,11 @@ impl Settings {
                 Self::DEFAULT_STREAM_TICKET_TTL_SECS,
             )?
             .set_default("streams_per_member", Self::DEFAULT_STREAMS_PER_MEMBER)?
+            .set_default("session_cache_entries", Self::DEFAULT_SESSION_CACHE_ENTRIES)?
+            .set_default(
+                "session_cache_max_age_ms",
+                Self::DEFAULT_SESSION_CACHE_MAX_AGE_MS,
+            )?
             .set_default("media_max_image_bytes", Self::DEFAULT_MEDIA_MAX_IMAGE_BYTES)?
             .set_default("media_max_video_bytes", Self::DEFAULT_MEDIA_MAX_VIDEO_BYTES)?
             .set_default("media_store", "local")?
@@ -289,6 +305,8 @@ impl Settings {
             stream_max_secs: Self::DEFAULT_STREAM_MAX_SECS,
             stream_ticket_ttl_secs: Self::DEFAULT_STREAM_TICKET_TTL_SECS,
             streams_per_member: Self::DEFAULT_STREAMS_PER_MEMBER as usize,
+            session_cache_entries: Self::DEFAULT_SESSION_CACHE_ENTRIES as usize,
+            session_cache_max_age_ms: Self::DEFAULT_SESSION_CACHE_MAX_AGE_MS,
             media_dir: None,
             media_max_image_bytes: Self::DEFAULT_MEDIA_MAX_IMAGE_BYTES as usize,
             media_max_video_bytes: Self::DEFAULT_MEDIA_MAX_VIDEO_BYTES as usize,

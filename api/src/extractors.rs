@@ -85,17 +85,31 @@ async fn authenticate(
 }
 
 /// The member of a live session (as [`authenticate`] once the token is verified): refused
-/// when the session was revoked or the member is suspended.
+/// when the session was revoked or the member is suspended. A session this process checked
+/// lately is answered from memory (`session_cache`: every revocation forgets it); the
+/// times are compared here on every request all the same.
 pub(crate) async fn session_member(
     state: &web::Data<AppState>,
     session_id: SessionId,
     member: MemberId,
 ) -> Result<AuthMember, ApiError> {
-    let active = db::read(state, move |conn| {
-        Ok(sessions::active_member(conn, session_id, member)?)
-    })
-    .await?;
-    let active = active.ok_or(ApiError::InvalidToken)?;
+    let active = match state.sessions.get(session_id, member) {
+        Some(active) => active,
+        None => {
+            // Taken before the query: what it reads is kept only if no revocation was
+            // forgotten meanwhile.
+            let ticket = state.sessions.ticket();
+            let active = db::read(state, move |conn| {
+                Ok(sessions::active_member(conn, session_id, member)?)
+            })
+            .await?
+            .ok_or(ApiError::InvalidToken)?;
+            if let Some(ticket) = ticket {
+                state.sessions.insert(ticket, session_id, member, active);
+            }
+            active
+        }
+    };
     let now = Utc::now();
     if let Some(until) = active.suspended_until.filter(|until| *until > now) {
         return Err(ApiError::Suspended { until });
@@ -109,6 +123,7 @@ pub(crate) async fn session_member(
             })
             .await?
             .ok_or(ApiError::InvalidToken)?;
+            state.sessions.forget(member);
             state.announcements.forget(member);
             kind
         }

@@ -66,3 +66,4 @@ pub mod measured {
 pub mod media;
 pub mod message_keys_cli;
 pub mod seed;
+pub mod session_cache;

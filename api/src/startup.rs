@@ -45,6 +45,8 @@ pub struct Application {
     server: Server,
     #[cfg(feature = "fault-injection")]
     faults: std::sync::Arc<crate::faults::Faults>,
+    sessions: std::sync::Arc<crate::session_cache::SessionCache>,
+    database: Database,
 }
 
 /// Builds the shared state: settings checked, JWT key resolved, mailer chosen, database
@@ -56,6 +58,13 @@ pub fn build_state(settings: Settings, database: Database) -> Result<AppState, S
     let feed = std::sync::Arc::new(crate::feed_index::FeedIndex::default());
     let hub = crate::hub::Hub::start(database.backend(), &settings.database_url, feed.clone())
         .map_err(|e| StartupError::Other(format!("cannot start the wake-up listener: {e}")))?;
+    let sessions = crate::session_cache::SessionCache::start(
+        database.backend(),
+        &settings.database_url,
+        settings.session_cache_entries,
+        Duration::from_millis(settings.session_cache_max_age_ms),
+    )
+    .map_err(|e| StartupError::Other(format!("cannot start the session listener: {e}")))?;
     let media = crate::media::store::from_settings(&settings)
         .map_err(|e| StartupError::Other(format!("cannot open the media store: {e}")))?;
     Ok(AppState {
@@ -71,6 +80,7 @@ pub fn build_state(settings: Settings, database: Database) -> Result<AppState, S
         mailer,
         message_keys,
         hub,
+        sessions: std::sync::Arc::new(sessions),
         media,
     })
 }
@@ -156,6 +166,8 @@ impl Application {
         #[cfg(feature = "fault-injection")]
         let faults = state.faults.clone();
         let limiter_state = state.clone();
+        let sessions = state.sessions.clone();
+        let handle = state.db.clone();
         if state.settings.webhooks_worker_interval_ms > 0 {
             crate::webhooks::spawn_worker(
                 state.db.clone(),
@@ -207,6 +219,8 @@ impl Application {
             server,
             #[cfg(feature = "fault-injection")]
             faults,
+            sessions,
+            database: handle,
         })
     }
 
@@ -218,6 +232,17 @@ impl Application {
     #[cfg(feature = "fault-injection")]
     pub fn faults(&self) -> std::sync::Arc<crate::faults::Faults> {
         self.faults.clone()
+    }
+
+    /// This process's sessions in memory (tests: to wait for the listener, or to forget what a
+    /// write made behind the server's back changed, as the CLI's would be on PostgreSQL).
+    pub fn sessions(&self) -> std::sync::Arc<crate::session_cache::SessionCache> {
+        self.sessions.clone()
+    }
+
+    /// The application's database pools (tests count connection checkouts).
+    pub fn database(&self) -> Database {
+        self.database.clone()
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {

@@ -22,6 +22,10 @@ pub struct AppState {
     pub mailer: std::sync::Arc<dyn crate::mail::Mailer>,
     /// The keys direct messages are encrypted with at rest.
     pub message_keys: crate::security::message_keys::MessageKeys,
+    /// The sessions checked lately, so that a known one costs no database round trip; every
+    /// write that revokes a session or changes a member's kind, role or suspension calls
+    /// `sessions.forget(member)` after its commit.
+    pub sessions: std::sync::Arc<crate::session_cache::SessionCache>,
     /// Wakes notification streams after a commit wrote them a notification.
     pub hub: crate::hub::Hub,
     /// Where photo bytes live (the local folder today; see `media::store`).

@@ -277,6 +277,8 @@ pub struct Database {
     write: Pool,
     reachability: Arc<Reachability>,
     acquire_timeout: Duration,
+    /// Connections handed out so far, by either pool (tests prove a path uses none).
+    checkouts: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Database {
@@ -318,6 +320,7 @@ impl Database {
             write,
             reachability,
             acquire_timeout: options.acquire_timeout,
+            checkouts: Arc::default(),
         })
     }
 
@@ -341,11 +344,18 @@ impl Database {
             write: pool,
             reachability,
             acquire_timeout: options.acquire_timeout,
+            checkouts: Arc::default(),
         })
     }
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// How many connections the pools have handed out since they were built (through this
+    /// handle and its clones).
+    pub fn checkouts(&self) -> u64 {
+        self.checkouts.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// A connection for reads.
@@ -361,6 +371,8 @@ impl Database {
     /// Waits for a connection: the acquire timeout normally, a moment while the database is
     /// unreachable (so the API answers 503 at once; the wait still lets the pool try again).
     fn checkout(&self, pool: &Pool) -> Result<PooledConnection, PersistenceError> {
+        self.checkouts
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let wait = if self.reachability.failing() {
             Reachability::SHORT_WAIT
         } else {

@@ -123,6 +123,9 @@ async fn only_admins_add_conditions() {
     )
     .unwrap();
     assert_eq!(outcome, AdminOutcome::Promoted(member.id.into()));
+    // The command writes from another process: the server hears of it by the database's
+    // notification (PostgreSQL) or after the session cache's maximum age (SQLite); told here.
+    app.forget_sessions(&member);
 
     let created = create(&app, &member, body.clone()).await;
     assert_eq!(created.status(), StatusCode::CREATED);

@@ -572,6 +572,7 @@ async fn self_blocks_and_suspensions_are_left_out() {
     )
     .unwrap();
     drop(conn);
+    app.forget_sessions(&plain);
     assert!(discover_all(&app, &reader, "", 20).await.is_empty());
     let mentions = app
         .ok_json(

@@ -90,6 +90,7 @@ async fn a_kind_change_waits_its_cool_down() {
         )
         .unwrap();
     }
+    app.forget_sessions(&caregiver);
     let now = me(&app, &caregiver).await;
     assert_eq!(now["kind"], "patient");
     assert_eq!(now["pending_kind_change"], Value::Null);

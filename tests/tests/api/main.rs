@@ -41,6 +41,7 @@ mod resources;
 mod rights;
 mod search;
 mod seed;
+mod session_cache;
 mod sponsors;
 mod support;
 mod tokens;

@@ -238,6 +238,9 @@ async fn admins_give_platform_roles() {
         None,
     )
     .unwrap();
+    // The command writes from another process: the server hears of it by the database's
+    // notification (PostgreSQL) or after the session cache's maximum age (SQLite); told here.
+    app.forget_sessions(&admin);
 
     let response = put_role(&admin, member.id, "moderator").await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
@@ -301,6 +304,9 @@ async fn only_platform_admins_grant_the_researcher_right() {
         None,
     )
     .unwrap();
+    // The command writes from another process: the server hears of it by the database's
+    // notification (PostgreSQL) or after the session cache's maximum age (SQLite); told here.
+    app.forget_sessions(&admin);
 
     let own = send(Method::PUT, &admin, admin.id).await.unwrap();
     assert_problem(own, StatusCode::FORBIDDEN, "self_grant").await;

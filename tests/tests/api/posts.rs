@@ -295,6 +295,7 @@ async fn reserved_spaces_stay_reserved_even_after_a_kind_change() {
         )
         .unwrap();
     }
+    app.forget_sessions(&changing);
     assert_eq!(
         status_of(&app, &format!("/api/v1/posts/{}", post.id), Some(&changing)).await,
         StatusCode::NOT_FOUND

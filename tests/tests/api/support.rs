@@ -21,6 +21,10 @@ pub struct TestApp {
     pub faults: std::sync::Arc<entraide_api::faults::Faults>,
     /// The local media store's folder (a fresh one per app).
     pub media_dir: std::path::PathBuf,
+    /// The app's sessions in memory.
+    pub sessions: std::sync::Arc<entraide_api::session_cache::SessionCache>,
+    /// The app's own pools (to count the connections it checks out).
+    pub pools: Database,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -42,12 +46,24 @@ pub async fn spawn_app_on(database: TestDatabase, url: &str) -> TestApp {
 /// Another server process (an `Application` of its own: its own pools, hub and listener) on
 /// the database of `app`, with the same settings changed by `configure`: its base address.
 pub async fn another_node(app: &TestApp, configure: impl FnOnce(&mut Settings)) -> String {
+    another_node_with_sessions(app, configure).await.0
+}
+
+/// [`another_node`], with its sessions in memory.
+pub async fn another_node_with_sessions(
+    app: &TestApp,
+    configure: impl FnOnce(&mut Settings),
+) -> (
+    String,
+    std::sync::Arc<entraide_api::session_cache::SessionCache>,
+) {
     let mut settings = Settings::with_database(app.database.url(), JWT_SECRET);
     configure(&mut settings);
     let application = Application::build(settings).expect("the second node builds");
     let address = format!("http://127.0.0.1:{}", application.port());
+    let sessions = application.sessions();
     actix_web::rt::spawn(application.run_until_stopped());
-    address
+    (address, sessions)
 }
 
 async fn start(
@@ -63,6 +79,8 @@ async fn start(
     let application = Application::build(settings).expect("the application builds");
     let address = format!("http://127.0.0.1:{}", application.port());
     let faults = application.faults();
+    let sessions = application.sessions();
+    let pools = application.database();
     actix_web::rt::spawn(application.run_until_stopped());
     TestApp {
         address,
@@ -76,6 +94,8 @@ async fn start(
         database,
         faults,
         media_dir,
+        sessions,
+        pools,
     }
 }
 
@@ -227,7 +247,10 @@ impl TestApp {
         }
     }
 
-    /// Makes the member a platform admin (as `entraide create-admin` does).
+    /// Makes the member a platform admin (as `entraide create-admin` does). The command writes
+    /// from outside the server (another process): the server learns of it from the database's
+    /// notification on PostgreSQL, and after the cache's maximum age on SQLite; here it is told
+    /// at once, so tests need not wait for either.
     pub fn make_admin(&self, member: &Member) {
         let settings = Settings::with_database(self.database.url(), JWT_SECRET);
         entraide_api::admin::create_admin(
@@ -238,6 +261,15 @@ impl TestApp {
             None,
         )
         .unwrap();
+        self.forget_sessions(member);
+    }
+
+    /// Tells the app that `member`'s sessions, kind, role or suspension were written behind its
+    /// back (a direct write of the test, as another process would make): what it kept in memory
+    /// of them goes.
+    pub fn forget_sessions(&self, member: &Member) {
+        self.sessions
+            .forget(entraide_domain::ids::MemberId::from_uuid(member.id));
     }
 
     /// The id of a seeded condition, by its position in the catalogue.

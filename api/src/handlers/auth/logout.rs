@@ -32,6 +32,7 @@ pub async fn logout(
         )?)
     })
     .await?;
+    state.sessions.forget(member.id);
     // Its streams re-check the session and end now.
     state.hub.wake(&[member.id]);
     Ok(HttpResponse::NoContent().finish())

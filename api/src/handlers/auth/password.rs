@@ -75,6 +75,7 @@ pub async fn change_password(
         Ok(())
     })
     .await?;
+    state.sessions.forget(member_id);
     // The other sessions' streams re-check and end now.
     state.hub.wake(&[member_id]);
     Ok(HttpResponse::NoContent().finish())

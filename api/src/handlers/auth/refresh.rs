@@ -21,8 +21,8 @@ enum Outcome {
     },
     /// Unknown, expired, or of a revoked session.
     Invalid,
-    /// Already used: someone replayed it, so the whole session is revoked.
-    Reused,
+    /// Already used: someone replayed it, so the whole session (of this member) is revoked.
+    Reused(MemberId),
 }
 
 /// Refresh the tokens
@@ -60,7 +60,7 @@ pub async fn refresh(
         }
         if record.used_at.is_some() || !sessions::mark_refresh_token_used(conn, &token_hash, now)? {
             sessions::revoke_session(conn, record.session_id, now)?;
-            return Ok(Outcome::Reused);
+            return Ok(Outcome::Reused(record.member_id));
         }
         sessions::touch_session(conn, record.session_id, now)?;
         let refresh_token = store_refresh_token(conn, record.session_id, now, ttl_days)?;
@@ -78,7 +78,8 @@ pub async fn refresh(
             refresh_token,
         } => token_response(&state, member_id, session_id, refresh_token, now).map(web::Json),
         Outcome::Invalid => Err(ApiError::InvalidRefreshToken),
-        Outcome::Reused => {
+        Outcome::Reused(member) => {
+            state.sessions.forget(member);
             tracing::warn!("refresh token reuse detected; session revoked");
             Err(ApiError::InvalidRefreshToken)
         }

@@ -127,6 +127,7 @@ pub async fn confirm_password_reset(
         Ok(())
     })
     .await?;
+    state.sessions.forget(member_id);
     // Every stream of the account re-checks its session and ends now.
     state.hub.wake(&[member_id]);
     Ok(HttpResponse::NoContent().finish())

@@ -84,6 +84,7 @@ pub async fn erase_my_account(
         Ok(photos)
     })
     .await?;
+    state.sessions.forget(member_id);
     let store = state.media.clone();
     web::block(move || delete_all(store.as_ref(), &photos)).await?;
     state.announcements.forget(member_id);

@@ -49,6 +49,7 @@ pub async fn approve_kind_change(
         Ok((change, kind))
     })
     .await?;
+    state.sessions.forget(member);
     state.announcements.forget(member);
     Ok(web::Json(ApprovedKindChange {
         member_id: member.as_uuid(),

@@ -65,6 +65,7 @@ pub async fn set_member_role(
         )?)
     })
     .await?;
+    state.sessions.forget(target);
     Ok(web::Json(MemberRole {
         id: target.as_uuid(),
         role: convert::role_to_wire(role),

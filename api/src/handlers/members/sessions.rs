@@ -116,6 +116,7 @@ pub async fn revoke_my_session(
         )?)
     })
     .await?;
+    state.sessions.forget(member.id);
     if !owned {
         return Err(ApiError::NotFound);
     }

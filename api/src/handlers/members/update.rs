@@ -148,6 +148,8 @@ pub async fn update_my_profile(
         Ok((account, kind_changes::pending(conn, member.id)?, badge))
     })
     .await?;
+    // A kind change requested or withdrawn is part of what each request checks.
+    state.sessions.forget(member.id);
     // Region and conditions decide which announcements reach the member.
     state.announcements.forget(member.id);
     Ok(web::Json(convert::my_profile(

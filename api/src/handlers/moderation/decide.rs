@@ -104,7 +104,7 @@ pub async fn decide_report(
     let request = body.into_inner();
     let decision = decision_from_wire(request.action);
     let now = Utc::now();
-    let (entry, woken, photos) = db::write(&state, move |conn| {
+    let (entry, woken, photos, sanctioned) = db::write(&state, move |conn| {
         let report = moderation::find(conn, id)?.ok_or(ApiError::NotFound)?;
         // Who may not work on the report's queue learns nothing of it.
         require_moderator(conn, &member, report.queue()).map_err(|e| match e {
@@ -154,9 +154,15 @@ pub async fn decide_report(
         let entry = log_entries(conn, vec![entry])?
             .pop()
             .ok_or_else(|| ApiError::internal("the log entry vanished"))?;
-        Ok((entry, woken, photos))
+        let sanctioned = report.target_author.filter(|_| decision.sanctions());
+        Ok((entry, woken, photos, sanctioned))
     })
     .await?;
+    // A platform suspension or ban revoked the member's sessions (a group ban changes nothing
+    // of them: forgetting them then costs one read).
+    if let Some(sanctioned) = sanctioned {
+        state.sessions.forget(sanctioned);
+    }
     // A removed post's or comment's photos: their rows went in the transaction.
     if !photos.is_empty() {
         let store = state.media.clone();
@@ -203,5 +209,6 @@ pub async fn reinstate_member(
             .ok_or_else(|| ApiError::internal("the log entry vanished"))
     })
     .await?;
+    state.sessions.forget(target);
     Ok(web::Json(entry))
 }
