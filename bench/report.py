@@ -1,4 +1,8 @@
-"""Writes a run's results as JSON, a Markdown table and an SVG chart.
+"""Writes a run's results as JSON, Markdown tables and SVG charts.
+
+The raw file holds wrk's measurements (one reader, bench/parse_wrk.py), the server's peak RSS,
+and the load generator's runs (bench/loadgen, `"kind": "loadgen"`: many readers, one endpoint at a
+time, and the mixed run with its per-endpoint figures, errors, freshness check and RSS curve).
 
 usage: report.py RAW.jsonl OUT_DIR NAME
 """
@@ -11,8 +15,12 @@ from pathlib import Path
 
 raw, out_dir, name = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
 records = [json.loads(line) for line in raw.read_text().splitlines() if line.strip()]
+loadgen = [r for r in records if r.get("kind") == "loadgen"]
+records = [r for r in records if r.get("kind") != "loadgen"]
 runs = [r for r in records if r["endpoint"] not in ("warmup", "server")]
 servers = {(r["backend"], r["size"]): r for r in records if r["endpoint"] == "server"}
+many_readers = [r for r in loadgen if r["scenario"] == "read"]
+mixed = [r for r in loadgen if r["scenario"] == "mixed"]
 
 
 def cpu_model() -> str:
@@ -61,7 +69,8 @@ for backend in sorted({r["backend"] for r in runs}):
 
 out_dir.mkdir(parents=True, exist_ok=True)
 result = {"name": name, "machine": machine, "runs": runs, "servers": list(servers.values()),
-          "feed_vs_static": derived, "feed_growth": growth}
+          "feed_vs_static": derived, "feed_growth": growth,
+          "many_readers": many_readers, "mixed": mixed}
 (out_dir / f"{name}.json").write_text(json.dumps(result, indent=2) + "\n")
 
 lines = [f"# Benchmark {name}", "",
@@ -80,6 +89,48 @@ if derived:
 if growth:
     lines += ["", "Feed p50 at 1M posts / at 10k posts (target <= 1.2):", ""]
     lines += [f"- {g['backend']} c={g['connections']}: {g['feed_p50_large_over_small']}" for g in growth]
+
+
+def fmt(value, digits=2):
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def statuses(by_status):
+    return ", ".join(f"{k}: {v}" for k, v in sorted(by_status.items())) or "-"
+
+
+if many_readers:
+    lines += ["", "## Many readers (bench/loadgen)", "",
+              "Each request as a seeded member drawn at random among `readers` logged in (one token "
+              "each); single-reader req/s is wrk's at the same connection count, as bench1 alone.", "",
+              "| backend | size | endpoint | readers | conns | req/s | single reader req/s | p50 ms | p90 ms | p99 ms | max ms | errors | re-logins |",
+              "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|"]
+    for r in many_readers:
+        single = by_key.get((r["backend"], r["size"], r["endpoint"], r["connections"]))
+        lines.append(f"| {r['backend']} | {r['size']} | {r['endpoint']} | {r['readers']} | {r['connections']} | "
+                     f"{r['rps']:.0f} | {fmt(single['rps'], 0) if single else '-'} | {fmt(r['p50_ms'])} | "
+                     f"{fmt(r['p90_ms'])} | {fmt(r['p99_ms'])} | {fmt(r['max_ms'])} | "
+                     f"{r['errors']} ({statuses(r['non_2xx'])}) | {r['reauth']} |")
+for r in mixed:
+    total = r["total"]
+    peak = r.get("rss_peak_kb")
+    lines += ["", f"## Mixed run: {r['backend']} {r['size']}", "",
+              f"{r['readers']} readers, {r['connections']} connections, {r['duration_s']} s after a "
+              f"{r['warmup_s']} s warm-up: {total['rps']:.0f} req/s, **{r['errors']} errors** "
+              f"(by status: {statuses(total['non_2xx'])}; transport: {total['transport_errors']}), "
+              f"{r['reauth']} re-logins, freshness check **{'pass' if r['freshness']['pass'] else 'FAIL'}** "
+              f"({r['freshness']['detail']}), server RSS peak "
+              f"{fmt(peak / 1024, 1) + ' MB' if peak else 'not sampled'}.", "",
+              "| endpoint | count | req/s | p50 ms | p90 ms | p99 ms | max ms | non-2xx |",
+              "|---|---:|---:|---:|---:|---:|---:|---|"]
+    for endpoint, e in r["endpoints"].items():
+        lines.append(f"| {endpoint} | {e['count']} | {e['rps']:.0f} | {fmt(e['p50_ms'])} | {fmt(e['p90_ms'])} | "
+                     f"{fmt(e['p99_ms'])} | {fmt(e['max_ms'])} | {statuses(e['non_2xx'])} |")
+    samples = r.get("rss_kb") or []
+    if samples:
+        step = max(1, len(samples) // 20)
+        curve = ", ".join(f"{t:.0f}s {kb / 1024:.0f}" for t, kb in samples[::step])
+        lines += ["", f"RSS over time (MB; the first {r['warmup_s']} s are the warm-up): {curve}."]
 (out_dir / f"{name}.md").write_text("\n".join(lines) + "\n")
 
 # SVG: for the highest connection count, one bar per endpoint and (backend, size): req/s on the
@@ -120,4 +171,28 @@ for j, k in enumerate(keys):
                f'<text x="{margin + j * 150 + 14}" y="{height - 16}">{k[0]} {k[1]}</text>')
 svg.append("</svg>")
 (out_dir / f"{name}.svg").write_text("\n".join(svg) + "\n")
+
+# SVG: the server's RSS during each mixed run, one line per (backend, size).
+curves = [(f"{r['backend']} {r['size']}", r.get("rss_kb") or []) for r in mixed]
+curves = [(label, samples) for label, samples in curves if samples]
+if curves:
+    width, height, margin = 700, 320, 50
+    t_max = max(t for _, samples in curves for t, _ in samples) or 1
+    mb_max = max(kb for _, samples in curves for _, kb in samples) / 1024 or 1
+    svg = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="11">',
+           f'<text x="{margin}" y="20" font-size="14">{name}: server RSS during the mixed run (MB over seconds)</text>',
+           f'<line x1="{margin}" y1="{height - margin}" x2="{width - margin}" y2="{height - margin}" stroke="black"/>',
+           f'<line x1="{margin}" y1="{margin}" x2="{margin}" y2="{height - margin}" stroke="black"/>',
+           f'<text x="{margin - 5}" y="{margin + 4}" text-anchor="end">{mb_max:.0f}</text>',
+           f'<text x="{margin - 5}" y="{height - margin}" text-anchor="end">0</text>',
+           f'<text x="{width - margin}" y="{height - margin + 14}" text-anchor="end">{t_max:.0f} s</text>']
+    for j, (label, samples) in enumerate(curves):
+        points = " ".join(f"{margin + (width - 2 * margin) * t / t_max:.1f},"
+                          f"{height - margin - (height - 2 * margin) * kb / 1024 / mb_max:.1f}" for t, kb in samples)
+        color = colors[j % len(colors)]
+        svg.append(f'<polyline fill="none" stroke="{color}" stroke-width="1.5" points="{points}"/>')
+        svg.append(f'<rect x="{margin + j * 150}" y="{height - 25}" width="10" height="10" fill="{color}"/>'
+                   f'<text x="{margin + j * 150 + 14}" y="{height - 16}">{label}</text>')
+    svg.append("</svg>")
+    (out_dir / f"{name}.rss.svg").write_text("\n".join(svg) + "\n")
 print(f"results: {out_dir / (name + '.md')}")

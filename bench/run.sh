@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # The benchmark harness: seed a dataset, start the release server, warm it, measure requests/s and
-# latency (p50/p90/p99) with wrk at several connection counts, record the server's peak RSS, and
-# write JSON, a Markdown table and an SVG chart under bench/results/. See bench/README.md.
+# latency (p50/p90/p99) with wrk at several connection counts (one reader), then with the load
+# generator (bench/loadgen: many readers, and a mixed read/write run with the server's RSS curve),
+# record the server's peak RSS, and write JSON, a Markdown table and SVG charts under
+# bench/results/. See bench/README.md.
 #
 #   bench/run.sh                      # both backends, 10k and 1M posts (~40 min)
 #   bench/run.sh --backends sqlite --sizes small
 #   bench/run.sh --smoke              # seconds: proves the harness works (CI); no targets
+#   bench/run.sh --backends sqlite --sizes small --readers 1000 --mixed-duration 30
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -20,6 +23,9 @@ PROFILE=release
 PG_ADMIN_URL="${ENTRAIDE_BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 PORT="${ENTRAIDE_BENCH_PORT:-18080}"
 ANALYZE=1
+READERS=1000
+MIXED_DURATION=180
+LOADGEN_CONNECTIONS=64
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -28,18 +34,24 @@ while [ $# -gt 0 ]; do
     --connections) CONNECTIONS="$2"; shift 2 ;;
     --duration) DURATION="$2"; shift 2 ;;
     --fresh) ANALYZE=0; shift ;;
-    --smoke) SMOKE=1; SIZES="smoke"; CONNECTIONS="1 4"; DURATION=1; WARMUP=1; PROFILE=dev; shift ;;
+    --readers) READERS="$2"; shift 2 ;;
+    --mixed-duration) MIXED_DURATION="$2"; shift 2 ;;
+    --loadgen-connections) LOADGEN_CONNECTIONS="$2"; shift 2 ;;
+    --smoke) SMOKE=1; SIZES="smoke"; CONNECTIONS="1 4"; DURATION=1; WARMUP=1; PROFILE=dev
+      READERS=20; MIXED_DURATION=3; LOADGEN_CONNECTIONS=4; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
 
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/entraide-target}"
 if [ "$PROFILE" = release ]; then
-  cargo build --release --locked -q -p entraide-api
+  cargo build --release --locked -q -p entraide-api -p entraide-loadgen
   BIN="$CARGO_TARGET_DIR/release/entraide"
+  LOADGEN="$CARGO_TARGET_DIR/release/entraide-loadgen"
 else
-  cargo build --locked -q -p entraide-api
+  cargo build --locked -q -p entraide-api -p entraide-loadgen
   BIN="$CARGO_TARGET_DIR/debug/entraide"
+  LOADGEN="$CARGO_TARGET_DIR/debug/entraide-loadgen"
 fi
 
 if ! command -v wrk >/dev/null 2>&1; then
@@ -152,6 +164,16 @@ for backend in $BACKENDS; do
         echo "   $name c=$c: $(tail -n1 "$RAW" | json_field "['rps']") req/s"
       done
     done
+
+    # Many readers (bench/loadgen): each request as one of READERS seeded members, chosen at
+    # random; then the mixed run (90% reads, 10% writes) with the server's RSS each second and the
+    # freshness check. One JSON line per run, in the same raw file.
+    loadgen=("$LOADGEN" --url "http://127.0.0.1:$PORT" --readers "$READERS"
+      --connections "$LOADGEN_CONNECTIONS" --warmup "$WARMUP" --backend "$backend" --size "$size" --out "$RAW")
+    echo "== $backend / $size: $READERS readers at $LOADGEN_CONNECTIONS connections (loadgen)"
+    "${loadgen[@]}" read --endpoint auth_read,feed,group_feed,wall --duration "$DURATION"
+    "${loadgen[@]}" mixed --duration "$MIXED_DURATION" --server-pid "$SERVER"
+
     rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER/status")
     python3 -c "import json; print(json.dumps({'backend': '$backend', 'size': '$size', 'endpoint': 'server', 'peak_rss_mb': round($rss_kb/1024, 1), 'seed_seconds': $seed_seconds}))" >> "$RAW"
     kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
