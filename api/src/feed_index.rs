@@ -259,11 +259,18 @@ impl FeedIndex {
         let mut batch = Vec::with_capacity(wanted);
         while page.len() < wanted {
             batch.clear();
-            batch.extend(merge.by_ref().take(wanted - page.len()));
+            batch.extend(
+                merge
+                    .by_ref()
+                    .take((wanted - page.len()).min(posts::PAGE_SLOTS)),
+            );
             if batch.is_empty() {
                 break;
             }
-            let mut found = posts::find_readable_many(conn, reader, &batch)?;
+            let mut found = match reader {
+                Reader::Member { id, kind } => posts::find_readable_page(conn, id, kind, &batch)?,
+                Reader::Anonymous => posts::find_readable_many(conn, reader, &batch)?,
+            };
             found.sort_unstable_by_key(|post| std::cmp::Reverse(post.id));
             page.extend(found);
         }

@@ -20,6 +20,33 @@ use crate::schema::{discussion_groups, follows, group_memberships, members, post
 
 type PostFilter = Box<dyn BoxableExpression<posts::table, MultiBackend, SqlType = Bool>>;
 
+/// The read policy for member `$me` (a `String` id) of kind `$kind`, unboxed: the member branch
+/// of [`readable_by`], and the filter of [`find_readable_page`], whose statement is then
+/// prepared once per connection.
+macro_rules! readable_by_member {
+    ($me:expr, $kind:expr) => {{
+        let me: String = $me;
+        let kind = $kind;
+        let group_key = coalesce(posts::group_id, "");
+        let readable_groups = readable_group_ids!(me, kind);
+        let unblocked = not_blocked!(posts::author_id, me);
+        let closed_wall = diesel::dsl::exists(
+            members::table
+                .filter(members::id.eq(posts::author_id))
+                .filter(members::wall_visibility.eq(Visibility::Private.as_str()))
+                .filter(members::id.ne(me.clone())),
+        );
+        let not_hidden = posts::hidden_at
+            .is_null()
+            .or(posts::author_id.eq(me.clone()));
+        group_key
+            .eq_any(readable_groups)
+            .or(posts::group_id.is_null().and(diesel::dsl::not(closed_wall)))
+            .and(unblocked)
+            .and(not_hidden)
+    }};
+}
+
 /// The read policy as SQL: group posts of groups the reader may read (audience first, then
 /// public-and-not-banned or active membership); wall posts of members whose wall the reader may
 /// read (their own always); for a member, never a post by someone they blocked or who blocked
@@ -52,27 +79,7 @@ pub(crate) fn readable_by(reader: Reader) -> PostFilter {
                     .and(posts::hidden_at.is_null()),
             )
         }
-        Reader::Member { id, kind } => {
-            let me = id.to_string();
-            let readable_groups = readable_group_ids!(me, kind);
-            let unblocked = not_blocked!(posts::author_id, me);
-            let closed_wall = diesel::dsl::exists(
-                members::table
-                    .filter(members::id.eq(posts::author_id))
-                    .filter(members::wall_visibility.eq(Visibility::Private.as_str()))
-                    .filter(members::id.ne(me.clone())),
-            );
-            let not_hidden = posts::hidden_at
-                .is_null()
-                .or(posts::author_id.eq(me.clone()));
-            Box::new(
-                group_key
-                    .eq_any(readable_groups)
-                    .or(posts::group_id.is_null().and(diesel::dsl::not(closed_wall)))
-                    .and(unblocked)
-                    .and(not_hidden),
-            )
-        }
+        Reader::Member { id, kind } => Box::new(readable_by_member!(id.to_string(), kind)),
     }
 }
 
@@ -244,6 +251,87 @@ pub fn find_readable_many(
         .filter(posts::id.eq_any(keys))
         .filter(posts::deleted_at.is_null())
         .filter(readable_by(reader))
+        .select(PostRow::as_select())
+        .load::<PostRow>(conn)?
+        .into_iter()
+        .map(PostRow::into_domain)
+        .collect()
+}
+
+/// How many ids [`find_readable_page`] takes in one statement (a feed page and one more).
+pub const PAGE_SLOTS: usize = 21;
+
+/// Up to [`PAGE_SLOTS`] posts by id that member `me` of kind `kind` may read, not deleted (in
+/// no particular order): [`find_readable_many`] for a feed page, written with a fixed number of
+/// id slots (unused ones repeat the first id) and the read policy unboxed, so that its statement
+/// is prepared once per connection — an `IN` list of binds or a boxed filter is prepared again on
+/// every call (and planned again by PostgreSQL). More ids, or none, go to `find_readable_many`.
+pub fn find_readable_page(
+    conn: &mut DbConnection,
+    me: MemberId,
+    kind: entraide_domain::member::MemberKind,
+    ids: &[PostId],
+) -> Result<Vec<Post>, PersistenceError> {
+    let Some(first) = ids.first() else {
+        return Ok(Vec::new());
+    };
+    if ids.len() > PAGE_SLOTS {
+        return find_readable_many(conn, Reader::Member { id: me, kind }, ids);
+    }
+    let mut slots: [String; PAGE_SLOTS] = std::array::from_fn(|_| first.to_string());
+    for (slot, id) in slots.iter_mut().zip(ids) {
+        *slot = id.to_string();
+    }
+    let [
+        a,
+        b,
+        c,
+        d,
+        e,
+        f,
+        g,
+        h,
+        i,
+        j,
+        k,
+        l,
+        m,
+        n,
+        o,
+        p,
+        q,
+        r,
+        s,
+        t,
+        u,
+    ] = slots;
+    let id = posts::id;
+    let wanted = id
+        .eq(a)
+        .or(id.eq(b))
+        .or(id.eq(c))
+        .or(id.eq(d))
+        .or(id.eq(e))
+        .or(id.eq(f))
+        .or(id.eq(g))
+        .or(id.eq(h))
+        .or(id.eq(i))
+        .or(id.eq(j))
+        .or(id.eq(k))
+        .or(id.eq(l))
+        .or(id.eq(m))
+        .or(id.eq(n))
+        .or(id.eq(o))
+        .or(id.eq(p))
+        .or(id.eq(q))
+        .or(id.eq(r))
+        .or(id.eq(s))
+        .or(id.eq(t))
+        .or(id.eq(u));
+    posts::table
+        .filter(wanted)
+        .filter(posts::deleted_at.is_null())
+        .filter(readable_by_member!(me.to_string(), kind))
         .select(PostRow::as_select())
         .load::<PostRow>(conn)?
         .into_iter()

@@ -71,13 +71,13 @@ pub async fn login(
     })
     .await?;
     let Some(credentials) = credentials else {
-        web::block(move || password::verify_dummy(&password)).await?;
+        password::off_thread(move || password::verify_dummy(&password)).await?;
         return Err(ApiError::InvalidCredentials);
     };
 
     let member_id = credentials.id;
     let stored_hash = credentials.password_hash;
-    let valid = web::block(move || password::verify(&password, &stored_hash)).await?;
+    let valid = password::off_thread(move || password::verify(&password, &stored_hash)).await?;
     if !valid {
         // Already counted by the reservation.
         return Err(ApiError::InvalidCredentials);

@@ -55,7 +55,7 @@ pub async fn change_password(
     let new = Password::parse_new(&new_password, &context)
         .map_err(|e| ApiError::from(e.in_field("new_password")))?;
 
-    let new_hash = web::block(move || {
+    let new_hash = password::off_thread(move || {
         if !password::verify(&current, &stored_hash) {
             return Err(ApiError::field(
                 "current_password",

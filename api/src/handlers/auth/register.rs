@@ -74,7 +74,7 @@ pub async fn register(
     };
 
     // Hashed whether or not the address is taken: both answers take as long.
-    let password_hash = web::block(move || password::hash(&password)).await??;
+    let password_hash = password::off_thread(move || password::hash(&password)).await??;
     let now = Utc::now();
     let address = email.clone();
     let result = db::write(&state, move |conn| {

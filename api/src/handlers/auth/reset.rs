@@ -112,7 +112,7 @@ pub async fn confirm_password_reset(
     ];
     let new = Password::parse_new(&new_password, &context)
         .map_err(|e| ApiError::from(e.in_field("new_password")))?;
-    let new_hash = web::block(move || password::hash(&new)).await??;
+    let new_hash = password::off_thread(move || password::hash(&new)).await??;
     let member_id = account.profile.id;
     db::write(&state, move |conn| {
         let now = Utc::now();

@@ -70,7 +70,7 @@ pub async fn change_my_email(
             "is already your address",
         ));
     }
-    let valid = web::block(move || password::verify(&password, &stored_hash)).await?;
+    let valid = password::off_thread(move || password::verify(&password, &stored_hash)).await?;
     if !valid {
         return Err(ApiError::field(
             "password",

@@ -60,7 +60,7 @@ pub async fn erase_my_account(
             .password_hash)
     })
     .await?;
-    let valid = web::block(move || password::verify(&given, &stored)).await?;
+    let valid = password::off_thread(move || password::verify(&given, &stored)).await?;
     if !valid {
         return Err(ApiError::field(
             "password",
