@@ -21,11 +21,13 @@
 //! follower's next feed read. A load that raced a new post of its source (its shard's
 //! generation moved during the query) serves its request but is not kept.
 //!
-//! Where the rings do not reach — an older page than a ring holds, a page whose candidates the
-//! policy mostly refused — the page is finished by the database walk it replaces
-//! (`posts::list_readable` with `Scope::Home`), from where the index stopped. The two agree by
-//! construction (same sources, same policy), and a test compares them after every kind of
-//! change.
+//! Where the rings do not reach — an older page than a ring holds — each source whose ring
+//! stopped above the cursor is read from its own index below that point (`source_head` with a
+//! bound: one short seek per such source, whatever the history), and the merge goes on. Only a
+//! page whose candidates the policy refused round after round ([`SEEK_ROUNDS`]) is finished by
+//! the database walk the index replaced (`posts::list_readable` with `Scope::Home`). All three
+//! agree by construction (same sources, same policy), and a test compares the feed with the walk
+//! after every kind of change.
 //!
 //! Other processes of the same database (PostgreSQL, several nodes): their new posts reach
 //! this index through `Hub::posted` (`LISTEN` / `NOTIFY`); see docs/ARCHITECTURE.md for the
@@ -45,6 +47,9 @@ use entraide_persistence::{DbConnection, PersistenceError};
 /// How many ids a source's ring keeps (the newest). A first page needs 21 from all sources
 /// together; 64 per source serves the first pages of nearly every reader from memory.
 pub const RING: usize = 64;
+
+/// Rounds of per-source reads below the rings before a page is left to the walk.
+const SEEK_ROUNDS: usize = 4;
 
 /// Shards of the index (each its own lock and generation).
 const SHARDS: usize = 32;
@@ -120,7 +125,9 @@ struct Known {
 pub enum Served {
     /// From the index alone.
     Index,
-    /// Partly or wholly by the database walk.
+    /// With short reads of some sources' own indexes below their rings (an older page).
+    Seek,
+    /// Finished by the database walk (the policy refused candidate after candidate).
     Walk,
 }
 
@@ -192,7 +199,7 @@ impl FeedIndex {
             None => {
                 let generation = shard.generation.load(Ordering::SeqCst);
                 let limit = i64::try_from(RING).unwrap_or(i64::MAX);
-                let ring = Ring::loaded(posts::source_head(conn, source, limit)?);
+                let ring = Ring::loaded(posts::source_head(conn, source, None, limit)?);
                 if let Ok(mut rings) = shard.rings.lock()
                     // A post of this shard committed meanwhile may be missing from what was
                     // read: serve it to this request, do not keep it.
@@ -243,47 +250,72 @@ impl FeedIndex {
             .chain(std::iter::once(FeedSource::Author(me)));
         // Each source's ids are exact down to its horizon; all of them together, down to the
         // highest horizon. Candidates come out of a merge, newest first, one batch at a time.
-        let mut horizon: Option<PostId> = None;
         let mut lists = Vec::new();
         for source in sources {
             let known = self.known(conn, source, before)?;
-            if let Some(h) = known.horizon {
-                horizon = Some(horizon.map_or(h, |current| current.max(h)));
-            }
-            if !known.ids.is_empty() {
-                lists.push(known.ids);
-            }
+            lists.push((source, known));
         }
-        let mut merge = Merge::new(lists, horizon);
         let mut page: Vec<Post> = Vec::with_capacity(wanted);
+        let mut served = Served::Index;
         let mut batch = Vec::with_capacity(wanted);
-        while page.len() < wanted {
-            batch.clear();
-            batch.extend(
-                merge
-                    .by_ref()
-                    .take((wanted - page.len()).min(posts::PAGE_SLOTS)),
+        let seek_limit = i64::try_from(wanted).unwrap_or(i64::MAX);
+        for round in 0..=SEEK_ROUNDS {
+            let horizon = lists.iter().filter_map(|(_, known)| known.horizon).max();
+            let mut merge = Merge::new(
+                lists.iter().map(|(_, known)| known.ids.clone()).collect(),
+                horizon,
             );
-            if batch.is_empty() {
-                break;
+            while page.len() < wanted {
+                batch.clear();
+                batch.extend(
+                    merge
+                        .by_ref()
+                        .take((wanted - page.len()).min(posts::PAGE_SLOTS)),
+                );
+                if batch.is_empty() {
+                    break;
+                }
+                let mut found = match reader {
+                    Reader::Member { id, kind } => {
+                        posts::find_readable_page(conn, id, kind, &batch)?
+                    }
+                    Reader::Anonymous => posts::find_readable_many(conn, reader, &batch)?,
+                };
+                found.sort_unstable_by_key(|post| std::cmp::Reverse(post.id));
+                page.extend(found);
             }
-            let mut found = match reader {
-                Reader::Member { id, kind } => posts::find_readable_page(conn, id, kind, &batch)?,
-                Reader::Anonymous => posts::find_readable_many(conn, reader, &batch)?,
+            let Some(horizon) = horizon.filter(|_| page.len() < wanted) else {
+                return Ok((page, served));
             };
-            found.sort_unstable_by_key(|post| std::cmp::Reverse(post.id));
-            page.extend(found);
+            // Every id from the horizon up (below the cursor) has been examined; what is
+            // below it is not known for the sources whose ring stopped there.
+            let below = before.map_or(horizon, |b| b.min(horizon));
+            if round == SEEK_ROUNDS {
+                // The policy refused page after page: the walk finishes it.
+                let missing = i64::try_from(wanted - page.len()).unwrap_or(i64::MAX);
+                let walked =
+                    posts::list_readable(conn, reader, Scope::Home(me), Some(below), missing)?;
+                page.extend(walked);
+                return Ok((page, Served::Walk));
+            }
+            // An older page than the rings hold: each source that stopped is read from its own
+            // index below that point (one short seek each, whatever the history).
+            served = Served::Seek;
+            for (source, known) in &mut lists {
+                if known.horizon.is_some() {
+                    let ids = posts::source_head(conn, *source, Some(below), seek_limit)?;
+                    known.horizon = if ids.len() < wanted {
+                        None
+                    } else {
+                        ids.last().copied()
+                    };
+                    known.ids = ids;
+                } else {
+                    known.ids.retain(|id| *id < below);
+                }
+            }
         }
-        let Some(horizon) = horizon.filter(|_| page.len() < wanted) else {
-            return Ok((page, Served::Index));
-        };
-        // The rings ran out before the page was full: the walk finishes it below what they
-        // hold (every id from the horizon up was a candidate and has been examined).
-        let from = before.map_or(horizon, |b| b.min(horizon));
-        let missing = i64::try_from(wanted - page.len()).unwrap_or(i64::MAX);
-        let walked = posts::list_readable(conn, reader, Scope::Home(me), Some(from), missing)?;
-        page.extend(walked);
-        Ok((page, Served::Walk))
+        Ok((page, served))
     }
 }
 

@@ -586,18 +586,25 @@ pub fn home_sources(
     Ok((groups, followed))
 }
 
-/// The newest `limit` post ids of one source, newest first — deleted, hidden or unreadable
+/// Above every post id (ids are stored as lowercase hyphenated UUIDs).
+const MAX_ID: &str = "ffffffff-ffff-ffff-ffff-ffffffffffff";
+
+/// The newest `limit` post ids of one source below `below` (if given), newest first — deleted, hidden or unreadable
 /// ones included: this is an index of where posts are, not of what anyone may read (every page
 /// built from it goes through [`find_readable_many`]). Each read stays inside its scope's
 /// index (`(group_id, id)` or `(author_id, id)`) and stops after `limit` entries.
 pub fn source_head(
     conn: &mut DbConnection,
     source: FeedSource,
+    below: Option<PostId>,
     limit: i64,
 ) -> Result<Vec<PostId>, PersistenceError> {
+    // One statement shape whether or not there is a bound: the highest id there can be.
+    let below = below.map_or_else(|| MAX_ID.to_owned(), |id| id.to_string());
     let ids = match source {
         FeedSource::Group(group) => posts::table
             .filter(posts::group_id.eq(group.to_string()))
+            .filter(posts::id.lt(&below))
             .order(posts::id.desc())
             .limit(limit)
             .select(posts::id)
@@ -605,12 +612,14 @@ pub fn source_head(
         FeedSource::Wall(author) => posts::table
             .filter(posts::author_id.eq(author.to_string()))
             .filter(posts::group_id.is_null())
+            .filter(posts::id.lt(&below))
             .order(posts::id.desc())
             .limit(limit)
             .select(posts::id)
             .load::<String>(conn)?,
         FeedSource::Author(author) => posts::table
             .filter(posts::author_id.eq(author.to_string()))
+            .filter(posts::id.lt(&below))
             .order(posts::id.desc())
             .limit(limit)
             .select(posts::id)
