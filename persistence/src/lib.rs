@@ -5,6 +5,8 @@
 //! actix's blocking pool.
 
 #[macro_use]
+mod slots;
+#[macro_use]
 mod visibility;
 mod sponsors;
 

@@ -294,14 +294,20 @@ pub fn of_posts(conn: &mut DbConnection, posts: &[PostId]) -> Result<Vec<Media>,
     if posts.is_empty() {
         return Ok(Vec::new());
     }
-    let keys: Vec<String> = posts.iter().map(ToString::to_string).collect();
-    load(
-        media::table
-            .filter(media::post_id.eq_any(keys))
+    // Fixed id slots for a page (prepared once per connection), `IN` beyond.
+    let rows = match crate::slots::fill(posts) {
+        Some(slots) => media::table
+            .filter(one_of_slots!(media::post_id, slots))
             .order(media::id.asc())
             .select(MediaRow::as_select())
             .load(conn)?,
-    )
+        None => media::table
+            .filter(media::post_id.eq_any(posts.iter().map(ToString::to_string)))
+            .order(media::id.asc())
+            .select(MediaRow::as_select())
+            .load(conn)?,
+    };
+    load(rows)
 }
 
 /// The photos of a page of comments, oldest upload first (one query).

@@ -560,18 +560,26 @@ pub fn summaries(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let keys: Vec<String> = ids.iter().map(ToString::to_string).collect();
-    members::table
-        .left_join(member_badges::table)
-        .filter(members::id.eq_any(keys))
-        .select((
-            members::id,
-            members::pseudonym,
-            members::kind,
-            member_badges::badge.nullable(),
-        ))
-        .load::<(String, String, String, Option<String>)>(conn)?
-        .into_iter()
+    let select = (
+        members::id,
+        members::pseudonym,
+        members::kind,
+        member_badges::badge.nullable(),
+    );
+    // Fixed id slots for a page's authors (prepared once per connection), `IN` beyond.
+    let rows = match crate::slots::fill(ids) {
+        Some(slots) => members::table
+            .left_join(member_badges::table)
+            .filter(one_of_slots!(members::id, slots))
+            .select(select)
+            .load::<(String, String, String, Option<String>)>(conn)?,
+        None => members::table
+            .left_join(member_badges::table)
+            .filter(members::id.eq_any(ids.iter().map(ToString::to_string)))
+            .select(select)
+            .load::<(String, String, String, Option<String>)>(conn)?,
+    };
+    rows.into_iter()
         .map(|(id, pseudonym, kind, badge)| {
             Ok((
                 parse_id(&id)?,

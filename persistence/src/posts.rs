@@ -258,78 +258,24 @@ pub fn find_readable_many(
         .collect()
 }
 
-/// How many ids [`find_readable_page`] takes in one statement (a feed page and one more).
-pub const PAGE_SLOTS: usize = 21;
+pub use crate::slots::PAGE_SLOTS;
 
 /// Up to [`PAGE_SLOTS`] posts by id that member `me` of kind `kind` may read, not deleted (in
-/// no particular order): [`find_readable_many`] for a feed page, written with a fixed number of
-/// id slots (unused ones repeat the first id) and the read policy unboxed, so that its statement
-/// is prepared once per connection — an `IN` list of binds or a boxed filter is prepared again on
-/// every call (and planned again by PostgreSQL). More ids, or none, go to `find_readable_many`.
+/// no particular order): [`find_readable_many`] for a feed page, written with fixed id slots
+/// (`crate::slots`) and the read policy unboxed, so that its statement is prepared once per
+/// connection — an `IN` list of binds or a boxed filter is prepared again on every call (and
+/// planned again by PostgreSQL). More ids, or none, go to `find_readable_many`.
 pub fn find_readable_page(
     conn: &mut DbConnection,
     me: MemberId,
     kind: entraide_domain::member::MemberKind,
     ids: &[PostId],
 ) -> Result<Vec<Post>, PersistenceError> {
-    let Some(first) = ids.first() else {
-        return Ok(Vec::new());
-    };
-    if ids.len() > PAGE_SLOTS {
+    let Some(slots) = crate::slots::fill(ids) else {
         return find_readable_many(conn, Reader::Member { id: me, kind }, ids);
-    }
-    let mut slots: [String; PAGE_SLOTS] = std::array::from_fn(|_| first.to_string());
-    for (slot, id) in slots.iter_mut().zip(ids) {
-        *slot = id.to_string();
-    }
-    let [
-        a,
-        b,
-        c,
-        d,
-        e,
-        f,
-        g,
-        h,
-        i,
-        j,
-        k,
-        l,
-        m,
-        n,
-        o,
-        p,
-        q,
-        r,
-        s,
-        t,
-        u,
-    ] = slots;
-    let id = posts::id;
-    let wanted = id
-        .eq(a)
-        .or(id.eq(b))
-        .or(id.eq(c))
-        .or(id.eq(d))
-        .or(id.eq(e))
-        .or(id.eq(f))
-        .or(id.eq(g))
-        .or(id.eq(h))
-        .or(id.eq(i))
-        .or(id.eq(j))
-        .or(id.eq(k))
-        .or(id.eq(l))
-        .or(id.eq(m))
-        .or(id.eq(n))
-        .or(id.eq(o))
-        .or(id.eq(p))
-        .or(id.eq(q))
-        .or(id.eq(r))
-        .or(id.eq(s))
-        .or(id.eq(t))
-        .or(id.eq(u));
+    };
     posts::table
-        .filter(wanted)
+        .filter(one_of_slots!(posts::id, slots))
         .filter(posts::deleted_at.is_null())
         .filter(readable_by_member!(me.to_string(), kind))
         .select(PostRow::as_select())
@@ -361,6 +307,18 @@ pub fn list_readable(
     before: Option<PostId>,
     limit: i64,
 ) -> Result<Vec<Post>, PersistenceError> {
+    // A member reading a group or a wall: the hot lists, unboxed (prepared once).
+    if let Reader::Member { id: me, kind } = reader {
+        match scope {
+            Scope::Group(group) => {
+                return member_lane(conn, me, kind, Lane::Group(group), before, limit);
+            }
+            Scope::Author(author) => {
+                return member_lane(conn, me, kind, Lane::Author(author), before, limit);
+            }
+            Scope::GroupPinned(_) | Scope::Home(_) => {}
+        }
+    }
     let mut query = posts::table
         .filter(posts::deleted_at.is_null())
         .filter(readable_by(reader))
@@ -416,6 +374,43 @@ pub fn list_readable(
         .into_iter()
         .map(PostRow::into_domain)
         .collect()
+}
+
+/// The two lists a member reads most, each served by its own index.
+enum Lane {
+    Group(GroupId),
+    Author(MemberId),
+}
+
+/// [`list_readable`] of a group or a wall for a member, written unboxed with one statement
+/// shape whether or not there is a cursor (the highest id there can be stands for none), so it
+/// is prepared once per connection. The lane's index — `(group_id, id)` or `(author_id, id)` —
+/// drives it; the policy (`readable_by_member!`) cannot serve as an index (see [`readable_by`]).
+fn member_lane(
+    conn: &mut DbConnection,
+    me: MemberId,
+    kind: entraide_domain::member::MemberKind,
+    lane: Lane,
+    before: Option<PostId>,
+    limit: i64,
+) -> Result<Vec<Post>, PersistenceError> {
+    let below = before.map_or_else(|| MAX_ID.to_owned(), |id| id.to_string());
+    let page = posts::table
+        .filter(posts::deleted_at.is_null())
+        .filter(readable_by_member!(me.to_string(), kind))
+        .filter(posts::id.lt(below))
+        .order(posts::id.desc())
+        .limit(limit)
+        .select(PostRow::as_select());
+    let rows = match lane {
+        Lane::Group(group) => page
+            .filter(posts::group_id.eq(group.to_string()))
+            .load::<PostRow>(conn)?,
+        Lane::Author(author) => page
+            .filter(posts::author_id.eq(author.to_string()))
+            .load::<PostRow>(conn)?,
+    };
+    rows.into_iter().map(PostRow::into_domain).collect()
 }
 
 /// New text for a post; its content warning is replaced too when `content_warning` is given
@@ -541,12 +536,18 @@ pub fn group_names(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let keys: Vec<String> = ids.iter().map(ToString::to_string).collect();
-    discussion_groups::table
-        .filter(discussion_groups::id.eq_any(keys))
-        .select((discussion_groups::id, discussion_groups::name))
-        .load::<(String, String)>(conn)?
-        .into_iter()
+    let select = (discussion_groups::id, discussion_groups::name);
+    let rows = match crate::slots::fill(ids) {
+        Some(slots) => discussion_groups::table
+            .filter(one_of_slots!(discussion_groups::id, slots))
+            .select(select)
+            .load::<(String, String)>(conn)?,
+        None => discussion_groups::table
+            .filter(discussion_groups::id.eq_any(ids.iter().map(ToString::to_string)))
+            .select(select)
+            .load::<(String, String)>(conn)?,
+    };
+    rows.into_iter()
         .map(|(id, name)| Ok((parse_id(&id)?, name)))
         .collect()
 }

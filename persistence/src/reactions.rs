@@ -100,13 +100,22 @@ pub fn mine_on_posts(
     if posts.is_empty() {
         return Ok(Vec::new());
     }
-    let keys: Vec<String> = posts.iter().map(ToString::to_string).collect();
-    post_reactions::table
-        .filter(post_reactions::member_id.eq(member.to_string()))
-        .filter(post_reactions::post_id.eq_any(keys))
-        .select((post_reactions::post_id, post_reactions::kind))
-        .load::<(String, String)>(conn)?
-        .into_iter()
+    // Fixed id slots for a page (prepared once per connection), `IN` beyond.
+    let select = (post_reactions::post_id, post_reactions::kind);
+    let mine = post_reactions::member_id.eq(member.to_string());
+    let rows = match crate::slots::fill(posts) {
+        Some(slots) => post_reactions::table
+            .filter(mine)
+            .filter(one_of_slots!(post_reactions::post_id, slots))
+            .select(select)
+            .load::<(String, String)>(conn)?,
+        None => post_reactions::table
+            .filter(mine)
+            .filter(post_reactions::post_id.eq_any(posts.iter().map(ToString::to_string)))
+            .select(select)
+            .load::<(String, String)>(conn)?,
+    };
+    rows.into_iter()
         .map(|(id, kind)| Ok((parse_id(&id)?, parse_enum(&kind, ReactionKind::parse)?)))
         .collect()
 }
