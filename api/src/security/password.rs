@@ -31,6 +31,10 @@ thread_local! {
 /// (none is written by this server) gets memory of its own for that one hash.
 const KEPT_BLOCKS: usize = Params::DEFAULT_M_COST as usize;
 
+/// The most memory a stored hash may ask for (256 MiB): one whose parameters ask for more is
+/// refused rather than allocated (it was not written by this server).
+const MAX_BLOCKS: usize = 256 * 1024;
+
 /// Runs argon2 with `blocks` blocks of this thread's kept memory (or a one-off allocation when
 /// more than [`KEPT_BLOCKS`] are needed).
 fn with_memory<T>(blocks: usize, work: impl FnOnce(&mut [Block]) -> T) -> T {
@@ -151,6 +155,9 @@ pub fn verify(password: &Password, stored: &str) -> bool {
         return false;
     };
     let blocks = params.block_count();
+    if blocks > MAX_BLOCKS {
+        return false;
+    }
     let argon2 = Argon2::new(algorithm, version, params);
     let mut out = vec![0u8; expected.len()];
     let hashed = with_memory(blocks, |memory| {
@@ -252,6 +259,12 @@ mod tests {
         .to_string();
         assert!(verify(&password, &costly));
         assert!(!verify(&wrong, &costly));
+        // One asking for 4 GiB is refused, not allocated.
+        let m = format!("m={}", Params::DEFAULT_M_COST);
+        assert!(ours.contains(&m));
+        let greedy = ours.replace(&m, "m=4194304");
+        assert!(PasswordHash::new(&greedy).is_ok());
+        assert!(!verify(&password, &greedy));
     }
 
     #[test]
