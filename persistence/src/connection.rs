@@ -528,6 +528,73 @@ mod tests {
         assert!(DatabaseUrl::parse("").is_err());
     }
 
+    /// The patched `#[derive(MultiConnection)]` (vendor/README.md): a statement found in the
+    /// prepared-statement cache runs without its SQL text being built again. Upstream builds it
+    /// on every pass (twice per execution): this counts the passes that write SQL.
+    mod sql_text_built_once {
+        use std::cell::Cell;
+
+        use diesel::internal::derives::multiconnection::AstPassHelper;
+        use diesel::prelude::*;
+        use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
+
+        use super::super::{DbConnection, MultiBackend};
+
+        thread_local! {
+            static SQL_WRITTEN: Cell<usize> = const { Cell::new(0) };
+        }
+
+        #[derive(Debug, Clone, Copy, QueryId)]
+        struct Probe;
+
+        impl Query for Probe {
+            type SqlType = diesel::sql_types::Integer;
+        }
+
+        fn noting<'x, Q>(flag: &'x Cell<bool>) -> impl Fn(&mut Q) -> &mut Q + 'x {
+            move |builder| {
+                flag.set(true);
+                builder
+            }
+        }
+
+        impl QueryFragment<MultiBackend> for Probe {
+            fn walk_ast<'b>(&'b self, pass: AstPass<'_, 'b, MultiBackend>) -> QueryResult<()> {
+                let writes = Cell::new(false);
+                let mut pass = pass.cast_database::<MultiBackend>(
+                    |collector| collector,
+                    noting(&writes),
+                    |backend| backend,
+                    |lookup| lookup,
+                );
+                if writes.get() {
+                    SQL_WRITTEN.with(|n| n.set(n.get() + 1));
+                }
+                pass.push_sql("SELECT 41 + 1");
+                Ok(())
+            }
+        }
+
+        impl RunQueryDsl<DbConnection> for Probe {}
+
+        #[test]
+        fn a_cached_statement_runs_without_building_its_sql_again() {
+            let mut conn =
+                DbConnection::Sqlite(diesel::SqliteConnection::establish(":memory:").unwrap());
+            assert_eq!(Probe.get_result::<i32>(&mut conn).unwrap(), 42);
+            let first = SQL_WRITTEN.with(Cell::get);
+            assert_eq!(first, 1, "the first run builds the SQL once, to prepare it");
+            for _ in 0..3 {
+                assert_eq!(Probe.get_result::<i32>(&mut conn).unwrap(), 42);
+            }
+            assert_eq!(
+                SQL_WRITTEN.with(Cell::get),
+                first,
+                "the SQL text was built again for a statement already prepared"
+            );
+        }
+    }
+
     #[test]
     fn migration_trees_are_in_step() {
         let (sqlite, postgres) = migration_versions().unwrap();
