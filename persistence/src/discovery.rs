@@ -145,6 +145,50 @@ fn parts_of(row: DiscoverableRow) -> Discoverable {
     }
 }
 
+/// A member's settings as stored: their two switches on the `members` row and their
+/// discoverability (`None`: not discoverable).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoredSettings {
+    pub receive_announcements: bool,
+    pub listed_in_member_lists: bool,
+    pub discoverable: Option<Discoverable>,
+}
+
+/// A member's settings in one statement (`members` joined to `discoverable_members`), `None`
+/// when there is no such member. Fixed shape, so prepared once per connection.
+pub fn settings(
+    conn: &mut DbConnection,
+    member: MemberId,
+) -> Result<Option<StoredSettings>, PersistenceError> {
+    use crate::schema::members;
+    let row = members::table
+        .left_join(discoverable_members::table)
+        .filter(members::id.eq(member.to_string()))
+        .select((
+            members::receive_announcements,
+            members::listed_in_member_lists,
+            (
+                discoverable_members::match_conditions,
+                discoverable_members::match_kind,
+                discoverable_members::match_age_band,
+                discoverable_members::match_region,
+                discoverable_members::match_language,
+                discoverable_members::match_diagnosed_since,
+                discoverable_members::since,
+            )
+                .nullable(),
+        ))
+        .first::<(bool, bool, Option<DiscoverableRow>)>(conn)
+        .optional()?;
+    Ok(row.map(
+        |(receive_announcements, listed_in_member_lists, discoverable)| StoredSettings {
+            receive_announcements,
+            listed_in_member_lists,
+            discoverable: discoverable.map(parts_of),
+        },
+    ))
+}
+
 /// `None` when the member is not discoverable (the default).
 pub fn discoverable(
     conn: &mut DbConnection,

@@ -591,18 +591,6 @@ pub fn summaries(
         .collect()
 }
 
-/// Whether the member receives announcements targeted at their profile (a setting).
-pub fn receives_announcements(
-    conn: &mut DbConnection,
-    id: MemberId,
-) -> Result<Option<bool>, PersistenceError> {
-    Ok(members::table
-        .find(id.to_string())
-        .select(members::receive_announcements)
-        .first(conn)
-        .optional()?)
-}
-
 pub fn set_receive_announcements(
     conn: &mut DbConnection,
     id: MemberId,
@@ -612,18 +600,6 @@ pub fn set_receive_announcements(
         .set(members::receive_announcements.eq(receive))
         .execute(conn)?;
     Ok(())
-}
-
-/// Whether the member appears in the member lists of their groups and associations (a setting).
-pub fn listed_in_member_lists(
-    conn: &mut DbConnection,
-    id: MemberId,
-) -> Result<Option<bool>, PersistenceError> {
-    Ok(members::table
-        .find(id.to_string())
-        .select(members::listed_in_member_lists)
-        .first(conn)
-        .optional()?)
 }
 
 pub fn set_listed_in_member_lists(

@@ -21,26 +21,39 @@ use crate::schema::{discussion_groups, follows, group_memberships, members, post
 type PostFilter = Box<dyn BoxableExpression<posts::table, MultiBackend, SqlType = Bool>>;
 
 /// The read policy for member `$me` (a `String` id) of kind `$kind`, unboxed: the member branch
-/// of [`readable_by`], and the filter of [`find_readable_page`], whose statement is then
-/// prepared once per connection.
+/// of [`readable_by`] and the filter of the hot lists, whose statements are then prepared once
+/// per connection. The group test is the set of readable groups (`COALESCE(group_id, '') IN
+/// (…)`), which no index can serve, so a list is always driven by its scope's index.
 macro_rules! readable_by_member {
     ($me:expr, $kind:expr) => {{
         let me: String = $me;
-        let kind = $kind;
-        let group_key = coalesce(posts::group_id, "");
-        let readable_groups = readable_group_ids!(me, kind);
-        let unblocked = not_blocked!(posts::author_id, me);
+        let readable_group = coalesce(posts::group_id, "").eq_any(readable_group_ids!(me, $kind));
+        readable_by_member!(@with me, readable_group)
+    }};
+    // The same policy with the group tested row by row (`EXISTS` on the post's own group): for
+    // a handful of posts already chosen by id, where the set form would read every group of
+    // the platform on each call (its cost grew with the number of groups).
+    (by_row $me:expr, $kind:expr) => {{
+        let me: String = $me;
+        let readable_group = diesel::dsl::exists(
+            discussion_groups::table
+                .filter(discussion_groups::id.nullable().eq(posts::group_id))
+                .filter(readable_group!(me, $kind)),
+        );
+        readable_by_member!(@with me, readable_group)
+    }};
+    (@with $me:ident, $readable_group:expr) => {{
+        let unblocked = not_blocked!(posts::author_id, $me);
         let closed_wall = diesel::dsl::exists(
             members::table
                 .filter(members::id.eq(posts::author_id))
                 .filter(members::wall_visibility.eq(Visibility::Private.as_str()))
-                .filter(members::id.ne(me.clone())),
+                .filter(members::id.ne($me.clone())),
         );
         let not_hidden = posts::hidden_at
             .is_null()
-            .or(posts::author_id.eq(me.clone()));
-        group_key
-            .eq_any(readable_groups)
+            .or(posts::author_id.eq($me.clone()));
+        $readable_group
             .or(posts::group_id.is_null().and(diesel::dsl::not(closed_wall)))
             .and(unblocked)
             .and(not_hidden)
@@ -277,7 +290,7 @@ pub fn find_readable_page(
     posts::table
         .filter(one_of_slots!(posts::id, slots))
         .filter(posts::deleted_at.is_null())
-        .filter(readable_by_member!(me.to_string(), kind))
+        .filter(readable_by_member!(by_row me.to_string(), kind))
         .select(PostRow::as_select())
         .load::<PostRow>(conn)?
         .into_iter()
@@ -562,28 +575,38 @@ pub enum FeedSource {
 }
 
 /// The sources of `me`'s home feed as they are now: the groups they are an active member of
-/// and the members they follow (their own posts are the caller's to add). Two statically
-/// typed queries: prepared once per connection.
+/// and the members they follow (their own posts are the caller's to add). One statement of a
+/// fixed text (a `UNION ALL` of the two), prepared once per connection.
 pub fn home_sources(
     conn: &mut DbConnection,
     me: MemberId,
 ) -> Result<(Vec<GroupId>, Vec<MemberId>), PersistenceError> {
+    #[derive(QueryableByName)]
+    struct Source {
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        is_group: bool,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        id: String,
+    }
     let me = me.to_string();
-    let groups = group_memberships::table
-        .filter(group_memberships::member_id.eq(&me))
-        .filter(group_memberships::status.eq(MembershipStatus::Active.as_str()))
-        .select(group_memberships::group_id)
-        .load::<String>(conn)?
-        .iter()
-        .map(|id| parse_id(id))
-        .collect::<Result<Vec<GroupId>, _>>()?;
-    let followed = follows::table
-        .filter(follows::follower_id.eq(&me))
-        .select(follows::followed_id)
-        .load::<String>(conn)?
-        .iter()
-        .map(|id| parse_id(id))
-        .collect::<Result<Vec<MemberId>, _>>()?;
+    let rows = diesel::sql_query(
+        "SELECT TRUE AS is_group, group_id AS id FROM group_memberships \
+         WHERE member_id = $1 AND status = $2 \
+         UNION ALL SELECT FALSE AS is_group, followed_id AS id FROM follows WHERE follower_id = $3",
+    )
+    .bind::<diesel::sql_types::Text, _>(&me)
+    .bind::<diesel::sql_types::Text, _>(MembershipStatus::Active.as_str())
+    .bind::<diesel::sql_types::Text, _>(&me)
+    .load::<Source>(conn)?;
+    let mut groups = Vec::new();
+    let mut followed = Vec::new();
+    for row in rows {
+        if row.is_group {
+            groups.push(parse_id(&row.id)?);
+        } else {
+            followed.push(parse_id(&row.id)?);
+        }
+    }
     Ok((groups, followed))
 }
 

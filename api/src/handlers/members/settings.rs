@@ -14,12 +14,11 @@ use crate::json::Json;
 use crate::state::AppState;
 
 fn settings_of(conn: &mut DbConnection, member: MemberId) -> Result<MemberSettings, ApiError> {
-    let discoverable = discovery::discoverable(conn, member)?.map(|d| d.parts);
+    let stored = discovery::settings(conn, member)?.ok_or(ApiError::NotFound)?;
+    let discoverable = stored.discoverable.map(|d| d.parts);
     Ok(MemberSettings {
-        receive_announcements: members::receives_announcements(conn, member)?
-            .ok_or(ApiError::NotFound)?,
-        listed_in_member_lists: members::listed_in_member_lists(conn, member)?
-            .ok_or(ApiError::NotFound)?,
+        receive_announcements: stored.receive_announcements,
+        listed_in_member_lists: stored.listed_in_member_lists,
         discoverable: discoverable.is_some(),
         discovery_parts: parts_to_wire(discoverable),
     })
