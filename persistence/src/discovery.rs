@@ -130,6 +130,21 @@ pub struct Discoverable {
 
 type DiscoverableRow = (bool, bool, bool, bool, bool, bool, NaiveDateTime);
 
+/// The columns read into a [`DiscoverableRow`].
+macro_rules! discoverable_columns {
+    () => {
+        (
+            discoverable_members::match_conditions,
+            discoverable_members::match_kind,
+            discoverable_members::match_age_band,
+            discoverable_members::match_region,
+            discoverable_members::match_language,
+            discoverable_members::match_diagnosed_since,
+            discoverable_members::since,
+        )
+    };
+}
+
 fn parts_of(row: DiscoverableRow) -> Discoverable {
     let (conditions, kind, age_band, region, language, diagnosed_since, since) = row;
     Discoverable {
@@ -167,16 +182,7 @@ pub fn settings(
         .select((
             members::receive_announcements,
             members::listed_in_member_lists,
-            (
-                discoverable_members::match_conditions,
-                discoverable_members::match_kind,
-                discoverable_members::match_age_band,
-                discoverable_members::match_region,
-                discoverable_members::match_language,
-                discoverable_members::match_diagnosed_since,
-                discoverable_members::since,
-            )
-                .nullable(),
+            discoverable_columns!().nullable(),
         ))
         .first::<(bool, bool, Option<DiscoverableRow>)>(conn)
         .optional()?;
@@ -196,15 +202,7 @@ pub fn discoverable(
 ) -> Result<Option<Discoverable>, PersistenceError> {
     Ok(discoverable_members::table
         .find(member.to_string())
-        .select((
-            discoverable_members::match_conditions,
-            discoverable_members::match_kind,
-            discoverable_members::match_age_band,
-            discoverable_members::match_region,
-            discoverable_members::match_language,
-            discoverable_members::match_diagnosed_since,
-            discoverable_members::since,
-        ))
+        .select(discoverable_columns!())
         .first::<DiscoverableRow>(conn)
         .optional()?
         .map(parts_of))
