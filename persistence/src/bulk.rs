@@ -497,10 +497,14 @@ pub fn prepare_for_loading(conn: &mut DbConnection) -> Result<(), PersistenceErr
     Ok(())
 }
 
-/// Back to normal settings.
+/// Back to normal settings. On PostgreSQL the search index's pending list is emptied, so that
+/// the first searches of a freshly loaded database (with or without `ANALYZE`) do not scan it.
 pub fn finish_loading(conn: &mut DbConnection) -> Result<(), PersistenceError> {
-    if let DbConnection::Sqlite(inner) = conn {
-        inner.batch_execute("PRAGMA synchronous = NORMAL;")?;
+    match conn {
+        DbConnection::Sqlite(inner) => inner.batch_execute("PRAGMA synchronous = NORMAL;")?,
+        DbConnection::Pg(inner) => inner.batch_execute(
+            "SELECT gin_clean_pending_list('search_documents_tsv_idx'::regclass);",
+        )?,
     }
     Ok(())
 }
