@@ -41,7 +41,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use entraide_domain::group::Reader;
 use entraide_domain::ids::{GroupId, MemberId, PostId};
 use entraide_domain::post::Post;
-use entraide_persistence::posts::{self, FeedSource, Scope};
+use entraide_persistence::posts::{self, FeedSource, PagePost, Scope};
 use entraide_persistence::{DbConnection, PersistenceError};
 
 /// How many ids a source's ring keeps (the newest). A first page needs 21 from all sources
@@ -237,7 +237,7 @@ impl FeedIndex {
         reader: Reader,
         before: Option<PostId>,
         fetch: i64,
-    ) -> Result<(Vec<Post>, Served), PersistenceError> {
+    ) -> Result<(Vec<PagePost>, Served), PersistenceError> {
         let wanted = usize::try_from(fetch).unwrap_or(0);
         if wanted == 0 {
             return Ok((Vec::new(), Served::Index));
@@ -255,7 +255,7 @@ impl FeedIndex {
             let known = self.known(conn, source, before)?;
             lists.push((source, known));
         }
-        let mut page: Vec<Post> = Vec::with_capacity(wanted);
+        let mut page: Vec<PagePost> = Vec::with_capacity(wanted);
         let mut served = Served::Index;
         let mut batch = Vec::with_capacity(wanted);
         let seek_limit = i64::try_from(wanted).unwrap_or(i64::MAX);
@@ -279,9 +279,12 @@ impl FeedIndex {
                     Reader::Member { id, kind } => {
                         posts::find_readable_page(conn, id, kind, &batch)?
                     }
-                    Reader::Anonymous => posts::find_readable_many(conn, reader, &batch)?,
+                    Reader::Anonymous => posts::find_readable_many(conn, reader, &batch)?
+                        .into_iter()
+                        .map(PagePost::from)
+                        .collect(),
                 };
-                found.sort_unstable_by_key(|post| std::cmp::Reverse(post.id));
+                found.sort_unstable_by_key(|found| std::cmp::Reverse(found.post.id));
                 page.extend(found);
             }
             let Some(horizon) = horizon.filter(|_| page.len() < wanted) else {
@@ -295,7 +298,7 @@ impl FeedIndex {
                 let missing = i64::try_from(wanted - page.len()).unwrap_or(i64::MAX);
                 let walked =
                     posts::list_readable(conn, reader, Scope::Home(me), Some(below), missing)?;
-                page.extend(walked);
+                page.extend(walked.into_iter().map(PagePost::from));
                 return Ok((page, Served::Walk));
             }
             // An older page than the rings hold: each source that stopped is read from its own

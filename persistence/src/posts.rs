@@ -273,29 +273,133 @@ pub fn find_readable_many(
 
 pub use crate::slots::PAGE_SLOTS;
 
+/// A post of a feed page, with what its item shows besides the post when the page statement
+/// read it too ([`find_readable_page`]); `None` for posts read otherwise.
+pub struct PagePost {
+    pub post: Post,
+    pub extras: Option<PostExtras>,
+}
+
+impl From<Post> for PagePost {
+    fn from(post: Post) -> Self {
+        Self { post, extras: None }
+    }
+}
+
+/// What a feed item shows besides the post: the author's summary, the group's name, and
+/// whether there are photos or reactions of the reader to read (most posts have neither, and
+/// their queries are then skipped).
+pub struct PostExtras {
+    pub author: crate::members::Summary,
+    pub group_name: Option<String>,
+    /// Photos or videos are attached: `media::of_posts` reads them.
+    pub has_media: bool,
+    /// The reader reacted to it: `reactions::mine_on_posts` reads which reactions.
+    pub reacted: bool,
+}
+
+type PagePostRow = (
+    PostRow,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    bool,
+    bool,
+);
+
+fn page_post(row: PagePostRow) -> Result<PagePost, PersistenceError> {
+    let (post, pseudonym, kind, badge, group_name, has_media, reacted) = row;
+    let post = post.into_domain()?;
+    // Every post has an author (NOT NULL, cascading foreign key): a missing one is corruption.
+    let (Some(pseudonym), Some(kind)) = (pseudonym, kind) else {
+        return Err(PersistenceError::Corrupt(format!(
+            "post {} has no author row",
+            post.id
+        )));
+    };
+    let extras = PostExtras {
+        author: (
+            post.author_id,
+            entraide_domain::member::Pseudonym::from_stored(pseudonym),
+            crate::convert::parse_enum(&kind, entraide_domain::member::MemberKind::parse)?,
+            crate::verification::badge_cell(badge)?,
+        ),
+        group_name,
+        has_media,
+        reacted,
+    };
+    Ok(PagePost {
+        post,
+        extras: Some(extras),
+    })
+}
+
+/// The page statement of [`find_readable_page`] over the posts that `$ids` selects: the post,
+/// then its author's pseudonym, kind and badge, its group's name, and the two flags, each a
+/// key probe per post on the row already chosen (scalar subqueries, so the read policy's own
+/// subqueries on `members` and `discussion_groups` keep their meaning).
+macro_rules! page_posts {
+    ($conn:expr, $me:expr, $kind:expr, $ids:expr) => {{
+        use crate::schema::{media, member_badges, post_reactions};
+        let me: String = $me;
+        posts::table
+            .filter($ids)
+            .filter(posts::deleted_at.is_null())
+            .filter(readable_by_member!(by_row me.clone(), $kind))
+            .select((
+                PostRow::as_select(),
+                members::table
+                    .filter(members::id.eq(posts::author_id))
+                    .select(members::pseudonym)
+                    .single_value(),
+                members::table
+                    .filter(members::id.eq(posts::author_id))
+                    .select(members::kind)
+                    .single_value(),
+                member_badges::table
+                    .filter(member_badges::member_id.eq(posts::author_id))
+                    .select(member_badges::badge)
+                    .single_value(),
+                discussion_groups::table
+                    .filter(discussion_groups::id.nullable().eq(posts::group_id))
+                    .select(discussion_groups::name)
+                    .single_value(),
+                diesel::dsl::exists(
+                    media::table.filter(media::post_id.eq(posts::id.nullable())),
+                ),
+                diesel::dsl::exists(
+                    post_reactions::table
+                        .filter(post_reactions::post_id.eq(posts::id))
+                        .filter(post_reactions::member_id.eq(me)),
+                ),
+            ))
+            .load::<PagePostRow>($conn)?
+    }};
+}
+
 /// Up to [`PAGE_SLOTS`] posts by id that member `me` of kind `kind` may read, not deleted (in
-/// no particular order): [`find_readable_many`] for a feed page, written with fixed id slots
-/// (`crate::slots`) and the read policy unboxed, so that its statement is prepared once per
-/// connection — an `IN` list of binds or a boxed filter is prepared again on every call (and
-/// planned again by PostgreSQL). More ids, or none, go to `find_readable_many`.
+/// no particular order), each with what its feed item shows ([`PostExtras`]): one statement for
+/// a feed page, written with fixed id slots (`crate::slots`) and the read policy unboxed, so
+/// that it is prepared once per connection — an `IN` list of binds or a boxed filter is
+/// prepared again on every call (and planned again by PostgreSQL). More ids use an `IN` list.
 pub fn find_readable_page(
     conn: &mut DbConnection,
     me: MemberId,
     kind: entraide_domain::member::MemberKind,
     ids: &[PostId],
-) -> Result<Vec<Post>, PersistenceError> {
-    let Some(slots) = crate::slots::fill(ids) else {
-        return find_readable_many(conn, Reader::Member { id: me, kind }, ids);
+) -> Result<Vec<PagePost>, PersistenceError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = match crate::slots::fill(ids) {
+        Some(slots) => page_posts!(conn, me.to_string(), kind, one_of_slots!(posts::id, slots)),
+        None => {
+            let keys: Vec<String> = ids.iter().map(ToString::to_string).collect();
+            page_posts!(conn, me.to_string(), kind, posts::id.eq_any(keys))
+        }
     };
-    posts::table
-        .filter(one_of_slots!(posts::id, slots))
-        .filter(posts::deleted_at.is_null())
-        .filter(readable_by_member!(by_row me.to_string(), kind))
-        .select(PostRow::as_select())
-        .load::<PostRow>(conn)?
-        .into_iter()
-        .map(PostRow::into_domain)
-        .collect()
+    rows.into_iter().map(page_post).collect()
 }
 
 /// Which posts a list shows.

@@ -1083,3 +1083,4 @@ diesel::allow_tables_to_appear_in_same_query!(member_badges, committee_members);
 diesel::allow_tables_to_appear_in_same_query!(verification_requests, members);
 diesel::allow_tables_to_appear_in_same_query!(member_badges, blocks);
 diesel::allow_tables_to_appear_in_same_query!(member_badges, follows);
+diesel::allow_tables_to_appear_in_same_query!(member_badges, posts);

@@ -7,6 +7,7 @@ use entraide_domain::media::Attachment;
 use entraide_domain::post::{Comment, Post, ReactionKind};
 use entraide_openapi::media::MediaItem;
 use entraide_openapi::posts::{CommentItem, GroupRef, PostItem};
+use entraide_persistence::posts::PagePost;
 use entraide_persistence::{DbConnection, media, posts, reactions as stored_reactions};
 
 use crate::convert::media::item as media_item;
@@ -21,16 +22,33 @@ pub(crate) fn post_items(
     reader: Option<MemberId>,
     page: Vec<Post>,
 ) -> Result<Vec<PostItem>, ApiError> {
-    let authors = authors(conn, page.iter().map(|p| p.author_id))?;
-    let group_ids: Vec<_> = page
-        .iter()
+    page_items(conn, reader, page.into_iter().map(PagePost::from).collect())
+}
+
+/// Feed items for a page whose posts may carry what the page statement already read
+/// ([`posts::PostExtras`]): the batched queries of [`post_items`] then run only for what is
+/// still missing — authors and group names of posts read without extras, photos of posts that
+/// have some, reactions on posts the reader reacted to. A home feed page of posts without
+/// photos or reactions of the reader needs no query beyond its own.
+pub(crate) fn page_items(
+    conn: &mut DbConnection,
+    reader: Option<MemberId>,
+    page: Vec<PagePost>,
+) -> Result<Vec<PostItem>, ApiError> {
+    let bare = || page.iter().filter(|p| p.extras.is_none()).map(|p| &p.post);
+    let mut authors = authors(conn, bare().map(|p| p.author_id))?;
+    let group_ids: Vec<_> = bare()
         .filter_map(|p| p.group_id)
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let names: HashMap<_, _> = posts::group_names(conn, &group_ids)?.into_iter().collect();
-    // A deleted post shows no photo.
-    let shown: Vec<PostId> = page.iter().filter(|p| !p.deleted).map(|p| p.id).collect();
+    let mut names: HashMap<_, _> = posts::group_names(conn, &group_ids)?.into_iter().collect();
+    // A deleted post shows no photo (the page statement reads no deleted post).
+    let shown: Vec<PostId> = page
+        .iter()
+        .filter(|p| !p.post.deleted && p.extras.as_ref().is_none_or(|e| e.has_media))
+        .map(|p| p.post.id)
+        .collect();
     let mut photos: HashMap<PostId, Vec<MediaItem>> = HashMap::new();
     for photo in media::of_posts(conn, &shown)? {
         if let Attachment::Post(post) = photo.attachment {
@@ -39,17 +57,31 @@ pub(crate) fn post_items(
     }
     let mut mine: HashMap<PostId, Vec<ReactionKind>> = HashMap::new();
     if let Some(reader) = reader {
-        let ids: Vec<_> = page.iter().map(|p| p.id).collect();
+        let ids: Vec<_> = page
+            .iter()
+            .filter(|p| p.extras.as_ref().is_none_or(|e| e.reacted))
+            .map(|p| p.post.id)
+            .collect();
         for (post, kind) in stored_reactions::mine_on_posts(conn, reader, &ids)? {
             mine.entry(post).or_default().push(kind);
         }
     }
+    for extras in page.iter().filter_map(|p| p.extras.as_ref()) {
+        let (id, pseudonym, kind, badge) = &extras.author;
+        authors
+            .entry(*id)
+            .or_insert_with(|| convert::summary(*id, pseudonym, *kind, *badge));
+    }
     page.into_iter()
-        .map(|post| {
+        .map(|PagePost { post, extras }| {
             let author = author_of(&authors, post.author_id)?;
+            let name = match extras {
+                Some(extras) => extras.group_name,
+                None => post.group_id.and_then(|id| names.remove(&id)),
+            };
             let group = post.group_id.map(|id| GroupRef {
                 id: id.as_uuid(),
-                name: names.get(&id).cloned().unwrap_or_default(),
+                name: name.unwrap_or_default(),
             });
             let mut kinds = mine.remove(&post.id).unwrap_or_default();
             kinds.sort();

@@ -299,3 +299,119 @@ async fn a_post_made_on_another_node_reaches_this_nodes_feed() {
         actix_web::rt::time::sleep(std::time::Duration::from_millis(20)).await;
     }
 }
+
+/// A home feed item is the post exactly as `GET /posts/{id}` shows it to the same reader. The
+/// feed page reads the author's pseudonym, kind and badge, the group's name and whether there
+/// are photos or reactions of the reader in its own statement (`posts::find_readable_page`);
+/// every other list reads them in batches afterwards. Both must give the same items.
+#[actix_web::test]
+async fn each_feed_item_is_the_post_as_read_alone() {
+    let app = spawn_app().await;
+    let admin = app.member("Sacha", "professional").await;
+    app.make_admin(&admin);
+    let reader = app.member("Lectrice", "patient").await;
+    let doctor = app.member("Docteure", "professional").await;
+    let friend = app.member("Amie", "caregiver").await;
+    let group = app
+        .create_group(&doctor, "Fatigue chronique", "public", "everyone")
+        .await;
+    for who in [&reader, &friend] {
+        let path = format!("/api/v1/groups/{}/join", group.id);
+        ok(&app, Method::POST, &path, who, None).await;
+    }
+    let follow = format!("/api/v1/members/{}/follow", friend.id);
+    ok(&app, Method::PUT, &follow, &reader, None).await;
+
+    // The doctor's badge, granted through the verification flow.
+    let request = app
+        .ok_json(
+            Method::POST,
+            "/api/v1/members/me/verification-requests",
+            Some(&doctor),
+            Some(json!({"badge": "professional", "document_reference": "RPPS 10001234567"})),
+        )
+        .await;
+    let approve = format!(
+        "/api/v1/verification-requests/{}/approve",
+        request["id"].as_str().unwrap()
+    );
+    ok(&app, Method::POST, &approve, &admin, Some(json!({}))).await;
+
+    let plain = post_in(&app, &group, &doctor, "Bonjour à toutes").await;
+    let photo = app.upload_photo(&doctor).await;
+    let with_photo = app
+        .ok_json(
+            Method::POST,
+            &format!("/api/v1/groups/{}/posts", group.id),
+            Some(&doctor),
+            Some(json!({"body": "Ma cicatrice", "media_ids": [photo]})),
+        )
+        .await;
+    let warned = app
+        .ok_json(
+            Method::POST,
+            &format!("/api/v1/groups/{}/posts", group.id),
+            Some(&friend),
+            Some(json!({"body": "Maman est partie.", "content_warning": "annonce d'un décès"})),
+        )
+        .await;
+    let wall = post_on_wall(&app, &friend, "sur mon mur").await;
+    let mine = post_on_wall(&app, &reader, "le mien").await;
+    for (post, kind) in [
+        (plain.id, "support"),
+        (plain.id, "hug"),
+        (wall.id, "thanks"),
+    ] {
+        let path = format!("/api/v1/posts/{post}/reactions/{kind}");
+        ok(&app, Method::PUT, &path, &reader, None).await;
+    }
+    // Someone else's reaction is not the reader's.
+    let path = format!("/api/v1/posts/{}/reactions/support", mine.id);
+    ok(&app, Method::PUT, &path, &friend, None).await;
+
+    let feed = app
+        .ok_json(Method::GET, "/api/v1/feed?limit=20", Some(&reader), None)
+        .await;
+    let items = feed["items"].as_array().unwrap();
+    let ids: Vec<&str> = items
+        .iter()
+        .map(|item| item["id"].as_str().unwrap())
+        .collect();
+    let expected = [
+        mine.id.to_string(),
+        wall.id.to_string(),
+        warned["id"].as_str().unwrap().to_owned(),
+        with_photo["id"].as_str().unwrap().to_owned(),
+        plain.id.to_string(),
+    ];
+    assert_eq!(ids, expected);
+    for item in items {
+        let alone = app
+            .ok_json(
+                Method::GET,
+                &format!("/api/v1/posts/{}", item["id"].as_str().unwrap()),
+                Some(&reader),
+                None,
+            )
+            .await;
+        assert_eq!(item, &alone);
+    }
+    // And what they agree on is what was written.
+    let [mine_item, wall_item, warned_item, photo_item, plain_item] = &items[..] else {
+        panic!("five items");
+    };
+    assert_eq!(plain_item["author"]["pseudonym"], "Docteure");
+    assert_eq!(plain_item["author"]["kind"], "professional");
+    assert_eq!(plain_item["author"]["verified"], "professional");
+    assert_eq!(plain_item["group"]["name"], "Fatigue chronique");
+    assert_eq!(plain_item["my_reactions"], json!(["support", "hug"]));
+    assert_eq!(photo_item["media"][0]["id"], photo.as_str());
+    assert_eq!(photo_item["my_reactions"], json!([]));
+    assert_eq!(warned_item["author"]["kind"], "caregiver");
+    assert_eq!(warned_item["author"]["verified"], Value::Null);
+    assert_eq!(warned_item["sensitive"], true);
+    assert_eq!(wall_item["group"], Value::Null);
+    assert_eq!(wall_item["my_reactions"], json!(["thanks"]));
+    assert_eq!(mine_item["my_reactions"], json!([]));
+    assert_eq!(mine_item["reactions"]["support"], 1);
+}

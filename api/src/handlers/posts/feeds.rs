@@ -17,7 +17,7 @@ use crate::error::ApiError;
 use crate::extractors::{AuthMember, MaybeMember};
 use crate::pagination::{IdCursor, PageRequest};
 use crate::state::AppState;
-use crate::views::posts::post_items;
+use crate::views::posts::{page_items, post_items};
 
 /// Runs one page of a post list: the visible posts, then their items in batched queries.
 async fn page_of(
@@ -152,7 +152,7 @@ pub async fn get_feed(
     let index = state.feed.clone();
     let (items, announcements) = db::read(&state, move |conn| {
         let (found, _) = index.home_page(conn, member.id, member.reader(), before, fetch)?;
-        let items = post_items(conn, Some(member.id), found)?;
+        let items = page_items(conn, Some(member.id), found)?;
         let announcements = match cached {
             Some(block) => block,
             None => crate::views::announcements::feed_announcements(conn, member, now)?,
