@@ -30,16 +30,19 @@ macro_rules! readable_by_member {
         let readable_group = coalesce(posts::group_id, "").eq_any(readable_group_ids!(me, $kind));
         readable_by_member!(@with me, readable_group)
     }};
-    // The same policy with the group tested row by row (`EXISTS` on the post's own group): for
-    // a handful of posts already chosen by id, where the set form would read every group of
-    // the platform on each call (its cost grew with the number of groups).
+    // The same policy with the group tested row by row (a key probe on the post's own group):
+    // for a handful of posts already chosen by id, where the set form would read every group
+    // of the platform on each call (its cost grew with the number of groups). Written as a
+    // scalar `(SELECT id … LIMIT 1) IS NOT NULL` rather than `EXISTS`, which PostgreSQL turns
+    // back into the set form (a hashed subplan over a scan of every group).
     (by_row $me:expr, $kind:expr) => {{
         let me: String = $me;
-        let readable_group = diesel::dsl::exists(
-            discussion_groups::table
-                .filter(discussion_groups::id.nullable().eq(posts::group_id))
-                .filter(readable_group!(me, $kind)),
-        );
+        let readable_group = discussion_groups::table
+            .filter(discussion_groups::id.nullable().eq(posts::group_id))
+            .filter(readable_group!(me, $kind))
+            .select(discussion_groups::id)
+            .single_value()
+            .is_not_null();
         readable_by_member!(@with me, readable_group)
     }};
     (@with $me:ident, $readable_group:expr) => {{
