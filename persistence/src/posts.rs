@@ -303,8 +303,8 @@ pub struct PostExtras {
 
 type PagePostRow = (
     PostRow,
-    Option<String>,
-    Option<String>,
+    String,
+    String,
     Option<String>,
     Option<String>,
     Option<String>,
@@ -314,13 +314,6 @@ type PagePostRow = (
 fn page_post(row: PagePostRow) -> Result<PagePost, PersistenceError> {
     let (post, pseudonym, kind, badge, group_name, a_photo, a_reaction) = row;
     let post = post.into_domain()?;
-    // Every post has an author (NOT NULL, cascading foreign key): a missing one is corruption.
-    let (Some(pseudonym), Some(kind)) = (pseudonym, kind) else {
-        return Err(PersistenceError::Corrupt(format!(
-            "post {} has no author row",
-            post.id
-        )));
-    };
     let extras = PostExtras {
         author: (
             post.author_id,
@@ -338,28 +331,24 @@ fn page_post(row: PagePostRow) -> Result<PagePost, PersistenceError> {
     })
 }
 
-/// The page statement of [`find_readable_page`] over the posts that `$ids` selects: the post,
-/// then its author's pseudonym, kind and badge, its group's name, and the two flags, each a
-/// key probe per post on the row already chosen (scalar subqueries, so the read policy's own
-/// subqueries on `members` and `discussion_groups` keep their meaning).
+/// The page statement of [`find_readable_page`] over the posts that `$ids` selects: the post
+/// joined to its author (through an alias of `members`, so that the read policy's own
+/// subqueries on `members` keep their meaning), then its author's badge, its group's name and
+/// the two flags, each a key probe per post on the row already chosen (scalar subqueries).
 macro_rules! page_posts {
     ($conn:expr, $me:expr, $kind:expr, $ids:expr) => {{
         use crate::schema::{media, member_badges, post_reactions};
         let me: String = $me;
+        let authors = diesel::alias!(members as authors);
         posts::table
+            .inner_join(authors.on(authors.field(members::id).eq(posts::author_id)))
             .filter($ids)
             .filter(posts::deleted_at.is_null())
             .filter(readable_by_member!(by_row me.clone(), $kind))
             .select((
                 PostRow::as_select(),
-                members::table
-                    .filter(members::id.eq(posts::author_id))
-                    .select(members::pseudonym)
-                    .single_value(),
-                members::table
-                    .filter(members::id.eq(posts::author_id))
-                    .select(members::kind)
-                    .single_value(),
+                authors.field(members::pseudonym),
+                authors.field(members::kind),
                 member_badges::table
                     .filter(member_badges::member_id.eq(posts::author_id))
                     .select(member_badges::badge)
