@@ -42,7 +42,7 @@ pub(crate) fn page_items(
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let mut names: HashMap<_, _> = posts::group_names(conn, &group_ids)?.into_iter().collect();
+    let names: HashMap<_, _> = posts::group_names(conn, &group_ids)?.into_iter().collect();
     // A deleted post shows no photo (the page statement reads no deleted post).
     let shown: Vec<PostId> = page
         .iter()
@@ -77,7 +77,7 @@ pub(crate) fn page_items(
             let author = author_of(&authors, post.author_id)?;
             let name = match extras {
                 Some(extras) => extras.group_name,
-                None => post.group_id.and_then(|id| names.remove(&id)),
+                None => post.group_id.and_then(|id| names.get(&id).cloned()),
             };
             let group = post.group_id.map(|id| GroupRef {
                 id: id.as_uuid(),

@@ -396,6 +396,22 @@ async fn each_feed_item_is_the_post_as_read_alone() {
             .await;
         assert_eq!(item, &alone);
     }
+    // The lists read in batches after their page (a group's posts, a wall) give the same items,
+    // every post of a group with the group's name.
+    let group_list = format!("/api/v1/groups/{}/posts?limit=20", group.id);
+    let wall_list = format!("/api/v1/members/{}/wall?limit=20", doctor.id);
+    for (path, expected) in [(group_list, 3), (wall_list, 2)] {
+        let list = app.ok_json(Method::GET, &path, Some(&reader), None).await;
+        let listed = list["items"].as_array().unwrap();
+        assert_eq!(listed.len(), expected, "{path}");
+        for item in listed {
+            assert_eq!(item["group"]["name"], "Fatigue chronique", "{path}");
+            let alone = format!("/api/v1/posts/{}", item["id"].as_str().unwrap());
+            let alone = app.ok_json(Method::GET, &alone, Some(&reader), None).await;
+            assert_eq!(item, &alone, "{path}");
+        }
+    }
+
     // And what they agree on is what was written.
     let [mine_item, wall_item, warned_item, photo_item, plain_item] = &items[..] else {
         panic!("five items");
