@@ -225,6 +225,10 @@ async fn the_indexed_feed_agrees_with_the_walk_after_every_change() {
     assert!(!reader_feed.contains(&quiet_post.id));
     assert!(!reader_feed.contains(&wall.id), "a closed wall");
     assert!(reader_feed.contains(&mine.id));
+    // The banned member's own post in the group is in their feed (their own posts are a source
+    // of it) until the ban, then refused by the page's per-post group test.
+    let before_ban = post_in(&app, &public, &friend, "avant le bannissement").await;
+    assert!(paged_feed(&app, &friend, 20).await.contains(&before_ban.id));
     ok(
         &app,
         Method::POST,
@@ -234,6 +238,7 @@ async fn the_indexed_feed_agrees_with_the_walk_after_every_change() {
     )
     .await;
     agree(&app, &readers, "after a ban").await;
+    assert!(!paged_feed(&app, &friend, 20).await.contains(&before_ban.id));
     // Posts made after all of this still arrive where they should.
     let late = post_in(&app, &public, &other, "après coup").await;
     agree(&app, &readers, "after a late post").await;
