@@ -6,7 +6,7 @@ use entraide_domain::group::Reader;
 use entraide_domain::ids::{CommentId, MemberId, PostId};
 use entraide_domain::post::{Body, Comment, ReactionCounts, ReactionKind};
 
-use crate::connection::{DbConnection, MultiBackend};
+use crate::connection::DbConnection;
 use crate::convert::{from_db_time, parse_id, to_db_time};
 use crate::error::PersistenceError;
 use crate::posts::readable_by;
@@ -122,33 +122,31 @@ fn post_is_readable(
     reader: Reader,
     post: &str,
 ) -> Result<bool, PersistenceError> {
-    let count: i64 = posts::table
-        .filter(posts::id.eq(post))
-        .filter(readable_by(reader))
-        .count()
-        .get_result(conn)?;
-    Ok(count == 1)
+    crate::posts::is_readable(conn, reader, post)
 }
 
-type CommentFilter =
-    Box<dyn BoxableExpression<comments::table, MultiBackend, SqlType = diesel::sql_types::Bool>>;
-
-/// Which comments of a readable post a reader sees: not those by a member they blocked or who
-/// blocked them, and not those moderators hid (except by their own author).
-fn visible_to(reader: Reader) -> CommentFilter {
-    match reader {
-        Reader::Anonymous => Box::new(comments::hidden_at.is_null()),
-        Reader::Member { id, .. } => {
-            let me = id.to_string();
-            Box::new(
-                not_blocked!(comments::author_id, me).and(
+/// `$run` with `$filter` bound to which comments of a readable post `$reader` sees: not those
+/// by a member they blocked or who blocked them, and not those moderators hid (except by their
+/// own author). Unboxed for each kind of reader, so that a prepared statement is found by
+/// type, without building its SQL text again (a boxed query is found by its text).
+macro_rules! with_visible_comments {
+    ($reader:expr, |$filter:ident| $run:expr) => {
+        match $reader {
+            Reader::Anonymous => {
+                let $filter = comments::hidden_at.is_null();
+                $run
+            }
+            Reader::Member { id, .. } => {
+                let me = id.to_string();
+                let $filter = not_blocked!(comments::author_id, me).and(
                     comments::hidden_at
                         .is_null()
                         .or(comments::author_id.eq(me.clone())),
-                ),
-            )
+                );
+                $run
+            }
         }
-    }
+    };
 }
 
 /// Several comments by id, only those whose post `reader` may read and not deleted: two
@@ -172,18 +170,15 @@ pub fn find_readable_many(
         .filter(readable_by(reader))
         .select(posts::id)
         .load(conn)?;
-    let mut query = comments::table
+    let found = comments::table
         .filter(comments::id.eq_any(&keys))
         .filter(comments::post_id.eq_any(&readable))
         .filter(comments::deleted_at.is_null())
-        .select(CommentRow::as_select())
-        .into_boxed();
-    query = query.filter(visible_to(reader));
-    query
-        .load::<CommentRow>(conn)?
-        .into_iter()
-        .map(CommentRow::into_domain)
-        .collect()
+        .select(CommentRow::as_select());
+    let rows = with_visible_comments!(reader, |visible| found
+        .filter(visible)
+        .load::<CommentRow>(conn)?);
+    rows.into_iter().map(CommentRow::into_domain).collect()
 }
 
 /// A comment by id, only if `reader` may read its post (deleted ones as placeholders). Only the
@@ -236,16 +231,12 @@ pub fn find_readable(
     if !post_is_readable(conn, reader, &post)? {
         return Ok(None);
     }
-    let mut query = comments::table
-        .find(&key)
-        .select(CommentRow::as_select())
-        .into_boxed();
-    query = query.filter(visible_to(reader));
-    query
-        .first(conn)
-        .optional()?
-        .map(CommentRow::into_domain)
-        .transpose()
+    let found = comments::table.find(&key).select(CommentRow::as_select());
+    let row = with_visible_comments!(reader, |visible| found
+        .filter(visible)
+        .first::<CommentRow>(conn)
+        .optional()?);
+    row.map(CommentRow::into_domain).transpose()
 }
 
 /// A page of a post's comments in thread order (oldest first), if `reader` may read the post
@@ -261,21 +252,21 @@ pub fn list_readable(
     if !post_is_readable(conn, reader, &key)? {
         return Ok(None);
     }
-    let mut query = comments::table
+    // One statement shape whether or not there is a cursor (every id is above the empty
+    // text), unboxed: each reader's form is prepared once per connection and found by type.
+    let after = after.map_or_else(String::new, |id| id.to_string());
+    let page = comments::table
         .filter(comments::post_id.eq(key))
+        .filter(comments::id.gt(after))
         .select(CommentRow::as_select())
         .order(comments::id.asc())
-        .limit(limit)
-        .into_boxed();
+        .limit(limit);
     // What a blocked member (either way) wrote and hidden comments are left out; replies to
     // them stay, with their parent id.
-    query = query.filter(visible_to(reader));
-    if let Some(after) = after {
-        query = query.filter(comments::id.gt(after.to_string()));
-    }
-    query
-        .load::<CommentRow>(conn)?
-        .into_iter()
+    let rows = with_visible_comments!(reader, |visible| page
+        .filter(visible)
+        .load::<CommentRow>(conn)?);
+    rows.into_iter()
         .map(CommentRow::into_domain)
         .collect::<Result<Vec<_>, _>>()
         .map(Some)

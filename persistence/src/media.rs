@@ -318,14 +318,20 @@ pub fn of_comments(
     if comments.is_empty() {
         return Ok(Vec::new());
     }
-    let keys: Vec<String> = comments.iter().map(ToString::to_string).collect();
-    load(
-        media::table
-            .filter(media::comment_id.eq_any(keys))
+    // Fixed id slots for a page (prepared once per connection), `IN` beyond.
+    let rows = match crate::slots::fill(comments) {
+        Some(slots) => media::table
+            .filter(one_of_slots!(media::comment_id, slots))
             .order(media::id.asc())
             .select(MediaRow::as_select())
             .load(conn)?,
-    )
+        None => media::table
+            .filter(media::comment_id.eq_any(comments.iter().map(ToString::to_string)))
+            .order(media::id.asc())
+            .select(MediaRow::as_select())
+            .load(conn)?,
+    };
+    load(rows)
 }
 
 /// Every photo `owner` uploaded, oldest first (the data export, erasure).

@@ -63,6 +63,48 @@ macro_rules! readable_by_member {
     }};
 }
 
+/// The read policy for an anonymous reader, tested on each post's own group (a key probe), as
+/// `readable_by_member!(by_row …)` is for a member: for a post chosen by id.
+macro_rules! readable_by_anonymous_row {
+    () => {{
+        let open_group = discussion_groups::table
+            .filter(discussion_groups::id.nullable().eq(posts::group_id))
+            .filter(open_group!())
+            .select(discussion_groups::id)
+            .single_value()
+            .is_not_null();
+        let closed_wall = diesel::dsl::exists(
+            members::table
+                .filter(members::id.eq(posts::author_id))
+                .filter(members::wall_visibility.ne(Visibility::Public.as_str())),
+        );
+        open_group
+            .or(posts::group_id.is_null().and(diesel::dsl::not(closed_wall)))
+            .and(posts::hidden_at.is_null())
+    }};
+}
+
+/// `$run` with `$policy` bound to the read policy of `$reader` for one post chosen by id: the
+/// group tested row by row (a key probe on the post's own group) rather than as the set of
+/// every readable group, which both databases built by reading all the platform's groups for
+/// the one post; and unboxed for each kind of reader, so that its prepared statement is found
+/// by type, without building its SQL text again (a boxed query is found by its text, built on
+/// every call).
+macro_rules! with_row_policy {
+    ($reader:expr, |$policy:ident| $run:expr) => {
+        match $reader {
+            Reader::Member { id, kind } => {
+                let $policy = readable_by_member!(by_row id.to_string(), kind);
+                $run
+            }
+            Reader::Anonymous => {
+                let $policy = readable_by_anonymous_row!();
+                $run
+            }
+        }
+    };
+}
+
 /// The read policy as SQL: group posts of groups the reader may read (audience first, then
 /// public-and-not-banned or active membership); wall posts of members whose wall the reader may
 /// read (their own always); for a member, never a post by someone they blocked or who blocked
@@ -213,14 +255,29 @@ pub fn find_readable(
     reader: Reader,
     id: PostId,
 ) -> Result<Option<Post>, PersistenceError> {
-    posts::table
-        .filter(posts::id.eq(id.to_string()))
-        .filter(readable_by(reader))
+    let key = id.to_string();
+    let row = with_row_policy!(reader, |policy| posts::table
+        .filter(posts::id.eq(&key))
+        .filter(policy)
         .select(PostRow::as_select())
-        .first(conn)
-        .optional()?
-        .map(PostRow::into_domain)
-        .transpose()
+        .first::<PostRow>(conn)
+        .optional()?);
+    row.map(PostRow::into_domain).transpose()
+}
+
+/// Whether `reader` may read the post `key` (deleted or not), as [`find_readable`] decides it.
+pub(crate) fn is_readable(
+    conn: &mut DbConnection,
+    reader: Reader,
+    key: &str,
+) -> Result<bool, PersistenceError> {
+    let found = with_row_policy!(reader, |policy| posts::table
+        .filter(posts::id.eq(key))
+        .filter(policy)
+        .select(posts::id)
+        .first::<String>(conn)
+        .optional()?);
+    Ok(found.is_some())
 }
 
 /// A post by id whoever may read it: for moderators looking at what was reported (hidden
@@ -343,7 +400,6 @@ macro_rules! page_posts {
         posts::table
             .inner_join(authors.on(authors.field(members::id).eq(posts::author_id)))
             .filter($ids)
-            .filter(posts::deleted_at.is_null())
             .filter(readable_by_member!(by_row me.clone(), $kind))
             .select((
                 PostRow::as_select(),
@@ -389,14 +445,33 @@ pub fn find_readable_page(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
+    let live = posts::deleted_at.is_null();
     let rows = match crate::slots::fill(ids) {
-        Some(slots) => page_posts!(conn, me.to_string(), kind, one_of_slots!(posts::id, slots)),
+        Some(slots) => page_posts!(
+            conn,
+            me.to_string(),
+            kind,
+            one_of_slots!(posts::id, slots).and(live)
+        ),
         None => {
             let keys: Vec<String> = ids.iter().map(ToString::to_string).collect();
-            page_posts!(conn, me.to_string(), kind, posts::id.eq_any(keys))
+            page_posts!(conn, me.to_string(), kind, posts::id.eq_any(keys).and(live))
         }
     };
     rows.into_iter().map(page_post).collect()
+}
+
+/// One post by id that member `me` of kind `kind` may read, deleted or not (as
+/// [`find_readable`]), with what its item shows ([`PostExtras`]), in one statement: the page
+/// statement of [`find_readable_page`] for a single post.
+pub fn find_readable_item(
+    conn: &mut DbConnection,
+    me: MemberId,
+    kind: entraide_domain::member::MemberKind,
+    id: PostId,
+) -> Result<Option<PagePost>, PersistenceError> {
+    let rows = page_posts!(conn, me.to_string(), kind, posts::id.eq(id.to_string()));
+    rows.into_iter().next().map(page_post).transpose()
 }
 
 /// Which posts a list shows.
@@ -682,34 +757,56 @@ pub fn home_sources(
     conn: &mut DbConnection,
     me: MemberId,
 ) -> Result<(Vec<GroupId>, Vec<MemberId>), PersistenceError> {
-    #[derive(QueryableByName)]
-    struct Source {
-        #[diesel(sql_type = diesel::sql_types::Bool)]
-        is_group: bool,
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        id: String,
-    }
-    let me = me.to_string();
-    let rows = diesel::sql_query(
-        "SELECT TRUE AS is_group, group_id AS id FROM group_memberships \
-         WHERE member_id = $1 AND status = $2 \
-         UNION ALL SELECT FALSE AS is_group, followed_id AS id FROM follows WHERE follower_id = $3",
-    )
-    .bind::<diesel::sql_types::Text, _>(&me)
-    .bind::<diesel::sql_types::Text, _>(MembershipStatus::Active.as_str())
-    .bind::<diesel::sql_types::Text, _>(&me)
-    .load::<Source>(conn)?;
+    let rows = HomeSources { me: me.to_string() }.load::<(bool, String)>(conn)?;
     let mut groups = Vec::new();
     let mut followed = Vec::new();
-    for row in rows {
-        if row.is_group {
-            groups.push(parse_id(&row.id)?);
+    for (is_group, id) in rows {
+        if is_group {
+            groups.push(parse_id(&id)?);
         } else {
-            followed.push(parse_id(&row.id)?);
+            followed.push(parse_id(&id)?);
         }
     }
     Ok((groups, followed))
 }
+
+/// The statement of [`home_sources`]: a member's active groups and the members they follow,
+/// in one `UNION ALL` (one round trip). Written as a query fragment of fixed SQL with a static
+/// [`QueryId`](diesel::query_builder::QueryId), so that it is prepared once per connection:
+/// diesel never caches a `sql_query`, which SQLite prepared and PostgreSQL parsed and planned
+/// again on every feed page; and diesel's multi-backend connection has no `union_all`
+/// (`persistence/tests/database.rs` checks the hot reads' statements are kept).
+#[derive(diesel::query_builder::QueryId)]
+struct HomeSources {
+    me: String,
+}
+
+impl diesel::query_builder::Query for HomeSources {
+    type SqlType = (Bool, diesel::sql_types::Text);
+}
+
+impl diesel::query_builder::QueryFragment<MultiBackend> for HomeSources {
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, MultiBackend>,
+    ) -> QueryResult<()> {
+        use diesel::sql_types::Text;
+        out.push_sql(
+            "SELECT TRUE AS is_group, group_id AS id FROM group_memberships WHERE member_id = ",
+        );
+        out.push_bind_param::<Text, _>(&self.me)?;
+        out.push_sql(" AND status = ");
+        out.push_bind_param::<Text, _>(MembershipStatus::Active.as_str())?;
+        out.push_sql(
+            " UNION ALL SELECT FALSE AS is_group, followed_id AS id FROM follows \
+             WHERE follower_id = ",
+        );
+        out.push_bind_param::<Text, _>(&self.me)?;
+        Ok(())
+    }
+}
+
+impl RunQueryDsl<DbConnection> for HomeSources {}
 
 /// Above every post id (ids are stored as lowercase hyphenated UUIDs).
 const MAX_ID: &str = "ffffffff-ffff-ffff-ffff-ffffffffffff";

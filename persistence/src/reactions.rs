@@ -129,13 +129,22 @@ pub fn mine_on_comments(
     if comments.is_empty() {
         return Ok(Vec::new());
     }
-    let keys: Vec<String> = comments.iter().map(ToString::to_string).collect();
-    comment_reactions::table
-        .filter(comment_reactions::member_id.eq(member.to_string()))
-        .filter(comment_reactions::comment_id.eq_any(keys))
-        .select((comment_reactions::comment_id, comment_reactions::kind))
-        .load::<(String, String)>(conn)?
-        .into_iter()
+    // Fixed id slots for a page (prepared once per connection), `IN` beyond.
+    let select = (comment_reactions::comment_id, comment_reactions::kind);
+    let mine = comment_reactions::member_id.eq(member.to_string());
+    let rows = match crate::slots::fill(comments) {
+        Some(slots) => comment_reactions::table
+            .filter(mine)
+            .filter(one_of_slots!(comment_reactions::comment_id, slots))
+            .select(select)
+            .load::<(String, String)>(conn)?,
+        None => comment_reactions::table
+            .filter(mine)
+            .filter(comment_reactions::comment_id.eq_any(comments.iter().map(ToString::to_string)))
+            .select(select)
+            .load::<(String, String)>(conn)?,
+    };
+    rows.into_iter()
         .map(|(id, kind)| Ok((parse_id(&id)?, parse_enum(&kind, ReactionKind::parse)?)))
         .collect()
 }

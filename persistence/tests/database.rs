@@ -549,8 +549,17 @@ fn the_sql_read_filter_agrees_with_the_domain_policy_for_posts_and_events() {
                 let listed =
                     posts::list_readable(&mut conn, *reader, Scope::Group(group.id), None, 10)
                         .unwrap();
+                let comments = entraide_persistence::comments::list_readable(
+                    &mut conn, *reader, post.id, None, 10,
+                )
+                .unwrap();
                 let context = format!("{visibility:?} {audience:?} {reader:?} {status:?}");
                 assert_eq!(by_id.is_some(), expected, "by id: {context}");
+                assert_eq!(comments.is_some(), expected, "its comments: {context}");
+                if let Reader::Member { id, kind } = *reader {
+                    let item = posts::find_readable_item(&mut conn, id, kind, post.id).unwrap();
+                    assert_eq!(item.is_some(), expected, "as an item: {context}");
+                }
                 assert_eq!(listed.len() == 1, expected, "listed: {context}");
                 // Events of the group follow the same rule as its posts.
                 let event_by_id = events::find_readable(&mut conn, *reader, event.id).unwrap();
@@ -605,7 +614,23 @@ fn the_sql_read_filter_agrees_with_the_domain_policy_for_posts_and_events() {
             let by_id = posts::find_readable(&mut conn, reader, post.id).unwrap();
             let listed =
                 posts::list_readable(&mut conn, reader, Scope::Author(owner), None, 10).unwrap();
+            let comments =
+                entraide_persistence::comments::list_readable(&mut conn, reader, post.id, None, 10)
+                    .unwrap();
             assert_eq!(by_id.is_some(), expected, "{wall_visibility:?} {reader:?}");
+            assert_eq!(
+                comments.is_some(),
+                expected,
+                "comments: {wall_visibility:?} {reader:?}"
+            );
+            if let Reader::Member { id, kind } = reader {
+                let item = posts::find_readable_item(&mut conn, id, kind, post.id).unwrap();
+                assert_eq!(
+                    item.is_some(),
+                    expected,
+                    "item: {wall_visibility:?} {reader:?}"
+                );
+            }
             assert_eq!(
                 listed.len() == 1,
                 expected,
@@ -743,4 +768,231 @@ fn search_finds_a_burst_of_new_documents_and_keeps_the_pending_list_small() {
             cleaned.pages
         );
     }
+}
+
+/// The hot reads' statements are prepared once per connection and kept: run once on a new
+/// connection, every statement they run goes into diesel's statement cache. A `sql_query` or an
+/// `IN` list of binds never does — it is prepared again on every call, and parsed and planned
+/// again by PostgreSQL — and this test names the reads that regressed.
+#[test]
+fn the_hot_reads_prepare_each_statement_once_per_connection() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use diesel::Connection;
+    use diesel::connection::InstrumentationEvent;
+    use entraide_domain::group::{
+        Audience, GroupDescription, GroupName, GroupVisibility, NewGroup, Reader,
+    };
+    use entraide_domain::ids::CommentId;
+    use entraide_domain::post::{Body, Draft};
+    use entraide_persistence::posts::{self, FeedSource, Scope};
+    use entraide_persistence::{comments, discovery, follows, groups, media, reactions};
+
+    let test_db = TestDatabase::new();
+    let db = Database::connect(test_db.url(), &PoolOptions::default()).unwrap();
+    db.migrate().unwrap();
+    let (reader, author, group, post, comment) = {
+        let mut conn = db.writer().unwrap();
+        let now = Utc::now();
+        let reader = new_member(&mut conn, "lectrice@example.org", "Lectrice");
+        let author = new_member(&mut conn, "autrice@example.org", "Autrice");
+        let group = groups::insert(
+            &mut conn,
+            &NewGroup {
+                name: GroupName::parse("Migraines").unwrap(),
+                description: GroupDescription::default(),
+                condition_id: None,
+                visibility: GroupVisibility::Public,
+                audience: Audience::Everyone,
+                association_id: None,
+                members_can_create_events: false,
+                sponsor: None,
+            },
+            author,
+            now,
+        )
+        .unwrap();
+        follows::follow(&mut conn, reader, author, now).unwrap();
+        let draft = Draft::parse("Bonjour à toutes", None).unwrap();
+        let post = posts::insert(&mut conn, author, Some(group.id), &draft, now).unwrap();
+        let body = Body::parse("Merci", Body::COMMENT_MAX_CHARS).unwrap();
+        let comment = comments::insert(&mut conn, post.id, None, reader, &body, now).unwrap();
+        (reader, author, group.id, post.id, comment.id)
+    };
+    let member = Reader::Member {
+        id: reader,
+        kind: MemberKind::Patient,
+    };
+    type Read = Box<dyn Fn(&mut DbConnection)>;
+    let comments_after =
+        move |conn: &mut DbConnection, reader: Reader, after: Option<CommentId>| {
+            let page = comments::list_readable(conn, reader, post, after, 21).unwrap();
+            assert!(page.is_some(), "the post is readable");
+        };
+    let reads: Vec<(&str, Read)> = vec![
+        (
+            "home_sources",
+            Box::new(move |c| assert_eq!(posts::home_sources(c, reader).unwrap().1, [author])),
+        ),
+        (
+            "find_readable_page",
+            Box::new(move |c| {
+                let page =
+                    posts::find_readable_page(c, reader, MemberKind::Patient, &[post]).unwrap();
+                assert_eq!(page.len(), 1);
+            }),
+        ),
+        (
+            "find_readable_item",
+            Box::new(move |c| {
+                let item = posts::find_readable_item(c, reader, MemberKind::Patient, post).unwrap();
+                assert!(item.is_some_and(|item| item.extras.is_some()));
+            }),
+        ),
+        (
+            "source_head",
+            Box::new(move |c| {
+                assert_eq!(
+                    posts::source_head(c, FeedSource::Group(group), None, 64).unwrap(),
+                    [post]
+                );
+            }),
+        ),
+        (
+            "find_readable, member",
+            Box::new(move |c| assert!(posts::find_readable(c, member, post).unwrap().is_some())),
+        ),
+        (
+            "find_readable, anonymous",
+            Box::new(move |c| {
+                assert!(
+                    posts::find_readable(c, Reader::Anonymous, post)
+                        .unwrap()
+                        .is_some()
+                );
+            }),
+        ),
+        (
+            "list_readable, a group",
+            Box::new(move |c| {
+                let page = posts::list_readable(c, member, Scope::Group(group), None, 21).unwrap();
+                assert_eq!(page.len(), 1);
+            }),
+        ),
+        (
+            "list_readable, a wall",
+            Box::new(move |c| {
+                let page =
+                    posts::list_readable(c, member, Scope::Author(author), None, 21).unwrap();
+                assert_eq!(page.len(), 1);
+            }),
+        ),
+        (
+            "comments, member",
+            Box::new(move |c| comments_after(c, member, None)),
+        ),
+        (
+            "comments, anonymous",
+            Box::new(move |c| comments_after(c, Reader::Anonymous, None)),
+        ),
+        (
+            "authors of a page",
+            Box::new(move |c| {
+                assert_eq!(members::summaries(c, &[author, reader]).unwrap().len(), 2)
+            }),
+        ),
+        (
+            "group names of a page",
+            Box::new(move |c| assert_eq!(posts::group_names(c, &[group]).unwrap().len(), 1)),
+        ),
+        (
+            "photos of a page of posts",
+            Box::new(move |c| assert!(media::of_posts(c, &[post]).unwrap().is_empty())),
+        ),
+        (
+            "photos of a page of comments",
+            Box::new(move |c| assert!(media::of_comments(c, &[comment]).unwrap().is_empty())),
+        ),
+        (
+            "the reader's reactions on posts",
+            Box::new(move |c| {
+                assert!(
+                    reactions::mine_on_posts(c, reader, &[post])
+                        .unwrap()
+                        .is_empty()
+                )
+            }),
+        ),
+        (
+            "the reader's reactions on comments",
+            Box::new(move |c| {
+                assert!(
+                    reactions::mine_on_comments(c, reader, &[comment])
+                        .unwrap()
+                        .is_empty()
+                );
+            }),
+        ),
+        (
+            "settings (auth_read)",
+            Box::new(move |c| assert!(discovery::settings(c, reader).unwrap().is_some())),
+        ),
+    ];
+    let started = Arc::new(AtomicUsize::new(0));
+    let cached = Arc::new(AtomicUsize::new(0));
+    let counting = |conn: &mut DbConnection| {
+        let (s, c) = (started.clone(), cached.clone());
+        conn.set_instrumentation(move |event: InstrumentationEvent<'_>| match event {
+            InstrumentationEvent::StartQuery { .. } => {
+                s.fetch_add(1, Ordering::SeqCst);
+            }
+            InstrumentationEvent::CacheQuery { .. } => {
+                c.fetch_add(1, Ordering::SeqCst);
+            }
+            _ => {}
+        });
+    };
+    let counts = || {
+        (
+            started.swap(0, Ordering::SeqCst),
+            cached.swap(0, Ordering::SeqCst),
+        )
+    };
+    let mut not_kept = Vec::new();
+    for (name, read) in &reads {
+        // A connection of its own: its statement cache starts empty.
+        let options = PoolOptions {
+            max_connections: 1,
+            ..PoolOptions::default()
+        };
+        let fresh = Database::connect(test_db.url(), &options).unwrap();
+        let mut conn = fresh.reader().unwrap();
+        counting(&mut conn);
+        counts();
+        read(&mut conn);
+        let (statements, kept) = counts();
+        assert!(statements > 0, "{name}: ran no statement");
+        if kept != statements {
+            not_kept.push(format!("{name} ({kept} of {statements} kept)"));
+        }
+        read(&mut conn);
+        let (again, kept_again) = counts();
+        assert_eq!((again, kept_again), (statements, 0), "{name}, second call");
+    }
+    assert!(
+        not_kept.is_empty(),
+        "prepared again on every call: {not_kept:?}"
+    );
+    // The next page of comments (a cursor) runs the very statements of the first page.
+    let mut conn = db.reader().unwrap();
+    counting(&mut conn);
+    comments_after(&mut conn, member, None);
+    counts();
+    comments_after(&mut conn, member, Some(comment));
+    assert_eq!(
+        counts(),
+        (2, 0),
+        "comments after a cursor: a statement of its own"
+    );
 }
