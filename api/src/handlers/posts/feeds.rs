@@ -1,5 +1,6 @@
 use actix_web::{get, web};
 use chrono::Utc;
+use entraide_domain::group::Reader;
 use entraide_domain::ids::{GroupId, MemberId, PostId};
 use entraide_domain::profile::Viewer;
 use entraide_openapi::pagination::{Page, PageQuery};
@@ -7,7 +8,7 @@ use entraide_openapi::posts::{FeedPage, GroupPostQuery, PostItem};
 use entraide_openapi::problem as p;
 use entraide_openapi::problem::ProblemCode;
 use entraide_persistence::members;
-use entraide_persistence::posts::{self, Scope};
+use entraide_persistence::posts::{self, PagePost, Scope};
 use uuid::Uuid;
 
 use crate::access::groups::require_readable;
@@ -198,16 +199,22 @@ pub async fn get_post(
     let viewer = reader.0.map(|m| m.id);
     let moderator = reader.0;
     let item = db::read(&state, move |conn| {
-        let post = match posts::find_readable(conn, who, id)? {
+        // A member's post comes with what its item shows (one statement, as a feed page).
+        let found = match who {
+            Reader::Member { id: me, kind } => posts::find_readable_item(conn, me, kind, id)?,
+            Reader::Anonymous => posts::find_readable(conn, who, id)?.map(PagePost::from),
+        };
+        let post = match found {
             Some(post) => post,
             // Hidden content stays readable, by id, to those who moderate it.
             None => match moderator {
                 Some(actor) => hidden_post_for_moderator(conn, &actor, id)?,
                 None => None,
             }
+            .map(PagePost::from)
             .ok_or(ApiError::NotFound)?,
         };
-        post_items(conn, viewer, vec![post])?
+        page_items(conn, viewer, vec![post])?
             .pop()
             .ok_or(ApiError::NotFound)
     })
