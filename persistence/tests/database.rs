@@ -792,6 +792,7 @@ fn the_hot_reads_prepare_each_statement_once_per_connection() {
     let test_db = TestDatabase::new();
     let db = Database::connect(test_db.url(), &PoolOptions::default()).unwrap();
     db.migrate().unwrap();
+    let session = SessionId::new();
     let (reader, author, group, post, comment) = {
         let mut conn = db.writer().unwrap();
         let now = Utc::now();
@@ -814,6 +815,7 @@ fn the_hot_reads_prepare_each_statement_once_per_connection() {
         )
         .unwrap();
         follows::follow(&mut conn, reader, author, now).unwrap();
+        sessions::create_session(&mut conn, session, reader, None, now).unwrap();
         let draft = Draft::parse("Bonjour à toutes", None).unwrap();
         let post = posts::insert(&mut conn, author, Some(group.id), &draft, now).unwrap();
         let body = Body::parse("Merci", Body::COMMENT_MAX_CHARS).unwrap();
@@ -938,6 +940,13 @@ fn the_hot_reads_prepare_each_statement_once_per_connection() {
             "settings (auth_read)",
             Box::new(move |c| assert!(discovery::settings(c, reader).unwrap().is_some())),
         ),
+        (
+            "the session check",
+            Box::new(move |c| {
+                let active = sessions::active_member(c, session, reader).unwrap();
+                assert!(active.is_some());
+            }),
+        ),
     ];
     let started = Arc::new(AtomicUsize::new(0));
     let cached = Arc::new(AtomicUsize::new(0));
@@ -960,6 +969,7 @@ fn the_hot_reads_prepare_each_statement_once_per_connection() {
         )
     };
     let mut not_kept = Vec::new();
+    let mut reprepared = Vec::new();
     for (name, read) in &reads {
         // A connection of its own: its statement cache starts empty.
         let options = PoolOptions {
@@ -979,10 +989,32 @@ fn the_hot_reads_prepare_each_statement_once_per_connection() {
         read(&mut conn);
         let (again, kept_again) = counts();
         assert_eq!((again, kept_again), (statements, 0), "{name}, second call");
+        // Kept by diesel is not enough: SQLite itself re-prepares a statement whose plan
+        // depended on a bound value (a `LIMIT ?` unless built with QPSG, see
+        // .cargo/config.toml) each time that value is bound again. `sqlite_stmt` counts it.
+        if let DbConnection::Sqlite(sqlite) = &mut **conn {
+            use diesel::RunQueryDsl;
+            #[derive(diesel::QueryableByName)]
+            struct Statement {
+                #[diesel(sql_type = diesel::sql_types::Text)]
+                sql: String,
+            }
+            let again = diesel::sql_query(
+                "SELECT sql FROM sqlite_stmt WHERE reprep > 0 AND sql NOT LIKE '%sqlite_stmt%'",
+            )
+            .load::<Statement>(sqlite)
+            .unwrap();
+            let head = |sql: &str| sql.chars().take(60).collect::<String>();
+            reprepared.extend(again.iter().map(|s| format!("{name}: {}…", head(&s.sql))));
+        }
     }
     assert!(
         not_kept.is_empty(),
         "prepared again on every call: {not_kept:?}"
+    );
+    assert!(
+        reprepared.is_empty(),
+        "re-prepared by SQLite on every call: {reprepared:?}"
     );
     // The next page of comments (a cursor) runs the very statements of the first page.
     let mut conn = db.reader().unwrap();
