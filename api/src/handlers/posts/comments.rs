@@ -7,7 +7,7 @@ use entraide_openapi::pagination::{Page, PageQuery};
 use entraide_openapi::posts::{CommentItem, EditCommentRequest, NewCommentRequest};
 use entraide_openapi::problem::{self as p, ProblemCode};
 use entraide_persistence::moderation::flag_distress;
-use entraide_persistence::{DbConnection, comments, groups};
+use entraide_persistence::{DbConnection, comments, groups, posts};
 use uuid::Uuid;
 
 use crate::access::media::attach_to_comment;
@@ -111,7 +111,10 @@ pub async fn create_comment(
             )?;
         }
         // A comment made a moment ago carries no reaction: no lookup of the author's.
-        Ok((one(conn, None, comment)?, woken))
+        let item = one(conn, None, comment)?;
+        // Last: this locks the post's row until the commit (see `comments::insert`).
+        posts::add_to_comment_count(conn, post_id, 1)?;
+        Ok((item, woken))
     })
     .await?;
     state.hub.wake(&woken);
