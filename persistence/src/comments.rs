@@ -186,8 +186,6 @@ pub fn find_readable_many(
     rows.into_iter().map(CommentRow::into_domain).collect()
 }
 
-/// A comment by id, only if `reader` may read its post (deleted ones as placeholders). Only the
-/// comment's post id is read before the post's read policy is checked.
 /// A comment by id whoever may read it: for moderators looking at what was reported (hidden
 /// comments included). Never use it to answer a member.
 pub fn find_any(
@@ -219,6 +217,8 @@ pub fn find_authored(
         .transpose()
 }
 
+/// A comment by id, only if `reader` may read its post (deleted ones as placeholders). Only the
+/// comment's post id is read before the post's read policy is checked.
 pub fn find_readable(
     conn: &mut DbConnection,
     reader: Reader,

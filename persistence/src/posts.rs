@@ -392,6 +392,8 @@ fn page_post(row: PagePostRow) -> Result<PagePost, PersistenceError> {
 /// joined to its author (through an alias of `members`, so that the read policy's own
 /// subqueries on `members` keep their meaning), then its author's badge, its group's name and
 /// the two flags, each a key probe per post on the row already chosen (scalar subqueries).
+/// Deleted posts are not filtered out here: a list adds `posts::deleted_at.is_null()` to `$ids`
+/// ([`find_readable_page`]); a post read by id shows its placeholder ([`find_readable_item`]).
 macro_rules! page_posts {
     ($conn:expr, $me:expr, $kind:expr, $ids:expr) => {{
         use crate::schema::{media, member_badges, post_reactions};
