@@ -45,6 +45,24 @@ fn new_member(conn: &mut DbConnection, email: &str, pseudonym: &str) -> MemberId
     id
 }
 
+/// A group as most tests want it: no condition, association or sponsor, default description.
+fn plain_group(
+    name: &str,
+    visibility: entraide_domain::group::GroupVisibility,
+    audience: entraide_domain::group::Audience,
+) -> entraide_domain::group::NewGroup {
+    entraide_domain::group::NewGroup {
+        name: entraide_domain::group::GroupName::parse(name).unwrap(),
+        description: entraide_domain::group::GroupDescription::default(),
+        condition_id: None,
+        visibility,
+        audience,
+        association_id: None,
+        members_can_create_events: false,
+        sponsor: None,
+    }
+}
+
 /// A dump of the schema that two runs can compare (tables, columns, indexes).
 fn schema_fingerprint(conn: &mut DbConnection) -> Vec<String> {
     use diesel::prelude::*;
@@ -305,8 +323,7 @@ fn foreign_keys_are_enforced() {
 #[test]
 fn memberships_keep_the_member_count_and_feed_the_directory() {
     use entraide_domain::group::{
-        Audience, GroupDescription, GroupName, GroupRole, GroupVisibility, Membership,
-        MembershipStatus, NewGroup,
+        Audience, GroupRole, GroupVisibility, Membership, MembershipStatus,
     };
     use entraide_persistence::groups::{self, GroupFilter};
 
@@ -316,16 +333,11 @@ fn memberships_keep_the_member_count_and_feed_the_directory() {
     let other = new_member(&mut conn, "other@example.org", "Other");
     let group = groups::insert(
         &mut conn,
-        &NewGroup {
-            name: GroupName::parse("Aidants Lyon").unwrap(),
-            description: GroupDescription::default(),
-            condition_id: None,
-            visibility: GroupVisibility::Private,
-            audience: Audience::Caregivers,
-            association_id: None,
-            members_can_create_events: false,
-            sponsor: None,
-        },
+        &plain_group(
+            "Aidants Lyon",
+            GroupVisibility::Private,
+            Audience::Caregivers,
+        ),
         owner,
         Utc::now(),
     )
@@ -403,16 +415,7 @@ fn memberships_keep_the_member_count_and_feed_the_directory() {
 
     let duplicate = groups::insert(
         &mut conn,
-        &NewGroup {
-            name: GroupName::parse("AIDANTS LYON").unwrap(),
-            description: GroupDescription::default(),
-            condition_id: None,
-            visibility: GroupVisibility::Public,
-            audience: Audience::Everyone,
-            association_id: None,
-            members_can_create_events: false,
-            sponsor: None,
-        },
+        &plain_group("AIDANTS LYON", GroupVisibility::Public, Audience::Everyone),
         other,
         Utc::now(),
     );
@@ -430,8 +433,7 @@ fn memberships_keep_the_member_count_and_feed_the_directory() {
 fn the_sql_read_filter_agrees_with_the_domain_policy_for_posts_and_events() {
     use entraide_domain::event::{NewEvent, Schedule, TimeZoneName};
     use entraide_domain::group::{
-        Audience, GroupDescription, GroupName, GroupRole, GroupVisibility, Membership,
-        MembershipStatus, NewGroup, Reader,
+        Audience, GroupRole, GroupVisibility, Membership, MembershipStatus, Reader,
     };
     use entraide_domain::post::{Draft, Place, can_read_post};
     use entraide_domain::text::{Description, Title};
@@ -489,16 +491,7 @@ fn the_sql_read_filter_agrees_with_the_domain_policy_for_posts_and_events() {
             let owner = member_of_kind(&mut conn, &name.replace(' ', "_"), owner_kind);
             let group = groups::insert(
                 &mut conn,
-                &NewGroup {
-                    name: GroupName::parse(&name).unwrap(),
-                    description: GroupDescription::default(),
-                    condition_id: None,
-                    visibility,
-                    audience,
-                    association_id: None,
-                    members_can_create_events: false,
-                    sponsor: None,
-                },
+                &plain_group(&name, visibility, audience),
                 owner,
                 now,
             )
@@ -781,9 +774,7 @@ fn the_hot_reads_prepare_each_statement_once_per_connection() {
 
     use diesel::Connection;
     use diesel::connection::InstrumentationEvent;
-    use entraide_domain::group::{
-        Audience, GroupDescription, GroupName, GroupVisibility, NewGroup, Reader,
-    };
+    use entraide_domain::group::{Audience, GroupVisibility, Reader};
     use entraide_domain::ids::CommentId;
     use entraide_domain::post::{Body, Draft};
     use entraide_persistence::posts::{self, FeedSource, Scope};
@@ -800,16 +791,7 @@ fn the_hot_reads_prepare_each_statement_once_per_connection() {
         let author = new_member(&mut conn, "autrice@example.org", "Autrice");
         let group = groups::insert(
             &mut conn,
-            &NewGroup {
-                name: GroupName::parse("Migraines").unwrap(),
-                description: GroupDescription::default(),
-                condition_id: None,
-                visibility: GroupVisibility::Public,
-                audience: Audience::Everyone,
-                association_id: None,
-                members_can_create_events: false,
-                sponsor: None,
-            },
+            &plain_group("Migraines", GroupVisibility::Public, Audience::Everyone),
             author,
             now,
         )
