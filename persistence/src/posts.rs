@@ -31,8 +31,10 @@ macro_rules! readable_by_member {
         readable_by_member!(@with me, readable_group)
     }};
     // The same policy with the group tested row by row (a key probe on the post's own group):
-    // for a handful of posts already chosen by id, where the set form would read every group
-    // of the platform on each call (its cost grew with the number of groups). Written as a
+    // for a handful of posts already chosen by id, and for the lists that walk one group's or
+    // one author's index (`member_lane`), where the set form would read every group of the
+    // platform on each call (its cost grew with the number of groups: on PostgreSQL at 1,000
+    // groups, 3-7 ms of a 3-7 ms group page went to that scan). Written as a
     // scalar `(SELECT id … LIMIT 1) IS NOT NULL` rather than `EXISTS`, which PostgreSQL turns
     // back into the set form (a hashed subplan over a scan of every group).
     (by_row $me:expr, $kind:expr) => {{
@@ -577,6 +579,8 @@ enum Lane {
 /// shape whether or not there is a cursor (the highest id there can be stands for none), so it
 /// is prepared once per connection. The lane's index — `(group_id, id)` or `(author_id, id)` —
 /// drives it; the policy (`readable_by_member!`) cannot serve as an index (see [`readable_by`]).
+/// The policy tests each walked post's own group (`by_row`: a key probe), not the set of every
+/// readable group, so a page costs the same whatever the number of groups on the platform.
 fn member_lane(
     conn: &mut DbConnection,
     me: MemberId,
@@ -588,7 +592,7 @@ fn member_lane(
     let below = before.map_or_else(|| MAX_ID.to_owned(), |id| id.to_string());
     let page = posts::table
         .filter(posts::deleted_at.is_null())
-        .filter(readable_by_member!(me.to_string(), kind))
+        .filter(readable_by_member!(by_row me.to_string(), kind))
         .filter(posts::id.lt(below))
         .order(posts::id.desc())
         .limit(limit)
