@@ -39,6 +39,9 @@ const RECONNECT_MIN: Duration = Duration::from_millis(250);
 const RECONNECT_MAX: Duration = Duration::from_secs(10);
 /// Members per `NOTIFY` (a payload holds at most 8000 bytes).
 const MEMBERS_PER_PAYLOAD: usize = 100;
+/// Payloads sent in one statement (one commit) by the listener thread: what queued while it
+/// sent the previous batch, at most this many (≤ 800 KB of SQL).
+const NOTIFY_BATCH: usize = 100;
 
 /// What wakes a stream.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -329,8 +332,8 @@ fn listen(
             }
             outgoing.extend(queue.try_iter());
             let sent = outgoing
-                .iter()
-                .try_for_each(|payload| listener.notify(payload));
+                .chunks(NOTIFY_BATCH)
+                .try_for_each(|batch| listener.notify_all(batch));
             let received = sent.and_then(|()| listener.received());
             match received {
                 Ok(payloads) => {

@@ -9,7 +9,7 @@ use entraide_domain::ids::{AppealId, MemberId, ModerationActionId};
 use entraide_domain::moderation::{AppealOutcome, Decision, Queue, TargetKind, appeal_queue};
 
 use crate::connection::DbConnection;
-use crate::convert::{from_db_time, parse_enum, parse_id, to_db_time};
+use crate::convert::{from_db_time, parse_enum, parse_id, stored_time, to_db_time};
 use crate::error::PersistenceError;
 use crate::moderation::{LogEntry, LogRow};
 use crate::schema::{appeals, comments, moderation_actions, posts};
@@ -71,6 +71,7 @@ pub fn file(
     statement: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<Appeal>, PersistenceError> {
+    let now = stored_time(now);
     crate::dialect::lock_key(conn, &format!("appeal:{action}"))?;
     let existing: i64 = appeals::table
         .filter(appeals::action_id.eq(action.to_string()))
@@ -183,6 +184,7 @@ pub fn decide(
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<Appeal, PersistenceError> {
+    let now = stored_time(now);
     let at = to_db_time(now);
     let updated = diesel::update(
         appeals::table

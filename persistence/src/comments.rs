@@ -7,7 +7,7 @@ use entraide_domain::ids::{CommentId, MemberId, PostId};
 use entraide_domain::post::{Body, Comment, ReactionCounts, ReactionKind};
 
 use crate::connection::DbConnection;
-use crate::convert::{from_db_time, parse_id, to_db_time};
+use crate::convert::{from_db_time, parse_id, stored_time, to_db_time};
 use crate::error::PersistenceError;
 use crate::posts::readable_by;
 use crate::schema::{comments, posts};
@@ -86,6 +86,8 @@ pub fn insert(
     body: &Body,
     now: DateTime<Utc>,
 ) -> Result<Comment, PersistenceError> {
+    // The answer is the comment as stored, to the microsecond.
+    let now = stored_time(now);
     let id = CommentId::new();
     let depth = parent.map_or(0, |p| p.depth.saturating_add(1));
     diesel::insert_into(comments::table)

@@ -2,9 +2,16 @@
 
 use std::str::FromStr;
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, SubsecRound, Utc};
 
 use crate::error::PersistenceError;
+
+/// `time` as both databases keep it: to the microsecond (PostgreSQL's precision; SQLite would
+/// keep the nanoseconds). A write that answers what it stored truncates first, so that its
+/// answer is what a later read gives.
+pub fn stored_time(time: DateTime<Utc>) -> DateTime<Utc> {
+    time.trunc_subsecs(6)
+}
 
 /// Timestamps are stored as UTC `TIMESTAMP` (no zone) on both backends.
 pub fn to_db_time(time: DateTime<Utc>) -> NaiveDateTime {

@@ -150,6 +150,42 @@ pub fn find(conn: &mut DbConnection, id: GroupId) -> Result<Option<Group>, Persi
         .transpose()
 }
 
+/// The group and `member`'s standing in it, in one statement (the check before every read of
+/// a group's content and every post in it).
+pub fn find_with_membership(
+    conn: &mut DbConnection,
+    id: GroupId,
+    member: MemberId,
+) -> Result<Option<(Group, Option<Membership>)>, PersistenceError> {
+    let row = discussion_groups::table
+        .left_join(association_groups::table)
+        .left_join(
+            group_memberships::table.on(group_memberships::group_id
+                .eq(discussion_groups::id)
+                .and(group_memberships::member_id.eq(member.to_string()))),
+        )
+        .filter(discussion_groups::id.eq(id.to_string()))
+        .select((
+            GroupRow::as_select(),
+            association_groups::association_id.nullable(),
+            group_memberships::role.nullable(),
+            group_memberships::status.nullable(),
+        ))
+        .first::<(GroupRow, Option<String>, Option<String>, Option<String>)>(conn)
+        .optional()?;
+    let Some((row, owner, role, status)) = row else {
+        return Ok(None);
+    };
+    let membership = match (role, status) {
+        (Some(role), Some(status)) => Some(Membership {
+            role: parse_enum(&role, GroupRole::parse)?,
+            status: parse_enum(&status, MembershipStatus::parse)?,
+        }),
+        _ => None,
+    };
+    Ok(Some((row.into_domain(owner)?, membership)))
+}
+
 /// Groups by id, in one query (unknown ids are left out).
 pub fn find_many(conn: &mut DbConnection, ids: &[GroupId]) -> Result<Vec<Group>, PersistenceError> {
     if ids.is_empty() {

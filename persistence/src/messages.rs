@@ -14,7 +14,7 @@ use entraide_domain::member::Pseudonym;
 use entraide_domain::message::{MessagesFrom, Recipient};
 
 use crate::connection::DbConnection;
-use crate::convert::{from_db_time, parse_enum, parse_id, to_db_time};
+use crate::convert::{from_db_time, parse_enum, parse_id, stored_time, to_db_time};
 use crate::error::PersistenceError;
 use crate::schema::{conversation_participants, conversations, members, messages};
 
@@ -181,6 +181,7 @@ pub fn create(
     others: &[MemberId],
     now: DateTime<Utc>,
 ) -> Result<ConversationRow, PersistenceError> {
+    let now = stored_time(now);
     let at = to_db_time(now);
     let key = id.to_string();
     diesel::insert_into(conversations::table)

@@ -13,7 +13,7 @@ use entraide_domain::post::{Body, ContentWarning, Draft, Post, ReactionCounts, R
 use entraide_domain::profile::Visibility;
 
 use crate::connection::{DbConnection, MultiBackend};
-use crate::convert::{from_db_time, parse_id, to_db_time};
+use crate::convert::{from_db_time, parse_id, stored_time, to_db_time};
 use crate::dialect::coalesce;
 use crate::error::PersistenceError;
 use crate::schema::{discussion_groups, follows, group_memberships, members, posts};
@@ -217,6 +217,8 @@ pub fn insert(
         body,
         content_warning,
     } = draft;
+    // The answer is the post as stored, to the microsecond.
+    let now = stored_time(now);
     let id = PostId::new();
     diesel::insert_into(posts::table)
         .values((

@@ -5,7 +5,7 @@
 
 use diesel::pg::PgConnection;
 use diesel::prelude::*;
-use diesel::sql_types::Text;
+use diesel::sql_types::{Array, Text};
 
 use crate::error::PersistenceError;
 
@@ -45,12 +45,19 @@ impl Listener {
         Ok(())
     }
 
-    /// Sends `payload` to every listener of the database, this one included (outside any
-    /// transaction: call it after the commit of what it announces).
-    pub fn notify(&mut self, payload: &str) -> Result<(), PersistenceError> {
-        diesel::sql_query("SELECT pg_notify($1, $2)")
+    /// Sends `payloads` to every listener of the database, this one included, in one
+    /// statement and so one transaction (outside any other: call it after the commit of what
+    /// they announce). Under load the listener thread sends what queued meanwhile with one
+    /// commit, not one each: a `NOTIFY` transaction writes and flushes its own commit record.
+    /// PostgreSQL delivers a payload repeated within one transaction once; the payloads are
+    /// ids and wake-ups, which mean the same once or twice.
+    pub fn notify_all(&mut self, payloads: &[String]) -> Result<(), PersistenceError> {
+        if payloads.is_empty() {
+            return Ok(());
+        }
+        diesel::sql_query("SELECT pg_notify($1, payload) FROM unnest($2) AS payload")
             .bind::<Text, _>(CHANNEL)
-            .bind::<Text, _>(payload)
+            .bind::<Array<Text>, _>(payloads)
             .execute(&mut self.conn)?;
         Ok(())
     }

@@ -887,6 +887,16 @@ fn the_hot_reads_prepare_each_statement_once_per_connection() {
             }),
         ),
         (
+            "a group and the reader's membership",
+            Box::new(move |c| {
+                let (found, owner) = groups::find_with_membership(c, group, author)
+                    .unwrap()
+                    .unwrap();
+                assert_eq!(found.id, group);
+                assert!(owner.is_some());
+            }),
+        ),
+        (
             "group names of a page",
             Box::new(move |c| assert_eq!(posts::group_names(c, &[group]).unwrap().len(), 1)),
         ),
@@ -1009,4 +1019,27 @@ fn the_hot_reads_prepare_each_statement_once_per_connection() {
         (2, 0),
         "comments after a cursor: a statement of its own"
     );
+}
+
+/// PostgreSQL: the listener thread sends what queued meanwhile in one statement (one commit);
+/// every other process receives each payload of the batch, in order, and an empty batch sends
+/// nothing.
+#[test]
+fn a_batch_of_wake_ups_reaches_every_listener_in_order() {
+    use entraide_persistence::wakeups::Listener;
+
+    let test_db = TestDatabase::new();
+    if !test_db.is_postgres() {
+        return;
+    }
+    let mut sender = Listener::connect(test_db.url()).unwrap();
+    let mut other = Listener::connect(test_db.url()).unwrap();
+    let batch: Vec<String> = (0..150).map(|i| format!("{{\"n\":{i}}}")).collect();
+    sender.notify_all(&batch).unwrap();
+    sender.notify_all(&[]).unwrap();
+    other.round_trip().unwrap();
+    assert_eq!(other.received().unwrap(), batch);
+    // The sender listens too: it gets its own batch (the hub skips its own node's payloads).
+    sender.round_trip().unwrap();
+    assert_eq!(sender.received().unwrap(), batch);
 }

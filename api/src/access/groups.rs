@@ -12,12 +12,11 @@ pub(crate) fn load(
     id: GroupId,
     member: Option<MemberId>,
 ) -> Result<(Group, Option<Membership>), ApiError> {
-    let group = groups::find(conn, id)?.ok_or(ApiError::NotFound)?;
-    let membership = match member {
-        Some(member) => groups::membership(conn, id, member)?,
-        None => None,
+    let found = match member {
+        Some(member) => groups::find_with_membership(conn, id, member)?,
+        None => groups::find(conn, id)?.map(|group| (group, None)),
     };
-    Ok((group, membership))
+    found.ok_or(ApiError::NotFound)
 }
 
 /// The group, if `reader` may read its content; 403 `not_readable` otherwise.
@@ -38,11 +37,16 @@ pub(crate) fn require_participation(
     id: GroupId,
     reader: Reader,
 ) -> Result<(), ApiError> {
+    participating(conn, id, reader).map(|_| ())
+}
+
+/// [`require_participation`], answering the group (a new post's item shows its name).
+pub(crate) fn participating(
+    conn: &mut DbConnection,
+    id: GroupId,
+    reader: Reader,
+) -> Result<Group, ApiError> {
     let (group, membership) = load(conn, id, reader.member_id())?;
-    Ok(participation(
-        group.visibility,
-        group.audience,
-        reader,
-        membership,
-    )?)
+    participation(group.visibility, group.audience, reader, membership)?;
+    Ok(group)
 }

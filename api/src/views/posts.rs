@@ -91,6 +91,36 @@ pub(crate) fn page_items(
         .collect()
 }
 
+/// The item of a post made a moment ago, for its author's answer: it carries no reaction of
+/// anyone's, the handler knows its group's name (it has just checked the author may post
+/// there), and it has photos only if some were attached with it. One query (the author's
+/// summary) where [`post_items`] runs three on every post creation.
+pub(crate) fn new_post_item(
+    conn: &mut DbConnection,
+    post: Post,
+    group_name: Option<String>,
+    with_media: bool,
+) -> Result<PostItem, ApiError> {
+    let author = author_of(
+        &authors(conn, std::iter::once(post.author_id))?,
+        post.author_id,
+    )?;
+    let photos = if with_media {
+        media::of_posts(conn, &[post.id])?
+            .into_iter()
+            .filter(|photo| matches!(photo.attachment, Attachment::Post(_)))
+            .map(media_item)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let group = post.group_id.map(|id| GroupRef {
+        id: id.as_uuid(),
+        name: group_name.unwrap_or_default(),
+    });
+    Ok(convert::post(post, author, group, Vec::new(), photos))
+}
+
 /// Comment items for a page of comments, batched like [`post_items`].
 pub(crate) fn comment_items(
     conn: &mut DbConnection,

@@ -360,6 +360,43 @@ async fn each_feed_item_is_the_post_as_read_alone() {
             Some(json!({"body": "Maman est partie.", "content_warning": "annonce d'un décès"})),
         )
         .await;
+    // The answer to a new post is built without the lists' batched reads (the group's name is
+    // the one just checked, photos only when some were attached): it is the post as its author
+    // then reads it alone: with a photo and a badge, with a warning, and on a wall.
+    let on_wall = app
+        .ok_json(
+            Method::POST,
+            &format!("/api/v1/members/{}/wall", admin.id),
+            Some(&admin),
+            Some(json!({"body": "Sur mon mur, avec une photo", "media_ids": [app.upload_photo(&admin).await]})),
+        )
+        .await;
+    for (answer, author) in [
+        (&with_photo, &doctor),
+        (&warned, &friend),
+        (&on_wall, &admin),
+    ] {
+        let alone = format!("/api/v1/posts/{}", answer["id"].as_str().unwrap());
+        let alone = app.ok_json(Method::GET, &alone, Some(author), None).await;
+        assert_eq!(answer, &alone);
+    }
+    // Likewise a new comment (both keep the microsecond PostgreSQL stores, not the nanosecond).
+    let comment = app
+        .ok_json(
+            Method::POST,
+            &format!("/api/v1/posts/{}/comments", warned["id"].as_str().unwrap()),
+            Some(&doctor),
+            Some(json!({"body": "Toutes mes pensées"})),
+        )
+        .await;
+    let alone = format!("/api/v1/comments/{}", comment["id"].as_str().unwrap());
+    let alone = app.ok_json(Method::GET, &alone, Some(&doctor), None).await;
+    assert_eq!(comment, alone);
+    assert_eq!(with_photo["group"]["name"], "Fatigue chronique");
+    assert_eq!(with_photo["media"][0]["id"], photo.as_str());
+    assert_eq!(with_photo["author"]["verified"], "professional");
+    assert_eq!(on_wall["media"].as_array().map(Vec::len), Some(1));
+    assert_eq!(on_wall["group"], Value::Null);
     let wall = post_on_wall(&app, &friend, "sur mon mur").await;
     let mine = post_on_wall(&app, &reader, "le mien").await;
     for (post, kind) in [

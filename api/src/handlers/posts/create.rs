@@ -10,7 +10,7 @@ use entraide_persistence::moderation::flag_distress;
 use entraide_persistence::posts;
 use uuid::Uuid;
 
-use crate::access::groups::require_participation;
+use crate::access::groups::participating;
 use crate::access::media::attach_to_post;
 use crate::db;
 use crate::error::ApiError;
@@ -18,7 +18,7 @@ use crate::extractors::AuthMember;
 use crate::json::Json;
 use crate::notices;
 use crate::state::AppState;
-use crate::views::posts::post_items;
+use crate::views::posts::new_post_item;
 
 fn created(item: PostItem) -> HttpResponse {
     HttpResponse::Created()
@@ -58,7 +58,7 @@ pub async fn create_group_post(
     let reader = member.reader();
     let distressed = safety.is_some();
     let (mut item, woken, post) = db::write(&state, move |conn| {
-        require_participation(conn, group_id, reader)?;
+        let group = participating(conn, group_id, reader)?;
         let post = posts::insert(conn, member.id, Some(group_id), &draft, Utc::now())?;
         attach_to_post(conn, member.id, &media_ids, post.id, Utc::now())?;
         let woken = notices::post_created(conn, &post, Utc::now())?;
@@ -73,10 +73,8 @@ pub async fn create_group_post(
                 Utc::now(),
             )?;
         }
-        // A post made a moment ago carries no reaction of anyone's: no lookup of yours.
-        let item = post_items(conn, None, vec![post.clone()])?
-            .pop()
-            .ok_or_else(|| ApiError::internal("the new post vanished"))?;
+        let name = Some(group.name.as_str().to_owned());
+        let item = new_post_item(conn, post.clone(), name, !media_ids.is_empty())?;
         Ok((item, woken, post))
     })
     .await?;
@@ -129,10 +127,7 @@ pub async fn create_wall_post(
                 Utc::now(),
             )?;
         }
-        // A post made a moment ago carries no reaction of anyone's: no lookup of yours.
-        let item = post_items(conn, None, vec![post.clone()])?
-            .pop()
-            .ok_or_else(|| ApiError::internal("the new post vanished"))?;
+        let item = new_post_item(conn, post.clone(), None, !media_ids.is_empty())?;
         Ok((item, woken, post))
     })
     .await?;
