@@ -551,6 +551,33 @@ pub fn count(conn: &mut DbConnection) -> Result<i64, PersistenceError> {
 /// fits the kind: `domain::verification::shown`).
 pub type Summary = (MemberId, Pseudonym, MemberKind, Option<Badge>);
 
+/// Pseudonym, kind and granted badge of one member, by key. Not [`summaries`] with one id:
+/// PostgreSQL plans a fixed-slot statement again on every execution (its custom plan of 21
+/// `OR`ed equalities on one repeated key is cheaper than the generic plan, so it never
+/// switches), where a one-key statement gets a generic plan after five.
+pub fn summary(conn: &mut DbConnection, id: MemberId) -> Result<Option<Summary>, PersistenceError> {
+    members::table
+        .left_join(member_badges::table)
+        .filter(members::id.eq(id.to_string()))
+        .select((
+            members::id,
+            members::pseudonym,
+            members::kind,
+            member_badges::badge.nullable(),
+        ))
+        .first::<(String, String, String, Option<String>)>(conn)
+        .optional()?
+        .map(|(id, pseudonym, kind, badge)| {
+            Ok((
+                parse_id(&id)?,
+                Pseudonym::from_stored(pseudonym),
+                parse_enum(&kind, MemberKind::parse)?,
+                crate::verification::badge_cell(badge)?,
+            ))
+        })
+        .transpose()
+}
+
 /// Pseudonym, kind and granted badge of several members at once (one query for a page of
 /// authors).
 pub fn summaries(

@@ -897,6 +897,10 @@ fn the_hot_reads_prepare_each_statement_once_per_connection() {
             }),
         ),
         (
+            "the author of a new post",
+            Box::new(move |c| assert!(members::summary(c, author).unwrap().is_some())),
+        ),
+        (
             "group names of a page",
             Box::new(move |c| assert_eq!(posts::group_names(c, &[group]).unwrap().len(), 1)),
         ),
@@ -1042,4 +1046,51 @@ fn a_batch_of_wake_ups_reaches_every_listener_in_order() {
     // The sender listens too: it gets its own batch (the hub skips its own node's payloads).
     sender.round_trip().unwrap();
     assert_eq!(sender.received().unwrap(), batch);
+}
+
+/// PostgreSQL: the author of a new post is read by key with a statement that gets a generic
+/// plan after PostgreSQL's five custom ones, so it is not planned again on every post (the
+/// fixed-slot statement of a page's authors is: its custom plan stays cheaper).
+#[test]
+fn the_author_of_a_new_post_is_read_with_a_generic_plan_on_postgres() {
+    use diesel::RunQueryDsl;
+    use diesel::sql_types::{BigInt, Bool};
+
+    #[derive(diesel::QueryableByName, Debug)]
+    struct Plans {
+        #[diesel(sql_type = BigInt)]
+        generic: i64,
+        #[diesel(sql_type = BigInt)]
+        custom: i64,
+        #[diesel(sql_type = Bool)]
+        slots: bool,
+    }
+    let test_db = TestDatabase::new();
+    if !test_db.is_postgres() {
+        return;
+    }
+    let db = Database::connect(test_db.url(), &PoolOptions::default()).unwrap();
+    db.migrate().unwrap();
+    let mut pooled = db.writer().unwrap();
+    let conn: &mut DbConnection = &mut pooled;
+    let author = new_member(conn, "autrice@example.org", "Autrice");
+    for _ in 0..8 {
+        assert!(members::summary(conn, author).unwrap().is_some());
+        assert_eq!(members::summaries(conn, &[author]).unwrap().len(), 1);
+    }
+    let plans = diesel::sql_query(
+        "SELECT generic_plans AS generic, custom_plans AS custom, \
+         statement LIKE '% OR %' AS slots \
+         FROM pg_prepared_statements WHERE statement LIKE '%member_badges%'",
+    )
+    .load::<Plans>(conn)
+    .unwrap();
+    let by_key = plans
+        .iter()
+        .find(|p| !p.slots)
+        .expect("the one-key statement");
+    assert!(
+        by_key.generic >= 3 && by_key.custom <= 5,
+        "planned again on each call: {plans:?}"
+    );
 }

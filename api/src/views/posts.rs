@@ -8,7 +8,7 @@ use entraide_domain::post::{Comment, Post, ReactionKind};
 use entraide_openapi::media::MediaItem;
 use entraide_openapi::posts::{CommentItem, GroupRef, PostItem};
 use entraide_persistence::posts::PagePost;
-use entraide_persistence::{DbConnection, media, posts, reactions as stored_reactions};
+use entraide_persistence::{DbConnection, media, members, posts, reactions as stored_reactions};
 
 use crate::convert::media::item as media_item;
 use crate::convert::posts as convert;
@@ -94,17 +94,16 @@ pub(crate) fn page_items(
 /// The item of a post made a moment ago, for its author's answer: it carries no reaction of
 /// anyone's, the handler knows its group's name (it has just checked the author may post
 /// there), and it has photos only if some were attached with it. One query (the author's
-/// summary) where [`post_items`] runs three on every post creation.
+/// summary, by key) where [`post_items`] runs three on every post creation.
 pub(crate) fn new_post_item(
     conn: &mut DbConnection,
     post: Post,
     group_name: Option<String>,
     with_media: bool,
 ) -> Result<PostItem, ApiError> {
-    let author = author_of(
-        &authors(conn, std::iter::once(post.author_id))?,
-        post.author_id,
-    )?;
+    let (id, pseudonym, kind, badge) = members::summary(conn, post.author_id)?
+        .ok_or_else(|| ApiError::internal(format!("author {} not found", post.author_id)))?;
+    let author = convert::summary(id, &pseudonym, kind, badge);
     let photos = if with_media {
         media::of_posts(conn, &[post.id])?
             .into_iter()
