@@ -551,6 +551,33 @@ pub fn count(conn: &mut DbConnection) -> Result<i64, PersistenceError> {
 /// fits the kind: `domain::verification::shown`).
 pub type Summary = (MemberId, Pseudonym, MemberKind, Option<Badge>);
 
+/// What a [`Summary`] reads: `members` left-joined to `member_badges`.
+fn summary_columns() -> (
+    members::id,
+    members::pseudonym,
+    members::kind,
+    diesel::dsl::Nullable<member_badges::badge>,
+) {
+    (
+        members::id,
+        members::pseudonym,
+        members::kind,
+        member_badges::badge.nullable(),
+    )
+}
+
+/// The stored columns of a [`Summary`]: id, pseudonym, kind, granted badge.
+type SummaryRow = (String, String, String, Option<String>);
+
+fn summary_from_row((id, pseudonym, kind, badge): SummaryRow) -> Result<Summary, PersistenceError> {
+    Ok((
+        parse_id(&id)?,
+        Pseudonym::from_stored(pseudonym),
+        parse_enum(&kind, MemberKind::parse)?,
+        crate::verification::badge_cell(badge)?,
+    ))
+}
+
 /// Pseudonym, kind and granted badge of one member, by key. Not [`summaries`] with one id:
 /// PostgreSQL plans a fixed-slot statement again on every execution (its custom plan of 21
 /// `OR`ed equalities on one repeated key is cheaper than the generic plan, so it never
@@ -559,22 +586,10 @@ pub fn summary(conn: &mut DbConnection, id: MemberId) -> Result<Option<Summary>,
     members::table
         .left_join(member_badges::table)
         .filter(members::id.eq(id.to_string()))
-        .select((
-            members::id,
-            members::pseudonym,
-            members::kind,
-            member_badges::badge.nullable(),
-        ))
-        .first::<(String, String, String, Option<String>)>(conn)
+        .select(summary_columns())
+        .first::<SummaryRow>(conn)
         .optional()?
-        .map(|(id, pseudonym, kind, badge)| {
-            Ok((
-                parse_id(&id)?,
-                Pseudonym::from_stored(pseudonym),
-                parse_enum(&kind, MemberKind::parse)?,
-                crate::verification::badge_cell(badge)?,
-            ))
-        })
+        .map(summary_from_row)
         .transpose()
 }
 
@@ -587,35 +602,20 @@ pub fn summaries(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let select = (
-        members::id,
-        members::pseudonym,
-        members::kind,
-        member_badges::badge.nullable(),
-    );
     // Fixed id slots for a page's authors (prepared once per connection), `IN` beyond.
     let rows = match crate::slots::fill(ids) {
         Some(slots) => members::table
             .left_join(member_badges::table)
             .filter(one_of_slots!(members::id, slots))
-            .select(select)
-            .load::<(String, String, String, Option<String>)>(conn)?,
+            .select(summary_columns())
+            .load::<SummaryRow>(conn)?,
         None => members::table
             .left_join(member_badges::table)
             .filter(members::id.eq_any(ids.iter().map(ToString::to_string)))
-            .select(select)
-            .load::<(String, String, String, Option<String>)>(conn)?,
+            .select(summary_columns())
+            .load::<SummaryRow>(conn)?,
     };
-    rows.into_iter()
-        .map(|(id, pseudonym, kind, badge)| {
-            Ok((
-                parse_id(&id)?,
-                Pseudonym::from_stored(pseudonym),
-                parse_enum(&kind, MemberKind::parse)?,
-                crate::verification::badge_cell(badge)?,
-            ))
-        })
-        .collect()
+    rows.into_iter().map(summary_from_row).collect()
 }
 
 pub fn set_receive_announcements(
