@@ -159,6 +159,16 @@ impl Reachability {
     }
 }
 
+/// Set on every PostgreSQL connection the pools open. With PostgreSQL's default
+/// (`plan_cache_mode = auto`) a prepared statement gets five plans for its values, then keeps
+/// a generic plan only if that costs no more than they did; the feed's page statement (fixed id
+/// slots), its sources and the fixed-slot reads of a page's authors, group names and photos
+/// never pass that test, so PostgreSQL planned them again on every page (about a third of a
+/// feed page's time in the database, measured from the statement log). The hot statements are
+/// key probes and index walks whose plan does not depend on the values; their generic plans
+/// were checked at 1M posts (bench/README.md, eighth run) and the switch measured there.
+const PG_SESSION_SETTINGS: &str = "SET plan_cache_mode = force_generic_plan";
+
 /// Opens connections itself (rather than through the derive's `establish`) so that real causes
 /// such as "connection refused" reach the logs.
 #[derive(Debug, Clone)]
@@ -187,9 +197,14 @@ impl ConnectionManager {
 
     fn open(&self) -> Result<DbConnection, PersistenceError> {
         match &self.url {
-            DatabaseUrl::Postgres(url) => PgConnection::establish(url)
-                .map(DbConnection::Pg)
-                .map_err(|e| PersistenceError::Unavailable(e.to_string())),
+            DatabaseUrl::Postgres(url) => {
+                let mut conn = PgConnection::establish(url)
+                    .map_err(|e| PersistenceError::Unavailable(e.to_string()))?;
+                // Every statement the server prepares is planned once per connection, not
+                // again on each execution: see `PG_SESSION_SETTINGS`.
+                conn.batch_execute(PG_SESSION_SETTINGS)?;
+                Ok(DbConnection::Pg(conn))
+            }
             DatabaseUrl::Sqlite(path) => {
                 let mut conn = SqliteConnection::establish(path)
                     .map_err(|e| PersistenceError::Unavailable(e.to_string()))?;

@@ -411,7 +411,7 @@ pub fn discover(
         language,
     } = filters;
     let backend = crate::dialect::backend_of(conn);
-    let rows: Vec<DiscoverRow> = diesel::sql_query(discover_sql(backend))
+    let query = diesel::sql_query(discover_sql(backend))
         .bind::<Text, _>(reader.id.to_string())
         .bind::<Text, _>(reader.kind.as_str())
         .bind::<Nullable<Text>, _>(reader.region.as_deref())
@@ -424,8 +424,9 @@ pub fn discover(
         .bind::<Nullable<Text>, _>(language.as_ref().map(LanguageTag::as_str))
         .bind::<Nullable<BigInt>, _>(after.map(|(score, _)| score))
         .bind::<Nullable<Text>, _>(after.map(|(_, id)| id.to_string()))
-        .bind::<BigInt, _>(limit)
-        .load(conn)?;
+        .bind::<BigInt, _>(limit);
+    let rows: Vec<DiscoverRow> =
+        crate::dialect::with_custom_plans(conn, |conn| Ok(query.load(conn)?))?;
     let mut found = rows
         .into_iter()
         .map(into_discovered)
@@ -557,12 +558,14 @@ pub fn mentions(
     now: DateTime<Utc>,
 ) -> Result<Vec<(MemberId, Pseudonym, MemberKind)>, PersistenceError> {
     let backend = crate::dialect::backend_of(conn);
-    let rows: Vec<MentionRow> = diesel::sql_query(mention_sql(backend))
+    let query = diesel::sql_query(mention_sql(backend))
         .bind::<Text, _>(crate::dialect::like_prefix(prefix.as_key()))
         .bind::<Text, _>(reader.to_string())
         .bind::<Timestamp, _>(to_db_time(now))
-        .bind::<BigInt, _>(limit)
-        .load(conn)?;
+        .bind::<BigInt, _>(limit);
+    // A `LIKE` prefix serves as an index range only when the planner sees its value.
+    let rows: Vec<MentionRow> =
+        crate::dialect::with_custom_plans(conn, |conn| Ok(query.load(conn)?))?;
     rows.into_iter()
         .map(
             |MentionRow {

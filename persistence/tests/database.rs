@@ -763,10 +763,119 @@ fn search_finds_a_burst_of_new_documents_and_keeps_the_pending_list_small() {
     }
 }
 
+/// PostgreSQL: the pools' connections plan their statements once, without their values; the
+/// reads whose plan depends on them (member discovery's optional filters, a mention's `LIKE`
+/// prefix) run with custom plans in a transaction of their own, and the connection is back to
+/// generic plans after it, even when the read failed.
+#[test]
+fn postgres_connections_plan_generically_except_where_values_matter() {
+    use diesel::RunQueryDsl;
+    use entraide_persistence::dialect::with_custom_plans;
+
+    #[derive(diesel::QueryableByName)]
+    struct Mode {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        plan_cache_mode: String,
+    }
+    fn mode(conn: &mut DbConnection) -> String {
+        let DbConnection::Pg(pg) = conn else {
+            unreachable!("PostgreSQL only")
+        };
+        diesel::sql_query("SHOW plan_cache_mode")
+            .get_result::<Mode>(pg)
+            .unwrap()
+            .plan_cache_mode
+    }
+    let (test_db, db) = database();
+    if !test_db.is_postgres() {
+        return;
+    }
+    let mut pooled = db.reader().unwrap();
+    let conn: &mut DbConnection = &mut pooled;
+    assert_eq!(mode(conn), "force_generic_plan");
+    let inside = with_custom_plans(conn, |conn| Ok(mode(conn))).unwrap();
+    assert_eq!(inside, "force_custom_plan");
+    assert_eq!(mode(conn), "force_generic_plan");
+    let failed: Result<(), PersistenceError> = with_custom_plans(conn, |_| {
+        Err(PersistenceError::Unavailable("a failing read".to_owned()))
+    });
+    assert!(failed.is_err());
+    assert_eq!(mode(conn), "force_generic_plan");
+}
+
+/// Search finds a document however far below the newest ones it lies, in order and page by
+/// page, and a word nothing has finds nothing: PostgreSQL walks a window of the newest
+/// positions, then asks its GIN index for the older matches (`dialect::pg_search_candidates`).
+/// Positions jump here (as after many deletions) so that the few documents span more than the
+/// window on both databases.
+#[test]
+fn search_finds_old_documents_below_the_newest_window() {
+    use diesel::prelude::*;
+    use entraide_domain::search::{DocumentKind, Query};
+    use entraide_persistence::search;
+
+    let (_test_db, db) = database();
+    let mut conn = db.writer().unwrap();
+    let index = |conn: &mut DbConnection, kind, id: &str, text: &str| {
+        search::index_new(conn, kind, id, text).unwrap();
+    };
+    index(&mut conn, DocumentKind::Post, "old", "sarcoidose cardiaque");
+    index(
+        &mut conn,
+        DocumentKind::Event,
+        "old-event",
+        "sarcoidose rencontre",
+    );
+    let jump = match &mut **conn {
+        DbConnection::Pg(pg) => {
+            diesel::sql_query("SELECT setval('search_documents_id_seq', 100000)").execute(pg)
+        }
+        DbConnection::Sqlite(sqlite) => diesel::sql_query(
+            "UPDATE sqlite_sequence SET seq = 100000 WHERE name = 'search_documents'",
+        )
+        .execute(sqlite),
+    };
+    jump.unwrap();
+    index(
+        &mut conn,
+        DocumentKind::Post,
+        "new",
+        "sarcoidose pulmonaire",
+    );
+    index(&mut conn, DocumentKind::Post, "other", "fatigue chronique");
+    let find = |conn: &mut DbConnection, words: &str, before: Option<i64>, limit: i64| {
+        search::candidates(
+            conn,
+            &Query::parse(words).unwrap(),
+            &[DocumentKind::Post],
+            before,
+            limit,
+        )
+        .unwrap()
+    };
+    let ids = |hits: &[search::Hit]| hits.iter().map(|h| h.id.clone()).collect::<Vec<_>>();
+    let all = find(&mut conn, "sarcoidose", None, 10);
+    assert_eq!(
+        ids(&all),
+        ["new", "old"],
+        "newest first, the event left out"
+    );
+    assert!(all[0].position > 100_000 && all[1].position < 100_000);
+    let first = find(&mut conn, "sarcoidose", None, 1);
+    assert_eq!(ids(&first), ["new"]);
+    let next = find(&mut conn, "sarcoidose", Some(first[0].position), 1);
+    assert_eq!(ids(&next), ["old"]);
+    assert!(find(&mut conn, "sarcoidose", Some(next[0].position), 1).is_empty());
+    assert_eq!(ids(&find(&mut conn, "cardiaque", None, 10)), ["old"]);
+    assert!(find(&mut conn, "introuvable", None, 10).is_empty());
+    assert!(find(&mut conn, "sarcoidose", Some(1), 10).is_empty());
+}
+
 /// The hot reads' statements are prepared once per connection and kept: run once on a new
 /// connection, every statement they run goes into diesel's statement cache. A `sql_query` or an
 /// `IN` list of binds never does — it is prepared again on every call, and parsed and planned
-/// again by PostgreSQL — and this test names the reads that regressed.
+/// again by PostgreSQL — and this test names the reads that regressed. On PostgreSQL it also
+/// checks that none of them was planned for its values (`plan_cache_mode`, set per connection).
 #[test]
 fn the_hot_reads_prepare_each_statement_once_per_connection() {
     use std::sync::Arc;
@@ -966,6 +1075,7 @@ fn the_hot_reads_prepare_each_statement_once_per_connection() {
     };
     let mut not_kept = Vec::new();
     let mut reprepared = Vec::new();
+    let mut custom_planned = Vec::new();
     for (name, read) in &reads {
         // A connection of its own: its statement cache starts empty.
         let options = PoolOptions {
@@ -1003,7 +1113,36 @@ fn the_hot_reads_prepare_each_statement_once_per_connection() {
             let head = |sql: &str| sql.chars().take(60).collect::<String>();
             reprepared.extend(again.iter().map(|s| format!("{name}: {}…", head(&s.sql))));
         }
+        // Kept is not enough on PostgreSQL either: with its default `plan_cache_mode` it plans
+        // a kept statement again for its values on every execution where that looks cheaper
+        // (the fixed-slot ones, always). The pools' connections ask for one generic plan.
+        if let DbConnection::Pg(pg) = &mut **conn {
+            use diesel::RunQueryDsl;
+            #[derive(diesel::QueryableByName)]
+            struct Planned {
+                #[diesel(sql_type = diesel::sql_types::Text)]
+                statement: String,
+                #[diesel(sql_type = diesel::sql_types::BigInt)]
+                custom: i64,
+            }
+            let planned = diesel::sql_query(
+                "SELECT statement, custom_plans AS custom FROM pg_prepared_statements \
+                 WHERE custom_plans > 0",
+            )
+            .load::<Planned>(pg)
+            .unwrap();
+            let head = |sql: &str| sql.chars().take(60).collect::<String>();
+            custom_planned.extend(
+                planned
+                    .iter()
+                    .map(|p| format!("{name}: {}… ({} plans)", head(&p.statement), p.custom)),
+            );
+        }
     }
+    assert!(
+        custom_planned.is_empty(),
+        "planned for its values by PostgreSQL: {custom_planned:?}"
+    );
     assert!(
         not_kept.is_empty(),
         "prepared again on every call: {not_kept:?}"
@@ -1049,8 +1188,10 @@ fn a_batch_of_wake_ups_reaches_every_listener_in_order() {
 }
 
 /// PostgreSQL: the author of a new post is read by key with a statement that gets a generic
-/// plan after PostgreSQL's five custom ones, so it is not planned again on every post (the
-/// fixed-slot statement of a page's authors is: its custom plan stays cheaper).
+/// plan, so it is not planned again on every post — even under PostgreSQL's default
+/// `plan_cache_mode` (after five custom plans), where the fixed-slot statement of a page's
+/// authors would be (its custom plan stays cheaper). The pools ask for generic plans anyway
+/// (`the_hot_reads_prepare_each_statement_once_per_connection`).
 #[test]
 fn the_author_of_a_new_post_is_read_with_a_generic_plan_on_postgres() {
     use diesel::RunQueryDsl;
