@@ -167,6 +167,9 @@ impl Reachability {
 /// feed page's time in the database, measured from the statement log). The hot statements are
 /// key probes and index walks whose plan does not depend on the values; their generic plans
 /// were checked at 1M posts (bench/README.md, eighth run) and the switch measured there.
+/// Statements diesel does not keep (a `sql_query`, a boxed query) are sent unnamed and get a
+/// generic plan too: one whose right plan depends on its values runs inside
+/// `dialect::with_custom_plans` (search, member discovery, mentions, map boxes).
 const PG_SESSION_SETTINGS: &str = "SET plan_cache_mode = force_generic_plan";
 
 /// Opens connections itself (rather than through the derive's `establish`) so that real causes
@@ -200,8 +203,8 @@ impl ConnectionManager {
             DatabaseUrl::Postgres(url) => {
                 let mut conn = PgConnection::establish(url)
                     .map_err(|e| PersistenceError::Unavailable(e.to_string()))?;
-                // Every statement the server prepares is planned once per connection, not
-                // again on each execution: see `PG_SESSION_SETTINGS`.
+                // A kept statement is planned once per connection, not again on each
+                // execution: see `PG_SESSION_SETTINGS`.
                 conn.batch_execute(PG_SESSION_SETTINGS)?;
                 Ok(DbConnection::Pg(conn))
             }

@@ -115,8 +115,8 @@ pub fn search_candidates(
             .collect();
         format!("({})", quoted.join(or))
     };
-    let rows: Vec<Candidate> = match conn {
-        crate::DbConnection::Sqlite(inner) => {
+    let (sql, expression) = match conn {
+        crate::DbConnection::Sqlite(_) => {
             let expression = query
                 .words()
                 .iter()
@@ -129,31 +129,45 @@ pub fn search_candidates(
                  WHERE search_fts MATCH $1 AND search_fts.rowid < $2{kind_filter} \
                  ORDER BY search_fts.rowid DESC LIMIT $3"
             );
-            diesel::sql_query(sql)
-                .bind::<Text, _>(expression)
-                .bind::<BigInt, _>(before)
-                .bind::<BigInt, _>(limit)
-                .load(inner)?
+            (sql, expression)
         }
-        crate::DbConnection::Pg(inner) => {
+        crate::DbConnection::Pg(_) => {
             let expression = query
                 .words()
                 .iter()
                 .map(|w| group(w, " | ", false))
                 .collect::<Vec<_>>()
                 .join(" & ");
-            pg_search_candidates(inner, &expression, &kind_filter, before, limit)?
+            let sql = format!(
+                "SELECT d.id AS position, d.doc_kind AS kind, d.doc_id AS doc_id \
+                 FROM search_documents d \
+                 WHERE d.tsv @@ to_tsquery('simple', $1) \
+                 AND d.id < $2{kind_filter} ORDER BY d.id DESC LIMIT $3"
+            );
+            (sql, expression)
         }
     };
+    let candidates = diesel::sql_query(sql)
+        .bind::<Text, _>(expression)
+        .bind::<BigInt, _>(before)
+        .bind::<BigInt, _>(limit);
+    // PostgreSQL: which plan is right depends on the words — the newest-first walk for a
+    // common one, the GIN index for a rare one — so the planner must see them (a generic plan
+    // walks for every word, and parses the query again for every document it tests).
+    let rows: Vec<Candidate> = with_custom_plans(conn, |conn| Ok(candidates.load(conn)?))?;
     Ok(rows)
 }
 
 /// Runs `read` with PostgreSQL planning its statements for their values, for the few statements
-/// whose right plan depends on them — optional filters written `($n IS NULL OR …)`, which a
-/// custom plan folds away and the pools' generic plans (`connection::PG_SESSION_SETTINGS`) must
-/// evaluate on every row (member discovery at 30,000 discoverable members: 305 ms with a
-/// custom plan, 696 ms with a generic one). `SET LOCAL` in a transaction of its own (a
-/// savepoint inside the caller's), so the mode ends with it whatever happens. SQLite: `read`.
+/// whose right plan depends on them (the pools' connections ask for generic plans,
+/// `connection::PG_SESSION_SETTINGS`): a full-text match (a common word wants the newest-first
+/// walk, a rare one the GIN index), optional filters written `($n IS NULL OR …)` that a custom
+/// plan folds away and a generic one evaluates on every row (member discovery at 30,000
+/// discoverable members: 305 ms custom, 696 ms generic), a `LIKE` prefix (an index range only
+/// when its value is known), a map box (the latitude index or the time walk, by its size).
+/// `SET LOCAL` in a transaction of its own, so the mode ends with it whatever happens; inside a
+/// caller's transaction (a savepoint) it lasts until that transaction ends — slower plans
+/// there, never wrong ones. SQLite: `read` alone.
 pub fn with_custom_plans<T>(
     conn: &mut crate::DbConnection,
     read: impl FnOnce(&mut crate::DbConnection) -> Result<T, crate::PersistenceError>,
@@ -168,76 +182,6 @@ pub fn with_custom_plans<T>(
             read(conn)
         }),
     }
-}
-
-/// How many index positions below the cursor PostgreSQL's search walks newest first before it
-/// asks the GIN index instead (see [`pg_search_candidates`]).
-const PG_SEARCH_WINDOW: i64 = 10_000;
-
-/// PostgreSQL's full-text candidates in two bounded steps. One statement (`tsv @@ q ORDER BY id
-/// DESC LIMIT n`) leaves the planner two ways, each unbounded on the wrong words: walk the index
-/// newest first testing each document, which is quick for a common word and reads the whole
-/// index for a word no document has (2.2 s at 4M documents, 5.3 s with a generic plan); or take
-/// every match from the GIN index and sort, which is quick for a rare word and reads hundreds
-/// of thousands of rows for a common one. So: (1) walk the newest [`PG_SEARCH_WINDOW`]
-/// positions below the cursor, with the match written so no index can serve it (`IS TRUE`);
-/// (2) only if that found less than a page, take the matches below the window from the GIN
-/// index (a materialized set, so it cannot turn into the walk again), newest first. The pages
-/// are the same as the one statement's: every match of (1) is newer than every match of (2).
-/// The query is parsed once per statement (`(SELECT to_tsquery(…))`, an init plan): with a
-/// generic plan (`connection::PG_SESSION_SETTINGS`) `to_tsquery('simple', $1)` would be parsed
-/// again for every document tested.
-fn pg_search_candidates(
-    conn: &mut diesel::PgConnection,
-    expression: &str,
-    kind_filter: &str,
-    before: i64,
-    limit: i64,
-) -> Result<Vec<Candidate>, crate::PersistenceError> {
-    use diesel::RunQueryDsl;
-    use diesel::sql_types::{BigInt, Nullable, Text};
-    #[derive(diesel::QueryableByName)]
-    struct Top {
-        #[diesel(sql_type = Nullable<BigInt>)]
-        top: Option<i64>,
-    }
-    let top = diesel::sql_query("SELECT max(id) AS top FROM search_documents WHERE id < $1")
-        .bind::<BigInt, _>(before)
-        .get_result::<Top>(conn)?
-        .top;
-    let Some(top) = top else {
-        return Ok(Vec::new());
-    };
-    // Positions are a sequence's values (from 1): no overflow, and a window may reach below 0.
-    let floor = top.saturating_sub(PG_SEARCH_WINDOW);
-    let mut rows: Vec<Candidate> = diesel::sql_query(format!(
-        "SELECT d.id AS position, d.doc_kind AS kind, d.doc_id AS doc_id \
-         FROM search_documents d \
-         WHERE d.id <= $2 AND d.id > $3{kind_filter} \
-         AND (d.tsv @@ (SELECT to_tsquery('simple', $1))) IS TRUE \
-         ORDER BY d.id DESC LIMIT $4"
-    ))
-    .bind::<Text, _>(expression)
-    .bind::<BigInt, _>(top)
-    .bind::<BigInt, _>(floor)
-    .bind::<BigInt, _>(limit)
-    .load(conn)?;
-    let found = i64::try_from(rows.len()).unwrap_or(i64::MAX);
-    if found < limit && floor > 0 {
-        let older: Vec<Candidate> = diesel::sql_query(format!(
-            "WITH matches AS MATERIALIZED (\
-             SELECT d.id, d.doc_kind, d.doc_id FROM search_documents d \
-             WHERE d.tsv @@ (SELECT to_tsquery('simple', $1)) AND d.id <= $2{kind_filter}) \
-             SELECT id AS position, doc_kind AS kind, doc_id FROM matches \
-             ORDER BY id DESC LIMIT $3"
-        ))
-        .bind::<Text, _>(expression)
-        .bind::<BigInt, _>(floor)
-        .bind::<BigInt, _>(limit - found)
-        .load(conn)?;
-        rows.extend(older);
-    }
-    Ok(rows)
 }
 
 /// Serialises the transactions that name the same `key` (a member's consent to a study, a

@@ -329,17 +329,21 @@ pub fn search(
                         ),
                 );
             }
-            select
+            let nearest = select
                 .select((PlaceRow::as_select(), distance))
                 .order((
                     crate::great_circle_km!(places::latitude, places::longitude, point),
                     places::id,
                 ))
-                .limit(limit)
-                .load::<(PlaceRow, f64)>(conn)?
-                .into_iter()
-                .map(|(row, d)| (row, Some(d)))
-                .collect()
+                .limit(limit);
+            // The box's size decides between the latitude index and a scan: PostgreSQL must
+            // see it (see `dialect::with_custom_plans`).
+            crate::dialect::with_custom_plans(conn, move |conn| {
+                Ok(nearest.load::<(PlaceRow, f64)>(conn)?)
+            })?
+            .into_iter()
+            .map(|(row, d)| (row, Some(d)))
+            .collect()
         }
         None => {
             if let Some(PlaceKey::Name(name, id)) = after {

@@ -54,14 +54,31 @@ impl<C> OneOfSlots<C> {
     }
 }
 
-impl<C: diesel::Expression> diesel::Expression for OneOfSlots<C> {
+/// The columns [`OneOfSlots`] compares with its text keys.
+pub trait TextKey {}
+impl TextKey for diesel::sql_types::Text {}
+impl TextKey for diesel::sql_types::Nullable<diesel::sql_types::Text> {}
+
+/// A filter only (a nullable column's `NULL` rows fail it, as with `=`).
+impl<C> diesel::Expression for OneOfSlots<C>
+where
+    C: diesel::Expression,
+    C::SqlType: TextKey,
+{
     type SqlType = diesel::sql_types::Bool;
 }
 
-impl<C, QS> diesel::AppearsOnTable<QS> for OneOfSlots<C> where C: diesel::AppearsOnTable<QS> {}
+impl<C, QS> diesel::AppearsOnTable<QS> for OneOfSlots<C>
+where
+    C: diesel::AppearsOnTable<QS>,
+    C::SqlType: TextKey,
+{
+}
 
-impl<C, QS> diesel::SelectableExpression<QS> for OneOfSlots<C> where
-    C: diesel::SelectableExpression<QS>
+impl<C, QS> diesel::SelectableExpression<QS> for OneOfSlots<C>
+where
+    C: diesel::SelectableExpression<QS>,
+    C::SqlType: TextKey,
 {
 }
 

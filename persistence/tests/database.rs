@@ -764,9 +764,9 @@ fn search_finds_a_burst_of_new_documents_and_keeps_the_pending_list_small() {
 }
 
 /// PostgreSQL: the pools' connections plan their statements once, without their values; the
-/// reads whose plan depends on them (member discovery's optional filters, a mention's `LIKE`
-/// prefix) run with custom plans in a transaction of their own, and the connection is back to
-/// generic plans after it, even when the read failed.
+/// reads whose plan depends on them (search, member discovery, mentions, map boxes) run with
+/// custom plans in a transaction of their own, and the connection is back to generic plans
+/// after it, even when the read failed.
 #[test]
 fn postgres_connections_plan_generically_except_where_values_matter() {
     use diesel::RunQueryDsl;
@@ -804,12 +804,12 @@ fn postgres_connections_plan_generically_except_where_values_matter() {
 }
 
 /// Search finds a document however far below the newest ones it lies, in order and page by
-/// page, and a word nothing has finds nothing: PostgreSQL walks a window of the newest
-/// positions, then asks its GIN index for the older matches (`dialect::pg_search_candidates`).
-/// Positions jump here (as after many deletions) so that the few documents span more than the
-/// window on both databases.
+/// page, leaves out the kinds not asked for, and a word nothing has finds nothing. Positions
+/// jump here (as after many deletions) so that the few documents lie far apart on both
+/// databases; on PostgreSQL the statement is planned for its words
+/// (`dialect::with_custom_plans`).
 #[test]
-fn search_finds_old_documents_below_the_newest_window() {
+fn search_pages_through_documents_far_apart() {
     use diesel::prelude::*;
     use entraide_domain::search::{DocumentKind, Query};
     use entraide_persistence::search;

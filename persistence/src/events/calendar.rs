@@ -102,11 +102,15 @@ pub fn list_single(
                 .or(events::starts_at.eq(at).and(events::id.gt(id.to_string()))),
         );
     }
-    select
-        .load::<EventRow>(conn)?
-        .into_iter()
-        .map(EventRow::into_domain)
-        .collect()
+    let load = move |conn: &mut DbConnection| Ok(select.load::<EventRow>(conn)?);
+    // A map box: the latitude index or the walk by start, by the box's size (see
+    // `dialect::with_custom_plans`).
+    let rows = if query.within.is_some() {
+        crate::dialect::with_custom_plans(conn, load)?
+    } else {
+        load(conn)?
+    };
+    rows.into_iter().map(EventRow::into_domain).collect()
 }
 
 /// The most recurring series one calendar query expands (a safety bound, far above what a
@@ -139,7 +143,7 @@ pub fn list_series(
         Option<f64>,
         Option<f64>,
     );
-    filtered(reader, query)
+    let series = filtered(reader, query)
         .filter(events::recurrence.is_not_null())
         .filter(events::starts_at.lt(to_db_time(query.to)))
         .filter(events::last_ends_at.gt(to_db_time(query.from)))
@@ -154,9 +158,14 @@ pub fn list_series(
             events::longitude,
         ))
         .order((events::starts_at, events::id))
-        .limit(MAX_SERIES)
-        .load::<Columns>(conn)?
-        .into_iter()
+        .limit(MAX_SERIES);
+    let load = move |conn: &mut DbConnection| Ok(series.load::<Columns>(conn)?);
+    let rows = if query.within.is_some() {
+        crate::dialect::with_custom_plans(conn, load)?
+    } else {
+        load(conn)?
+    };
+    rows.into_iter()
         .map(
             |(id, starts_at, ends_at, zone, recurrence, until, lat, lon)| {
                 let schedule = Schedule::parse(
