@@ -801,6 +801,43 @@ fn postgres_connections_plan_generically_except_where_values_matter() {
     });
     assert!(failed.is_err());
     assert_eq!(mode(conn), "force_generic_plan");
+
+    // The reads that need their values planned ask for it: each runs right after the `SET LOCAL`.
+    use diesel::connection::{Connection, InstrumentationEvent};
+    use std::sync::{Arc, Mutex};
+    let seen = Arc::new(Mutex::new(Vec::<String>::new()));
+    let log = seen.clone();
+    conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
+        if let InstrumentationEvent::StartQuery { query, .. } = event {
+            log.lock().unwrap().push(query.to_string());
+        }
+    });
+    let custom_planned = |marker: &str| {
+        let seen = seen.lock().unwrap();
+        let at = seen
+            .iter()
+            .position(|sql| sql.contains(marker))
+            .unwrap_or_else(|| panic!("{marker}: not run in {seen:?}"));
+        at > 0 && seen[at - 1].contains("SET LOCAL plan_cache_mode = force_custom_plan")
+    };
+    entraide_persistence::search::candidates(
+        conn,
+        &entraide_domain::search::Query::parse("fatigue").unwrap(),
+        &[],
+        None,
+        10,
+    )
+    .unwrap();
+    assert!(custom_planned("search_documents"), "search");
+    entraide_persistence::discovery::mentions(
+        conn,
+        MemberId::new(),
+        &entraide_domain::discovery::MentionPrefix::parse("ca").unwrap(),
+        10,
+        Utc::now(),
+    )
+    .unwrap();
+    assert!(custom_planned("pseudonym_key LIKE"), "mentions");
 }
 
 /// Search finds a document however far below the newest ones it lies, in order and page by
