@@ -3,6 +3,8 @@
 //! start, never widen what the reader may see (queries filter by permission). An instant in a
 //! cursor passes the same window as any date from a request ([`instant`]): a forged cursor at
 //! year 262142 would otherwise reach date arithmetic and the database.
+//! A list whose cursor may point past items the reader may not see (search) seals it instead
+//! (`security::cursor_seal`, through [`PageRequest::parse_with`] and [`PageRequest::page_with`]).
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -25,6 +27,14 @@ pub struct PageRequest<K> {
 
 impl<K: DeserializeOwned> PageRequest<K> {
     pub fn parse(query: &PageQuery) -> Result<Self, ApiError> {
+        Self::parse_with(query, decode)
+    }
+
+    /// [`PageRequest::parse`] with the list's own cursor decoding (a sealed cursor).
+    pub fn parse_with(
+        query: &PageQuery,
+        decode: impl Fn(&str) -> Result<K, ApiError>,
+    ) -> Result<Self, ApiError> {
         let limit = query.limit.unwrap_or(PageQuery::DEFAULT_LIMIT);
         if !(1..=PageQuery::MAX_LIMIT).contains(&limit) {
             return Err(ApiError::field(
@@ -33,7 +43,7 @@ impl<K: DeserializeOwned> PageRequest<K> {
                 format!("must be between 1 and {}", PageQuery::MAX_LIMIT),
             ));
         }
-        let after = query.cursor.as_deref().map(decode).transpose()?;
+        let after = query.cursor.as_deref().map(&decode).transpose()?;
         Ok(Self {
             after,
             limit: usize::try_from(limit).map_err(ApiError::internal)?,
@@ -49,9 +59,23 @@ impl<K: DeserializeOwned> PageRequest<K> {
     /// Cuts the extra item and builds the next cursor from the last item kept.
     pub fn page<T, R, C: Serialize>(
         &self,
+        items: Vec<T>,
+        cursor_of: impl Fn(&T) -> C,
+        to_dto: impl Fn(T) -> R,
+    ) -> Result<Page<R>, ApiError> {
+        self.page_with(items, cursor_of, to_dto, None, encode)
+    }
+
+    /// [`PageRequest::page`] for a list read in bounded work, with its own cursor encoding (a
+    /// sealed cursor): when it holds no more than a page but the reading stopped before the end,
+    /// `resume` (where it stopped) is the next cursor.
+    pub fn page_with<T, R, C>(
+        &self,
         mut items: Vec<T>,
         cursor_of: impl Fn(&T) -> C,
         to_dto: impl Fn(T) -> R,
+        resume: Option<C>,
+        encode: impl Fn(&C) -> Result<String, ApiError>,
     ) -> Result<Page<R>, ApiError> {
         let next_cursor = if items.len() > self.limit {
             items.truncate(self.limit);
@@ -60,7 +84,7 @@ impl<K: DeserializeOwned> PageRequest<K> {
                 .map(|last| encode(&cursor_of(last)))
                 .transpose()?
         } else {
-            None
+            resume.map(|key| encode(&key)).transpose()?
         };
         Ok(Page {
             items: items.into_iter().map(to_dto).collect(),

@@ -87,13 +87,46 @@ pub struct Candidate {
     pub doc_id: String,
 }
 
-/// Full-text candidates, newest first: SQLite FTS5 `MATCH` over the terms, or PostgreSQL
-/// a stored `to_tsvector('simple', terms)` matched by `to_tsquery('simple', ...)` through its GIN
-/// index. Both
-/// receive the same stems (`domain::search::Query`: only `[a-z0-9]`), every word required, any
-/// of its stems accepted, so both return the same documents.
-pub fn search_candidates(
-    conn: &mut crate::DbConnection,
+/// The SQL filter on `d.doc_kind` for the kinds asked for (none: every kind). Kinds come from a
+/// closed enum, never from the client's text.
+fn kind_filter(kinds: &[entraide_domain::search::DocumentKind]) -> String {
+    if kinds.is_empty() {
+        return String::new();
+    }
+    let list: Vec<String> = kinds.iter().map(|k| format!("'{}'", k.as_str())).collect();
+    // `|| ''`: no index serves the filter, so a walk stays a walk of the primary key (a
+    // generic plan would otherwise combine the kind's whole index range with it).
+    format!(" AND (d.doc_kind || '') IN ({})", list.join(", "))
+}
+
+/// The query's words as the engine's match expression: every word required, any of its stems
+/// accepted. SQLite FTS5: `("a" OR "b") AND ("c")`; PostgreSQL `to_tsquery`: `(a | b) & (c)`.
+/// Both receive the same stems (`domain::search::Query`: only `[a-z0-9]`), so both return the
+/// same documents.
+fn match_expression(query: &entraide_domain::search::Query, backend: crate::Backend) -> String {
+    let (or, and, quote) = match backend {
+        crate::Backend::Sqlite => (" OR ", " AND ", true),
+        crate::Backend::Postgres => (" | ", " & ", false),
+    };
+    query
+        .words()
+        .iter()
+        .map(|alternatives| {
+            let quoted: Vec<String> = alternatives
+                .iter()
+                .map(|s| if quote { format!("\"{s}\"") } else { s.clone() })
+                .collect();
+            format!("({})", quoted.join(or))
+        })
+        .collect::<Vec<_>>()
+        .join(and)
+}
+
+/// SQLite: the newest `limit` FTS5 matches below `before`. FTS5 reads its doclists in rowid
+/// order, newest first, and stops at the limit, whatever the words; a word no document has is
+/// an empty doclist.
+pub fn search_fts(
+    conn: &mut diesel::SqliteConnection,
     query: &entraide_domain::search::Query,
     kinds: &[entraide_domain::search::DocumentKind],
     before: i64,
@@ -101,67 +134,151 @@ pub fn search_candidates(
 ) -> Result<Vec<Candidate>, crate::PersistenceError> {
     use diesel::RunQueryDsl;
     use diesel::sql_types::{BigInt, Text};
-    // Kinds come from a closed enum, never from the client's text.
-    let kind_filter = if kinds.is_empty() {
-        String::new()
-    } else {
-        let list: Vec<String> = kinds.iter().map(|k| format!("'{}'", k.as_str())).collect();
-        format!(" AND d.doc_kind IN ({})", list.join(", "))
-    };
-    let group = |alternatives: &[String], or: &str, quote: bool| {
-        let quoted: Vec<String> = alternatives
-            .iter()
-            .map(|s| if quote { format!("\"{s}\"") } else { s.clone() })
-            .collect();
-        format!("({})", quoted.join(or))
-    };
-    let (sql, expression) = match conn {
-        crate::DbConnection::Sqlite(_) => {
-            let expression = query
-                .words()
-                .iter()
-                .map(|w| group(w, " OR ", true))
-                .collect::<Vec<_>>()
-                .join(" AND ");
-            let sql = format!(
-                "SELECT d.id AS position, d.doc_kind AS kind, d.doc_id AS doc_id \
-                 FROM search_fts JOIN search_documents d ON d.id = search_fts.rowid \
-                 WHERE search_fts MATCH $1 AND search_fts.rowid < $2{kind_filter} \
-                 ORDER BY search_fts.rowid DESC LIMIT $3"
-            );
-            (sql, expression)
-        }
-        crate::DbConnection::Pg(_) => {
-            let expression = query
-                .words()
-                .iter()
-                .map(|w| group(w, " | ", false))
-                .collect::<Vec<_>>()
-                .join(" & ");
-            let sql = format!(
-                "SELECT d.id AS position, d.doc_kind AS kind, d.doc_id AS doc_id \
-                 FROM search_documents d \
-                 WHERE d.tsv @@ to_tsquery('simple', $1) \
-                 AND d.id < $2{kind_filter} ORDER BY d.id DESC LIMIT $3"
-            );
-            (sql, expression)
-        }
-    };
-    let candidates = diesel::sql_query(sql)
-        .bind::<Text, _>(expression)
+    let sql = format!(
+        "SELECT d.id AS position, d.doc_kind AS kind, d.doc_id AS doc_id \
+         FROM search_fts JOIN search_documents d ON d.id = search_fts.rowid \
+         WHERE search_fts MATCH $1 AND search_fts.rowid < $2{} \
+         ORDER BY search_fts.rowid DESC LIMIT $3",
+        kind_filter(kinds)
+    );
+    Ok(diesel::sql_query(sql)
+        .bind::<Text, _>(match_expression(query, crate::Backend::Sqlite))
         .bind::<BigInt, _>(before)
-        .bind::<BigInt, _>(limit);
-    // PostgreSQL: which plan is right depends on the words — the newest-first walk for a
-    // common one, the GIN index for a rare one — so the planner must see them (a generic plan
-    // walks for every word, and parses the query again for every document it tests).
-    let rows: Vec<Candidate> = with_custom_plans(conn, |conn| Ok(candidates.load(conn)?))?;
-    Ok(rows)
+        .bind::<BigInt, _>(limit)
+        .load(conn)?)
+}
+
+/// PostgreSQL: the position above every indexed document (1 when there is none).
+pub fn search_top(conn: &mut diesel::PgConnection) -> Result<i64, crate::PersistenceError> {
+    use diesel::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Top {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        top: i64,
+    }
+    let top: Top =
+        diesel::sql_query("SELECT COALESCE(MAX(id), 0) + 1 AS top FROM search_documents")
+            .get_result(conn)?;
+    Ok(top.top)
+}
+
+/// PostgreSQL: the newest `limit` matches among the positions `from..below`, walking the
+/// primary key down from `below` and testing each document: at most `below - from` documents
+/// read, whatever the words. The match is written as the function `ts_match_vq`, which no index
+/// serves, so the plan is this walk for every word and every plan (the query is parsed once, an
+/// init plan).
+pub fn search_walk(
+    conn: &mut diesel::PgConnection,
+    query: &entraide_domain::search::Query,
+    kinds: &[entraide_domain::search::DocumentKind],
+    from: i64,
+    below: i64,
+    limit: i64,
+) -> Result<Vec<Candidate>, crate::PersistenceError> {
+    use diesel::RunQueryDsl;
+    use diesel::sql_types::{BigInt, Text};
+    let sql = format!(
+        "SELECT d.id AS position, d.doc_kind AS kind, d.doc_id AS doc_id \
+         FROM search_documents d \
+         WHERE d.id < $2 AND d.id >= $3 \
+         AND ts_match_vq(d.tsv, (SELECT to_tsquery('simple', $1))){} \
+         ORDER BY d.id DESC LIMIT $4",
+        kind_filter(kinds)
+    );
+    Ok(diesel::sql_query(sql)
+        .bind::<Text, _>(match_expression(query, crate::Backend::Postgres))
+        .bind::<BigInt, _>(below)
+        .bind::<BigInt, _>(from)
+        .bind::<BigInt, _>(limit)
+        .load(conn)?)
+}
+
+/// PostgreSQL: up to `cap` documents of `kinds` (empty: every kind) below `below` matching the
+/// words, in no particular order, from the GIN index: the index's entries for the words (and
+/// the kinds: each document's tsvector holds its kind as the lexeme `#kind`, so the index
+/// intersects a rare kind's few entries with a common word's), then at most `cap` documents
+/// read. Fewer than `cap` means these are all of them. `None` when reading the entries took
+/// longer than `timeout_ms` (a common word's entries: hundreds of thousands): the caller walks
+/// instead.
+///
+/// The plan is forced: `id + 0` keeps the primary key out, and a sequential scan is refused
+/// (`SET LOCAL enable_seqscan = off`, with the time limit, in a transaction of its own) — the
+/// planner would otherwise scan the table for a word it wrongly believes common, the very case
+/// this serves. The time limit cancels the statement; the transaction is rolled back and the
+/// connection is as before.
+pub fn search_probe(
+    conn: &mut diesel::PgConnection,
+    query: &entraide_domain::search::Query,
+    kinds: &[entraide_domain::search::DocumentKind],
+    below: i64,
+    cap: i64,
+    timeout_ms: u32,
+) -> Result<Option<Vec<Candidate>>, crate::PersistenceError> {
+    use diesel::connection::SimpleConnection;
+    use diesel::result::{DatabaseErrorKind, Error};
+    use diesel::sql_types::{BigInt, Text};
+    use diesel::{Connection, RunQueryDsl};
+    let words = match_expression(query, crate::Backend::Postgres);
+    // `'#group' | '#place'`: kinds come from a closed enum, never from the client's text.
+    let kinds = kinds
+        .iter()
+        .map(|kind| format!("'#{}'", kind.as_str()))
+        .collect::<Vec<_>>()
+        .join(" | ");
+    let tsquery = if kinds.is_empty() {
+        "to_tsquery('simple', $1)"
+    } else {
+        "to_tsquery('simple', $1) && CAST($4 AS tsquery)"
+    };
+    let sql = format!(
+        "SELECT d.id AS position, d.doc_kind AS kind, d.doc_id AS doc_id \
+         FROM search_documents d \
+         WHERE d.tsv @@ (SELECT {tsquery}) AND d.id + 0 < $2 LIMIT $3"
+    );
+    // Inside a caller's transaction the probe's is a savepoint, and a released savepoint keeps
+    // its `SET LOCAL`s: they are put back after it (a failed one takes them back itself).
+    use diesel::connection::TransactionManager;
+    let nested = diesel::connection::AnsiTransactionManager::transaction_manager_status_mut(conn)
+        .transaction_depth()
+        .map_err(crate::PersistenceError::from)?
+        .is_some();
+    let started = std::time::Instant::now();
+    let read = conn.transaction(|pg| {
+        // 0 would mean no limit at all.
+        let timeout_ms = timeout_ms.max(1);
+        pg.batch_execute(&format!(
+            "SET LOCAL statement_timeout = {timeout_ms}; SET LOCAL enable_seqscan = off"
+        ))?;
+        diesel::sql_query(sql)
+            .bind::<Text, _>(words)
+            .bind::<BigInt, _>(below)
+            .bind::<BigInt, _>(cap)
+            .bind::<Text, _>(kinds)
+            .load(pg)
+    });
+    if nested && read.is_ok() {
+        conn.batch_execute(
+            "SET LOCAL statement_timeout TO DEFAULT; SET LOCAL enable_seqscan TO DEFAULT",
+        )?;
+    }
+    match read {
+        Ok(rows) => Ok(Some(rows)),
+        // A cancelled statement (the time limit): PostgreSQL reports it as SQLSTATE 57014,
+        // which diesel does not name. Only an error once the time limit has passed is taken
+        // for it; any other is the caller's (a lost connection is another kind anyway).
+        Err(Error::DatabaseError(DatabaseErrorKind::Unknown, info))
+            if started.elapsed().as_millis() >= u128::from(timeout_ms.max(1)) =>
+        {
+            tracing::debug!(error = info.message(), "search probe given up");
+            Ok(None)
+        }
+        Err(error) => Err(error.into()),
+    }
 }
 
 /// Runs `read` with PostgreSQL planning its statements for their values, for the few statements
 /// whose right plan depends on them (the pools' connections ask for generic plans,
-/// `connection::PG_SESSION_SETTINGS`): a full-text match (a common word wants the newest-first
-/// walk, a rare one the GIN index), optional filters written `($n IS NULL OR …)` that a custom
+/// `connection::PG_SESSION_SETTINGS`): optional filters written `($n IS NULL OR …)` that a custom
 /// plan folds away and a generic one evaluates on every row (member discovery at 30,000
 /// discoverable members: 305 ms custom, 696 ms generic), a `LIKE` prefix (an index range only
 /// when its value is known), a map box (the latitude index or the time walk, by its size).

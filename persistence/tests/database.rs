@@ -764,7 +764,7 @@ fn search_finds_a_burst_of_new_documents_and_keeps_the_pending_list_small() {
 }
 
 /// PostgreSQL: the pools' connections plan their statements once, without their values; the
-/// reads whose plan depends on them (search, member discovery, mentions, map boxes) run with
+/// reads whose plan depends on them (member discovery, mentions, map boxes) run with
 /// custom plans in a transaction of their own, and the connection is back to generic plans
 /// after it, even when the read failed.
 #[test]
@@ -820,15 +820,6 @@ fn postgres_connections_plan_generically_except_where_values_matter() {
             .unwrap_or_else(|| panic!("{marker}: not run in {seen:?}"));
         at > 0 && seen[at - 1].contains("SET LOCAL plan_cache_mode = force_custom_plan")
     };
-    entraide_persistence::search::candidates(
-        conn,
-        &entraide_domain::search::Query::parse("fatigue").unwrap(),
-        &[],
-        None,
-        10,
-    )
-    .unwrap();
-    assert!(custom_planned("search_documents"), "search");
     entraide_persistence::discovery::mentions(
         conn,
         MemberId::new(),
@@ -906,6 +897,153 @@ fn search_pages_through_documents_far_apart() {
     assert_eq!(ids(&find(&mut conn, "cardiaque", None, 10)), ["old"]);
     assert!(find(&mut conn, "introuvable", None, 10).is_empty());
     assert!(find(&mut conn, "sarcoidose", Some(1), 10).is_empty());
+}
+
+/// A search request reads a bounded share of the index (`search::Scan`), and the next request
+/// goes on where it stopped, so every match is found in order, once. PostgreSQL walks the
+/// newest positions, then asks the GIN index for the older matches — all of them when they are
+/// few — and otherwise walks on within its budget: with a window of 5 positions, a probe of 3
+/// matches and a budget of 20, a word with 10 old matches below 41 newer documents takes two
+/// empty requests before its first page. SQLite's FTS5 reads its doclists newest first and
+/// stops at the page, whatever the words.
+#[test]
+fn search_scans_in_bounded_steps_and_resumes_where_it_stopped() {
+    use entraide_domain::search::{DocumentKind, Query};
+    use entraide_persistence::search::{self, Scan, ScanLimits};
+
+    let (test_db, db) = database();
+    let mut conn = db.writer().unwrap();
+    // Positions 1–10: "grippe" (posts g0–g9, "cardiaque" on g3 and g5); 11: a rare word;
+    // 12–51: "fatigue" comments.
+    for i in 0..10 {
+        let extra = if i == 3 || i == 5 { " cardiaque" } else { "" };
+        let text = format!("grippe saisonniere{extra}");
+        search::index_new(&mut conn, DocumentKind::Post, &format!("g{i}"), &text).unwrap();
+    }
+    search::index_new(&mut conn, DocumentKind::Post, "rare", "sarcoidose").unwrap();
+    for i in 0..40 {
+        search::index_new(
+            &mut conn,
+            DocumentKind::Comment,
+            &format!("f{i}"),
+            "fatigue",
+        )
+        .unwrap();
+    }
+    let limits = ScanLimits {
+        window: 5,
+        probe: 3,
+        budget: 20,
+        probe_timeout_ms: 10_000,
+    };
+    // PostgreSQL: the statements each search runs, to check the probe's guard below.
+    let statements = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    {
+        use diesel::connection::{Connection, InstrumentationEvent};
+        let log = statements.clone();
+        conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
+            if let InstrumentationEvent::StartQuery { query, .. } = event {
+                log.lock().unwrap().push(query.to_string());
+            }
+        });
+    }
+    let query = |words: &str| Query::parse(words).unwrap();
+    let ids = |hits: &[search::Hit]| hits.iter().map(|h| h.id.clone()).collect::<Vec<_>>();
+    let postgres = test_db.is_postgres();
+
+    // A rare word below the window: the probe finds it, and there is nothing left to read.
+    let mut scan = Scan::new(query("sarcoidose"), vec![], None, limits);
+    assert_eq!(ids(&scan.next_batch(&mut conn, 10).unwrap()), ["rare"]);
+    assert_eq!(scan.resume(), None);
+    let mut scan = Scan::new(query("introuvable"), vec![], None, limits);
+    assert!(scan.next_batch(&mut conn, 10).unwrap().is_empty());
+    assert_eq!(
+        scan.resume(),
+        None,
+        "a word nothing has: nothing to go on to"
+    );
+    if postgres {
+        // The probe never scans the table, however common the planner believes the words: it
+        // runs right after `SET LOCAL enable_seqscan = off`, and only once per scan.
+        let seen = statements.lock().unwrap();
+        let probes: Vec<usize> = (0..seen.len())
+            .filter(|&i| seen[i].contains("d.id + 0 <"))
+            .collect();
+        assert_eq!(probes.len(), 2, "one probe per search above: {seen:?}");
+        for at in probes {
+            assert!(at > 0 && seen[at - 1].contains("SET LOCAL enable_seqscan = off"));
+            assert!(seen[at - 1].contains("SET LOCAL statement_timeout = 10000"));
+        }
+        // The walk is written so that no index but the primary key can serve it.
+        assert!(
+            seen.iter()
+                .any(|sql| sql.contains("ts_match_vq(d.tsv") && sql.contains("ORDER BY d.id DESC"))
+        );
+        assert!(
+            !seen
+                .iter()
+                .any(|sql| sql.contains("d.tsv @@") && sql.contains("ORDER BY"))
+        );
+    }
+
+    // Fewer matches than the probe reads: served batch after batch from its list, the kinds
+    // not asked for left out.
+    let mut scan = Scan::new(query("cardiaque"), vec![DocumentKind::Post], None, limits);
+    assert_eq!(ids(&scan.next_batch(&mut conn, 1).unwrap()), ["g5"]);
+    assert!(scan.resume().is_some());
+    assert_eq!(ids(&scan.next_batch(&mut conn, 1).unwrap()), ["g3"]);
+    assert!(scan.next_batch(&mut conn, 1).unwrap().is_empty());
+    assert_eq!(scan.resume(), None);
+    let mut scan = Scan::new(
+        query("cardiaque"),
+        vec![DocumentKind::Comment],
+        None,
+        limits,
+    );
+    assert!(scan.next_batch(&mut conn, 10).unwrap().is_empty());
+    assert_eq!(scan.resume(), None);
+
+    // A common word: pages of 4, each request a new scan from the last one's resume position.
+    let mut pages = Vec::new();
+    let mut before = None;
+    loop {
+        let mut scan = Scan::new(query("grippe"), vec![DocumentKind::Post], before, limits);
+        let batch = scan.next_batch(&mut conn, 4).unwrap();
+        if postgres
+            && batch.len() < 4
+            && let Some(resume) = scan.resume()
+        {
+            let start = before.unwrap_or(52);
+            assert_eq!(start - resume, 20, "a short batch walked its whole budget");
+        }
+        if let (Some(before), Some(first)) = (before, batch.first()) {
+            assert!(first.position < before);
+        }
+        pages.push(ids(&batch));
+        match scan.resume() {
+            Some(resume) => before = Some(resume),
+            None => break,
+        }
+        assert!(pages.len() < 10, "the scan must end: {pages:?}");
+    }
+    let all: Vec<String> = pages.iter().flatten().cloned().collect();
+    let expected: Vec<String> = (0..10).rev().map(|i| format!("g{i}")).collect();
+    assert_eq!(all, expected, "every match once, newest first: {pages:?}");
+    if postgres {
+        assert_eq!(
+            pages,
+            [
+                vec![],
+                vec![],
+                vec!["g9", "g8", "g7", "g6"],
+                vec!["g5", "g4", "g3", "g2"],
+                vec!["g1", "g0"],
+            ],
+            "positions 52→32 and 32→12 walked without a match, then the pages"
+        );
+    } else {
+        assert_eq!(pages.len(), 3, "FTS5 pages straight away: {pages:?}");
+    }
 }
 
 /// The hot reads' statements are prepared once per connection and kept: run once on a new

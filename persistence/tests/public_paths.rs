@@ -73,7 +73,13 @@ fn split_modules_keep_their_public_paths() {
     let _ = (
         editors::editor_grant,
         search::candidates,
-        dialect::search_candidates,
+        search::Scan::new,
+        search::Scan::next_batch,
+        search::Scan::resume,
+        dialect::search_fts,
+        dialect::search_top,
+        dialect::search_walk,
+        dialect::search_probe,
     );
     // Types and constants.
     let _: Option<(
@@ -88,5 +94,6 @@ fn split_modules_keep_their_public_paths() {
         events::Attendee,
     )> = None;
     let _: Option<(places::PlaceFilter, places::PlaceKey, search::Hit)> = None;
+    let _: Option<search::ScanLimits> = None;
     let _: [i64; 2] = [events::MAX_SERIES, events::MAX_CALENDAR_EVENTS];
 }

@@ -25,7 +25,7 @@ const TABLES_OUTSIDE_SCHEMA: &[(&str, &str)] = &[
         "diesel's record of applied migrations",
     ),
     // SQLite: the FTS5 index over `search_documents` (kept by triggers) and its shadow tables;
-    // queries reach it through `dialect::search_candidates` in raw SQL.
+    // queries reach it through `dialect::search_fts` in raw SQL.
     ("search_fts", "SQLite FTS5 table"),
     ("search_fts_data", "SQLite FTS5 shadow table"),
     ("search_fts_idx", "SQLite FTS5 shadow table"),
@@ -40,7 +40,7 @@ const SQLITE_INTERNAL_PREFIX: &str = "sqlite_";
 const COLUMNS_OUTSIDE_SCHEMA: &[(&str, &str, &str)] = &[(
     "search_documents",
     "tsv",
-    "PostgreSQL: a generated tsvector over `terms`, read in raw SQL by `dialect::search_candidates`",
+    "PostgreSQL: a generated tsvector over `terms`, read in raw SQL by `dialect::search_walk` and `search_probe`",
 )];
 
 #[derive(Debug, Clone, PartialEq, Eq)]

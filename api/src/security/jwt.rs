@@ -33,6 +33,8 @@ pub struct JwtKeys {
     decoding: DecodingKey,
     validation: Validation,
     ttl_secs: u64,
+    /// Sealed cursors, under a key derived from the same secret.
+    cursors: crate::security::cursor_seal::CursorSeal,
 }
 
 impl JwtKeys {
@@ -49,7 +51,13 @@ impl JwtKeys {
             decoding: DecodingKey::from_secret(bytes).map_err(ApiError::internal)?,
             validation,
             ttl_secs,
+            cursors: crate::security::cursor_seal::CursorSeal::new(bytes)?,
         })
+    }
+
+    /// Seals the cursors a reader must not be able to read or edit (search).
+    pub fn cursors(&self) -> &crate::security::cursor_seal::CursorSeal {
+        &self.cursors
     }
 
     pub fn ttl_secs(&self) -> u64 {

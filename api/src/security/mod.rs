@@ -3,6 +3,7 @@
 
 pub mod account_tokens;
 pub mod api_keys;
+pub mod cursor_seal;
 pub mod jwt;
 pub mod message_keys;
 pub mod participants;

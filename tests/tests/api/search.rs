@@ -206,6 +206,115 @@ async fn results_never_hold_what_the_reader_may_not_see() {
     assert!(search(&app, "q=vertige", None).await.is_empty());
 }
 
+/// A page may stop short when the reader may not see many of the newest matches (a request
+/// reads a bounded number of candidate batches): it then carries a cursor, and following it
+/// reaches the older result the reader may see. Before, that page ended the list: the result
+/// was lost.
+#[actix_web::test]
+async fn hidden_matches_never_end_the_list_before_a_visible_one() {
+    let app = spawn_app().await;
+    let owner = app.member("Proprietaire", "patient").await;
+    let outsider = app.member("Exterieure", "patient").await;
+    let open = app
+        .create_group(&owner, "Groupe ouvert", "public", "everyone")
+        .await;
+    let private = app
+        .create_group(&owner, "Cercle fermé", "private", "everyone")
+        .await;
+    post(&app, &owner, &open, "Acouphènes : ce qui m'aide").await;
+    // More hidden matches than one request reads at `limit=1` (10 batches of 2 candidates).
+    for i in 0..24 {
+        post(&app, &owner, &private, &format!("Acouphènes, jour {i}")).await;
+    }
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    let mut requests = 0;
+    loop {
+        requests += 1;
+        assert!(requests <= 10, "the pages must end");
+        let url = match &cursor {
+            Some(c) => format!("/api/v1/search?q=acouphene&limit=1&cursor={c}"),
+            None => "/api/v1/search?q=acouphene&limit=1".to_owned(),
+        };
+        let page = app.ok_json(Method::GET, &url, Some(&outsider), None).await;
+        for item in page["items"].as_array().unwrap() {
+            seen.push(item["excerpt"].as_str().unwrap().to_owned());
+        }
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    assert!(seen[0].contains("ce qui m'aide"), "{seen:?}");
+    assert!(
+        requests > 1,
+        "the first page stopped short of the visible post"
+    );
+    // The owner sees every post, a page at a time.
+    let mine = app
+        .ok_json(
+            Method::GET,
+            "/api/v1/search?q=acouphene&limit=30",
+            Some(&owner),
+            None,
+        )
+        .await;
+    assert_eq!(mine["items"].as_array().unwrap().len(), 25);
+
+    // That first cursor continues after matches the outsider may not see: it is sealed, so it
+    // tells nothing of where they lie, and it can be neither forged nor used by someone else or
+    // for other words.
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let first = app
+        .ok_json(
+            Method::GET,
+            "/api/v1/search?q=acouphene&limit=1",
+            Some(&outsider),
+            None,
+        )
+        .await;
+    assert!(first["items"].as_array().unwrap().is_empty());
+    let sealed = first["next_cursor"].as_str().unwrap();
+    let readable = URL_SAFE_NO_PAD
+        .decode(sealed)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<Value>(&bytes).ok());
+    assert_eq!(readable, None, "{sealed}");
+    let forged = URL_SAFE_NO_PAD.encode(br#"{"p":1000}"#);
+    for (url, who) in [
+        (
+            format!("/api/v1/search?q=acouphene&limit=1&cursor={forged}"),
+            &outsider,
+        ),
+        (
+            format!("/api/v1/search?q=jour&limit=1&cursor={sealed}"),
+            &outsider,
+        ),
+        (
+            format!("/api/v1/search?q=acouphene&type=post&limit=1&cursor={sealed}"),
+            &outsider,
+        ),
+        (
+            format!("/api/v1/search?q=acouphene&limit=1&cursor={sealed}"),
+            &owner,
+        ),
+    ] {
+        let refused = app.call(Method::GET, &url, Some(who), None).await;
+        assert_problem(refused, StatusCode::BAD_REQUEST, "invalid_cursor").await;
+    }
+    let anonymous = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/search?q=acouphene&limit=1&cursor={sealed}"),
+            None,
+            None,
+        )
+        .await;
+    assert_problem(anonymous, StatusCode::BAD_REQUEST, "invalid_cursor").await;
+}
+
 #[actix_web::test]
 async fn drafts_stay_out_and_places_and_published_resources_come_in() {
     let app = spawn_app().await;
