@@ -236,7 +236,8 @@ pub fn search_probe(
          WHERE d.tsv @@ (SELECT {tsquery}) AND d.id + 0 < $2 LIMIT $3"
     );
     // Inside a caller's transaction the probe's is a savepoint, and a released savepoint keeps
-    // its `SET LOCAL`s: they are put back after it (a failed one takes them back itself).
+    // its `SET LOCAL`s: they are put back to the session's values after it (a failed one takes
+    // them back itself). No caller runs it inside a transaction today.
     use diesel::connection::TransactionManager;
     let nested = diesel::connection::AnsiTransactionManager::transaction_manager_status_mut(conn)
         .transaction_depth()
@@ -269,7 +270,16 @@ pub fn search_probe(
         Err(Error::DatabaseError(DatabaseErrorKind::Unknown, info))
             if started.elapsed().as_millis() >= u128::from(timeout_ms.max(1)) =>
         {
-            tracing::debug!(error = info.message(), "search probe given up");
+            // The walk that follows is right whatever happened; an error that does not read
+            // as the time limit (in English server messages) is worth a look.
+            if info.message().contains("statement timeout") {
+                tracing::debug!(error = info.message(), "search probe given up");
+            } else {
+                tracing::warn!(
+                    error = info.message(),
+                    "search probe failed; walking instead"
+                );
+            }
             Ok(None)
         }
         Err(error) => Err(error.into()),

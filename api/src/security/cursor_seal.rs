@@ -23,6 +23,7 @@ use crate::error::ApiError;
 
 const NONCE_BYTES: usize = 24;
 const LABEL: &[u8] = b"entraide sealed cursor v1";
+const PAD_TO: usize = 32;
 /// Far above any cursor this API seals (about 70 characters).
 const MAX_SEALED_CHARS: usize = 512;
 
@@ -50,7 +51,10 @@ impl CursorSeal {
 
     /// `cursor` as an opaque string, bound to `context`.
     pub fn seal<C: Serialize>(&self, cursor: &C, context: &[u8]) -> Result<String, ApiError> {
-        let json = serde_json::to_vec(cursor).map_err(ApiError::internal)?;
+        let mut json = serde_json::to_vec(cursor).map_err(ApiError::internal)?;
+        // Padded with spaces (JSON ignores them) to a multiple of 32 bytes, so the length of a
+        // cursor does not tell how many digits its position has.
+        json.resize(json.len().div_ceil(PAD_TO) * PAD_TO, b' ');
         let mut nonce = [0u8; NONCE_BYTES];
         rand::rng().fill_bytes(&mut nonce);
         let ciphertext = self
@@ -134,6 +138,11 @@ mod tests {
         ] {
             assert!(seal.open::<Key>(cursor, context).is_err(), "{cursor}");
         }
+        // Positions of any size give cursors of one length.
+        assert_eq!(
+            seal.seal(&Key { p: 1 }, b"c").unwrap().len(),
+            seal.seal(&Key { p: 4_017_005_123 }, b"c").unwrap().len()
+        );
         // One bit changed anywhere: refused.
         let mut bytes = URL_SAFE_NO_PAD.decode(&sealed).unwrap();
         let last = bytes.len() - 1;
