@@ -169,7 +169,8 @@ impl Reachability {
 /// were checked at 1M posts (bench/README.md, eighth run) and the switch measured there.
 /// Statements diesel does not keep (a `sql_query`, a boxed query) are sent unnamed and get a
 /// generic plan too: one whose right plan depends on its values runs inside
-/// `dialect::with_custom_plans` (search, member discovery, mentions, map boxes).
+/// `dialect::with_custom_plans` (member discovery, mentions, map boxes); search is written so
+/// that its plans do not depend on the words (`search::Scan`).
 const PG_SESSION_SETTINGS: &str = "SET plan_cache_mode = force_generic_plan";
 
 /// Opens connections itself (rather than through the derive's `establish`) so that real causes

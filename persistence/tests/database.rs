@@ -829,6 +829,57 @@ fn postgres_connections_plan_generically_except_where_values_matter() {
     )
     .unwrap();
     assert!(custom_planned("pseudonym_key LIKE"), "mentions");
+
+    // Member discovery (optional filters), and the calendar and the places directory with a
+    // map box; each read starts from an empty log.
+    let reader = entraide_domain::group::Reader::Member {
+        id: MemberId::new(),
+        kind: MemberKind::Patient,
+    };
+    let ranking = entraide_persistence::discovery::Reader {
+        id: MemberId::new(),
+        kind: MemberKind::Patient,
+        region: None,
+        age_band: None,
+    };
+    seen.lock().unwrap().clear();
+    entraide_persistence::discovery::discover(
+        conn,
+        &ranking,
+        &entraide_persistence::discovery::DiscoverFilters::default(),
+        None,
+        10,
+        Utc::now(),
+    )
+    .unwrap();
+    assert!(custom_planned("FROM discoverable_members d"), "discovery");
+    let paris = entraide_domain::geo::Point::parse(48.85, 2.35).unwrap();
+    let calendar = entraide_persistence::events::EventQuery {
+        from: Utc::now(),
+        to: Utc::now() + Duration::days(30),
+        group: None,
+        association: None,
+        condition: None,
+        within: Some(paris.bounding_box(10.0)),
+        mine: None,
+        sponsored: None,
+    };
+    seen.lock().unwrap().clear();
+    entraide_persistence::events::list_single(conn, reader, &calendar, None, 10).unwrap();
+    assert!(custom_planned("\"events\".\"latitude\""), "calendar box");
+    seen.lock().unwrap().clear();
+    entraide_persistence::events::list_series(conn, reader, &calendar).unwrap();
+    assert!(
+        custom_planned("\"events\".\"latitude\""),
+        "calendar series box"
+    );
+    seen.lock().unwrap().clear();
+    let near = entraide_persistence::places::PlaceFilter {
+        near: Some((paris, 10.0)),
+        ..Default::default()
+    };
+    entraide_persistence::places::search(conn, &near, None, 10).unwrap();
+    assert!(custom_planned("\"places\".\"latitude\""), "places near");
 }
 
 /// Search finds a document however far below the newest ones it lies, in order and page by
